@@ -1,0 +1,49 @@
+"""Reference data every installation starts with (loaded by a data migration)."""
+
+MEASURE_TYPES = [
+    (
+        "competence_development",
+        "Kompetensutveckling",
+        "Utbildning och utveckling som förbereder för nya eller förändrade arbetsuppgifter.",
+    ),
+    ("career_change", "Karriärväxling", "Stöd för att byta yrke eller arbetsgivare."),
+    (
+        "job_rotation",
+        "Växeltjänstgöring",
+        "Tillfälligt arbete i en annan verksamhet för att bredda kompetensen.",
+    ),
+    (
+        "career_life_planning",
+        "Karriär- och livsplanering",
+        "Samtal och aktiviteter om den egna utvecklingen och ett längre arbetsliv.",
+    ),
+    ("coaching", "Coachning", "Individuell coachning eller vägledning."),
+    ("education", "Studier", "Högskolestudier eller annan längre utbildning."),
+    ("work_training", "Arbetsträning", "Praktik eller arbetsträning i en ny roll."),
+    (
+        "development_project",
+        "Utvecklingsprojekt",
+        "Projekt inför förändringar i samhället, t.ex. digitalisering.",
+    ),
+    (
+        "pension_agreement",
+        "Avtalspension",
+        "Pensionslösning för seniora medarbetare som lämnar "
+        "över sin kompetens (delvis finansierad av ordinarie budget).",
+    ),
+    (
+        "study_counselling",
+        "Karriär- och studierådgivning",
+        "Rådgivning med coach om studier och yrkesval.",
+    ),
+    (
+        "individual_support",
+        "Individuellt stöd vid anställningens slut",
+        "Stöd när anställningen upphör och grundvillkoret är uppfyllt.",
+    ),
+]
+
+CONTRIBUTION_RATES = [
+    ("Avtal om lokala omställningsmedel (staten) 2015", "0.300", "2015-01-01", "2023-12-31"),
+    ("Avtal om lokala omställningsmedel (staten) 2024", "0.200", "2024-01-01", None),
+]

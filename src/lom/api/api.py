@@ -1,0 +1,277 @@
+"""JSON API v1. Thin: parse, call the same selectors and services as the HTML views."""
+
+from django.http import Http404
+from django.utils import timezone
+from ninja import NinjaAPI, Query
+from ninja.errors import HttpError
+
+from lom.agreements.selectors import agreements_for_org
+from lom.api.auth import SessionAuth, TokenAuth
+from lom.api.schemas import (
+    AgreementOut,
+    BalanceOut,
+    CaseIn,
+    CaseOut,
+    CasePageOut,
+    ErrorOut,
+    FundPeriodOut,
+    LedgerPageOut,
+    TransitionIn,
+)
+from lom.cases import services
+from lom.cases.models import Case
+from lom.cases.permissions import can_see_private_reason, can_take
+from lom.cases.selectors import CaseFilter, case_get_for_actor, case_list
+from lom.cases.workflow import TRANSITIONS
+from lom.common.errors import DomainError, PermissionDeniedError
+from lom.funds.selectors import (
+    balances_for_periods,
+    fund_balance,
+    fund_forecast,
+    fund_period_get,
+    fund_periods_for_org,
+    ledger_page,
+)
+
+api = NinjaAPI(
+    title="LOM API",
+    version="1",
+    urls_namespace="api",
+    auth=[TokenAuth(), SessionAuth()],
+    description="Local transition funds: applications, agreements, fund periods and ledger.",
+)
+
+
+@api.exception_handler(PermissionDeniedError)
+def on_forbidden(request, exc):
+    return api.create_response(request, {"detail": str(exc.message), "code": exc.code}, status=403)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request, exc):
+    return api.create_response(
+        request, {"detail": str(exc.message), "field": exc.field, "code": exc.code}, status=400
+    )
+
+
+def _actor(request):
+    return request.api_actor
+
+
+def _case_out(actor, case: Case) -> dict:
+    return {
+        **{
+            f: getattr(case, f)
+            for f in (
+                "id",
+                "number",
+                "title",
+                "status",
+                "kind",
+                "unit_id",
+                "applicant_id",
+                "requested_ore",
+                "approved_ore",
+                "submitted_at",
+                "purpose",
+                "business_need",
+                "description",
+                "participant_count",
+                "start_date",
+                "end_date",
+                "period_id",
+            )
+        },
+        "private_reason": case.private_reason if can_see_private_reason(actor, case) else None,
+        "measure_type_ids": [m.pk for m in case.measure_types.all()],
+        "cost_lines": list(case.cost_lines.values("kind", "description", "amount_ore")),
+        "allowed_transitions": [n for n in TRANSITIONS if can_take(actor, case, n)],
+    }
+
+
+@api.get("/cases", response=CasePageOut, tags=["cases"])
+def list_cases(
+    request,
+    status: str = "",
+    unit_id: int | None = None,
+    q: str = "",
+    page: int = Query(1, ge=1, le=10000),
+    mine: bool = False,
+):
+    actor = _actor(request)
+    rows, has_next = case_list(
+        actor=actor,
+        page=page,
+        filters=CaseFilter(status=status, unit_id=unit_id, q=q[:100], mine_only=mine),
+    )
+    return {"items": rows, "page": page, "has_next": has_next}
+
+
+@api.post("/cases", response={201: CaseOut, 400: ErrorOut, 403: ErrorOut}, tags=["cases"])
+def create_case(request, payload: CaseIn):
+    actor = _actor(request)
+    data = payload.dict()
+    lines = data.pop("cost_lines")
+    case = services.case_create(actor=actor, data=services.CaseInput(**data))
+    if lines:
+        services.case_set_cost_lines(
+            actor=actor, case=case, lines=[services.CostLineInput(**li) for li in lines]
+        )
+    case.refresh_from_db()
+    return 201, _case_out(actor, case)
+
+
+@api.get("/cases/{case_id}", response={200: CaseOut, 404: ErrorOut}, tags=["cases"])
+def get_case(request, case_id: int):
+    actor = _actor(request)
+    return _case_out(actor, case_get_for_actor(actor=actor, pk=case_id))
+
+
+@api.post(
+    "/cases/{case_id}/transitions",
+    response={200: CaseOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    tags=["cases"],
+)
+def transition_case(request, case_id: int, payload: TransitionIn):
+    actor = _actor(request)
+    case = case_get_for_actor(actor=actor, pk=case_id)
+    if payload.name not in TRANSITIONS:
+        raise HttpError(400, f"Unknown transition {payload.name!r}.")
+    period = None
+    if payload.period_id is not None:
+        period = fund_period_get(organisation=actor.organisation, pk=payload.period_id)
+        if period is None:
+            raise Http404
+    case = services.case_transition(
+        actor=actor,
+        case=case,
+        name=payload.name,
+        reason=payload.reason,
+        amount_ore=payload.amount_ore,
+        period=period,
+    )
+    return _case_out(actor, case)
+
+
+def _agreement_out(a) -> dict:
+    return {
+        **{
+            f: getattr(a, f)
+            for f in (
+                "id",
+                "title",
+                "valid_from",
+                "valid_to",
+                "decision_model",
+                "purpose_text",
+                "exclusions",
+                "excludes_ordinary_training",
+                "requires_manager_endorsement",
+                "cap_per_person_ore",
+                "cap_per_application_ore",
+                "allows_carry_over",
+            )
+        },
+        "application_kinds": [str(k) for k in a.application_kinds()],
+        "union_ids": [u.pk for u in a.unions.all()],
+        "measure_type_ids": [m.pk for m in a.measure_types.all()],
+    }
+
+
+@api.get("/agreements", response=list[AgreementOut], tags=["agreements"])
+def list_agreements(request):
+    return [
+        _agreement_out(a) for a in agreements_for_org(organisation=_actor(request).organisation)
+    ]
+
+
+@api.get(
+    "/agreements/{agreement_id}", response={200: AgreementOut, 404: ErrorOut}, tags=["agreements"]
+)
+def get_agreement(request, agreement_id: int):
+    a = (
+        agreements_for_org(organisation=_actor(request).organisation)
+        .filter(pk=agreement_id)
+        .first()
+    )
+    if a is None:
+        raise Http404
+    return _agreement_out(a)
+
+
+FUND_READERS = ("coordinator", "decision_maker", "auditor", "org_admin", "union_rep")
+
+
+def _fund_reader(request):
+    actor = _actor(request)
+    if not actor.has(*FUND_READERS):
+        raise PermissionDeniedError("Your role may not read the fund ledger.")
+    return actor
+
+
+def _period_out(period, balance) -> dict:
+    forecast = fund_forecast(period=period, balance=balance, today=timezone.localdate())
+    return {
+        "id": period.pk,
+        "name": period.name,
+        "start": period.start,
+        "end": period.end,
+        "method": period.method,
+        "balance": BalanceOut(
+            allocated_ore=balance.allocated,
+            carried_over_ore=balance.carried_over,
+            committed_ore=balance.committed,
+            spent_ore=balance.spent,
+            remaining_ore=balance.remaining,
+            projected_unused_ore=forecast.projected_unused,
+        ),
+    }
+
+
+@api.get("/fund-periods", response={200: list[FundPeriodOut], 403: ErrorOut}, tags=["funds"])
+def list_fund_periods(request):
+    actor = _fund_reader(request)
+    periods = list(fund_periods_for_org(organisation=actor.organisation)[:50])
+    balances = balances_for_periods(periods=periods)
+    return [_period_out(p, balances[p.pk]) for p in periods]
+
+
+@api.get(
+    "/fund-periods/{period_id}",
+    response={200: FundPeriodOut, 403: ErrorOut, 404: ErrorOut},
+    tags=["funds"],
+)
+def get_fund_period(request, period_id: int):
+    actor = _fund_reader(request)
+    period = fund_period_get(organisation=actor.organisation, pk=period_id)
+    if period is None:
+        raise Http404
+    return _period_out(period, fund_balance(period=period))
+
+
+@api.get(
+    "/fund-periods/{period_id}/ledger",
+    response={200: LedgerPageOut, 403: ErrorOut, 404: ErrorOut},
+    tags=["funds"],
+)
+def get_ledger(request, period_id: int, before_id: int | None = None):
+    actor = _fund_reader(request)
+    period = fund_period_get(organisation=actor.organisation, pk=period_id)
+    if period is None:
+        raise Http404
+    rows, next_id = ledger_page(period=period, before_id=before_id)
+    return {
+        "items": [
+            {
+                "id": e.id,
+                "kind": e.kind,
+                "amount_ore": e.amount_ore,
+                "case_id": e.case_id,
+                "case_number": e.case.number if e.case else None,
+                "memo": e.memo,
+                "created_at": e.created_at,
+            }
+            for e in rows
+        ],
+        "next_before_id": next_id,
+    }

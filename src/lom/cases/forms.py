@@ -1,0 +1,199 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lom.agreements.models import LocalAgreement
+from lom.cases.models import ApplicationKind, Case, CostLine, Purpose
+from lom.common.fields import KronorField
+from lom.organisations.access import Actor
+from lom.organisations.selectors import employees_in_paths, managers_for_unit, units_managed
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class CaseStartForm(forms.Form):
+    """Step 1: who applies, for what kind of measure, and why."""
+
+    title = forms.CharField(
+        label=_("Rubrik"),
+        max_length=200,
+        help_text=_("Kort, t.ex. ”Vidareutbildning i dataanalys”."),
+    )
+    kind = forms.ChoiceField(label=_("Hur söker ni?"), widget=forms.RadioSelect)
+    applicant = forms.TypedChoiceField(label=_("Medarbetare"), coerce=int, required=False)
+    co_applicant_manager = forms.TypedChoiceField(
+        label=_("Chef som söker tillsammans med dig"),
+        coerce=int,
+        required=False,
+        help_text=_("Behövs när du och din chef söker tillsammans."),
+    )
+    unit = forms.TypedChoiceField(
+        label=_("Enhet"),
+        coerce=int,
+        required=False,
+        help_text=_("För gruppinsatser och utvecklingsprojekt."),
+    )
+    participant_count = forms.IntegerField(
+        label=_("Antal deltagare"), min_value=1, max_value=10000, initial=1
+    )
+    measure_types = forms.TypedMultipleChoiceField(
+        label=_("Insatstyp"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    purpose = forms.ChoiceField(label=_("Syfte"), choices=Purpose.choices, widget=forms.RadioSelect)
+
+    def __init__(self, *args, actor: Actor, agreement: LocalAgreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = agreement.application_kinds()
+        self.fields["kind"].choices = [(k, ApplicationKind(k).label) for k in kinds]
+        self.fields["measure_types"].choices = [
+            (m.pk, m.name) for m in agreement.measure_types.all()
+        ]
+        org = actor.organisation
+        if actor.manager_unit_paths:
+            emps = employees_in_paths(organisation=org, paths=actor.manager_unit_paths)
+            choices = [(e.pk, f"{e.full_name} ({e.unit.name})") for e in emps]
+            if actor.employee is not None and actor.employee.pk not in {c[0] for c in choices}:
+                choices.insert(0, (actor.employee.pk, actor.employee.full_name))
+            self.fields["applicant"].choices = [("", _("Välj medarbetare")), *choices]
+            units = units_managed(organisation=org, paths=actor.manager_unit_paths)
+            self.fields["unit"].choices = [(u.pk, u.name) for u in units]
+        else:
+            del self.fields["applicant"]
+            if actor.employee is not None:
+                self.fields["unit"].choices = [(actor.employee.unit_id, actor.employee.unit.name)]
+        managers = []
+        if actor.employee is not None:
+            managers = [
+                (m.user_id, f"{m.user} ({m.unit.name})")
+                for m in managers_for_unit(organisation=org, unit=actor.employee.unit)
+                if m.user_id != actor.user.pk
+            ]
+        if ApplicationKind.WITH_MANAGER in kinds and managers:
+            self.fields["co_applicant_manager"].choices = [("", _("Välj chef")), *managers]
+        else:
+            del self.fields["co_applicant_manager"]
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if (
+            kind == ApplicationKind.WITH_MANAGER
+            and "co_applicant_manager" in self.fields
+            and not data.get("co_applicant_manager")
+        ):
+            self.add_error("co_applicant_manager", _("Välj chefen som söker tillsammans med dig."))
+        return data
+
+
+class CaseDetailsForm(forms.ModelForm):
+    class Meta:
+        model = Case
+        fields = [
+            "business_need",
+            "description",
+            "start_date",
+            "end_date",
+            "private_reason",
+            "share_private_reason",
+        ]
+        labels = {
+            "business_need": _("Vilket behov i verksamheten svarar insatsen mot?"),
+            "description": _("Beskriv insatsen"),
+            "start_date": _("Startdatum"),
+            "end_date": _("Slutdatum"),
+        }
+        help_texts = {
+            "business_need": _(
+                "T.ex. digitalisering av handläggningen, nya uppdrag, förändrade krav på kompetens."
+            ),
+            "description": _("Vad ska göras, av vem (utbildningsanordnare, coach …) och hur?"),
+        }
+        widgets = {
+            "business_need": forms.Textarea(attrs={"rows": 4}),
+            "description": forms.Textarea(attrs={"rows": 6}),
+            "private_reason": forms.Textarea(attrs={"rows": 3}),
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+        }
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_date"), data.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("Slutdatum kan inte vara före startdatum."))
+        return data
+
+
+class CostLineForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kostnadsslag"), choices=[("", "—"), *CostLine.Kind.choices], required=False
+    )
+    description = forms.CharField(label=_("Beskrivning"), max_length=200, required=False)
+    amount = KronorField(label=_("Belopp (kr)"), required=False, allow_zero=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("amount") and not data.get("kind"):
+            self.add_error("kind", _("Välj kostnadsslag."))
+        if data.get("kind") and not data.get("amount") and "amount" not in self.errors:
+            self.add_error("amount", _("Ange ett belopp."))
+        return data
+
+
+CostLineFormSet = forms.formset_factory(CostLineForm, extra=2, max_num=30, validate_max=True)
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motivering"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        help_text=_("Motiveringen visas för sökande."),
+    )
+
+
+class DecisionForm(ReasonForm):
+    amount = KronorField(
+        label=_("Beviljat belopp (kr)"),
+        required=False,
+        allow_zero=False,
+        help_text=_("Lämna tomt för att bevilja hela det sökta beloppet."),
+    )
+    period = forms.TypedChoiceField(label=_("Fondperiod"), coerce=int, required=False)
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Kommentar"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+    )
+
+
+class AttachmentForm(forms.Form):
+    file = forms.FileField(
+        label=_("Bilaga"), help_text=_("PDF, bild (PNG/JPG) eller Office-fil. Högst 10 MB.")
+    )
+
+
+class ExpenseForm(forms.Form):
+    amount = KronorField(label=_("Faktisk kostnad (kr)"), allow_zero=False)
+    memo = forms.CharField(label=_("Text, t.ex. fakturanummer"), max_length=200, required=False)
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Sök diarienummer eller rubrik"), required=False, max_length=100)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    unit = forms.TypedChoiceField(label=_("Enhet"), required=False, coerce=int, empty_value=None)
+    page = forms.IntegerField(
+        required=False, min_value=1, max_value=10000, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args, statuses, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("Alla")), *list(statuses)]
+        self.fields["unit"].choices = [("", _("Alla enheter"))] + [
+            (u.pk, ("— " * u.depth) + u.name) for u in units
+        ]

@@ -1,0 +1,233 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lom.agreements.models import MeasureType
+from lom.funds.models import FundPeriod
+from lom.organisations.models import Employee, Organisation, Unit
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Utkast")
+    AWAITING_ENDORSEMENT = "awaiting_endorsement", _("Väntar på chefens tillstyrkan")
+    SUBMITTED = "submitted", _("Inskickad")
+    IN_REVIEW = "in_review", _("Under handläggning")
+    RETURNED = "returned", _("Åter för komplettering")
+    APPROVED = "approved", _("Beviljad")
+    REJECTED = "rejected", _("Avslagen")
+    IN_PROGRESS = "in_progress", _("Pågår")
+    COMPLETED = "completed", _("Avslutad")
+    WITHDRAWN = "withdrawn", _("Återtagen")
+
+
+class ApplicationKind(models.TextChoices):
+    INDIVIDUAL = "individual", _("Medarbetare söker själv")
+    WITH_MANAGER = "with_manager", _("Medarbetare och chef tillsammans")
+    GROUP = "group", _("Gruppinsats")
+    DEVELOPMENT_PROJECT = "development_project", _("Utvecklingsprojekt")
+
+
+class Purpose(models.TextChoices):
+    PREVENT = "prevent", _("Förebygga arbetsbrist (utvecklas, ny roll internt)")
+    MOVE = "move", _("Stödja övergång till ny arbetsgivare")
+    DEVELOP = "develop", _("Verksamhetsutveckling inför förändring")
+
+
+class CaseCounter(models.Model):
+    """The last case number used per organisation and year (locked when a number is taken)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="case_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.year}: {self.last}"
+
+
+class Case(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="cases")
+    number = models.CharField(_("diarienummer"), max_length=20, blank=True, default="")
+    status = models.CharField(
+        _("status"), max_length=30, choices=Status.choices, default=Status.DRAFT
+    )
+    kind = models.CharField(
+        _("typ av ansökan"),
+        max_length=30,
+        choices=ApplicationKind.choices,
+        default=ApplicationKind.INDIVIDUAL,
+    )
+    title = models.CharField(_("rubrik"), max_length=200)
+    applicant = models.ForeignKey(
+        Employee,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("sökande"),
+    )
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, related_name="cases", verbose_name=_("enhet")
+    )
+    # The unit path is copied so a manager's subtree is one indexed prefix filter.
+    unit_path = models.CharField(max_length=255, editable=False, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="created_cases"
+    )
+    co_applicant_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="co_applied_cases",
+        verbose_name=_("chef som medsökande"),
+    )
+    measure_types = models.ManyToManyField(MeasureType, verbose_name=_("insatstyper"))
+    purpose = models.CharField(_("syfte"), max_length=20, choices=Purpose.choices, blank=True)
+    business_need = models.TextField(_("verksamhetens behov"), blank=True)
+    description = models.TextField(_("beskrivning av insatsen"), blank=True)
+    private_reason = models.TextField(
+        _("personliga skäl (visas inte för fackliga företrädare)"),
+        blank=True,
+        help_text=_("Skriv bara det som behövs. Uppgifter om hälsa är känsliga personuppgifter."),
+    )
+    share_private_reason = models.BooleanField(
+        _("jag samtycker till att de personliga skälen visas för parterna"), default=False
+    )
+    participant_count = models.PositiveIntegerField(_("antal deltagare"), default=1)
+    start_date = models.DateField(_("startdatum"), null=True, blank=True)
+    end_date = models.DateField(_("slutdatum"), null=True, blank=True)
+    requested_ore = models.BigIntegerField(_("sökt belopp"), default=0)
+    approved_ore = models.BigIntegerField(_("beviljat belopp"), null=True, blank=True)
+    period = models.ForeignKey(
+        FundPeriod,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("fondperiod"),
+    )
+    endorsed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("ärende")
+        verbose_name_plural = _("ärenden")
+        indexes = [
+            models.Index(fields=["organisation", "status", "-submitted_at", "-id"]),
+            models.Index(fields=["organisation", "-submitted_at", "-id"]),
+            models.Index(fields=["organisation", "number"]),
+            models.Index(fields=["organisation", "unit_path"]),
+            models.Index(fields=["applicant", "-created_at"]),
+            models.Index(fields=["created_by", "-created_at"]),
+            models.Index(fields=["period", "status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number or _('utkast')} {self.title}"
+
+    @property
+    def display_number(self) -> str:
+        return self.number or str(_("Utkast"))
+
+
+class CostLine(models.Model):
+    class Kind(models.TextChoices):
+        COURSE_FEE = "course_fee", _("Kurs- eller utbildningsavgift")
+        TRAVEL = "travel", _("Resor")
+        LODGING = "lodging", _("Logi")
+        LITERATURE = "literature", _("Litteratur")
+        COACHING = "coaching", _("Coachning / vägledning")
+        SALARY = "salary", _("Lönekostnad")
+        OTHER = "other", _("Övrigt")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="cost_lines")
+    kind = models.CharField(_("kostnadsslag"), max_length=20, choices=Kind.choices)
+    description = models.CharField(_("beskrivning"), max_length=200, blank=True)
+    amount_ore = models.BigIntegerField(_("belopp"))
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name = _("kostnadsrad")
+        verbose_name_plural = _("kostnadsrader")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount_ore}"
+
+
+def attachment_path(instance, filename):
+    return f"attachments/{instance.case.organisation_id}/{instance.case_id}/{filename}"
+
+
+class Attachment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to=attachment_path)
+    original_name = models.CharField(_("filnamn"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    register_number = models.CharField(_("registreringsnummer"), max_length=40, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        verbose_name = _("bilaga")
+        verbose_name_plural = _("bilagor")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Comment(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("kommentar"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("kommentar")
+        verbose_name_plural = _("kommentarer")
+
+    def __str__(self) -> str:
+        return f"{self.author_id}: {self.text[:40]}"
+
+
+class Decision(models.Model):
+    class Outcome(models.TextChoices):
+        APPROVED = "approved", _("Beviljad")
+        REJECTED = "rejected", _("Avslagen")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
+    outcome = models.CharField(_("beslut"), max_length=20, choices=Outcome.choices)
+    amount_ore = models.BigIntegerField(_("beviljat belopp"), null=True, blank=True)
+    reasoning = models.TextField(_("motivering"))
+    decision_model = models.CharField(max_length=20)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        verbose_name = _("beslut")
+        verbose_name_plural = _("beslut")
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} {self.case_id}"

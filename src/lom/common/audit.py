@@ -1,0 +1,27 @@
+from typing import Any
+
+from lom.common.models import AuditEvent
+
+
+def audit(
+    *,
+    organisation_id: int,
+    actor,
+    action: str,
+    target,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+    note: str = "",
+    case=None,
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        organisation_id=organisation_id,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        target_type=target._meta.label_lower,
+        target_id=target.pk,
+        case=case,
+        before=before or {},
+        after=after or {},
+        note=note,
+    )

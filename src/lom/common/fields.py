@@ -1,0 +1,37 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lom.common.money import MoneyParseError, format_kronor_input, parse_kronor
+
+
+class KronorField(forms.CharField):
+    """A form field where people type kronor ('12 500,50'); cleaned value is öre (int)."""
+
+    default_error_messages = {
+        "format": _("Ange ett belopp i kronor, till exempel 12 500 eller 12 500,50."),
+        "negative": _("Beloppet kan inte vara negativt."),
+        "too_large": _("Beloppet är orimligt stort."),
+    }
+
+    def __init__(self, *, allow_zero: bool = True, **kwargs):
+        self.allow_zero = allow_zero
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return format_kronor_input(value)
+        return value
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if value in self.empty_values:
+            return None
+        try:
+            ore = parse_kronor(value)
+        except MoneyParseError as exc:
+            key = "too_large" if str(exc) == "too_large" else "format"
+            raise forms.ValidationError(self.error_messages[key], code=key) from exc
+        if ore < 0 or (ore == 0 and not self.allow_zero):
+            raise forms.ValidationError(self.error_messages["negative"], code="negative")
+        return ore

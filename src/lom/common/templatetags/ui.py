@@ -1,0 +1,43 @@
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def a11y(bound_field):
+    """Render a widget that points at its help text and error message (WCAG 3.3.1, 1.3.1)."""
+    ids = []
+    if bound_field.help_text:
+        ids.append(f"{bound_field.auto_id}_help")
+    if bound_field.errors:
+        ids.append(f"{bound_field.auto_id}_error")
+    attrs = {}
+    if ids:
+        attrs["aria-describedby"] = " ".join(ids)
+    if bound_field.errors:
+        attrs["aria-invalid"] = "true"
+    if bound_field.field.required:
+        attrs["required"] = True
+    return bound_field.as_widget(attrs=attrs)
+
+
+@register.filter
+def is_checkbox(bound_field):
+    return bound_field.widget_type == "checkbox"
+
+
+@register.filter
+def is_multi_checkbox(bound_field):
+    return bound_field.widget_type in ("checkboxselectmultiple", "radioselect")
+
+
+@register.simple_tag(takes_context=True)
+def query(context, **kwargs):
+    """The current query string with some keys replaced (for pagination links)."""
+    params = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + params.urlencode() if params else "?"

@@ -1,0 +1,49 @@
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from lom.cases.selectors import CaseFilter, case_list, status_counts
+from lom.common.web import actor_view
+from lom.funds.selectors import fund_balance, fund_forecast, fund_period_current
+
+
+def healthz(request):
+    try:
+        with connection.cursor() as cur:
+            cur.execute("SELECT 1")
+            cur.fetchone()
+    except Exception:  # any database failure means unhealthy
+        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok"})
+
+
+def ping(request):
+    """The bare view: the ceiling the benchmark compares every page with."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+@actor_view()
+def home_view(request, actor):
+    from lom.organisations.models import Role
+
+    ctx = {"role_labels": [str(Role(r).label) for r in sorted(actor.roles)]}
+    mine, _more = case_list(actor=actor, filters=CaseFilter(mine_only=True), page=1, page_size=5)
+    ctx["my_cases"] = mine
+    if actor.is_staff_reader or actor.is_union_rep:
+        ctx["counts"] = status_counts(actor=actor)
+    if actor.has("coordinator", "decision_maker", "auditor", "org_admin", "union_rep"):
+        today = timezone.localdate()
+        period = fund_period_current(organisation=actor.organisation, on=today)
+        if period is not None:
+            bal = fund_balance(period=period)
+            ctx.update(
+                period=period,
+                balance=bal,
+                forecast=fund_forecast(period=period, balance=bal, today=today),
+            )
+    return render(request, "home.html", ctx)
+
+
+def accessibility_view(request):
+    return render(request, "accessibility.html")

@@ -1,0 +1,31 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from lom.agreements.views import information_view
+from lom.api.api import api
+from lom.common import views as common_views
+
+urlpatterns = [
+    path("", common_views.home_view, name="home"),
+    path("healthz", common_views.healthz, name="healthz"),
+    path("accessibility/", common_views.accessibility_view, name="accessibility"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="registration/login.html"),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("information/", information_view, name="information"),
+    path("cases/", include("lom.cases.urls")),
+    path("funds/", include("lom.funds.urls")),
+    path("agreements/", include("lom.agreements.urls")),
+    path("organisation/", include("lom.organisations.urls")),
+    path("api/v1/", api.urls),
+    path("django-admin/", admin.site.urls),
+]
+
+if settings.DEBUG or getattr(settings, "LOM_BENCH_PING", False):
+    urlpatterns.append(path("ping", common_views.ping, name="ping"))

@@ -1,0 +1,47 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lom.agreements.models import ContributionRate
+from lom.cases.forms import DateInput
+from lom.common.fields import KronorField
+from lom.funds.models import FundPeriod
+
+
+class FundPeriodForm(forms.Form):
+    name = forms.CharField(label=_("Namn"), max_length=100, help_text=_("T.ex. ”LOM 2027”."))
+    start = forms.DateField(label=_("Från"), widget=DateInput())
+    end = forms.DateField(label=_("Till"), widget=DateInput())
+    method = forms.ChoiceField(
+        label=_("Tilldelning"), choices=FundPeriod.Method.choices, widget=forms.RadioSelect
+    )
+    payroll = KronorField(label=_("Lönesumma (kr)"), required=False, allow_zero=False)
+    rate = forms.ModelChoiceField(
+        label=_("Avsättningsnivå"), required=False, queryset=ContributionRate.objects.all()
+    )
+    fixed_amount = KronorField(label=_("Fast belopp (kr)"), required=False, allow_zero=False)
+    previous = forms.ModelChoiceField(
+        label=_("Föregående period"), required=False, queryset=FundPeriod.objects.none()
+    )
+    carry_over = forms.BooleanField(
+        label=_("För över det som är kvar från föregående period"), required=False
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["previous"].queryset = FundPeriod.objects.filter(
+            organisation=organisation, next__isnull=True
+        )
+
+    def clean(self):
+        data = super().clean()
+        method = data.get("method")
+        if method == FundPeriod.Method.PAYROLL_RATE:
+            if not data.get("payroll"):
+                self.add_error("payroll", _("Ange lönesumman."))
+            if not data.get("rate"):
+                self.add_error("rate", _("Välj avsättningsnivå."))
+        elif method == FundPeriod.Method.FIXED_POT and not data.get("fixed_amount"):
+            self.add_error("fixed_amount", _("Ange beloppet."))
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", _("Slutdatum måste vara efter startdatum."))
+        return data

@@ -1,0 +1,95 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lom.agreements.models import ContributionRate
+from lom.organisations.models import Organisation
+
+
+class FundPeriod(models.Model):
+    class Method(models.TextChoices):
+        PAYROLL_RATE = "payroll_rate", _("Lönesumma × avsättningsnivå")
+        FIXED_POT = "fixed_pot", _("Fast belopp")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="fund_periods"
+    )
+    name = models.CharField(_("namn"), max_length=100)
+    start = models.DateField(_("från"))
+    end = models.DateField(_("till"))
+    method = models.CharField(_("tilldelning"), max_length=20, choices=Method.choices)
+    payroll_ore = models.BigIntegerField(_("lönesumma"), null=True, blank=True)
+    rate = models.ForeignKey(
+        ContributionRate,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("avsättningsnivå"),
+    )
+    fixed_amount_ore = models.BigIntegerField(_("fast belopp"), null=True, blank=True)
+    previous = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="next",
+        verbose_name=_("föregående period"),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-start"]
+        verbose_name = _("fondperiod")
+        verbose_name_plural = _("fondperioder")
+        indexes = [models.Index(fields=["organisation", "start"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="fund_period_end_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EntryKind(models.TextChoices):
+    ALLOCATION = "allocation", _("Tilldelning")
+    CARRY_OVER = "carry_over", _("Överföring")
+    COMMITMENT = "commitment", _("Reservering")
+    RELEASE = "release", _("Frigjort")
+    EXPENSE = "expense", _("Utgift")
+
+
+class LedgerEntry(models.Model):
+    """Append-only. Amounts are öre. Signs: allocation, commitment, release and expense are
+    positive; carry-over is positive in the receiving period and negative in the giving one.
+
+    committed (outstanding) = commitments − releases − expenses
+    spent                   = expenses
+    remaining               = allocated + carried over − committed − spent
+    An expense therefore moves money from committed to spent without changing remaining."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(FundPeriod, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(_("typ"), max_length=20, choices=EntryKind.choices)
+    amount_ore = models.BigIntegerField(_("belopp"))
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="ledger_entries"
+    )
+    memo = models.CharField(_("text"), max_length=255, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("transaktion")
+        verbose_name_plural = _("transaktioner")
+        indexes = [
+            models.Index(fields=["period", "kind"]),
+            models.Index(fields=["period", "-created_at", "-id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.amount_ore}"

@@ -1,0 +1,139 @@
+"""Every figure about money is computed here, from the ledger, and nowhere else."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from lom.funds.models import EntryKind, FundPeriod, LedgerEntry
+from lom.organisations.models import Organisation
+
+
+@dataclass(frozen=True)
+class Balance:
+    allocated: int
+    carried_over: int
+    commitments: int
+    releases: int
+    spent: int
+
+    @property
+    def available(self) -> int:
+        return self.allocated + self.carried_over
+
+    @property
+    def committed(self) -> int:
+        """Outstanding commitments: approved but not yet spent or released."""
+        return self.commitments - self.releases - self.spent
+
+    @property
+    def remaining(self) -> int:
+        return self.available - self.committed - self.spent
+
+    @property
+    def used(self) -> int:
+        return self.committed + self.spent
+
+
+def _sum(kind: str):
+    return Coalesce(Sum("amount_ore", filter=Q(kind=kind)), 0)
+
+
+BALANCE_AGGREGATES = {
+    "allocated": _sum(EntryKind.ALLOCATION),
+    "carried_over": _sum(EntryKind.CARRY_OVER),
+    "commitments": _sum(EntryKind.COMMITMENT),
+    "releases": _sum(EntryKind.RELEASE),
+    "spent": _sum(EntryKind.EXPENSE),
+}
+
+
+def fund_balance(*, period: FundPeriod) -> Balance:
+    """One aggregate query over the period's ledger."""
+    row = LedgerEntry.objects.filter(period=period).aggregate(**BALANCE_AGGREGATES)
+    return Balance(**{k: int(v) for k, v in row.items()})
+
+
+def balances_for_periods(*, periods: list[FundPeriod]) -> dict[int, Balance]:
+    """Balances of many periods in one grouped query."""
+    if not periods:
+        return {}
+    rows = (
+        LedgerEntry.objects.filter(period__in=[p.pk for p in periods])
+        .values("period_id")
+        .annotate(**BALANCE_AGGREGATES)
+    )
+    out = {p.pk: Balance(0, 0, 0, 0, 0) for p in periods}
+    for row in rows:
+        pid = row.pop("period_id")
+        out[pid] = Balance(**{k: int(v) for k, v in row.items()})
+    return out
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """What will be left unused at period end if the pace so far continues."""
+
+    elapsed_days: int
+    total_days: int
+    projected_use: int | None
+    projected_unused: int | None
+    unused_percent: int | None
+    warning: bool
+    runs_out_on: date | None
+
+    @property
+    def elapsed_percent(self) -> int:
+        return round(100 * self.elapsed_days / self.total_days) if self.total_days else 0
+
+
+def fund_forecast(*, period: FundPeriod, balance: Balance, today: date) -> Forecast:
+    total_days = (period.end - period.start).days + 1
+    if today < period.start:
+        return Forecast(0, total_days, None, None, None, False, None)
+    elapsed = min((today - period.start).days + 1, total_days)
+    projected_use = balance.used if elapsed >= total_days else balance.used * total_days // elapsed
+    projected_unused = max(balance.available - projected_use, 0)
+    unused_percent = (
+        round(100 * projected_unused / balance.available) if balance.available > 0 else None
+    )
+    runs_out_on = None
+    if balance.used > 0 and projected_use > balance.available and elapsed < total_days:
+        from datetime import timedelta
+
+        days_to_use_all = balance.available * elapsed // balance.used
+        runs_out_on = period.start + timedelta(days=max(days_to_use_all - 1, 0))
+    warning = unused_percent is not None and unused_percent > settings.LOM_UNUSED_WARNING_PERCENT
+    return Forecast(
+        elapsed, total_days, projected_use, projected_unused, unused_percent, warning, runs_out_on
+    )
+
+
+def fund_periods_for_org(*, organisation: Organisation) -> QuerySet[FundPeriod]:
+    return FundPeriod.objects.filter(organisation=organisation).select_related("rate", "previous")
+
+
+def fund_period_get(*, organisation: Organisation, pk: int) -> FundPeriod | None:
+    return fund_periods_for_org(organisation=organisation).filter(pk=pk).first()
+
+
+def fund_period_current(*, organisation: Organisation, on: date) -> FundPeriod | None:
+    return (
+        FundPeriod.objects.filter(organisation=organisation, start__lte=on, end__gte=on)
+        .order_by("-start")
+        .first()
+    )
+
+
+def ledger_page(
+    *, period: FundPeriod, before_id: int | None = None, limit: int = 50
+) -> tuple[list[LedgerEntry], int | None]:
+    """Keyset page of the ledger, newest first. Returns the rows and the id to continue from."""
+    qs = LedgerEntry.objects.filter(period=period).select_related("case", "created_by")
+    if before_id:
+        qs = qs.filter(id__lt=before_id)
+    rows = list(qs.order_by("-id")[: limit + 1])
+    next_id = rows[limit - 1].id if len(rows) > limit else None
+    return rows[:limit], next_id

@@ -1,0 +1,152 @@
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from lom.accounts.models import User
+from lom.agreements.models import ContributionRate
+from lom.cases.models import Case
+from lom.common.audit import audit
+from lom.common.errors import DomainError
+from lom.common.money import format_ore, percent_of
+from lom.funds.models import EntryKind, FundPeriod, LedgerEntry
+from lom.funds.selectors import fund_balance
+from lom.organisations.models import Organisation
+
+
+def ledger_post(
+    *,
+    period: FundPeriod,
+    kind: str,
+    amount_ore: int,
+    actor: User | None,
+    case: Case | None = None,
+    memo: str = "",
+) -> LedgerEntry:
+    """The one place a ledger row is written. Callers hold the period lock when the
+    balance matters."""
+    entry = LedgerEntry.objects.create(
+        organisation_id=period.organisation_id,
+        period=period,
+        kind=kind,
+        amount_ore=amount_ore,
+        case=case,
+        memo=memo,
+        created_by=actor,
+    )
+    audit(
+        organisation_id=period.organisation_id,
+        actor=actor,
+        action=f"ledger.{kind}",
+        target=entry,
+        case=case,
+        after={"amount_ore": amount_ore, "period": period.pk, "memo": memo},
+    )
+    return entry
+
+
+def lock_period(period_id: int) -> FundPeriod:
+    """Row lock on PostgreSQL; on SQLite the IMMEDIATE transaction already serialises writers."""
+    return FundPeriod.objects.select_for_update().get(pk=period_id)
+
+
+@transaction.atomic
+def fund_period_create(
+    *,
+    actor: User,
+    organisation: Organisation,
+    name: str,
+    start: date,
+    end: date,
+    method: str,
+    payroll_ore: int | None = None,
+    rate: ContributionRate | None = None,
+    fixed_amount_ore: int | None = None,
+    previous: FundPeriod | None = None,
+    carry_over: bool = False,
+) -> FundPeriod:
+    if end < start:
+        raise DomainError(
+            _("Slutdatum måste vara samma dag som eller efter startdatum."), field="end"
+        )
+    if FundPeriod.objects.filter(
+        organisation=organisation, start__lte=end, end__gte=start
+    ).exists():
+        raise DomainError(_("Perioden överlappar en befintlig fondperiod."), field="start")
+    if method == FundPeriod.Method.PAYROLL_RATE:
+        if not payroll_ore or rate is None:
+            raise DomainError(_("Ange lönesumma och avsättningsnivå."), field="payroll_ore")
+        allocation = percent_of(payroll_ore, Decimal(rate.percent))
+    elif method == FundPeriod.Method.FIXED_POT:
+        if not fixed_amount_ore:
+            raise DomainError(_("Ange det fasta beloppet."), field="fixed_amount_ore")
+        allocation = fixed_amount_ore
+    else:
+        raise DomainError(_("Okänt tilldelningssätt."), field="method")
+    if previous is not None and previous.organisation_id != organisation.pk:
+        raise DomainError(_("Föregående period tillhör en annan organisation."), field="previous")
+
+    period = FundPeriod.objects.create(
+        organisation=organisation,
+        name=name,
+        start=start,
+        end=end,
+        method=method,
+        payroll_ore=payroll_ore if method == FundPeriod.Method.PAYROLL_RATE else None,
+        rate=rate if method == FundPeriod.Method.PAYROLL_RATE else None,
+        fixed_amount_ore=fixed_amount_ore if method == FundPeriod.Method.FIXED_POT else None,
+        previous=previous,
+    )
+    audit(
+        organisation_id=organisation.pk,
+        actor=actor,
+        action="fund_period.create",
+        target=period,
+        after={
+            "name": name,
+            "start": str(start),
+            "end": str(end),
+            "method": method,
+            "allocation_ore": allocation,
+        },
+    )
+    ledger_post(
+        period=period,
+        kind=EntryKind.ALLOCATION,
+        amount_ore=allocation,
+        actor=actor,
+        memo=_("Tilldelning för %(name)s") % {"name": name},
+    )
+    if previous is not None and carry_over:
+        fund_carry_over(actor=actor, source=previous, target=period)
+    return period
+
+
+@transaction.atomic
+def fund_carry_over(*, actor: User, source: FundPeriod, target: FundPeriod) -> int:
+    """Move what is left of `source` into `target`, if the agreement allows it."""
+    from lom.agreements.selectors import agreement_current
+
+    agreement = agreement_current(organisation=source.organisation, on=target.start)
+    if agreement is not None and not agreement.allows_carry_over:
+        raise DomainError(_("Det lokala avtalet tillåter inte att outnyttjade medel förs över."))
+    source = lock_period(source.pk)
+    if source.organisation_id != target.organisation_id:
+        raise DomainError(_("Perioderna tillhör olika organisationer."))
+    amount = fund_balance(period=source).remaining
+    if amount <= 0:
+        return 0
+    memo = _("Överfört från %(a)s till %(b)s") % {"a": source.name, "b": target.name}
+    ledger_post(
+        period=source, kind=EntryKind.CARRY_OVER, amount_ore=-amount, actor=actor, memo=memo
+    )
+    ledger_post(period=target, kind=EntryKind.CARRY_OVER, amount_ore=amount, actor=actor, memo=memo)
+    return amount
+
+
+def insufficient_funds_message(remaining: int, wanted: int) -> str:
+    return _(
+        "Det finns inte tillräckligt med medel: %(remaining)s återstår i perioden, "
+        "beslutet kräver %(wanted)s."
+    ) % {"remaining": format_ore(remaining), "wanted": format_ore(wanted)}

@@ -1,0 +1,87 @@
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lom.common.errors import DomainError
+from lom.common.web import actor_view, add_domain_error
+from lom.funds import services
+from lom.funds.forms import FundPeriodForm
+from lom.funds.selectors import (
+    balances_for_periods,
+    fund_balance,
+    fund_forecast,
+    fund_period_current,
+    fund_period_get,
+    fund_periods_for_org,
+    ledger_page,
+)
+from lom.organisations.access import Actor
+
+FUND_READERS = ("coordinator", "decision_maker", "auditor", "org_admin", "union_rep")
+
+
+@actor_view(*FUND_READERS)
+def fund_overview_view(request, actor: Actor):
+    today = timezone.localdate()
+    periods = list(fund_periods_for_org(organisation=actor.organisation)[:20])
+    balances = balances_for_periods(periods=periods)
+    current = fund_period_current(organisation=actor.organisation, on=today)
+    ctx = {"periods": [(p, balances[p.pk]) for p in periods], "current": current}
+    if current is not None:
+        bal = balances[current.pk] if current.pk in balances else fund_balance(period=current)
+        ctx["balance"] = bal
+        ctx["forecast"] = fund_forecast(period=current, balance=bal, today=today)
+    return render(request, "funds/overview.html", ctx)
+
+
+@actor_view(*FUND_READERS)
+def fund_period_view(request, actor: Actor, pk: int):
+    period = fund_period_get(organisation=actor.organisation, pk=pk)
+    if period is None:
+        raise Http404
+    try:
+        before = int(request.GET.get("before", "") or 0) or None
+    except ValueError:
+        before = None
+    balance = fund_balance(period=period)
+    entries, next_id = ledger_page(period=period, before_id=before)
+    return render(
+        request,
+        "funds/period.html",
+        {
+            "period": period,
+            "balance": balance,
+            "entries": entries,
+            "next_id": next_id,
+            "forecast": fund_forecast(period=period, balance=balance, today=timezone.localdate()),
+        },
+    )
+
+
+@actor_view("coordinator", "org_admin")
+def fund_period_create_view(request, actor: Actor):
+    form = FundPeriodForm(request.POST or None, organisation=actor.organisation)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            period = services.fund_period_create(
+                actor=actor.user,
+                organisation=actor.organisation,
+                name=d["name"],
+                start=d["start"],
+                end=d["end"],
+                method=d["method"],
+                payroll_ore=d["payroll"],
+                rate=d["rate"],
+                fixed_amount_ore=d["fixed_amount"],
+                previous=d["previous"],
+                carry_over=d["carry_over"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Fondperioden är upplagd."))
+            return redirect("funds:period", pk=period.pk)
+    return render(request, "funds/period_form.html", {"form": form})

@@ -1,0 +1,69 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lom.accounts.models import User
+from lom.cases.forms import DateInput
+from lom.organisations.models import Employee, Role, Union, Unit
+
+
+class UnitForm(forms.Form):
+    name = forms.CharField(label=_("Namn"), max_length=200)
+    code = forms.CharField(label=_("Kod"), max_length=40, required=False)
+    parent = forms.ModelChoiceField(
+        label=_("Överordnad enhet"), required=False, queryset=Unit.objects.none()
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Unit.objects.filter(organisation=organisation)
+
+
+class EmployeeForm(forms.ModelForm):
+    class Meta:
+        model = Employee
+        fields = [
+            "first_name",
+            "last_name",
+            "email",
+            "unit",
+            "occupational_group",
+            "employment_start",
+            "employment_form",
+            "birth_year",
+            "gender",
+            "active",
+        ]
+        widgets = {"employment_start": DateInput()}
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(organisation=organisation)
+
+
+class MembershipForm(forms.Form):
+    username = forms.CharField(label=_("Användarnamn"), max_length=150)
+    email = forms.EmailField(label=_("E-post (för nytt konto)"), required=False)
+    role = forms.ChoiceField(label=_("Roll"), choices=Role.choices)
+    unit = forms.ModelChoiceField(
+        label=_("Enhet (för chef)"), required=False, queryset=Unit.objects.none()
+    )
+    union = forms.ModelChoiceField(
+        label=_("Fackförbund (för facklig företrädare)"),
+        required=False,
+        queryset=Union.objects.none(),
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.filter(organisation=organisation)
+        self.fields["union"].queryset = Union.objects.filter(organisation=organisation)
+
+    def clean_username(self):
+        return self.cleaned_data["username"].strip()
+
+    def get_or_create_user(self) -> User:
+        user, _created = User.objects.get_or_create(
+            username=self.cleaned_data["username"],
+            defaults={"email": self.cleaned_data.get("email") or ""},
+        )
+        return user

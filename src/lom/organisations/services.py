@@ -1,0 +1,155 @@
+from datetime import date
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from lom.accounts.models import User
+from lom.common.audit import audit
+from lom.common.errors import DomainError
+from lom.organisations.models import Employee, Membership, Organisation, Role, Union, Unit
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    name: str,
+    parent: Unit | None = None,
+    code: str = "",
+) -> Unit:
+    if parent is not None and parent.organisation_id != organisation.pk:
+        raise DomainError(
+            _("Den överordnade enheten tillhör en annan organisation."), field="parent"
+        )
+    if not name.strip():
+        raise DomainError(_("Ange enhetens namn."), field="name")
+    unit = Unit.objects.create(
+        organisation=organisation, parent=parent, name=name.strip(), code=code
+    )
+    unit.path = f"{parent.path if parent else '/'}{unit.pk}/"
+    unit.save(update_fields=["path"])
+    audit(
+        organisation_id=organisation.pk,
+        actor=actor,
+        action="unit.create",
+        target=unit,
+        after={"name": unit.name, "parent": parent.pk if parent else None},
+    )
+    return unit
+
+
+@transaction.atomic
+def union_create(*, actor: User | None, organisation: Organisation, name: str) -> Union:
+    union, _created = Union.objects.get_or_create(organisation=organisation, name=name.strip())
+    return union
+
+
+EMPLOYEE_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "occupational_group",
+    "employment_start",
+    "employment_form",
+    "birth_year",
+    "gender",
+    "active",
+)
+
+
+def _check_employee(
+    organisation: Organisation, unit: Unit, birth_year: int, employment_start: date
+) -> None:
+    if unit.organisation_id != organisation.pk:
+        raise DomainError(_("Enheten tillhör en annan organisation."), field="unit")
+    this_year = date.today().year
+    if not (this_year - 80 <= birth_year <= this_year - 14):
+        raise DomainError(_("Födelseåret verkar inte stämma."), field="birth_year")
+    if employment_start > date.today():
+        raise DomainError(
+            _("Anställningsdatum kan inte ligga i framtiden."), field="employment_start"
+        )
+
+
+@transaction.atomic
+def employee_save(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    unit: Unit,
+    employee: Employee | None = None,
+    **fields,
+) -> Employee:
+    _check_employee(organisation, unit, fields["birth_year"], fields["employment_start"])
+    before = {}
+    if employee is None:
+        employee = Employee(organisation=organisation)
+    else:
+        if employee.organisation_id != organisation.pk:
+            raise DomainError(_("Medarbetaren tillhör en annan organisation."))
+        before = {f: str(getattr(employee, f)) for f in EMPLOYEE_FIELDS} | {
+            "unit": employee.unit_id
+        }
+    employee.unit = unit
+    for name in EMPLOYEE_FIELDS:
+        if name in fields:
+            setattr(employee, name, fields[name])
+    employee.save()
+    audit(
+        organisation_id=organisation.pk,
+        actor=actor,
+        action="employee.update" if before else "employee.create",
+        target=employee,
+        before=before,
+        after={f: str(getattr(employee, f)) for f in EMPLOYEE_FIELDS} | {"unit": unit.pk},
+    )
+    return employee
+
+
+@transaction.atomic
+def membership_grant(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    user: User,
+    role: str,
+    unit: Unit | None = None,
+    union: Union | None = None,
+) -> Membership:
+    if role not in Role.values:
+        raise DomainError(_("Okänd roll."), field="role")
+    if role == Role.MANAGER and unit is None:
+        raise DomainError(_("En chef behöver en enhet."), field="unit")
+    if role == Role.UNION_REP and union is None:
+        raise DomainError(_("En facklig företrädare behöver ett fackförbund."), field="union")
+    for obj in (unit, union):
+        if obj is not None and obj.organisation_id != organisation.pk:
+            raise DomainError(_("Enheten eller förbundet tillhör en annan organisation."))
+    membership, _created = Membership.objects.get_or_create(
+        user=user,
+        organisation=organisation,
+        role=role,
+        unit=unit if role == Role.MANAGER else None,
+        defaults={"union": union if role == Role.UNION_REP else None},
+    )
+    audit(
+        organisation_id=organisation.pk,
+        actor=actor,
+        action="membership.grant",
+        target=membership,
+        after={"user": user.username, "role": role},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_revoke(*, actor: User | None, membership: Membership) -> None:
+    audit(
+        organisation_id=membership.organisation_id,
+        actor=actor,
+        action="membership.revoke",
+        target=membership,
+        before={"user": membership.user.username, "role": membership.role},
+    )
+    membership.delete()

@@ -1,0 +1,117 @@
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lom.common.errors import DomainError
+from lom.common.web import actor_view, add_domain_error
+from lom.organisations import services
+from lom.organisations.forms import EmployeeForm, MembershipForm, UnitForm
+from lom.organisations.middleware import SESSION_KEY
+from lom.organisations.models import Membership
+from lom.organisations.selectors import employees_for_org, memberships_for_org, units_for_org
+
+
+@require_POST
+@actor_view()
+def switch_organisation_view(request, actor):
+    try:
+        org_id = int(request.POST.get("organisation", ""))
+    except ValueError:
+        org_id = 0
+    if org_id in {o.pk for o in actor.all_organisations}:
+        request.session[SESSION_KEY] = org_id
+    return redirect("home")
+
+
+@actor_view("org_admin")
+def units_view(request, actor):
+    form = UnitForm(request.POST or None, organisation=actor.organisation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_create(
+                actor=actor.user,
+                organisation=actor.organisation,
+                name=form.cleaned_data["name"],
+                code=form.cleaned_data["code"],
+                parent=form.cleaned_data["parent"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Enheten är upplagd."))
+            return redirect("organisations:units")
+    units = list(units_for_org(organisation=actor.organisation))
+    return render(request, "organisations/units.html", {"form": form, "units": units})
+
+
+@actor_view("org_admin")
+def employees_view(request, actor):
+    q = request.GET.get("q", "")[:100]
+    rows = list(employees_for_org(organisation=actor.organisation, q=q)[:200])
+    return render(request, "organisations/employees.html", {"employees": rows, "q": q})
+
+
+@actor_view("org_admin")
+def employee_edit_view(request, actor, pk: int | None = None):
+    instance = None
+    if pk is not None:
+        instance = employees_for_org(organisation=actor.organisation).filter(pk=pk).first()
+        if instance is None:
+            raise Http404
+    form = EmployeeForm(request.POST or None, instance=instance, organisation=actor.organisation)
+    if request.method == "POST" and form.is_valid():
+        d = dict(form.cleaned_data)
+        unit = d.pop("unit")
+        try:
+            services.employee_save(
+                actor=actor.user, organisation=actor.organisation, unit=unit, employee=instance, **d
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Medarbetaren är sparad."))
+            return redirect("organisations:employees")
+    return render(request, "organisations/employee_form.html", {"form": form, "employee": instance})
+
+
+@actor_view("org_admin")
+def memberships_view(request, actor):
+    form = MembershipForm(request.POST or None, organisation=actor.organisation)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.membership_grant(
+                actor=actor.user,
+                organisation=actor.organisation,
+                user=form.get_or_create_user(),
+                role=d["role"],
+                unit=d["unit"],
+                union=d["union"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Rollen är tilldelad."))
+            return redirect("organisations:memberships")
+    rows = list(memberships_for_org(organisation=actor.organisation))
+    return render(request, "organisations/memberships.html", {"form": form, "memberships": rows})
+
+
+@require_POST
+@actor_view("org_admin")
+def membership_revoke_view(request, actor, pk: int):
+    membership = (
+        Membership.objects.filter(organisation=actor.organisation, pk=pk)
+        .select_related("user")
+        .first()
+    )
+    if membership is None:
+        raise Http404
+    if membership.user_id == actor.user.pk and membership.role == "org_admin":
+        messages.error(request, _("Du kan inte ta bort din egen administratörsroll."))
+    else:
+        services.membership_revoke(actor=actor.user, membership=membership)
+        messages.success(request, _("Rollen är borttagen."))
+    return redirect("organisations:memberships")
