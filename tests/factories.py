@@ -59,18 +59,31 @@ class World:
     @property
     def users(self) -> dict[str, User]:
         return {
-            "employee": self.employee, "manager": self.manager,
-            "coordinator": self.coordinator, "union_rep": self.union_rep,
-            "decision_maker": self.decision_maker, "auditor": self.auditor, "admin": self.admin,
+            "employee": self.employee,
+            "manager": self.manager,
+            "coordinator": self.coordinator,
+            "union_rep": self.union_rep,
+            "decision_maker": self.decision_maker,
+            "auditor": self.auditor,
+            "admin": self.admin,
         }
 
 
 def _employee(org, unit, user, first, last) -> Employee:
     emp = employee_save(
-        actor=None, organisation=org, unit=unit, first_name=first, last_name=last,
-        email=f"{user.username}@example.org", occupational_group="Handläggare",
-        employment_start=date(2015, 3, 1), employment_form="permanent", birth_year=1980,
-        gender="F", active=True)
+        actor=None,
+        organisation=org,
+        unit=unit,
+        first_name=first,
+        last_name=last,
+        email=f"{user.username}@example.org",
+        occupational_group="Handläggare",
+        employment_start=date(2015, 3, 1),
+        employment_form="permanent",
+        birth_year=1980,
+        gender="F",
+        active=True,
+    )
     emp.user = user
     emp.save(update_fields=["user"])
     membership_grant(actor=None, organisation=org, user=user, role=Role.EMPLOYEE)
@@ -78,64 +91,132 @@ def _employee(org, unit, user, first, last) -> Employee:
 
 
 def make_world(
-    slug: str = "org", *, allocation_ore: int = 1_000_000_00,
-    decision_model: str = DecisionModel.HR_DECIDES, endorsement: bool = False,
-    cap_per_person_ore: int | None = None, cap_per_application_ore: int | None = None,
-    period_start: date | None = None, period_end: date | None = None,
+    slug: str = "org",
+    *,
+    allocation_ore: int = 1_000_000_00,
+    decision_model: str = DecisionModel.HR_DECIDES,
+    endorsement: bool = False,
+    cap_per_person_ore: int | None = None,
+    cap_per_application_ore: int | None = None,
+    period_start: date | None = None,
+    period_end: date | None = None,
 ) -> World:
     org = Organisation.objects.create(name=f"Organisation {slug}", slug=slug)
     top = unit_create(actor=None, organisation=org, name="Myndigheten")
     unit_a = unit_create(actor=None, organisation=org, name="Enhet A", parent=top)
     unit_b = unit_create(actor=None, organisation=org, name="Enhet B", parent=top)
     union = union_create(actor=None, organisation=org, name="Saco-S")
-    u = {name: UserFactory(username=f"{slug}-{name}") for name in (
-        "employee", "colleague", "manager", "coordinator", "union_rep", "decision_maker",
-        "auditor", "admin")}
+    u = {
+        name: UserFactory(username=f"{slug}-{name}")
+        for name in (
+            "employee",
+            "colleague",
+            "manager",
+            "coordinator",
+            "union_rep",
+            "decision_maker",
+            "auditor",
+            "admin",
+        )
+    }
     employee_rec = _employee(org, unit_a, u["employee"], "Eva", "Ek")
     colleague_rec = _employee(org, unit_b, u["colleague"], "Kim", "Lind")
     manager_rec = _employee(org, unit_a, u["manager"], "Max", "Chef")
-    membership_grant(actor=None, organisation=org, user=u["manager"], role=Role.MANAGER,
-                     unit=unit_a)
+    membership_grant(
+        actor=None, organisation=org, user=u["manager"], role=Role.MANAGER, unit=unit_a
+    )
     membership_grant(actor=None, organisation=org, user=u["coordinator"], role=Role.COORDINATOR)
-    membership_grant(actor=None, organisation=org, user=u["union_rep"], role=Role.UNION_REP,
-                     union=union)
-    membership_grant(actor=None, organisation=org, user=u["decision_maker"],
-                     role=Role.DECISION_MAKER)
+    membership_grant(
+        actor=None, organisation=org, user=u["union_rep"], role=Role.UNION_REP, union=union
+    )
+    membership_grant(
+        actor=None, organisation=org, user=u["decision_maker"], role=Role.DECISION_MAKER
+    )
     membership_grant(actor=None, organisation=org, user=u["auditor"], role=Role.AUDITOR)
     membership_grant(actor=None, organisation=org, user=u["admin"], role=Role.ORG_ADMIN)
     today = date.today()
     agreement_save(
-        actor=None, organisation=org, unions=[union], measure_types=list(MeasureType.objects.all()),
-        title="Lokalt avtal", valid_from=date(today.year - 1, 1, 1), valid_to=None,
-        purpose_text="Medlen används för proaktiv omställning.", exclusions="Forskarutbildning.",
-        excludes_ordinary_training=True, allow_individual=True, allow_with_manager=True,
-        allow_group=True, allow_development_project=True,
-        requires_manager_endorsement=endorsement, cap_per_person_ore=cap_per_person_ore,
-        cap_per_application_ore=cap_per_application_ore, decision_model=decision_model,
-        allows_carry_over=True, follow_up_text="")
+        actor=None,
+        organisation=org,
+        unions=[union],
+        measure_types=list(MeasureType.objects.all()),
+        title="Lokalt avtal",
+        valid_from=date(today.year - 1, 1, 1),
+        valid_to=None,
+        purpose_text="Medlen används för proaktiv omställning.",
+        exclusions="Forskarutbildning.",
+        excludes_ordinary_training=True,
+        allow_individual=True,
+        allow_with_manager=True,
+        allow_group=True,
+        allow_development_project=True,
+        requires_manager_endorsement=endorsement,
+        cap_per_person_ore=cap_per_person_ore,
+        cap_per_application_ore=cap_per_application_ore,
+        decision_model=decision_model,
+        allows_carry_over=True,
+        follow_up_text="",
+    )
     period = fund_period_create(
-        actor=None, organisation=org, name=f"LOM {today.year}",
-        start=period_start or date(today.year, 1, 1), end=period_end or date(today.year, 12, 31),
-        method=FundPeriod.Method.FIXED_POT, fixed_amount_ore=allocation_ore)
-    return World(org=org, top=top, unit_a=unit_a, unit_b=unit_b, union=union, period=period,
-                 employee=u["employee"], employee_rec=employee_rec, colleague=u["colleague"],
-                 colleague_rec=colleague_rec, manager=u["manager"], manager_rec=manager_rec,
-                 coordinator=u["coordinator"], union_rep=u["union_rep"],
-                 decision_maker=u["decision_maker"], auditor=u["auditor"], admin=u["admin"])
+        actor=None,
+        organisation=org,
+        name=f"LOM {today.year}",
+        start=period_start or date(today.year, 1, 1),
+        end=period_end or date(today.year, 12, 31),
+        method=FundPeriod.Method.FIXED_POT,
+        fixed_amount_ore=allocation_ore,
+    )
+    return World(
+        org=org,
+        top=top,
+        unit_a=unit_a,
+        unit_b=unit_b,
+        union=union,
+        period=period,
+        employee=u["employee"],
+        employee_rec=employee_rec,
+        colleague=u["colleague"],
+        colleague_rec=colleague_rec,
+        manager=u["manager"],
+        manager_rec=manager_rec,
+        coordinator=u["coordinator"],
+        union_rep=u["union_rep"],
+        decision_maker=u["decision_maker"],
+        auditor=u["auditor"],
+        admin=u["admin"],
+    )
 
 
-def make_case(world: World, user: User | None = None, *, amount_ore: int = 20_000_00,
-              submit: bool = True, title: str = "Kurs i dataanalys",
-              private_reason: str = "") -> Case:
+def make_case(
+    world: World,
+    user: User | None = None,
+    *,
+    amount_ore: int = 20_000_00,
+    submit: bool = True,
+    title: str = "Kurs i dataanalys",
+    private_reason: str = "",
+) -> Case:
     actor = world.actor(user or world.employee)
     mt = MeasureType.objects.get(code="competence_development")
-    case = case_services.case_create(actor=actor, data=case_services.CaseInput(
-        title=title, kind=ApplicationKind.INDIVIDUAL, measure_type_ids=[mt.pk],
-        purpose=Purpose.PREVENT, business_need="Digitalisering av handläggningen.",
-        description="Kurs på deltid.", private_reason=private_reason,
-        start_date=date.today(), end_date=date.today() + timedelta(days=30)))
-    case_services.case_set_cost_lines(actor=actor, case=case, lines=[
-        case_services.CostLineInput(kind=CostLine.Kind.COURSE_FEE, amount_ore=amount_ore)])
+    case = case_services.case_create(
+        actor=actor,
+        data=case_services.CaseInput(
+            title=title,
+            kind=ApplicationKind.INDIVIDUAL,
+            measure_type_ids=[mt.pk],
+            purpose=Purpose.PREVENT,
+            business_need="Digitalisering av handläggningen.",
+            description="Kurs på deltid.",
+            private_reason=private_reason,
+            start_date=date.today(),
+            end_date=date.today() + timedelta(days=30),
+        ),
+    )
+    case_services.case_set_cost_lines(
+        actor=actor,
+        case=case,
+        lines=[case_services.CostLineInput(kind=CostLine.Kind.COURSE_FEE, amount_ore=amount_ore)],
+    )
     if submit:
         case = case_services.case_transition(actor=actor, case=case, name="submit")
     case.refresh_from_db()
@@ -146,5 +227,6 @@ def approve(world: World, case: Case, amount_ore: int | None = None) -> Case:
     coord = world.actor(world.coordinator)
     if case.status == "submitted":
         case = case_services.case_transition(actor=coord, case=case, name="start_review")
-    return case_services.case_transition(actor=coord, case=case, name="approve",
-                                         amount_ore=amount_ore, reason="Bra insats.")
+    return case_services.case_transition(
+        actor=coord, case=case, name="approve", amount_ore=amount_ore, reason="Bra insats."
+    )

@@ -13,17 +13,29 @@ from tests.factories import approve, make_case
 def test_payroll_times_rate_allocation_comes_from_rate_data(world):
     rate = ContributionRate.objects.get(percent="0.200")
     period = fund_period_create(
-        actor=world.admin, organisation=world.org, name="LOM 2040", start=date(2040, 1, 1),
-        end=date(2040, 12, 31), method=FundPeriod.Method.PAYROLL_RATE,
-        payroll_ore=500_000_000_00, rate=rate)
+        actor=world.admin,
+        organisation=world.org,
+        name="LOM 2040",
+        start=date(2040, 1, 1),
+        end=date(2040, 12, 31),
+        method=FundPeriod.Method.PAYROLL_RATE,
+        payroll_ore=500_000_000_00,
+        rate=rate,
+    )
     assert fund_balance(period=period).allocated == 1_000_000_00  # 0.2 % of 500 MSEK
 
 
 def test_overlapping_period_is_refused(world):
     with pytest.raises(DomainError) as exc:
-        fund_period_create(actor=world.admin, organisation=world.org, name="dubbel",
-                           start=world.period.start, end=world.period.end,
-                           method=FundPeriod.Method.FIXED_POT, fixed_amount_ore=100)
+        fund_period_create(
+            actor=world.admin,
+            organisation=world.org,
+            name="dubbel",
+            start=world.period.start,
+            end=world.period.end,
+            method=FundPeriod.Method.FIXED_POT,
+            fixed_amount_ore=100,
+        )
     assert exc.value.field == "start"
 
 
@@ -31,8 +43,14 @@ def test_carry_over_moves_remaining_into_the_next_period(world):
     make_case_and_approve = approve(world, make_case(world, amount_ore=300_000_00))
     assert make_case_and_approve.status == "approved"
     nxt = fund_period_create(
-        actor=world.admin, organisation=world.org, name="Nästa", start=date(2090, 1, 1),
-        end=date(2090, 12, 31), method=FundPeriod.Method.FIXED_POT, fixed_amount_ore=50_000_00)
+        actor=world.admin,
+        organisation=world.org,
+        name="Nästa",
+        start=date(2090, 1, 1),
+        end=date(2090, 12, 31),
+        method=FundPeriod.Method.FIXED_POT,
+        fixed_amount_ore=50_000_00,
+    )
     moved = fund_carry_over(actor=world.admin, source=world.period, target=nxt)
     assert moved == 700_000_00
     assert fund_balance(period=world.period).remaining == 0
@@ -57,10 +75,14 @@ def test_balance_follows_the_ledger_through_the_whole_cycle(world):
     b = fund_balance(period=world.period)
     # The lower actual cost releases the difference back to the fund.
     assert (b.committed, b.spent, b.remaining) == (0, 30_000_00, 970_000_00)
-    kinds = list(LedgerEntry.objects.filter(case=case).order_by("id").values_list(
-        "kind", "amount_ore"))
-    assert kinds == [(EntryKind.COMMITMENT, 80_000_00), (EntryKind.EXPENSE, 30_000_00),
-                     (EntryKind.RELEASE, 50_000_00)]
+    kinds = list(
+        LedgerEntry.objects.filter(case=case).order_by("id").values_list("kind", "amount_ore")
+    )
+    assert kinds == [
+        (EntryKind.COMMITMENT, 80_000_00),
+        (EntryKind.EXPENSE, 30_000_00),
+        (EntryKind.RELEASE, 50_000_00),
+    ]
 
 
 def test_forecast_projects_unused_money_at_current_pace():
@@ -76,8 +98,9 @@ def test_forecast_projects_unused_money_at_current_pace():
     assert f.unused_percent == 80
     assert f.warning is True
     # Before the period starts there is no projection.
-    assert fund_forecast(period=period, balance=bal, today=date(2025, 12, 1)).projected_unused \
-        is None
+    assert (
+        fund_forecast(period=period, balance=bal, today=date(2025, 12, 1)).projected_unused is None
+    )
 
 
 def test_forecast_says_when_money_runs_out_at_a_fast_pace():

@@ -41,13 +41,20 @@ MATRIX = {
     "reject": {"coordinator", "decision_maker"},
     "withdraw": {"employee"},
 }
-SOURCE = {"start_review": Status.SUBMITTED, "return": Status.IN_REVIEW,
-          "approve": Status.IN_REVIEW, "reject": Status.IN_REVIEW, "withdraw": Status.IN_REVIEW}
+SOURCE = {
+    "start_review": Status.SUBMITTED,
+    "return": Status.IN_REVIEW,
+    "approve": Status.IN_REVIEW,
+    "reject": Status.IN_REVIEW,
+    "withdraw": Status.IN_REVIEW,
+}
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
-@pytest.mark.parametrize("role", ["employee", "manager", "coordinator", "union_rep",
-                                  "decision_maker", "auditor", "admin"])
+@pytest.mark.parametrize(
+    "role",
+    ["employee", "manager", "coordinator", "union_rep", "decision_maker", "auditor", "admin"],
+)
 def test_transition_permission_matrix(world, name, role):
     case = make_case(world)
     Case.objects.filter(pk=case.pk).update(status=SOURCE[name])
@@ -58,8 +65,7 @@ def test_transition_permission_matrix(world, name, role):
     if not allowed:
         # Enforced on the server, not just hidden: the service refuses too.
         with pytest.raises(PermissionDeniedError):
-            services.case_transition(actor=actor, case=case, name=name, reason="x",
-                                     amount_ore=1)
+            services.case_transition(actor=actor, case=case, name=name, reason="x", amount_ore=1)
         case.refresh_from_db()
         assert case.status == SOURCE[name]
 
@@ -72,8 +78,11 @@ def test_a_transition_is_refused_from_the_wrong_state(world):
 
 def test_every_transition_is_written_to_the_audit_trail(world):
     case = approve(world, make_case(world))
-    actions = list(AuditEvent.objects.filter(case=case).order_by("id").values_list(
-        "action", "before__status", "after__status"))
+    actions = list(
+        AuditEvent.objects.filter(case=case)
+        .order_by("id")
+        .values_list("action", "before__status", "after__status")
+    )
     assert ("case.submit", "draft", "submitted") in actions
     assert ("case.start_review", "submitted", "in_review") in actions
     assert ("case.approve", "in_review", "approved") in actions
@@ -158,13 +167,23 @@ def test_manager_applies_for_an_employee_of_own_unit_only(world):
 
     mgr = world.actor(world.manager)
     mt = MeasureType.objects.first()
-    case = services.case_create(actor=mgr, data=services.CaseInput(
-        title="För Eva", kind="individual", applicant_id=world.employee_rec.pk,
-        measure_type_ids=[mt.pk]))
+    case = services.case_create(
+        actor=mgr,
+        data=services.CaseInput(
+            title="För Eva",
+            kind="individual",
+            applicant_id=world.employee_rec.pk,
+            measure_type_ids=[mt.pk],
+        ),
+    )
     assert case.applicant == world.employee_rec and case.unit == world.unit_a
     with pytest.raises(DomainError):
-        services.case_create(actor=mgr, data=services.CaseInput(
-            title="För Kim", kind="individual", applicant_id=world.colleague_rec.pk))
+        services.case_create(
+            actor=mgr,
+            data=services.CaseInput(
+                title="För Kim", kind="individual", applicant_id=world.colleague_rec.pk
+            ),
+        )
 
 
 def test_visibility_per_role(world):

@@ -2,7 +2,7 @@
 
 from django.http import Http404
 from django.utils import timezone
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI, Query, Status
 from ninja.errors import HttpError
 
 from lom.agreements.selectors import agreements_for_org
@@ -118,7 +118,7 @@ def create_case(request, payload: CaseIn):
             actor=actor, case=case, lines=[services.CostLineInput(**li) for li in lines]
         )
     case.refresh_from_db()
-    return 201, _case_out(actor, case)
+    return Status(201, _case_out(actor, case))
 
 
 @api.get("/cases/{case_id}", response={200: CaseOut, 404: ErrorOut}, tags=["cases"])

@@ -486,7 +486,7 @@ def _release_outstanding(*, actor: Actor, case: Case, memo: str) -> int:
 
 @transaction.atomic
 def case_record_expense(*, actor: Actor, case: Case, amount_ore: int, memo: str = "") -> Case:
-    case = Case.objects.select_for_update().select_related("period").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("period").get(pk=case.pk)
     verdict = can_record_expense(actor, case)
     if not verdict:
         raise PermissionDeniedError(verdict.reason)

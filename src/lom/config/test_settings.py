@@ -13,3 +13,4 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 import tempfile  # noqa: E402
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="lom-test-media-")
+STATIC_ROOT = tempfile.mkdtemp(prefix="lom-test-static-")

@@ -1,0 +1,110 @@
+"""End-to-end in a real browser (Debian's chromium driven by Playwright):
+an employee applies, the coordinator approves, the fund overview shows the commitment."""
+
+import os
+import shutil
+from datetime import date, timedelta
+
+import pytest
+
+from lom.cases.models import Case
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("LOM_REQUIRE_BROWSER"):
+            pytest.fail("chromium is required (LOM_REQUIRE_BROWSER is set) but not installed")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def login(page, base, username):
+    page.goto(f"{base}/login/")
+    page.get_by_label("Användarnamn").fill(username)
+    page.get_by_label("Lösenord").fill("pw")
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(f"{base}/")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_employee_applies_coordinator_approves_fund_shows_commitment(live_server, browser):
+    from tests.factories import make_world
+
+    w = make_world("webb")
+    base = live_server.url
+    ctx = browser.new_context(locale="sv-SE")
+    page = ctx.new_page()
+
+    # Employee: reads what the funds are for, then applies step by step.
+    login(page, base, w.employee.username)
+    page.get_by_role("link", name="Ny ansökan").first.click()
+    page.get_by_label("Rubrik").fill("Kurs i verksamhetsutveckling")
+    page.get_by_label("Medarbetare söker själv").check()
+    page.get_by_label("Kompetensutveckling").check()
+    page.get_by_label("Förebygga arbetsbrist").check()
+    page.get_by_role("button", name="Spara och fortsätt").click()
+
+    # Step 2: a mistake first; the error summary appears and what was typed stays.
+    page.get_by_label("Vilket behov i verksamheten").fill("Nya digitala arbetssätt.")
+    page.get_by_label("Beskriv insatsen").fill("Tre kursdagar.")
+    start = date.today() + timedelta(days=14)
+    page.get_by_label("Startdatum").fill(start.isoformat())
+    page.get_by_label("Slutdatum").fill((start - timedelta(days=1)).isoformat())
+    page.get_by_role("button", name="Spara och fortsätt").click()
+    assert page.get_by_role("alert").is_visible()
+    assert page.get_by_label("Beskriv insatsen").input_value() == "Tre kursdagar."
+    page.get_by_label("Slutdatum").fill((start + timedelta(days=3)).isoformat())
+    page.get_by_role("button", name="Spara och fortsätt").click()
+
+    # Step 3: costs.
+    page.get_by_label("Rad 1: Kostnadsslag").select_option("course_fee")
+    page.get_by_label("Rad 1: Belopp (kr)").fill("24 000")
+    page.get_by_role("button", name="Spara och fortsätt").click()
+
+    # Step 4: review and submit.
+    page.get_by_role("button", name="Skicka in ansökan").click()
+    case = Case.objects.get(title="Kurs i verksamhetsutveckling")
+    assert case.number
+    assert page.get_by_text(f"diarienummer {case.number}").is_visible()
+    ctx.close()
+
+    # Coordinator: finds it in the queue, reviews and approves a lower amount.
+    ctx = browser.new_context(locale="sv-SE")
+    page = ctx.new_page()
+    login(page, base, w.coordinator.username)
+    page.goto(f"{base}/cases/?status=submitted")
+    page.get_by_role("link", name=case.number).click()
+    page.get_by_role("button", name="Påbörja handläggning").click()
+    page.get_by_role("link", name="Bevilja").click()
+    page.get_by_label("Motivering").fill("Insatsen svarar mot behovet.")
+    page.get_by_label("Beviljat belopp (kr)").fill("20 000")
+    page.get_by_role("button", name="Bevilja").click()
+    assert page.get_by_text("Beslut: Beviljad").is_visible()
+
+    # The fund overview shows the commitment and what is left.
+    page.get_by_role("link", name="Fonden").click()
+    figures = page.locator(".figures").first.inner_text()
+    assert "20 000,00 kr" in figures.replace("\u00a0", " ")
+    assert "980 000,00 kr" in figures.replace("\u00a0", " ")
+    ctx.close()
