@@ -278,6 +278,28 @@ def completeness_problems(case: Case, agreement: LocalAgreement) -> list[tuple[s
     return problems
 
 
+def completeness_checklist(
+    case: Case, agreement: LocalAgreement, *, attachment_count: int
+) -> list[tuple[str, bool]]:
+    """What the coordinator checks before deciding: each item and whether it holds."""
+    problems = {field for field, _msg in completeness_problems(case, agreement)}
+    items = [
+        (_("Insatstyp som ingår i avtalet"), "measure_types" not in problems),
+        (_("Syfte angivet"), "purpose" not in problems),
+        (_("Verksamhetens behov beskrivet"), "business_need" not in problems),
+        (_("Insatsen beskriven"), "description" not in problems),
+        (_("Start- och slutdatum"), "start_date" not in problems),
+        (_("Kostnader angivna"), "cost_lines" not in problems),
+        (_("Inom avtalets tak"), "amount" not in problems),
+        (_("Minst en bilaga (t.ex. kursplan eller offert)"), attachment_count > 0),
+    ]
+    if agreement.requires_manager_endorsement:
+        items.append(
+            (_("Tillstyrkt av chef"), bool(case.endorsed_by_id or case.co_applicant_manager_id))
+        )
+    return items
+
+
 def cap_problems(case: Case, agreement: LocalAgreement, amount: int) -> list[str]:
     out = []
     cap_app = agreement.cap_per_application_ore

@@ -267,11 +267,23 @@ def case_detail_view(request, actor: Actor, pk: int):
                     "needs_form": t.needs_reason,
                 }
             )
+    checklist = None
+    if actor.has("coordinator", "decision_maker") and case.status in (
+        Status.SUBMITTED,
+        Status.IN_REVIEW,
+        Status.AWAITING_ENDORSEMENT,
+    ):
+        agreement = agreement_current(organisation=actor.organisation, on=timezone.localdate())
+        if agreement is not None:
+            checklist = services.completeness_checklist(
+                case, agreement, attachment_count=len(related["attachments"])
+            )
     return render(
         request,
         "cases/detail.html",
         {
             "case": case,
+            "checklist": checklist,
             **related,
             "actions": actions,
             "show_private": can_see_private_reason(actor, case),

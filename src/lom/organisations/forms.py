@@ -67,3 +67,11 @@ class MembershipForm(forms.Form):
             defaults={"email": self.cleaned_data.get("email") or ""},
         )
         return user
+
+
+class UnionForm(forms.Form):
+    name = forms.CharField(
+        label=_("Namn"),
+        max_length=200,
+        help_text=_("T.ex. Saco-S, OFR/ST, Seko, Kommunal, Vision."),
+    )

@@ -41,7 +41,17 @@ def unit_create(
 
 @transaction.atomic
 def union_create(*, actor: User | None, organisation: Organisation, name: str) -> Union:
-    union, _created = Union.objects.get_or_create(organisation=organisation, name=name.strip())
+    if not name.strip():
+        raise DomainError(_("Ange förbundets namn."), field="name")
+    union, created = Union.objects.get_or_create(organisation=organisation, name=name.strip())
+    if created:
+        audit(
+            organisation_id=organisation.pk,
+            actor=actor,
+            action="union.create",
+            target=union,
+            after={"name": union.name},
+        )
     return union
 
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("employees/", views.employees_view, name="employees"),
     path("employees/new/", views.employee_edit_view, name="employee_create"),
     path("employees/<int:pk>/", views.employee_edit_view, name="employee_edit"),
+    path("unions/", views.unions_view, name="unions"),
     path("roles/", views.memberships_view, name="memberships"),
     path("roles/<int:pk>/revoke/", views.membership_revoke_view, name="membership_revoke"),
 ]

@@ -7,9 +7,9 @@ from django.views.decorators.http import require_POST
 from lom.common.errors import DomainError
 from lom.common.web import actor_view, add_domain_error
 from lom.organisations import services
-from lom.organisations.forms import EmployeeForm, MembershipForm, UnitForm
+from lom.organisations.forms import EmployeeForm, MembershipForm, UnionForm, UnitForm
 from lom.organisations.middleware import SESSION_KEY
-from lom.organisations.models import Membership
+from lom.organisations.models import Membership, Union
 from lom.organisations.selectors import employees_for_org, memberships_for_org, units_for_org
 
 
@@ -115,3 +115,20 @@ def membership_revoke_view(request, actor, pk: int):
         services.membership_revoke(actor=actor.user, membership=membership)
         messages.success(request, _("Rollen är borttagen."))
     return redirect("organisations:memberships")
+
+
+@actor_view("org_admin")
+def unions_view(request, actor):
+    form = UnionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.union_create(
+                actor=actor.user, organisation=actor.organisation, name=form.cleaned_data["name"]
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Förbundet är upplagt."))
+            return redirect("organisations:unions")
+    unions = list(Union.objects.filter(organisation=actor.organisation))
+    return render(request, "organisations/unions.html", {"form": form, "unions": unions})
