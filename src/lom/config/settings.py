@@ -41,7 +41,12 @@ INSTALLED_APPS = [
     "lom.agreements",
     "lom.funds",
     "lom.cases",
+    "lom.decisions",
+    "lom.followup",
+    "lom.reports",
     "lom.api",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +178,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
 }
+
+# Background work (reports, reminders): django-tasks with its database backend; workers scale
+# by adding `manage.py db_worker` processes. Tests run tasks immediately.
+TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND",
+                                        default="django_tasks_db.DatabaseBackend")}}
 
 # Forecast: warn when the projected unused share at period end exceeds this (percent).
 LOM_UNUSED_WARNING_PERCENT = env.int("LOM_UNUSED_WARNING_PERCENT", default=20)

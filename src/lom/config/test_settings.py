@@ -14,3 +14,4 @@ import tempfile  # noqa: E402
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="lom-test-media-")
 STATIC_ROOT = tempfile.mkdtemp(prefix="lom-test-static-")
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

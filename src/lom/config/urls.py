@@ -23,6 +23,9 @@ urlpatterns = [
     path("funds/", include("lom.funds.urls")),
     path("agreements/", include("lom.agreements.urls")),
     path("organisation/", include("lom.organisations.urls")),
+    path("decisions/", include("lom.decisions.urls")),
+    path("followup/", include("lom.followup.urls")),
+    path("reports/", include("lom.reports.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]
