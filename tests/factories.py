@@ -101,6 +101,10 @@ def make_world(
     period_start: date | None = None,
     period_end: date | None = None,
 ) -> World:
+    from lom.agreements.models import ContributionRate
+    from lom.agreements.reference_data import ensure_reference_data
+
+    ensure_reference_data(MeasureType, ContributionRate)  # a transactional test may flush it
     org = Organisation.objects.create(name=f"Organisation {slug}", slug=slug)
     top = unit_create(actor=None, organisation=org, name="Myndigheten")
     unit_a = unit_create(actor=None, organisation=org, name="Enhet A", parent=top)

@@ -111,6 +111,7 @@ def test_coordinator_records_a_new_local_agreement(world):
             "allows_carry_over": "on",
             "follow_up_text": "Årlig rapport.",
             "cap_per_person": "50 000",
+            "objection_days": 14,
             "cap_per_application": "",
             "unions": [world.union.pk],
             "measure_types": [m.pk for m in mts],
@@ -128,6 +129,7 @@ def test_coordinator_records_a_new_local_agreement(world):
             "title": "Tomt",
             "valid_from": "2030-01-01",
             "decision_model": "joint",
+            "objection_days": 14,
             "measure_types": [mts[0].pk],
         },
     )

@@ -108,3 +108,72 @@ def test_employee_applies_coordinator_approves_fund_shows_commitment(live_server
     assert "20 000,00 kr" in figures.replace("\u00a0", " ")
     assert "980 000,00 kr" in figures.replace("\u00a0", " ")
     ctx.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_joint_meeting_from_agenda_to_pdf_minutes(live_server, browser):
+    from django.utils import timezone
+
+    from lom.agreements.models import DecisionModel
+    from lom.cases import services as cs
+    from tests.factories import make_case, make_world
+
+    w = make_world("mote", decision_model=DecisionModel.JOINT)
+    case = cs.case_transition(actor=w.actor(w.coordinator), case=make_case(w), name="start_review")
+    base = live_server.url
+
+    # The coordinator plans the meeting with the union's representative.
+    ctx = browser.new_context(locale="sv-SE", accept_downloads=True)
+    page = ctx.new_page()
+    login(page, base, w.coordinator.username)
+    page.goto(f"{base}/decisions/meetings/")
+    page.get_by_label("Rubrik").fill("Partssamverkan vecka 12")
+    page.get_by_label("Tid").fill(timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Plats eller länk").fill("Rum 4")
+    page.get_by_label(f"{w.union_rep} (Saco-S)").check()
+    page.get_by_role("button", name="Planera").click()
+    page.get_by_role("button", name="Lägg till 1 ärende som är redo för beslut").click()
+    meeting_url = page.url
+    ctx.close()
+
+    # The union representative records the union's position.
+    ctx = browser.new_context(locale="sv-SE")
+    page = ctx.new_page()
+    login(page, base, w.union_rep.username)
+    page.goto(meeting_url)
+    form = page.locator("form", has_text="Ställningstagande för Saco-S")
+    form.get_by_label("Tillstyrker").check()
+    form.get_by_label("Slutligt ställningstagande på sammanträdet").check()
+    form.get_by_role("button", name="Spara ställningstagande").click()
+    assert page.get_by_text("Ställningstagandet är sparat.").is_visible()
+    ctx.close()
+
+    # The coordinator records the employer's position, the decision, and signs the minutes.
+    ctx = browser.new_context(locale="sv-SE", accept_downloads=True)
+    page = ctx.new_page()
+    login(page, base, w.coordinator.username)
+    page.goto(meeting_url)
+    form = page.locator("form", has_text="Ställningstagande för Arbetsgivaren")
+    form.get_by_label("Tillstyrker").check()
+    form.get_by_label("Slutligt ställningstagande på sammanträdet").check()
+    form.get_by_role("button", name="Spara ställningstagande").click()
+    page.get_by_label("Beviljad").check()
+    page.get_by_label("Motivering och protokollsanteckning").fill("Parterna är eniga.")
+    page.get_by_role("button", name="För beslutet till protokollet").click()
+    assert page.get_by_text("Beslut: Beviljad").is_visible()
+    page.get_by_role("button", name="Justera och lås protokollet").click()
+    assert page.get_by_text("kan inte ändras").is_visible()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Ladda ned protokollet (PDF)").click()
+    with open(info.value.path(), "rb") as fh:
+        pdf = fh.read()
+    assert pdf.startswith(b"%PDF")
+    import subprocess
+
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
+    assert "Partssamverkan vecka 12" in text and case.number in text
+    case.refresh_from_db()
+    assert case.status == "approved"
+    ctx.close()

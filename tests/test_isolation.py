@@ -57,7 +57,13 @@ def _fill(route, ids):
         new = []
         for path in paths:
             token = f"<{conv}:{name}>" if conv else (f"<{name}>" if name else "{" + key + "}")
-            values = SLUG_VALUES.get(key) or [ids.get(key, 1)]
+            values = SLUG_VALUES.get(key) or [
+                ids.get(f"{route.split('/')[0]}/{key}") or ids.get(key, 1)
+            ]
+            # A route's own object kind wins: /decisions/meetings/<pk>/ takes a meeting id.
+            for prefix, value in ids.get("by_prefix", {}).items():
+                if route.startswith(prefix) and key == "pk":
+                    values = [value]
             for v in values:
                 new.append(path.replace(token, str(v), 1))
         paths = new
@@ -75,7 +81,42 @@ def two_orgs(world, other_world):
         case=secret,
         upload=SimpleUploadedFile("b.pdf", b"%PDF-1.4 beta", content_type="application/pdf"),
     )
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from lom.decisions import services as dec
+
+    coord = other_world.actor(other_world.coordinator)
+    in_review = services.case_transition(
+        actor=coord, case=make_case(other_world, title="Hemlig ansökan BETA"), name="start_review"
+    )
+    meeting = dec.meeting_create(
+        actor=coord, title="Hemligt möte BETA", starts_at=timezone.now(), attendee_ids=[]
+    )
+    item = dec.meeting_add_case(actor=coord, meeting=meeting, case=in_review)
+    objection = dec.objection_raise(
+        actor=other_world.actor(other_world.union_rep),
+        case=secret,
+        reasons="Hemlig invändning BETA",
+    )
+    rnd = dec.round_create(
+        actor=coord,
+        title="Hemlig omgång BETA",
+        call_text="x",
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate() + timedelta(days=5),
+        budget_ore=100,
+        period=other_world.period,
+        criteria=[("a", 5)],
+    )
     ids = {
+        "by_prefix": {
+            "decisions/meetings/": meeting.pk,
+            "decisions/items/": item.pk,
+            "decisions/objections/": objection.pk,
+            "decisions/rounds/": rnd.pk,
+        },
         "pk": secret.pk,
         "case_id": approved.pk,
         "period_id": other_world.period.pk,
@@ -97,6 +138,9 @@ def _leaks(body: str) -> bool:
             "Beviljad BETA",
             "Hemlig hälsouppgift",
             "Organisation beta",
+            "Hemligt möte BETA",
+            "Hemlig invändning BETA",
+            "Hemlig omgång BETA",
         )
     )
 

@@ -37,6 +37,8 @@ class AgreementForm(forms.ModelForm):
             "allow_group",
             "allow_development_project",
             "requires_manager_endorsement",
+            "applicant_participation",
+            "objection_days",
             "allows_carry_over",
             "follow_up_text",
         ]

@@ -80,6 +80,12 @@ class LocalAgreement(models.Model):
         choices=DecisionModel.choices,
         default=DecisionModel.HR_DECIDES,
     )
+    applicant_participation = models.BooleanField(
+        _("sökande får se bedömningen och lämna synpunkter före beslut"), default=False
+    )
+    objection_days = models.PositiveSmallIntegerField(
+        _("dagar för fackliga invändningar efter beslut"), default=14
+    )
     allows_carry_over = models.BooleanField(_("outnyttjade medel får föras över"), default=True)
     follow_up_text = models.TextField(_("uppföljning och återrapportering"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

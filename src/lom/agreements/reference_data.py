@@ -47,3 +47,16 @@ CONTRIBUTION_RATES = [
     ("Avtal om lokala omställningsmedel (staten) 2015", "0.300", "2015-01-01", "2023-12-31"),
     ("Avtal om lokala omställningsmedel (staten) 2024", "0.200", "2024-01-01", None),
 ]
+
+
+def ensure_reference_data(measure_type_model, rate_model) -> None:
+    """Idempotent: used by the data migration (with historical models) and by tests that run
+    after a transactional test has flushed the tables."""
+    for i, (code, name, description) in enumerate(MEASURE_TYPES):
+        measure_type_model.objects.update_or_create(
+            code=code, defaults={"name": name, "description": description, "sort_order": i}
+        )
+    for name, percent, valid_from, valid_to in CONTRIBUTION_RATES:
+        rate_model.objects.get_or_create(
+            name=name, defaults={"percent": percent, "valid_from": valid_from, "valid_to": valid_to}
+        )

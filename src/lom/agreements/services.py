@@ -22,6 +22,8 @@ AGREEMENT_FIELDS = (
     "cap_per_person_ore",
     "cap_per_application_ore",
     "decision_model",
+    "applicant_participation",
+    "objection_days",
     "allows_carry_over",
     "follow_up_text",
 )

@@ -32,6 +32,7 @@ from lom.funds.selectors import (
     fund_periods_for_org,
     ledger_page,
 )
+from lom.reports.api import router as reports_router
 
 api = NinjaAPI(
     title="LOM API",
@@ -40,6 +41,7 @@ api = NinjaAPI(
     auth=[TokenAuth(), SessionAuth()],
     description="Local transition funds: applications, agreements, fund periods and ledger.",
 )
+api.add_router("/reports", reports_router)
 
 
 @api.exception_handler(PermissionDeniedError)

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lom.agreements.models import LocalAgreement
 from lom.cases.models import ApplicationKind, Case, CostLine, Purpose
+from lom.cases.selectors import CaseFilter
 from lom.common.fields import KronorField
 from lom.organisations.access import Actor
 from lom.organisations.selectors import employees_in_paths, managers_for_unit, units_managed
@@ -193,7 +194,33 @@ class CaseFilterForm(forms.Form):
 
     def __init__(self, *args, statuses, units, **kwargs):
         super().__init__(*args, **kwargs)
+        self.units = list(units)
         self.fields["status"].choices = [("", _("Alla")), *list(statuses)]
         self.fields["unit"].choices = [("", _("Alla enheter"))] + [
             (u.pk, ("— " * u.depth) + u.name) for u in units
         ]
+
+
+def case_list_query(*, actor: Actor, data) -> tuple["CaseFilterForm", CaseFilter, int, bool]:
+    """Parse the case-list query string the same way for the list page and its exports:
+    the form (for redisplay), the filter, the page, and whether only the actor's own cases
+    are shown."""
+    from lom.cases.models import Status
+    from lom.organisations.selectors import units_for_org
+
+    staff = actor.is_staff_reader or actor.is_union_rep
+    if staff:
+        units = list(units_for_org(organisation=actor.organisation))
+    elif actor.manager_unit_paths:
+        units = units_managed(organisation=actor.organisation, paths=actor.manager_unit_paths)
+    else:
+        units = []
+    form = CaseFilterForm(data or None, statuses=Status.choices, units=units)
+    filters, page = CaseFilter(), 1
+    if form.is_valid():
+        d = form.cleaned_data
+        filters = CaseFilter(status=d["status"], unit_id=d["unit"], q=d["q"])
+        page = d["page"] or 1
+    mine = (data or {}).get("mine") == "1" or not (staff or actor.manager_unit_paths)
+    filters.mine_only = mine
+    return form, filters, page, mine

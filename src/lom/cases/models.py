@@ -12,6 +12,7 @@ class Status(models.TextChoices):
     AWAITING_ENDORSEMENT = "awaiting_endorsement", _("Väntar på chefens tillstyrkan")
     SUBMITTED = "submitted", _("Inskickad")
     IN_REVIEW = "in_review", _("Under handläggning")
+    AWAITING_APPLICANT = "awaiting_applicant", _("Väntar på sökandes synpunkter")
     RETURNED = "returned", _("Åter för komplettering")
     APPROVED = "approved", _("Beviljad")
     REJECTED = "rejected", _("Avslagen")
@@ -110,6 +111,14 @@ class Case(models.Model):
         blank=True,
         related_name="cases",
         verbose_name=_("fondperiod"),
+    )
+    round = models.ForeignKey(
+        "decisions.ApplicationRound",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("ansökningsomgång"),
     )
     endorsed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -219,6 +228,14 @@ class Decision(models.Model):
     amount_ore = models.BigIntegerField(_("beviljat belopp"), null=True, blank=True)
     reasoning = models.TextField(_("motivering"))
     decision_model = models.CharField(max_length=20)
+    # Where a joint decision was taken: a meeting's agenda item or an application round.
+    agenda_item = models.ForeignKey(
+        "decisions.AgendaItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

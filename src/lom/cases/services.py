@@ -357,8 +357,11 @@ def case_transition(
     reason: str = "",
     amount_ore: int | None = None,
     period: FundPeriod | None = None,
+    agenda_item=None,
+    in_round: bool = False,
 ) -> Case:
-    """Check, move, record. The one function that changes a case's status."""
+    """Check, move, record. The one function that changes a case's status.
+    `agenda_item` / `in_round` say that a joint decision is taken in a meeting or a round."""
     case = Case.objects.select_for_update().select_related("unit").get(pk=case.pk)
     verdict = can_take(actor, case, name)
     if not verdict:
@@ -394,7 +397,11 @@ def case_transition(
     elif name == "endorse":
         case.endorsed_by = actor.user
     elif name in ("approve", "reject"):
+        _check_decision_route(
+            case=case, agreement=agreement, agenda_item=agenda_item, in_round=in_round
+        )
         _decide(
+            agenda_item=agenda_item,
             actor=actor,
             case=case,
             name=name,
@@ -421,7 +428,39 @@ def case_transition(
         after=_snapshot(case),
         note=reason,
     )
+    from lom.decisions.notifications import notify_case_transition
+
+    notify_case_transition(case=case, name=name, actor_user=actor.user)
     return case
+
+
+def _check_decision_route(*, case: Case, agreement, agenda_item, in_round: bool) -> None:
+    """The agreement's decision model decides where a decision may be taken."""
+    from lom.agreements.models import DecisionModel
+
+    if agreement is None:
+        return
+    if agreement.decision_model == DecisionModel.JOINT and agenda_item is None and not in_round:
+        raise DomainError(
+            _(
+                "Enligt det lokala avtalet beslutar parterna gemensamt. Sätt upp ärendet på "
+                "dagordningen till ett sammanträde."
+            ),
+            code="joint_decision_required",
+        )
+    if case.round_id and not in_round:
+        raise DomainError(
+            _("Ärendet ingår i en ansökningsomgång och beslutas tillsammans med omgången."),
+            code="round_decision_required",
+        )
+    if (
+        agreement.applicant_participation
+        and not case.events.filter(action="case.applicant_respond").exists()
+    ):
+        raise DomainError(
+            _("Enligt avtalet ska sökande få se bedömningen och lämna synpunkter före beslut."),
+            code="applicant_participation_required",
+        )
 
 
 def _decide(
@@ -433,6 +472,7 @@ def _decide(
     amount_ore: int | None,
     period: FundPeriod | None,
     agreement: LocalAgreement | None,
+    agenda_item=None,
 ) -> None:
     model = agreement.decision_model if agreement else ""
     if name == "reject":
@@ -442,6 +482,7 @@ def _decide(
             reasoning=reason,
             decision_model=model,
             decided_by=actor.user,
+            agenda_item=agenda_item,
         )
         return
     amount = case.requested_ore if amount_ore is None else amount_ore
@@ -488,6 +529,7 @@ def _decide(
         reasoning=reason,
         decision_model=model,
         decided_by=actor.user,
+        agenda_item=agenda_item,
     )
 
 

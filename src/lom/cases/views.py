@@ -10,13 +10,13 @@ from lom.cases import services
 from lom.cases.forms import (
     AttachmentForm,
     CaseDetailsForm,
-    CaseFilterForm,
     CaseStartForm,
     CommentForm,
     CostLineFormSet,
     DecisionForm,
     ExpenseForm,
     ReasonForm,
+    case_list_query,
 )
 from lom.cases.models import ApplicationKind, Attachment, Case, Status
 from lom.cases.permissions import (
@@ -27,7 +27,6 @@ from lom.cases.permissions import (
     can_take,
 )
 from lom.cases.selectors import (
-    CaseFilter,
     case_detail_related,
     case_get_for_actor,
     case_list,
@@ -38,26 +37,13 @@ from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.web import actor_view, add_domain_error
 from lom.funds.selectors import fund_period_current, fund_periods_for_org
 from lom.organisations.access import Actor
-from lom.organisations.selectors import units_for_org, units_managed
 
 
 @actor_view()
 def case_list_view(request, actor: Actor):
     staff = actor.is_staff_reader or actor.is_union_rep
-    if staff:
-        units = list(units_for_org(organisation=actor.organisation))
-    elif actor.manager_unit_paths:
-        units = units_managed(organisation=actor.organisation, paths=actor.manager_unit_paths)
-    else:
-        units = []
-    form = CaseFilterForm(request.GET or None, statuses=Status.choices, units=units)
-    filters, page = CaseFilter(), 1
-    if form.is_valid():
-        d = form.cleaned_data
-        filters = CaseFilter(status=d["status"], unit_id=d["unit"], q=d["q"])
-        page = d["page"] or 1
-    mine = request.GET.get("mine") == "1" or not (staff or actor.manager_unit_paths)
-    filters.mine_only = mine
+    form, filters, page, mine = case_list_query(actor=actor, data=request.GET)
+    units = form.units
     rows, has_next = case_list(actor=actor, filters=filters, page=page)
     counts = status_counts(actor=actor) if staff and not mine else {}
     return render(
@@ -278,12 +264,30 @@ def case_detail_view(request, actor: Actor, pk: int):
             checklist = services.completeness_checklist(
                 case, agreement, attachment_count=len(related["attachments"])
             )
+    from lom.decisions.models import ApplicationRound
+    from lom.decisions.selectors import objections_for_case, visible_positions
+
+    open_rounds = []
+    if case.kind == "development_project" and not case.round_id and can_edit_case(actor, case):
+        today = timezone.localdate()
+        open_rounds = list(
+            ApplicationRound.objects.filter(
+                organisation=actor.organisation,
+                status="open",
+                opens_on__lte=today,
+                closes_on__gte=today,
+            )
+        )
     return render(
         request,
         "cases/detail.html",
         {
             "case": case,
             "checklist": checklist,
+            "objections": objections_for_case(case=case),
+            "positions": visible_positions(actor=actor, case=case),
+            "can_object": bool(actor.union_ids) and case.status != Status.DRAFT,
+            "open_rounds": open_rounds,
             **related,
             "actions": actions,
             "show_private": can_see_private_reason(actor, case),

@@ -62,6 +62,24 @@ TRANSITIONS: dict[str, Transition] = {
             {Role.COORDINATOR},
             needs_reason=True,
         ),
+        # Applicant participation (sökandemedverkan): the applicant sees the assessment and
+        # responds before the decision, when the agreement says so.
+        _t(
+            "share_assessment",
+            _("Skicka bedömningen till sökande"),
+            {S.IN_REVIEW},
+            S.AWAITING_APPLICANT,
+            {Role.COORDINATOR},
+            needs_reason=True,
+        ),
+        _t(
+            "applicant_respond",
+            _("Lämna synpunkter på bedömningen"),
+            {S.AWAITING_APPLICANT},
+            S.IN_REVIEW,
+            {APPLICANT},
+            needs_reason=True,
+        ),
         _t("approve", _("Bevilja"), {S.IN_REVIEW}, S.APPROVED, DECIDERS, needs_reason=True),
         _t("reject", _("Avslå"), {S.IN_REVIEW}, S.REJECTED, DECIDERS, needs_reason=True),
         _t(
@@ -98,5 +116,7 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 EDITABLE_STATES = frozenset({S.DRAFT, S.RETURNED})
-OPEN_STATES = frozenset({S.AWAITING_ENDORSEMENT, S.SUBMITTED, S.IN_REVIEW, S.RETURNED})
+OPEN_STATES = frozenset(
+    {S.AWAITING_ENDORSEMENT, S.SUBMITTED, S.IN_REVIEW, S.AWAITING_APPLICANT, S.RETURNED}
+)
 FUNDED_STATES = frozenset({S.APPROVED, S.IN_PROGRESS, S.COMPLETED})

@@ -6,6 +6,7 @@ from django.utils import timezone
 from lom.cases.selectors import CaseFilter, case_list, status_counts
 from lom.common.web import actor_view
 from lom.funds.selectors import fund_balance, fund_forecast, fund_period_current
+from lom.reports.selectors import unused_warning_percent
 
 
 def healthz(request):
@@ -40,7 +41,12 @@ def home_view(request, actor):
             ctx.update(
                 period=period,
                 balance=bal,
-                forecast=fund_forecast(period=period, balance=bal, today=today),
+                forecast=fund_forecast(
+                    period=period,
+                    balance=bal,
+                    today=today,
+                    warning_percent=unused_warning_percent(organisation=actor.organisation),
+                ),
             )
     return render(request, "home.html", ctx)
 

@@ -181,8 +181,9 @@ LOGGING = {
 
 # Background work (reports, reminders): django-tasks with its database backend; workers scale
 # by adding `manage.py db_worker` processes. Tests run tasks immediately.
-TASKS = {"default": {"BACKEND": env.str("TASKS_BACKEND",
-                                        default="django_tasks_db.DatabaseBackend")}}
+TASKS = {
+    "default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}
+}
 
 # Forecast: warn when the projected unused share at period end exceeds this (percent).
 LOM_UNUSED_WARNING_PERCENT = env.int("LOM_UNUSED_WARNING_PERCENT", default=20)

@@ -1,7 +1,7 @@
 """Every figure about money is computed here, from the ledger, and nowhere else."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
@@ -35,6 +35,19 @@ class Balance:
     @property
     def used(self) -> int:
         return self.committed + self.spent
+
+    def __add__(self, other: "Balance") -> "Balance":
+        """Movements add up: the balance at a date is the sum of the movements before it."""
+        return Balance(
+            self.allocated + other.allocated,
+            self.carried_over + other.carried_over,
+            self.commitments + other.commitments,
+            self.releases + other.releases,
+            self.spent + other.spent,
+        )
+
+
+EMPTY_BALANCE = Balance(0, 0, 0, 0, 0)
 
 
 def _sum(kind: str):
@@ -89,7 +102,11 @@ class Forecast:
         return round(100 * self.elapsed_days / self.total_days) if self.total_days else 0
 
 
-def fund_forecast(*, period: FundPeriod, balance: Balance, today: date) -> Forecast:
+def fund_forecast(
+    *, period: FundPeriod, balance: Balance, today: date, warning_percent: int | None = None
+) -> Forecast:
+    """`warning_percent` is the organisation's threshold (lom.reports.selectors.
+    unused_warning_percent); without it the installation default applies."""
     total_days = (period.end - period.start).days + 1
     if today < period.start:
         return Forecast(0, total_days, None, None, None, False, None)
@@ -105,7 +122,8 @@ def fund_forecast(*, period: FundPeriod, balance: Balance, today: date) -> Forec
 
         days_to_use_all = balance.available * elapsed // balance.used
         runs_out_on = period.start + timedelta(days=max(days_to_use_all - 1, 0))
-    warning = unused_percent is not None and unused_percent > settings.LOM_UNUSED_WARNING_PERCENT
+    threshold = settings.LOM_UNUSED_WARNING_PERCENT if warning_percent is None else warning_percent
+    warning = unused_percent is not None and unused_percent > threshold
     return Forecast(
         elapsed, total_days, projected_use, projected_unused, unused_percent, warning, runs_out_on
     )
@@ -137,3 +155,45 @@ def ledger_page(
     rows = list(qs.order_by("-id")[: limit + 1])
     next_id = rows[limit - 1].id if len(rows) > limit else None
     return rows[:limit], next_id
+
+
+def fund_balance_between(
+    *, period: FundPeriod, since: datetime | None = None, until: datetime | None = None
+) -> Balance:
+    """The movements of the period booked in [since, until): with since=None this is the
+    balance as it stood at `until` (e.g. the opening balance of a year)."""
+    qs = LedgerEntry.objects.filter(period=period)
+    if since is not None:
+        qs = qs.filter(created_at__gte=since)
+    if until is not None:
+        qs = qs.filter(created_at__lt=until)
+    row = qs.aggregate(**BALANCE_AGGREGATES)
+    return Balance(**{k: int(v) for k, v in row.items()})
+
+
+def fund_movements_by_month(*, periods: list[FundPeriod]) -> dict[int, dict[date, Balance]]:
+    """Per period, the movements of each calendar month (Stockholm time), keyed by the first
+    day of the month. One grouped query. Summed in order they give the balance at each month
+    end: the timeline of the dashboard and the annual report."""
+    from django.db.models.functions import TruncMonth
+    from django.utils import timezone
+
+    if not periods:
+        return {}
+    tz = timezone.get_default_timezone()
+    rows = (
+        LedgerEntry.objects.filter(period__in=[p.pk for p in periods])
+        .annotate(month=TruncMonth("created_at", tzinfo=tz))
+        .values("period_id", "month")
+        .annotate(**BALANCE_AGGREGATES)
+        .order_by("period_id", "month")
+    )
+    out: dict[int, dict[date, Balance]] = {p.pk: {} for p in periods}
+    for row in rows:
+        pid = row.pop("period_id")
+        month = row.pop("month")
+        month = month.date() if isinstance(month, datetime) else month
+        out[pid][month] = out[pid].get(month, EMPTY_BALANCE) + Balance(
+            **{k: int(v) for k, v in row.items()}
+        )
+    return out

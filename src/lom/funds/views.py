@@ -18,6 +18,7 @@ from lom.funds.selectors import (
     ledger_page,
 )
 from lom.organisations.access import Actor
+from lom.reports.selectors import unused_warning_percent
 
 FUND_READERS = ("coordinator", "decision_maker", "auditor", "org_admin", "union_rep")
 
@@ -32,7 +33,12 @@ def fund_overview_view(request, actor: Actor):
     if current is not None:
         bal = balances[current.pk] if current.pk in balances else fund_balance(period=current)
         ctx["balance"] = bal
-        ctx["forecast"] = fund_forecast(period=current, balance=bal, today=today)
+        ctx["forecast"] = fund_forecast(
+            period=current,
+            balance=bal,
+            today=today,
+            warning_percent=unused_warning_percent(organisation=actor.organisation),
+        )
     return render(request, "funds/overview.html", ctx)
 
 
@@ -55,7 +61,12 @@ def fund_period_view(request, actor: Actor, pk: int):
             "balance": balance,
             "entries": entries,
             "next_id": next_id,
-            "forecast": fund_forecast(period=period, balance=balance, today=timezone.localdate()),
+            "forecast": fund_forecast(
+                period=period,
+                balance=balance,
+                today=timezone.localdate(),
+                warning_percent=unused_warning_percent(organisation=actor.organisation),
+            ),
         },
     )
 

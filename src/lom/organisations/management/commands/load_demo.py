@@ -4,9 +4,11 @@ in every state. Idempotent: an organisation that already exists is left as it is
 import random
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from lom.accounts.models import User
 from lom.agreements.models import ContributionRate, DecisionModel, MeasureType
@@ -157,6 +159,8 @@ class Command(BaseCommand):
     help = "Load demo organisations, users (password 'demo'), agreements, funds and cases."
 
     def handle(self, *args, **options):
+        # Demo notifications stay in-app; printing a mail per event would drown the output.
+        settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
         for spec in ORGS:
             if Organisation.objects.filter(slug=spec["slug"]).exists():
                 self.stdout.write(f"{spec['name']}: already loaded, left as it is.")
@@ -313,6 +317,10 @@ class Command(BaseCommand):
                 fixed_amount_ore=spec["pot_kr"] * 100,
             )
         self._cases(org, spec, rnd, employees, leaves, measure_types, period)
+        coordinator = actor_for(
+            user=User.objects.get(username=f"{spec['prefix']}samordnare"), organisation_id=org.pk
+        )
+        self._after_cases(spec, org, coordinator)
 
     def _cases(self, org, spec, rnd, employees, leaves, measure_types, period):
         coordinator = actor_for(
@@ -343,6 +351,8 @@ class Command(BaseCommand):
         ]
         if spec["endorsement"]:
             plan.append(("awaiting_endorsement", 3))
+        else:
+            plan.append(("awaiting_applicant", 2))
         n = 2
         for state, count in plan:
             for _i in range(count):
@@ -408,6 +418,15 @@ class Command(BaseCommand):
                 )
                 if state == "in_review":
                     continue
+                if state == "awaiting_applicant":
+                    case_services.case_transition(
+                        actor=coordinator,
+                        case=case,
+                        name="share_assessment",
+                        reason="Vi bedömer att insatsen kan beviljas med ett lägre belopp för "
+                        "resor. Lämna gärna synpunkter innan beslut.",
+                    )
+                    continue
                 if state == "returned":
                     case_services.case_transition(
                         actor=coordinator,
@@ -418,20 +437,25 @@ class Command(BaseCommand):
                     )
                     continue
                 if state == "rejected":
-                    case_services.case_transition(
-                        actor=coordinator,
-                        case=case,
-                        name="reject",
-                        reason="Insatsen är ordinarie kompetensutveckling för nuvarande "
-                        "uppgifter och ska betalas av enhetens budget.",
+                    self._decide(
+                        spec,
+                        coordinator,
+                        case,
+                        approve=False,
+                        amount=None,
+                        period=period,
+                        reason="Insatsen är ordinarie "
+                        "kompetensutveckling för nuvarande uppgifter och ska betalas "
+                        "av enhetens budget.",
                     )
                     continue
                 amount = case.requested_ore if rnd.random() < 0.7 else case.requested_ore * 8 // 10
-                case = case_services.case_transition(
-                    actor=coordinator,
-                    case=case,
-                    name="approve",
-                    amount_ore=amount,
+                case = self._decide(
+                    spec,
+                    coordinator,
+                    case,
+                    approve=True,
+                    amount=amount,
                     period=period,
                     reason="Insatsen svarar mot behovet av digital kompetens i verksamheten.",
                 )
@@ -447,6 +471,112 @@ class Command(BaseCommand):
                 )
                 if state == "completed":
                     case_services.case_transition(actor=coordinator, case=case, name="complete")
+
+    def _decide(self, spec, coordinator, case, *, approve, amount, period, reason):
+        """HR decides directly; under the joint model the parties decide in a meeting."""
+        if spec["decision_model"] != DecisionModel.JOINT:
+            return case_services.case_transition(
+                actor=coordinator,
+                case=case,
+                name="approve" if approve else "reject",
+                amount_ore=amount,
+                period=period,
+                reason=reason,
+            )
+        from lom.decisions import services as dec
+
+        if (
+            getattr(self, "_meeting", None) is None
+            or self._meeting.organisation_id != case.organisation_id
+        ):
+            rep = User.objects.get(username=f"{spec['prefix']}facklig")
+            self._rep = actor_for(user=rep, organisation_id=case.organisation_id)
+            self._meeting = dec.meeting_create(
+                actor=coordinator,
+                title="Partssamverkan om omställningsmedel",
+                starts_at=timezone.now() - timedelta(days=21),
+                place="Regionens hus, rum 4",
+                attendee_ids=[rep.pk],
+            )
+        item = dec.meeting_add_case(actor=coordinator, meeting=self._meeting, case=case)
+        union = self._rep.union_ids[0]
+        from lom.organisations.models import Union
+
+        dec.position_record(
+            actor=coordinator,
+            item=item,
+            final=True,
+            union=None,
+            stance="agree" if approve else "disagree",
+            reason="" if approve else reason,
+        )
+        dec.position_record(
+            actor=self._rep,
+            item=item,
+            final=True,
+            union=Union.objects.get(pk=union),
+            stance="agree",
+            reason="" if approve else "Insatsen behövs inför omställningen.",
+        )
+        dec.item_decide(
+            actor=coordinator,
+            item=item,
+            outcome="approved" if approve else "rejected",
+            reason=reason,
+            amount_ore=amount,
+        )
+        case.refresh_from_db()
+        return case
+
+    def _after_cases(self, spec, org, coordinator):
+        """Meeting history, objections and a planned meeting with today's ready cases."""
+        from lom.cases.models import Decision
+        from lom.decisions import services as dec
+
+        rep_user = User.objects.get(username=f"{spec['prefix']}facklig")
+        rep = actor_for(user=rep_user, organisation_id=org.pk)
+        rejected = Decision.objects.filter(case__organisation=org, outcome="rejected").first()
+        if rejected is not None:
+            objection = dec.objection_raise(
+                actor=rep,
+                decision=rejected,
+                reasons="Insatsen förbereder för nya arbetsuppgifter och är inte ordinarie "
+                "kompetensutveckling. Vi begär att beslutet omprövas.",
+            )
+            dec.objection_answer(
+                actor=coordinator,
+                objection=objection,
+                answer="Enheten har samma uppgifter efter kursen; vi står fast vid beslutet.",
+            )
+            dec.objection_close(
+                actor=rep,
+                objection=objection,
+                outcome="escalated"
+                if spec["decision_model"] == DecisionModel.JOINT
+                else "resolved",
+                note="Frågan tas upp med de centrala parterna."
+                if spec["decision_model"] == DecisionModel.JOINT
+                else "Vi godtar förklaringen.",
+            )
+        if spec["decision_model"] == DecisionModel.JOINT and getattr(self, "_meeting", None):
+            dec.meeting_sign(actor=coordinator, meeting=self._meeting)
+            upcoming = dec.meeting_create(
+                actor=coordinator,
+                title="Partssamverkan om omställningsmedel",
+                starts_at=timezone.now() + timedelta(days=5),
+                place="Regionens hus, rum 4",
+                attendee_ids=[rep_user.pk],
+            )
+            dec.meeting_fill_agenda(actor=coordinator, meeting=upcoming)
+            for item in upcoming.items.all()[:2]:
+                dec.position_record(
+                    actor=rep,
+                    item=item,
+                    final=False,
+                    union=item.meeting.attendees.exclude(union=None).first().union,
+                    stance="agree",
+                )
+            self._meeting = None
 
     def _manager_user(self, org, employee: Employee) -> User:
         from lom.organisations.selectors import managers_for_unit

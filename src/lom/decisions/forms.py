@@ -1,0 +1,166 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lom.cases.forms import DateInput
+from lom.common.fields import KronorField
+from lom.decisions.models import AgendaItem, Objection, Position
+from lom.decisions.notifications import KINDS
+from lom.funds.models import FundPeriod
+from lom.organisations.models import Membership, Role
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class MeetingForm(forms.Form):
+    title = forms.CharField(
+        label=_("Rubrik"), max_length=200, initial=_("Partssamverkan om omställningsmedel")
+    )
+    starts_at = forms.DateTimeField(
+        label=_("Tid"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+    )
+    place = forms.CharField(label=_("Plats eller länk"), max_length=300, required=False)
+    attendees = forms.TypedMultipleChoiceField(
+        label=_("Parternas företrädare"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        rows = (
+            Membership.objects.filter(
+                organisation=organisation,
+                role__in=[Role.COORDINATOR, Role.DECISION_MAKER, Role.UNION_REP],
+            )
+            .select_related("user", "union")
+            .order_by("role", "user__last_name")
+        )
+        seen, choices = set(), []
+        for m in rows:
+            if m.user_id in seen:
+                continue
+            seen.add(m.user_id)
+            party = m.union.name if m.union_id else _("arbetsgivaren")
+            choices.append((m.user_id, f"{m.user} ({party})"))
+        self.fields["attendees"].choices = choices
+
+
+class PositionForm(forms.Form):
+    stance = forms.ChoiceField(
+        label=_("Ställningstagande"), choices=Position.Stance.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("Motivering"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Krävs om ni avstyrker."),
+    )
+    final = forms.BooleanField(
+        label=_("Slutligt ställningstagande på sammanträdet"), required=False
+    )
+
+
+class ItemDecisionForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Beslut"),
+        widget=forms.RadioSelect,
+        choices=[c for c in AgendaItem.Outcome.choices if c[0]],
+    )
+    amount = KronorField(
+        label=_("Beviljat belopp (kr)"),
+        required=False,
+        allow_zero=False,
+        help_text=_("Lämna tomt för hela det sökta beloppet."),
+    )
+    reason = forms.CharField(
+        label=_("Motivering och protokollsanteckning"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ObjectionForm(forms.Form):
+    subject = forms.CharField(
+        label=_("Gäller"),
+        max_length=200,
+        required=False,
+        help_text=_("Lämna tomt så fylls ärendet eller beslutet i."),
+    )
+    reasons = forms.CharField(
+        label=_("Skäl"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    decision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    case = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ObjectionAnswerForm(forms.Form):
+    answer = forms.CharField(
+        label=_("Arbetsgivarens svar"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class ObjectionCloseForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Avsluta invändningen"),
+        widget=forms.RadioSelect,
+        choices=[
+            (Objection.Status.RESOLVED, _("Löst lokalt")),
+            (Objection.Status.ESCALATED, _("Hänskjuts till de centrala parterna")),
+        ],
+    )
+    note = forms.CharField(
+        label=_("Anteckning"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RoundForm(forms.Form):
+    title = forms.CharField(label=_("Rubrik"), max_length=200)
+    call_text = forms.CharField(label=_("Utlysningstext"), widget=forms.Textarea(attrs={"rows": 5}))
+    opens_on = forms.DateField(label=_("Öppnar"), widget=DateInput())
+    closes_on = forms.DateField(label=_("Stänger"), widget=DateInput())
+    budget = KronorField(label=_("Budgetram (kr)"), allow_zero=False)
+    period = forms.ModelChoiceField(label=_("Fondperiod"), queryset=FundPeriod.objects.none())
+    criteria = forms.CharField(
+        label=_("Bedömningskriterier"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        initial=_(
+            "Koppling till kommande förändring\nNytta för verksamheten\n"
+            "Antal medarbetare som når\nRimlig kostnad"
+        ),
+        help_text=_("Ett kriterium per rad; varje kriterium bedöms 0–5."),
+    )
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = FundPeriod.objects.filter(organisation=organisation)
+
+    def clean_criteria(self):
+        rows = [r.strip() for r in self.cleaned_data["criteria"].splitlines() if r.strip()]
+        if not rows:
+            raise forms.ValidationError(_("Ange minst ett kriterium."))
+        return [(r[:200], 5) for r in rows]
+
+
+class ScoreForm(forms.Form):
+    criterion = forms.IntegerField(widget=forms.HiddenInput)
+    score = forms.IntegerField(label=_("Poäng"), min_value=0, max_value=100)
+    comment = forms.CharField(label=_("Kommentar"), required=False, max_length=2000)
+
+
+class PreferencesForm(forms.Form):
+    def __init__(self, *args, current: dict[str, bool], **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind, label in KINDS.items():
+            self.fields[kind] = forms.BooleanField(
+                label=label, required=False, initial=current.get(kind, True)
+            )

@@ -1,0 +1,275 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lom.cases.models import Case, Decision
+from lom.funds.models import FundPeriod
+from lom.organisations.models import Organisation, Union
+
+
+class Meeting(models.Model):
+    """A joint consultation meeting (partssamverkan) where the parties decide cases.
+    Once signed off, the minutes are frozen; an adjustment is a new meeting that points back."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planerat")
+        SIGNED = "signed", _("Protokoll justerat")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("rubrik"), max_length=200)
+    starts_at = models.DateTimeField(_("tid"))
+    place = models.CharField(_("plats eller länk"), max_length=300, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
+    adjusts = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="adjustments",
+        verbose_name=_("justerar protokollet från"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    signed_at = models.DateTimeField(null=True, blank=True)
+    minutes_pdf = models.FileField(upload_to="minutes/", blank=True)
+    minutes_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        verbose_name = _("sammanträde")
+        verbose_name_plural = _("sammanträden")
+        indexes = [models.Index(fields=["organisation", "-starts_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == self.Status.SIGNED
+
+
+class Attendee(models.Model):
+    """A representative at a meeting, for the employer (union empty) or for one union."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendees")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    union = models.ForeignKey(
+        Union, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("part")
+    )
+    present = models.BooleanField(_("närvarande"), default=True)
+
+    class Meta:
+        ordering = ["union_id", "id"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="attendee_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.union or _('arbetsgivaren')})"
+
+
+class AgendaItem(models.Model):
+    class Outcome(models.TextChoices):
+        PENDING = "", _("Ej beslutat")
+        APPROVED = "approved", _("Beviljad")
+        REJECTED = "rejected", _("Avslagen")
+        DEFERRED = "deferred", _("Bordlagd")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="agenda_items")
+    order = models.PositiveSmallIntegerField(default=0)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True, default="")
+    minute_text = models.TextField(_("protokollsanteckning"), blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "case"], name="agenda_item_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"§{self.order} {self.case}"
+
+
+class Position(models.Model):
+    """One party's position on an agenda item: provisional before the meeting, final in it."""
+
+    class Stance(models.TextChoices):
+        AGREE = "agree", _("Tillstyrker")
+        DISAGREE = "disagree", _("Avstyrker")
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="positions")
+    union = models.ForeignKey(Union, on_delete=models.PROTECT, null=True, blank=True)
+    final = models.BooleanField(default=False)
+    stance = models.CharField(_("ställningstagande"), max_length=10, choices=Stance.choices)
+    reason = models.TextField(_("motivering"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["union_id", "id"]
+        # One position per party and stage; the employer is the party without a union.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "union", "final"],
+                condition=models.Q(union__isnull=False),
+                name="position_unique_union",
+            ),
+            models.UniqueConstraint(
+                fields=["item", "final"],
+                condition=models.Q(union__isnull=True),
+                name="position_unique_employer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.union or _('Arbetsgivaren')}: {self.get_stance_display()}"
+
+    @property
+    def party_name(self) -> str:
+        return self.union.name if self.union_id else str(_("Arbetsgivaren"))
+
+
+class Objection(models.Model):
+    """A union's objection to a decision or to how the agreement is applied. Never deleted."""
+
+    class Status(models.TextChoices):
+        RAISED = "raised", _("Framförd")
+        ANSWERED = "answered", _("Besvarad")
+        RESOLVED = "resolved", _("Löst lokalt")
+        ESCALATED = "escalated", _("Hänskjuten till centrala parter")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, null=True, blank=True, related_name="objections"
+    )
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="objections"
+    )
+    union = models.ForeignKey(Union, on_delete=models.PROTECT, related_name="objections")
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    subject = models.CharField(_("gäller"), max_length=200)
+    reasons = models.TextField(_("skäl"))
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RAISED)
+    answer = models.TextField(_("arbetsgivarens svar"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    closing_note = models.TextField(_("anteckning vid avslut"), blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    raised_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        verbose_name = _("invändning")
+        verbose_name_plural = _("invändningar")
+        indexes = [models.Index(fields=["organisation", "status", "-raised_at"])]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class ApplicationRound(models.Model):
+    """A call for development-project applications with a budget frame and joint assessment."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Öppen")
+        DECIDED = "decided", _("Beslutad")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("rubrik"), max_length=200)
+    call_text = models.TextField(_("utlysningstext"))
+    opens_on = models.DateField(_("öppnar"))
+    closes_on = models.DateField(_("stänger"))
+    budget_ore = models.BigIntegerField(_("budgetram"))
+    period = models.ForeignKey(FundPeriod, on_delete=models.PROTECT, verbose_name=_("fondperiod"))
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-opens_on", "-id"]
+        verbose_name = _("ansökningsomgång")
+        verbose_name_plural = _("ansökningsomgångar")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Criterion(models.Model):
+    round = models.ForeignKey(ApplicationRound, on_delete=models.CASCADE, related_name="criteria")
+    name = models.CharField(_("kriterium"), max_length=200)
+    max_score = models.PositiveSmallIntegerField(_("högsta poäng"), default=5)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Score(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.CASCADE, related_name="scores")
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    score = models.PositiveSmallIntegerField(_("poäng"))
+    comment = models.TextField(_("kommentar"), blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "criterion", "assessor"], name="score_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion}: {self.score}"
+
+
+class Notification(models.Model):
+    """The in-app list. E-mail goes out on commit, if the user wants that kind."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField(max_length=30)
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "read_at", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class NotificationPreference(models.Model):
+    """Which kinds of notification a user does NOT want by e-mail (in-app always shows)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30)
+    email = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="notification_pref_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.kind}={self.email}"

@@ -1,0 +1,60 @@
+"""Reminders for cases that wait too long for someone. Run by a scheduled background task
+(`manage.py send_reminders` enqueues it; a `db_worker` process runs it), never in a request."""
+
+from datetime import timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lom.cases.models import Case, Status
+from lom.decisions.models import Notification
+from lom.decisions.notifications import applicant_users, notify, role_users, unit_managers
+from lom.organisations.models import Role
+
+# Days a case may wait in a state before the one who must act is reminded.
+WAIT_LIMITS = {
+    Status.AWAITING_ENDORSEMENT: 7,
+    Status.SUBMITTED: 10,
+    Status.IN_REVIEW: 21,
+    Status.RETURNED: 14,
+    Status.AWAITING_APPLICANT: 10,
+}
+
+
+def send_reminders(*, now=None) -> int:
+    """Remind once per case and day at most. Returns the number of reminders sent."""
+    now = now or timezone.now()
+    q = Q()
+    for status, days in WAIT_LIMITS.items():
+        q |= Q(status=status, updated_at__lt=now - timedelta(days=days))
+    sent = 0
+    cases = Case.objects.filter(q).select_related(
+        "created_by", "applicant__user", "co_applicant_manager"
+    )
+    already = set(
+        Notification.objects.filter(
+            kind="reminder", created_at__gte=now - timedelta(days=1)
+        ).values_list("case_id", flat=True)
+    )
+    for case in cases.iterator(chunk_size=500):
+        if case.pk in already:
+            continue
+        if case.status == Status.AWAITING_ENDORSEMENT:
+            users = unit_managers(case)
+        elif case.status in (Status.RETURNED, Status.AWAITING_APPLICANT):
+            users = applicant_users(case)
+        else:
+            users = role_users(case.organisation_id, Role.COORDINATOR)
+        days = (now - case.updated_at).days
+        notify(
+            users=users,
+            organisation_id=case.organisation_id,
+            kind="reminder",
+            case=case,
+            url=f"/cases/{case.pk}/",
+            text=_("Påminnelse: %(n)s har väntat i %(d)d dagar (%(s)s)")
+            % {"n": case.display_number, "d": days, "s": case.get_status_display()},
+        )
+        sent += 1
+    return sent

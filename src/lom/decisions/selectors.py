@@ -1,0 +1,120 @@
+from django.db.models import Count, Prefetch, QuerySet
+
+from lom.cases.models import Case
+from lom.decisions.models import (
+    AgendaItem,
+    ApplicationRound,
+    Attendee,
+    Meeting,
+    Notification,
+    Objection,
+    Position,
+    Score,
+)
+from lom.organisations.access import Actor
+
+
+def meetings_for(*, actor: Actor) -> QuerySet[Meeting]:
+    return Meeting.objects.filter(organisation=actor.organisation).annotate(
+        item_count=Count("items")
+    )
+
+
+def meeting_get(*, actor: Actor, pk: int) -> Meeting | None:
+    return (
+        Meeting.objects.filter(organisation=actor.organisation, pk=pk)
+        .select_related("adjusts", "signed_by")
+        .prefetch_related(
+            Prefetch("attendees", queryset=Attendee.objects.select_related("user", "union")),
+            Prefetch(
+                "items",
+                queryset=AgendaItem.objects.select_related(
+                    "case", "case__applicant", "case__unit"
+                ).prefetch_related(
+                    Prefetch("positions", queryset=Position.objects.select_related("union"))
+                ),
+            ),
+        )
+        .first()
+    )
+
+
+def cases_ready_for_agenda(*, actor: Actor) -> QuerySet[Case]:
+    return (
+        Case.objects.filter(organisation=actor.organisation, status="in_review", round__isnull=True)
+        .exclude(agenda_items__meeting__status=Meeting.Status.PLANNED)
+        .select_related("applicant", "unit")
+        .order_by("submitted_at", "id")
+    )
+
+
+def objections_for(*, actor: Actor, status: str = "") -> QuerySet[Objection]:
+    qs = Objection.objects.filter(organisation=actor.organisation).select_related(
+        "union", "case", "raised_by"
+    )
+    return qs.filter(status=status) if status else qs
+
+
+def objection_get(*, actor: Actor, pk: int) -> Objection | None:
+    return (
+        objections_for(actor=actor).select_related("answered_by", "decision").filter(pk=pk).first()
+    )
+
+
+def objections_for_case(*, case: Case) -> list[Objection]:
+    return list(case.objections.select_related("union", "raised_by", "answered_by"))
+
+
+def rounds_for(*, actor: Actor) -> QuerySet[ApplicationRound]:
+    return (
+        ApplicationRound.objects.filter(organisation=actor.organisation)
+        .select_related("period")
+        .annotate(case_count=Count("cases"))
+    )
+
+
+def round_get(*, actor: Actor, pk: int) -> ApplicationRound | None:
+    return rounds_for(actor=actor).filter(pk=pk).prefetch_related("criteria").first()
+
+
+def round_matrix(*, rnd: ApplicationRound) -> list[dict]:
+    """All applications of a round side by side: scores per criterion (mean over assessors)
+    and each assessor's score and comment. Three queries whatever the size."""
+    criteria = list(rnd.criteria.all())
+    cases = list(
+        rnd.cases.exclude(status="draft").select_related("applicant", "unit").order_by("number")
+    )
+    scores = list(Score.objects.filter(case__in=cases).select_related("assessor"))
+    by_case: dict[int, list[Score]] = {}
+    for s in scores:
+        by_case.setdefault(s.case_id, []).append(s)
+    rows = []
+    for case in cases:
+        own = by_case.get(case.pk, [])
+        cells = []
+        total = 0.0
+        for cr in criteria:
+            mine = [s for s in own if s.criterion_id == cr.pk]
+            mean = sum(s.score for s in mine) / len(mine) if mine else None
+            total += mean or 0
+            cells.append({"criterion": cr, "mean": mean, "scores": mine})
+        rows.append({"case": case, "cells": cells, "total": round(total, 1)})
+    rows.sort(key=lambda r: -r["total"])
+    return rows
+
+
+def unread_count(*, user) -> int:
+    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notifications_for(*, user, limit: int = 50) -> list[Notification]:
+    return list(Notification.objects.filter(user=user).select_related("case")[:limit])
+
+
+def visible_positions(*, actor: Actor, case: Case) -> list[Position]:
+    """Positions on a case, for the case page (the applicant sees them under participation)."""
+    return list(
+        Position.objects.filter(item__case=case)
+        .select_related("union", "item__meeting")
+        .order_by("item__meeting__starts_at", "final", "union_id")
+    )

@@ -1,0 +1,87 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lom.followup.models import HeardFrom, NeedMet, Outcome, Recommend
+
+
+class FollowUpForm(forms.Form):
+    """Individual measure: one outcome for the named participant. Group measure: how many
+    participants had each outcome (the fields count_<outcome>)."""
+
+    outcome = forms.ChoiceField(
+        label=_("Utfall för deltagaren"), choices=Outcome.choices, widget=forms.RadioSelect
+    )
+    need_met = forms.ChoiceField(
+        label=_("Möttes verksamhetens behov?"), choices=NeedMet.choices, widget=forms.RadioSelect
+    )
+    cost_comment = forms.CharField(
+        label=_("Kommentar om kostnaden jämfört med kalkylen"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("T.ex. varför den faktiska kostnaden blev högre eller lägre."),
+    )
+    comment = forms.CharField(
+        label=_("Kommentar"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Skriv inte känsliga personuppgifter, t.ex. om hälsa."),
+    )
+
+    def __init__(self, *args, group: bool, participant_label: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.group = group
+        if group:
+            del self.fields["outcome"]
+            for value, label in Outcome.choices:
+                self.fields[f"count_{value}"] = forms.IntegerField(
+                    label=label, min_value=0, max_value=100000, required=False
+                )
+            # Put the counts first, in the order of the outcomes.
+            order = [f"count_{v}" for v in Outcome.values]
+            self.order_fields([*order, "need_met", "cost_comment", "comment"])
+        elif participant_label:
+            self.fields["outcome"].label = _("Utfall för %(name)s") % {"name": participant_label}
+
+    def outcome_counts(self) -> dict[str, int]:
+        return {v: self.cleaned_data.get(f"count_{v}") or 0 for v in Outcome.values}
+
+
+SCALE = [(i, str(i)) for i in range(1, 6)]
+
+
+class SurveyForm(forms.Form):
+    satisfaction = forms.TypedChoiceField(
+        label=_("Hur nöjd är du med insatsen som helhet?"),
+        help_text=_("1 = mycket missnöjd, 5 = mycket nöjd."),
+        choices=SCALE,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    usefulness = forms.TypedChoiceField(
+        label=_("Hur väl har insatsen rustat dig för förändringar i arbetslivet?"),
+        help_text=_("1 = inte alls, 5 = i mycket hög grad."),
+        choices=SCALE,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    heard_from = forms.ChoiceField(
+        label=_("Hur fick du veta att det gick att söka omställningsmedel?"),
+        choices=HeardFrom.choices,
+        widget=forms.RadioSelect,
+    )
+    recommend = forms.ChoiceField(
+        label=_("Skulle du rekommendera en kollega att söka?"),
+        choices=Recommend.choices,
+        widget=forms.RadioSelect,
+    )
+    free_text = forms.CharField(
+        label=_("Vill du berätta något mer? Vad fungerade, och vad kunde ha varit bättre?"),
+        required=False,
+        max_length=3000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Svaren visas utan namn för samordnaren. Skriv inte namn eller uppgifter om hälsa."
+        ),
+    )

@@ -1,0 +1,158 @@
+"""Reads for follow-up and surveys, always scoped to one organisation.
+
+A follow-up becomes due when a case is completed: nothing is written at that moment; the
+due list is computed from the completed cases and the follow-ups already recorded."""
+
+import calendar
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from lom.cases.models import Case, Status
+from lom.common.models import AuditEvent
+from lom.followup.models import (
+    FollowUp,
+    FollowUpSettings,
+    SurveyInvitation,
+    SurveyResponse,
+)
+from lom.organisations.access import Actor
+from lom.organisations.models import Organisation
+
+MIN_ANSWERS = 5  # free text and aggregates are shown from this many answers
+UPCOMING_DAYS = 30  # a second follow-up shows in the list this long before it is due
+
+
+def add_months(d: date, months: int) -> date:
+    month0 = d.month - 1 + months
+    year, month = d.year + month0 // 12, month0 % 12 + 1
+    return date(year, month, min(d.day, calendar.monthrange(year, month)[1]))
+
+
+def followup_settings(*, organisation: Organisation) -> FollowUpSettings:
+    found = FollowUpSettings.objects.filter(organisation=organisation).first()
+    return found or FollowUpSettings(organisation=organisation)
+
+
+def completed_at_subquery():
+    """When the case was completed: the time of its `case.complete` audit event."""
+    return Subquery(
+        AuditEvent.objects.filter(case=OuterRef("pk"), action="case.complete")
+        .order_by("-at")
+        .values("at")[:1]
+    )
+
+
+def _local_date(value: datetime | None) -> date | None:
+    return timezone.localdate(value) if value is not None else None
+
+
+def case_completed_on(*, case: Case) -> date | None:
+    at = (
+        AuditEvent.objects.filter(case=case, action="case.complete")
+        .order_by("-at")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return _local_date(at)
+
+
+@dataclass(frozen=True)
+class DueFollowUp:
+    case: Case
+    kind: str
+    due_on: date
+    overdue: bool
+
+
+def followups_due(
+    *, organisation: Organisation, today: date, limit: int = 200
+) -> list[DueFollowUp]:
+    """Completed cases whose follow-up at the end is missing, and those whose second
+    follow-up (the agreement's months after completion) is due or due within 30 days.
+    Earliest first. Bounded: a large backlog shows its oldest `limit` items."""
+    conf = followup_settings(organisation=organisation)
+    has_end = Exists(FollowUp.objects.filter(case=OuterRef("pk"), kind=FollowUp.Kind.END))
+    has_later = Exists(FollowUp.objects.filter(case=OuterRef("pk"), kind=FollowUp.Kind.LATER))
+    wanted = Q(has_end=False)
+    if conf.later_months:
+        cutoff = add_months(today + timedelta(days=UPCOMING_DAYS), -conf.later_months)
+        cutoff_at = timezone.make_aware(
+            datetime.combine(cutoff + timedelta(days=1), datetime.min.time())
+        )
+        wanted |= Q(has_end=True, has_later=False, completed_at__lt=cutoff_at)
+    rows = list(
+        Case.objects.filter(organisation=organisation, status=Status.COMPLETED)
+        .annotate(completed_at=completed_at_subquery(), has_end=has_end, has_later=has_later)
+        .filter(wanted)
+        .select_related("applicant", "unit")
+        .defer("business_need", "description", "private_reason")
+        .order_by("completed_at", "id")[:limit]
+    )
+    out = []
+    for case in rows:
+        done_on = _local_date(case.completed_at) or timezone.localdate(case.updated_at)
+        if not case.has_end:
+            out.append(DueFollowUp(case, FollowUp.Kind.END, done_on, done_on < today))
+        else:
+            due = add_months(done_on, conf.later_months)
+            out.append(DueFollowUp(case, FollowUp.Kind.LATER, due, due < today))
+    return sorted(out, key=lambda d: (d.due_on, d.case.pk))
+
+
+def followups_recent(*, organisation: Organisation, limit: int = 20) -> list[FollowUp]:
+    return list(
+        FollowUp.objects.filter(organisation=organisation)
+        .select_related("case", "recorded_by")
+        .order_by("-recorded_at", "-id")[:limit]
+    )
+
+
+def followups_for_case(*, case: Case) -> dict[str, FollowUp]:
+    rows = (
+        FollowUp.objects.filter(case=case)
+        .select_related("recorded_by")
+        .prefetch_related("outcomes__employee")
+    )
+    return {f.kind: f for f in rows}
+
+
+def survey_answered(*, case: Case, employee_id: int) -> bool:
+    return SurveyInvitation.objects.filter(
+        case=case, employee_id=employee_id, answered_on__isnull=False
+    ).exists()
+
+
+def surveys_open_for(*, actor: Actor) -> list[Case]:
+    """The actor's own completed cases whose survey they have not answered yet."""
+    if actor.employee is None:
+        return []
+    answered = SurveyInvitation.objects.filter(
+        case=OuterRef("pk"), employee_id=actor.employee.pk, answered_on__isnull=False
+    )
+    return list(
+        Case.objects.filter(
+            organisation=actor.organisation,
+            applicant_id=actor.employee.pk,
+            status=Status.COMPLETED,
+        )
+        .exclude(Exists(answered))
+        .order_by("-updated_at", "-id")[:20]
+    )
+
+
+def survey_responses(*, organisation: Organisation) -> QuerySet[SurveyResponse]:
+    return SurveyResponse.objects.filter(organisation=organisation)
+
+
+def survey_free_texts(*, organisation: Organisation, year: int) -> list[str] | None:
+    """The year's free-text answers, without anything that points to who wrote them, in
+    alphabetical order (not the order they came in). None when fewer than five people
+    answered that year: then even an anonymous text could be recognised."""
+    qs = survey_responses(organisation=organisation).filter(year=year)
+    if qs.count() < MIN_ANSWERS:
+        return None
+    texts = [t.strip() for t in qs.exclude(free_text="").values_list("free_text", flat=True)]
+    return sorted(t for t in texts if t)

@@ -1,0 +1,280 @@
+"""Every write about follow-up and the participant survey."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lom.accounts.models import User
+from lom.cases.models import ApplicationKind, Case, Status
+from lom.common.audit import audit
+from lom.common.errors import DomainError, PermissionDeniedError
+from lom.followup.models import (
+    FollowUp,
+    FollowUpSettings,
+    HeardFrom,
+    NeedMet,
+    Outcome,
+    ParticipantOutcome,
+    Recommend,
+    SurveyInvitation,
+    SurveyResponse,
+)
+from lom.followup.permissions import (
+    can_answer_survey,
+    can_manage_followup_settings,
+    can_record_followup,
+)
+from lom.followup.selectors import completed_at_subquery, followup_settings, survey_answered
+from lom.organisations.access import Actor
+from lom.organisations.models import Organisation
+
+GROUP_KINDS = (ApplicationKind.GROUP, ApplicationKind.DEVELOPMENT_PROJECT)
+
+
+def is_group_case(case: Case) -> bool:
+    return case.kind in GROUP_KINDS or case.applicant_id is None
+
+
+@dataclass
+class FollowUpInput:
+    kind: str
+    need_met: str
+    # Named participant (individual measure): their outcome. Group measure: outcome -> count.
+    outcome: str = ""
+    outcome_counts: dict[str, int] | None = None
+    comment: str = ""
+    cost_comment: str = ""
+
+
+def _outcome_rows(case: Case, data: FollowUpInput) -> list[ParticipantOutcome]:
+    valid = set(Outcome.values)
+    if not is_group_case(case):
+        if data.outcome not in valid:
+            raise DomainError(_("Välj utfallet för deltagaren."), field="outcome")
+        return [ParticipantOutcome(employee_id=case.applicant_id, outcome=data.outcome, count=1)]
+    counts = {k: v for k, v in (data.outcome_counts or {}).items() if v}
+    if any(k not in valid for k in counts) or any(v < 0 for v in counts.values()):
+        raise DomainError(_("Ange antal deltagare per utfall."), field="outcome_counts")
+    total = sum(counts.values())
+    if total != case.participant_count:
+        raise DomainError(
+            _("Antalen ska tillsammans bli %(n)d, antalet deltagare i insatsen (nu %(t)d).")
+            % {"n": case.participant_count, "t": total},
+            field="outcome_counts",
+        )
+    return [ParticipantOutcome(outcome=k, count=v) for k, v in counts.items()]
+
+
+@transaction.atomic
+def followup_record(*, actor: Actor, case: Case, data: FollowUpInput) -> FollowUp:
+    """Record (or correct) the follow-up at the end of a measure or the later one."""
+    verdict = can_record_followup(actor, case)
+    if not verdict:
+        raise PermissionDeniedError(verdict.reason)
+    if data.kind not in FollowUp.Kind.values:
+        raise DomainError(_("Okänd uppföljning."), field="kind")
+    if data.need_met not in NeedMet.values:
+        raise DomainError(_("Ange om verksamhetens behov möttes."), field="need_met")
+    existing = {f.kind: f for f in FollowUp.objects.select_for_update().filter(case=case)}
+    if data.kind == FollowUp.Kind.LATER and FollowUp.Kind.END not in existing:
+        raise DomainError(_("Gör först uppföljningen vid avslut."), field="kind")
+    rows = _outcome_rows(case, data)
+    followup = existing.get(data.kind)
+    before = {}
+    if followup is None:
+        followup = FollowUp(
+            organisation_id=case.organisation_id,
+            case=case,
+            kind=data.kind,
+            recorded_by=actor.user,
+            recorded_at=timezone.now(),
+        )
+    else:
+        before = {
+            "need_met": followup.need_met,
+            "outcomes": {o.outcome: o.count for o in followup.outcomes.all()},
+        }
+        followup.recorded_by = actor.user
+        followup.recorded_at = timezone.now()
+    followup.need_met = data.need_met
+    followup.comment = (data.comment or "").strip()[:5000]
+    followup.cost_comment = (data.cost_comment or "").strip()[:5000]
+    followup.save()
+    followup.outcomes.all().delete()
+    for row in rows:
+        row.followup = followup
+    ParticipantOutcome.objects.bulk_create(rows)
+    audit(
+        organisation_id=case.organisation_id,
+        actor=actor.user,
+        action="followup.record" if not before else "followup.update",
+        target=followup,
+        case=case,
+        before=before,
+        after={
+            "kind": data.kind,
+            "need_met": data.need_met,
+            "outcomes": {r.outcome: r.count for r in rows},
+        },
+    )
+    return followup
+
+
+@transaction.atomic
+def followup_settings_save(
+    *, actor: Actor, later_months: int, survey_reminder_days: int
+) -> FollowUpSettings:
+    if not can_manage_followup_settings(actor):
+        raise PermissionDeniedError(_("Din roll får inte ändra inställningarna."))
+    if not 0 <= later_months <= 60:
+        raise DomainError(_("Ange 0–60 månader."), field="later_months")
+    if not 1 <= survey_reminder_days <= 365:
+        raise DomainError(_("Ange 1–365 dagar."), field="survey_reminder_days")
+    conf = followup_settings(organisation=actor.organisation)
+    before = {"later_months": conf.later_months, "survey_reminder_days": conf.survey_reminder_days}
+    conf.later_months = later_months
+    conf.survey_reminder_days = survey_reminder_days
+    conf.save()
+    audit(
+        organisation_id=actor.organisation.pk,
+        actor=actor.user,
+        action="followup.settings",
+        target=conf,
+        before=before,
+        after={"later_months": later_months, "survey_reminder_days": survey_reminder_days},
+    )
+    return conf
+
+
+@dataclass
+class SurveyAnswers:
+    satisfaction: int
+    usefulness: int
+    heard_from: str
+    recommend: str
+    free_text: str = ""
+
+
+def _primary_measure_type_id(case: Case) -> int | None:
+    mt = case.measure_types.order_by("sort_order", "name").first()
+    return mt.pk if mt else None
+
+
+@transaction.atomic
+def survey_answer(*, actor: Actor, case: Case, answers: SurveyAnswers) -> None:
+    """Store the participant's answers. The invitation records *that* they answered; the
+    answer is stored apart from it, without anything that leads back to them."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    employee_id = actor.employee.pk if actor.employee is not None else None
+    answered = employee_id is not None and survey_answered(case=case, employee_id=employee_id)
+    verdict = can_answer_survey(actor, case, already_answered=answered)
+    if not verdict:
+        raise PermissionDeniedError(verdict.reason)
+    for name in ("satisfaction", "usefulness"):
+        if getattr(answers, name) not in (1, 2, 3, 4, 5):
+            raise DomainError(_("Välj ett svar mellan 1 och 5."), field=name)
+    if answers.heard_from not in HeardFrom.values:
+        raise DomainError(_("Välj hur du fick veta om medlen."), field="heard_from")
+    if answers.recommend not in Recommend.values:
+        raise DomainError(_("Välj ett svar."), field="recommend")
+    today = timezone.localdate()
+    invitation, _created = SurveyInvitation.objects.get_or_create(
+        case=case,
+        employee_id=employee_id,
+        defaults={"organisation_id": case.organisation_id},
+    )
+    invitation.answered_on = today
+    invitation.save(update_fields=["answered_on"])
+    SurveyResponse.objects.create(
+        organisation_id=case.organisation_id,
+        year=today.year,
+        period_id=case.period_id,
+        purpose=case.purpose,
+        measure_type_id=_primary_measure_type_id(case),
+        satisfaction=answers.satisfaction,
+        usefulness=answers.usefulness,
+        heard_from=answers.heard_from,
+        recommend=answers.recommend,
+        free_text=(answers.free_text or "").strip()[:3000],
+    )
+    # The trail says that the participant answered, never what.
+    audit(
+        organisation_id=case.organisation_id,
+        actor=actor.user,
+        action="survey.answer",
+        target=invitation,
+        case=case,
+    )
+
+
+def survey_send_reminders(*, today: date, organisation: Organisation | None = None) -> int:
+    """E-mail each participant once whose measure was completed at least the agreed number
+    of days ago and who has not answered the survey. Returns how many were reminded.
+    Run daily (`manage.py send_survey_reminders`, or the task of the same name)."""
+    cases = Case.objects.filter(status=Status.COMPLETED, applicant__isnull=False)
+    if organisation is not None:
+        cases = cases.filter(organisation=organisation)
+    done = SurveyInvitation.objects.filter(case=OuterRef("pk")).exclude(
+        reminded_at__isnull=True, answered_on__isnull=True
+    )
+    cases = (
+        cases.annotate(completed_at=completed_at_subquery())
+        .exclude(Exists(done))
+        .select_related("applicant__user", "organisation")
+    )
+    base = getattr(settings, "LOM_BASE_URL", "").rstrip("/")
+    sent = 0
+    conf_cache: dict[int, FollowUpSettings] = {}
+    for case in cases.iterator(chunk_size=500):
+        conf = conf_cache.get(case.organisation_id)
+        if conf is None:
+            conf = conf_cache[case.organisation_id] = followup_settings(
+                organisation=case.organisation
+            )
+        if case.completed_at is None:
+            continue
+        if (
+            timezone.localdate(case.completed_at) + timedelta(days=conf.survey_reminder_days)
+            > today
+        ):
+            continue
+        emp = case.applicant
+        user: User | None = emp.user
+        address = emp.email or (user.email if user else "")
+        if not address or user is None:
+            continue
+        with transaction.atomic():
+            invitation, _created = SurveyInvitation.objects.get_or_create(
+                case=case,
+                employee=emp,
+                defaults={"organisation_id": case.organisation_id},
+            )
+            if invitation.reminded_at or invitation.answered_on:
+                continue
+            invitation.reminded_at = timezone.now()
+            invitation.save(update_fields=["reminded_at"])
+            send_mail(
+                subject=_("Hur gick det? En kort enkät om din insats"),
+                message=_(
+                    "Hej %(name)s!\n\nDin insats ”%(title)s” är avslutad. Vi vill gärna veta "
+                    "hur du upplevde den. Enkäten tar två minuter, och svaren redovisas bara "
+                    "sammanställda, utan namn.\n\nSvara här: %(url)s\n"
+                )
+                % {
+                    "name": emp.first_name,
+                    "title": case.title,
+                    "url": base + reverse("followup:survey_answer", args=[case.pk]),
+                },
+                from_email=None,
+                recipient_list=[address],
+                fail_silently=True,
+            )
+            sent += 1
+    return sent

@@ -1,0 +1,274 @@
+"""Exports of the lists (cases, a period's ledger, decisions) to CSV and Excel.
+
+Each export reads the same selector as its list page, with the same filters, so a user never
+exports more than they can see. CSV is written the way Swedish Excel opens it: UTF-8 with a
+byte-order mark, semicolons, decimal comma. Both formats stream or build in bounded memory."""
+
+import csv
+import io
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
+from django.http import HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+from lom.cases.models import Decision
+from lom.cases.selectors import CaseFilter, cases_filtered, cases_visible
+from lom.common.money import format_kronor_input
+from lom.funds.models import EntryKind, FundPeriod, LedgerEntry
+from lom.organisations.access import Actor
+from lom.reports.documents import XLSX_TYPE, sheet_name, xlsx_value
+from lom.reports.figures import COUNT, DATE, MONEY, TEXT, Column, year_bounds
+
+DATETIME = "datetime"
+CHUNK = 2000
+
+
+@dataclass
+class Export:
+    name: str  # file name without extension
+    title: str
+    columns: list[Column]
+    rows: Iterable[list[Any]]
+
+
+# --- what is exported -------------------------------------------------------------------------
+
+
+def _spent_subquery():
+    return Subquery(
+        LedgerEntry.objects.filter(case=OuterRef("pk"), kind=EntryKind.EXPENSE)
+        .values("case")
+        .annotate(s=Sum("amount_ore"))
+        .values("s")[:1]
+    )
+
+
+def cases_export(*, actor: Actor, filters: CaseFilter) -> Export:
+    qs = (
+        cases_filtered(actor=actor, filters=filters)
+        .select_related("applicant", "unit")
+        .prefetch_related("measure_types")
+        .annotate(spent_ore=_spent_subquery())
+        .defer("business_need", "description", "private_reason")
+        .order_by("-submitted_at", "-id")
+    )
+
+    def rows() -> Iterator[list[Any]]:
+        for c in qs.iterator(chunk_size=CHUNK):
+            yield [
+                c.number,
+                c.title,
+                c.get_status_display(),
+                c.get_kind_display(),
+                c.applicant.full_name if c.applicant else "",
+                c.unit.name,
+                c.get_purpose_display() if c.purpose else "",
+                ", ".join(m.name for m in c.measure_types.all()),
+                c.participant_count,
+                c.start_date,
+                c.end_date,
+                c.requested_ore,
+                c.approved_ore,
+                c.spent_ore or 0,
+                c.submitted_at,
+                c.decided_at,
+            ]
+
+    return Export(
+        name=f"arenden-{timezone.localdate():%Y%m%d}",
+        title=_("Ärenden"),
+        columns=[
+            Column("number", _("Diarienummer")),
+            Column("title", _("Rubrik")),
+            Column("status", _("Status")),
+            Column("kind", _("Typ av ansökan")),
+            Column("applicant", _("Sökande")),
+            Column("unit", _("Enhet")),
+            Column("purpose", _("Syfte")),
+            Column("measure_types", _("Insatstyper")),
+            Column("participants", _("Antal deltagare"), COUNT),
+            Column("start", _("Startdatum"), DATE),
+            Column("end", _("Slutdatum"), DATE),
+            Column("requested", _("Sökt belopp"), MONEY),
+            Column("approved", _("Beviljat belopp"), MONEY),
+            Column("spent", _("Förbrukat"), MONEY),
+            Column("submitted", _("Inskickad"), DATETIME),
+            Column("decided", _("Beslutad"), DATETIME),
+        ],
+        rows=rows(),
+    )
+
+
+def ledger_export(*, period: FundPeriod) -> Export:
+    qs = (
+        LedgerEntry.objects.filter(period=period)
+        .select_related("case", "created_by")
+        .order_by("created_at", "id")
+    )
+
+    def rows() -> Iterator[list[Any]]:
+        for e in qs.iterator(chunk_size=CHUNK):
+            yield [
+                e.created_at,
+                e.get_kind_display(),
+                e.case.number if e.case else "",
+                e.memo,
+                e.amount_ore,
+                str(e.created_by) if e.created_by else "",
+            ]
+
+    return Export(
+        name=f"huvudbok-{period.pk}-{timezone.localdate():%Y%m%d}",
+        title=_("Huvudbok: %(name)s") % {"name": period.name},
+        columns=[
+            Column("date", _("Datum"), DATETIME),
+            Column("kind", _("Typ")),
+            Column("case", _("Ärende")),
+            Column("memo", _("Text")),
+            Column("amount", _("Belopp"), MONEY),
+            Column("by", _("Av")),
+        ],
+        rows=rows(),
+    )
+
+
+@dataclass
+class DecisionFilter:
+    year: int | None = None
+    outcome: str = ""
+    q: str = ""
+
+
+def decisions_visible(*, actor: Actor, filters: DecisionFilter) -> QuerySet[Decision]:
+    """Decisions of the cases the actor can see, filtered like the decision list."""
+    qs = Decision.objects.filter(case__in=cases_visible(actor=actor).values("pk"))
+    if filters.year:
+        since, until = year_bounds(filters.year)
+        qs = qs.filter(decided_at__gte=since, decided_at__lt=until)
+    if filters.outcome:
+        qs = qs.filter(outcome=filters.outcome)
+    if filters.q:
+        term = filters.q.strip()
+        qs = qs.filter(Q(case__number__startswith=term) | Q(case__title__icontains=term))
+    return qs.select_related("case", "decided_by").order_by("-decided_at", "-id")
+
+
+def decisions_export(*, actor: Actor, filters: DecisionFilter) -> Export:
+    qs = decisions_visible(actor=actor, filters=filters)
+
+    def rows() -> Iterator[list[Any]]:
+        for d in qs.iterator(chunk_size=CHUNK):
+            yield [
+                d.decided_at,
+                d.case.number,
+                d.case.title,
+                d.get_outcome_display(),
+                d.amount_ore,
+                d.decision_model,
+                str(d.decided_by),
+                d.reasoning,
+            ]
+
+    return Export(
+        name=f"beslut-{timezone.localdate():%Y%m%d}",
+        title=_("Beslut"),
+        columns=[
+            Column("date", _("Beslutad"), DATETIME),
+            Column("number", _("Diarienummer")),
+            Column("title", _("Rubrik")),
+            Column("outcome", _("Beslut")),
+            Column("amount", _("Beviljat belopp"), MONEY),
+            Column("model", _("Beslutsmodell")),
+            Column("by", _("Beslutsfattare")),
+            Column("reasoning", _("Motivering")),
+        ],
+        rows=rows(),
+    )
+
+
+# --- how it is written -------------------------------------------------------------------------
+
+
+def csv_value(value: Any, kind: str) -> str:
+    if value is None:
+        return ""
+    if kind == MONEY:
+        return format_kronor_input(value)
+    if isinstance(value, datetime):
+        return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
+    if isinstance(value, date):
+        return value.isoformat()
+    text = str(value)
+    # Keep a spreadsheet from reading a cell as a formula (CSV injection).
+    if kind == TEXT and text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        text = "'" + text
+    return text
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def csv_response(export: Export) -> StreamingHttpResponse:
+    writer = csv.writer(_Echo(), delimiter=";", quoting=csv.QUOTE_MINIMAL)
+
+    def lines() -> Iterator[str]:
+        yield "\ufeff" + writer.writerow([str(c.label) for c in export.columns])
+        for row in export.rows:
+            yield writer.writerow(
+                [csv_value(v, c.kind) for v, c in zip(row, export.columns, strict=True)]
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{export.name}.csv"'
+    return response
+
+
+def xlsx_bytes(export: Export) -> bytes:
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet_name(export.title, set()))
+    bold = Font(bold=True)
+    header = []
+    for c in export.columns:
+        cell = WriteOnlyCell(ws, value=str(c.label))
+        cell.font = bold
+        header.append(cell)
+    ws.append(header)
+    for row in export.rows:
+        cells = []
+        for v, c in zip(row, export.columns, strict=True):
+            if c.kind == DATETIME:
+                value = timezone.localtime(v).replace(tzinfo=None) if v else None
+                cell = WriteOnlyCell(ws, value=value)
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            else:
+                value, fmt = xlsx_value(v, c.kind)
+                cell = WriteOnlyCell(ws, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # never a formula, whatever the text starts with
+                if fmt:
+                    cell.number_format = fmt
+            cells.append(cell)
+        ws.append(cells)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def xlsx_response(export: Export) -> HttpResponse:
+    response = HttpResponse(xlsx_bytes(export), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{export.name}.xlsx"'
+    return response
+
+
+def export_response(export: Export, fmt: str) -> HttpResponse | StreamingHttpResponse:
+    return xlsx_response(export) if fmt == "xlsx" else csv_response(export)

@@ -1,0 +1,76 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lom.organisations.models import Organisation
+
+
+class ReportSettings(models.Model):
+    """The organisation's own threshold for the unused-funds warning."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="report_settings"
+    )
+    unused_warning_percent = models.PositiveSmallIntegerField(
+        _("varna när prognosen för outnyttjade medel överstiger (procent)")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("rapportinställningar")
+        verbose_name_plural = _("rapportinställningar")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.unused_warning_percent} %"
+
+
+def report_path(instance, filename):
+    return f"reports/{instance.organisation_id}/{instance.pk}/{filename}"
+
+
+class ReportJob(models.Model):
+    """An annual report built in the background: PDF and Excel workbook of the same figures.
+    The files are served only through a permission-checked view."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Väntar på att starta")
+        RUNNING = "running", _("Byggs")
+        DONE = "done", _("Klar")
+        FAILED = "failed", _("Misslyckades")
+
+    class Format(models.TextChoices):
+        BOTH = "pdf_xlsx", _("PDF och Excel")
+        PDF = "pdf", _("PDF")
+        XLSX = "xlsx", _("Excel")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("år"))
+    format = models.CharField(
+        _("format"), max_length=10, choices=Format.choices, default=Format.BOTH
+    )
+    language = models.CharField(max_length=10, default="sv")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    progress = models.PositiveSmallIntegerField(default=0)
+    step = models.CharField(max_length=200, blank=True)
+    pdf = models.FileField(upload_to=report_path, blank=True)
+    xlsx = models.FileField(upload_to=report_path, blank=True)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("rapportjobb")
+        verbose_name_plural = _("rapportjobb")
+        indexes = [models.Index(fields=["organisation", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.year} {self.status}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)

@@ -1,0 +1,131 @@
+"""Every write of the reports app: settings and the background annual report."""
+
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from lom.common.audit import audit
+from lom.common.errors import DomainError, PermissionDeniedError
+from lom.organisations.access import Actor
+from lom.reports.models import ReportJob, ReportSettings
+from lom.reports.permissions import can_manage_report_settings, can_read_reports
+
+log = logging.getLogger(__name__)
+FIRST_YEAR = 2000
+
+
+@transaction.atomic
+def report_settings_save(*, actor: Actor, unused_warning_percent: int) -> ReportSettings:
+    if not can_manage_report_settings(actor):
+        raise PermissionDeniedError(_("Din roll får inte ändra inställningarna."))
+    if not 0 <= unused_warning_percent <= 100:
+        raise DomainError(_("Ange 0–100 procent."), field="unused_warning_percent")
+    conf, _created = ReportSettings.objects.get_or_create(
+        organisation=actor.organisation,
+        defaults={"unused_warning_percent": unused_warning_percent},
+    )
+    before = {"unused_warning_percent": conf.unused_warning_percent}
+    conf.unused_warning_percent = unused_warning_percent
+    conf.save()
+    audit(
+        organisation_id=actor.organisation.pk,
+        actor=actor.user,
+        action="reports.settings",
+        target=conf,
+        before=before,
+        after={"unused_warning_percent": unused_warning_percent},
+    )
+    return conf
+
+
+def report_job_start(*, actor: Actor, year: int, fmt: str = ReportJob.Format.BOTH) -> ReportJob:
+    """Queue the annual report for `year`; a worker builds it (tests: immediately)."""
+    from lom.reports.tasks import build_annual_report
+
+    if not can_read_reports(actor):
+        raise PermissionDeniedError(_("Din roll får inte ta fram rapporter."))
+    this_year = timezone.localdate().year
+    if not FIRST_YEAR <= year <= this_year:
+        raise DomainError(
+            _("Välj ett år mellan %(a)d och %(b)d.") % {"a": FIRST_YEAR, "b": this_year},
+            field="year",
+        )
+    if fmt not in ReportJob.Format.values:
+        raise DomainError(_("Okänt format."), field="format")
+    job = ReportJob.objects.create(
+        organisation=actor.organisation,
+        created_by=actor.user,
+        year=year,
+        format=fmt,
+        language=translation.get_language() or "sv",
+        step=_("Väntar på att starta"),
+    )
+    audit(
+        organisation_id=actor.organisation.pk,
+        actor=actor.user,
+        action="reports.annual.start",
+        target=job,
+        after={"year": year, "format": fmt},
+    )
+    build_annual_report.enqueue(job_id=job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def _progress(job_id: int, percent: int, step: str) -> None:
+    # A plain UPDATE outside any long transaction, so the page polling the job sees it.
+    ReportJob.objects.filter(pk=job_id).update(progress=percent, step=step[:200])
+
+
+def report_job_run(*, job_id: int) -> ReportJob:
+    """Build the files of a queued job. Called by the task; safe to call again on failure."""
+    from lom.reports.documents import annual_report_pdf, annual_report_xlsx
+    from lom.reports.figures import annual_figures
+
+    job = ReportJob.objects.select_related("organisation").get(pk=job_id)
+    if job.status == ReportJob.Status.DONE:
+        return job
+    with translation.override(job.language):
+        ReportJob.objects.filter(pk=job.pk).update(
+            status=ReportJob.Status.RUNNING,
+            started_at=timezone.now(),
+            progress=1,
+            step=_("Räknar fram siffrorna"),
+            error="",
+        )
+        try:
+            fig = annual_figures(
+                organisation=job.organisation,
+                year=job.year,
+                today=timezone.localdate(),
+                progress=lambda p, s: _progress(job.pk, p, s),
+            )
+            stem = f"arsrapport-{job.organisation.slug}-{job.year}"
+            if job.format in (ReportJob.Format.BOTH, ReportJob.Format.XLSX):
+                _progress(job.pk, 65, _("Skapar Excel-filen"))
+                job.xlsx.save(f"{stem}.xlsx", ContentFile(annual_report_xlsx(fig)), save=False)
+            if job.format in (ReportJob.Format.BOTH, ReportJob.Format.PDF):
+                _progress(job.pk, 75, _("Skapar PDF-filen"))
+                job.pdf.save(f"{stem}.pdf", ContentFile(annual_report_pdf(fig)), save=False)
+        except Exception:
+            log.exception("annual report %s failed", job.pk)
+            ReportJob.objects.filter(pk=job.pk).update(
+                status=ReportJob.Status.FAILED,
+                finished_at=timezone.now(),
+                error=_("Rapporten kunde inte skapas. Försök igen eller kontakta support."),
+            )
+            job.refresh_from_db()
+            return job
+        ReportJob.objects.filter(pk=job.pk).update(
+            status=ReportJob.Status.DONE,
+            progress=100,
+            step=_("Klar"),
+            pdf=job.pdf.name or "",
+            xlsx=job.xlsx.name or "",
+            finished_at=timezone.now(),
+        )
+    job.refresh_from_db()
+    return job

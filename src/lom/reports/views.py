@@ -1,0 +1,228 @@
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lom.cases.forms import case_list_query
+from lom.common.errors import DomainError
+from lom.common.web import actor_view, add_domain_error
+from lom.followup.permissions import can_read_free_text
+from lom.followup.selectors import MIN_ANSWERS, followup_settings, survey_free_texts
+from lom.followup.services import followup_settings_save
+from lom.funds.selectors import fund_period_current, fund_period_get, fund_periods_for_org
+from lom.organisations.access import Actor
+from lom.reports import exports, services
+from lom.reports.figures import (
+    fairness_figures,
+    period_figures,
+    survey_tables,
+)
+from lom.reports.forms import AnnualReportForm, DecisionFilterForm, SettingsForm, YearForm
+from lom.reports.models import ReportJob
+from lom.reports.permissions import LEDGER_READERS, REPORT_READERS
+from lom.reports.selectors import report_job_get, report_jobs_for_org, unused_warning_percent
+
+REFRESH_SECONDS = 3
+
+
+def _year(request) -> int:
+    form = YearForm(request.GET or None)
+    if form.is_valid():
+        return form.cleaned_data["year"]
+    return timezone.localdate().year
+
+
+def _dashboard(request, actor: Actor, period):
+    today = timezone.localdate()
+    periods = list(fund_periods_for_org(organisation=actor.organisation)[:20])
+    ctx = {"periods": periods, "period": period, "today": today}
+    if period is not None:
+        fig = period_figures(organisation=actor.organisation, period=period, today=today)
+        ctx.update(fig=fig, balance=fig.balance, forecast=fig.forecast)
+    return render(request, "reports/dashboard.html", ctx)
+
+
+@actor_view(*REPORT_READERS)
+def dashboard_view(request, actor: Actor):
+    today = timezone.localdate()
+    period = fund_period_current(organisation=actor.organisation, on=today)
+    if period is None:
+        period = fund_periods_for_org(organisation=actor.organisation).first()
+    return _dashboard(request, actor, period)
+
+
+@actor_view(*REPORT_READERS)
+def dashboard_period_view(request, actor: Actor, period_id: int):
+    period = fund_period_get(organisation=actor.organisation, pk=period_id)
+    if period is None:
+        raise Http404
+    return _dashboard(request, actor, period)
+
+
+@actor_view(*REPORT_READERS)
+def fairness_view(request, actor: Actor):
+    year = _year(request)
+    result = fairness_figures(organisation=actor.organisation, year=year)
+    return render(
+        request,
+        "reports/fairness.html",
+        {"year": year, "form": YearForm(initial={"year": year}), "result": result},
+    )
+
+
+@actor_view(*REPORT_READERS)
+def surveys_view(request, actor: Actor):
+    from lom.followup.models import SurveyResponse
+
+    year = _year(request)
+    tables = survey_tables(
+        organisation=actor.organisation, responses=SurveyResponse.objects.filter(year=year)
+    )
+    free = (
+        survey_free_texts(organisation=actor.organisation, year=year)
+        if can_read_free_text(actor)
+        else None
+    )
+    return render(
+        request,
+        "reports/surveys.html",
+        {
+            "year": year,
+            "form": YearForm(initial={"year": year}),
+            "tables": tables,
+            "show_free_text": can_read_free_text(actor),
+            "free_texts": free,
+            "min_answers": MIN_ANSWERS,
+        },
+    )
+
+
+@actor_view(*REPORT_READERS)
+def annual_view(request, actor: Actor):
+    form = AnnualReportForm(
+        request.POST or None,
+        initial={"year": timezone.localdate().year, "format": ReportJob.Format.BOTH},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.report_job_start(
+                actor=actor, year=form.cleaned_data["year"], fmt=form.cleaned_data["format"]
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            return redirect("reports:annual_job", pk=job.pk)
+    jobs = list(report_jobs_for_org(organisation=actor.organisation)[:20])
+    return render(request, "reports/annual.html", {"form": form, "jobs": jobs})
+
+
+@actor_view(*REPORT_READERS)
+def annual_job_view(request, actor: Actor, pk: int):
+    job = report_job_get(organisation=actor.organisation, pk=pk)
+    if job is None:
+        raise Http404
+    response = render(request, "reports/annual_job.html", {"job": job})
+    if not job.is_finished:
+        response["Refresh"] = str(REFRESH_SECONDS)
+    return response
+
+
+@actor_view(*REPORT_READERS)
+def annual_download_view(request, actor: Actor, pk: int, fmt: str):
+    job = report_job_get(organisation=actor.organisation, pk=pk)
+    if job is None or job.status != ReportJob.Status.DONE:
+        raise Http404
+    field = job.pdf if fmt == "pdf" else job.xlsx
+    if not field:
+        raise Http404
+    content_type = "application/pdf" if fmt == "pdf" else exports.XLSX_TYPE
+    return FileResponse(
+        field.open("rb"),
+        as_attachment=True,
+        filename=field.name.rsplit("/", 1)[-1],
+        content_type=content_type,
+    )
+
+
+@actor_view("coordinator", "org_admin")
+def settings_view(request, actor: Actor):
+    conf = followup_settings(organisation=actor.organisation)
+    form = SettingsForm(
+        request.POST or None,
+        initial={
+            "unused_warning_percent": unused_warning_percent(organisation=actor.organisation),
+            "later_months": conf.later_months,
+            "survey_reminder_days": conf.survey_reminder_days,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.report_settings_save(
+                actor=actor, unused_warning_percent=d["unused_warning_percent"]
+            )
+            followup_settings_save(
+                actor=actor,
+                later_months=d["later_months"],
+                survey_reminder_days=d["survey_reminder_days"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Inställningarna är sparade."))
+            return redirect("reports:settings")
+    return render(request, "reports/settings.html", {"form": form})
+
+
+DECISIONS_PAGE = 50
+
+
+def _decision_filter(request) -> tuple[DecisionFilterForm, exports.DecisionFilter, int]:
+    form = DecisionFilterForm(request.GET or None)
+    filters, page = exports.DecisionFilter(), 1
+    if form.is_valid():
+        d = form.cleaned_data
+        filters = exports.DecisionFilter(year=d["year"], outcome=d["outcome"], q=d["q"])
+        page = d["page"] or 1
+    return form, filters, page
+
+
+@actor_view(*REPORT_READERS)
+def decisions_view(request, actor: Actor):
+    form, filters, page = _decision_filter(request)
+    start = (page - 1) * DECISIONS_PAGE
+    rows = list(
+        exports.decisions_visible(actor=actor, filters=filters)[start : start + DECISIONS_PAGE + 1]
+    )
+    return render(
+        request,
+        "reports/decisions.html",
+        {
+            "form": form,
+            "decisions": rows[:DECISIONS_PAGE],
+            "has_next": len(rows) > DECISIONS_PAGE,
+            "page": page,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@actor_view()
+def export_cases_view(request, actor: Actor, fmt: str):
+    _form, filters, _page, _mine = case_list_query(actor=actor, data=request.GET)
+    return exports.export_response(exports.cases_export(actor=actor, filters=filters), fmt)
+
+
+@actor_view(*LEDGER_READERS)
+def export_ledger_view(request, actor: Actor, period_id: int, fmt: str):
+    period = fund_period_get(organisation=actor.organisation, pk=period_id)
+    if period is None:
+        raise Http404
+    return exports.export_response(exports.ledger_export(period=period), fmt)
+
+
+@actor_view(*REPORT_READERS)
+def export_decisions_view(request, actor: Actor, fmt: str):
+    _form, filters, _page = _decision_filter(request)
+    return exports.export_response(exports.decisions_export(actor=actor, filters=filters), fmt)
