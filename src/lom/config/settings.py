@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "lom.decisions",
     "lom.followup",
     "lom.reports",
+    "lom.planning",
     "lom.api",
     "django_tasks",
     "django_tasks_db",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("decisions/", include("lom.decisions.urls")),
     path("followup/", include("lom.followup.urls")),
     path("reports/", include("lom.reports.urls")),
+    path("planning/", include("lom.planning.urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]
