@@ -20,7 +20,9 @@ demo: install
 	mkdir -p var
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	DEBUG=1 $(PY) manage.py load_demo_followup
+	DEBUG=1 TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend \
+		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## Run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
 test: install
@@ -41,3 +43,15 @@ messages: install
 
 clean:
 	rm -rf $(VENV) var
+
+## Benchmark data set in PostgreSQL (bench/README.md): `make bench-data SCALE=1` loads 250
+## organisations, 250 000 employees and 500 000 cases into lom_bench_1 on BENCH_SERVER.
+SCALE ?= 0.01
+BENCH_SERVER ?= postgres://postgres@127.0.0.1:54330
+bench-data: install
+	$(PY) bench/generate.py --scale $(SCALE) --reset $(if $(DATABASE_URL),,--server $(BENCH_SERVER))
+
+## Load benchmark under gunicorn (2 sync workers): `make bench SCALES=0.1,1`;
+## more options through BENCH_ARGS, e.g. BENCH_ARGS="--rss-requests 10000 --rounds 2".
+bench: install
+	$(PY) bench/run.py --scales $(or $(SCALES),$(SCALE)) $(if $(DATABASE_URL),,--server $(BENCH_SERVER)) $(BENCH_ARGS)

@@ -371,3 +371,17 @@ def test_meeting_pages_over_http(joint):
     assert meeting.is_signed and meeting.minutes_sha256
     r = c.get(f"/decisions/meetings/{meeting.pk}/minutes.pdf")
     assert r["Content-Type"] == "application/pdf"
+
+
+def test_objection_form_errors_go_back_to_the_case_not_elsewhere(world):
+    case = make_case(world)
+    c = Client()
+    c.force_login(world.union_rep)
+    r = c.post("/decisions/objections/new/", {"case": case.pk, "reasons": "",
+                                             "back": "https://evil.example.org/"})
+    assert r.status_code == 302 and r["Location"] == f"/cases/{case.pk}/"
+    assert not Objection.objects.exists()
+    # Another organisation's case id gives 404, and nothing is created.
+    other = make_world("annan")
+    r = c.post("/decisions/objections/new/", {"case": make_case(other).pk, "reasons": "x"})
+    assert r.status_code == 404 and not Objection.objects.exists()

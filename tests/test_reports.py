@@ -549,6 +549,13 @@ def test_ledger_export_lists_every_entry_of_the_period(world, scenario):
         .status_code
         == 403
     )
+    # Filtered like the list: only the releases (B withdrawn, A's unspent 5 000).
+    releases = _csv(
+        c.get(reverse("reports:export_ledger_csv", args=[scenario.p1.pk]) + "?kind=release")
+    )
+    assert sorted(r[4] for r in releases[1:]) == ["20000,00", "5000,00"]
+    page = c.get(reverse("funds:period", args=[scenario.p1.pk]) + "?kind=release").content.decode()
+    assert "?kind=release" in page and "Tilldelning för" not in page
 
 
 def test_decision_list_filters_and_exports(world, scenario):

@@ -34,6 +34,8 @@ class CaseIn(Schema):
     participant_count: int | None = None
     start_date: date | None = None
     end_date: date | None = None
+    need_id: int | None = None
+    need_explanation: str | None = None
     cost_lines: list[CostLineIn] = []
 
 

@@ -7,6 +7,7 @@ from lom.cases.selectors import CaseFilter
 from lom.common.fields import KronorField
 from lom.organisations.access import Actor
 from lom.organisations.selectors import employees_in_paths, managers_for_unit, units_managed
+from lom.planning.models import Need
 
 
 class DateInput(forms.DateInput):
@@ -90,10 +91,25 @@ class CaseStartForm(forms.Form):
         return data
 
 
+class NeedChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.area.name}: {obj.title}"
+
+
 class CaseDetailsForm(forms.ModelForm):
+    need = NeedChoiceField(
+        label=_("Vilket behov i omställningsplanen svarar insatsen mot?"),
+        queryset=Need.objects.none(),
+        required=False,
+        empty_label=_("Inget av behoven i planen – jag förklarar nedan"),
+        help_text=_("Behoven kommer från omställningsplanen som parterna har godkänt."),
+    )
+
     class Meta:
         model = Case
         fields = [
+            "need",
+            "need_explanation",
             "business_need",
             "description",
             "start_date",
@@ -102,24 +118,59 @@ class CaseDetailsForm(forms.ModelForm):
             "share_private_reason",
         ]
         labels = {
+            "need_explanation": _(
+                "Svarar insatsen mot ett behov som inte finns i planen? Förklara varför"
+            ),
             "business_need": _("Vilket behov i verksamheten svarar insatsen mot?"),
             "description": _("Beskriv insatsen"),
             "start_date": _("Startdatum"),
             "end_date": _("Slutdatum"),
         }
         help_texts = {
+            "need_explanation": _(
+                "Fyll i bara om du inte valde ett behov ovan. Samordnaren ser sådana ansökningar "
+                "särskilt."
+            ),
             "business_need": _(
                 "T.ex. digitalisering av handläggningen, nya uppdrag, förändrade krav på kompetens."
             ),
             "description": _("Vad ska göras, av vem (utbildningsanordnare, coach …) och hur?"),
         }
         widgets = {
+            "need_explanation": forms.Textarea(attrs={"rows": 3}),
             "business_need": forms.Textarea(attrs={"rows": 4}),
             "description": forms.Textarea(attrs={"rows": 6}),
             "private_reason": forms.Textarea(attrs={"rows": 3}),
             "start_date": DateInput(),
             "end_date": DateInput(),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.utils import timezone
+
+        from lom.planning.selectors import needs_for_case_choice
+
+        case = self.instance
+        needs = (
+            needs_for_case_choice(organisation=case.organisation, on=timezone.localdate())
+            if case.organisation_id
+            else []
+        )
+        ids = [n.pk for n in needs]
+        if case.need_id and case.need_id not in ids:
+            ids.insert(0, case.need_id)
+        if not ids:
+            # No plan in force: nothing to point to (an earlier explanation stays editable).
+            del self.fields["need"]
+            if not case.need_explanation:
+                del self.fields["need_explanation"]
+            return
+        self.fields["need"].queryset = (
+            Need.objects.filter(pk__in=ids)
+            .select_related("area")
+            .order_by("plan_id", "area__order", "priority", "id")
+        )
 
     def clean(self):
         data = super().clean()

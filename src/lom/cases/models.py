@@ -127,6 +127,17 @@ class Case(models.Model):
         blank=True,
         related_name="+",
     )
+    # The need in the organisation's transition plan that the application answers, or why it
+    # answers a need that is not in the plan (flagged for the coordinator).
+    need = models.ForeignKey(
+        "planning.Need",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("behov i omställningsplanen"),
+    )
+    need_explanation = models.TextField(_("behov som inte finns i planen"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)

@@ -59,6 +59,9 @@ class CaseInput:
     participant_count: int | None = None
     start_date: date | None = None
     end_date: date | None = None
+    # A need of the organisation's approved transition plan; 0 clears it.
+    need_id: int | None = None
+    need_explanation: str | None = None
 
 
 @dataclass
@@ -146,9 +149,28 @@ def _apply_input(*, actor: Actor, case: Case, data: CaseInput, agreement: LocalA
         case.co_applicant_manager_id = data.co_applicant_manager_id
     if case.start_date and case.end_date and case.end_date < case.start_date:
         raise DomainError(_("Slutdatum kan inte vara före startdatum."), field="end_date")
+    _apply_need(case=case, data=data, organisation=org)
     if case.participant_count is not None and case.participant_count < 1:
         raise DomainError(_("Antal deltagare måste vara minst 1."), field="participant_count")
     case.unit_path = case.unit.path if case.unit_id else ""
+
+
+def _apply_need(*, case: Case, data: CaseInput, organisation) -> None:
+    """The need must belong to the approved plan in force of the same organisation (a need
+    the case already points to may stay, even if a newer plan version has replaced it)."""
+    from lom.planning.selectors import need_for_case
+
+    if data.need_explanation is not None:
+        case.need_explanation = data.need_explanation.strip()[:5000]
+    if data.need_id is None or data.need_id == case.need_id:
+        return
+    if data.need_id == 0:
+        case.need = None
+        return
+    need = need_for_case(organisation=organisation, pk=data.need_id, on=timezone.localdate())
+    if need is None:
+        raise DomainError(_("Välj ett behov i den gällande omställningsplanen."), field="need")
+    case.need = need
 
 
 def _set_measure_types(*, case: Case, ids: list[int], agreement: LocalAgreement) -> None:
@@ -274,8 +296,43 @@ def completeness_problems(case: Case, agreement: LocalAgreement) -> list[tuple[s
         problems.append(("cost_lines", _("Lägg till minst en kostnadsrad.")))
     if case.kind == ApplicationKind.WITH_MANAGER and not case.co_applicant_manager_id:
         problems.append(("co_applicant_manager", _("Välj chefen som söker tillsammans med dig.")))
+    if not case.need_id and not case.need_explanation.strip() and _plan_in_force(case):
+        problems.append(
+            (
+                "need",
+                _(
+                    "Välj vilket behov i omställningsplanen insatsen svarar mot, eller förklara "
+                    "varför den svarar mot ett behov som inte finns i planen."
+                ),
+            )
+        )
     problems.extend(("amount", msg) for msg in cap_problems(case, agreement, case.requested_ore))
     return problems
+
+
+def _plan_in_force(case: Case) -> bool:
+    """Whether the organisation has an approved transition plan today: then every application
+    must point to one of its needs or explain why it answers a need that is not in it."""
+    from lom.planning.selectors import plan_current
+
+    return plan_current(organisation=case.organisation, on=timezone.localdate()) is not None
+
+
+def _need_checklist_item(case: Case) -> tuple[str, bool] | None:
+    if case.need_id:
+        return (
+            _("Svarar mot ett behov i omställningsplanen: %(n)s") % {"n": case.need.title},
+            True,
+        )
+    if case.need_explanation.strip():
+        return (
+            _("Flaggad: svarar mot ett behov som inte finns i planen – %(e)s")
+            % {"e": case.need_explanation.strip()[:300]},
+            False,
+        )
+    if _plan_in_force(case):
+        return (_("Kopplad till ett behov i omställningsplanen"), False)
+    return None
 
 
 def completeness_checklist(
@@ -297,6 +354,9 @@ def completeness_checklist(
         items.append(
             (_("Tillstyrkt av chef"), bool(case.endorsed_by_id or case.co_applicant_manager_id))
         )
+    need_item = _need_checklist_item(case)
+    if need_item is not None:
+        items.append(need_item)
     return items
 
 

@@ -171,11 +171,16 @@ def case_edit_view(request, actor: Actor, pk: int, step: str):
         form = CaseDetailsForm(request.POST or None, instance=case)
         if request.method == "POST" and form.is_valid():
             d = form.cleaned_data
+            need_id = None
+            if "need" in form.fields:
+                need_id = d["need"].pk if d.get("need") else 0
             try:
                 services.case_update(
                     actor=actor,
                     case=case,
                     data=services.CaseInput(
+                        need_id=need_id,
+                        need_explanation=d.get("need_explanation"),
                         business_need=d["business_need"],
                         description=d["description"],
                         start_date=d["start_date"],

@@ -283,7 +283,10 @@ def objection_raise_view(request, actor: Actor):
     form = ObjectionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Skriv skälen för invändningen."))
-        return redirect(request.POST.get("back") or "decisions:objections")
+        case_id = request.POST.get("case", "")
+        if case_id.isdigit():
+            return redirect("cases:detail", pk=int(case_id))
+        return redirect("decisions:objections")
     d = form.cleaned_data
     case = decision = None
     if d["decision"]:

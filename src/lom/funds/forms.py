@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from lom.agreements.models import ContributionRate
 from lom.cases.forms import DateInput
 from lom.common.fields import KronorField
-from lom.funds.models import FundPeriod
+from lom.funds.models import EntryKind, FundPeriod
 
 
 class FundPeriodForm(forms.Form):
@@ -45,3 +45,9 @@ class FundPeriodForm(forms.Form):
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", _("Slutdatum måste vara efter startdatum."))
         return data
+
+
+class LedgerFilterForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Typ"), required=False, choices=[("", _("Alla")), *EntryKind.choices]
+    )

@@ -146,29 +146,18 @@ def fund_period_current(*, organisation: Organisation, on: date) -> FundPeriod |
 
 
 def ledger_page(
-    *, period: FundPeriod, before_id: int | None = None, limit: int = 50
+    *, period: FundPeriod, before_id: int | None = None, limit: int = 50, kind: str = ""
 ) -> tuple[list[LedgerEntry], int | None]:
-    """Keyset page of the ledger, newest first. Returns the rows and the id to continue from."""
+    """Keyset page of the ledger, newest first. Returns the rows and the id to continue from.
+    `kind` limits it to one kind of entry (the list's filter, also used by its export)."""
     qs = LedgerEntry.objects.filter(period=period).select_related("case", "created_by")
+    if kind:
+        qs = qs.filter(kind=kind)
     if before_id:
         qs = qs.filter(id__lt=before_id)
     rows = list(qs.order_by("-id")[: limit + 1])
     next_id = rows[limit - 1].id if len(rows) > limit else None
     return rows[:limit], next_id
-
-
-def fund_balance_between(
-    *, period: FundPeriod, since: datetime | None = None, until: datetime | None = None
-) -> Balance:
-    """The movements of the period booked in [since, until): with since=None this is the
-    balance as it stood at `until` (e.g. the opening balance of a year)."""
-    qs = LedgerEntry.objects.filter(period=period)
-    if since is not None:
-        qs = qs.filter(created_at__gte=since)
-    if until is not None:
-        qs = qs.filter(created_at__lt=until)
-    row = qs.aggregate(**BALANCE_AGGREGATES)
-    return Balance(**{k: int(v) for k, v in row.items()})
 
 
 def fund_movements_by_month(*, periods: list[FundPeriod]) -> dict[int, dict[date, Balance]]:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from lom.common.errors import DomainError
 from lom.common.web import actor_view, add_domain_error
 from lom.funds import services
-from lom.funds.forms import FundPeriodForm
+from lom.funds.forms import FundPeriodForm, LedgerFilterForm
 from lom.funds.selectors import (
     balances_for_periods,
     fund_balance,
@@ -51,8 +51,10 @@ def fund_period_view(request, actor: Actor, pk: int):
         before = int(request.GET.get("before", "") or 0) or None
     except ValueError:
         before = None
+    filter_form = LedgerFilterForm(request.GET or None)
+    kind = filter_form.cleaned_data["kind"] if filter_form.is_valid() else ""
     balance = fund_balance(period=period)
-    entries, next_id = ledger_page(period=period, before_id=before)
+    entries, next_id = ledger_page(period=period, before_id=before, kind=kind)
     return render(
         request,
         "funds/period.html",
@@ -61,6 +63,8 @@ def fund_period_view(request, actor: Actor, pk: int):
             "balance": balance,
             "entries": entries,
             "next_id": next_id,
+            "filter_form": filter_form if filter_form.is_bound else LedgerFilterForm(),
+            "query": request.GET.urlencode(),
             "forecast": fund_forecast(
                 period=period,
                 balance=balance,

@@ -128,9 +128,23 @@ def annual_report_xlsx(fig: AnnualFigures) -> bytes:
     return buf.getvalue()
 
 
+# Laying out thousands of table rows takes WeasyPrint minutes; above this many decisions
+# the PDF shows them per month and per measure type, and the workbook lists every one.
+PDF_MAX_DECISION_ROWS = 300
+
+
 def annual_report_html(fig: AnnualFigures) -> str:
+    monthly, per_type, listing = fig.decisions
     return render_to_string(
-        "reports/annual_pdf.html", {"fig": fig, "generated_on": timezone.localdate()}
+        "reports/annual_pdf.html",
+        {
+            "fig": fig,
+            "generated_on": timezone.localdate(),
+            "monthly": monthly,
+            "per_type": per_type,
+            "listing": listing,
+            "list_decisions": len(listing.rows) <= PDF_MAX_DECISION_ROWS,
+        },
     )
 
 

@@ -808,6 +808,7 @@ def decision_tables(*, organisation: Organisation, since: datetime, until: datet
     units = _unit_names(organisation)
     rows = []
     by_month: dict[str, list[int]] = {}
+    by_type: dict[str, list[int]] = {}
     for d in decisions.values(
         "decided_at",
         "case__number",
@@ -830,12 +831,15 @@ def decision_tables(*, organisation: Organisation, since: datetime, until: datet
                 units.get(dept, ""),
             ]
         )
-        m = by_month.setdefault(f"{day:%Y-%m}", [0, 0, 0])
-        if approved:
-            m[0] += 1
-            m[1] += d["amount_ore"] or 0
-        else:
-            m[2] += 1
+        for m in (
+            by_month.setdefault(f"{day:%Y-%m}", [0, 0, 0]),
+            by_type.setdefault(names.get(types.get(d["case_id"]), ""), [0, 0, 0]),
+        ):
+            if approved:
+                m[0] += 1
+                m[1] += d["amount_ore"] or 0
+            else:
+                m[2] += 1
     listing = Table(
         key="decisions",
         title=_("Årets beslut"),
@@ -867,7 +871,19 @@ def decision_tables(*, organisation: Organisation, since: datetime, until: datet
         ],
         chart=ChartSpec("bar", "month", ("approved", "rejected")),
     )
-    return [monthly, listing]
+    per_type = Table(
+        key="decisions_by_measure_type",
+        title=_("Beslut per insatstyp"),
+        columns=[
+            Column("measure_type", _("Insatstyp")),
+            Column("approved", _("Beviljade"), COUNT),
+            Column("approved_amount", _("Beviljat belopp"), MONEY),
+            Column("rejected", _("Avslagna"), COUNT),
+        ],
+        rows=[[k, *v] for k, v in sorted(by_type.items())],
+        total=list(monthly.total or []),
+    )
+    return [monthly, per_type, listing]
 
 
 def objection_table(*, organisation: Organisation, since: datetime, until: datetime) -> Table:

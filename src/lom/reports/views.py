@@ -10,6 +10,7 @@ from lom.common.web import actor_view, add_domain_error
 from lom.followup.permissions import can_read_free_text
 from lom.followup.selectors import MIN_ANSWERS, followup_settings, survey_free_texts
 from lom.followup.services import followup_settings_save
+from lom.funds.forms import LedgerFilterForm
 from lom.funds.selectors import fund_period_current, fund_period_get, fund_periods_for_org
 from lom.organisations.access import Actor
 from lom.reports import exports, services
@@ -219,7 +220,9 @@ def export_ledger_view(request, actor: Actor, period_id: int, fmt: str):
     period = fund_period_get(organisation=actor.organisation, pk=period_id)
     if period is None:
         raise Http404
-    return exports.export_response(exports.ledger_export(period=period), fmt)
+    form = LedgerFilterForm(request.GET or None)
+    kind = form.cleaned_data["kind"] if form.is_valid() else ""
+    return exports.export_response(exports.ledger_export(period=period, kind=kind), fmt)
 
 
 @actor_view(*REPORT_READERS)

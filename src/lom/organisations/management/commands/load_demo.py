@@ -4,10 +4,10 @@ in every state. Idempotent: an organisation that already exists is left as it is
 import random
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from lom.accounts.models import User
@@ -160,7 +160,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         # Demo notifications stay in-app; printing a mail per event would drown the output.
-        settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            self._handle()
+
+    def _handle(self):
         for spec in ORGS:
             if Organisation.objects.filter(slug=spec["slug"]).exists():
                 self.stdout.write(f"{spec['name']}: already loaded, left as it is.")

@@ -1,0 +1,13 @@
+"""Production settings plus the bare /ping view the benchmark compares every page with.
+
+Everything else comes from the environment exactly as in production (DEBUG off, so the cached
+template loader is on). Only a fallback SECRET_KEY is supplied so the harness can start.
+"""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-never-use-in-production")
+
+from lom.config.settings import *  # noqa: F403
+
+LOM_BENCH_PING = True

@@ -1,0 +1,345 @@
+"""Every read of workshops and plans. Scoped to the actor's organisation; a workshop only to
+its invited participants."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from lom.cases.models import Case, Status
+from lom.funds.models import LedgerEntry
+from lom.funds.selectors import BALANCE_AGGREGATES, EMPTY_BALANCE, Balance
+from lom.organisations.access import Actor
+from lom.organisations.models import Organisation
+from lom.planning.models import (
+    ClosingWord,
+    FactorCard,
+    Need,
+    PlanArea,
+    PlannedMeasure,
+    Proposal,
+    TransitionPlan,
+    Workshop,
+    WorkshopArea,
+    WorkshopNeed,
+    WorkshopParticipant,
+)
+from lom.planning.permissions import PLAN_PARTIES
+
+# --- Workshops ------------------------------------------------------------------------------
+
+
+def workshops_for(*, actor: Actor) -> QuerySet[Workshop]:
+    """The workshops the actor was invited to."""
+    return (
+        Workshop.objects.filter(
+            organisation=actor.organisation, participants__user_id=actor.user.pk
+        )
+        .annotate(participant_count=Count("participants", distinct=True))
+        .order_by("-held_on", "-id")
+    )
+
+
+def workshop_get(*, actor: Actor, pk: int) -> Workshop | None:
+    """The workshop, or None unless the actor is one of its participants."""
+    return (
+        Workshop.objects.filter(
+            organisation=actor.organisation, pk=pk, participants__user_id=actor.user.pk
+        )
+        .select_related("previous", "created_by", "locked_by")
+        .prefetch_related(
+            Prefetch(
+                "participants",
+                queryset=WorkshopParticipant.objects.select_related("user", "union").order_by(
+                    "union__name", "user__last_name", "id"
+                ),
+            )
+        )
+        .first()
+    )
+
+
+def workshop_revision(*, actor: Actor, pk: int) -> int | None:
+    """One cheap query: the board's revision, or None when the actor may not see it."""
+    return (
+        Workshop.objects.filter(
+            organisation=actor.organisation, pk=pk, participants__user_id=actor.user.pk
+        )
+        .values_list("revision", flat=True)
+        .first()
+    )
+
+
+@dataclass
+class AreaColumn:
+    area: WorkshopArea | None
+    cards: list[FactorCard] = field(default_factory=list)
+    needs: list[WorkshopNeed] = field(default_factory=list)
+
+
+@dataclass
+class Board:
+    workshop: Workshop
+    participants: list[WorkshopParticipant]
+    areas: list[WorkshopArea]
+    cards: list[FactorCard]
+    columns: list[AreaColumn]  # unsorted first, then each area
+    needs: list[WorkshopNeed]
+    proposals: list[Proposal]
+    closing_words: list[ClosingWord]
+    names: dict[int, str]
+
+    @property
+    def unsorted(self) -> list[FactorCard]:
+        return self.columns[0].cards
+
+    @property
+    def parties(self) -> dict[str, int]:
+        employer = sum(1 for p in self.participants if p.union_id is None)
+        return {"employer": employer, "unions": len(self.participants) - employer}
+
+
+def workshop_board(*, workshop: Workshop) -> Board:
+    """Everything the board shows, in a fixed number of queries whatever its size."""
+    participants = list(
+        workshop.participants.select_related("user", "union").order_by(
+            "union__name", "user__last_name", "id"
+        )
+    )
+    names = {p.user_id: p.user.get_full_name() or p.user.username for p in participants}
+    areas = list(workshop.areas.all())
+    cards = list(workshop.cards.select_related("author"))
+    needs = list(workshop.needs.select_related("area", "author"))
+    proposals = list(
+        workshop.proposals.select_related("measure_type", "author", "case", "round")
+        .prefetch_related("needs")
+        .order_by("id")
+    )
+    words = list(workshop.closing_words.select_related("author"))
+    for row in (*cards, *needs, *proposals, *words):
+        names.setdefault(row.author_id, row.author.get_full_name() or row.author.username)
+        row.author_name = names[row.author_id]
+    for p in participants:
+        p.display_name = names[p.user_id]
+    by_area: dict[int | None, AreaColumn] = {None: AreaColumn(None)}
+    for a in areas:
+        by_area[a.pk] = AreaColumn(a)
+    for c in cards:
+        by_area.get(c.area_id, by_area[None]).cards.append(c)
+    for n in needs:
+        by_area[n.area_id].needs.append(n)
+    return Board(
+        workshop=workshop,
+        participants=participants,
+        areas=areas,
+        cards=cards,
+        columns=list(by_area.values()),
+        needs=sorted(needs, key=lambda n: (-n.priority, n.pk)),
+        proposals=proposals,
+        closing_words=words,
+        names=names,
+    )
+
+
+# --- Plans ----------------------------------------------------------------------------------
+
+
+def plans_for(*, actor: Actor) -> QuerySet[TransitionPlan]:
+    qs = TransitionPlan.objects.filter(organisation=actor.organisation)
+    if not actor.has(*PLAN_PARTIES):
+        qs = qs.exclude(status=TransitionPlan.Status.DRAFT)
+    return qs.order_by("-period_start", "-version", "-id")
+
+
+def plan_get(*, actor: Actor, pk: int) -> TransitionPlan | None:
+    return (
+        plans_for(actor=actor)
+        .filter(pk=pk)
+        .select_related("previous", "fund_period", "created_by")
+        .first()
+    )
+
+
+def plan_current(*, organisation: Organisation, on: date) -> TransitionPlan | None:
+    """The approved plan in force on a date."""
+    return (
+        TransitionPlan.objects.filter(
+            organisation=organisation,
+            status=TransitionPlan.Status.APPROVED,
+            period_start__lte=on,
+            period_end__gte=on,
+        )
+        .order_by("-version", "-id")
+        .first()
+    )
+
+
+def plan_contents(*, plan: TransitionPlan) -> dict:
+    """Areas, needs and measures of a plan, in four queries."""
+    areas = list(plan.areas.all())
+    needs = list(plan.needs.select_related("area").order_by("area__order", "priority", "id"))
+    measures = list(
+        plan.measures.select_related("area", "measure_type")
+        .prefetch_related("needs")
+        .order_by("area__order", "id")
+    )
+    approvals = list(plan.approvals.select_related("union", "approved_by"))
+    return {"areas": areas, "needs": needs, "measures": measures, "approvals": approvals}
+
+
+def needs_for_case_choice(*, organisation: Organisation, on: date) -> list[Need]:
+    """The needs an application may point to: those of the plan in force."""
+    plan = plan_current(organisation=organisation, on=on)
+    if plan is None:
+        return []
+    return list(plan.needs.select_related("area").order_by("area__order", "priority", "id"))
+
+
+def need_for_case(*, organisation: Organisation, pk: int, on: date) -> Need | None:
+    """A need of the plan in force, or None."""
+    plan = plan_current(organisation=organisation, on=on)
+    if plan is None:
+        return None
+    return Need.objects.filter(plan=plan, pk=pk).select_related("area").first()
+
+
+# --- Plan against actual --------------------------------------------------------------------
+
+NOT_COUNTED = (Status.DRAFT, Status.WITHDRAWN, Status.REJECTED)
+
+
+@dataclass
+class AreaActual:
+    area: PlanArea | None  # None: applications that point to no need of the plan
+    planned: int
+    balance: Balance
+    case_count: int
+
+    @property
+    def committed(self) -> int:
+        return self.balance.committed
+
+    @property
+    def spent(self) -> int:
+        return self.balance.spent
+
+    @property
+    def left(self) -> int:
+        """Planned but not yet granted."""
+        return self.planned - self.balance.committed - self.balance.spent
+
+    @property
+    def used_percent(self) -> int | None:
+        if self.planned <= 0:
+            return None
+        return round(100 * (self.balance.committed + self.balance.spent) / self.planned)
+
+
+@dataclass
+class PlanActual:
+    plan: TransitionPlan
+    areas: list[AreaActual]
+    unlinked: AreaActual
+    needs_without_measures: list[Need]
+    needs_without_cases: list[Need]
+    measures_without_needs: list[PlannedMeasure]
+    cases_without_need: list[Case]
+    cases_without_need_more: bool
+    flagged_count: int
+
+    @property
+    def total(self) -> AreaActual:
+        bal = EMPTY_BALANCE
+        for row in self.areas:
+            bal = bal + row.balance
+        return AreaActual(
+            None, sum(r.planned for r in self.areas), bal, sum(r.case_count for r in self.areas)
+        )
+
+
+def _period_bounds(plan: TransitionPlan) -> tuple[datetime, datetime]:
+    tz = timezone.get_default_timezone()
+    start = timezone.make_aware(datetime.combine(plan.period_start, time.min), tz)
+    end = timezone.make_aware(datetime.combine(plan.period_end, time.max), tz)
+    return start, end
+
+
+def plan_vs_actual(*, plan: TransitionPlan, case_limit: int = 100) -> PlanActual:
+    """Per area of measures: planned budget, committed and spent (from the ledger, through
+    Case.need → Need.area; an earlier version's need counts for the same need in this one),
+    needs that nothing answers, measures that answer no need, and applications of the
+    plan period that point to no need (those with an explanation are flagged). The one
+    answer used by the page, the export and the dashboard. A fixed number of queries."""
+    areas = list(plan.areas.all())
+    needs = list(plan.needs.select_related("area").order_by("area__order", "priority", "id"))
+    measures = list(
+        plan.measures.select_related("area").prefetch_related("needs").order_by("area__order")
+    )
+    need_keys = {n.key: n for n in needs}
+    org_id = plan.organisation_id
+
+    money = (
+        LedgerEntry.objects.filter(organisation_id=org_id, case__need__key__in=list(need_keys))
+        .values("case__need__key")
+        .annotate(**BALANCE_AGGREGATES)
+    )
+    counts = (
+        Case.objects.filter(organisation_id=org_id, need__key__in=list(need_keys))
+        .exclude(status__in=NOT_COUNTED)
+        .values("need__key")
+        .annotate(n=Count("id"))
+    )
+    by_area_bal: dict[int, Balance] = {a.pk: EMPTY_BALANCE for a in areas}
+    by_area_cases: dict[int, int] = {a.pk: 0 for a in areas}
+    for row in money:
+        need = need_keys[row.pop("case__need__key")]
+        by_area_bal[need.area_id] = by_area_bal[need.area_id] + Balance(
+            **{k: int(v) for k, v in row.items()}
+        )
+    cases_per_need: dict = {}
+    for row in counts:
+        need = need_keys[row["need__key"]]
+        cases_per_need[need.key] = row["n"]
+        by_area_cases[need.area_id] += row["n"]
+
+    planned: dict[int, int] = {a.pk: 0 for a in areas}
+    answered: set[int] = set()
+    measures_without_needs = []
+    for m in measures:
+        planned[m.area_id] += m.budget_ore
+        linked = list(m.needs.all())
+        if not linked:
+            measures_without_needs.append(m)
+        answered |= {n.pk for n in linked}
+
+    start, end = _period_bounds(plan)
+    unlinked_cases = Case.objects.filter(
+        organisation_id=org_id, need__isnull=True, submitted_at__range=(start, end)
+    ).exclude(status__in=NOT_COUNTED)
+    unlinked_row = LedgerEntry.objects.filter(
+        organisation_id=org_id,
+        case__need__isnull=True,
+        case__submitted_at__range=(start, end),
+    ).aggregate(**BALANCE_AGGREGATES)
+    unlinked_agg = unlinked_cases.aggregate(
+        n=Count("id"), flagged=Count("id", filter=~Q(need_explanation=""))
+    )
+    rows = list(
+        unlinked_cases.select_related("unit")
+        .defer("description", "private_reason", "business_need")
+        .order_by("-submitted_at", "-id")[: case_limit + 1]
+    )
+    return PlanActual(
+        plan=plan,
+        areas=[AreaActual(a, planned[a.pk], by_area_bal[a.pk], by_area_cases[a.pk]) for a in areas],
+        unlinked=AreaActual(
+            None, 0, Balance(**{k: int(v) for k, v in unlinked_row.items()}), unlinked_agg["n"]
+        ),
+        needs_without_measures=[n for n in needs if n.pk not in answered],
+        needs_without_cases=[n for n in needs if not cases_per_need.get(n.key)],
+        measures_without_needs=measures_without_needs,
+        cases_without_need=rows[:case_limit],
+        cases_without_need_more=len(rows) > case_limit,
+        flagged_count=unlinked_agg["flagged"],
+    )
