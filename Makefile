@@ -21,6 +21,7 @@ demo: install
 	DEBUG=1 $(PY) manage.py migrate --noinput
 	DEBUG=1 $(PY) manage.py load_demo
 	DEBUG=1 $(PY) manage.py load_demo_followup
+	DEBUG=1 $(PY) manage.py load_demo_planning
 	DEBUG=1 TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend \
 		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

@@ -41,6 +41,10 @@ def _dashboard(request, actor: Actor, period):
     if period is not None:
         fig = period_figures(organisation=actor.organisation, period=period, today=today)
         ctx.update(fig=fig, balance=fig.balance, forecast=fig.forecast)
+    from lom.planning.selectors import plan_current, plan_vs_actual
+
+    plan = plan_current(organisation=actor.organisation, on=today)
+    ctx["plan_actual"] = plan_vs_actual(plan=plan) if plan is not None else None
     return render(request, "reports/dashboard.html", ctx)
 
 
