@@ -88,7 +88,7 @@ class ItemDecisionForm(forms.Form):
 
 class ObjectionForm(forms.Form):
     subject = forms.CharField(
-        label=_("Gäller"),
+        label=_("Avser"),
         max_length=200,
         required=False,
         help_text=_("Lämna tomt så fylls ärendet eller beslutet i."),

@@ -896,7 +896,7 @@ def objection_table(*, organisation: Organisation, since: datetime, until: datet
             Column("date", _("Datum"), DATE),
             Column("number", _("Diarienummer")),
             Column("union", _("Fackförbund")),
-            Column("subject", _("Gäller")),
+            Column("subject", _("Avser")),
             Column("status", _("Status")),
         ],
     )
