@@ -310,7 +310,23 @@ class Server:
         # closed in __exit__: the server outlives any single with-block here
         self.log = tempfile.NamedTemporaryFile(prefix="lom-bench-gunicorn-", suffix=".log")  # noqa: SIM115
 
+    @staticmethod
+    def free_port(preferred: int) -> int:
+        """The preferred port, or any free one if something else listens there."""
+        import socket
+
+        for port in (preferred, 0):
+            with socket.socket() as sock:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                try:
+                    sock.bind(("127.0.0.1", port))
+                except OSError:
+                    continue
+                return sock.getsockname()[1]
+        raise SystemExit("no free port")
+
     def __enter__(self) -> Server:
+        self.port = self.free_port(self.port)
         env = dict(
             os.environ,
             DJANGO_SETTINGS_MODULE="bench.bench_settings",
@@ -735,9 +751,10 @@ def measure(args, url: str) -> dict:
     extra = {}
     ping_rates: list[float] = []
     with Server(url, args.port, args.workers) as server:
+        port = server.port
         for r in routes:  # warm every worker: templates, connections, caches
             for _ in range(4 * args.workers):
-                status, _n = http_get(args.port, r.path, r.headers)
+                status, _n = http_get(port, r.path, r.headers)
                 if status != 200:
                     print(f"   !! {r.name} {r.path} answered {status} under gunicorn")
                     results[r.name].status = status
@@ -749,9 +766,9 @@ def measure(args, url: str) -> dict:
             def once() -> dict:
                 j0 = meter.server_jiffies()
                 if use_wrk:
-                    data = run_wrk(args.port, r, args.duration, args.connections, args.threads)
+                    data = run_wrk(port, r, args.duration, args.connections, args.threads)
                 else:
-                    data = run_python_load(args.port, [r], args.duration, args.connections)
+                    data = run_python_load(port, [r], args.duration, args.connections)
                 used = (meter.server_jiffies() - j0) * 1000 / CLK
                 data["load_cpu_ms"] = used / max(1, data["requests"])
                 # let requests still in the workers when the client stopped finish first
@@ -806,7 +823,7 @@ def measure(args, url: str) -> dict:
             key = [r for r in routes if r.key]
             t0 = time.monotonic()
             extra = run_python_load(
-                args.port, key, args.rss_max_seconds, args.connections, args.rss_requests
+                port, key, args.rss_max_seconds, args.connections, args.rss_requests
             )
             extra["seconds"] = round(time.monotonic() - t0, 1)
             rss_after_extra = server.rss_mb()
@@ -1018,7 +1035,12 @@ def run_rounds(args, scales: list[float], rounds: dict, env: dict) -> None:
                         child.terminate()
                         child.wait(timeout=120)
                     raise
-                rounds[scale].append(json.loads(Path(tmp.name).read_text()))
+                run = json.loads(Path(tmp.name).read_text())
+                rounds[scale].append(run)
+                common.RESULTS.mkdir(parents=True, exist_ok=True)
+                stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+                part = common.RESULTS / f"part-{stamp}-{run['database']}-round{k + 1}.json"
+                part.write_text(json.dumps(run, indent=2, default=str))
 
 
 def _stop(signum, frame):
