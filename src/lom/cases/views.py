@@ -35,7 +35,7 @@ from lom.cases.selectors import (
 from lom.cases.workflow import TRANSITIONS
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.web import actor_view, add_domain_error
-from lom.funds.selectors import fund_period_current, fund_periods_for_org
+from lom.funds.selectors import fund_periods_for_org
 from lom.organisations.access import Actor
 
 
@@ -254,7 +254,7 @@ def case_detail_view(request, actor: Actor, pk: int):
                 {
                     "name": name,
                     "label": t.label,
-                    "form": _transition_form(name, None, actor),
+                    # Actions that need a reason or an amount open their own page.
                     "needs_form": t.needs_reason,
                 }
             )
@@ -302,11 +302,6 @@ def case_detail_view(request, actor: Actor, pk: int):
             "comment_form": CommentForm(),
             "attachment_form": AttachmentForm(),
             "expense_form": ExpenseForm(),
-            "current_period": fund_period_current(
-                organisation=actor.organisation, on=timezone.localdate()
-            )
-            if case.status == Status.IN_REVIEW
-            else None,
         },
     )
 
