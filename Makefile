@@ -38,9 +38,19 @@ format: install
 	$(VENV)/bin/ruff format src tests bench
 	$(VENV)/bin/ruff check --fix .
 
+## Apps with a catalogue of their own (src/lom/<app>/locale) are left out of the main one and
+## extracted without project settings, so their strings land in their own catalogue.
+APP_CATALOGUES := fundmode support library sector events outreach
 messages: install
-	cd src/lom && DEBUG=1 ../../$(PY) ../../manage.py makemessages -l en --no-obsolete
-	cd src/lom && DEBUG=1 ../../$(PY) ../../manage.py compilemessages
+	cd src/lom && DEBUG=1 ../../$(PY) ../../manage.py makemessages -l en --no-obsolete \
+		$(foreach app,$(APP_CATALOGUES),--ignore '$(app)/*')
+	cd src/lom && DEBUG=1 ../../$(PY) ../../manage.py compilemessages --locale en \
+		$(foreach app,$(APP_CATALOGUES),--ignore '$(app)/*')
+	for app in $(APP_CATALOGUES); do \
+		(cd src/lom/$$app && env -u DJANGO_SETTINGS_MODULE ../../../$(VENV)/bin/django-admin \
+			makemessages -l en --no-obsolete && env -u DJANGO_SETTINGS_MODULE \
+			../../../$(VENV)/bin/django-admin compilemessages) || exit 1; \
+	done
 
 clean:
 	rm -rf $(VENV) var

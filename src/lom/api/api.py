@@ -24,6 +24,8 @@ from lom.cases.permissions import can_see_private_reason, can_take
 from lom.cases.selectors import CaseFilter, case_get_for_actor, case_list
 from lom.cases.workflow import TRANSITIONS
 from lom.common.errors import DomainError, PermissionDeniedError
+from lom.events.api import router as events_router
+from lom.fundmode.api import router as fundmode_router
 from lom.funds.selectors import (
     balances_for_periods,
     fund_balance,
@@ -32,7 +34,11 @@ from lom.funds.selectors import (
     fund_periods_for_org,
     ledger_page,
 )
+from lom.library.api import router as library_router
+from lom.outreach.api import router as outreach_router
 from lom.reports.api import router as reports_router
+from lom.sector.api import router as sector_router
+from lom.support.api import router as support_router
 
 api = NinjaAPI(
     title="LOM API",
@@ -42,6 +48,12 @@ api = NinjaAPI(
     description="Local transition funds: applications, agreements, fund periods and ledger.",
 )
 api.add_router("/reports", reports_router)
+api.add_router("/fund", fundmode_router)
+api.add_router("/support", support_router)
+api.add_router("/library", library_router)
+api.add_router("/benchmark", sector_router)
+api.add_router("/events", events_router)
+api.add_router("/outreach", outreach_router)
 
 
 @api.exception_handler(PermissionDeniedError)

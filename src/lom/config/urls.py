@@ -27,6 +27,13 @@ urlpatterns = [
     path("followup/", include("lom.followup.urls")),
     path("reports/", include("lom.reports.urls")),
     path("planning/", include("lom.planning.urls")),
+    path("fund/", include("lom.fundmode.urls")),
+    path("support/", include("lom.support.urls")),
+    path("library/", include("lom.library.urls")),
+    path("benchmark/", include("lom.sector.urls")),
+    path("events/", include("lom.events.urls")),
+    path("outreach/", include("lom.outreach.urls")),
+    path("o/", include("lom.outreach.public_urls")),
     path("api/v1/", api.urls),
     path("django-admin/", admin.site.urls),
 ]

@@ -138,6 +138,10 @@ class Role(models.TextChoices):
     DECISION_MAKER = "decision_maker", _("Beslutsfattare")
     AUDITOR = "auditor", _("Revisor")
     ORG_ADMIN = "org_admin", _("Administratör")
+    # In an organisation of kind FUND: assesses notifications and claims from member employers.
+    FUND_OFFICER = "fund_officer", _("Fondhandläggare")
+    # Career and study counsellor who offers sessions to employees.
+    COACH = "coach", _("Vägledare")
 
 
 class Membership(models.Model):

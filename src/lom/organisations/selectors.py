@@ -1,4 +1,4 @@
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from lom.organisations.models import Employee, Membership, Organisation, Role, Unit
 
@@ -55,3 +55,31 @@ def memberships_for_org(*, organisation: Organisation) -> QuerySet[Membership]:
         .select_related("user", "unit", "union")
         .order_by("user__last_name", "user__username", "role")
     )
+
+
+# Size bands shown instead of exact head counts wherever organisations are compared or
+# published, so a figure cannot be tied back to one organisation by its size.
+SIZE_BANDS: tuple[tuple[int, int | None, str], ...] = (
+    (0, 49, "1–49"),
+    (50, 249, "50–249"),
+    (250, 999, "250–999"),
+    (1000, 4999, "1 000–4 999"),
+    (5000, None, "5 000+"),
+)
+
+
+def size_band(employee_count: int) -> str:
+    """The band label for a head count."""
+    for low, high, label in SIZE_BANDS:
+        if employee_count >= low and (high is None or employee_count <= high):
+            return label
+    return SIZE_BANDS[0][2]
+
+
+def active_employee_counts(*, organisation_ids: list[int] | None = None) -> dict[int, int]:
+    """Active employees per organisation id, in one grouped query."""
+    qs = Employee.objects.filter(active=True)
+    if organisation_ids is not None:
+        qs = qs.filter(organisation_id__in=organisation_ids)
+    rows = qs.values("organisation_id").annotate(n=Count("id"))
+    return {r["organisation_id"]: r["n"] for r in rows}

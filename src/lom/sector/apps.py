@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class SectorConfig(AppConfig):
+    name = "lom.sector"
+    label = "sector"
