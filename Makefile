@@ -22,6 +22,12 @@ demo: install
 	DEBUG=1 $(PY) manage.py load_demo
 	DEBUG=1 $(PY) manage.py load_demo_followup
 	DEBUG=1 $(PY) manage.py load_demo_planning
+	DEBUG=1 $(PY) manage.py load_demo_fund
+	DEBUG=1 $(PY) manage.py load_demo_support
+	DEBUG=1 $(PY) manage.py load_demo_library
+	DEBUG=1 $(PY) manage.py load_demo_events
+	DEBUG=1 $(PY) manage.py load_demo_outreach
+	DEBUG=1 $(PY) manage.py load_demo_sector
 	DEBUG=1 TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend \
 		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

@@ -6,6 +6,19 @@ from django.db import connection
 from tests.factories import make_world
 
 
+@pytest.fixture(autouse=True)
+def swedish_first():
+    """Every test starts in the default language: a request in English earlier on the same
+    worker leaves its language active in the thread, and messages asserted in Swedish would
+    then depend on the order the tests ran in."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def world(db):
     return make_world("alfa")

@@ -234,3 +234,123 @@ def approve(world: World, case: Case, amount_ore: int | None = None) -> Case:
     return case_services.case_transition(
         actor=coord, case=case, name="approve", amount_ore=amount_ore, reason="Bra insats."
     )
+
+
+def make_completed_case(
+    world: World,
+    *,
+    title: str = "Kurs i dataanalys",
+    amount_ore: int = 20_000_00,
+    expense_ore: int | None = None,
+    outcome: str = "same_role",
+    need_met: str = "yes",
+) -> Case:
+    """An individual case that is approved, completed with its expense booked and followed up."""
+    from lom.followup.models import FollowUp
+    from lom.followup.services import FollowUpInput, followup_record
+
+    case = approve(world, make_case(world, title=title, amount_ore=amount_ore))
+    coord = world.actor(world.coordinator)
+    case_services.case_record_expense(
+        actor=coord, case=case, amount_ore=expense_ore or amount_ore, memo="Faktura"
+    )
+    case = case_services.case_transition(actor=coord, case=case, name="complete")
+    followup_record(
+        actor=coord,
+        case=case,
+        data=FollowUpInput(kind=FollowUp.Kind.END, need_met=need_met, outcome=outcome),
+    )
+    case.refresh_from_db()
+    return case
+
+
+def publish_library_entry(
+    world: World,
+    case: Case,
+    *,
+    title: str = "Dataanalys för handläggare",
+    need: str = "Handläggningen digitaliseras och fler analyser görs i verksamheten.",
+    summary: str = "En kurs på deltid i dataanalys med egna övningsuppgifter.",
+    measure_codes: tuple[str, ...] = ("competence_development",),
+    publish: bool = True,
+):
+    """A library entry drafted by the coordinator and (optionally) consented by both parties."""
+    from lom.library.services import EntryInput, library_consent, library_entry_create
+
+    entry = library_entry_create(
+        actor=world.actor(world.coordinator),
+        case=case,
+        data=EntryInput(
+            title=title,
+            need=need,
+            summary=summary,
+            measure_type_ids=list(
+                MeasureType.objects.filter(code__in=measure_codes).values_list("pk", flat=True)
+            ),
+            reviewed=True,
+        ),
+    )
+    if publish:
+        library_consent(actor=world.actor(world.coordinator), entry=entry, side="employer")
+        entry = library_consent(actor=world.actor(world.union_rep), entry=entry, side="union")
+    return entry
+
+
+@dataclass
+class FundWorld:
+    """A fund organisation (kind FUND) with an administrator, an officer and an auditor, and
+    its member employers."""
+
+    fund: Organisation
+    admin: User
+    officer: User
+    auditor: User
+    members: list
+
+    def actor(self, user: User) -> Actor:
+        actor = actor_for(user=user, organisation_id=self.fund.pk)
+        assert actor is not None
+        return actor
+
+
+def make_fund(slug: str = "fonden", *, members: list | None = None) -> FundWorld:
+    from lom.fundmode.models import FundMembership
+
+    fund = Organisation.objects.create(name=f"Fond {slug}", slug=slug, kind=Organisation.Kind.FUND)
+    users = {n: UserFactory(username=f"{slug}-{n}") for n in ("admin", "officer", "auditor")}
+    membership_grant(actor=None, organisation=fund, user=users["admin"], role=Role.ORG_ADMIN)
+    membership_grant(actor=None, organisation=fund, user=users["officer"], role=Role.FUND_OFFICER)
+    membership_grant(actor=None, organisation=fund, user=users["auditor"], role=Role.AUDITOR)
+    for m in members or []:
+        FundMembership.objects.create(fund=fund, member=m, joined_on=date(2020, 1, 1))
+    return FundWorld(
+        fund=fund,
+        admin=users["admin"],
+        officer=users["officer"],
+        auditor=users["auditor"],
+        members=list(members or []),
+    )
+
+
+def make_coach(organisation: Organisation, username: str = "vagledare") -> User:
+    """A user with the COACH role (vägledare) in `organisation` (a fund or an employer)."""
+    user = UserFactory(username=username, first_name="Vera", last_name="Vägledare")
+    membership_grant(actor=None, organisation=organisation, user=user, role=Role.COACH)
+    return user
+
+
+def make_slot(coach: User, organisation: Organisation, *, starts_in: timedelta | None = None):
+    """A published counselling slot of `coach`, by default three days from now."""
+    from django.utils import timezone
+
+    from lom.support.services import slot_create
+
+    actor = actor_for(user=coach, organisation_id=organisation.pk)
+    assert actor is not None
+    return slot_create(
+        actor=actor,
+        starts_at=timezone.now() + (starts_in or timedelta(days=3)),
+        duration_minutes=60,
+        mode="online",
+        video_link="https://video.example.org/rum-1",
+    )

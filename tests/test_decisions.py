@@ -377,8 +377,10 @@ def test_objection_form_errors_go_back_to_the_case_not_elsewhere(world):
     case = make_case(world)
     c = Client()
     c.force_login(world.union_rep)
-    r = c.post("/decisions/objections/new/", {"case": case.pk, "reasons": "",
-                                             "back": "https://evil.example.org/"})
+    r = c.post(
+        "/decisions/objections/new/",
+        {"case": case.pk, "reasons": "", "back": "https://evil.example.org/"},
+    )
     assert r.status_code == 302 and r["Location"] == f"/cases/{case.pk}/"
     assert not Objection.objects.exists()
     # Another organisation's case id gives 404, and nothing is created.

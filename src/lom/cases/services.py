@@ -3,7 +3,6 @@
 from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Sum
@@ -34,6 +33,7 @@ from lom.cases.workflow import FUNDED_STATES, TRANSITIONS
 from lom.common.audit import audit
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.money import format_ore
+from lom.common.validation import validate_upload
 from lom.funds.models import EntryKind, FundPeriod
 from lom.funds.selectors import fund_balance, fund_period_current
 from lom.funds.services import insufficient_funds_message, ledger_post, lock_period
@@ -656,28 +656,6 @@ def case_comment_add(*, actor: Actor, case: Case, text: str) -> Comment:
     return comment
 
 
-# Accepted attachment types: extension -> (content type, magic bytes that must start the file)
-ATTACHMENT_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
-    "pdf": ("application/pdf", (b"%PDF",)),
-    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        (b"PK\x03\x04",),
-    ),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", (b"PK\x03\x04",)),
-    "pptx": (
-        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-        (b"PK\x03\x04",),
-    ),
-    "odt": ("application/vnd.oasis.opendocument.text", (b"PK\x03\x04",)),
-    "ods": ("application/vnd.oasis.opendocument.spreadsheet", (b"PK\x03\x04",)),
-    "doc": ("application/msword", (b"\xd0\xcf\x11\xe0",)),
-    "xls": ("application/vnd.ms-excel", (b"\xd0\xcf\x11\xe0",)),
-}
-
-
 def _register_attachments(case: Case) -> None:
     for i, att in enumerate(case.attachments.order_by("id"), start=1):
         if not att.register_number:
@@ -693,26 +671,7 @@ def case_attachment_add(*, actor: Actor, case: Case, upload: UploadedFile) -> At
     if case.status in (Status.COMPLETED, Status.WITHDRAWN, Status.REJECTED):
         raise DomainError(_("Ärendet är avslutat; bilagor kan inte läggas till."), field="file")
     name = upload.name or "bilaga"
-    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if ext not in ATTACHMENT_TYPES:
-        raise DomainError(
-            _("Filtypen stöds inte. Tillåtna typer: %(t)s.")
-            % {"t": ", ".join(sorted(ATTACHMENT_TYPES))},
-            field="file",
-        )
-    if upload.size > settings.ATTACHMENT_MAX_BYTES:
-        raise DomainError(
-            _("Filen är för stor. Största tillåtna storlek är %(m)d MB.")
-            % {"m": settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)},
-            field="file",
-        )
-    content_type, magics = ATTACHMENT_TYPES[ext]
-    head = upload.read(8)
-    upload.seek(0)
-    if not any(head.startswith(m) for m in magics):
-        raise DomainError(
-            _("Filens innehåll stämmer inte med filtypen .%(e)s.") % {"e": ext}, field="file"
-        )
+    ext, content_type = validate_upload(upload)
     seq = case.attachments.count() + 1
     att = Attachment(
         case=case,

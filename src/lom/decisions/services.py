@@ -16,6 +16,7 @@ from lom.cases.services import case_transition
 from lom.common.audit import audit
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.money import format_ore
+from lom.common.validation import require as _require
 from lom.decisions.models import (
     AgendaItem,
     ApplicationRound,
@@ -37,11 +38,6 @@ from lom.decisions.permissions import (
 from lom.funds.models import FundPeriod
 from lom.organisations.access import Actor
 from lom.organisations.models import Membership, Role, Union
-
-
-def _require(verdict) -> None:
-    if not verdict:
-        raise PermissionDeniedError(verdict.reason)
 
 
 def _own_case(actor: Actor, case: Case) -> None:

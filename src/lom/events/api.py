@@ -1,5 +1,259 @@
-"""API routes of this app, mounted at /api/v1/events by lom.api.api."""
+"""Events API, mounted at /api/v1/events by lom.api.api. Events are installation-wide;
+registrations are the caller's own organisation's; statistics are the organiser's."""
 
-from ninja import Router
+from datetime import datetime
+
+from django.http import Http404
+from django.utils import timezone
+from ninja import Router, Schema, Status
+
+from lom.api.schemas import ErrorOut
+from lom.common.errors import PermissionDeniedError
+from lom.events import selectors, services
+from lom.events.models import Event, Registration
+from lom.events.permissions import can_organise
 
 router = Router(tags=["events"])
+
+
+class ProgrammeOut(Schema):
+    starts_at: str
+    ends_at: str | None
+    title: str
+
+
+class EventOut(Schema):
+    id: int
+    title: str
+    kind: str
+    description: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    online_url: str
+    capacity: int
+    free_places: int
+    registration_deadline: datetime
+    cancelled: bool
+    programme: list[ProgrammeOut]
+
+
+class ParticipantOut(Schema):
+    user_id: int
+    name: str
+    side: str
+
+
+class RegistrationOut(Schema):
+    id: int
+    event_id: int
+    status: str
+    persons: int
+    waiting_position: int | None
+    participants: list[ParticipantOut]
+
+
+class RegistrationIn(Schema):
+    employer_user_ids: list[int]
+    union_user_ids: list[int]
+
+
+class EvaluationIn(Schema):
+    rating: int
+    usefulness: int
+    new_ideas: bool
+    comment: str = ""
+
+
+class EventIn(Schema):
+    title: str
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+    capacity: int
+    registration_deadline: datetime
+    place: str = ""
+    online_url: str = ""
+    description: str = ""
+
+
+class StatsOut(Schema):
+    organisations: int
+    persons_employer: int
+    persons_union: int
+    waiting_registrations: int
+    waiting_persons: int
+    answers: int
+    rating: float | None
+    usefulness: float | None
+    new_ideas_percent: float | None
+    results_hidden: bool
+    comments: list[str]
+
+
+class YearStatsOut(Schema):
+    year: int
+    events: int
+    by_kind: dict[str, int]
+    totals: StatsOut
+
+
+def _event(pk: int) -> Event:
+    event = selectors.event_get(pk=pk)
+    if event is None:
+        raise Http404
+    return event
+
+
+def _event_out(event: Event, taken: int) -> dict:
+    return {
+        **{
+            f: getattr(event, f)
+            for f in (
+                "id",
+                "title",
+                "kind",
+                "description",
+                "starts_at",
+                "ends_at",
+                "place",
+                "online_url",
+                "capacity",
+                "registration_deadline",
+            )
+        },
+        "free_places": max(event.capacity - taken, 0),
+        "cancelled": event.cancelled_at is not None,
+        "programme": [
+            {
+                "starts_at": f"{p.starts_at:%H:%M}",
+                "ends_at": f"{p.ends_at:%H:%M}" if p.ends_at else None,
+                "title": p.title,
+            }
+            for p in event.programme.all()
+        ],
+    }
+
+
+def _registration_out(reg: Registration) -> dict:
+    return {
+        "id": reg.pk,
+        "event_id": reg.event_id,
+        "status": reg.status,
+        "persons": reg.persons,
+        "waiting_position": selectors.waiting_position(registration=reg),
+        "participants": [
+            {
+                "user_id": p.user_id,
+                "name": p.user.get_full_name() or p.user.username,
+                "side": p.side,
+            }
+            for p in reg.participants.select_related("user")
+        ],
+    }
+
+
+def _stats_out(s) -> dict:
+    return {**s.__dict__}
+
+
+@router.get("/", response=list[EventOut])
+def list_events(request, past: bool = False):
+    qs = selectors.events_past() if past else selectors.events_upcoming()
+    events = list(qs.prefetch_related("programme")[:100])
+    taken = selectors.places_taken(events=events)
+    return [_event_out(e, taken[e.pk]) for e in events]
+
+
+@router.post("/", response={201: EventOut, 400: ErrorOut, 403: ErrorOut})
+def create_event(request, payload: EventIn):
+    event = services.event_save(actor=request.api_actor, data=services.EventInput(**payload.dict()))
+    return Status(201, _event_out(event, 0))
+
+
+@router.get("/statistics/{year}", response={200: YearStatsOut, 403: ErrorOut, 404: ErrorOut})
+def year_statistics(request, year: int):
+    if not can_organise(request.api_actor):
+        raise PermissionDeniedError(can_organise(request.api_actor).reason)
+    if year not in selectors.event_years():
+        raise Http404
+    s = selectors.year_statistics(year=year)
+    return {
+        "year": s.year,
+        "events": s.events,
+        "by_kind": s.by_kind,
+        "totals": _stats_out(s.totals),
+    }
+
+
+@router.get("/{event_id}", response={200: EventOut, 404: ErrorOut})
+def get_event(request, event_id: int):
+    event = _event(event_id)
+    return _event_out(event, selectors.places_taken(events=[event])[event.pk])
+
+
+@router.get("/{event_id}/registration", response={200: RegistrationOut, 404: ErrorOut})
+def get_registration(request, event_id: int):
+    reg = selectors.registration_for(actor=request.api_actor, event=_event(event_id))
+    if reg is None:
+        raise Http404
+    return _registration_out(reg)
+
+
+@router.put(
+    "/{event_id}/registration",
+    response={
+        200: RegistrationOut,
+        201: RegistrationOut,
+        400: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+    },
+)
+def put_registration(request, event_id: int, payload: RegistrationIn):
+    """Register the caller's organisation, or change its participants. A registration that
+    does not fit goes on the waiting list (status `waiting`)."""
+    actor = request.api_actor
+    event = _event(event_id)
+    reg = selectors.registration_for(actor=actor, event=event)
+    kwargs = {
+        "actor": actor,
+        "employer_ids": payload.employer_user_ids,
+        "union_ids": payload.union_user_ids,
+    }
+    if reg is None:
+        reg = services.registration_create(event=event, **kwargs)
+        return Status(201, _registration_out(reg))
+    reg = services.registration_update(registration=reg, **kwargs)
+    return _registration_out(reg)
+
+
+@router.delete(
+    "/{event_id}/registration", response={200: RegistrationOut, 403: ErrorOut, 404: ErrorOut}
+)
+def delete_registration(request, event_id: int):
+    actor = request.api_actor
+    reg = selectors.registration_for(actor=actor, event=_event(event_id))
+    if reg is None:
+        raise Http404
+    return _registration_out(services.registration_cancel(actor=actor, registration=reg))
+
+
+@router.post(
+    "/{event_id}/evaluation", response={201: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+)
+def post_evaluation(request, event_id: int, payload: EvaluationIn):
+    services.evaluation_submit(
+        actor=request.api_actor,
+        event=_event(event_id),
+        data=services.EvaluationInput(**payload.dict()),
+    )
+    return Status(201, {"detail": "Thank you.", "at": timezone.localdate().isoformat()})
+
+
+@router.get("/{event_id}/statistics", response={200: StatsOut, 403: ErrorOut, 404: ErrorOut})
+def event_statistics(request, event_id: int):
+    event = _event(event_id)
+    if not can_organise(request.api_actor):
+        raise PermissionDeniedError(can_organise(request.api_actor).reason)
+    return _stats_out(selectors.event_statistics(event=event, with_comments=True))

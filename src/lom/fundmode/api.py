@@ -1,5 +1,303 @@
-"""API routes of this app, mounted at /api/v1/fundmode by lom.api.api."""
+"""Fund mode API, mounted at /api/v1/fund by lom.api.api. The same selectors and services as
+the pages: an employer reads only its own pot and notifications, the fund all of its members'.
+Amounts are öre."""
 
-from ninja import Router
+from datetime import date
+
+from django.http import Http404
+from django.utils import timezone
+from ninja import Router, Schema, Status
+
+from lom.api.schemas import ErrorOut
+from lom.common.errors import PermissionDeniedError
+from lom.fundmode import services
+from lom.fundmode.models import MeasureNotification
+from lom.fundmode.permissions import can_read_as_member, can_read_fund
+from lom.fundmode.selectors import (
+    fund_statistics,
+    notification_cost_total,
+    notification_get,
+    notifications_for,
+    pot_figures,
+    pot_get,
+    pots_for,
+    round_get,
+    rounds_for,
+)
 
 router = Router(tags=["fundmode"])
+
+
+class RoundOut(Schema):
+    id: int
+    fund_id: int
+    name: str
+    start: date
+    end: date
+    claim_deadline: date
+    total_ore: int
+    status: str
+
+
+class PotOut(Schema):
+    id: int
+    round_id: int
+    member_id: int
+    member_name: str
+    allocated_ore: int
+    pre_notified_ore: int
+    notified_ore: int
+    approved_ore: int
+    claimed_ore: int
+    paid_ore: int
+    remaining_ore: int
+    projected_unused_ore: int | None
+    expiry_warning: bool
+
+
+class ParticipantOut(Schema):
+    occupation_code: str
+    gender: str
+    count: int
+
+
+class NotificationOut(Schema):
+    id: int
+    number: str
+    round_id: int
+    member_id: int
+    status: str
+    title: str
+    estimated_ore: int
+    cost_ore: int
+    approved_ore: int | None
+    partial_claims_allowed: bool
+    planned_start: date
+    planned_end: date
+    provider_kind: str
+    provider_name: str
+    measure_type_id: int | None
+    plan_version: int | None
+    plan_approved_on: date | None
+    participants: list[ParticipantOut]
+
+
+class PrenotifyIn(Schema):
+    round_id: int
+    title: str
+    estimated_ore: int
+    planned_start: date
+    planned_end: date
+    measure_type_id: int | None = None
+
+
+class DecisionIn(Schema):
+    outcome: str
+    answers: dict[int, tuple[bool, str]]
+    costs_reasonable: bool
+    cost_comment: str = ""
+    amount_ore: int | None = None
+    reason: str = ""
+    partial_claims_allowed: bool = False
+
+
+def _actor(request):
+    actor = request.api_actor
+    if not (can_read_fund(actor) or can_read_as_member(actor)):
+        raise PermissionDeniedError("Your role may not read fund mode.")
+    return actor
+
+
+def _pot_out(pot) -> dict:
+    f = pot_figures(pot=pot, today=timezone.localdate())
+    return {
+        "id": pot.pk,
+        "round_id": pot.round_id,
+        "member_id": pot.member_id,
+        "member_name": pot.member.name,
+        "allocated_ore": f.balance.allocated,
+        "pre_notified_ore": f.pre_notified,
+        "notified_ore": f.notified,
+        "approved_ore": f.approved,
+        "claimed_ore": f.claimed,
+        "paid_ore": f.paid,
+        "remaining_ore": f.remaining,
+        "projected_unused_ore": f.expiry.projected_unused,
+        "expiry_warning": f.expiry.warning,
+    }
+
+
+def _n_out(n: MeasureNotification) -> dict:
+    return {
+        **{
+            k: getattr(n, k)
+            for k in (
+                "id",
+                "number",
+                "round_id",
+                "member_id",
+                "status",
+                "title",
+                "estimated_ore",
+                "approved_ore",
+                "partial_claims_allowed",
+                "planned_start",
+                "planned_end",
+                "provider_kind",
+                "provider_name",
+                "measure_type_id",
+                "plan_version",
+                "plan_approved_on",
+            )
+        },
+        "cost_ore": notification_cost_total(notification=n),
+        "participants": list(n.participants.values("occupation_code", "gender", "count")),
+    }
+
+
+@router.get("/periods", response={200: list[RoundOut], 403: ErrorOut})
+def list_rounds(request):
+    return list(rounds_for(actor=_actor(request)))
+
+
+@router.get("/periods/{round_id}", response={200: RoundOut, 403: ErrorOut, 404: ErrorOut})
+def get_round(request, round_id: int):
+    r = round_get(actor=_actor(request), pk=round_id)
+    if r is None:
+        raise Http404
+    return r
+
+
+@router.get("/periods/{round_id}/pots", response={200: list[PotOut], 403: ErrorOut, 404: ErrorOut})
+def list_pots(request, round_id: int):
+    actor = _actor(request)
+    r = round_get(actor=actor, pk=round_id)
+    if r is None:
+        raise Http404
+    return [_pot_out(p) for p in pots_for(actor=actor, fund_round=r)]
+
+
+@router.get("/pots/{pot_id}", response={200: PotOut, 403: ErrorOut, 404: ErrorOut})
+def get_pot(request, pot_id: int):
+    pot = pot_get(actor=_actor(request), pk=pot_id)
+    if pot is None:
+        raise Http404
+    return _pot_out(pot)
+
+
+@router.get("/periods/{round_id}/statistics", response={200: dict, 403: ErrorOut, 404: ErrorOut})
+def statistics(request, round_id: int):
+    actor = _actor(request)
+    r = round_get(actor=actor, pk=round_id)
+    if r is None:
+        raise Http404
+    if not can_read_fund(actor):
+        raise PermissionDeniedError("Only the fund reads statistics.")
+    s = fund_statistics(actor=actor, fund_round=r)
+
+    def row(x):
+        return {
+            "label": x.label,
+            "measures": x.measures,
+            "approved_ore": x.approved_ore,
+            "paid_ore": x.paid_ore,
+            "women": x.women,
+            "men": x.men,
+            "other": x.other,
+        }
+
+    return {
+        "total": row(s.total),
+        "by_employer": [row(x) for x in s.by_employer],
+        "by_year": [row(x) for x in s.by_year],
+        "by_quarter": [row(x) for x in s.by_quarter],
+        "by_employer_quarter": [{"employer": e, **row(x)} for e, x in s.by_employer_quarter],
+        "by_occupation": [
+            {"occupation": o, "women": f, "men": m, "other": x} for o, f, m, x in s.by_occupation
+        ],
+    }
+
+
+@router.get("/notifications", response={200: list[NotificationOut], 403: ErrorOut})
+def list_notifications(request, round_id: int = 0, status: str = "", limit: int = 200):
+    actor = _actor(request)
+    qs = notifications_for(actor=actor, status=status[:20]).prefetch_related("participants")
+    if round_id:
+        qs = qs.filter(round_id=round_id)
+    return [_n_out(n) for n in qs.order_by("-id")[: max(1, min(limit, 500))]]
+
+
+@router.get(
+    "/notifications/{notification_id}",
+    response={200: NotificationOut, 403: ErrorOut, 404: ErrorOut},
+)
+def get_notification(request, notification_id: int):
+    n = notification_get(actor=_actor(request), pk=notification_id)
+    if n is None:
+        raise Http404
+    return _n_out(n)
+
+
+@router.post(
+    "/notifications", response={201: NotificationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+)
+def prenotify(request, payload: PrenotifyIn):
+    from lom.agreements.models import MeasureType
+
+    actor = _actor(request)
+    r = round_get(actor=actor, pk=payload.round_id)
+    if r is None:
+        raise Http404
+    mt = None
+    if payload.measure_type_id:
+        mt = MeasureType.objects.filter(pk=payload.measure_type_id).first()
+        if mt is None:
+            raise Http404
+    n = services.notification_prenotify(
+        actor=actor,
+        fund_round=r,
+        title=payload.title,
+        estimated_ore=payload.estimated_ore,
+        planned_start=payload.planned_start,
+        planned_end=payload.planned_end,
+        measure_type=mt,
+    )
+    return Status(201, _n_out(n))
+
+
+@router.post(
+    "/notifications/{notification_id}/submit",
+    response={200: NotificationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+)
+def submit(request, notification_id: int):
+    actor = _actor(request)
+    n = notification_get(actor=actor, pk=notification_id)
+    if n is None:
+        raise Http404
+    services.notification_submit(actor=actor, notification=n)
+    n.refresh_from_db()
+    return _n_out(n)
+
+
+@router.post(
+    "/notifications/{notification_id}/decisions",
+    response={201: NotificationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+)
+def decide(request, notification_id: int, payload: DecisionIn):
+    actor = _actor(request)
+    n = notification_get(actor=actor, pk=notification_id)
+    if n is None:
+        raise Http404
+    services.fund_decide(
+        actor=actor,
+        notification=n,
+        outcome=payload.outcome,
+        answers={int(k): (bool(v[0]), str(v[1])) for k, v in payload.answers.items()},
+        costs_reasonable=payload.costs_reasonable,
+        cost_comment=payload.cost_comment,
+        amount_ore=payload.amount_ore,
+        reason=payload.reason,
+        partial_claims_allowed=payload.partial_claims_allowed,
+    )
+    n.refresh_from_db()
+    return Status(201, _n_out(n))

@@ -88,8 +88,9 @@ class LedgerEntry(models.Model):
         verbose_name_plural = _("transaktioner")
         indexes = [
             # Covering on PostgreSQL: a balance is an index-only scan of (period, kind, amount).
-            models.Index(fields=["period", "kind"], include=["amount_ore"],
-                         name="ledger_period_kind_amount"),
+            models.Index(
+                fields=["period", "kind"], include=["amount_ore"], name="ledger_period_kind_amount"
+            ),
             models.Index(fields=["period", "-created_at", "-id"]),
         ]
 

@@ -1,5 +1,226 @@
-"""API routes of this app, mounted at /api/v1/library by lom.api.api."""
+"""Measure library API, mounted at /api/v1/library by lom.api.api.
 
-from ninja import Router
+Reads: the published library of the installation (search, filters, pages) and one entry; the
+organisation's own entries for its parties. Writes: draft from a case, consent, withdrawal —
+the same services as the HTML views."""
+
+from datetime import datetime
+
+from django.http import Http404
+from ninja import Query, Router, Schema
+
+from lom.api.schemas import ErrorOut
+from lom.cases.models import Case
+from lom.common.errors import PermissionDeniedError
+from lom.library import selectors, services
+from lom.library.models import LibraryEntry
+from lom.library.permissions import can_manage_library
 
 router = Router(tags=["library"])
+
+
+class EntryOut(Schema):
+    id: int
+    title: str
+    need: str
+    need_category: str
+    summary: str
+    lessons: str
+    measure_types: list[str]
+    total_cost_ore: int | None
+    cost_per_participant_ore: int | None
+    participants_band: str
+    participants_band_label: str
+    need_met: str
+    main_outcome: str
+    outcome_label: str
+    sector: str
+    size_band: str
+    year: int
+    organisation_name: str | None
+    contact_name: str | None
+    contact_email: str | None
+    published_at: datetime | None
+    url: str
+
+
+class OwnEntryOut(EntryOut):
+    status: str
+    employer_consent: bool
+    union_consent: bool
+
+
+class PageOut(Schema):
+    count: int
+    page: int
+    pages: int
+    mode: str
+    results: list[EntryOut]
+
+
+class EntryIn(Schema):
+    title: str
+    need: str
+    summary: str
+    measure_type_ids: list[int]
+    need_category: str = ""
+    lessons: str = ""
+    contact_user_id: int | None = None
+    contact_agreed: bool = False
+    reviewed: bool = False
+
+
+class ConsentIn(Schema):
+    side: str  # "employer" or "union"
+
+
+class WithdrawIn(Schema):
+    reason: str = ""
+
+
+class SearchIn(Schema):
+    q: str = ""
+    need_category: str = ""
+    measure_type: str = ""
+    sector: str = ""
+    size_band: str = ""
+    need_met: str = ""
+    year: int | None = None
+    page: int = 1
+    per_page: int = 20
+
+
+def entry_out(e: LibraryEntry) -> dict:
+    shown = e.shows_organisation
+    return {
+        "id": e.pk,
+        "title": e.title,
+        "need": e.need,
+        "need_category": e.need_category,
+        "summary": e.summary,
+        "lessons": e.lessons,
+        "measure_types": e.measure_type_names,
+        "total_cost_ore": e.total_cost_ore,
+        "cost_per_participant_ore": e.cost_per_participant_ore,
+        "participants_band": e.participants_band,
+        "participants_band_label": str(e.get_participants_band_display()),
+        "need_met": e.need_met,
+        "main_outcome": e.main_outcome,
+        "outcome_label": e.outcome_label,
+        "sector": e.sector,
+        "size_band": e.size_band,
+        "year": e.year,
+        "organisation_name": e.organisation.name if shown else None,
+        "contact_name": e.contact_name or None,
+        "contact_email": e.contact_email or None,
+        "published_at": e.published_at,
+        "url": e.get_absolute_url(),
+    }
+
+
+def _own_out(e: LibraryEntry) -> dict:
+    return {
+        **entry_out(e),
+        "status": e.status,
+        "employer_consent": bool(e.employer_consent_at),
+        "union_consent": bool(e.union_consent_at),
+    }
+
+
+@router.get("/entries", response={200: PageOut, 400: ErrorOut})
+def search_entries(request, params: Query[SearchIn]):
+    actor = request.api_actor
+    filters = selectors.LibraryFilters(
+        q=params.q[:500],
+        need_category=params.need_category,
+        measure_type=params.measure_type,
+        sector=params.sector,
+        size_band=params.size_band,
+        need_met=params.need_met,
+        year=params.year,
+    )
+    res = selectors.library_search(
+        actor=actor, filters=filters, page=params.page, per_page=params.per_page
+    )
+    return {
+        "count": res.total,
+        "page": res.page,
+        "pages": res.pages,
+        "mode": res.mode,
+        "results": [entry_out(e) for e in res.items],
+    }
+
+
+@router.get("/entries/{entry_id}", response={200: OwnEntryOut, 404: ErrorOut})
+def get_entry(request, entry_id: int):
+    actor = request.api_actor
+    e = selectors.library_entry_get(actor=actor, pk=entry_id)
+    if e is None:
+        raise Http404
+    if e.organisation_id == actor.organisation.pk:
+        return _own_out(e)
+    return {**entry_out(e), "status": e.status, "employer_consent": True, "union_consent": True}
+
+
+@router.get("/own", response={200: list[OwnEntryOut], 403: ErrorOut})
+def own_entries(request):
+    actor = request.api_actor
+    if not can_manage_library(actor):
+        raise PermissionDeniedError("Your role may not manage the library.")
+    return [_own_out(e) for e in selectors.library_entries_for_org(organisation=actor.organisation)]
+
+
+@router.get("/similar", response={200: list[EntryOut]})
+def similar(request, text: str, limit: int = 3):
+    actor = request.api_actor
+    found = selectors.library_similar(
+        text=text[:2000],
+        limit=max(1, min(limit, 10)),
+        exclude_organisation_id=actor.organisation.pk,
+    )
+    return [entry_out(e) for e in found]
+
+
+@router.post(
+    "/cases/{case_id}/entry",
+    response={201: OwnEntryOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+)
+def create_entry(request, case_id: int, payload: EntryIn):
+    actor = request.api_actor
+    case = Case.objects.filter(pk=case_id, organisation=actor.organisation).first()
+    if case is None:
+        raise Http404
+    e = services.library_entry_create(
+        actor=actor, case=case, data=services.EntryInput(**payload.dict())
+    )
+    return 201, _own_out(e)
+
+
+def _own(request, entry_id: int) -> LibraryEntry:
+    actor = request.api_actor
+    e = selectors.library_entry_get(actor=actor, pk=entry_id)
+    if e is None or e.organisation_id != actor.organisation.pk:
+        raise Http404
+    return e
+
+
+@router.post(
+    "/entries/{entry_id}/consent",
+    response={200: OwnEntryOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+)
+def consent(request, entry_id: int, payload: ConsentIn):
+    e = services.library_consent(
+        actor=request.api_actor, entry=_own(request, entry_id), side=payload.side
+    )
+    return _own_out(e)
+
+
+@router.post(
+    "/entries/{entry_id}/withdraw",
+    response={200: OwnEntryOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+)
+def withdraw(request, entry_id: int, payload: WithdrawIn):
+    e = services.library_entry_withdraw(
+        actor=request.api_actor, entry=_own(request, entry_id), reason=payload.reason
+    )
+    return _own_out(e)

@@ -22,6 +22,8 @@ from lom.agreements.selectors import agreement_current
 from lom.cases.models import ApplicationKind, Case, CostLine
 from lom.common.audit import audit
 from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.validation import require as _require
+from lom.common.validation import required_text as _text
 from lom.decisions.models import ApplicationRound, Notification
 from lom.funds.models import FundPeriod
 from lom.organisations.access import Actor
@@ -56,20 +58,6 @@ from lom.planning.permissions import (
 )
 
 MAX_TIMEBOX_MINUTES = 240
-
-
-def _require(verdict) -> None:
-    if not verdict:
-        raise PermissionDeniedError(verdict.reason)
-
-
-def _text(value: str | None, *, field: str, message: str, max_length: int) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise DomainError(message, field=field)
-    if len(value) > max_length:
-        raise DomainError(_("Texten får vara högst %(n)d tecken.") % {"n": max_length}, field=field)
-    return value
 
 
 # --- Workshops: setting up ------------------------------------------------------------------

@@ -1,5 +1,99 @@
-"""API routes of this app, mounted at /api/v1/sector by lom.api.api."""
+"""Sector benchmark API, mounted at /api/v1/benchmark by lom.api.api: the same published
+figures as the page (rules in lom.sector.selectors). Hidden figures have no distribution
+and say why."""
 
-from ninja import Router
+from ninja import Query, Router, Schema
+from ninja.errors import HttpError
 
-router = Router(tags=["sector"])
+from lom.api.schemas import ErrorOut
+from lom.common.errors import PermissionDeniedError
+from lom.sector.permissions import can_read_benchmark
+from lom.sector.selectors import SECTOR_CHOICES, SIZE_CHOICES, benchmark_for, benchmark_years
+
+router = Router(tags=["benchmark"])
+
+
+class DistributionOut(Schema):
+    count: int
+    q1: float
+    median: float
+    q3: float
+
+
+class FigureOut(Schema):
+    metric: str
+    cell: str
+    label: str
+    unit: str
+    own: float | None
+    own_note: str
+    distribution: DistributionOut | None
+    hidden_reason: str
+    position: str | None
+
+
+class BenchmarkOut(Schema):
+    year: int
+    sector: str
+    size: str
+    ready: bool
+    computed_at: str | None
+    figures: list[FigureOut]
+
+
+class OptionsOut(Schema):
+    years: list[int]
+    sectors: list[str]
+    sizes: list[str]
+
+
+def _reader(request):
+    actor = request.api_actor
+    verdict = can_read_benchmark(actor)
+    if not verdict:
+        raise PermissionDeniedError(verdict.reason)
+    return actor
+
+
+@router.get("/options", response={200: OptionsOut, 403: ErrorOut})
+def options(request):
+    _reader(request)
+    return {
+        "years": benchmark_years(),
+        "sectors": [v for v, _l in SECTOR_CHOICES if v],
+        "sizes": [v for v, _l in SIZE_CHOICES if v],
+    }
+
+
+@router.get("/{year}", response={200: BenchmarkOut, 400: ErrorOut, 403: ErrorOut})
+def benchmark(request, year: int, sector: str = Query(""), size: str = Query("")):
+    actor = _reader(request)
+    if year not in benchmark_years():
+        raise HttpError(400, "year must be one of /api/v1/benchmark/options years.")
+    if sector and sector not in dict(SECTOR_CHOICES):
+        raise HttpError(400, "Unknown sector.")
+    if size and size not in dict(SIZE_CHOICES):
+        raise HttpError(400, "Unknown size band.")
+    bm = benchmark_for(organisation=actor.organisation, year=year, sector=sector, size=size)
+    return {
+        "year": bm.year,
+        "sector": bm.sector,
+        "size": bm.size,
+        "ready": bm.ready,
+        "computed_at": bm.run.computed_at.isoformat() if bm.ready and bm.run else None,
+        "figures": [
+            {
+                "metric": f.metric,
+                "cell": f.cell,
+                "label": f.label,
+                "unit": f.unit,
+                "own": f.own,
+                "own_note": f.own_note,
+                "distribution": f.distribution.__dict__ if f.distribution else None,
+                "hidden_reason": f.hidden_reason,
+                "position": f.position,
+            }
+            for s in bm.sections
+            for f in s.figures
+        ],
+    }

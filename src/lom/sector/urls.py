@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from lom.sector import views
 
 app_name = "sector"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.benchmark_view, name="benchmark"),
+]

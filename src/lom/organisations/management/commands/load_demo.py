@@ -164,6 +164,11 @@ class Command(BaseCommand):
             self._handle()
 
     def _handle(self):
+        from lom.agreements.models import ContributionRate, MeasureType
+        from lom.agreements.reference_data import ensure_reference_data
+
+        # Migrations seed the reference data; a database emptied since (a flush) gets it back.
+        ensure_reference_data(MeasureType, ContributionRate)
         for spec in ORGS:
             if Organisation.objects.filter(slug=spec["slug"]).exists():
                 self.stdout.write(f"{spec['name']}: already loaded, left as it is.")

@@ -1,0 +1,75 @@
+from django.contrib import admin
+
+from lom.fundmode.models import (
+    Claim,
+    Criterion,
+    FundDecision,
+    FundMembership,
+    FundRound,
+    MeasureNotification,
+    MemberPayroll,
+    Pot,
+    PotEntry,
+)
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FundMembership)
+class FundMembershipAdmin(admin.ModelAdmin):
+    list_display = ["fund", "member", "joined_on"]
+    list_select_related = ["fund", "member"]
+
+
+@admin.register(FundRound)
+class FundRoundAdmin(ReadOnlyAdmin):
+    list_display = ["name", "fund", "start", "end", "claim_deadline", "total_ore", "status"]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(admin.ModelAdmin):
+    list_display = ["text", "round", "order", "active"]
+    list_filter = ["round", "active"]
+
+
+@admin.register(MemberPayroll)
+class MemberPayrollAdmin(ReadOnlyAdmin):
+    list_display = ["round", "member", "payroll_ore"]
+
+
+@admin.register(Pot)
+class PotAdmin(ReadOnlyAdmin):
+    list_display = ["member", "round", "payroll_ore"]
+
+
+@admin.register(PotEntry)
+class PotEntryAdmin(ReadOnlyAdmin):
+    """Append-only: entries are never changed or deleted."""
+
+    list_display = ["created_at", "pot", "kind", "amount_ore", "memo"]
+    list_filter = ["kind"]
+
+
+@admin.register(MeasureNotification)
+class MeasureNotificationAdmin(ReadOnlyAdmin):
+    list_display = ["number", "title", "member", "status", "approved_ore"]
+    list_filter = ["status"]
+
+
+@admin.register(FundDecision)
+class FundDecisionAdmin(ReadOnlyAdmin):
+    list_display = ["notification", "outcome", "amount_ore", "decided_at"]
+
+
+@admin.register(Claim)
+class ClaimAdmin(ReadOnlyAdmin):
+    list_display = ["notification", "status", "total_ore", "submitted_at"]

@@ -1,0 +1,275 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lom.agreements.models import MeasureType
+from lom.common.fields import KronorField
+from lom.fundmode.models import CostKind, FundAttachment, ProviderKind
+from lom.organisations.models import Employee
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class RoundForm(forms.Form):
+    name = forms.CharField(label=_("Namn"), max_length=120, help_text=_("T.ex. Period 2025–2027."))
+    start = forms.DateField(label=_("Från"), widget=DATE)
+    end = forms.DateField(label=_("Till"), widget=DATE)
+    claim_deadline = forms.DateField(
+        label=_("Sista dag för rekvisition"),
+        widget=DATE,
+        help_text=_("Medel som inte rekvirerats då förfaller."),
+    )
+    total = KronorField(label=_("Totalt belopp (kr)"), allow_zero=False)
+
+
+class PayrollForm(forms.Form):
+    def __init__(self, *args, members=(), initial_payroll=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        initial_payroll = initial_payroll or {}
+        for m in members:
+            self.fields[f"payroll_{m.pk}"] = KronorField(
+                label=_("Lönesumma för %(name)s (kr)") % {"name": m.name},
+                required=False,
+                initial=initial_payroll.get(m.pk),
+            )
+        self.members = list(members)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fil med lönesummor"),
+        help_text=_(
+            "CSV (semikolon eller komma) eller XLSX: organisationens kortnamn, "
+            "organisationsnummer eller namn i första kolumnen, lönesumman i kronor i andra."
+        ),
+    )
+
+
+class CriterionForm(forms.Form):
+    text = forms.CharField(label=_("Kriterium"), max_length=300)
+    help_text = forms.CharField(
+        label=_("Vägledning till handläggaren"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class PrenotifyForm(forms.Form):
+    round = forms.ModelChoiceField(label=_("Period"), queryset=None, empty_label=None)
+    title = forms.CharField(label=_("Planerad insats"), max_length=200)
+    measure_type = forms.ModelChoiceField(
+        label=_("Insatstyp"), queryset=MeasureType.objects.all(), required=False
+    )
+    estimated = KronorField(label=_("Uppskattad kostnad (kr)"), allow_zero=False)
+    planned_start = forms.DateField(label=_("Planerad start"), widget=DATE)
+    planned_end = forms.DateField(label=_("Planerat slut"), widget=DATE)
+
+    def __init__(self, *args, rounds=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["round"].queryset = rounds
+
+
+def _cost_fields(form, prefix_label: str = "") -> None:
+    for kind, label in CostKind.choices:
+        form.fields[f"cost_{kind}"] = KronorField(label=f"{label} (kr)", required=False)
+        form.fields[f"costdesc_{kind}"] = forms.CharField(
+            label=_("Specifikation: %(k)s") % {"k": label}, required=False, max_length=200
+        )
+
+
+def costs_from(cleaned) -> dict[str, tuple[int, str]]:
+    return {
+        kind: (cleaned.get(f"cost_{kind}") or 0, cleaned.get(f"costdesc_{kind}") or "")
+        for kind in CostKind.values
+        if cleaned.get(f"cost_{kind}")
+    }
+
+
+class NotificationForm(forms.Form):
+    title = forms.CharField(label=_("Insats"), max_length=200)
+    background = forms.CharField(label=_("Bakgrund"), widget=forms.Textarea(attrs={"rows": 4}))
+    need = forms.CharField(
+        label=_("Behov"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Vilket behov av kompetensförsörjning eller omställning insatsen svarar mot."),
+    )
+    measure_type = forms.ModelChoiceField(
+        label=_("Insatstyp"), queryset=MeasureType.objects.all(), required=False
+    )
+    description = forms.CharField(
+        label=_("Beskrivning av insatsen"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    provider_kind = forms.ChoiceField(label=_("Utförare"), choices=ProviderKind.choices)
+    provider_name = forms.CharField(
+        label=_("Leverantörens namn"),
+        required=False,
+        max_length=200,
+        help_text=_("Bara när en leverantör utför insatsen."),
+    )
+    planned_start = forms.DateField(label=_("Planerad start"), widget=DATE)
+    planned_end = forms.DateField(label=_("Planerat slut"), widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _cost_fields(self)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("provider_kind") == ProviderKind.SUPPLIER and not data.get("provider_name"):
+            self.add_error("provider_name", _("Ange leverantörens namn."))
+        return data
+
+
+class ParticipantForm(forms.Form):
+    occupation_code = forms.RegexField(
+        label=_("Yrkeskod (SSYK)"),
+        regex=r"^\d{4}$",
+        required=False,
+        error_messages={"invalid": _("Yrkeskoden ska vara fyra siffror (SSYK).")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 5}),
+    )
+    gender = forms.ChoiceField(label=_("Kön"), choices=Employee.Gender.choices, required=False)
+    count = forms.IntegerField(label=_("Antal"), min_value=0, max_value=100000, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("count") and not (data.get("occupation_code") and data.get("gender")):
+            raise forms.ValidationError(_("Ange yrkeskod och kön för varje rad med ett antal."))
+        return data
+
+
+ParticipantFormSet = forms.formset_factory(ParticipantForm, extra=3, max_num=200)
+
+
+def groups_from(formset) -> list[tuple[str, str, int]]:
+    return [
+        (f.cleaned_data["occupation_code"], f.cleaned_data["gender"], f.cleaned_data["count"])
+        for f in formset
+        if f.cleaned_data.get("count")
+    ]
+
+
+class EmployeePickForm(forms.Form):
+    employees = forms.MultipleChoiceField(
+        label=_("Medarbetare"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Bara antal per yrkeskod och kön skickas till fonden, aldrig namn."),
+    )
+    occupation_code = forms.RegexField(
+        label=_("Yrkeskod (SSYK) för de valda"),
+        regex=r"^\d{4}$",
+        error_messages={"invalid": _("Yrkeskoden ska vara fyra siffror (SSYK).")},
+    )
+
+    def __init__(self, *args, employees=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["employees"].choices = [
+            (str(e.pk), f"{e.full_name} ({e.occupational_group or '–'})") for e in employees
+        ]
+
+
+class FundAttachmentForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Typ av bilaga"),
+        choices=[
+            (FundAttachment.Kind.MINUTES, FundAttachment.Kind.MINUTES.label),
+            (FundAttachment.Kind.OTHER, FundAttachment.Kind.OTHER.label),
+        ],
+    )
+    file = forms.FileField(
+        label=_("Bilaga"), help_text=_("PDF, bild (PNG/JPG) eller Office-fil. Högst 10 MB.")
+    )
+
+
+class DecisionForm(forms.Form):
+    MET = [("yes", _("Uppfyllt")), ("no", _("Inte uppfyllt"))]
+
+    costs_reasonable = forms.BooleanField(label=_("Kostnaderna är rimliga"), required=False)
+    cost_comment = forms.CharField(
+        label=_("Kommentar om kostnaderna"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    outcome = forms.ChoiceField(
+        label=_("Beslut"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("approved", _("Bevilja")),
+            ("more_info", _("Begär komplettering")),
+            ("rejected", _("Avslå")),
+        ],
+    )
+    amount = KronorField(
+        label=_("Beviljat belopp (kr)"),
+        required=False,
+        allow_zero=False,
+        help_text=_("Lämna tomt för att bevilja det anmälda beloppet."),
+    )
+    partial_claims_allowed = forms.BooleanField(label=_("Delrekvisition tillåten"), required=False)
+    reason = forms.CharField(
+        label=_("Motivering"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Krävs vid avslag, begäran om komplettering, lägre belopp och när ett kriterium inte "
+            "är uppfyllt."
+        ),
+    )
+
+    def __init__(self, *args, criteria=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = list(criteria)
+        fields = {}
+        for c in self.criteria:
+            fields[f"met_{c.pk}"] = forms.ChoiceField(
+                label=c.text, choices=self.MET, widget=forms.RadioSelect
+            )
+            fields[f"comment_{c.pk}"] = forms.CharField(
+                label=_("Kommentar: %(c)s") % {"c": c.text},
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+        fields.update(self.fields)
+        self.fields = fields
+
+    def answers(self) -> dict[int, tuple[bool, str]]:
+        return {
+            c.pk: (
+                self.cleaned_data[f"met_{c.pk}"] == "yes",
+                self.cleaned_data.get(f"comment_{c.pk}") or "",
+            )
+            for c in self.criteria
+        }
+
+
+class ClaimForm(forms.Form):
+    internal_salary = KronorField(
+        label=_("Interna lönekostnader (kr)"),
+        required=False,
+        help_text=_("Lönekostnad för egen personal som utfört insatsen."),
+    )
+    invoice1 = forms.FileField(label=_("Faktura 1"), required=False)
+    invoice2 = forms.FileField(label=_("Faktura 2"), required=False)
+    invoice3 = forms.FileField(label=_("Faktura 3"), required=False)
+    is_final = forms.BooleanField(
+        label=_("Slutrekvisition"),
+        required=False,
+        initial=True,
+        help_text=_("Det som inte rekvireras återgår till potten när slutrekvisitionen betalas."),
+    )
+
+    def __init__(self, *args, partial_allowed: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        _cost_fields(self)
+        if not partial_allowed:
+            del self.fields["is_final"]
+
+    def invoices(self):
+        return [
+            self.cleaned_data[k]
+            for k in ("invoice1", "invoice2", "invoice3")
+            if self.cleaned_data.get(k)
+        ]
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(label=_("Skäl"), widget=forms.Textarea(attrs={"rows": 3}))

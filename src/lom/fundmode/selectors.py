@@ -1,0 +1,425 @@
+"""Every read of fund mode. Each selector is scoped to the actor: the fund sees its own
+periods and all of its members' notifications; an employer sees only its own pot and
+notifications; nobody sees anything of another fund."""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from lom.fundmode.models import (
+    Claim,
+    CostKind,
+    Criterion,
+    FundAttachment,
+    FundMembership,
+    FundRound,
+    MeasureNotification,
+    MemberPayroll,
+    NotificationCostLine,
+    ParticipantGroup,
+    Pot,
+    PotEntry,
+    PotEntryKind,
+)
+from lom.fundmode.permissions import can_read_as_member, can_read_fund, is_fund_side
+from lom.funds.selectors import Balance
+from lom.organisations.access import Actor
+from lom.organisations.models import Organisation
+
+S = MeasureNotification.Status
+APPROVED_STATES = (S.APPROVED, S.CLAIMED, S.PAID)
+
+# A few SSYK 2012 codes common in regions and municipalities, for labels. Any four-digit
+# code is accepted; these only give it a name on screen.
+OCCUPATIONS: dict[str, str] = {
+    "1510": "Chefer inom hälso- och sjukvård",
+    "2211": "Specialistläkare",
+    "2221": "Grundutbildade sjuksköterskor",
+    "2341": "Grundskollärare",
+    "2343": "Förskollärare",
+    "2661": "Socialsekreterare",
+    "3344": "Medicinska sekreterare, vårdadministratörer m.fl.",
+    "4111": "Ekonomiassistenter m.fl.",
+    "5120": "Kockar och kallskänkor",
+    "5311": "Barnskötare",
+    "5321": "Undersköterskor, hemtjänst, äldreboende och habilitering",
+    "5323": "Undersköterskor, vård- och specialavdelning och mottagning",
+    "5330": "Vårdbiträden",
+    "9111": "Städare",
+}
+
+
+def occupation_label(code: str) -> str:
+    name = OCCUPATIONS.get(code)
+    return f"{code} {name}" if name else code
+
+
+# --- Periods and pots -----------------------------------------------------------------------
+
+
+def rounds_for(*, actor: Actor) -> QuerySet[FundRound]:
+    if is_fund_side(actor):
+        if not can_read_fund(actor):
+            return FundRound.objects.none()
+        return FundRound.objects.filter(fund=actor.organisation)
+    if not can_read_as_member(actor):
+        return FundRound.objects.none()
+    funds = FundMembership.objects.filter(member=actor.organisation).values("fund_id")
+    return FundRound.objects.filter(fund_id__in=funds)
+
+
+def round_get(*, actor: Actor, pk: int) -> FundRound | None:
+    return rounds_for(actor=actor).select_related("fund").filter(pk=pk).first()
+
+
+def members_of(*, fund: Organisation) -> list[Organisation]:
+    return [
+        m.member
+        for m in FundMembership.objects.filter(fund=fund)
+        .select_related("member")
+        .order_by("member__name")
+    ]
+
+
+def payrolls_for(*, fund_round: FundRound) -> dict[int, int]:
+    return dict(
+        MemberPayroll.objects.filter(round=fund_round).values_list("member_id", "payroll_ore")
+    )
+
+
+def pots_for(*, actor: Actor, fund_round: FundRound | None = None) -> QuerySet[Pot]:
+    qs = Pot.objects.select_related("member", "round")
+    if is_fund_side(actor):
+        qs = qs.filter(round__fund=actor.organisation) if can_read_fund(actor) else qs.none()
+    elif can_read_as_member(actor):
+        qs = qs.filter(member=actor.organisation)
+    else:
+        qs = qs.none()
+    if fund_round is not None:
+        qs = qs.filter(round=fund_round)
+    return qs
+
+
+def pot_get(*, actor: Actor, pk: int) -> Pot | None:
+    return pots_for(actor=actor).filter(pk=pk).first()
+
+
+def pot_for_member(*, fund_round: FundRound, member: Organisation) -> Pot | None:
+    return Pot.objects.filter(round=fund_round, member=member).first()
+
+
+def _sum(kind: str):
+    return Coalesce(Sum("amount_ore", filter=Q(kind=kind)), 0)
+
+
+POT_AGGREGATES = {
+    "allocated": _sum(PotEntryKind.ALLOCATION),
+    "commitments": _sum(PotEntryKind.COMMITMENT),
+    "releases": _sum(PotEntryKind.RELEASE),
+    "spent": _sum(PotEntryKind.EXPENSE),
+}
+
+
+def pot_balance(*, pot: Pot) -> Balance:
+    """One aggregate over the pot's ledger (the same arithmetic as the core fund ledger)."""
+    row = PotEntry.objects.filter(pot=pot).aggregate(**POT_AGGREGATES)
+    return Balance(
+        int(row["allocated"]), 0, *(int(row[k]) for k in ("commitments", "releases", "spent"))
+    )
+
+
+def balances_for_pots(*, pots: list[Pot]) -> dict[int, Balance]:
+    out = {p.pk: Balance(0, 0, 0, 0, 0) for p in pots}
+    rows = (
+        PotEntry.objects.filter(pot__in=[p.pk for p in pots])
+        .values("pot_id")
+        .annotate(**POT_AGGREGATES)
+    )
+    for r in rows:
+        out[r["pot_id"]] = Balance(
+            int(r["allocated"]), 0, int(r["commitments"]), int(r["releases"]), int(r["spent"])
+        )
+    return out
+
+
+def notification_committed(*, notification: MeasureNotification) -> int:
+    """What is still reserved for one notification: commitments − releases − expenses."""
+    row = PotEntry.objects.filter(notification=notification).aggregate(**POT_AGGREGATES)
+    return int(row["commitments"]) - int(row["releases"]) - int(row["spent"])
+
+
+def notification_paid(*, notification: MeasureNotification) -> int:
+    row = PotEntry.objects.filter(notification=notification, kind=PotEntryKind.EXPENSE).aggregate(
+        s=Coalesce(Sum("amount_ore"), 0)
+    )
+    return int(row["s"])
+
+
+@dataclass(frozen=True)
+class Expiry:
+    """What expires unused at the last claim date if the pace so far continues."""
+
+    elapsed_days: int
+    total_days: int
+    projected_use: int | None
+    projected_unused: int | None
+    unused_percent: int | None
+    warning: bool
+
+    @property
+    def elapsed_percent(self) -> int:
+        return round(100 * self.elapsed_days / self.total_days) if self.total_days else 0
+
+
+def pot_expiry(*, fund_round: FundRound, balance: Balance, today: date) -> Expiry:
+    """Project the pace of approvals (committed + paid) from the period start to the last
+    date for claims. Money not approved and paid by then expires."""
+    total_days = (fund_round.claim_deadline - fund_round.start).days + 1
+    if today < fund_round.start:
+        return Expiry(0, total_days, None, None, None, False)
+    elapsed = min((today - fund_round.start).days + 1, total_days)
+    used = balance.used
+    projected_use = used if elapsed >= total_days else used * total_days // elapsed
+    if elapsed >= total_days:
+        projected_use = balance.spent  # after the deadline only what was paid counts
+    projected_unused = max(balance.allocated - projected_use, 0)
+    pct = round(100 * projected_unused / balance.allocated) if balance.allocated > 0 else None
+    warning = pct is not None and pct > settings.LOM_UNUSED_WARNING_PERCENT
+    return Expiry(elapsed, total_days, projected_use, projected_unused, pct, warning)
+
+
+@dataclass(frozen=True)
+class PotFigures:
+    pot: Pot
+    balance: Balance
+    pre_notified: int
+    notified: int
+    approved: int
+    claimed: int
+    paid: int
+    remaining: int
+    expiry: Expiry
+
+
+def pot_figures(*, pot: Pot, today: date) -> PotFigures:
+    balance = pot_balance(pot=pot)
+    notes = MeasureNotification.objects.filter(pot=pot)
+    pre = notes.filter(status=S.PRE_NOTIFIED).aggregate(s=Coalesce(Sum("estimated_ore"), 0))["s"]
+    notified = _notified_total(pot, (S.SUBMITTED, S.MORE_INFO))
+    approved = notes.filter(status__in=APPROVED_STATES).aggregate(
+        s=Coalesce(Sum("approved_ore"), 0)
+    )["s"]
+    claimed = Claim.objects.filter(
+        notification__pot=pot, status__in=(Claim.Status.SUBMITTED, Claim.Status.PAID)
+    ).aggregate(s=Coalesce(Sum("total_ore"), 0))["s"]
+    return PotFigures(
+        pot=pot,
+        balance=balance,
+        pre_notified=int(pre),
+        notified=int(notified),
+        approved=int(approved),
+        claimed=int(claimed),
+        paid=balance.spent,
+        remaining=balance.remaining,
+        expiry=pot_expiry(fund_round=pot.round, balance=balance, today=today),
+    )
+
+
+def _notified_total(pot: Pot, statuses: tuple[str, ...]) -> int:
+    row = NotificationCostLine.objects.filter(
+        notification__pot=pot, notification__status__in=statuses
+    ).aggregate(s=Coalesce(Sum("amount_ore"), 0))
+    return int(row["s"])
+
+
+# --- Criteria, notifications, claims ---------------------------------------------------------
+
+
+def criteria_for(*, fund_round: FundRound, active_only: bool = False) -> QuerySet[Criterion]:
+    qs = Criterion.objects.filter(round=fund_round)
+    return qs.filter(active=True) if active_only else qs
+
+
+def criterion_get(*, actor: Actor, pk: int) -> Criterion | None:
+    return Criterion.objects.filter(pk=pk, round__in=rounds_for(actor=actor)).first()
+
+
+def notifications_for(
+    *, actor: Actor, fund_round: FundRound | None = None, status: str = "", member_id: int = 0
+) -> QuerySet[MeasureNotification]:
+    qs = MeasureNotification.objects.select_related("member", "round", "measure_type")
+    if is_fund_side(actor):
+        qs = qs.filter(round__fund=actor.organisation) if can_read_fund(actor) else qs.none()
+    elif can_read_as_member(actor):
+        qs = qs.filter(member=actor.organisation)
+    else:
+        qs = qs.none()
+    if fund_round is not None:
+        qs = qs.filter(round=fund_round)
+    if status:
+        qs = qs.filter(status=status)
+    if member_id:
+        qs = qs.filter(member_id=member_id)
+    return qs
+
+
+def notification_get(*, actor: Actor, pk: int) -> MeasureNotification | None:
+    return (
+        notifications_for(actor=actor)
+        .select_related("pot", "plan", "created_by", "round__fund")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def notification_cost_total(*, notification: MeasureNotification) -> int:
+    row = notification.cost_lines.aggregate(s=Coalesce(Sum("amount_ore"), 0))
+    return int(row["s"])
+
+
+def cost_lines_by_kind(lines) -> list[tuple[str, str, int]]:
+    """(kind label, description, amount) in the order of the eligible cost kinds."""
+    order = {k: i for i, k in enumerate(CostKind.values)}
+    return [
+        (CostKind(line.kind).label, line.description, line.amount_ore)
+        for line in sorted(lines, key=lambda x: (order.get(x.kind, 99), x.id))
+    ]
+
+
+def claim_get(*, actor: Actor, pk: int) -> Claim | None:
+    return (
+        Claim.objects.filter(notification__in=notifications_for(actor=actor))
+        .select_related("notification__round", "notification__member", "submitted_by")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def attachment_get(*, actor: Actor, pk: int) -> FundAttachment | None:
+    return FundAttachment.objects.filter(
+        pk=pk, notification__in=notifications_for(actor=actor)
+    ).first()
+
+
+def participant_summary(groups) -> dict[str, int]:
+    out = {"F": 0, "M": 0, "X": 0}
+    for g in groups:
+        out[g.gender] = out.get(g.gender, 0) + g.count
+    out["total"] = out["F"] + out["M"] + out["X"]
+    return out
+
+
+# --- Statistics ----------------------------------------------------------------------------
+
+
+@dataclass
+class StatRow:
+    label: str
+    measures: int = 0
+    approved_ore: int = 0
+    paid_ore: int = 0
+    women: int = 0
+    men: int = 0
+    other: int = 0
+
+    @property
+    def participants(self) -> int:
+        return self.women + self.men + self.other
+
+    @property
+    def women_percent(self) -> int | None:
+        return round(100 * self.women / self.participants) if self.participants else None
+
+
+@dataclass
+class FundStatistics:
+    fund_round: FundRound
+    total: StatRow
+    by_employer: list[StatRow] = field(default_factory=list)
+    by_quarter: list[StatRow] = field(default_factory=list)
+    by_year: list[StatRow] = field(default_factory=list)
+    by_employer_quarter: list[tuple[str, StatRow]] = field(default_factory=list)
+    # (occupation label, women, men, other)
+    by_occupation: list[tuple[str, int, int, int]] = field(default_factory=list)
+
+
+def fund_statistics(*, actor: Actor, fund_round: FundRound) -> FundStatistics:
+    """Approved measures of the period, per employer and in total, per year and quarter of the
+    approval, with amounts approved and paid and participants by occupation and gender (from
+    the final claim when there is one, else from the notification). Fund staff only."""
+    from django.utils import timezone
+
+    notes = list(
+        notifications_for(actor=actor, fund_round=fund_round)
+        .filter(status__in=APPROVED_STATES)
+        .select_related("member")
+        .order_by("decided_at", "id")
+    )
+    if not can_read_fund(actor):
+        notes = []
+    ids = [n.pk for n in notes]
+    paid: dict[int, int] = defaultdict(int)
+    for nid, amount in PotEntry.objects.filter(
+        notification_id__in=ids, kind=PotEntryKind.EXPENSE
+    ).values_list("notification_id", "amount_ore"):
+        paid[nid] += amount
+    final_claims = dict(
+        Claim.objects.filter(
+            notification_id__in=ids, status=Claim.Status.PAID, is_final=True
+        ).values_list("notification_id", "id")
+    )
+    groups: dict[int, list[ParticipantGroup]] = defaultdict(list)
+    for g in ParticipantGroup.objects.filter(
+        Q(notification_id__in=ids) | Q(claim_id__in=final_claims.values())
+    ):
+        groups[("c", g.claim_id) if g.claim_id else ("n", g.notification_id)].append(g)
+
+    total = StatRow(str(fund_round))
+    employers: dict[str, StatRow] = {}
+    quarters: dict[str, StatRow] = {}
+    years: dict[str, StatRow] = {}
+    emp_q: dict[tuple[str, str], StatRow] = {}
+    occ: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    tz = timezone.get_default_timezone()
+    for n in notes:
+        when = timezone.localtime(n.decided_at, tz) if n.decided_at else timezone.now()
+        q = f"{when.year} K{(when.month - 1) // 3 + 1}"
+        y = str(when.year)
+        gs = groups[("c", final_claims[n.pk])] if n.pk in final_claims else groups[("n", n.pk)]
+        rows = [
+            total,
+            employers.setdefault(n.member.name, StatRow(n.member.name)),
+            quarters.setdefault(q, StatRow(q)),
+            years.setdefault(y, StatRow(y)),
+            emp_q.setdefault((n.member.name, q), StatRow(q)),
+        ]
+        for r in rows:
+            r.measures += 1
+            r.approved_ore += n.approved_ore or 0
+            r.paid_ore += paid[n.pk]
+            for g in gs:
+                if g.gender == "F":
+                    r.women += g.count
+                elif g.gender == "M":
+                    r.men += g.count
+                else:
+                    r.other += g.count
+        for g in gs:
+            occ[g.occupation_code]["FMX".index(g.gender) if g.gender in "FMX" else 2] += g.count
+    return FundStatistics(
+        fund_round=fund_round,
+        total=total,
+        by_employer=[employers[k] for k in sorted(employers)],
+        by_quarter=[quarters[k] for k in sorted(quarters)],
+        by_year=[years[k] for k in sorted(years)],
+        by_employer_quarter=[(k[0], emp_q[k]) for k in sorted(emp_q)],
+        by_occupation=[(occupation_label(c), *occ[c]) for c in sorted(occ)],
+    )
+
+
+def days_left(*, fund_round: FundRound, today: date) -> int:
+    return max((fund_round.claim_deadline - today).days, 0) if today else 0

@@ -1,0 +1,252 @@
+"""Reads of the measure library. Published entries are shared by every organisation of the
+installation; drafts and withdrawn entries are seen only by their own organisation's parties."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, QuerySet
+
+from lom.agreements.models import MeasureType
+from lom.cases.models import Case, Status
+from lom.library import search
+from lom.library.models import EntryStatus, LibraryEntry, ParticipantsBand
+from lom.organisations.access import Actor
+from lom.organisations.models import Organisation
+from lom.organisations.selectors import SIZE_BANDS
+
+PER_PAGE = 20
+PARTY_ROLES = ("coordinator", "decision_maker", "union_rep", "org_admin")
+
+
+def published_entries() -> QuerySet[LibraryEntry]:
+    return LibraryEntry.objects.filter(status=EntryStatus.PUBLISHED)
+
+
+def _with_related(qs: QuerySet[LibraryEntry]) -> QuerySet[LibraryEntry]:
+    return qs.select_related("organisation").prefetch_related("measure_types")
+
+
+def library_examples(*, measure_type_codes: list[str] | None = None, limit: int = 3) -> list:
+    """Published examples for information pages: newest first, those with a follow-up that
+    says the need was met before the rest. Optionally only of some measure types."""
+    qs = published_entries()
+    if measure_type_codes:
+        qs = qs.filter(measure_types__code__in=measure_type_codes).distinct()
+    limit = max(0, min(int(limit), 50))
+    met = list(_with_related(qs.filter(need_met="yes")).order_by("-published_at", "-id")[:limit])
+    if len(met) < limit:
+        rest = _with_related(qs.exclude(pk__in=[e.pk for e in met])).order_by(
+            "-published_at", "-id"
+        )
+        met += list(rest[: limit - len(met)])
+    return met
+
+
+@dataclass
+class LibraryFilters:
+    q: str = ""
+    need_category: str = ""
+    measure_type: str = ""  # MeasureType.code
+    sector: str = ""
+    size_band: str = ""
+    need_met: str = ""
+    year: int | None = None
+
+    @property
+    def active(self) -> bool:
+        return any(
+            [
+                self.q,
+                self.need_category,
+                self.measure_type,
+                self.sector,
+                self.size_band,
+                self.need_met,
+                self.year,
+            ]
+        )
+
+
+@dataclass
+class SearchPage:
+    items: list[LibraryEntry]
+    total: int
+    page: int
+    pages: int
+    mode: str = "text"  # text | embedding | hybrid | browse
+    filters: LibraryFilters = field(default_factory=LibraryFilters)
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+def _filtered(filters: LibraryFilters) -> QuerySet[LibraryEntry]:
+    qs = published_entries()
+    if filters.need_category:
+        qs = qs.filter(need_category=filters.need_category)
+    if filters.measure_type:
+        qs = qs.filter(
+            Exists(
+                LibraryEntry.measure_types.through.objects.filter(
+                    libraryentry_id=OuterRef("pk"), measuretype__code=filters.measure_type
+                )
+            )
+        )
+    if filters.sector:
+        qs = qs.filter(sector=filters.sector)
+    if filters.size_band:
+        qs = qs.filter(size_band=filters.size_band)
+    if filters.need_met:
+        qs = qs.filter(need_met=filters.need_met)
+    if filters.year:
+        qs = qs.filter(year=filters.year)
+    return qs
+
+
+def search_mode() -> str:
+    """The configured mode when the embedding model is there; text search otherwise."""
+    wanted = getattr(settings, "LOM_LIBRARY_SEARCH", "text")
+    if wanted in ("embedding", "hybrid"):
+        from lom.library.embedding import get_encoder
+
+        if get_encoder() is not None:
+            return wanted
+    return "text"
+
+
+def _ranked_ids(qs: QuerySet[LibraryEntry], q: str, *, limit: int, mode: str) -> list[int]:
+    if mode == "text":
+        return search.ranked_ids(qs, q, limit=limit)
+    from lom.library.embedding import semantic_ids
+
+    sem = semantic_ids(qs, q, limit=limit)
+    if mode == "embedding":
+        return sem
+    return reciprocal_rank_fusion([search.ranked_ids(qs, q, limit=limit), sem])[:limit]
+
+
+def reciprocal_rank_fusion(rankings: list[list[int]], k: int = 60) -> list[int]:
+    scores: dict[int, float] = {}
+    for ranking in rankings:
+        for pos, pk in enumerate(ranking):
+            scores[pk] = scores.get(pk, 0.0) + 1.0 / (k + pos + 1)
+    return sorted(scores, key=lambda pk: (-scores[pk], -pk))
+
+
+def library_search(
+    *, actor: Actor, filters: LibraryFilters, page: int = 1, per_page: int = PER_PAGE
+) -> SearchPage:
+    """Published entries of the whole installation, filtered, ranked by the free text when
+    there is one (newest first otherwise), one page at a time."""
+    qs = _filtered(filters)
+    per_page = max(1, min(per_page, 100))
+    page = max(1, page)
+    if filters.q.strip():
+        mode = search_mode()
+        ids = _ranked_ids(qs, filters.q, limit=search.MAX_CANDIDATES, mode=mode)
+        total = len(ids)
+        pages = max(1, -(-total // per_page))
+        page = min(page, pages)
+        chunk = ids[(page - 1) * per_page : page * per_page]
+        by_id = {e.pk: e for e in _with_related(LibraryEntry.objects.filter(pk__in=chunk))}
+        items = [by_id[pk] for pk in chunk if pk in by_id]
+        return SearchPage(items, total, page, pages, mode, filters)
+    total = qs.count()
+    pages = max(1, -(-total // per_page))
+    page = min(page, pages)
+    items = list(
+        _with_related(qs).order_by("-published_at", "-id")[(page - 1) * per_page : page * per_page]
+    )
+    return SearchPage(items, total, page, pages, "browse", filters)
+
+
+def library_similar(*, text: str, limit: int = 3, exclude_organisation_id: int | None = None):
+    """'Organisations that faced this funded…': the best matches for a case's or a need's text,
+    in one search query."""
+    if not search.query_terms(text):
+        return []
+    qs = published_entries()
+    if exclude_organisation_id is not None:
+        qs = qs.exclude(organisation_id=exclude_organisation_id)
+    ids = _ranked_ids(qs, text, limit=limit, mode=search_mode())[:limit]
+    by_id = {e.pk: e for e in _with_related(LibraryEntry.objects.filter(pk__in=ids))}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+def library_entry_get(*, actor: Actor, pk: int) -> LibraryEntry | None:
+    """A published entry (any organisation), or one of the actor's own organisation's drafts
+    and withdrawn entries when the actor is one of the parties."""
+    entry = _with_related(LibraryEntry.objects.filter(pk=pk)).first()
+    if entry is None:
+        return None
+    if entry.is_published:
+        return entry
+    if entry.organisation_id == actor.organisation.pk and actor.has(*PARTY_ROLES):
+        return entry
+    return None
+
+
+def library_entries_for_org(*, organisation: Organisation) -> QuerySet[LibraryEntry]:
+    return _with_related(LibraryEntry.objects.filter(organisation=organisation)).order_by(
+        "-updated_at", "-id"
+    )
+
+
+def publishable_cases(*, organisation: Organisation) -> QuerySet[Case]:
+    """Completed cases with a follow-up at the end and no library entry yet."""
+    from lom.followup.models import FollowUp
+
+    return (
+        Case.objects.filter(organisation=organisation, status=Status.COMPLETED)
+        .filter(Exists(FollowUp.objects.filter(case=OuterRef("pk"), kind=FollowUp.Kind.END)))
+        .exclude(Exists(LibraryEntry.objects.filter(case=OuterRef("pk"))))
+        .order_by("-updated_at", "-id")
+    )
+
+
+@dataclass
+class FilterOptions:
+    measure_types: list[tuple[str, str]]
+    sectors: list[tuple[str, str]]
+    size_bands: list[str]
+    need_met: list[tuple[str, str]]
+    years: list[int]
+    need_categories: list[str]
+
+
+def library_filter_options() -> FilterOptions:
+    from lom.followup.models import NeedMet
+
+    pub = published_entries()
+    years = sorted(set(pub.values_list("year", flat=True).distinct()), reverse=True)
+    cats = sorted(
+        set(pub.exclude(need_category="").values_list("need_category", flat=True).distinct())
+    )
+    return FilterOptions(
+        measure_types=list(MeasureType.objects.values_list("code", "name")),
+        sectors=[(k, str(v)) for k, v in Organisation.Kind.choices if k != Organisation.Kind.FUND],
+        size_bands=[label for _lo, _hi, label in SIZE_BANDS],
+        need_met=[(k, str(v)) for k, v in NeedMet.choices],
+        years=years or [date.today().year],
+        need_categories=cats[:200],
+    )
+
+
+__all__ = [
+    "LibraryFilters",
+    "ParticipantsBand",
+    "SearchPage",
+    "library_entries_for_org",
+    "library_entry_get",
+    "library_examples",
+    "library_filter_options",
+    "library_search",
+    "library_similar",
+    "publishable_cases",
+]

@@ -1,0 +1,436 @@
+"""Writes of the measure library: draft from a case, consent of both parties, publication,
+withdrawal, and the background embedding.
+
+Anonymisation is checked here by code (check_anonymous), never trusted: a draft that names a
+participant or any employee of the organisation, a unit below the top level, an e-mail address, a
+personal identity number or a phone number is refused. The costs and the participant count are
+published only in a form that cannot be tied to one person (see published_costs)."""
+
+import re
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lom.accounts.models import User
+from lom.agreements.models import MeasureType
+from lom.cases.models import Case
+from lom.common.audit import audit
+from lom.common.errors import DomainError, PermissionDeniedError
+from lom.library import search
+from lom.library.models import EntryStatus, LibraryEntry, ParticipantsBand, participants_band_for
+from lom.library.permissions import (
+    can_draft_entry,
+    can_edit_entry,
+    can_withdraw_entry,
+    consent_side,
+)
+from lom.organisations.access import Actor
+from lom.organisations.models import Employee, Membership, Organisation, Unit
+from lom.organisations.selectors import active_employee_counts, size_band
+
+TEXT_FIELDS = ("title", "need", "need_category", "summary", "lessons")
+
+EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", re.UNICODE)
+# Personal identity and coordination numbers: YYMMDD-NNNN, YYYYMMDDNNNN and the like.
+PNR_RE = re.compile(r"(?<!\d)(?:19|20)?\d{2}[01]\d[0-3]\d[-+ ]?\d{4}(?!\d)")
+# Swedish phone numbers: 0 or +46 followed by at least 6 more digits, spaces or dashes between.
+PHONE_RE = re.compile(r"(?<![\w+])(?:\+46|0)[\s-]?\d(?:[\s-]?\d){5,}(?!\d)")
+
+
+# -- anonymisation ---------------------------------------------------------------------------
+
+
+# Names that are also everyday Swedish words ("kostnad per deltagare", "en chef"). They are
+# not refused on their own: a text is still refused for any other part of the same name.
+COMMON_WORD_NAMES = frozenset(
+    {"per", "bo", "chef", "mark", "dag", "vid", "sten", "von", "af"}
+    # role words used as placeholder surnames of shared accounts ("Sofia Samordnare")
+    | {"medarbetare", "samordnare", "facklig", "beslutsfattare", "revisor", "administratör"}
+)
+
+
+def _person_names(organisation: Organisation, case: Case | None) -> set[str]:
+    names: set[str] = set()
+    rows = Employee.objects.filter(organisation=organisation).values_list("first_name", "last_name")
+    for first, last in rows:
+        for part in re.split(r"[\s-]+", f"{first} {last}"):
+            if len(part) >= 2:
+                names.add(part.lower())
+    users = User.objects.filter(
+        pk__in=Membership.objects.filter(organisation=organisation).values("user_id")
+    ).values_list("first_name", "last_name")
+    for first, last in users:
+        for part in re.split(r"[\s-]+", f"{first} {last}"):
+            if len(part) >= 2:
+                names.add(part.lower())
+    return names - COMMON_WORD_NAMES
+
+
+def _unit_names(organisation: Organisation) -> list[str]:
+    return [
+        n.lower()
+        for n in Unit.objects.filter(organisation=organisation, parent__isnull=False).values_list(
+            "name", flat=True
+        )
+        if n and len(n) >= 3
+    ]
+
+
+def check_anonymous(
+    *, organisation: Organisation, case: Case | None, texts: dict[str, str]
+) -> None:
+    """Refuse texts that could point to a person: names of the organisation's employees and
+    users (first or last name as a whole word, any case), names of units below the top level,
+    e-mail addresses, personal identity numbers and phone numbers."""
+    names = _person_names(organisation, case)
+    units = _unit_names(organisation)
+    for fname, text in texts.items():
+        if not text:
+            continue
+        low = text.lower()
+        if EMAIL_RE.search(text):
+            raise DomainError(_("Ta bort e-postadressen ur texten."), field=fname)
+        if PNR_RE.search(text):
+            raise DomainError(_("Ta bort personnumret ur texten."), field=fname)
+        if PHONE_RE.search(text):
+            raise DomainError(_("Ta bort telefonnumret ur texten."), field=fname)
+        for word in re.findall(r"\w+", low):
+            if word in names:
+                raise DomainError(
+                    _(
+                        "Texten innehåller ”%(w)s”, som är namnet på en anställd. Skriv om "
+                        "texten utan namn."
+                    )
+                    % {"w": word},
+                    field=fname,
+                )
+        for unit in units:
+            if re.search(r"(?<!\w)" + re.escape(unit) + r"(?!\w)", low):
+                raise DomainError(
+                    _(
+                        "Texten nämner enheten ”%(u)s”. Ange bara organisationens sektor och "
+                        "storlek, inga enheter."
+                    )
+                    % {"u": unit},
+                    field=fname,
+                )
+
+
+# -- the snapshot ----------------------------------------------------------------------------
+
+
+def _round(value: int, step: int) -> int:
+    return max(step, round(value / step) * step)
+
+
+def published_costs(*, actual_ore: int, participants: int) -> tuple[int | None, int | None]:
+    """(total, per participant) as published. With fewer than five participants the total is
+    not shown at all, and the cost per participant is rounded to the nearest 1 000 kr: a total
+    next to a cost per participant would give away the exact count, and with one participant
+    the cost per participant would be that person's own cost. From five participants both are
+    shown, the total rounded to 1 000 kr and the cost per participant to 100 kr."""
+    participants = max(1, participants)
+    if actual_ore <= 0:
+        return None, None
+    per = actual_ore // participants
+    if participants < 5:
+        return None, _round(per, 100_000)
+    return _round(actual_ore, 100_000), _round(per, 10_000)
+
+
+@dataclass
+class Snapshot:
+    total_cost_ore: int | None
+    cost_per_participant_ore: int | None
+    participants_band: str
+    need_met: str
+    main_outcome: str
+    sector: str
+    size_band: str
+    year: int
+
+
+def case_snapshot(case: Case) -> Snapshot:
+    from lom.followup.models import FollowUp, ParticipantOutcome
+    from lom.followup.selectors import case_completed_on
+    from lom.funds.models import EntryKind, LedgerEntry
+
+    spent = (
+        LedgerEntry.objects.filter(case=case, kind=EntryKind.EXPENSE).aggregate(
+            s=Sum("amount_ore")
+        )["s"]
+        or 0
+    )
+    actual = int(spent or case.approved_ore or 0)
+    followups = {f.kind: f for f in FollowUp.objects.filter(case=case)}
+    fu = followups.get(FollowUp.Kind.LATER) or followups.get(FollowUp.Kind.END)
+    outcomes: dict[str, int] = {}
+    if fu is not None:
+        for o in ParticipantOutcome.objects.filter(followup=fu):
+            outcomes[o.outcome] = outcomes.get(o.outcome, 0) + o.count
+    n = sum(outcomes.values()) or case.participant_count or 1
+    total, per = published_costs(actual_ore=actual, participants=n)
+    band = participants_band_for(n)
+    # The outcome of fewer than five people is not published: with the organisation named
+    # (a contact person), colleagues could tell whose new job or retirement it was.
+    main = ""
+    if outcomes and band != ParticipantsBand.FEW:
+        main = sorted(outcomes.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    org = case.organisation
+    head = active_employee_counts(organisation_ids=[org.pk]).get(org.pk, 0)
+    done = case_completed_on(case=case) or timezone.localdate()
+    return Snapshot(
+        total_cost_ore=total,
+        cost_per_participant_ore=per,
+        participants_band=band,
+        need_met=fu.need_met if fu else "",
+        main_outcome=main,
+        sector=org.kind,
+        size_band=size_band(head),
+        year=done.year,
+    )
+
+
+@dataclass
+class EntryInput:
+    title: str
+    need: str
+    summary: str
+    measure_type_ids: list[int] = field(default_factory=list)
+    need_category: str = ""
+    lessons: str = ""
+    contact_user_id: int | None = None
+    contact_agreed: bool = False
+    reviewed: bool = False  # the coordinator confirms having edited out anything personal
+
+
+def draft_initial(*, case: Case) -> dict:
+    """Prefill for the coordinator to edit: the case's texts as a starting point, never the
+    private reason, names or units. The coordinator must still review and edit them."""
+    return {
+        "title": case.title,
+        "need": case.business_need,
+        "need_category": case.need.area.name if case.need_id and case.need else "",
+        "summary": case.description,
+        "measure_type_ids": list(case.measure_types.values_list("pk", flat=True)),
+    }
+
+
+def _clean(data: EntryInput, organisation: Organisation, case: Case | None) -> dict:
+    values = {
+        "title": (data.title or "").strip()[:200],
+        "need": (data.need or "").strip()[:5000],
+        "need_category": (data.need_category or "").strip()[:120],
+        "summary": (data.summary or "").strip()[:8000],
+        "lessons": (data.lessons or "").strip()[:5000],
+    }
+    for name, msg in (
+        ("title", _("Ge exemplet en rubrik.")),
+        ("need", _("Beskriv behovet som insatsen svarade mot.")),
+        ("summary", _("Beskriv insatsens innehåll.")),
+    ):
+        if not values[name]:
+            raise DomainError(msg, field=name)
+    if not data.measure_type_ids:
+        raise DomainError(_("Välj minst en insatstyp."), field="measure_type_ids")
+    if not data.reviewed:
+        raise DomainError(
+            _("Bekräfta att du har läst texten och tagit bort allt som kan peka ut någon."),
+            field="reviewed",
+        )
+    check_anonymous(organisation=organisation, case=case, texts=values)
+    contact = None
+    if data.contact_user_id:
+        contact = User.objects.filter(
+            pk=data.contact_user_id,
+            pk__in=Membership.objects.filter(organisation=organisation).values("user_id"),
+        ).first()
+        if contact is None:
+            raise DomainError(_("Välj en kontaktperson i organisationen."), field="contact_user_id")
+        if not data.contact_agreed:
+            raise DomainError(
+                _("Kontaktpersonen måste ha gått med på att stå med namn."),
+                field="contact_agreed",
+            )
+    values["contact_user"] = contact
+    values["contact_name"] = (contact.get_full_name() or contact.username) if contact else ""
+    values["contact_email"] = (contact.email or "") if contact else ""
+    return values
+
+
+def _measure_types(ids: list[int]) -> list[MeasureType]:
+    types = list(MeasureType.objects.filter(pk__in=ids))
+    if len(types) != len(set(ids)):
+        raise DomainError(_("Okänd insatstyp."), field="measure_type_ids")
+    return types
+
+
+def _summary_for_audit(entry: LibraryEntry) -> dict:
+    return {
+        "status": entry.status,
+        "title": entry.title,
+        "contact": entry.contact_name,
+        "employer_consent": bool(entry.employer_consent_at),
+        "union_consent": bool(entry.union_consent_at),
+    }
+
+
+@transaction.atomic
+def library_entry_create(*, actor: Actor, case: Case, data: EntryInput) -> LibraryEntry:
+    verdict = can_draft_entry(actor, case)
+    if not verdict:
+        raise PermissionDeniedError(verdict.reason)
+    if LibraryEntry.objects.filter(case=case).exists():
+        raise DomainError(_("Insatsen finns redan i biblioteket."))
+    values = _clean(data, case.organisation, case)
+    types = _measure_types(data.measure_type_ids)
+    snap = case_snapshot(case)
+    entry = LibraryEntry.objects.create(
+        organisation=case.organisation,
+        case=case,
+        created_by=actor.user,
+        **values,
+        **snap.__dict__,
+    )
+    entry.measure_types.set(types)
+    audit(
+        organisation_id=entry.organisation_id,
+        actor=actor.user,
+        action="library.draft",
+        target=entry,
+        case=case,
+        after=_summary_for_audit(entry),
+    )
+    return entry
+
+
+@transaction.atomic
+def library_entry_update(*, actor: Actor, entry: LibraryEntry, data: EntryInput) -> LibraryEntry:
+    entry = LibraryEntry.objects.select_for_update().get(pk=entry.pk)
+    verdict = can_edit_entry(actor, entry)
+    if not verdict:
+        raise PermissionDeniedError(verdict.reason)
+    before = _summary_for_audit(entry)
+    values = _clean(data, entry.organisation, entry.case)
+    types = _measure_types(data.measure_type_ids)
+    for k, v in values.items():
+        setattr(entry, k, v)
+    # Consent was given to the earlier text: changing it asks both parties again.
+    entry.employer_consent_at = entry.union_consent_at = None
+    entry.employer_consent_by = entry.union_consent_by = None
+    entry.save()
+    entry.measure_types.set(types)
+    audit(
+        organisation_id=entry.organisation_id,
+        actor=actor.user,
+        action="library.update",
+        target=entry,
+        case=entry.case,
+        before=before,
+        after=_summary_for_audit(entry),
+    )
+    return entry
+
+
+@transaction.atomic
+def library_consent(*, actor: Actor, entry: LibraryEntry, side: str) -> LibraryEntry:
+    """Record one party's consent; the entry is published when both have consented."""
+    entry = LibraryEntry.objects.select_for_update().get(pk=entry.pk)
+    verdict = consent_side(actor, entry, side)
+    if not verdict:
+        raise PermissionDeniedError(verdict.reason)
+    before = _summary_for_audit(entry)
+    now = timezone.now()
+    if side == "employer":
+        entry.employer_consent_by, entry.employer_consent_at = actor.user, now
+    else:
+        entry.union_consent_by, entry.union_consent_at = actor.user, now
+    published = bool(entry.employer_consent_at and entry.union_consent_at)
+    if published:
+        entry.status = EntryStatus.PUBLISHED
+        entry.published_at = now
+    entry.save()
+    audit(
+        organisation_id=entry.organisation_id,
+        actor=actor.user,
+        action=f"library.consent_{side}",
+        target=entry,
+        case=entry.case,
+        before=before,
+        after=_summary_for_audit(entry),
+    )
+    if published:
+        search.index_entry(entry)
+        audit(
+            organisation_id=entry.organisation_id,
+            actor=actor.user,
+            action="library.publish",
+            target=entry,
+            case=entry.case,
+            after=_summary_for_audit(entry),
+        )
+        _queue_embedding(entry)
+    return entry
+
+
+@transaction.atomic
+def library_entry_withdraw(*, actor: Actor, entry: LibraryEntry, reason: str = "") -> LibraryEntry:
+    """Either party takes the entry back: it leaves the search at once; the audit trail keeps
+    that it was published and withdrawn."""
+    entry = LibraryEntry.objects.select_for_update().get(pk=entry.pk)
+    verdict = can_withdraw_entry(actor, entry)
+    if not verdict:
+        raise PermissionDeniedError(verdict.reason)
+    before = _summary_for_audit(entry)
+    entry.status = EntryStatus.WITHDRAWN
+    entry.withdrawn_at = timezone.now()
+    entry.withdrawn_by = actor.user
+    entry.withdraw_reason = (reason or "").strip()[:2000]
+    entry.embedding = None
+    entry.embedding_model = ""
+    entry.save()
+    search.index_entry(entry)
+    audit(
+        organisation_id=entry.organisation_id,
+        actor=actor.user,
+        action="library.withdraw",
+        target=entry,
+        case=entry.case,
+        before=before,
+        after=_summary_for_audit(entry),
+        note=entry.withdraw_reason,
+    )
+    return entry
+
+
+# -- embeddings (background) -----------------------------------------------------------------
+
+
+def _queue_embedding(entry: LibraryEntry) -> None:
+    from lom.library.embedding import get_encoder
+
+    if get_encoder() is None:
+        return
+    from lom.library.tasks import embed_library_entry
+
+    pk = entry.pk
+    transaction.on_commit(lambda: embed_library_entry.enqueue(entry_id=pk))
+
+
+def library_entry_embed(*, entry_id: int) -> bool:
+    """Compute and store the entry's embedding (run by the worker). False when there is no
+    model or the entry is no longer published."""
+    from lom.library.embedding import get_encoder, to_bytes
+
+    enc = get_encoder()
+    entry = LibraryEntry.objects.filter(pk=entry_id, status=EntryStatus.PUBLISHED).first()
+    if enc is None or entry is None:
+        return False
+    vec = enc.encode([entry.search_document])[0]
+    LibraryEntry.objects.filter(pk=entry_id, status=EntryStatus.PUBLISHED).update(
+        embedding=to_bytes(vec), embedding_model=enc.name
+    )
+    return True

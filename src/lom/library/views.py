@@ -1,0 +1,269 @@
+"""The measure library: search for everyone, drafting and consent for the parties."""
+
+import csv
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lom.cases.models import Case
+from lom.common.errors import DomainError
+from lom.common.money import format_ore
+from lom.common.web import actor_view, add_domain_error
+from lom.library import selectors, services
+from lom.library.forms import EntryForm, SearchForm, WithdrawForm
+from lom.library.models import EntryStatus
+from lom.library.permissions import (
+    can_draft_entry,
+    can_edit_entry,
+    can_manage_library,
+    can_withdraw_entry,
+    consent_side,
+)
+from lom.organisations.access import Actor
+
+
+def _filters(request) -> tuple[SearchForm, selectors.LibraryFilters]:
+    form = SearchForm(request.GET or None, options=selectors.library_filter_options())
+    data: dict = {}
+    if form.is_bound:
+        form.is_valid()
+        data = {k: v for k, v in form.cleaned_data.items() if v not in (None, "")}
+    return form, selectors.LibraryFilters(
+        q=(data.get("q") or "")[:500],
+        need_category=data.get("need_category", ""),
+        measure_type=data.get("measure_type", ""),
+        sector=data.get("sector", ""),
+        size_band=data.get("size_band", ""),
+        need_met=data.get("need_met", ""),
+        year=data.get("year"),
+    )
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+@actor_view()
+def index(request, actor: Actor):
+    form, filters = _filters(request)
+    result = selectors.library_search(actor=actor, filters=filters, page=_page_number(request))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "library/index.html",
+        {
+            "form": form,
+            "result": result,
+            "query": query.urlencode(),
+            "can_manage": can_manage_library(actor),
+        },
+    )
+
+
+@actor_view()
+def export_csv(request, actor: Actor):
+    """The current search as CSV: the same published fields as the page, nothing more."""
+    _form, filters = _filters(request)
+    result = selectors.library_search(actor=actor, filters=filters, per_page=100)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="insatsbiblioteket.csv"'
+    w = csv.writer(response, delimiter=";")
+    w.writerow(
+        [
+            _("Rubrik"),
+            _("Behov"),
+            _("Insatstyper"),
+            _("Innehåll"),
+            _("Total kostnad"),
+            _("Kostnad per deltagare"),
+            _("Antal deltagare"),
+            _("Utfall"),
+            _("Sektor"),
+            _("Storlek"),
+            _("År"),
+            _("Organisation och kontakt"),
+        ]
+    )
+    for e in result.items:
+        w.writerow(
+            [
+                e.title,
+                e.need,
+                ", ".join(e.measure_type_names),
+                e.summary,
+                format_ore(e.total_cost_ore) if e.total_cost_ore else "",
+                format_ore(e.cost_per_participant_ore) if e.cost_per_participant_ore else "",
+                e.get_participants_band_display(),
+                e.outcome_label,
+                e.get_sector_display(),
+                e.size_band,
+                e.year,
+                f"{e.organisation.name}, {e.contact_name} {e.contact_email}"
+                if e.shows_organisation
+                else "",
+            ]
+        )
+    return response
+
+
+@actor_view()
+def entry(request, actor: Actor, pk: int):
+    obj = selectors.library_entry_get(actor=actor, pk=pk)
+    if obj is None:
+        raise Http404
+    own = obj.organisation_id == actor.organisation.pk
+    return render(
+        request,
+        "library/entry.html",
+        {
+            "entry": obj,
+            "own": own,
+            "can_edit": own and bool(can_edit_entry(actor, obj)),
+            "consent_employer": own and bool(consent_side(actor, obj, "employer")),
+            "consent_union": own and bool(consent_side(actor, obj, "union")),
+            "can_withdraw": own and bool(can_withdraw_entry(actor, obj)),
+            "withdraw_form": WithdrawForm(),
+        },
+    )
+
+
+@actor_view("coordinator", "decision_maker", "union_rep", "org_admin")
+def manage(request, actor: Actor):
+    org = actor.organisation
+    return render(
+        request,
+        "library/manage.html",
+        {
+            "entries": selectors.library_entries_for_org(organisation=org),
+            "cases": selectors.publishable_cases(organisation=org)[:50]
+            if actor.has("coordinator")
+            else [],
+        },
+    )
+
+
+def _entry_input(form: EntryForm) -> services.EntryInput:
+    d = form.cleaned_data
+    return services.EntryInput(
+        title=d["title"],
+        need=d["need"],
+        need_category=d.get("need_category", ""),
+        summary=d["summary"],
+        lessons=d.get("lessons", ""),
+        measure_type_ids=[m.pk for m in d["measure_type_ids"]],
+        contact_user_id=d["contact_user"].pk if d.get("contact_user") else None,
+        contact_agreed=bool(d.get("contact_agreed")),
+        reviewed=bool(d.get("reviewed")),
+    )
+
+
+@actor_view("coordinator")
+def draft_new(request, actor: Actor, case_id: int):
+    case = Case.objects.filter(pk=case_id, organisation=actor.organisation).first()
+    if case is None:
+        raise Http404
+    verdict = can_draft_entry(actor, case)
+    if not verdict:
+        messages.error(request, verdict.reason)
+        return redirect("library:manage")
+    if request.method == "POST":
+        form = EntryForm(request.POST, organisation=actor.organisation)
+        if form.is_valid():
+            try:
+                obj = services.library_entry_create(actor=actor, case=case, data=_entry_input(form))
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, _("Utkastet är sparat. Nu behöver båda parter samtycka."))
+                return redirect(obj.get_absolute_url())
+    else:
+        initial = services.draft_initial(case=case)
+        form = EntryForm(initial=initial, organisation=actor.organisation)
+    snapshot = services.case_snapshot(case)
+    return render(
+        request,
+        "library/entry_form.html",
+        {"form": form, "case": case, "snapshot": snapshot, "entry": None},
+    )
+
+
+@actor_view("coordinator")
+def entry_edit(request, actor: Actor, pk: int):
+    obj = selectors.library_entry_get(actor=actor, pk=pk)
+    if obj is None or obj.organisation_id != actor.organisation.pk:
+        raise Http404
+    verdict = can_edit_entry(actor, obj)
+    if not verdict:
+        messages.error(request, verdict.reason)
+        return redirect(obj.get_absolute_url())
+    if request.method == "POST":
+        form = EntryForm(request.POST, organisation=actor.organisation)
+        if form.is_valid():
+            try:
+                services.library_entry_update(actor=actor, entry=obj, data=_entry_input(form))
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, _("Utkastet är ändrat."))
+                return redirect(obj.get_absolute_url())
+    else:
+        form = EntryForm(
+            initial={
+                "title": obj.title,
+                "need": obj.need,
+                "need_category": obj.need_category,
+                "summary": obj.summary,
+                "lessons": obj.lessons,
+                "measure_type_ids": list(obj.measure_types.values_list("pk", flat=True)),
+                "contact_user": obj.contact_user_id,
+                "contact_agreed": bool(obj.contact_user_id),
+            },
+            organisation=actor.organisation,
+        )
+    return render(request, "library/entry_form.html", {"form": form, "case": None, "entry": obj})
+
+
+@require_POST
+@actor_view("coordinator", "decision_maker", "union_rep")
+def entry_consent(request, actor: Actor, pk: int):
+    obj = selectors.library_entry_get(actor=actor, pk=pk)
+    if obj is None or obj.organisation_id != actor.organisation.pk:
+        raise Http404
+    side = request.POST.get("side", "")
+    if request.POST.get("confirm") != "1":
+        messages.error(request, _("Kryssa i att du har läst exemplet och samtycker."))
+        return redirect(obj.get_absolute_url())
+    try:
+        obj = services.library_consent(actor=actor, entry=obj, side=side)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        if obj.status == EntryStatus.PUBLISHED:
+            messages.success(request, _("Båda parter har samtyckt. Exemplet är publicerat."))
+        else:
+            messages.success(request, _("Ditt samtycke är registrerat."))
+    return redirect(obj.get_absolute_url())
+
+
+@require_POST
+@actor_view("coordinator", "decision_maker", "union_rep")
+def entry_withdraw(request, actor: Actor, pk: int):
+    obj = selectors.library_entry_get(actor=actor, pk=pk)
+    if obj is None or obj.organisation_id != actor.organisation.pk:
+        raise Http404
+    form = WithdrawForm(request.POST)
+    reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
+    try:
+        services.library_entry_withdraw(actor=actor, entry=obj, reason=reason)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect(obj.get_absolute_url())
+    messages.success(request, _("Exemplet är återtaget och syns inte längre i biblioteket."))
+    return redirect("library:manage")

@@ -1,0 +1,286 @@
+"""Every write of the outreach app: contacts, news and campaigns (by coordinators), and the
+anonymous reach counters (by the public pages)."""
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from lom.agreements.models import MeasureType
+from lom.common.audit import audit
+from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.validation import required_text as _text
+from lom.organisations.access import Actor
+from lom.organisations.models import Organisation, Union
+from lom.outreach.models import (
+    Campaign,
+    ContactPerson,
+    CounterKind,
+    NewsItem,
+    PublishStatus,
+    ReachCounter,
+)
+from lom.outreach.permissions import can_manage_outreach
+from lom.outreach.selectors import bump_public_cache
+
+MARKER_MAX_AGE_DAYS = 30
+
+
+def _require_editor(actor: Actor) -> None:
+    verdict = can_manage_outreach(actor)
+    if not verdict:
+        raise PermissionDeniedError(verdict.reason)
+
+
+def _status(value: str) -> str:
+    if value not in PublishStatus.values:
+        raise DomainError(_("Välj utkast eller publicerad."), field="status")
+    return value
+
+
+def _after_write(organisation_id: int) -> None:
+    transaction.on_commit(lambda: bump_public_cache(organisation_id))
+
+
+# --- Contacts -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contact_save(
+    *,
+    actor: Actor,
+    contact: ContactPerson | None = None,
+    name: str,
+    role: str,
+    email: str,
+    phone: str = "",
+    union: Union | None = None,
+    sort_order: int = 100,
+) -> ContactPerson:
+    _require_editor(actor)
+    org = actor.organisation
+    if contact is not None and contact.organisation_id != org.pk:
+        raise PermissionDeniedError(_("Kontaktpersonen tillhör en annan organisation."))
+    if union is not None and union.organisation_id != org.pk:
+        raise DomainError(_("Välj ett av organisationens fackförbund."), field="union")
+    email = (email or "").strip()
+    if not email or "@" not in email:
+        raise DomainError(_("Ange en e-postadress."), field="email")
+    obj = contact or ContactPerson(organisation=org)
+    before = {"name": obj.name, "role": obj.role, "email": obj.email} if contact else {}
+    obj.name = _text(name, field="name", message=_("Ange ett namn."), max_length=120)
+    obj.role = _text(role, field="role", message=_("Ange personens roll."), max_length=120)
+    obj.email = email
+    obj.phone = (phone or "").strip()[:40]
+    obj.union = union
+    obj.sort_order = max(0, min(int(sort_order or 0), 32000))
+    obj.save()
+    audit(
+        organisation_id=org.pk,
+        actor=actor.user,
+        action="outreach.contact_save",
+        target=obj,
+        before=before,
+        after={"name": obj.name, "role": obj.role, "email": obj.email},
+    )
+    _after_write(org.pk)
+    return obj
+
+
+@transaction.atomic
+def contact_delete(*, actor: Actor, contact: ContactPerson) -> None:
+    _require_editor(actor)
+    if contact.organisation_id != actor.organisation.pk:
+        raise PermissionDeniedError(_("Kontaktpersonen tillhör en annan organisation."))
+    audit(
+        organisation_id=contact.organisation_id,
+        actor=actor.user,
+        action="outreach.contact_delete",
+        target=contact,
+        before={"name": contact.name, "email": contact.email},
+    )
+    contact.delete()
+    _after_write(actor.organisation.pk)
+
+
+# --- News -----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def news_save(
+    *,
+    actor: Actor,
+    item: NewsItem | None = None,
+    title: str,
+    body: str,
+    publish_from: date,
+    publish_to: date | None = None,
+    status: str = PublishStatus.DRAFT,
+) -> NewsItem:
+    _require_editor(actor)
+    org = actor.organisation
+    if item is not None and item.organisation_id != org.pk:
+        raise PermissionDeniedError(_("Nyheten tillhör en annan organisation."))
+    if publish_from is None:
+        raise DomainError(_("Ange från vilken dag nyheten ska visas."), field="publish_from")
+    if publish_to is not None and publish_to < publish_from:
+        raise DomainError(_("Slutdagen kan inte vara före startdagen."), field="publish_to")
+    obj = item or NewsItem(organisation=org, created_by=actor.user)
+    before = {"title": obj.title, "status": obj.status} if item else {}
+    obj.title = _text(title, field="title", message=_("Ge nyheten en rubrik."), max_length=160)
+    obj.body = _text(body, field="body", message=_("Skriv en text."), max_length=3000)
+    obj.publish_from = publish_from
+    obj.publish_to = publish_to
+    obj.status = _status(status)
+    obj.save()
+    audit(
+        organisation_id=org.pk,
+        actor=actor.user,
+        action="outreach.news_save",
+        target=obj,
+        before=before,
+        after={
+            "title": obj.title,
+            "status": obj.status,
+            "publish_from": obj.publish_from.isoformat(),
+            "publish_to": obj.publish_to.isoformat() if obj.publish_to else None,
+        },
+    )
+    _after_write(org.pk)
+    return obj
+
+
+@transaction.atomic
+def news_delete(*, actor: Actor, item: NewsItem) -> None:
+    _require_editor(actor)
+    if item.organisation_id != actor.organisation.pk:
+        raise PermissionDeniedError(_("Nyheten tillhör en annan organisation."))
+    audit(
+        organisation_id=item.organisation_id,
+        actor=actor.user,
+        action="outreach.news_delete",
+        target=item,
+        before={"title": item.title, "status": item.status},
+    )
+    item.delete()
+    _after_write(actor.organisation.pk)
+
+
+# --- Campaigns ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def campaign_save(
+    *,
+    actor: Actor,
+    campaign: Campaign | None = None,
+    title: str,
+    text: str,
+    starts_on: date,
+    ends_on: date,
+    measure_types: list[MeasureType],
+    status: str = PublishStatus.DRAFT,
+) -> Campaign:
+    _require_editor(actor)
+    org = actor.organisation
+    if campaign is not None and campaign.organisation_id != org.pk:
+        raise PermissionDeniedError(_("Kampanjen tillhör en annan organisation."))
+    if starts_on is None:
+        raise DomainError(_("Ange när kampanjen startar."), field="starts_on")
+    if ends_on is None:
+        raise DomainError(_("Ange när kampanjen slutar."), field="ends_on")
+    if ends_on < starts_on:
+        raise DomainError(_("Slutdagen kan inte vara före startdagen."), field="ends_on")
+    if (ends_on - starts_on).days > 366:
+        raise DomainError(_("En kampanj kan vara högst ett år."), field="ends_on")
+    obj = campaign or Campaign(organisation=org, created_by=actor.user)
+    before = {"title": obj.title, "status": obj.status} if campaign else {}
+    obj.title = _text(title, field="title", message=_("Ge kampanjen ett tema."), max_length=160)
+    obj.text = _text(text, field="text", message=_("Skriv en text."), max_length=3000)
+    obj.starts_on = starts_on
+    obj.ends_on = ends_on
+    obj.status = _status(status)
+    obj.save()
+    obj.measure_types.set(measure_types)
+    audit(
+        organisation_id=org.pk,
+        actor=actor.user,
+        action="outreach.campaign_save",
+        target=obj,
+        before=before,
+        after={
+            "title": obj.title,
+            "status": obj.status,
+            "starts_on": obj.starts_on.isoformat(),
+            "ends_on": obj.ends_on.isoformat(),
+            "measure_types": sorted(m.code for m in measure_types),
+        },
+    )
+    _after_write(org.pk)
+    return obj
+
+
+# --- Reach counters -------------------------------------------------------------------------
+
+
+def reach_count(
+    *,
+    organisation: Organisation,
+    kind: str,
+    day: date,
+    detail: str = "",
+    campaign_id: int | None = None,
+    amount: int = 1,
+) -> None:
+    """Add `amount` to one aggregate counter. One UPDATE in the common case; the first count
+    of a day inserts the row (a concurrent first insert falls back to the UPDATE)."""
+    if kind == CounterKind.APPLICATION:
+        day = day.replace(day=1)  # applications per month only: a day could point at a case
+    key = {
+        "organisation": organisation,
+        "day": day,
+        "kind": kind,
+        "detail": detail[:40],
+        "campaign_id": campaign_id,
+    }
+    if ReachCounter.objects.filter(**key).update(count=F("count") + amount):
+        return
+    try:
+        with transaction.atomic():
+            ReachCounter.objects.create(**key, count=amount)
+    except IntegrityError:
+        ReachCounter.objects.filter(**key).update(count=F("count") + amount)
+
+
+def make_marker(*, organisation: Organisation, source: str, campaign_id: int | None, today: date):
+    """What the session carries from the public page to the application: no identity."""
+    return {"org": organisation.pk, "src": source, "c": campaign_id, "on": today.isoformat()}
+
+
+def reach_note_application(*, organisation: Organisation, marker, today: date) -> bool:
+    """Count one application started by someone who came from the public page or the guide.
+    The marker is used once (the caller drops it) and only within MARKER_MAX_AGE_DAYS."""
+    if not isinstance(marker, dict) or marker.get("org") != organisation.pk:
+        return False
+    try:
+        on = date.fromisoformat(str(marker.get("on")))
+    except ValueError:
+        return False
+    if not 0 <= (today - on).days <= MARKER_MAX_AGE_DAYS:
+        return False
+    source = marker.get("src") if marker.get("src") in ("page", "guide") else "page"
+    campaign_id = marker.get("c")
+    if not (
+        isinstance(campaign_id, int)
+        and Campaign.objects.filter(pk=campaign_id, organisation=organisation).exists()
+    ):
+        campaign_id = None
+    reach_count(
+        organisation=organisation,
+        kind=CounterKind.APPLICATION,
+        day=today,
+        detail=source,
+        campaign_id=campaign_id,
+    )
+    return True

@@ -1,0 +1,27 @@
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+
+class Command(BaseCommand):
+    help = (
+        "Recompute the sector benchmark cache (schedule this daily). By default the current "
+        "and the previous year; --now computes here instead of queueing the background task."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int, action="append")
+        parser.add_argument("--now", action="store_true", help="compute in this process")
+
+    def handle(self, *args, **options):
+        from lom.sector.services import benchmark_refresh, benchmark_request_refresh
+
+        this_year = timezone.localdate().year
+        for year in options["year"] or [this_year - 1, this_year]:
+            if options["now"]:
+                run = benchmark_refresh(year=year)
+                self.stdout.write(
+                    f"{year}: {run.organisations} organisations in {run.seconds:.2f} s"
+                )
+            else:
+                benchmark_request_refresh(year=year, force=True)
+                self.stdout.write(f"{year}: refresh queued")

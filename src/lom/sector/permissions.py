@@ -1,0 +1,39 @@
+"""Who may read the sector benchmark."""
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext_lazy as _
+
+from lom.organisations.access import Actor
+from lom.organisations.models import Organisation, Role
+
+BENCHMARK_READERS = (
+    Role.COORDINATOR,
+    Role.DECISION_MAKER,
+    Role.UNION_REP,
+    Role.AUDITOR,
+    Role.ORG_ADMIN,
+)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    allowed: bool
+    reason: str = ""
+
+    def __bool__(self) -> bool:
+        return self.allowed
+
+
+def can_read_benchmark(actor: Actor) -> Verdict:
+    if not actor.has(*BENCHMARK_READERS):
+        return Verdict(
+            False,
+            _(
+                "Jämförelsen är till för samordnare, beslutsfattare, fackliga företrädare, "
+                "revisorer och administratörer."
+            ),
+        )
+    if actor.organisation.kind == Organisation.Kind.FUND:
+        return Verdict(False, _("En fond har inga egna nyckeltal att jämföra."))
+    return Verdict(True)

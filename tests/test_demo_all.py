@@ -1,0 +1,81 @@
+"""The whole demo, loaded in the order `make demo` loads it: every command runs, the data the
+README promises is there, and every page linked from the menu answers for each demo login."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from lom.organisations.models import Organisation
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def demo_commands() -> list[str]:
+    """The load commands of `make demo`, in their order, read from the Makefile itself."""
+    text = (ROOT / "Makefile").read_text()
+    demo = text.split("\ndemo:", 1)[1].split("\n\n", 1)[0]
+    return re.findall(r"manage\.py (load_demo\w*)", demo)
+
+
+@pytest.fixture
+def demo(db):
+    for name in demo_commands():
+        call_command(name, verbosity=0)
+
+
+def test_make_demo_loads_every_part():
+    names = demo_commands()
+    assert names[0] == "load_demo" and names[-1] == "load_demo_sector"
+    for expected in ("load_demo_fund", "load_demo_support", "load_demo_library"):
+        assert expected in names
+
+
+def test_demo_has_what_readme_promises_and_every_menu_page_answers(demo):
+    from lom.fundmode.models import FundMembership
+    from lom.library.models import LibraryEntry
+    from lom.organisations.models import Membership, Role
+
+    fund = Organisation.objects.get(slug="omstallningsfonden")
+    assert FundMembership.objects.filter(fund=fund).count() == 3
+    assert Membership.objects.filter(role=Role.COACH).exists()
+    published = LibraryEntry.objects.filter(status="published")
+    assert published.count() >= 50
+    assert published.values("organisation").distinct().count() >= 5
+
+    # Running every command again adds nothing.
+    before = (Organisation.objects.count(), LibraryEntry.objects.count())
+    for name in demo_commands():
+        call_command(name, verbosity=0)
+    assert (Organisation.objects.count(), LibraryEntry.objects.count()) == before
+
+    logins = [
+        "samordnare",
+        "facklig",
+        "region-samordnare",
+        "region-medarbetare",
+        "fond-handlaggare",
+        "fond-admin",
+        "ekby-samordnare",
+        "vagledare",
+        "evenemang",
+    ]
+    for username in logins:
+        c = Client()
+        assert c.login(username=username, password="demo"), username
+        home = c.get("/")
+        assert home.status_code == 200, username
+        links = set(re.findall(r'href="(/[^"#?]*)"', home.content.decode()))
+        links = {u for u in links if not u.startswith(("/static/", "/logout", "/django-admin"))}
+        assert len(links) >= 3, username
+        for url in sorted(links):
+            r = c.get(url)
+            assert r.status_code in (200, 302), (username, url, r.status_code)
+
+    # The benchmark shows figures to a demo agency: at least five organisations contribute.
+    c = Client()
+    c.login(username="samordnare", password="demo")
+    page = c.get("/benchmark/").content.decode()
+    assert "Median" in page or "median" in page
