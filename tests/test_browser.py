@@ -103,6 +103,7 @@ def test_employee_applies_coordinator_approves_fund_shows_commitment(live_server
     assert page.get_by_text("Beslut: Beviljad").is_visible()
 
     # The fund overview shows the commitment and what is left.
+    page.locator(".nav-group summary", has_text="Pengar och beslut").click()
     page.get_by_role("link", name="Fonden").click()
     figures = page.locator(".figures").first.inner_text()
     assert "20 000,00 kr" in figures.replace("\u00a0", " ")

@@ -67,6 +67,7 @@ def test_public_page_guide_apply_and_library_search(live_server, browser):  # no
     ctx = browser.new_context(locale="sv-SE")
     page = ctx.new_page()
     login(page, base, other.coordinator.username)
+    page.locator(".nav-group summary", has_text="Lära av andra").click()
     page.get_by_role("link", name="Insatsbiblioteket").click()
     page.get_by_label("Sök", exact=True).fill("chef")
     page.get_by_role("button", name="Sök", exact=True).click()

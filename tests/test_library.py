@@ -351,3 +351,40 @@ def test_the_draft_form_consent_and_withdrawal_over_http(client):
     assert entry.status == EntryStatus.WITHDRAWN
     client.force_login(make_world("http2").employee)
     assert client.get(f"/library/{entry.pk}/").status_code == 404
+
+
+def test_a_long_text_is_cut_to_its_rarest_words_and_still_finds_the_match():
+    """A case's whole description asks for suggestions: the search keeps the selective words
+    (the common ones match everything and only cost time) and finds the entry that shares them."""
+    from django.db import connection
+
+    from lom.library import search
+
+    w = make_world("lang")
+    common = "utbildning kurs chef medarbetare digitalisering kompetens behov verksamhet"
+    for i in range(12):
+        publish_library_entry(
+            w,
+            make_completed_case(w, title=f"Insats {i}"),
+            title=f"Exempel {i}",
+            summary=f"{common} och lite till.",
+        )
+    rare = publish_library_entry(
+        w,
+        make_completed_case(w, title="Sjöräddning"),
+        title="Sjöräddning för kustbevakare",
+        summary=f"{common} med övningar i sjöräddning.",
+    )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("ANALYZE library_libraryentry")
+        search._pg_stats_cache.clear()
+    query = f"{common} samt arbetsmiljö och sjöräddning"
+    terms = search.query_terms(query)
+    assert len(terms) > search.SELECTIVE_TERMS
+    kept = search.selective_terms(terms)
+    assert len(kept) == search.SELECTIVE_TERMS
+    assert "sjöräddning" in kept and "arbetsmiljö" in kept  # never-seen words count as rarest
+    reader = make_world("lasare")
+    similar = library_similar(text=query, limit=3, exclude_organisation_id=reader.org.pk)
+    assert similar and similar[0].pk == rare.pk

@@ -1,4 +1,5 @@
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from lom.common.money import MoneyParseError, format_kronor_input, parse_kronor
@@ -35,3 +36,26 @@ class KronorField(forms.CharField):
         if ore < 0 or (ore == 0 and not self.allow_zero):
             raise forms.ValidationError(self.error_messages["negative"], code="negative")
         return ore
+
+
+# The largest id a database integer column holds: a larger one in an IN list makes SQLite
+# raise OverflowError (a 500) instead of "not a valid choice".
+DB_ID_MAX = 2**63 - 1
+
+
+class IdsField(forms.ModelMultipleChoiceField):
+    """A multiple choice of objects that refuses out-of-range ids as invalid choices."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, (list, tuple)) else ():
+            try:
+                out_of_range = abs(int(pk)) > DB_ID_MAX
+            except (TypeError, ValueError):
+                out_of_range = False  # the parent reports what is not a number
+            if out_of_range:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                )
+        return super()._check_values(value)

@@ -186,6 +186,12 @@ def year_statistics(*, year: int, with_comments: bool = False) -> YearStats:
     totals = EventStats()
     _participation(totals, Registration.objects.filter(event__in=events))
     _evaluation_summary(totals, Evaluation.objects.filter(event__in=events), False)
+    # Differencing: the year's figures minus those of the events shown would give the answers
+    # of the hidden events. When those are 1-4, the year's results are hidden too.
+    hidden = sum(s.answers for _e, s in per_event if s.results_hidden)
+    if 0 < hidden < MIN_ANSWERS:
+        totals.results_hidden = True
+        totals.rating = totals.usefulness = totals.new_ideas_percent = None
     by_kind: dict[str, int] = {}
     for e in events:
         by_kind[e.kind] = by_kind.get(e.kind, 0) + 1

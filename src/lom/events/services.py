@@ -7,9 +7,11 @@ places; the waiting list moves up inside the same lock."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, time
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
 from django.utils import timezone
@@ -49,15 +51,42 @@ class ProgrammeInput:
     ends_at: time | None = None
 
 
-def _check_event(data: EventInput) -> None:
+MAX_CAPACITY = 100_000
+
+
+def _aware(value: datetime) -> datetime:
+    """A time without a zone (an API client's "2030-01-01T10:00") is local time."""
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def _check_event(data: EventInput) -> EventInput:
+    """The checked input, its times made time-zone aware."""
+    data = replace(
+        data,
+        starts_at=_aware(data.starts_at),
+        ends_at=_aware(data.ends_at),
+        registration_deadline=_aware(data.registration_deadline),
+    )
     if not data.title.strip():
         raise DomainError(_("Ange en rubrik."), field="title")
+    for name, limit in (("title", 200), ("place", 200), ("online_url", 200)):
+        if len(getattr(data, name).strip()) > limit:
+            raise DomainError(_("Texten får vara högst %(n)d tecken.") % {"n": limit}, field=name)
+    if data.online_url.strip():
+        try:
+            URLValidator(schemes=["http", "https"])(data.online_url.strip())
+        except ValidationError as exc:
+            raise DomainError(
+                _("Ange en länk som börjar med https:// eller http://."), field="online_url"
+            ) from exc
     if data.kind not in Event.Kind.values:
         raise DomainError(_("Välj typ av evenemang."), field="kind")
     if data.ends_at <= data.starts_at:
         raise DomainError(_("Evenemanget måste sluta efter att det börjat."), field="ends_at")
     if data.capacity < 1:
         raise DomainError(_("Ange minst en plats."), field="capacity")
+    if data.capacity > MAX_CAPACITY:
+        raise DomainError(_("Ange högst %(n)d platser.") % {"n": MAX_CAPACITY}, field="capacity")
     if data.registration_deadline > data.starts_at:
         raise DomainError(
             _("Sista anmälningsdag måste vara före evenemangets start."),
@@ -65,6 +94,7 @@ def _check_event(data: EventInput) -> None:
         )
     if not data.place.strip() and not data.online_url.strip():
         raise DomainError(_("Ange en plats eller en länk."), field="place")
+    return data
 
 
 def _used(event: Event) -> int:
@@ -111,7 +141,7 @@ def _lock(event: Event) -> Event:
 def event_save(*, actor: Actor, data: EventInput, event: Event | None = None) -> Event:
     if not can_organise(actor):
         raise PermissionDeniedError(can_organise(actor).reason)
-    _check_event(data)
+    data = _check_event(data)
     fields = {
         "title": data.title.strip(),
         "kind": data.kind,

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -103,12 +104,15 @@ def _event_form_view(request, actor, event: Event | None):
         form = EventForm(request.POST)
         if form.is_valid():
             try:
-                saved = services.event_save(
-                    actor=actor, data=_event_input(form.cleaned_data), event=event
-                )
-                services.event_set_programme(
-                    actor=actor, event=saved, items=form.cleaned_data["programme"]
-                )
+                # One transaction: a refused programme must not leave a saved event behind
+                # (the user would create it again when resubmitting the corrected form).
+                with transaction.atomic():
+                    saved = services.event_save(
+                        actor=actor, data=_event_input(form.cleaned_data), event=event
+                    )
+                    services.event_set_programme(
+                        actor=actor, event=saved, items=form.cleaned_data["programme"]
+                    )
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:

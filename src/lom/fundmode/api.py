@@ -4,6 +4,8 @@ Amounts are öre."""
 
 from datetime import date
 
+from django.db.models import Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Schema, Status
@@ -14,11 +16,13 @@ from lom.fundmode import services
 from lom.fundmode.models import MeasureNotification
 from lom.fundmode.permissions import can_read_as_member, can_read_fund
 from lom.fundmode.selectors import (
+    PotFigures,
     fund_statistics,
     notification_cost_total,
     notification_get,
     notifications_for,
     pot_figures,
+    pot_figures_for,
     pot_get,
     pots_for,
     round_get,
@@ -108,8 +112,8 @@ def _actor(request):
     return actor
 
 
-def _pot_out(pot) -> dict:
-    f = pot_figures(pot=pot, today=timezone.localdate())
+def _pot_out(pot, f: PotFigures | None = None) -> dict:
+    f = f or pot_figures(pot=pot, today=timezone.localdate())
     return {
         "id": pot.pk,
         "round_id": pot.round_id,
@@ -150,8 +154,13 @@ def _n_out(n: MeasureNotification) -> dict:
                 "plan_approved_on",
             )
         },
-        "cost_ore": notification_cost_total(notification=n),
-        "participants": list(n.participants.values("occupation_code", "gender", "count")),
+        "cost_ore": (
+            n.cost_sum if hasattr(n, "cost_sum") else notification_cost_total(notification=n)
+        ),
+        "participants": [
+            {"occupation_code": g.occupation_code, "gender": g.gender, "count": g.count}
+            for g in n.participants.all()
+        ],
     }
 
 
@@ -174,7 +183,8 @@ def list_pots(request, round_id: int):
     r = round_get(actor=actor, pk=round_id)
     if r is None:
         raise Http404
-    return [_pot_out(p) for p in pots_for(actor=actor, fund_round=r)]
+    pots = list(pots_for(actor=actor, fund_round=r))
+    return [_pot_out(f.pot, f) for f in pot_figures_for(pots=pots, today=timezone.localdate())]
 
 
 @router.get("/pots/{pot_id}", response={200: PotOut, 403: ErrorOut, 404: ErrorOut})
@@ -218,12 +228,21 @@ def statistics(request, round_id: int):
     }
 
 
-@router.get("/notifications", response={200: list[NotificationOut], 403: ErrorOut})
+@router.get("/notifications", response={200: list[NotificationOut], 403: ErrorOut, 404: ErrorOut})
 def list_notifications(request, round_id: int = 0, status: str = "", limit: int = 200):
     actor = _actor(request)
-    qs = notifications_for(actor=actor, status=status[:20]).prefetch_related("participants")
+    fund_round = None
     if round_id:
-        qs = qs.filter(round_id=round_id)
+        # Resolved through the actor's own periods: an unknown, foreign or out-of-range id is
+        # a 404 (filtering on the raw id overflowed the database integer and gave a 500).
+        fund_round = round_get(actor=actor, pk=round_id)
+        if fund_round is None:
+            raise Http404
+    qs = (
+        notifications_for(actor=actor, fund_round=fund_round, status=status[:20])
+        .annotate(cost_sum=Coalesce(Sum("cost_lines__amount_ore"), 0))
+        .prefetch_related("participants")
+    )
     return [_n_out(n) for n in qs.order_by("-id")[: max(1, min(limit, 500))]]
 
 

@@ -206,34 +206,56 @@ class PotFigures:
 
 
 def pot_figures(*, pot: Pot, today: date) -> PotFigures:
-    balance = pot_balance(pot=pot)
-    notes = MeasureNotification.objects.filter(pot=pot)
-    pre = notes.filter(status=S.PRE_NOTIFIED).aggregate(s=Coalesce(Sum("estimated_ore"), 0))["s"]
-    notified = _notified_total(pot, (S.SUBMITTED, S.MORE_INFO))
-    approved = notes.filter(status__in=APPROVED_STATES).aggregate(
-        s=Coalesce(Sum("approved_ore"), 0)
-    )["s"]
-    claimed = Claim.objects.filter(
-        notification__pot=pot, status__in=(Claim.Status.SUBMITTED, Claim.Status.PAID)
-    ).aggregate(s=Coalesce(Sum("total_ore"), 0))["s"]
-    return PotFigures(
-        pot=pot,
-        balance=balance,
-        pre_notified=int(pre),
-        notified=int(notified),
-        approved=int(approved),
-        claimed=int(claimed),
-        paid=balance.spent,
-        remaining=balance.remaining,
-        expiry=pot_expiry(fund_round=pot.round, balance=balance, today=today),
+    return pot_figures_for(pots=[pot], today=today)[0]
+
+
+def _sums_by_pot(qs: QuerySet, pot_field: str, amount_field: str) -> dict[int, int]:
+    rows = qs.order_by().values(pot_field).annotate(s=Coalesce(Sum(amount_field), 0))
+    return {r[pot_field]: int(r["s"]) for r in rows}
+
+
+def pot_figures_for(*, pots: list[Pot], today: date) -> list[PotFigures]:
+    """The figures of many pots in a fixed number of queries (a fund may have hundreds of
+    member employers on one page). The pots need their round loaded."""
+    if not pots:
+        return []
+    ids = [p.pk for p in pots]
+    balances = balances_for_pots(pots=pots)
+    notes = MeasureNotification.objects.filter(pot_id__in=ids)
+    pre = _sums_by_pot(notes.filter(status=S.PRE_NOTIFIED), "pot_id", "estimated_ore")
+    notified = _sums_by_pot(
+        NotificationCostLine.objects.filter(
+            notification__pot_id__in=ids, notification__status__in=(S.SUBMITTED, S.MORE_INFO)
+        ),
+        "notification__pot_id",
+        "amount_ore",
     )
-
-
-def _notified_total(pot: Pot, statuses: tuple[str, ...]) -> int:
-    row = NotificationCostLine.objects.filter(
-        notification__pot=pot, notification__status__in=statuses
-    ).aggregate(s=Coalesce(Sum("amount_ore"), 0))
-    return int(row["s"])
+    approved = _sums_by_pot(notes.filter(status__in=APPROVED_STATES), "pot_id", "approved_ore")
+    claimed = _sums_by_pot(
+        Claim.objects.filter(
+            notification__pot_id__in=ids,
+            status__in=(Claim.Status.SUBMITTED, Claim.Status.PAID),
+        ),
+        "notification__pot_id",
+        "total_ore",
+    )
+    out = []
+    for pot in pots:
+        balance = balances[pot.pk]
+        out.append(
+            PotFigures(
+                pot=pot,
+                balance=balance,
+                pre_notified=pre.get(pot.pk, 0),
+                notified=notified.get(pot.pk, 0),
+                approved=approved.get(pot.pk, 0),
+                claimed=claimed.get(pot.pk, 0),
+                paid=balance.spent,
+                remaining=balance.remaining,
+                expiry=pot_expiry(fund_round=pot.round, balance=balance, today=today),
+            )
+        )
+    return out
 
 
 # --- Criteria, notifications, claims ---------------------------------------------------------

@@ -53,6 +53,7 @@ from lom.fundmode.selectors import (
     participant_summary,
     payrolls_for,
     pot_figures,
+    pot_figures_for,
     pot_get,
     pots_for,
     round_get,
@@ -140,7 +141,7 @@ def round_view(request, actor: Actor, pk: int):
     admin = bool(can_administer(actor)) and r.fund_id == actor.organisation.pk
     today = timezone.localdate()
     pots = list(pots_for(actor=actor, fund_round=r))
-    figures = [pot_figures(pot=p, today=today) for p in pots]
+    figures = pot_figures_for(pots=pots, today=today)
     ctx = {"round": r, "figures": figures, "admin": admin, "fund_side": is_fund_side(actor)}
     if admin and r.status == FundRound.Status.OPEN:
         members = members_of(fund=actor.organisation)
@@ -296,6 +297,14 @@ def prenotify_view(request, actor: Actor):
     return render(request, "fundmode/prenotify.html", {"form": form})
 
 
+def _row_errors_to_summary(form, formset) -> None:
+    """A participant row refused as a whole (a count without occupation code or gender) has no
+    field to show its message at: list it in the form's error summary with its row number."""
+    for i, row in enumerate(formset, start=1):
+        for error in row.non_field_errors():
+            form.add_error(None, _("Rad %(n)d: %(e)s") % {"n": i, "e": error})
+
+
 def _notification_ctx(actor: Actor, n: MeasureNotification) -> dict:
     claims = list(n.claims.prefetch_related("cost_lines", "participants", "attachments"))
     return {
@@ -381,6 +390,8 @@ def notification_edit_view(request, actor: Actor, pk: int):
         else:
             messages.success(request, _("Anmälan är sparad."))
             return redirect("fundmode:notification", pk=n.pk)
+    if request.method == "POST":
+        _row_errors_to_summary(form, formset)
     return render(
         request,
         "fundmode/notification_form.html",
@@ -541,6 +552,8 @@ def claim_new_view(request, actor: Actor, pk: int):
         else:
             messages.success(request, _("Rekvisitionen är skickad till fonden."))
             return redirect("fundmode:claim", pk=claim.pk)
+    if request.method == "POST":
+        _row_errors_to_summary(form, formset)
     return render(
         request,
         "fundmode/claim_form.html",

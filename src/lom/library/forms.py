@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from lom.accounts.models import User
 from lom.agreements.models import MeasureType
+from lom.common.fields import IdsField
+from lom.library.services import CONTACT_ROLES
 from lom.organisations.models import Membership, Organisation
 
 
@@ -29,7 +31,7 @@ class EntryForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
-    measure_type_ids = forms.ModelMultipleChoiceField(
+    measure_type_ids = IdsField(
         label=_("Insatstyper"),
         queryset=MeasureType.objects.all(),
         widget=forms.CheckboxSelectMultiple,
@@ -58,7 +60,7 @@ class EntryForm(forms.Form):
         self.fields["contact_user"].queryset = User.objects.filter(
             pk__in=Membership.objects.filter(
                 organisation=organisation,
-                role__in=["coordinator", "decision_maker", "union_rep", "org_admin"],
+                role__in=CONTACT_ROLES,
             ).values("user_id")
         ).order_by("last_name", "first_name", "username")
 

@@ -32,6 +32,8 @@ from lom.organisations.models import Employee, Membership, Organisation, Unit
 from lom.organisations.selectors import active_employee_counts, size_band
 
 TEXT_FIELDS = ("title", "need", "need_category", "summary", "lessons")
+# Who may stand as the entry's contact person: the parties, not the employees.
+CONTACT_ROLES = ("coordinator", "decision_maker", "union_rep", "org_admin")
 
 EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", re.UNICODE)
 # Personal identity and coordination numbers: YYMMDD-NNNN, YYYYMMDDNNNN and the like.
@@ -123,7 +125,9 @@ def check_anonymous(
 
 
 def _round(value: int, step: int) -> int:
-    return max(step, round(value / step) * step)
+    """To the nearest `step` öre, halves up, in integers (no float: 2 500 kr to the nearest
+    1 000 kr is 3 000 kr, not the 2 000 kr of float round-half-to-even)."""
+    return max(step, (value + step // 2) // step * step)
 
 
 def published_costs(*, actual_ore: int, participants: int) -> tuple[int | None, int | None]:
@@ -244,9 +248,13 @@ def _clean(data: EntryInput, organisation: Organisation, case: Case | None) -> d
     check_anonymous(organisation=organisation, case=case, texts=values)
     contact = None
     if data.contact_user_id:
+        # One of the parties (as the form offers), never any employee: a participant named
+        # as the contact person next to the organisation's name would be identified.
         contact = User.objects.filter(
             pk=data.contact_user_id,
-            pk__in=Membership.objects.filter(organisation=organisation).values("user_id"),
+            pk__in=Membership.objects.filter(
+                organisation=organisation, role__in=CONTACT_ROLES
+            ).values("user_id"),
         ).first()
         if contact is None:
             raise DomainError(_("Välj en kontaktperson i organisationen."), field="contact_user_id")
@@ -262,6 +270,9 @@ def _clean(data: EntryInput, organisation: Organisation, case: Case | None) -> d
 
 
 def _measure_types(ids: list[int]) -> list[MeasureType]:
+    # An id no integer column can hold is unknown (SQLite would raise OverflowError).
+    if any(not isinstance(i, int) or abs(i) > 2**63 - 1 for i in ids):
+        raise DomainError(_("Okänd insatstyp."), field="measure_type_ids")
     types = list(MeasureType.objects.filter(pk__in=ids))
     if len(types) != len(set(ids)):
         raise DomainError(_("Okänd insatstyp."), field="measure_type_ids")

@@ -67,6 +67,15 @@ def index(request, actor: Actor):
     )
 
 
+def _cell(value) -> str:
+    """A CSV cell a spreadsheet never reads as a formula: the texts come from other
+    organisations (CSV injection)."""
+    text = "" if value is None else str(value)
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        text = "'" + text
+    return text
+
+
 @actor_view()
 def export_csv(request, actor: Actor):
     """The current search as CSV: the same published fields as the page, nothing more."""
@@ -93,7 +102,8 @@ def export_csv(request, actor: Actor):
     )
     for e in result.items:
         w.writerow(
-            [
+            _cell(v)
+            for v in [
                 e.title,
                 e.need,
                 ", ".join(e.measure_type_names),

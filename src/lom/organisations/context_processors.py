@@ -11,4 +11,13 @@ def active_organisation(request):
 
         return unread_count(user=request.user)
 
-    return {"actor": actor, "unread_notifications": SimpleLazyObject(unread)}
+    def menu():
+        from lom.common.menu import main_menu
+
+        return main_menu(actor, request.path)
+
+    return {
+        "actor": actor,
+        "unread_notifications": SimpleLazyObject(unread),
+        "main_menu": SimpleLazyObject(menu),
+    }

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lom.agreements.models import MeasureType
+from lom.common.fields import IdsField
 from lom.organisations.models import Union
 from lom.outreach import guide
 from lom.outreach.models import Campaign, ContactPerson, NewsItem
@@ -44,6 +45,7 @@ class CampaignForm(forms.ModelForm):
     class Meta:
         model = Campaign
         fields = ["title", "text", "starts_on", "ends_on", "measure_types", "status"]
+        field_classes = {"measure_types": IdsField}
         widgets = {
             "starts_on": DateInput(),
             "ends_on": DateInput(),

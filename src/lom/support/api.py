@@ -182,7 +182,7 @@ def self_check(request, payload: SelfCheckIn):
     records = []
     for m in payload.months:
         year, month = (int(x) for x in m.month.split("-"))
-        if not 1 <= month <= 12:
+        if not (1 <= month <= 12 and 1900 <= year <= 2200):
             raise DomainError("month must be YYYY-MM", field="months")
         records.append(
             MonthRecord(
@@ -239,9 +239,8 @@ def record_check(request, employee_id: int, payload: CheckIn):
 def list_checks(request, employee_id: int | None = None):
     actor = request.api_actor
     _require(can_read_checks(actor))
-    qs = selectors.checks_for_org(organisation=actor.organisation)
-    if employee_id is not None:
-        qs = qs.filter(employee_id=employee_id)
+    employee = _employee(actor, employee_id) if employee_id is not None else None
+    qs = selectors.checks_for_org(organisation=actor.organisation, employee=employee)
     return [_check_out(c) for c in qs[:500]]
 
 

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -44,6 +46,8 @@ MAX_HOURS_PER_WEEK = Decimal(168)
 MAX_NOTE_CHARS = 5000
 MIN_SLOT_MINUTES, MAX_SLOT_MINUTES = 15, 240
 NOTIFY_KIND = "counselling"
+# The video link is shown to the employee as a link: only web addresses (never javascript:).
+WEB_ADDRESS = URLValidator(schemes=["http", "https"])
 
 
 def _deny(verdict) -> None:
@@ -324,6 +328,8 @@ def slot_create(
     _deny(can_publish_slots(actor))
     if starts_at <= timezone.now():
         raise DomainError(_("Tiden måste ligga i framtiden."), field="starts_at")
+    if starts_at.year > 2100:
+        raise DomainError(_("Ange ett datum mellan år 2000 och 2100."), field="starts_at")
     if not MIN_SLOT_MINUTES <= duration_minutes <= MAX_SLOT_MINUTES:
         raise DomainError(
             _("Ett samtal är mellan %(a)s och %(b)s minuter.")
@@ -334,6 +340,14 @@ def slot_create(
         raise DomainError(_("Välj digitalt eller på plats."), field="mode")
     if mode == Slot.Mode.ONLINE and not video_link.strip():
         raise DomainError(_("Ange videolänken för ett digitalt samtal."), field="video_link")
+    if mode == Slot.Mode.ONLINE:
+        try:
+            WEB_ADDRESS(video_link.strip())
+        except ValidationError as exc:
+            raise DomainError(
+                _("Videolänken ska vara en webbadress som börjar med https:// eller http://."),
+                field="video_link",
+            ) from exc
     if mode == Slot.Mode.ON_SITE and not place.strip():
         raise DomainError(_("Ange platsen för ett samtal på plats."), field="place")
     ends_at = starts_at + timedelta(minutes=duration_minutes)

@@ -239,9 +239,12 @@ def rules_view(request, actor: Actor):
     editable = bool(can_edit_rules(actor))
     form = None
     if editable:
-        year = request.GET.get("year", "")
+        try:
+            year = int(request.GET.get("year", ""))
+        except ValueError:  # empty, text, or digits int() does not read (e.g. "²")
+            year = None
         initial = {"months_required": 12, "window_months": 24, "min_hours_per_week": "16"}
-        rule = EligibilityRule.objects.filter(year=year).first() if year.isdigit() else None
+        rule = EligibilityRule.objects.filter(year=year).first() if year else None
         if rule is not None:
             initial = {
                 "year": rule.year,
