@@ -19,26 +19,6 @@ def swedish_first():
     translation.deactivate()
 
 
-@pytest.fixture(autouse=True)
-def reseed_after_flush(request, django_db_blocker):
-    """A transactional test ends with a flush that empties every table, the reference data the
-    migrations seeded included (measure types, contribution rates, eligibility thresholds).
-    Put it back, so the tests that run after it on the same worker see what a migrated
-    database holds, whatever the order."""
-    yield
-    marker = request.node.get_closest_marker("django_db")
-    if not (marker and marker.kwargs.get("transaction")):
-        return
-    from lom.agreements.models import ContributionRate, MeasureType
-    from lom.agreements.reference_data import ensure_reference_data
-    from lom.support.models import EligibilityRule
-    from lom.support.reference import ensure_default_rules
-
-    with django_db_blocker.unblock():
-        ensure_reference_data(MeasureType, ContributionRate)
-        ensure_default_rules(EligibilityRule)
-
-
 @pytest.fixture
 def world(db):
     return make_world("alfa")

@@ -103,8 +103,12 @@ def make_world(
 ) -> World:
     from lom.agreements.models import ContributionRate
     from lom.agreements.reference_data import ensure_reference_data
+    from lom.support.models import EligibilityRule
+    from lom.support.reference import ensure_default_rules
 
-    ensure_reference_data(MeasureType, ContributionRate)  # a transactional test may flush it
+    # The migrations seed these; a transactional test that ran earlier may have flushed them.
+    ensure_reference_data(MeasureType, ContributionRate)
+    ensure_default_rules(EligibilityRule)
     org = Organisation.objects.create(name=f"Organisation {slug}", slug=slug)
     top = unit_create(actor=None, organisation=org, name="Myndigheten")
     unit_a = unit_create(actor=None, organisation=org, name="Enhet A", parent=top)

@@ -273,3 +273,22 @@ class ClaimForm(forms.Form):
 
 class ReturnForm(forms.Form):
     reason = forms.CharField(label=_("Skäl"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class MemberForm(forms.Form):
+    member = forms.ModelChoiceField(
+        label=_("Arbetsgivare"),
+        queryset=None,
+        empty_label=_("Välj en region eller kommun"),
+        error_messages={"required": _("Välj vilken arbetsgivare som ska bli medlem.")},
+    )
+    joined_on = forms.DateField(
+        label=_("Ansluten från"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Lämna tomt för i dag."),
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["member"].queryset = candidates

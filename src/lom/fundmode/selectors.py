@@ -445,3 +445,21 @@ def fund_statistics(*, actor: Actor, fund_round: FundRound) -> FundStatistics:
 
 def days_left(*, fund_round: FundRound, today: date) -> int:
     return max((fund_round.claim_deadline - today).days, 0) if today else 0
+
+
+def memberships_of(*, fund: Organisation):
+    """The fund's member employers with the date they joined."""
+    return (
+        FundMembership.objects.filter(fund=fund).select_related("member").order_by("member__name")
+    )
+
+
+def member_candidates(*, fund: Organisation):
+    """Regions and municipalities that are not a member of any fund yet."""
+    return (
+        Organisation.objects.filter(
+            kind__in=(Organisation.Kind.REGION, Organisation.Kind.MUNICIPALITY)
+        )
+        .exclude(pk__in=FundMembership.objects.values("member_id"))
+        .order_by("name")
+    )

@@ -6,6 +6,8 @@ app_name = "fundmode"
 
 urlpatterns = [
     path("", views.index_view, name="index"),
+    path("members/", views.members_view, name="members"),
+    path("members/<int:pk>/remove/", views.member_remove_view, name="member_remove"),
     path("periods/new/", views.round_new_view, name="round_new"),
     path("periods/<int:pk>/", views.round_view, name="round"),
     path("periods/<int:pk>/payroll/import/", views.payroll_import_view, name="payroll_import"),

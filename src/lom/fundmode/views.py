@@ -17,6 +17,7 @@ from lom.fundmode.forms import (
     EmployeePickForm,
     FundAttachmentForm,
     ImportForm,
+    MemberForm,
     NotificationForm,
     ParticipantFormSet,
     PayrollForm,
@@ -45,7 +46,9 @@ from lom.fundmode.selectors import (
     criteria_for,
     criterion_get,
     fund_statistics,
+    member_candidates,
     members_of,
+    memberships_of,
     notification_cost_total,
     notification_get,
     notifications_for,
@@ -630,3 +633,45 @@ def statistics_xlsx_view(request, actor: Actor, pk: int):
     )
     resp["Content-Disposition"] = f'attachment; filename="fondstatistik-{r.pk}.xlsx"'
     return resp
+
+
+@actor_view()
+def members_view(request, actor: Actor):
+    """The fund administrator's list of member employers, and adding one."""
+    if not can_administer(actor):
+        raise Http404
+    form = MemberForm(request.POST or None, candidates=member_candidates(fund=actor.organisation))
+    if request.method == "POST" and form.is_valid():
+        try:
+            m = services.member_add(
+                actor=actor,
+                member=form.cleaned_data["member"],
+                joined_on=form.cleaned_data["joined_on"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("%(m)s är nu medlem i fonden.") % {"m": m.member.name})
+            return redirect("fundmode:members")
+    return render(
+        request,
+        "fundmode/members.html",
+        {"memberships": memberships_of(fund=actor.organisation), "form": form},
+    )
+
+
+@actor_view()
+@require_POST
+def member_remove_view(request, actor: Actor, pk: int):
+    if not can_administer(actor):
+        raise Http404
+    membership = memberships_of(fund=actor.organisation).filter(pk=pk).first()
+    if membership is None:
+        raise Http404
+    try:
+        services.member_remove(actor=actor, membership=membership)
+    except DomainError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(m)s är inte längre medlem.") % {"m": membership.member.name})
+    return redirect("fundmode:members")
