@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from lom.accounts.models import User
@@ -90,6 +91,11 @@ class Command(BaseCommand):
     help = "Add a year of follow-ups and survey answers to the demo organisations (idempotent)."
 
     def handle(self, *args, **options):
+        # Survey invitations stay in-app in the demo; printing each e-mail drowns the output.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            self._handle()
+
+    def _handle(self):
         for slug, prefix in DEMO_ORGS:
             org = Organisation.objects.filter(slug=slug).first()
             if org is None:

@@ -117,7 +117,7 @@ MEASURES = [
     ),
     (
         "Växeltjänstgöring mellan handläggning och analys",
-        "Analysenheten behövde fler med erfarenhet från handläggningen, och handläggarna "
+        "Analysarbetet behövde fler med erfarenhet från handläggningen, och handläggarna "
         "ville utvecklas mot analysuppdrag.",
         "Nya uppdrag",
         "Sex månaders växeltjänstgöring med handledare på den mottagande enheten och en plan "
