@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 
 from lom.common.menu import Group, main_menu
-from tests.factories import make_fund
+from tests.factories import make_fund, make_world
 
 pytestmark = pytest.mark.django_db
 
@@ -45,3 +45,21 @@ def test_groups_render_as_disclosures_and_mark_the_current_page(world):
     assert html.count("<details") >= 3  # groups, not one long row of links
     assert re.search(r'<details class="current">\s*<summary>Lära av andra</summary>', html)
     assert re.search(r'href="/library/" aria-current="page"', html)
+
+
+def test_error_summary_links_to_the_first_option_of_a_radio_group(world):
+    """The fund's assessment form: a criterion is a radio group; the summary's link must lead to
+    an element that exists, or keyboard and screen reader users land nowhere."""
+    from tests.test_fundmode import notify_measure, open_and_allocate
+
+    other = make_world("lankannan")
+    f = make_fund("lankfond", members=[world.org, other.org])
+    f.alfa, f.beta = world, other
+    n = notify_measure(f, open_and_allocate(f))
+    c = Client()
+    c.force_login(f.officer)
+    html = c.post(f"/fund/notifications/{n.pk}/assess/", {"cost_comment": "x"}).content.decode()
+    anchors = re.findall(r'<a href="#(id_met_\d+[^"]*)"', html)
+    assert anchors
+    for anchor in anchors:
+        assert f'id="{anchor}"' in html, anchor

@@ -294,6 +294,9 @@ def library_entry_create(*, actor: Actor, case: Case, data: EntryInput) -> Libra
     verdict = can_draft_entry(actor, case)
     if not verdict:
         raise PermissionDeniedError(verdict.reason)
+    # Lock the case so two people drafting it at once get the message below, not a 500 from
+    # the one-entry-per-case constraint.
+    list(Case.objects.select_for_update().filter(pk=case.pk).values_list("pk", flat=True))
     if LibraryEntry.objects.filter(case=case).exists():
         raise DomainError(_("Insatsen finns redan i biblioteket."))
     values = _clean(data, case.organisation, case)

@@ -415,6 +415,9 @@ def slot_book(*, actor: Actor, slot_id: int) -> Booking:
     visible = selectors.slot_get_for_booking(actor=actor, pk=slot_id)
     if visible is None:
         raise DomainError(_("Tiden finns inte."), code="not_found")
+    # Lock the employee first (always in this order: employee, then slot), so one person's
+    # two bookings at the same moment are counted one after the other against the limit.
+    list(Employee.objects.select_for_update().filter(pk=actor.employee.pk).values_list("pk"))
     slot = Slot.objects.select_for_update().get(pk=visible.pk)
     now = timezone.now()
     _verdict = can_book(

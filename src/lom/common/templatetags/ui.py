@@ -41,3 +41,13 @@ def query(context, **kwargs):
         else:
             params[key] = value
     return "?" + params.urlencode() if params else "?"
+
+
+@register.filter
+def error_anchor(bound_field) -> str:
+    """The id an error summary links to: a group of radio buttons or checkboxes has no element
+    with the field's own id, so the link goes to its first option."""
+    widget = bound_field.field.widget
+    if getattr(widget, "input_type", "") in ("radio", "checkbox") and hasattr(widget, "choices"):
+        return f"{bound_field.auto_id}_0"
+    return bound_field.auto_id
