@@ -307,6 +307,10 @@ def registration_update(
     people = _participants(actor, employer_ids, union_ids)
     event = _lock(registration.event)
     reg = Registration.objects.select_for_update().get(pk=registration.pk)
+    # Checked again under the lock: a registration cancelled meanwhile is not changed.
+    verdict = can_change_registration(actor, reg)
+    if not verdict:
+        raise PermissionDeniedError(verdict.reason)
     if reg.status == Registration.Status.CONFIRMED:
         free = event.capacity - _used(event) + reg.persons
         if len(people) > free:

@@ -7,7 +7,7 @@ the same services as the HTML views."""
 from datetime import datetime
 
 from django.http import Http404
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 
 from lom.api.schemas import ErrorOut
 from lom.cases.models import Case
@@ -193,7 +193,7 @@ def create_entry(request, case_id: int, payload: EntryIn):
     e = services.library_entry_create(
         actor=actor, case=case, data=services.EntryInput(**payload.dict())
     )
-    return 201, _own_out(e)
+    return Status(201, _own_out(e))
 
 
 def _own(request, entry_id: int) -> LibraryEntry:
