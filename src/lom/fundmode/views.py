@@ -87,6 +87,19 @@ def _notification_or_404(actor: Actor, pk: int) -> MeasureNotification:
     return n
 
 
+def _participant_formset(request, n: MeasureNotification):
+    """Participant rows (counts per occupation code and gender), prefilled from the
+    notification: the same rows on the notification form and the final claim."""
+    return ParticipantFormSet(
+        request.POST or None,
+        prefix="p",
+        initial=[
+            {"occupation_code": g.occupation_code, "gender": g.gender, "count": g.count}
+            for g in n.participants.all()
+        ],
+    )
+
+
 @actor_view()
 def index_view(request, actor: Actor):
     _reader(actor)
@@ -358,14 +371,7 @@ def notification_edit_view(request, actor: Actor, pk: int):
         initial[f"cost_{line.kind}"] = line.amount_ore
         initial[f"costdesc_{line.kind}"] = line.description
     form = NotificationForm(request.POST or None, initial=initial)
-    formset = ParticipantFormSet(
-        request.POST or None,
-        prefix="p",
-        initial=[
-            {"occupation_code": g.occupation_code, "gender": g.gender, "count": g.count}
-            for g in n.participants.all()
-        ],
-    )
+    formset = _participant_formset(request, n)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         d = form.cleaned_data
         try:
@@ -530,14 +536,7 @@ def claim_new_view(request, actor: Actor, pk: int):
     form = ClaimForm(
         request.POST or None, request.FILES or None, partial_allowed=n.partial_claims_allowed
     )
-    formset = ParticipantFormSet(
-        request.POST or None,
-        prefix="p",
-        initial=[
-            {"occupation_code": g.occupation_code, "gender": g.gender, "count": g.count}
-            for g in n.participants.all()
-        ],
-    )
+    formset = _participant_formset(request, n)
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         d = form.cleaned_data
         try:
