@@ -88,20 +88,31 @@ def contact_save(
     return obj
 
 
+def _delete_own(actor: Actor, obj, *, action: str, foreign: str, before: dict) -> None:
+    """Delete one of the organisation's own contacts or news items, with its audit event."""
+    _require_editor(actor)
+    if obj.organisation_id != actor.organisation.pk:
+        raise PermissionDeniedError(foreign)
+    audit(
+        organisation_id=obj.organisation_id,
+        actor=actor.user,
+        action=action,
+        target=obj,
+        before=before,
+    )
+    obj.delete()
+    _after_write(actor.organisation.pk)
+
+
 @transaction.atomic
 def contact_delete(*, actor: Actor, contact: ContactPerson) -> None:
-    _require_editor(actor)
-    if contact.organisation_id != actor.organisation.pk:
-        raise PermissionDeniedError(_("Kontaktpersonen tillhör en annan organisation."))
-    audit(
-        organisation_id=contact.organisation_id,
-        actor=actor.user,
+    _delete_own(
+        actor,
+        contact,
         action="outreach.contact_delete",
-        target=contact,
+        foreign=_("Kontaktpersonen tillhör en annan organisation."),
         before={"name": contact.name, "email": contact.email},
     )
-    contact.delete()
-    _after_write(actor.organisation.pk)
 
 
 # --- News -----------------------------------------------------------------------------------
@@ -153,18 +164,13 @@ def news_save(
 
 @transaction.atomic
 def news_delete(*, actor: Actor, item: NewsItem) -> None:
-    _require_editor(actor)
-    if item.organisation_id != actor.organisation.pk:
-        raise PermissionDeniedError(_("Nyheten tillhör en annan organisation."))
-    audit(
-        organisation_id=item.organisation_id,
-        actor=actor.user,
+    _delete_own(
+        actor,
+        item,
         action="outreach.news_delete",
-        target=item,
+        foreign=_("Nyheten tillhör en annan organisation."),
         before={"title": item.title, "status": item.status},
     )
-    item.delete()
-    _after_write(actor.organisation.pk)
 
 
 # --- Campaigns ------------------------------------------------------------------------------
