@@ -3,6 +3,7 @@ import os
 import pytest
 from django.db import connection
 
+from tests.browser import ARGS, CHROMIUM
 from tests.factories import make_world
 
 
@@ -45,3 +46,19 @@ def pytest_collection_modifyitems(config, items):
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected
+
+
+@pytest.fixture
+def browser():
+    """Debian's chromium through Playwright; CI (LOM_REQUIRE_BROWSER) fails rather than skips."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("LOM_REQUIRE_BROWSER"):
+            pytest.fail("chromium is required (LOM_REQUIRE_BROWSER is set) but not installed")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()

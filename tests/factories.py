@@ -4,6 +4,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from lom.accounts.models import User
@@ -11,6 +13,9 @@ from lom.agreements.models import DecisionModel, MeasureType
 from lom.agreements.services import agreement_save
 from lom.cases import services as case_services
 from lom.cases.models import ApplicationKind, Case, CostLine, Purpose
+from lom.fundmode import services as fs
+from lom.fundmode.models import CostKind, ProviderKind
+from lom.fundmode.selectors import criteria_for
 from lom.funds.models import FundPeriod
 from lom.funds.services import fund_period_create
 from lom.organisations.access import Actor, actor_for
@@ -358,3 +363,70 @@ def make_slot(coach: User, organisation: Organisation, *, starts_in: timedelta |
         mode="online",
         video_link="https://video.example.org/rum-1",
     )
+
+
+# Fund mode: a period opened and split, and a measure notified all the way to submitted.
+
+
+def pdf(name="protokoll.pdf"):
+    return SimpleUploadedFile(name, b"%PDF-1.4 minutes", content_type="application/pdf")
+
+
+def open_and_allocate(f, total=1_000_000_00, payroll=(300_000_000_00, 100_000_000_00)):
+    admin = f.actor(f.admin)
+    today = timezone.localdate()
+    r = fs.round_open(
+        actor=admin,
+        name="Period 1",
+        start=today - timedelta(days=365),
+        end=today + timedelta(days=730),
+        claim_deadline=today + timedelta(days=1100),
+        total_ore=total,
+    )
+    fs.payroll_set(actor=admin, fund_round=r, member_id=f.alfa.org.pk, payroll_ore=payroll[0])
+    fs.payroll_set(actor=admin, fund_round=r, member_id=f.beta.org.pk, payroll_ore=payroll[1])
+    fs.round_allocate(actor=admin, fund_round=r)
+    r.refresh_from_db()
+    return r
+
+
+def notify_measure(f, r, *, world=None, cost=100_000_00, title="Kurs i sjukdomsklassifikation"):
+    world = world or f.alfa
+    coord = world.actor(world.coordinator)
+    today = timezone.localdate()
+    n = fs.notification_prenotify(
+        actor=coord,
+        fund_round=r,
+        title=title,
+        estimated_ore=cost,
+        planned_start=today,
+        planned_end=today + timedelta(days=90),
+    )
+    fs.notification_update(
+        actor=coord,
+        notification=n,
+        data=fs.NotificationInput(
+            title=title,
+            background="Ny klassificering införs.",
+            need="Vårdadministratörer behöver kunna klassificera.",
+            description="Intern kurs, fyra tillfällen.",
+            measure_type=None,
+            provider_kind=ProviderKind.SUPPLIER,
+            provider_name="Utbildningsbolaget AB",
+            planned_start=today,
+            planned_end=today + timedelta(days=90),
+            costs={
+                CostKind.TUITION: (cost - 10_000_00, "Kursavgift"),
+                CostKind.EXTRA: (10_000_00, "Litteratur"),
+            },
+        ),
+    )
+    fs.notification_set_participants(
+        actor=coord, notification=n, groups=[("3344", "F", 8), ("3344", "M", 2), ("5323", "F", 3)]
+    )
+    fs.notification_attach(actor=coord, notification=n, upload=pdf(), kind="minutes")
+    return fs.notification_submit(actor=coord, notification=n)
+
+
+def all_met(r, comment=""):
+    return {c.pk: (True, comment) for c in criteria_for(fund_round=r, active_only=True)}

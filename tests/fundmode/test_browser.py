@@ -4,17 +4,16 @@ lower amount, and the member's coordinator sees it on the pot."""
 
 import pytest
 
-from tests.test_browser import browser, login  # noqa: F401 - the fixture is used by name
+from tests.browser import login
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.mark.django_db(transaction=True)
-def test_officer_assesses_with_criteria_and_member_sees_the_pot(live_server, browser):  # noqa: F811
+def test_officer_assesses_with_criteria_and_member_sees_the_pot(live_server, browser):
     from lom.fundmode.models import MeasureNotification
     from lom.fundmode.selectors import criteria_for
-    from tests.factories import make_fund, make_world
-    from tests.test_fundmode import notify_measure, open_and_allocate
+    from tests.factories import make_fund, make_world, notify_measure, open_and_allocate
 
     alfa, beta = make_world("fonda"), make_world("fondb")
     f = make_fund("webbfond", members=[alfa.org, beta.org])

@@ -13,8 +13,7 @@ from lom.accounts.models import ApiToken
 from lom.fundmode import services as fs
 from lom.fundmode.models import Claim, FundMembership, MeasureNotification
 from lom.organisations.models import Organisation
-from tests.factories import make_fund
-from tests.test_fundmode import all_met, notify_measure, open_and_allocate
+from tests.factories import all_met, make_fund, notify_measure, open_and_allocate
 
 S = MeasureNotification.Status
 

@@ -9,7 +9,7 @@ from lom.cases.models import Case, Status
 from lom.funds.models import LedgerEntry
 from lom.organisations.models import Employee, Organisation
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _start(env_extra: dict) -> subprocess.CompletedProcess:

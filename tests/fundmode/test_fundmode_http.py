@@ -13,8 +13,7 @@ from lom.accounts.models import ApiToken
 from lom.fundmode import services as fs
 from lom.fundmode.models import MeasureNotification
 from lom.fundmode.selectors import criteria_for
-from tests.factories import make_case, make_fund
-from tests.test_fundmode import all_met, notify_measure, open_and_allocate
+from tests.factories import all_met, make_case, make_fund, notify_measure, open_and_allocate
 
 
 @pytest.fixture

@@ -50,7 +50,7 @@ def test_groups_render_as_disclosures_and_mark_the_current_page(world):
 def test_error_summary_links_to_the_first_option_of_a_radio_group(world):
     """The fund's assessment form: a criterion is a radio group; the summary's link must lead to
     an element that exists, or keyboard and screen reader users land nowhere."""
-    from tests.test_fundmode import notify_measure, open_and_allocate
+    from tests.factories import notify_measure, open_and_allocate
 
     other = make_world("lankannan")
     f = make_fund("lankfond", members=[world.org, other.org])

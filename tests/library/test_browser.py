@@ -4,13 +4,13 @@ finds the measure in the library by an inflected Swedish word."""
 
 import pytest
 
-from tests.test_browser import browser, login  # noqa: F401 - the fixture is used by name
+from tests.browser import login
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.mark.django_db(transaction=True)
-def test_public_page_guide_apply_and_library_search(live_server, browser):  # noqa: F811
+def test_public_page_guide_apply_and_library_search(live_server, browser):
     from lom.outreach.models import CounterKind, ReachCounter
     from tests.factories import make_completed_case, make_world, publish_library_entry
 

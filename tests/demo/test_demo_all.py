@@ -10,7 +10,7 @@ from django.test import Client
 
 from lom.organisations.models import Organisation
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def demo_commands() -> list[str]:

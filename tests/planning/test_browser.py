@@ -4,43 +4,15 @@ and see each other's appear without reloading; the facilitator moves the steps (
 screen follows), the cards are sorted by drag and drop and with the keyboard alternative, and
 the locked result is kept as a PDF."""
 
-import os
 import re
-import shutil
 import subprocess
 from datetime import date
 
 import pytest
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
 LIVE = 10_000  # ms: the board polls every 2 s
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("LOM_REQUIRE_BROWSER"):
-            pytest.fail("chromium is required (LOM_REQUIRE_BROWSER is set) but not installed")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

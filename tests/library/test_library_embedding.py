@@ -62,7 +62,7 @@ def test_with_an_encoder_entries_are_embedded_in_the_background_and_found_by_mea
     settings, clear_encoder, django_capture_on_commit_callbacks
 ):
     settings.LOM_LIBRARY_SEARCH = "embedding"
-    settings.LOM_LIBRARY_ENCODER = "tests.test_library_embedding.BagOfWordsEncoder"
+    settings.LOM_LIBRARY_ENCODER = "tests.library.test_library_embedding.BagOfWordsEncoder"
     w = make_world("emb1")
     ca, cb = make_completed_case(w, title="a"), make_completed_case(w, title="b")
     with django_capture_on_commit_callbacks(execute=True) as queued:

@@ -7,8 +7,7 @@ from lom.common.errors import DomainError, PermissionDeniedError
 from lom.fundmode import services as fs
 from lom.fundmode.models import FundMembership
 from lom.organisations.models import Organisation
-from tests.factories import make_fund, make_world
-from tests.test_fundmode import open_and_allocate
+from tests.factories import make_fund, make_world, open_and_allocate
 
 pytestmark = pytest.mark.django_db
 

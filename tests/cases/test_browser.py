@@ -1,50 +1,14 @@
 """End-to-end in a real browser (Debian's chromium driven by Playwright):
 an employee applies, the coordinator approves, the fund overview shows the commitment."""
 
-import os
-import shutil
 from datetime import date, timedelta
 
 import pytest
 
 from lom.cases.models import Case
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
+from tests.browser import login
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("LOM_REQUIRE_BROWSER"):
-            pytest.fail("chromium is required (LOM_REQUIRE_BROWSER is set) but not installed")
-        pytest.skip("chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-def login(page, base, username):
-    page.goto(f"{base}/login/")
-    page.get_by_label("Användarnamn").fill(username)
-    page.get_by_label("Lösenord").fill("pw")
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url(f"{base}/")
 
 
 @pytest.mark.django_db(transaction=True)
