@@ -1,24 +1,11 @@
 """Named predicates about cases. Each answers with a reason the UI can show."""
 
-from dataclasses import dataclass
-
 from django.utils.translation import gettext as _
 
 from lom.cases.models import Case, Status
 from lom.cases.workflow import APPLICANT, EDITABLE_STATES, TRANSITIONS, UNIT_MANAGER
+from lom.common.verdict import YES, Verdict
 from lom.organisations.access import Actor
-
-
-@dataclass(frozen=True)
-class Verdict:
-    allowed: bool
-    reason: str = ""
-
-    def __bool__(self) -> bool:
-        return self.allowed
-
-
-YES = Verdict(True)
 
 
 def is_applicant_side(actor: Actor, case: Case) -> bool:

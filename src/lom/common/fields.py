@@ -2,6 +2,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from lom.common.bounds import DB_ID_MAX
 from lom.common.money import MoneyParseError, format_kronor_input, parse_kronor
 
 
@@ -36,11 +37,6 @@ class KronorField(forms.CharField):
         if ore < 0 or (ore == 0 and not self.allow_zero):
             raise forms.ValidationError(self.error_messages["negative"], code="negative")
         return ore
-
-
-# The largest id a database integer column holds: a larger one in an IN list makes SQLite
-# raise OverflowError (a 500) instead of "not a valid choice".
-DB_ID_MAX = 2**63 - 1
 
 
 class IdsField(forms.ModelMultipleChoiceField):

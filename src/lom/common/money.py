@@ -3,6 +3,8 @@
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from lom.common.bounds import MAX_AMOUNT_ORE
+
 NBSP = "\u00a0"
 
 
@@ -54,7 +56,7 @@ def parse_kronor(text: str) -> int:
     except InvalidOperation as exc:  # pragma: no cover - regex already guards
         raise MoneyParseError("format") from exc
     ore = int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-    if abs(ore) > 10**15:
+    if abs(ore) > MAX_AMOUNT_ORE:
         raise MoneyParseError("too_large")
     return ore
 

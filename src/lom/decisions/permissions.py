@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from lom.cases.permissions import Verdict
+from lom.common.verdict import Verdict
 from lom.organisations.access import Actor
 
 YES = Verdict(True)

@@ -7,29 +7,16 @@ the body that in practice runs the experience exchanges. Being Django staff alon
 enough. Registering an organisation: its coordinator, administrator or union
 representative (the parties attend together, so either side may register both)."""
 
-from dataclasses import dataclass
-
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lom.accounts.models import User
+from lom.common.verdict import YES, Verdict
 from lom.events.models import Event, Participant, Registration
 from lom.organisations.access import Actor
 from lom.organisations.models import Membership, Organisation, Role
 
 REGISTRARS = (Role.COORDINATOR, Role.ORG_ADMIN, Role.UNION_REP)
-
-
-@dataclass(frozen=True)
-class Verdict:
-    allowed: bool
-    reason: str = ""
-
-    def __bool__(self) -> bool:
-        return self.allowed
-
-
-YES = Verdict(True)
 
 
 def is_organiser(user: User | None) -> bool:

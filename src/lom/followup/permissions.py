@@ -3,7 +3,8 @@
 from django.utils.translation import gettext as _
 
 from lom.cases.models import Case, Status
-from lom.cases.permissions import YES, Verdict, is_unit_manager
+from lom.cases.permissions import is_unit_manager
+from lom.common.verdict import YES, Verdict
 from lom.organisations.access import Actor
 from lom.organisations.models import Role
 

@@ -7,7 +7,7 @@ union representatives, decision makers, auditors and administrators read its own
 
 from django.utils.translation import gettext as _
 
-from lom.cases.permissions import Verdict
+from lom.common.verdict import Verdict
 from lom.fundmode.models import FundMembership, FundRound, MeasureNotification
 from lom.organisations.access import Actor
 from lom.organisations.models import Organisation, Role

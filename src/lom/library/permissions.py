@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 
 from lom.cases.models import Case, Status
-from lom.cases.permissions import YES, Verdict
+from lom.common.verdict import YES, Verdict
 from lom.library.models import EntryStatus, LibraryEntry
 from lom.organisations.access import Actor
 

@@ -5,7 +5,7 @@ any participant marked as facilitator."""
 
 from django.utils.translation import gettext as _
 
-from lom.cases.permissions import Verdict
+from lom.common.verdict import Verdict
 from lom.organisations.access import Actor
 from lom.planning.models import Step, TransitionPlan, Workshop, WorkshopParticipant
 

@@ -1,9 +1,8 @@
 """Who may read the sector benchmark."""
 
-from dataclasses import dataclass
-
 from django.utils.translation import gettext_lazy as _
 
+from lom.common.verdict import Verdict
 from lom.organisations.access import Actor
 from lom.organisations.models import Organisation, Role
 
@@ -14,15 +13,6 @@ BENCHMARK_READERS = (
     Role.AUDITOR,
     Role.ORG_ADMIN,
 )
-
-
-@dataclass(frozen=True)
-class Verdict:
-    allowed: bool
-    reason: str = ""
-
-    def __bool__(self) -> bool:
-        return self.allowed
 
 
 def can_read_benchmark(actor: Actor) -> Verdict:

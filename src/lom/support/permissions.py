@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lom.cases.permissions import YES, Verdict
+from lom.common.verdict import YES, Verdict
 from lom.organisations.access import Actor
 from lom.organisations.models import Organisation, Role
 from lom.support.models import Booking, Slot
