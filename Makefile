@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: install demo serve test test-postgres lint format messages bench-data bench clean
+.PHONY: install demo serve test test-postgres lint format messages bench-data bench clean typecheck imports
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,16 @@ demo: install
 test: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/pytest -n 2 --dist loadfile
+
+## mypy (django-stubs) on every services and selectors module, a module or a package of modules.
+TYPED := $(shell find src/lom -path '*/migrations' -prune -o \( -name 'services*.py' -o -name 'selectors*.py' -o -path '*/services/*.py' -o -path '*/selectors/*.py' \) -print | sort)
+typecheck: install
+	DEBUG=1 $(VENV)/bin/mypy $(TYPED)
+
+## The import contract (pyproject.toml, [tool.importlinter]): layers inside each package, and
+## the packages in one order (no cycles).
+imports: install
+	$(VENV)/bin/lint-imports --no-cache
 
 lint: install
 	$(VENV)/bin/ruff check .
