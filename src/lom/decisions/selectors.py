@@ -1,5 +1,6 @@
 from django.db.models import Count, Prefetch, QuerySet
 
+from lom.accounts.models import User
 from lom.cases.models import Case
 from lom.decisions.models import (
     AgendaItem,
@@ -103,11 +104,11 @@ def round_matrix(*, rnd: ApplicationRound) -> list[dict]:
     return rows
 
 
-def unread_count(*, user) -> int:
+def unread_count(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
 
 
-def notifications_for(*, user, limit: int = 50) -> list[Notification]:
+def notifications_for(*, user: User, limit: int = 50) -> list[Notification]:
     return list(Notification.objects.filter(user=user).select_related("case")[:limit])
 
 

@@ -33,7 +33,7 @@ def event_get(*, pk: int) -> Event | None:
     return Event.objects.filter(pk=pk).first()
 
 
-def places_taken(*, events: list[Event]) -> dict[int, int]:
+def places_taken(*, events: list[Event]) -> dict[int, int]:  # tenant-scope: shared events
     """Persons with a confirmed place, per event, in one grouped query."""
     rows = (
         Registration.objects.filter(
@@ -164,7 +164,9 @@ def _participation(stats: EventStats, registrations: QuerySet[Registration]) -> 
     stats.waiting_persons = waiting["p"] or 0
 
 
-def event_statistics(*, event: Event, with_comments: bool = False) -> EventStats:
+def event_statistics(  # tenant-scope: events are shared; counts and anonymous answers
+    *, event: Event, with_comments: bool = False
+) -> EventStats:
     stats = EventStats()
     _participation(stats, Registration.objects.filter(event=event))
     _evaluation_summary(stats, Evaluation.objects.filter(event=event), with_comments)
@@ -180,7 +182,9 @@ class YearStats:
     per_event: list[tuple[Event, EventStats]]
 
 
-def year_statistics(*, year: int, with_comments: bool = False) -> YearStats:
+def year_statistics(  # tenant-scope: events are shared; counts and anonymous answers
+    *, year: int, with_comments: bool = False
+) -> YearStats:
     events = list(Event.objects.filter(starts_at__year=year, cancelled_at__isnull=True))
     per_event = [(e, event_statistics(event=e, with_comments=with_comments)) for e in events]
     totals = EventStats()

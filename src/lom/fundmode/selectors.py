@@ -454,7 +454,7 @@ def memberships_of(*, fund: Organisation):
     )
 
 
-def member_candidates(*, fund: Organisation):
+def member_candidates(*, fund: Organisation):  # tenant-scope: any region may join a fund
     """Regions and municipalities that are not a member of any fund yet."""
     return (
         Organisation.objects.filter(

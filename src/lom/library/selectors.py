@@ -19,7 +19,7 @@ PER_PAGE = 20
 PARTY_ROLES = ("coordinator", "decision_maker", "union_rep", "org_admin")
 
 
-def published_entries() -> QuerySet[LibraryEntry]:
+def published_entries() -> QuerySet[LibraryEntry]:  # tenant-scope: published for all
     return LibraryEntry.objects.filter(status=EntryStatus.PUBLISHED)
 
 
@@ -139,7 +139,7 @@ def reciprocal_rank_fusion(rankings: list[list[int]], k: int = 60) -> list[int]:
     return sorted(scores, key=lambda pk: (-scores[pk], -pk))
 
 
-def library_search(
+def library_search(  # tenant-scope: published entries are for every organisation
     *, actor: Actor, filters: LibraryFilters, page: int = 1, per_page: int = PER_PAGE
 ) -> SearchPage:
     """Published entries of the whole installation, filtered, ranked by the free text when
