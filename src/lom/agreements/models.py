@@ -4,6 +4,13 @@ from django.utils.translation import gettext_lazy as _
 from lom.organisations.models import Organisation, Union
 
 
+class ApplicationKind(models.TextChoices):
+    INDIVIDUAL = "individual", _("Medarbetare söker själv")
+    WITH_MANAGER = "with_manager", _("Medarbetare och chef tillsammans")
+    GROUP = "group", _("Gruppinsats")
+    DEVELOPMENT_PROJECT = "development_project", _("Utvecklingsprojekt")
+
+
 class MeasureType(models.Model):
     """Reference data shared by the installation: the kinds of measure the funds pay for."""
 
@@ -101,8 +108,6 @@ class LocalAgreement(models.Model):
         return self.title
 
     def application_kinds(self) -> list[str]:
-        from lom.cases.models import ApplicationKind
-
         kinds = []
         if self.allow_individual:
             kinds.append(ApplicationKind.INDIVIDUAL)

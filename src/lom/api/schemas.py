@@ -2,11 +2,9 @@ from datetime import date, datetime
 
 from ninja import Schema
 
+from lom.common.schemas import ErrorOut
 
-class ErrorOut(Schema):
-    detail: str
-    field: str | None = None
-    code: str = "invalid"
+__all__ = ["ErrorOut"]
 
 
 class CostLineIn(Schema):

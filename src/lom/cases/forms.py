@@ -4,17 +4,10 @@ from django.utils.translation import gettext_lazy as _
 from lom.agreements.models import LocalAgreement
 from lom.cases.models import ApplicationKind, Case, CostLine, Purpose
 from lom.cases.selectors import CaseFilter
-from lom.common.fields import KronorField
+from lom.common.fields import DateInput, KronorField
 from lom.organisations.access import Actor
 from lom.organisations.selectors import employees_in_paths, managers_for_unit, units_managed
 from lom.planning.models import Need
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class CaseStartForm(forms.Form):

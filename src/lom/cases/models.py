@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lom.agreements.models import MeasureType
+from lom.agreements.models import ApplicationKind, MeasureType
 from lom.funds.models import FundPeriod
 from lom.organisations.models import Employee, Organisation, Unit
 
@@ -19,13 +19,6 @@ class Status(models.TextChoices):
     IN_PROGRESS = "in_progress", _("Pågår")
     COMPLETED = "completed", _("Avslutad")
     WITHDRAWN = "withdrawn", _("Återtagen")
-
-
-class ApplicationKind(models.TextChoices):
-    INDIVIDUAL = "individual", _("Medarbetare söker själv")
-    WITH_MANAGER = "with_manager", _("Medarbetare och chef tillsammans")
-    GROUP = "group", _("Gruppinsats")
-    DEVELOPMENT_PROJECT = "development_project", _("Utvecklingsprojekt")
 
 
 class Purpose(models.TextChoices):

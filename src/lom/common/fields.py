@@ -6,6 +6,15 @@ from lom.common.bounds import DB_ID_MAX
 from lom.common.money import MoneyParseError, format_kronor_input, parse_kronor
 
 
+class DateInput(forms.DateInput):
+    """The browser's date picker, with the ISO value it expects."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
 class KronorField(forms.CharField):
     """A form field where people type kronor ('12 500,50'); cleaned value is öre (int)."""
 

@@ -85,7 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "lom.organisations.context_processors.active_organisation",
+                "lom.site.context_processors.active_organisation",
             ],
             "builtins": ["lom.common.templatetags.money", "lom.common.templatetags.ui"],
         },

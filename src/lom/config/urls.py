@@ -5,12 +5,12 @@ from django.urls import include, path
 
 from lom.agreements.views import information_view
 from lom.api.api import api
-from lom.common import views as common_views
+from lom.site import views as site_views
 
 urlpatterns = [
-    path("", common_views.home_view, name="home"),
-    path("healthz", common_views.healthz, name="healthz"),
-    path("accessibility/", common_views.accessibility_view, name="accessibility"),
+    path("", site_views.home_view, name="home"),
+    path("healthz", site_views.healthz, name="healthz"),
+    path("accessibility/", site_views.accessibility_view, name="accessibility"),
     path(
         "login/",
         auth_views.LoginView.as_view(template_name="registration/login.html"),
@@ -39,4 +39,4 @@ urlpatterns = [
 ]
 
 if settings.DEBUG or getattr(settings, "LOM_BENCH_PING", False):
-    urlpatterns.append(path("ping", common_views.ping, name="ping"))
+    urlpatterns.append(path("ping", site_views.ping, name="ping"))

@@ -1,8 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lom.cases.forms import DateInput
-from lom.common.fields import KronorField
+from lom.common.fields import DateInput, KronorField
 from lom.decisions.models import AgendaItem, Objection, Position
 from lom.decisions.notifications import KINDS
 from lom.funds.models import FundPeriod

@@ -7,8 +7,8 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from lom.api.schemas import ErrorOut
 from lom.common.errors import PermissionDeniedError
+from lom.common.schemas import ErrorOut
 from lom.events import selectors, services
 from lom.events.models import Event, Registration
 from lom.events.permissions import can_organise

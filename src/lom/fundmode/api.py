@@ -10,8 +10,8 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Router, Schema, Status
 
-from lom.api.schemas import ErrorOut
 from lom.common.errors import PermissionDeniedError
+from lom.common.schemas import ErrorOut
 from lom.fundmode import services
 from lom.fundmode.models import MeasureNotification
 from lom.fundmode.permissions import can_read_as_member, can_read_fund

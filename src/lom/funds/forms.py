@@ -2,8 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lom.agreements.models import ContributionRate
-from lom.cases.forms import DateInput
-from lom.common.fields import KronorField
+from lom.common.fields import DateInput, KronorField
 from lom.funds.models import EntryKind, FundPeriod
 
 

@@ -9,9 +9,9 @@ from datetime import datetime
 from django.http import Http404
 from ninja import Query, Router, Schema, Status
 
-from lom.api.schemas import ErrorOut
 from lom.cases.models import Case
 from lom.common.errors import PermissionDeniedError
+from lom.common.schemas import ErrorOut
 from lom.library import selectors, services
 from lom.library.models import LibraryEntry
 from lom.library.permissions import can_manage_library

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lom.accounts.models import User
-from lom.cases.forms import DateInput
+from lom.common.fields import DateInput
 from lom.organisations.models import Employee, Role, Union, Unit
 
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 
 from lom.agreements.models import MeasureType
-from lom.api.schemas import ErrorOut
 from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.schemas import ErrorOut
 from lom.organisations.models import Union
 from lom.outreach import guide, selectors, services
 from lom.outreach.models import Campaign, ContactPerson, NewsItem, PublishStatus

@@ -2,8 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lom.agreements.models import MeasureType
-from lom.cases.forms import DateInput
-from lom.common.fields import KronorField
+from lom.common.fields import DateInput, KronorField
 from lom.funds.models import FundPeriod
 from lom.planning.models import STEP_ORDER, Need, Step, Workshop
 

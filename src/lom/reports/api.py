@@ -6,8 +6,8 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Router
 
-from lom.api.schemas import ErrorOut
 from lom.common.errors import PermissionDeniedError
+from lom.common.schemas import ErrorOut
 from lom.funds.selectors import fund_period_get
 from lom.reports.figures import (
     annual_figures,

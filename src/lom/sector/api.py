@@ -5,8 +5,8 @@ and say why."""
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 
-from lom.api.schemas import ErrorOut
 from lom.common.errors import PermissionDeniedError
+from lom.common.schemas import ErrorOut
 from lom.sector.permissions import can_read_benchmark
 from lom.sector.selectors import SECTOR_CHOICES, SIZE_CHOICES, benchmark_for, benchmark_years
 

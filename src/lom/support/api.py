@@ -10,8 +10,8 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
-from lom.api.schemas import ErrorOut
 from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.schemas import ErrorOut
 from lom.common.validation import require as _require
 from lom.support import selectors, services
 from lom.support.eligibility import MonthRecord

@@ -6,6 +6,7 @@ from django.utils import timezone
 from lom.cases.selectors import CaseFilter, case_list, status_counts
 from lom.common.web import actor_view
 from lom.funds.selectors import fund_balance, fund_forecast, fund_period_current
+from lom.organisations.models import Role
 from lom.reports.selectors import unused_warning_percent
 
 
@@ -26,8 +27,6 @@ def ping(request):
 
 @actor_view()
 def home_view(request, actor):
-    from lom.organisations.models import Role
-
     ctx = {"role_labels": [str(Role(r).label) for r in sorted(actor.roles)]}
     mine, _more = case_list(actor=actor, filters=CaseFilter(mine_only=True), page=1, page_size=5)
     ctx["my_cases"] = mine

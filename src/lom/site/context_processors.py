@@ -1,4 +1,9 @@
+"""What every page's template gets: the actor, the unread notification count and the menu."""
+
 from django.utils.functional import SimpleLazyObject
+
+from lom.decisions.selectors import unread_count
+from lom.site.menu import main_menu
 
 
 def active_organisation(request):
@@ -7,13 +12,9 @@ def active_organisation(request):
         return {"actor": None}
 
     def unread():
-        from lom.decisions.selectors import unread_count
-
         return unread_count(user=request.user)
 
     def menu():
-        from lom.common.menu import main_menu
-
         return main_menu(actor, request.path)
 
     return {

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.test import Client
 
-from lom.common.menu import Group, main_menu
+from lom.site.menu import Group, main_menu
 from tests.factories import make_fund, make_world
 
 pytestmark = pytest.mark.django_db
