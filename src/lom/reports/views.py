@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from lom.cases.forms import case_list_query
 from lom.common.errors import DomainError
+from lom.common.files import XLSX_TYPE
 from lom.common.web import actor_view, add_domain_error
 from lom.followup.permissions import can_read_free_text
 from lom.followup.selectors import MIN_ANSWERS, followup_settings, survey_free_texts
@@ -141,7 +142,7 @@ def annual_download_view(request, actor: Actor, pk: int, fmt: str):
     field = job.pdf if fmt == "pdf" else job.xlsx
     if not field:
         raise Http404
-    content_type = "application/pdf" if fmt == "pdf" else exports.XLSX_TYPE
+    content_type = "application/pdf" if fmt == "pdf" else XLSX_TYPE
     return FileResponse(
         field.open("rb"),
         as_attachment=True,
