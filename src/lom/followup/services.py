@@ -214,6 +214,7 @@ def survey_answer(*, actor: Actor, case: Case, answers: SurveyAnswers) -> None:
     if answers.recommend not in Recommend.values:
         raise DomainError(_("Välj ett svar."), field="recommend")
     free_text = bounded_text(answers.free_text, field="free_text", max_length=FREE_TEXT_MAX)
+    assert employee_id is not None  # can_answer_survey: only the participant, an employee
     today = timezone.localdate()
     invitation, _created = SurveyInvitation.objects.get_or_create(
         case=case,
@@ -276,6 +277,8 @@ def survey_send_reminders(*, today: date, organisation: Organisation | None = No
         ):
             continue
         emp = case.applicant
+        if emp is None:  # not in the query (applicant__isnull=False); for the type checker
+            continue
         user: User | None = emp.user
         address = emp.email or (user.email if user else "")
         if not address or user is None:
