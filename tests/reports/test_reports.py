@@ -502,7 +502,7 @@ def test_only_coordinator_and_admin_change_the_settings(world):
         reverse("reports:settings"),
         {"unused_warning_percent": "140", "later_months": "6", "survey_reminder_days": "10"},
     )
-    assert r.status_code == 200 and 'class="error-summary"' in r.content.decode()
+    assert r.status_code == 400 and 'class="error-summary"' in r.content.decode()
 
 
 # --- exports ---------------------------------------------------------------------------------

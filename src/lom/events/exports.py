@@ -1,14 +1,12 @@
-"""The events' statistics of a year as an Excel workbook (for the organiser)."""
+"""The events' statistics of a year as an Excel workbook (for the organiser), written by the
+one writer (lom.common.files), so no event title ever becomes a formula."""
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from lom.common.files import XlsxBook, XlsxColumn
 from lom.events.selectors import YearStats
 
 
@@ -16,10 +14,10 @@ def _value(v):
     return "" if v is None else v
 
 
+WIDTHS = (40, 20, 12, 14, 16, 12, 18, 10, 16, 12, 12)
+
+
 def year_workbook(stats: YearStats) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Evenemang")
     header = [
         _("Evenemang"),
         _("Typ"),
@@ -33,27 +31,24 @@ def year_workbook(stats: YearStats) -> bytes:
         _("Nytta (1–5)"),
         _("Nya idéer (%)"),
     ]
-    ws.append(header)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for event, s in stats.per_event:
-        ws.append(
-            [
-                event.title,
-                event.get_kind_display(),
-                f"{timezone.localtime(event.starts_at):%Y-%m-%d}",
-                s.organisations,
-                s.persons_employer,
-                s.persons_union,
-                s.waiting_persons,
-                s.answers,
-                _value(s.rating),
-                _value(s.usefulness),
-                _value(s.new_ideas_percent),
-            ]
-        )
+    rows = [
+        [
+            event.title,
+            event.get_kind_display(),
+            f"{timezone.localtime(event.starts_at):%Y-%m-%d}",
+            s.organisations,
+            s.persons_employer,
+            s.persons_union,
+            s.waiting_persons,
+            s.answers,
+            _value(s.rating),
+            _value(s.usefulness),
+            _value(s.new_ideas_percent),
+        ]
+        for event, s in stats.per_event
+    ]
     t = stats.totals
-    ws.append(
+    rows.append(
         [
             _("Hela året"),
             "",
@@ -68,17 +63,20 @@ def year_workbook(stats: YearStats) -> bytes:
             _value(t.new_ideas_percent),
         ]
     )
-    ws.append([])
-    ws.append(
+    book = XlsxBook()
+    ws = book.table(
+        _("Evenemang"),
+        [XlsxColumn(h, width=w) for h, w in zip(header, WIDTHS, strict=True)],
+        rows,
+    )
+    book.row(ws, [])
+    book.row(
+        ws,
         [
             _(
                 "Betyg och andelar visas bara när minst 5 har svarat. "
                 "Organisationer: olika organisationer med minst en bekräftad anmälan."
             )
-        ]
+        ],
     )
-    for col, width in zip("ABCDEFGHIJK", (40, 20, 12, 14, 16, 12, 18, 10, 16, 12, 12), strict=True):
-        ws.column_dimensions[col].width = width
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return book.to_bytes()

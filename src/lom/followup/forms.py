@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lom.followup.models import HeardFrom, NeedMet, Outcome, Recommend
+from lom.common.bounds import COMMENT_MAX, MAX_COUNT
+from lom.followup.models import FREE_TEXT_MAX, HeardFrom, NeedMet, Outcome, Recommend
 
 
 class FollowUpForm(forms.Form):
@@ -17,14 +18,14 @@ class FollowUpForm(forms.Form):
     cost_comment = forms.CharField(
         label=_("Kommentar om kostnaden jämfört med kalkylen"),
         required=False,
-        max_length=5000,
+        max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("T.ex. varför den faktiska kostnaden blev högre eller lägre."),
     )
     comment = forms.CharField(
         label=_("Kommentar"),
         required=False,
-        max_length=5000,
+        max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Skriv inte känsliga personuppgifter, t.ex. om hälsa."),
     )
@@ -36,7 +37,7 @@ class FollowUpForm(forms.Form):
             del self.fields["outcome"]
             for value, label in Outcome.choices:
                 self.fields[f"count_{value}"] = forms.IntegerField(
-                    label=label, min_value=0, max_value=100000, required=False
+                    label=label, min_value=0, max_value=MAX_COUNT, required=False
                 )
             # Put the counts first, in the order of the outcomes.
             order = [f"count_{v}" for v in Outcome.values]
@@ -79,7 +80,7 @@ class SurveyForm(forms.Form):
     free_text = forms.CharField(
         label=_("Vill du berätta något mer? Vad fungerade, och vad kunde ha varit bättre?"),
         required=False,
-        max_length=3000,
+        max_length=FREE_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_(
             "Svaren visas utan namn för samordnaren. Skriv inte namn eller uppgifter om hälsa."

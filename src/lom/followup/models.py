@@ -7,12 +7,14 @@ figure needs it, so a follow-up can never disagree with the ledger."""
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lom.agreements.models import MeasureType
 from lom.cases.models import Case
+from lom.common.bounds import COMMENT_MAX, MAX_COUNT
 from lom.funds.models import FundPeriod
 from lom.organisations.models import Employee, Organisation
 
@@ -33,6 +35,11 @@ class NeedMet(models.TextChoices):
     TOO_EARLY = "too_early", _("För tidigt att säga")
 
 
+LATER_MONTHS_MAX = 60
+REMINDER_DAYS_MAX = 365
+FREE_TEXT_MAX = 3_000  # a survey's free text
+
+
 class FollowUpSettings(models.Model):
     """How an organisation follows up, as its local agreement says."""
 
@@ -42,10 +49,13 @@ class FollowUpSettings(models.Model):
     later_months = models.PositiveSmallIntegerField(
         _("andra uppföljningen, månader efter avslut"),
         default=12,
+        validators=[MinValueValidator(0), MaxValueValidator(LATER_MONTHS_MAX)],
         help_text=_("0 betyder att ingen andra uppföljning görs."),
     )
     survey_reminder_days = models.PositiveSmallIntegerField(
-        _("påminnelse om enkäten, dagar efter avslut"), default=14
+        _("påminnelse om enkäten, dagar efter avslut"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(REMINDER_DAYS_MAX)],
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -68,8 +78,10 @@ class FollowUp(models.Model):
     need_met = models.CharField(
         _("möttes verksamhetens behov?"), max_length=20, choices=NeedMet.choices
     )
-    comment = models.TextField(_("kommentar"), blank=True)
-    cost_comment = models.TextField(_("kommentar om kostnaden jämfört med kalkylen"), blank=True)
+    comment = models.TextField(_("kommentar"), blank=True, max_length=COMMENT_MAX)
+    cost_comment = models.TextField(
+        _("kommentar om kostnaden jämfört med kalkylen"), blank=True, max_length=COMMENT_MAX
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -97,7 +109,11 @@ class ParticipantOutcome(models.Model):
         Employee, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     outcome = models.CharField(_("utfall"), max_length=30, choices=Outcome.choices)
-    count = models.PositiveIntegerField(_("antal deltagare"), default=1)
+    count = models.PositiveIntegerField(
+        _("antal deltagare"),
+        default=1,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_COUNT)],
+    )
 
     class Meta:
         ordering = ["id"]
@@ -159,11 +175,15 @@ class SurveyResponse(models.Model):
     measure_type = models.ForeignKey(
         MeasureType, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    satisfaction = models.PositiveSmallIntegerField(_("nöjdhet"))
-    usefulness = models.PositiveSmallIntegerField(_("nytta"))
+    satisfaction = models.PositiveSmallIntegerField(
+        _("nöjdhet"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    usefulness = models.PositiveSmallIntegerField(
+        _("nytta"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
     heard_from = models.CharField(max_length=20, choices=HeardFrom.choices)
     recommend = models.CharField(max_length=10, choices=Recommend.choices)
-    free_text = models.TextField(blank=True)
+    free_text = models.TextField(blank=True, max_length=FREE_TEXT_MAX)
 
     class Meta:
         verbose_name = _("enkätsvar")

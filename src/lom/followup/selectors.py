@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from lom.cases.models import Case, Status
+from lom.cases.models import ApplicationKind, Case, Status
 from lom.common.models import AuditEvent
 from lom.followup.models import (
     FollowUp,
@@ -21,8 +21,14 @@ from lom.followup.models import (
 from lom.organisations.access import Actor
 from lom.organisations.models import Organisation
 
+GROUP_KINDS = (ApplicationKind.GROUP, ApplicationKind.DEVELOPMENT_PROJECT)
 MIN_ANSWERS = 5  # free text and aggregates are shown from this many answers
 UPCOMING_DAYS = 30  # a second follow-up shows in the list this long before it is due
+
+
+def is_group_case(case: Case) -> bool:
+    """A group measure (or one without a named applicant): outcomes are counts, not people."""
+    return case.kind in GROUP_KINDS or case.applicant_id is None
 
 
 def add_months(d: date, months: int) -> date:

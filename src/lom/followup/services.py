@@ -12,10 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lom.accounts.models import User
-from lom.cases.models import ApplicationKind, Case, Status
+from lom.cases.models import Case, Status
 from lom.common.audit import audit
+from lom.common.bounds import COMMENT_MAX, MAX_COUNT
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.followup.models import (
+    FREE_TEXT_MAX,
+    LATER_MONTHS_MAX,
+    REMINDER_DAYS_MAX,
     FollowUp,
     FollowUpSettings,
     HeardFrom,
@@ -31,15 +35,14 @@ from lom.followup.permissions import (
     can_manage_followup_settings,
     can_record_followup,
 )
-from lom.followup.selectors import completed_at_subquery, followup_settings, survey_answered
+from lom.followup.selectors import (
+    completed_at_subquery,
+    followup_settings,
+    is_group_case,
+    survey_answered,
+)
 from lom.organisations.access import Actor
 from lom.organisations.models import Organisation
-
-GROUP_KINDS = (ApplicationKind.GROUP, ApplicationKind.DEVELOPMENT_PROJECT)
-
-
-def is_group_case(case: Case) -> bool:
-    return case.kind in GROUP_KINDS or case.applicant_id is None
 
 
 @dataclass
@@ -53,6 +56,16 @@ class FollowUpInput:
     cost_comment: str = ""
 
 
+def bounded_text(text: str | None, *, field: str, max_length: int) -> str:
+    """The text stripped, or a refusal naming the field when it is too long."""
+    value = (text or "").strip()
+    if len(value) > max_length:
+        raise DomainError(
+            _("Högst %(n)d tecken (nu %(m)d).") % {"n": max_length, "m": len(value)}, field=field
+        )
+    return value
+
+
 def _outcome_rows(case: Case, data: FollowUpInput) -> list[ParticipantOutcome]:
     valid = set(Outcome.values)
     if not is_group_case(case):
@@ -60,7 +73,7 @@ def _outcome_rows(case: Case, data: FollowUpInput) -> list[ParticipantOutcome]:
             raise DomainError(_("Välj utfallet för deltagaren."), field="outcome")
         return [ParticipantOutcome(employee_id=case.applicant_id, outcome=data.outcome, count=1)]
     counts = {k: v for k, v in (data.outcome_counts or {}).items() if v}
-    if any(k not in valid for k in counts) or any(v < 0 for v in counts.values()):
+    if any(k not in valid for k in counts) or any(not 0 <= v <= MAX_COUNT for v in counts.values()):
         raise DomainError(_("Ange antal deltagare per utfall."), field="outcome_counts")
     total = sum(counts.values())
     if total != case.participant_count:
@@ -72,7 +85,7 @@ def _outcome_rows(case: Case, data: FollowUpInput) -> list[ParticipantOutcome]:
     return [ParticipantOutcome(outcome=k, count=v) for k, v in counts.items()]
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def followup_record(*, actor: Actor, case: Case, data: FollowUpInput) -> FollowUp:
     """Record (or correct) the follow-up at the end of a measure or the later one."""
     verdict = can_record_followup(actor, case)
@@ -104,8 +117,10 @@ def followup_record(*, actor: Actor, case: Case, data: FollowUpInput) -> FollowU
         followup.recorded_by = actor.user
         followup.recorded_at = timezone.now()
     followup.need_met = data.need_met
-    followup.comment = (data.comment or "").strip()[:5000]
-    followup.cost_comment = (data.cost_comment or "").strip()[:5000]
+    followup.comment = bounded_text(data.comment, field="comment", max_length=COMMENT_MAX)
+    followup.cost_comment = bounded_text(
+        data.cost_comment, field="cost_comment", max_length=COMMENT_MAX
+    )
     followup.save()
     followup.outcomes.all().delete()
     for row in rows:
@@ -127,16 +142,30 @@ def followup_record(*, actor: Actor, case: Case, data: FollowUpInput) -> FollowU
     return followup
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def followup_settings_save(
     *, actor: Actor, later_months: int, survey_reminder_days: int
 ) -> FollowUpSettings:
+    return _followup_settings_save(
+        actor=actor, later_months=later_months, survey_reminder_days=survey_reminder_days
+    )
+
+
+def _followup_settings_save(
+    *, actor: Actor, later_months: int, survey_reminder_days: int
+) -> FollowUpSettings:
+    """The work of `followup_settings_save`, inside the caller's transaction (the reports
+    settings page saves these together with its own in one transaction)."""
     if not can_manage_followup_settings(actor):
         raise PermissionDeniedError(_("Din roll får inte ändra inställningarna."))
-    if not 0 <= later_months <= 60:
-        raise DomainError(_("Ange 0–60 månader."), field="later_months")
-    if not 1 <= survey_reminder_days <= 365:
-        raise DomainError(_("Ange 1–365 dagar."), field="survey_reminder_days")
+    if not 0 <= later_months <= LATER_MONTHS_MAX:
+        raise DomainError(
+            _("Ange 0–%(n)d månader.") % {"n": LATER_MONTHS_MAX}, field="later_months"
+        )
+    if not 1 <= survey_reminder_days <= REMINDER_DAYS_MAX:
+        raise DomainError(
+            _("Ange 1–%(n)d dagar.") % {"n": REMINDER_DAYS_MAX}, field="survey_reminder_days"
+        )
     conf = followup_settings(organisation=actor.organisation)
     before = {"later_months": conf.later_months, "survey_reminder_days": conf.survey_reminder_days}
     conf.later_months = later_months
@@ -167,7 +196,7 @@ def _primary_measure_type_id(case: Case) -> int | None:
     return mt.pk if mt else None
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def survey_answer(*, actor: Actor, case: Case, answers: SurveyAnswers) -> None:
     """Store the participant's answers. The invitation records *that* they answered; the
     answer is stored apart from it, without anything that leads back to them."""
@@ -184,6 +213,8 @@ def survey_answer(*, actor: Actor, case: Case, answers: SurveyAnswers) -> None:
         raise DomainError(_("Välj hur du fick veta om medlen."), field="heard_from")
     if answers.recommend not in Recommend.values:
         raise DomainError(_("Välj ett svar."), field="recommend")
+    free_text = bounded_text(answers.free_text, field="free_text", max_length=FREE_TEXT_MAX)
+    assert employee_id is not None  # can_answer_survey: only the participant, an employee
     today = timezone.localdate()
     invitation, _created = SurveyInvitation.objects.get_or_create(
         case=case,
@@ -202,7 +233,7 @@ def survey_answer(*, actor: Actor, case: Case, answers: SurveyAnswers) -> None:
         usefulness=answers.usefulness,
         heard_from=answers.heard_from,
         recommend=answers.recommend,
-        free_text=(answers.free_text or "").strip()[:3000],
+        free_text=free_text,
     )
     # The trail says that the participant answered, never what.
     audit(
@@ -246,11 +277,13 @@ def survey_send_reminders(*, today: date, organisation: Organisation | None = No
         ):
             continue
         emp = case.applicant
+        if emp is None:  # not in the query (applicant__isnull=False); for the type checker
+            continue
         user: User | None = emp.user
         address = emp.email or (user.email if user else "")
         if not address or user is None:
             continue
-        with transaction.atomic():
+        with transaction.atomic(durable=True):
             invitation, _created = SurveyInvitation.objects.get_or_create(
                 case=case,
                 employee=emp,

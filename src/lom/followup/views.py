@@ -25,6 +25,7 @@ from lom.followup.selectors import (
     followups_due,
     followups_for_case,
     followups_recent,
+    is_group_case,
     survey_answered,
     surveys_open_for,
 )
@@ -95,7 +96,7 @@ def followup_record_view(request, actor: Actor, pk: int, kind: str):
     if not verdict:
         messages.error(request, verdict.reason)
         return redirect("followup:case", pk=case.pk)
-    group = services.is_group_case(case)
+    group = is_group_case(case)
     existing = followups_for_case(case=case).get(kind)
     initial = {}
     if existing is not None:

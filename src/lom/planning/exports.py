@@ -1,10 +1,14 @@
-"""Plan against actual as an Excel file: the same figures as the page (one selector)."""
-
-from io import BytesIO
+"""Plan against actual as an Excel file: the same figures as the page (one selector), written
+by the one writer (lom.common.files), so no title ever becomes a formula."""
 
 from django.utils.translation import gettext as _
 
+from lom.common.files import XlsxBook
 from lom.planning.selectors import PlanActual
+
+KR_FORMAT = "#,##0.00"
+# Area rows: name, planned, committed, spent, left (kronor), applications.
+AREA_FORMATS = (None, KR_FORMAT, KR_FORMAT, KR_FORMAT, KR_FORMAT, None)
 
 
 def _kr(ore: int) -> float:
@@ -12,49 +16,40 @@ def _kr(ore: int) -> float:
 
 
 def plan_actual_xlsx(actual: PlanActual) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("Plan mot utfall")[:31]
+    book = XlsxBook()
+    ws = book.sheet(_("Plan mot utfall"))
+    ws.column_dimensions["A"].width = 40
     plan = actual.plan
-    ws.append([f"{plan.title} (v{plan.version})", f"{plan.period_start} – {plan.period_end}"])
-    ws.append([])
-    header = [
-        _("Insatsområde"),
-        _("Planerat (kr)"),
-        _("Reserverat (kr)"),
-        _("Förbrukat (kr)"),
-        _("Kvar av planen (kr)"),
-        _("Ansökningar"),
-    ]
-    ws.append(header)
-    for cell in ws[ws.max_row]:
-        cell.font = Font(bold=True)
-    for row in actual.areas:
-        ws.append(
+    book.row(ws, [f"{plan.title} (v{plan.version})", f"{plan.period_start} – {plan.period_end}"])
+    book.row(ws, [])
+    book.row(
+        ws,
+        [
+            _("Insatsområde"),
+            _("Planerat (kr)"),
+            _("Reserverat (kr)"),
+            _("Förbrukat (kr)"),
+            _("Kvar av planen (kr)"),
+            _("Ansökningar"),
+        ],
+        bold=True,
+    )
+    total = actual.total
+    for label, row in [(r.area.name, r) for r in actual.areas] + [(_("Summa"), total)]:
+        book.row(
+            ws,
             [
-                row.area.name,
+                label,
                 _kr(row.planned),
                 _kr(row.committed),
                 _kr(row.spent),
                 _kr(row.left),
                 row.case_count,
-            ]
+            ],
+            formats=AREA_FORMATS,
         )
-    total = actual.total
-    ws.append(
-        [
-            _("Summa"),
-            _kr(total.planned),
-            _kr(total.committed),
-            _kr(total.spent),
-            _kr(total.left),
-            total.case_count,
-        ]
-    )
-    ws.append(
+    book.row(
+        ws,
         [
             _("Ansökningar utan behov i planen"),
             None,
@@ -62,29 +57,24 @@ def plan_actual_xlsx(actual: PlanActual) -> bytes:
             _kr(actual.unlinked.spent),
             None,
             actual.unlinked.case_count,
-        ]
+        ],
+        formats=AREA_FORMATS,
     )
-    for col in "BCDE":
-        for cell in ws[col][3:]:
-            cell.number_format = "#,##0.00"
-    ws.column_dimensions["A"].width = 40
 
-    gaps = wb.create_sheet(_("Luckor")[:31])
-    gaps.append([_("Behov utan planerad insats")])
+    gaps = book.sheet(_("Luckor"))
+    book.row(gaps, [_("Behov utan planerad insats")])
     for n in actual.needs_without_measures:
-        gaps.append([n.area.name, n.title, n.get_priority_display()])
-    gaps.append([])
-    gaps.append([_("Behov som ingen ansökan svarar mot")])
+        book.row(gaps, [n.area.name, n.title, n.get_priority_display()])
+    book.row(gaps, [])
+    book.row(gaps, [_("Behov som ingen ansökan svarar mot")])
     for n in actual.needs_without_cases:
-        gaps.append([n.area.name, n.title, n.get_priority_display()])
-    gaps.append([])
-    gaps.append([_("Planerade insatser utan behov")])
+        book.row(gaps, [n.area.name, n.title, n.get_priority_display()])
+    book.row(gaps, [])
+    book.row(gaps, [_("Planerade insatser utan behov")])
     for m in actual.measures_without_needs:
-        gaps.append([m.area.name, m.title, _kr(m.budget_ore)])
-    gaps.append([])
-    gaps.append([_("Ansökningar utan behov i planen")])
+        book.row(gaps, [m.area.name, m.title, _kr(m.budget_ore)])
+    book.row(gaps, [])
+    book.row(gaps, [_("Ansökningar utan behov i planen")])
     for c in actual.cases_without_need:
-        gaps.append([c.number, c.title, c.get_status_display(), c.need_explanation])
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+        book.row(gaps, [c.number, c.title, c.get_status_display(), c.need_explanation])
+    return book.to_bytes()

@@ -1,18 +1,15 @@
 """The annual report as files: a PDF (WeasyPrint) and an Excel workbook (openpyxl, one sheet
 per table). Both render the same `AnnualFigures` the dashboard and the API show."""
 
-import io
-import re
 from decimal import Decimal
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 
+from lom.common.files import XlsxBook, xlsx_cell
 from lom.reports.figures import (
     COUNT,
     DATE,
@@ -25,8 +22,14 @@ from lom.reports.figures import (
 )
 
 MONEY_FORMAT = '#,##0.00 "kr"'
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
+# The number format of each kind of column: money in kronor, percent as a fraction.
+XLSX_FORMATS = {
+    MONEY: MONEY_FORMAT,
+    PERCENT: "0.0%",
+    DECIMAL: "0.0",
+    COUNT: "0",
+    DATE: "yyyy-mm-dd",
+}
 
 
 def xlsx_value(value: Any, kind: str) -> tuple[Any, str | None]:
@@ -38,57 +41,36 @@ def xlsx_value(value: Any, kind: str) -> tuple[Any, str | None]:
     if kind == MONEY:
         return Decimal(int(value)) / 100, MONEY_FORMAT
     if kind == PERCENT:
-        return float(value) / 100, "0.0%"
+        return float(value) / 100, XLSX_FORMATS[PERCENT]
     if kind == DECIMAL:
-        return float(value), "0.0"
+        return float(value), XLSX_FORMATS[DECIMAL]
     if kind == COUNT:
-        return int(value), "0"
+        return int(value), XLSX_FORMATS[COUNT]
     if kind == DATE:
-        return value, "yyyy-mm-dd"
+        return value, XLSX_FORMATS[DATE]
     return str(value), None
 
 
-def sheet_name(title: str, used: set[str]) -> str:
-    base = _BAD_SHEET_CHARS.sub("-", title).strip()[:31] or "Blad"
-    name, i = base, 2
-    while name.lower() in used:
-        suffix = f" ({i})"
-        name, i = base[: 31 - len(suffix)] + suffix, i + 1
-    used.add(name.lower())
-    return name
-
-
-def write_table(wb: Workbook, table: Table, used: set[str]) -> None:
-    ws = wb.create_sheet(sheet_name(table.title, used))
-    bold = Font(bold=True)
+def write_table(book: XlsxBook, table: Table) -> None:
+    """One sheet: the title, the header, the rows (flagged ones bold), the total, the note."""
+    ws = book.sheet(table.title)
     head_fill = PatternFill("solid", fgColor="F3F5F8")
-    for i, col in enumerate(table.columns):
-        letter = chr(ord("A") + i) if i < 26 else None
-        if letter:
-            ws.column_dimensions[letter].width = 40 if i == 0 else max(14, len(col.label) + 2)
-    title = WriteOnlyCell(ws, value=table.title)
+    for i, col in enumerate(table.columns[:26]):
+        letter = chr(ord("A") + i)
+        ws.column_dimensions[letter].width = 40 if i == 0 else max(14, len(col.label) + 2)
+    title = xlsx_cell(ws, table.title)
     title.font = Font(bold=True, size=13)
     ws.append([title])
-    header = []
-    for col in table.columns:
-        c = WriteOnlyCell(ws, value=str(col.label))
-        c.font = bold
+    header = [xlsx_cell(ws, str(col.label), bold=True) for col in table.columns]
+    for c in header:
         c.fill = head_fill
-        header.append(c)
     ws.append(header)
 
-    def cells(values: list[Any], *, strong: bool = False) -> list[WriteOnlyCell]:
+    def cells(values: list[Any], *, strong: bool = False) -> list[Any]:
         out = []
         for v, col in zip(values, table.columns, strict=False):
             value, fmt = xlsx_value(v, col.kind)
-            c = WriteOnlyCell(ws, value=value)
-            if isinstance(value, str):
-                c.data_type = "s"  # never a formula
-            if fmt:
-                c.number_format = fmt
-            if strong:
-                c.font = bold
-            out.append(c)
+            out.append(xlsx_cell(ws, value, number_format=fmt, bold=strong))
         return out
 
     for i, row in enumerate(table.rows):
@@ -98,13 +80,12 @@ def write_table(wb: Workbook, table: Table, used: set[str]) -> None:
         ws.append(cells(table.total, strong=True))
     if table.note:
         ws.append([])
-        ws.append([table.note])
+        book.row(ws, [table.note])
 
 
 def annual_report_xlsx(fig: AnnualFigures) -> bytes:
-    wb = Workbook(write_only=True)
-    used: set[str] = set()
-    about = wb.create_sheet(sheet_name(_("Om rapporten"), used))
+    book = XlsxBook()
+    about = book.sheet(_("Om rapporten"))
     about.column_dimensions["A"].width = 30
     about.column_dimensions["B"].width = 60
     for row in [
@@ -120,12 +101,10 @@ def annual_report_xlsx(fig: AnnualFigures) -> bytes:
             ),
         ],
     ]:
-        about.append(row)
+        book.row(about, row)
     for table in fig.tables():
-        write_table(wb, table, used)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        write_table(book, table)
+    return book.to_bytes()
 
 
 # Laying out thousands of table rows takes WeasyPrint minutes; above this many decisions

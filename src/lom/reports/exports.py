@@ -1,31 +1,27 @@
 """Exports of the lists (cases, a period's ledger, decisions) to CSV and Excel.
 
 Each export reads the same selector as its list page, with the same filters, so a user never
-exports more than they can see. CSV is written the way Swedish Excel opens it: UTF-8 with a
-byte-order mark, semicolons, decimal comma. Both formats stream or build in bounded memory."""
+exports more than they can see. Both formats are written by the one writer (lom.common.files:
+CSV the way Swedish Excel opens it, text never a formula) and stream or build in bounded
+memory."""
 
-import csv
-import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from lom.cases.models import ApplicationKind, Case, Decision, Purpose, Status
 from lom.cases.selectors import CaseFilter, cases_filtered, cases_visible
-from lom.common.money import format_kronor_input
+from lom.common import files
 from lom.funds.models import EntryKind, FundPeriod, LedgerEntry
 from lom.organisations.access import Actor
-from lom.reports.documents import XLSX_TYPE, sheet_name, xlsx_value
-from lom.reports.figures import COUNT, DATE, MONEY, TEXT, Column, year_bounds
+from lom.reports.documents import XLSX_FORMATS, xlsx_value
+from lom.reports.figures import COUNT, DATE, MONEY, Column, year_bounds
 
 DATETIME = "datetime"
 CHUNK = 2000
@@ -211,83 +207,53 @@ def decisions_export(*, actor: Actor, filters: DecisionFilter) -> Export:
     )
 
 
-# --- how it is written -------------------------------------------------------------------------
+# --- how it is written (through the one writer, lom.common.files) -----------------------------
 
 
-def csv_value(value: Any, kind: str) -> str:
+def _csv_value(value: Any, kind: str) -> Any:
+    """Money as kronor with a decimal comma (12500,00), times in Stockholm time."""
     if value is None:
-        return ""
+        return None
     if kind == MONEY:
-        return format_kronor_input(value)
-    if isinstance(value, datetime):
+        return Decimal(int(value)).scaleb(-2)
+    if kind == DATETIME:
         return f"{timezone.localtime(value):%Y-%m-%d %H:%M}"
-    if isinstance(value, date):
-        return value.isoformat()
-    text = str(value)
-    # Keep a spreadsheet from reading a cell as a formula (CSV injection).
-    if kind == TEXT and text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        text = "'" + text
-    return text
-
-
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
+    return value
 
 
 def csv_response(export: Export) -> StreamingHttpResponse:
-    writer = csv.writer(_Echo(), delimiter=";", quoting=csv.QUOTE_MINIMAL)
+    return files.csv_response(
+        f"{export.name}.csv",
+        [str(c.label) for c in export.columns],
+        (
+            [_csv_value(v, c.kind) for v, c in zip(row, export.columns, strict=True)]
+            for row in export.rows
+        ),
+    )
 
-    def lines() -> Iterator[str]:
-        yield "\ufeff" + writer.writerow([str(c.label) for c in export.columns])
-        for row in export.rows:
-            yield writer.writerow(
-                [csv_value(v, c.kind) for v, c in zip(row, export.columns, strict=True)]
-            )
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{export.name}.csv"'
-    return response
+def _xlsx_value(value: Any, kind: str) -> Any:
+    if kind == DATETIME:
+        # A naive local datetime; openpyxl gives it a date-time format.
+        return timezone.localtime(value).replace(tzinfo=None) if value else None
+    return xlsx_value(value, kind)[0]
 
 
 def xlsx_bytes(export: Export) -> bytes:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(sheet_name(export.title, set()))
-    bold = Font(bold=True)
-    header = []
-    for c in export.columns:
-        cell = WriteOnlyCell(ws, value=str(c.label))
-        cell.font = bold
-        header.append(cell)
-    ws.append(header)
-    for row in export.rows:
-        cells: list[Any] = []
-        for v, c in zip(row, export.columns, strict=True):
-            if c.kind == DATETIME:
-                # A naive local datetime; openpyxl gives it a date-time format.
-                cells.append(timezone.localtime(v).replace(tzinfo=None) if v else None)
-                continue
-            value, fmt = xlsx_value(v, c.kind)
-            if isinstance(value, str) and value.startswith("="):
-                cell = WriteOnlyCell(ws, value=value)
-                cell.data_type = "s"  # text, never a formula
-                cells.append(cell)
-            elif fmt and c.kind == MONEY:
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = fmt
-                cells.append(cell)
-            else:
-                cells.append(value)  # text, counts and dates need no cell object
-        ws.append(cells)
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+    book = files.XlsxBook()
+    book.table(
+        export.title,
+        [files.XlsxColumn(str(c.label), XLSX_FORMATS.get(c.kind)) for c in export.columns],
+        (
+            [_xlsx_value(v, c.kind) for v, c in zip(row, export.columns, strict=True)]
+            for row in export.rows
+        ),
+    )
+    return book.to_bytes()
 
 
 def xlsx_response(export: Export) -> HttpResponse:
-    response = HttpResponse(xlsx_bytes(export), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{export.name}.xlsx"'
-    return response
+    return files.xlsx_response(f"{export.name}.xlsx", xlsx_bytes(export))
 
 
 def export_response(export: Export, fmt: str) -> HttpResponse | StreamingHttpResponse:

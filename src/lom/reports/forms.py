@@ -3,8 +3,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lom.cases.models import Decision
-from lom.reports.models import ReportJob
-from lom.reports.services import FIRST_YEAR
+from lom.followup.models import LATER_MONTHS_MAX, REMINDER_DAYS_MAX
+from lom.reports.models import FIRST_YEAR, ReportJob
 
 
 def year_choices() -> list[tuple[int, str]]:
@@ -36,11 +36,13 @@ class SettingsForm(forms.Form):
     later_months = forms.IntegerField(
         label=_("Andra uppföljningen, antal månader efter avslut"),
         min_value=0,
-        max_value=60,
+        max_value=LATER_MONTHS_MAX,
         help_text=_("Som det lokala avtalet säger, t.ex. 12. 0 betyder ingen andra uppföljning."),
     )
     survey_reminder_days = forms.IntegerField(
-        label=_("Påminnelse om enkäten, antal dagar efter avslut"), min_value=1, max_value=365
+        label=_("Påminnelse om enkäten, antal dagar efter avslut"),
+        min_value=1,
+        max_value=REMINDER_DAYS_MAX,
     )
 
 

@@ -1,8 +1,13 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lom.common.bounds import SHORT_TEXT_MAX
 from lom.organisations.models import Organisation
+
+FIRST_YEAR = 2000  # the first year a report covers
+LAST_YEAR = 9999
 
 
 class ReportSettings(models.Model):
@@ -12,7 +17,8 @@ class ReportSettings(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="report_settings"
     )
     unused_warning_percent = models.PositiveSmallIntegerField(
-        _("varna när prognosen för outnyttjade medel överstiger (procent)")
+        _("varna när prognosen för outnyttjade medel överstiger (procent)"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -47,7 +53,9 @@ class ReportJob(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    year = models.PositiveSmallIntegerField(_("år"))
+    year = models.PositiveSmallIntegerField(
+        _("år"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+    )
     format = models.CharField(
         _("format"), max_length=10, choices=Format.choices, default=Format.BOTH
     )
@@ -57,7 +65,7 @@ class ReportJob(models.Model):
     step = models.CharField(max_length=200, blank=True)
     pdf = models.FileField(upload_to=report_path, blank=True)
     xlsx = models.FileField(upload_to=report_path, blank=True)
-    error = models.TextField(blank=True)
+    error = models.TextField(blank=True, max_length=SHORT_TEXT_MAX)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -9,19 +9,36 @@ from django.utils.translation import gettext as _
 
 from lom.common.audit import audit
 from lom.common.errors import DomainError, PermissionDeniedError
+from lom.followup.services import _followup_settings_save
 from lom.organisations.access import Actor
-from lom.reports.models import ReportJob, ReportSettings
+from lom.reports.models import FIRST_YEAR, ReportJob, ReportSettings
 from lom.reports.permissions import can_manage_report_settings, can_read_reports
 
 log = logging.getLogger(__name__)
-FIRST_YEAR = 2000
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def report_settings_save(*, actor: Actor, unused_warning_percent: int) -> ReportSettings:
+    return _report_settings_save(actor=actor, unused_warning_percent=unused_warning_percent)
+
+
+@transaction.atomic(durable=True)
+def settings_save(
+    *, actor: Actor, unused_warning_percent: int, later_months: int, survey_reminder_days: int
+) -> ReportSettings:
+    """The settings page: the reports' warning threshold and the follow-up settings, saved
+    together or not at all."""
+    conf = _report_settings_save(actor=actor, unused_warning_percent=unused_warning_percent)
+    _followup_settings_save(
+        actor=actor, later_months=later_months, survey_reminder_days=survey_reminder_days
+    )
+    return conf
+
+
+def _report_settings_save(*, actor: Actor, unused_warning_percent: int) -> ReportSettings:
     if not can_manage_report_settings(actor):
         raise PermissionDeniedError(_("Din roll får inte ändra inställningarna."))
-    if not 0 <= unused_warning_percent <= 100:
+    if isinstance(unused_warning_percent, bool) or not 0 <= unused_warning_percent <= 100:
         raise DomainError(_("Ange 0–100 procent."), field="unused_warning_percent")
     conf, _created = ReportSettings.objects.get_or_create(
         organisation=actor.organisation,
@@ -55,21 +72,23 @@ def report_job_start(*, actor: Actor, year: int, fmt: str = ReportJob.Format.BOT
         )
     if fmt not in ReportJob.Format.values:
         raise DomainError(_("Okänt format."), field="format")
-    job = ReportJob.objects.create(
-        organisation=actor.organisation,
-        created_by=actor.user,
-        year=year,
-        format=fmt,
-        language=translation.get_language() or "sv",
-        step=_("Väntar på att starta"),
-    )
-    audit(
-        organisation_id=actor.organisation.pk,
-        actor=actor.user,
-        action="reports.annual.start",
-        target=job,
-        after={"year": year, "format": fmt},
-    )
+    with transaction.atomic(durable=True):
+        job = ReportJob.objects.create(
+            organisation=actor.organisation,
+            created_by=actor.user,
+            year=year,
+            format=fmt,
+            language=translation.get_language() or "sv",
+            step=_("Väntar på att starta"),
+        )
+        audit(
+            organisation_id=actor.organisation.pk,
+            actor=actor.user,
+            action="reports.annual.start",
+            target=job,
+            after={"year": year, "format": fmt},
+        )
+    # Queued once the job row is committed (a worker in another process must see it).
     build_annual_report.enqueue(job_id=job.pk)
     job.refresh_from_db()
     return job
@@ -81,7 +100,9 @@ def _progress(job_id: int, percent: int, step: str) -> None:
 
 
 def report_job_run(*, job_id: int) -> ReportJob:
-    """Build the files of a queued job. Called by the task; safe to call again on failure."""
+    """Build the files of a queued job. Called by the task; safe to call again on failure.
+    Deliberately not one transaction: each step is a single UPDATE committed on its own, so
+    the page polling the job sees the progress, and a failure is recorded, not rolled back."""
     from lom.reports.documents import annual_report_pdf, annual_report_xlsx
     from lom.reports.figures import annual_figures
 

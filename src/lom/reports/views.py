@@ -1,15 +1,15 @@
-from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lom.cases.forms import case_list_query
 from lom.common.errors import DomainError
-from lom.common.web import actor_view, add_domain_error
+from lom.common.files import XLSX_TYPE
+from lom.common.web import actor_view, add_domain_error, form_status, run_form
 from lom.followup.permissions import can_read_free_text
 from lom.followup.selectors import MIN_ANSWERS, followup_settings, survey_free_texts
-from lom.followup.services import followup_settings_save
 from lom.funds.forms import LedgerFilterForm
 from lom.funds.selectors import fund_period_current, fund_period_get, fund_periods_for_org
 from lom.organisations.access import Actor
@@ -141,7 +141,7 @@ def annual_download_view(request, actor: Actor, pk: int, fmt: str):
     field = job.pdf if fmt == "pdf" else job.xlsx
     if not field:
         raise Http404
-    content_type = "application/pdf" if fmt == "pdf" else exports.XLSX_TYPE
+    content_type = "application/pdf" if fmt == "pdf" else XLSX_TYPE
     return FileResponse(
         field.open("rb"),
         as_attachment=True,
@@ -161,23 +161,21 @@ def settings_view(request, actor: Actor):
             "survey_reminder_days": conf.survey_reminder_days,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.report_settings_save(
-                actor=actor, unused_warning_percent=d["unused_warning_percent"]
-            )
-            followup_settings_save(
-                actor=actor,
-                later_months=d["later_months"],
-                survey_reminder_days=d["survey_reminder_days"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Inställningarna är sparade."))
-            return redirect("reports:settings")
-    return render(request, "reports/settings.html", {"form": form})
+    done = run_form(
+        request,
+        form,
+        lambda d: services.settings_save(
+            actor=actor,
+            unused_warning_percent=d["unused_warning_percent"],
+            later_months=d["later_months"],
+            survey_reminder_days=d["survey_reminder_days"],
+        ),
+        success=reverse("reports:settings"),
+        message=_("Inställningarna är sparade."),
+    )
+    if done is not None:
+        return done
+    return render(request, "reports/settings.html", {"form": form}, status=form_status(request))
 
 
 DECISIONS_PAGE = 50

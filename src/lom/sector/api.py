@@ -2,15 +2,28 @@
 figures as the page (rules in lom.sector.selectors). Hidden figures have no distribution
 and say why."""
 
-from ninja import Query, Router, Schema
-from ninja.errors import HttpError
+from typing import Literal
 
-from lom.common.errors import PermissionDeniedError
+from ninja import Path, Router, Schema
+
+from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.schemas import ErrorOut
+from lom.organisations.selectors import SIZE_BANDS
 from lom.sector.permissions import can_read_benchmark
-from lom.sector.selectors import SECTOR_CHOICES, SIZE_CHOICES, benchmark_for, benchmark_years
+from lom.sector.selectors import (
+    SECTOR_CHOICES,
+    SIZE_CHOICES,
+    benchmark_for,
+    benchmark_stale,
+    benchmark_years,
+)
+from lom.sector.services import benchmark_request_refresh
 
 router = Router(tags=["benchmark"])
+
+# Unknown values are refused by the schema (422, naming the parameter).
+Sector = Literal["", "agency", "region", "municipality"]
+Size = Literal[tuple(["", *(label for _lo, _hi, label in SIZE_BANDS)])]  # type: ignore[valid-type]
 
 
 class DistributionOut(Schema):
@@ -66,14 +79,19 @@ def options(request):
 
 
 @router.get("/{year}", response={200: BenchmarkOut, 400: ErrorOut, 403: ErrorOut})
-def benchmark(request, year: int, sector: str = Query(""), size: str = Query("")):
+def benchmark(
+    request,
+    year: int = Path(..., ge=1, le=9999),
+    sector: Sector = "",
+    size: Size = "",
+):
     actor = _reader(request)
     if year not in benchmark_years():
-        raise HttpError(400, "year must be one of /api/v1/benchmark/options years.")
-    if sector and sector not in dict(SECTOR_CHOICES):
-        raise HttpError(400, "Unknown sector.")
-    if size and size not in dict(SIZE_CHOICES):
-        raise HttpError(400, "Unknown size band.")
+        raise DomainError(
+            "year must be one of /api/v1/benchmark/options years.", field="year", code="range"
+        )
+    if benchmark_stale(year=year):
+        benchmark_request_refresh(year=year)  # in the background; the answer is the cache
     bm = benchmark_for(organisation=actor.organisation, year=year, sector=sector, size=size)
     return {
         "year": bm.year,

@@ -107,7 +107,8 @@ def compute_year(*, year: int) -> list[OrgValue]:
     case_rows = Case.objects.filter(
         pk__in=entries.filter(case__isnull=False).values("case_id")
     ).values_list("id", "organisation_id", "kind", "participant_count", "applicant_id")
-    funded = defaultdict(lambda: [0, 0, 0, 0])  # cases, group cases, participants, granted
+    # cases, group cases, participants, granted
+    funded: dict[int, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
     recipients: dict[int, set[int]] = defaultdict(set)
     for cid, org_id, kind, participants, applicant_id in case_rows.iterator(chunk_size=5000):
         m = money.get(cid)
@@ -146,10 +147,10 @@ def compute_year(*, year: int) -> list[OrgValue]:
         staff[(org_id, REACH_AGE, str(age_band(year - birth_year)[0]))] += n
     ids = sorted(all_recipients)
     for i in range(0, len(ids), 5000):  # batches keep within SQLite's parameter limit
-        rows = Employee.objects.filter(pk__in=ids[i : i + 5000]).values_list(
+        recipient_rows = Employee.objects.filter(pk__in=ids[i : i + 5000]).values_list(
             "organisation_id", "gender", "birth_year", "active", "employment_start"
         )
-        for org_id, gender, birth_year, active, start in rows:
+        for org_id, gender, birth_year, active, start in recipient_rows:
             age_cell = str(age_band(year - birth_year)[0])
             reached[(org_id, REACH_GENDER, gender)] += 1
             reached[(org_id, REACH_AGE, age_cell)] += 1

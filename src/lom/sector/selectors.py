@@ -153,27 +153,25 @@ def _hidden_reason_difference() -> str:
     )
 
 
+def benchmark_stale(*, year: int) -> bool:
+    """The cache of `year` is missing or older than LOM_BENCHMARK_MAX_AGE (default 6 h)."""
+    run = BenchmarkRun.objects.filter(year=year).first()
+    max_age = getattr(settings, "LOM_BENCHMARK_MAX_AGE", MAX_AGE)
+    return run is None or run.computed_at is None or run.computed_at < timezone.now() - max_age
+
+
 def benchmark_for(
     *,
     organisation: Organisation,
     year: int,
     sector: str = "",
     size: str = "",
-    request_refresh: bool = True,
 ) -> Benchmark:
     """The organisation's own figures against the installation's distribution. Reads the
-    cache only; a missing or old cache is refreshed in the background."""
-    from lom.sector.services import benchmark_request_refresh
-
+    cache only (a caller refreshes a stale one with `benchmark_request_refresh`)."""
     sector = sector if sector in dict(SECTOR_CHOICES) else ""
     size = size if size in dict(SIZE_CHOICES) else ""
     run = BenchmarkRun.objects.filter(year=year).first()
-    max_age = getattr(settings, "LOM_BENCHMARK_MAX_AGE", MAX_AGE)
-    if request_refresh and (
-        run is None or run.computed_at is None or run.computed_at < timezone.now() - max_age
-    ):
-        benchmark_request_refresh(year=year)
-        run = BenchmarkRun.objects.filter(year=year).first()
     sections = []
     rows: list[tuple[int, str, str, str, str, float, bool]] = []
     if run is not None and run.computed_at is not None:

@@ -22,7 +22,7 @@ def benchmark_refresh(*, year: int) -> BenchmarkRun:
     started = time.perf_counter()
     values = compute_year(year=year)
     seconds = time.perf_counter() - started
-    with transaction.atomic():
+    with transaction.atomic(durable=True):
         run, _created = BenchmarkRun.objects.select_for_update().get_or_create(year=year)
         BenchmarkValue.objects.filter(run=run).delete()
         BenchmarkValue.objects.bulk_create(
@@ -49,9 +49,11 @@ def benchmark_refresh(*, year: int) -> BenchmarkRun:
     return run
 
 
+@transaction.atomic(durable=True)
 def benchmark_request_refresh(*, year: int, force: bool = False) -> bool:
     """Queue a background refresh of `year` unless one was queued a moment ago. The claim is
-    a conditional update, so two requests at the same instant queue it once."""
+    a conditional update, so two requests at the same instant queue it once; the task is
+    queued when the claim is committed."""
     from lom.sector.tasks import refresh_benchmark_task
 
     now = timezone.now()

@@ -9,8 +9,10 @@ from lom.sector.selectors import (
     SECTOR_CHOICES,
     SIZE_CHOICES,
     benchmark_for,
+    benchmark_stale,
     benchmark_years,
 )
+from lom.sector.services import benchmark_request_refresh
 
 
 def _int(value: str, default: int) -> int:
@@ -29,6 +31,8 @@ def benchmark_view(request, actor):
     year = _int(request.GET.get("year", ""), years[0])
     if year not in years:
         year = years[0]
+    if benchmark_stale(year=year):
+        benchmark_request_refresh(year=year)  # in the background; the page shows the cache
     bm = benchmark_for(
         organisation=actor.organisation,
         year=year,

@@ -10,12 +10,12 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
 from lom.accounts.models import User
-from lom.agreements.models import MeasureType
+from lom.agreements.models import DecisionModel, MeasureType
+from lom.agreements.selectors import agreement_current
 from lom.cases import services as case_services
 from lom.cases.models import ApplicationKind, Case, CostLine, Decision, Purpose, Status
 from lom.common.errors import DomainError
@@ -29,18 +29,18 @@ from lom.followup.models import (
     Recommend,
     SurveyInvitation,
 )
-from lom.followup.selectors import case_completed_on
+from lom.followup.selectors import case_completed_on, is_group_case
 from lom.followup.services import (
     FollowUpInput,
     SurveyAnswers,
     followup_record,
-    is_group_case,
     survey_answer,
 )
 from lom.funds.models import EntryKind, FundPeriod, LedgerEntry
 from lom.funds.selectors import fund_period_current
 from lom.organisations.access import actor_for
 from lom.organisations.models import Employee, Organisation, Role
+from lom.organisations.selectors import managers_for_unit
 from lom.organisations.services import membership_grant
 
 DEMO_ORGS = [("tillsynsverket", ""), ("region-norrsund", "region-")]
@@ -104,8 +104,9 @@ class Command(BaseCommand):
             if FollowUpSettings.objects.filter(organisation=org).exists():
                 self.stdout.write(f"{org.name}: follow-up already loaded, left as it is.")
                 continue
-            with transaction.atomic():
-                history, followups, answers = self._load(org, prefix, random.Random(slug))
+            # No outer transaction: each service call is its own (durable) transaction. The
+            # settings row written last marks the organisation as loaded.
+            history, followups, answers = self._load(org, prefix, random.Random(slug))
             self.stdout.write(
                 self.style.SUCCESS(
                     f"{org.name}: {history} finished measures over the year, "
@@ -228,6 +229,11 @@ class Command(BaseCommand):
         last = today - timedelta(days=45)
         if last <= first:
             return 0
+        agreement = agreement_current(organisation=org, on=today)
+        if agreement is None or agreement.decision_model != DecisionModel.HR_DECIDES:
+            # The parties decide jointly in a meeting: no case can be approved outside one.
+            self.stdout.write(f"{org.name}: no history of finished measures (joint decisions)")
+            return 0
         span = (last - first).days
         taken = set(Case.objects.filter(organisation=org).values_list("applicant_id", flat=True))
         people = list(
@@ -239,30 +245,39 @@ class Command(BaseCommand):
         rnd.shuffle(people)
         types = {m.code: m for m in MeasureType.objects.all()}
         made = 0
-        for i, emp in enumerate(people[:HISTORY_CASES]):
+        chosen: list[Employee] = []
+        for p in people:
+            if len(chosen) == HISTORY_CASES:
+                break
+            # Checked before anything is written: a case needing an endorsement no one can
+            # give would stay behind half made.
+            if not agreement.requires_manager_endorsement or managers_for_unit(
+                organisation=org, unit=p.unit
+            ):
+                chosen.append(p)
+        for i, emp in enumerate(chosen):
             submitted = first + timedelta(days=span * i // HISTORY_CASES)
             decided = submitted + timedelta(days=rnd.randint(5, 20))
             done = min(decided + timedelta(days=rnd.randint(30, 120)), today - timedelta(days=20))
             title, code, purpose = rnd.choice(MEASURES)
             mt = types.get(code) or next(iter(types.values()))
             try:
-                with transaction.atomic():
-                    self._finished_case(
-                        org,
-                        prefix,
-                        rnd,
-                        coordinator,
-                        emp,
-                        period,
-                        title,
-                        mt,
-                        purpose,
-                        submitted,
-                        decided,
-                        done,
-                    )
+                self._finished_case(
+                    org,
+                    prefix,
+                    rnd,
+                    coordinator,
+                    emp,
+                    period,
+                    title,
+                    mt,
+                    purpose,
+                    submitted,
+                    decided,
+                    done,
+                )
             except DomainError as exc:
-                # e.g. an agreement where the parties decide jointly in a meeting
+                # A refusal by the rules (checked before anything is written where it can be)
                 self.stdout.write(f"{org.name}: no history of finished measures ({exc.message})")
                 return made
             made += 1
@@ -306,11 +321,7 @@ class Command(BaseCommand):
         )
         case = case_services.case_transition(actor=actor, case=case, name="submit")
         if case.status == Status.AWAITING_ENDORSEMENT:
-            from lom.organisations.selectors import managers_for_unit
-
             managers = managers_for_unit(organisation=org, unit=emp.unit)
-            if not managers:
-                raise DomainError("no manager to endorse")
             mgr = actor_for(user=managers[0].user, organisation_id=org.pk)
             case = case_services.case_transition(actor=mgr, case=case, name="endorse")
         case = case_services.case_transition(actor=coordinator, case=case, name="start_review")

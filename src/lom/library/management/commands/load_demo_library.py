@@ -231,8 +231,8 @@ class Command(BaseCommand):
             if Organisation.objects.filter(slug=slug).exists():
                 self.stdout.write(f"{name}: already loaded, left as it is.")
                 continue
-            with transaction.atomic():
-                self._agency(slug, name, size, prefix, random.Random(slug), offset=i)
+            # No outer transaction: the services it calls are durable transactions of their own.
+            self._agency(slug, name, size, prefix, random.Random(slug), offset=i)
             self.stdout.write(self.style.SUCCESS(f"{name}: loaded."))
         published = 0
         for org in Organisation.objects.order_by("id"):

@@ -1,0 +1,153 @@
+"""The scopes of a figure (a calendar year, months, departments) and the case data that adds
+the dimensions: money per case from the ledger, and each case's purpose, kind, unit and
+primary measure type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lom.agreements.models import MeasureType
+from lom.cases.models import ApplicationKind, Case, Purpose
+from lom.funds.models import EntryKind, LedgerEntry
+from lom.organisations.models import Organisation, Unit
+
+GROUP_KINDS = (ApplicationKind.GROUP, ApplicationKind.DEVELOPMENT_PROJECT)
+
+
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    """[1 January, 1 January next year) in Stockholm time, as aware datetimes."""
+    tz = timezone.get_default_timezone()
+    start = timezone.make_aware(datetime.combine(date(year, 1, 1), time.min), tz)
+    end = timezone.make_aware(datetime.combine(date(year + 1, 1, 1), time.min), tz)
+    return start, end
+
+
+def month_start(d: date) -> date:
+    return d.replace(day=1)
+
+
+def next_month(d: date) -> date:
+    return date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+
+
+def months_between(first: date, last: date) -> list[date]:
+    out, m = [], month_start(first)
+    while m <= last:
+        out.append(m)
+        m = next_month(m)
+    return out
+
+
+def department_path(unit_path: str) -> str:
+    """'/3/17/42/' -> '/3/17/': the level under the top unit (the department)."""
+    parts = [p for p in unit_path.split("/") if p]
+    return "/" + "/".join(parts[:2]) + "/" if parts else unit_path
+
+
+def unit_names(organisation: Organisation) -> dict[str, str]:
+    return dict(Unit.objects.filter(organisation=organisation).values_list("path", "name"))
+
+
+def department_name(units: dict[str, str], unit_path: str, *, or_path: bool = False) -> str:
+    """The department's name ("" or, with `or_path`, its path when the unit is gone)."""
+    dept = department_path(unit_path)
+    return units.get(dept, dept if or_path else "")
+
+
+def purpose_label(value: str) -> str:
+    return str(Purpose(value).label) if value in Purpose.values else _("Ej angivet")
+
+
+def kind_label(kind: str) -> str:
+    return _("Gruppinsats") if kind in GROUP_KINDS else _("Enskild insats")
+
+
+def measure_type_names() -> dict[int | None, str]:
+    names: dict[int | None, str] = dict(MeasureType.objects.values_list("id", "name"))
+    names[None] = _("Ingen insatstyp angiven")
+    return names
+
+
+# --- money per case, from the ledger --------------------------------------------------------
+
+
+@dataclass
+class CaseMoney:
+    commitments: int = 0
+    releases: int = 0
+    spent: int = 0
+
+    @property
+    def granted(self) -> int:
+        """Granted net of releases: committed (outstanding) + spent, as in `Balance.used`."""
+        return self.commitments - self.releases
+
+
+@dataclass(frozen=True)
+class CaseInfo:
+    purpose: str
+    kind: str
+    unit_path: str
+    participant_count: int
+    applicant_id: int | None
+    requested_ore: int
+    approved_ore: int | None
+    measure_type_id: int | None
+
+
+def case_money(entries: QuerySet[LedgerEntry]) -> dict[int, CaseMoney]:
+    rows = (
+        entries.filter(case__isnull=False)
+        .values("case_id")
+        .annotate(
+            c=Sum("amount_ore", filter=Q(kind=EntryKind.COMMITMENT)),
+            r=Sum("amount_ore", filter=Q(kind=EntryKind.RELEASE)),
+            e=Sum("amount_ore", filter=Q(kind=EntryKind.EXPENSE)),
+        )
+        .order_by()
+    )
+    return {r["case_id"]: CaseMoney(r["c"] or 0, r["r"] or 0, r["e"] or 0) for r in rows}
+
+
+def primary_measure_types(case_ids: QuerySet[Any, Any]) -> dict[int, int]:
+    """case id -> its first measure type (lowest sort order). A case with several types is
+    counted once, under the first, so breakdowns add up to the totals."""
+    through = Case.measure_types.through
+    rows = through.objects.filter(case_id__in=case_ids).values_list(
+        "case_id", "measuretype_id", "measuretype__sort_order", "measuretype__name"
+    )
+    best: dict[int, tuple[tuple[int, str], int]] = {}
+    for cid, mid, order, name in rows:
+        if cid not in best or (order, name) < best[cid][0]:
+            best[cid] = ((order, name), mid)
+    return {cid: mid for cid, (_k, mid) in best.items()}
+
+
+def case_infos(case_ids: QuerySet[Any, Any]) -> dict[int, CaseInfo]:
+    types = primary_measure_types(case_ids)
+    rows = Case.objects.filter(pk__in=case_ids).values_list(
+        "id",
+        "purpose",
+        "kind",
+        "unit_path",
+        "participant_count",
+        "applicant_id",
+        "requested_ore",
+        "approved_ore",
+    )
+    return {
+        r[0]: CaseInfo(r[1], r[2], r[3], r[4] or 0, r[5], r[6], r[7], types.get(r[0])) for r in rows
+    }
+
+
+def funded_cases(
+    entries: QuerySet[LedgerEntry],
+) -> tuple[dict[int, CaseMoney], dict[int, CaseInfo]]:
+    """Money per case in `entries`, and the cases' dimensions."""
+    return case_money(entries), case_infos(entries.filter(case__isnull=False).values("case_id"))

@@ -1,0 +1,155 @@
+"""The decisions and the unions' objections of a year."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.apps import apps
+from django.core.exceptions import FieldError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lom.cases.models import Decision
+from lom.organisations.models import Organisation
+from lom.reports.figures.cases import (
+    department_name,
+    measure_type_names,
+    primary_measure_types,
+    unit_names,
+)
+from lom.reports.figures.tables import (
+    COUNT,
+    DATE,
+    MONEY,
+    ChartSpec,
+    Column,
+    Table,
+    breakdown_table,
+    group_sums,
+)
+
+Tally = tuple[tuple[str, str], tuple[int, int, int]]
+
+DECISION_COUNT_COLUMNS = (
+    ("approved", gettext_lazy("Beviljade"), COUNT),
+    ("approved_amount", gettext_lazy("Beviljat belopp"), MONEY),
+    ("rejected", gettext_lazy("Avslagna"), COUNT),
+)
+
+
+def decision_tables(*, organisation: Organisation, since: datetime, until: datetime) -> list[Table]:
+    decisions = Decision.objects.filter(
+        case__organisation=organisation, decided_at__gte=since, decided_at__lt=until
+    )
+    types = primary_measure_types(decisions.values("case_id"))
+    names = measure_type_names()
+    units = unit_names(organisation)
+    rows, tallies = [], []
+    for d in decisions.values(
+        "decided_at", "case__number", "outcome", "amount_ore", "case_id", "case__unit_path"
+    ).order_by("decided_at", "id"):
+        day = timezone.localdate(d["decided_at"])
+        type_name = names.get(types.get(d["case_id"]), "")
+        approved = d["outcome"] == Decision.Outcome.APPROVED
+        rows.append(
+            [
+                day,
+                d["case__number"],
+                str(Decision.Outcome(d["outcome"]).label),
+                d["amount_ore"] if approved else None,
+                type_name,
+                department_name(units, d["case__unit_path"]),
+            ]
+        )
+        # (month, measure type), then (approved, approved amount, rejected)
+        tallies.append(
+            ((f"{day:%Y-%m}", type_name), (1, d["amount_ore"] or 0, 0) if approved else (0, 0, 1))
+        )
+
+    def counts(t: Tally) -> tuple[int, int, int]:
+        return t[1]
+
+    by_month = group_sums(tallies, lambda t: (t[0][0], t[0][0]), counts)
+    by_type = group_sums(tallies, lambda t: (t[0][1], t[0][1]), counts)
+    listing = Table(
+        key="decisions",
+        title=_("Årets beslut"),
+        columns=[
+            Column("date", _("Datum"), DATE),
+            Column("number", _("Diarienummer")),
+            Column("outcome", _("Beslut")),
+            Column("amount", _("Beviljat belopp"), MONEY),
+            Column("measure_type", _("Insatstyp")),
+            Column("unit", _("Enhet")),
+        ],
+        rows=rows,
+    )
+    monthly = breakdown_table(
+        key="decisions_by_month",
+        title=_("Beslut per månad"),
+        group=Column("month", _("Månad")),
+        values=DECISION_COUNT_COLUMNS,
+        rows=[by_month[k] for k in sorted(by_month)],
+        sum_total=True,
+        chart=ChartSpec("bar", "month", ("approved", "rejected")),
+    )
+    per_type = breakdown_table(
+        key="decisions_by_measure_type",
+        title=_("Beslut per insatstyp"),
+        group=Column("measure_type", _("Insatstyp")),
+        values=DECISION_COUNT_COLUMNS,
+        rows=[by_type[k] for k in sorted(by_type)],
+        sum_total=True,
+    )
+    return [monthly, per_type, listing]
+
+
+def objection_table(*, organisation: Organisation, since: datetime, until: datetime) -> Table:
+    """The unions' objections of the year, read from lom.decisions when that app provides an
+    Objection model; an empty table otherwise."""
+    table = Table(
+        key="objections",
+        title=_("Fackliga invändningar"),
+        columns=[
+            Column("date", _("Datum"), DATE),
+            Column("number", _("Diarienummer")),
+            Column("union", _("Fackförbund")),
+            Column("subject", _("Avser")),
+            Column("status", _("Status")),
+        ],
+    )
+    try:
+        if not apps.is_installed("lom.decisions"):
+            return table
+        model = apps.get_model("decisions", "Objection")
+    except LookupError:
+        return table
+    names = {f.name for f in model._meta.get_fields()}
+    date_field = next((n for n in ("raised_at", "created_at") if n in names), None)
+    if date_field is None or "organisation" not in names:
+        return table
+    related = [n for n in ("case", "union") if n in names]
+    try:
+        qs = (
+            model.objects.filter(organisation=organisation)
+            .filter(**{f"{date_field}__gte": since, f"{date_field}__lt": until})
+            .select_related(*related)
+            .order_by(date_field, "pk")
+        )
+        for o in qs:
+            case = getattr(o, "case", None)
+            union = getattr(o, "union", None)
+            status = o.get_status_display() if hasattr(o, "get_status_display") else ""
+            table.rows.append(
+                [
+                    timezone.localdate(getattr(o, date_field)),
+                    case.number if case is not None else "",
+                    str(union) if union is not None else "",
+                    str(getattr(o, "subject", "")),
+                    str(status),
+                ]
+            )
+    except (FieldError, AttributeError, ValueError):
+        return table
+    return table
