@@ -125,12 +125,8 @@ def list_cases(
 def create_case(request, payload: CaseIn):
     actor = _actor(request)
     data = payload.dict()
-    lines = data.pop("cost_lines")
-    case = services.case_create(actor=actor, data=services.CaseInput(**data))
-    if lines:
-        services.case_set_cost_lines(
-            actor=actor, case=case, lines=[services.CostLineInput(**li) for li in lines]
-        )
+    lines = [services.CostLineInput(**li) for li in data.pop("cost_lines")]
+    case = services.case_create(actor=actor, data=services.CaseInput(**data), cost_lines=lines)
     case.refresh_from_db()
     return Status(201, _case_out(actor, case))
 

@@ -5,7 +5,6 @@ from datetime import date
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,9 +27,15 @@ from lom.cases.permissions import (
     can_record_expense,
     can_take,
 )
-from lom.cases.selectors import case_outstanding_commitment, case_spent
+from lom.cases.selectors import (
+    cap_problems,
+    case_outstanding_commitment,
+    case_spent,
+    completeness_problems,
+)
 from lom.cases.workflow import FUNDED_STATES, TRANSITIONS
 from lom.common.audit import audit
+from lom.common.bounds import MAX_AMOUNT_ORE, NAME_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.money import format_ore
 from lom.common.validation import validate_upload
@@ -62,6 +67,10 @@ class CaseInput:
     # A need of the organisation's approved transition plan; 0 clears it.
     need_id: int | None = None
     need_explanation: str | None = None
+
+
+# As many lines as the form offers (CostLineFormSet's max_num).
+MAX_COST_LINES = 30
 
 
 @dataclass
@@ -181,8 +190,18 @@ def _set_measure_types(*, case: Case, ids: list[int], agreement: LocalAgreement)
     case.measure_types.set(MeasureType.objects.filter(pk__in=chosen))
 
 
-@transaction.atomic
-def case_create(*, actor: Actor, data: CaseInput) -> Case:
+@transaction.atomic(durable=True)
+def case_create(
+    *, actor: Actor, data: CaseInput, cost_lines: list[CostLineInput] | None = None
+) -> Case:
+    """A draft application, with its cost lines when given: all of it or nothing."""
+    return _do_case_create(actor=actor, data=data, cost_lines=cost_lines)
+
+
+def _do_case_create(
+    *, actor: Actor, data: CaseInput, cost_lines: list[CostLineInput] | None = None
+) -> Case:
+    """`case_create` for a service that composes it inside its own transaction."""
     verdict = can_create_case(actor)
     if not verdict:
         raise PermissionDeniedError(verdict.reason)
@@ -230,11 +249,30 @@ def case_create(*, actor: Actor, data: CaseInput) -> Case:
         case=case,
         after=_snapshot(case),
     )
+    if cost_lines is not None:
+        case = _do_set_cost_lines(actor=actor, case=case, lines=cost_lines)
     return case
 
 
-@transaction.atomic
-def case_update(*, actor: Actor, case: Case, data: CaseInput) -> Case:
+@transaction.atomic(durable=True)
+def case_update(
+    *,
+    actor: Actor,
+    case: Case,
+    data: CaseInput,
+    cost_lines: list[CostLineInput] | None = None,
+) -> Case:
+    """Change a draft (and replace its cost lines when given): all of it or nothing."""
+    return _do_case_update(actor=actor, case=case, data=data, cost_lines=cost_lines)
+
+
+def _do_case_update(
+    *,
+    actor: Actor,
+    case: Case,
+    data: CaseInput,
+    cost_lines: list[CostLineInput] | None = None,
+) -> Case:
     case = Case.objects.select_for_update().select_related("unit").get(pk=case.pk)
     verdict = can_edit_case(actor, case)
     if not verdict:
@@ -244,11 +282,17 @@ def case_update(*, actor: Actor, case: Case, data: CaseInput) -> Case:
     case.save()
     if data.measure_type_ids is not None:
         _set_measure_types(case=case, ids=data.measure_type_ids, agreement=agreement)
+    if cost_lines is not None:
+        case = _do_set_cost_lines(actor=actor, case=case, lines=cost_lines)
     return case
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def case_set_cost_lines(*, actor: Actor, case: Case, lines: list[CostLineInput]) -> Case:
+    return _do_set_cost_lines(actor=actor, case=case, lines=lines)
+
+
+def _do_set_cost_lines(*, actor: Actor, case: Case, lines: list[CostLineInput]) -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
     verdict = can_edit_case(actor, case)
     if not verdict:
@@ -261,141 +305,34 @@ def case_set_cost_lines(*, actor: Actor, case: Case, lines: list[CostLineInput])
             raise DomainError(
                 _("Varje kostnadsrad behöver ett belopp större än noll."), field="cost_lines"
             )
+        if line.amount_ore > MAX_AMOUNT_ORE:
+            raise DomainError(_("Ett belopp är orimligt stort."), field="cost_lines")
+        if len(line.description) > NAME_MAX:
+            raise DomainError(
+                _("Beskrivningen får vara högst %(n)s tecken.") % {"n": NAME_MAX},
+                field="cost_lines",
+            )
+    if len(lines) > MAX_COST_LINES:
+        raise DomainError(
+            _("Högst %(n)s kostnadsrader.") % {"n": MAX_COST_LINES}, field="cost_lines"
+        )
+    total = sum(li.amount_ore for li in lines)
+    if total > MAX_AMOUNT_ORE:
+        raise DomainError(
+            _("Kostnaderna blir sammanlagt orimligt stora (högst %(m)s).")
+            % {"m": format_ore(MAX_AMOUNT_ORE)},
+            field="cost_lines",
+        )
     case.cost_lines.all().delete()
     CostLine.objects.bulk_create(
         [
-            CostLine(
-                case=case, kind=li.kind, amount_ore=li.amount_ore, description=li.description[:200]
-            )
+            CostLine(case=case, kind=li.kind, amount_ore=li.amount_ore, description=li.description)
             for li in lines
         ]
     )
-    case.requested_ore = sum(li.amount_ore for li in lines)
+    case.requested_ore = total
     case.save(update_fields=["requested_ore", "updated_at"])
     return case
-
-
-def completeness_problems(case: Case, agreement: LocalAgreement) -> list[tuple[str, str]]:
-    """(field, message) for everything a submitted application must have."""
-    problems: list[tuple[str, str]] = []
-    if not case.title.strip():
-        problems.append(("title", _("Rubrik saknas.")))
-    if not case.measure_types.exists():
-        problems.append(("measure_types", _("Välj minst en insatstyp.")))
-    if not case.purpose:
-        problems.append(("purpose", _("Ange syftet med insatsen.")))
-    if not case.business_need.strip():
-        problems.append(
-            ("business_need", _("Beskriv vilket behov i verksamheten insatsen svarar mot."))
-        )
-    if not case.description.strip():
-        problems.append(("description", _("Beskriv insatsen.")))
-    if not case.start_date or not case.end_date:
-        problems.append(("start_date", _("Ange start- och slutdatum.")))
-    if case.requested_ore <= 0:
-        problems.append(("cost_lines", _("Lägg till minst en kostnadsrad.")))
-    if case.kind == ApplicationKind.WITH_MANAGER and not case.co_applicant_manager_id:
-        problems.append(("co_applicant_manager", _("Välj chefen som söker tillsammans med dig.")))
-    if not case.need_id and not case.need_explanation.strip() and _plan_in_force(case):
-        problems.append(
-            (
-                "need",
-                _(
-                    "Välj vilket behov i omställningsplanen insatsen svarar mot, eller förklara "
-                    "varför den svarar mot ett behov som inte finns i planen."
-                ),
-            )
-        )
-    problems.extend(("amount", msg) for msg in cap_problems(case, agreement, case.requested_ore))
-    return problems
-
-
-def _plan_in_force(case: Case) -> bool:
-    """Whether the organisation has an approved transition plan today: then every application
-    must point to one of its needs or explain why it answers a need that is not in it."""
-    from lom.planning.selectors import plan_current
-
-    return plan_current(organisation=case.organisation, on=timezone.localdate()) is not None
-
-
-def _need_checklist_item(case: Case) -> tuple[str, bool] | None:
-    if case.need_id:
-        return (
-            _("Svarar mot ett behov i omställningsplanen: %(n)s") % {"n": case.need.title},
-            True,
-        )
-    if case.need_explanation.strip():
-        return (
-            _("Flaggad: svarar mot ett behov som inte finns i planen – %(e)s")
-            % {"e": case.need_explanation.strip()[:300]},
-            False,
-        )
-    if _plan_in_force(case):
-        return (_("Kopplad till ett behov i omställningsplanen"), False)
-    return None
-
-
-def completeness_checklist(
-    case: Case, agreement: LocalAgreement, *, attachment_count: int
-) -> list[tuple[str, bool]]:
-    """What the coordinator checks before deciding: each item and whether it holds."""
-    problems = {field for field, _msg in completeness_problems(case, agreement)}
-    items = [
-        (_("Insatstyp som ingår i avtalet"), "measure_types" not in problems),
-        (_("Syfte angivet"), "purpose" not in problems),
-        (_("Verksamhetens behov beskrivet"), "business_need" not in problems),
-        (_("Insatsen beskriven"), "description" not in problems),
-        (_("Start- och slutdatum"), "start_date" not in problems),
-        (_("Kostnader angivna"), "cost_lines" not in problems),
-        (_("Inom avtalets tak"), "amount" not in problems),
-        (_("Minst en bilaga (t.ex. kursplan eller offert)"), attachment_count > 0),
-    ]
-    if agreement.requires_manager_endorsement:
-        items.append(
-            (_("Tillstyrkt av chef"), bool(case.endorsed_by_id or case.co_applicant_manager_id))
-        )
-    need_item = _need_checklist_item(case)
-    if need_item is not None:
-        items.append(need_item)
-    return items
-
-
-def cap_problems(case: Case, agreement: LocalAgreement, amount: int) -> list[str]:
-    out = []
-    cap_app = agreement.cap_per_application_ore
-    if cap_app and amount > cap_app:
-        out.append(
-            _("Beloppet %(a)s är över avtalets tak per ansökan, %(c)s.")
-            % {"a": format_ore(amount), "c": format_ore(cap_app)}
-        )
-    cap_person = agreement.cap_per_person_ore
-    if cap_person:
-        if case.kind in (ApplicationKind.GROUP, ApplicationKind.DEVELOPMENT_PROJECT):
-            per_person = amount // max(case.participant_count, 1)
-            if per_person > cap_person:
-                out.append(
-                    _("Beloppet per deltagare, %(a)s, är över avtalets tak per person, %(c)s.")
-                    % {"a": format_ore(per_person), "c": format_ore(cap_person)}
-                )
-        elif case.applicant_id:
-            year = timezone.localdate().year
-            earlier = (
-                Case.objects.filter(
-                    applicant_id=case.applicant_id, status__in=FUNDED_STATES, decided_at__year=year
-                )
-                .exclude(pk=case.pk)
-                .aggregate(s=Sum("approved_ore"))["s"]
-                or 0
-            )
-            if earlier + amount > cap_person:
-                out.append(
-                    _(
-                        "Med detta belopp får personen %(t)s i år, över avtalets tak per "
-                        "person, %(c)s."
-                    )
-                    % {"t": format_ore(earlier + amount), "c": format_ore(cap_person)}
-                )
-    return out
 
 
 def _next_case_number(case: Case) -> str:
@@ -408,7 +345,7 @@ def _next_case_number(case: Case) -> str:
     return f"{year}-{counter.last:04d}"
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def case_transition(
     *,
     actor: Actor,
@@ -422,6 +359,31 @@ def case_transition(
 ) -> Case:
     """Check, move, record. The one function that changes a case's status.
     `agenda_item` / `in_round` say that a joint decision is taken in a meeting or a round."""
+    return _do_case_transition(
+        actor=actor,
+        case=case,
+        name=name,
+        reason=reason,
+        amount_ore=amount_ore,
+        period=period,
+        agenda_item=agenda_item,
+        in_round=in_round,
+    )
+
+
+def _do_case_transition(
+    *,
+    actor: Actor,
+    case: Case,
+    name: str,
+    reason: str = "",
+    amount_ore: int | None = None,
+    period: FundPeriod | None = None,
+    agenda_item=None,
+    in_round: bool = False,
+) -> Case:
+    """`case_transition` for a service that takes decisions inside its own transaction
+    (a meeting's agenda item, an application round)."""
     case = Case.objects.select_for_update().select_related("unit").get(pk=case.pk)
     verdict = can_take(actor, case, name)
     if not verdict:
@@ -438,7 +400,7 @@ def case_transition(
     if name == "submit":
         if agreement is None:
             raise DomainError(_("Organisationen har inget gällande lokalt avtal."))
-        problems = completeness_problems(case, agreement)
+        problems = completeness_problems(case=case, agreement=agreement)
         if problems:
             raise DomainError(
                 " ".join(p[1] for p in problems), field=problems[0][0], code="incomplete"
@@ -555,7 +517,7 @@ def _decide(
             field="amount",
         )
     if agreement is not None:
-        problems = cap_problems(case, agreement, amount)
+        problems = cap_problems(case=case, agreement=agreement, amount=amount)
         if problems:
             raise DomainError(" ".join(problems), field="amount")
     if period is None:
@@ -608,7 +570,7 @@ def _release_outstanding(*, actor: Actor, case: Case, memo: str) -> int:
     return max(outstanding, 0)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def case_record_expense(*, actor: Actor, case: Case, amount_ore: int, memo: str = "") -> Case:
     case = Case.objects.select_for_update(of=("self",)).select_related("period").get(pk=case.pk)
     verdict = can_record_expense(actor, case)
@@ -635,7 +597,7 @@ def case_record_expense(*, actor: Actor, case: Case, amount_ore: int, memo: str 
     return case
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def case_comment_add(*, actor: Actor, case: Case, text: str) -> Comment:
     verdict = can_comment(actor, case)
     if not verdict:
@@ -663,7 +625,7 @@ def _register_attachments(case: Case) -> None:
             att.save(update_fields=["register_number"])
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def case_attachment_add(*, actor: Actor, case: Case, upload: UploadedFile) -> Attachment:
     verdict = can_comment(actor, case)
     if not verdict:
