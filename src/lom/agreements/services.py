@@ -29,7 +29,7 @@ AGREEMENT_FIELDS = (
 )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def agreement_save(
     *,
     actor: User | None,

@@ -51,7 +51,7 @@ def lock_period(period_id: int) -> FundPeriod:
     return FundPeriod.objects.select_for_update().get(pk=period_id)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def fund_period_create(
     *,
     actor: User,
@@ -119,13 +119,17 @@ def fund_period_create(
         memo=_("Tilldelning för %(name)s") % {"name": name},
     )
     if previous is not None and carry_over:
-        fund_carry_over(actor=actor, source=previous, target=period)
+        _do_fund_carry_over(actor=actor, source=previous, target=period)
     return period
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def fund_carry_over(*, actor: User, source: FundPeriod, target: FundPeriod) -> int:
     """Move what is left of `source` into `target`, if the agreement allows it."""
+    return _do_fund_carry_over(actor=actor, source=source, target=target)
+
+
+def _do_fund_carry_over(*, actor: User, source: FundPeriod, target: FundPeriod) -> int:
     from lom.agreements.selectors import agreement_current
 
     agreement = agreement_current(organisation=source.organisation, on=target.start)

@@ -9,7 +9,7 @@ from lom.common.errors import DomainError
 from lom.organisations.models import Employee, Membership, Organisation, Role, Union, Unit
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def unit_create(
     *,
     actor: User | None,
@@ -39,7 +39,7 @@ def unit_create(
     return unit
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def union_create(*, actor: User | None, organisation: Organisation, name: str) -> Union:
     if not name.strip():
         raise DomainError(_("Ange förbundets namn."), field="name")
@@ -82,7 +82,7 @@ def _check_employee(
         )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def employee_save(
     *,
     actor: User | None,
@@ -117,7 +117,7 @@ def employee_save(
     return employee
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def membership_grant(
     *,
     actor: User | None,
@@ -153,7 +153,7 @@ def membership_grant(
     return membership
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def membership_revoke(*, actor: User | None, membership: Membership) -> None:
     audit(
         organisation_id=membership.organisation_id,
