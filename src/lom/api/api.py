@@ -1,5 +1,9 @@
 """JSON API v1. Thin: parse, call the same selectors and services as the HTML views."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Literal
+
 from django.http import Http404
 from django.utils import timezone
 from ninja import NinjaAPI, Query, Status
@@ -15,11 +19,13 @@ from lom.api.schemas import (
     CasePageOut,
     ErrorOut,
     FundPeriodOut,
+    Id,
     LedgerPageOut,
     TransitionIn,
 )
 from lom.cases import services
 from lom.cases.models import Case
+from lom.cases.models import Status as CaseStatus
 from lom.cases.permissions import can_see_private_reason, can_take
 from lom.cases.selectors import CaseFilter, case_get_for_actor, case_list
 from lom.cases.workflow import TRANSITIONS
@@ -68,6 +74,28 @@ def on_domain_error(request, exc):
     )
 
 
+# The services name the fields as the forms do; the API's JSON names some of them otherwise.
+API_FIELD_NAMES = {
+    "applicant": "applicant_id",
+    "unit": "unit_id",
+    "co_applicant_manager": "co_applicant_manager_id",
+    "measure_types": "measure_type_ids",
+    "need": "need_id",
+    "amount": "amount_ore",
+    "period": "period_id",
+}
+
+
+@contextmanager
+def _named_as_in_api() -> Iterator[None]:
+    """A refused input names the field as the client sent it."""
+    try:
+        yield
+    except DomainError as exc:
+        exc.field = API_FIELD_NAMES.get(exc.field or "", exc.field)
+        raise
+
+
 def _actor(request):
     return request.api_actor
 
@@ -106,9 +134,9 @@ def _case_out(actor, case: Case) -> dict:
 @api.get("/cases", response=CasePageOut, tags=["cases"])
 def list_cases(
     request,
-    status: str = "",
-    unit_id: int | None = None,
-    q: str = "",
+    status: CaseStatus | Literal[""] = "",
+    unit_id: Id | None = None,
+    q: str = Query("", max_length=100),
     page: int = Query(1, ge=1, le=10000),
     mine: bool = False,
 ):
@@ -116,7 +144,7 @@ def list_cases(
     rows, has_next = case_list(
         actor=actor,
         page=page,
-        filters=CaseFilter(status=status, unit_id=unit_id, q=q[:100], mine_only=mine),
+        filters=CaseFilter(status=status, unit_id=unit_id, q=q, mine_only=mine),
     )
     return {"items": rows, "page": page, "has_next": has_next}
 
@@ -126,13 +154,14 @@ def create_case(request, payload: CaseIn):
     actor = _actor(request)
     data = payload.dict()
     lines = [services.CostLineInput(**li) for li in data.pop("cost_lines")]
-    case = services.case_create(actor=actor, data=services.CaseInput(**data), cost_lines=lines)
+    with _named_as_in_api():
+        case = services.case_create(actor=actor, data=services.CaseInput(**data), cost_lines=lines)
     case.refresh_from_db()
     return Status(201, _case_out(actor, case))
 
 
 @api.get("/cases/{case_id}", response={200: CaseOut, 404: ErrorOut}, tags=["cases"])
-def get_case(request, case_id: int):
+def get_case(request, case_id: Id):
     actor = _actor(request)
     return _case_out(actor, case_get_for_actor(actor=actor, pk=case_id))
 
@@ -142,7 +171,7 @@ def get_case(request, case_id: int):
     response={200: CaseOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     tags=["cases"],
 )
-def transition_case(request, case_id: int, payload: TransitionIn):
+def transition_case(request, case_id: Id, payload: TransitionIn):
     actor = _actor(request)
     case = case_get_for_actor(actor=actor, pk=case_id)
     if payload.name not in TRANSITIONS:
@@ -152,14 +181,15 @@ def transition_case(request, case_id: int, payload: TransitionIn):
         period = fund_period_get(organisation=actor.organisation, pk=payload.period_id)
         if period is None:
             raise Http404
-    case = services.case_transition(
-        actor=actor,
-        case=case,
-        name=payload.name,
-        reason=payload.reason,
-        amount_ore=payload.amount_ore,
-        period=period,
-    )
+    with _named_as_in_api():
+        case = services.case_transition(
+            actor=actor,
+            case=case,
+            name=payload.name,
+            reason=payload.reason,
+            amount_ore=payload.amount_ore,
+            period=period,
+        )
     return _case_out(actor, case)
 
 
@@ -198,7 +228,7 @@ def list_agreements(request):
 @api.get(
     "/agreements/{agreement_id}", response={200: AgreementOut, 404: ErrorOut}, tags=["agreements"]
 )
-def get_agreement(request, agreement_id: int):
+def get_agreement(request, agreement_id: Id):
     a = (
         agreements_for_org(organisation=_actor(request).organisation)
         .filter(pk=agreement_id)
@@ -251,7 +281,7 @@ def list_fund_periods(request):
     response={200: FundPeriodOut, 403: ErrorOut, 404: ErrorOut},
     tags=["funds"],
 )
-def get_fund_period(request, period_id: int):
+def get_fund_period(request, period_id: Id):
     actor = _fund_reader(request)
     period = fund_period_get(organisation=actor.organisation, pk=period_id)
     if period is None:
@@ -264,7 +294,7 @@ def get_fund_period(request, period_id: int):
     response={200: LedgerPageOut, 403: ErrorOut, 404: ErrorOut},
     tags=["funds"],
 )
-def get_ledger(request, period_id: int, before_id: int | None = None):
+def get_ledger(request, period_id: Id, before_id: Id | None = None):
     actor = _fund_reader(request)
     period = fund_period_get(organisation=actor.organisation, pk=period_id)
     if period is None:

@@ -12,6 +12,7 @@ from lom.common.errors import DomainError
 from lom.common.money import format_ore, percent_of
 from lom.funds.models import EntryKind, FundPeriod, LedgerEntry
 from lom.funds.selectors import fund_balance
+from lom.organisations.checks import amount_within, fields_within
 from lom.organisations.models import Organisation
 
 
@@ -70,6 +71,9 @@ def fund_period_create(
         raise DomainError(
             _("Slutdatum måste vara samma dag som eller efter startdatum."), field="end"
         )
+    fields_within(FundPeriod, {"name": name, "method": method})
+    amount_within(payroll_ore, field="payroll_ore")
+    amount_within(fixed_amount_ore, field="fixed_amount_ore")
     if FundPeriod.objects.filter(
         organisation=organisation, start__lte=end, end__gte=start
     ).exists():

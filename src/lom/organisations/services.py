@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from lom.accounts.models import User
 from lom.common.audit import audit
 from lom.common.errors import DomainError
+from lom.organisations.checks import fields_within
 from lom.organisations.models import Employee, Membership, Organisation, Role, Union, Unit
 
 
@@ -24,6 +25,7 @@ def unit_create(
         )
     if not name.strip():
         raise DomainError(_("Ange enhetens namn."), field="name")
+    fields_within(Unit, {"name": name.strip(), "code": code})
     unit = Unit.objects.create(
         organisation=organisation, parent=parent, name=name.strip(), code=code
     )
@@ -43,6 +45,7 @@ def unit_create(
 def union_create(*, actor: User | None, organisation: Organisation, name: str) -> Union:
     if not name.strip():
         raise DomainError(_("Ange förbundets namn."), field="name")
+    fields_within(Union, {"name": name.strip()})
     union, created = Union.objects.get_or_create(organisation=organisation, name=name.strip())
     if created:
         audit(
@@ -92,6 +95,7 @@ def employee_save(
     **fields,
 ) -> Employee:
     _check_employee(organisation, unit, fields["birth_year"], fields["employment_start"])
+    fields_within(Employee, {k: v for k, v in fields.items() if k in EMPLOYEE_FIELDS})
     before = {}
     if employee is None:
         employee = Employee(organisation=organisation)

@@ -9,13 +9,14 @@ from django.utils.translation import gettext as _
 
 from lom.agreements.models import LocalAgreement, MeasureType
 from lom.agreements.selectors import agreement_current
-from lom.cases.models import ApplicationKind, Case, CostLine, Status
+from lom.cases.models import ApplicationKind, Case, CostLine, Purpose, Status
 from lom.cases.permissions import can_create_case, can_edit_case
 from lom.common.audit import audit
-from lom.common.bounds import MAX_AMOUNT_ORE, NAME_MAX
+from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE, MAX_COUNT, NAME_MAX, TEXT_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.money import format_ore
 from lom.organisations.access import Actor
+from lom.organisations.checks import count_within, text_within
 from lom.organisations.models import Employee, Unit
 
 
@@ -73,7 +74,21 @@ def _snapshot(case: Case) -> dict:
     }
 
 
+def _check_bounds(data: CaseInput) -> None:
+    """Every text within its length, every number within its range, every choice known."""
+    text_within(data.title, field="title", max_length=NAME_MAX)
+    for name in ("business_need", "description", "private_reason"):
+        text_within(getattr(data, name), field=name, max_length=TEXT_MAX)
+    text_within(data.need_explanation, field="need_explanation", max_length=COMMENT_MAX)
+    count_within(data.participant_count, field="participant_count", minimum=1, maximum=MAX_COUNT)
+    if data.purpose and data.purpose not in Purpose.values:
+        raise DomainError(_("Okänt syfte."), field="purpose")
+    if data.kind is not None and data.kind not in ApplicationKind.values:
+        raise DomainError(_("Okänd typ av ansökan."), field="kind")
+
+
 def _apply_input(*, actor: Actor, case: Case, data: CaseInput, agreement: LocalAgreement) -> None:
+    _check_bounds(data)
     org = actor.organisation
     for name in (
         "title",
@@ -113,10 +128,14 @@ def _apply_input(*, actor: Actor, case: Case, data: CaseInput, agreement: LocalA
         case.applicant = employee
         case.unit = employee.unit
     group_like = case.kind in (ApplicationKind.GROUP, ApplicationKind.DEVELOPMENT_PROJECT)
-    if group_like and data.unit_id is not None:
+    unit = None
+    if data.unit_id is not None:
         unit = Unit.objects.filter(organisation=org, pk=data.unit_id).first()
+        if unit is None:
+            raise DomainError(_("Välj en enhet i organisationen."), field="unit")
+    if group_like and unit is not None:
         own_unit = actor.employee is not None and actor.employee.unit_id == data.unit_id
-        if unit is None or not (own_unit or actor.manages_path(unit.path)):
+        if not (own_unit or actor.manages_path(unit.path)):
             raise DomainError(_("Välj en enhet du är chef för."), field="unit")
         case.unit = unit
     if data.co_applicant_manager_id is not None:
@@ -132,8 +151,6 @@ def _apply_input(*, actor: Actor, case: Case, data: CaseInput, agreement: LocalA
     if case.start_date and case.end_date and case.end_date < case.start_date:
         raise DomainError(_("Slutdatum kan inte vara före startdatum."), field="end_date")
     _apply_need(case=case, data=data, organisation=org)
-    if case.participant_count is not None and case.participant_count < 1:
-        raise DomainError(_("Antal deltagare måste vara minst 1."), field="participant_count")
     case.unit_path = case.unit.path if case.unit_id else ""
 
 
@@ -143,7 +160,7 @@ def _apply_need(*, case: Case, data: CaseInput, organisation) -> None:
     from lom.planning.selectors import need_for_case
 
     if data.need_explanation is not None:
-        case.need_explanation = data.need_explanation.strip()[:5000]
+        case.need_explanation = data.need_explanation.strip()
     if data.need_id is None or data.need_id == case.need_id:
         return
     if data.need_id == 0:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from lom.cases.models import Case, Comment
 from lom.cases.permissions import can_comment
 from lom.common.audit import audit
+from lom.common.bounds import COMMENT_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.organisations.access import Actor
 
@@ -18,8 +19,10 @@ def case_comment_add(*, actor: Actor, case: Case, text: str) -> Comment:
     text = (text or "").strip()
     if not text:
         raise DomainError(_("Skriv en kommentar."), field="text")
-    if len(text) > 5000:
-        raise DomainError(_("Kommentaren får vara högst 5000 tecken."), field="text")
+    if len(text) > COMMENT_MAX:
+        raise DomainError(
+            _("Kommentaren får vara högst %(n)d tecken.") % {"n": COMMENT_MAX}, field="text"
+        )
     comment = Comment.objects.create(case=case, author=actor.user, text=text)
     audit(
         organisation_id=case.organisation_id,

@@ -19,12 +19,14 @@ from lom.cases.services.attachments import _register_attachments
 from lom.cases.services.cases import _snapshot
 from lom.cases.workflow import FUNDED_STATES, TRANSITIONS
 from lom.common.audit import audit
+from lom.common.bounds import COMMENT_MAX, NAME_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.money import format_ore
 from lom.funds.models import EntryKind, FundPeriod
 from lom.funds.selectors import fund_balance, fund_period_current
 from lom.funds.services import insufficient_funds_message, ledger_post, lock_period
 from lom.organisations.access import Actor
+from lom.organisations.checks import amount_within, text_within
 
 
 def _next_case_number(case: Case) -> str:
@@ -61,6 +63,8 @@ def _do_case_transition(
     reason = (reason or "").strip()
     if t.needs_reason and not reason:
         raise DomainError(_("Skriv en motivering. Den visas för sökande."), field="reason")
+    text_within(reason, field="reason", max_length=COMMENT_MAX)
+    amount_within(amount_ore, field="amount", allow_zero=False)
     before = _snapshot(case)
     target = t.target
     agreement = agreement_current(organisation=actor.organisation, on=timezone.localdate())
@@ -248,8 +252,8 @@ def case_record_expense(*, actor: Actor, case: Case, amount_ore: int, memo: str 
     verdict = can_record_expense(actor, case)
     if not verdict:
         raise PermissionDeniedError(verdict.reason)
-    if amount_ore <= 0:
-        raise DomainError(_("Beloppet måste vara större än noll."), field="amount")
+    amount_within(amount_ore, field="amount", allow_zero=False)
+    text_within(memo, field="memo", max_length=NAME_MAX)
     spent = case_spent(case=case)
     if spent + amount_ore > (case.approved_ore or 0):
         raise DomainError(
