@@ -1,49 +1,24 @@
 """One action, one transaction: a refused step leaves nothing of the earlier ones behind."""
 
-from datetime import date, timedelta
-
 import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from lom.accounts.models import ApiToken
 from lom.agreements.models import MeasureType
 from lom.cases import services as case_services
 from lom.cases.models import Case, CostLine
 from lom.common.bounds import MAX_AMOUNT_ORE
 from lom.common.errors import DomainError
+from tests.api.test_bounded_input import bearer, payload
 from tests.factories import make_case
-
-
-def bearer(user) -> dict:
-    _t, raw = ApiToken.issue(user=user)
-    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
-
-
-def case_payload(**overrides) -> dict:
-    mt = MeasureType.objects.get(code="education")
-    start = date.today() + timedelta(days=5)
-    payload = {
-        "title": "Högskolekurs",
-        "kind": "individual",
-        "measure_type_ids": [mt.pk],
-        "purpose": "prevent",
-        "business_need": "Ny teknik.",
-        "description": "7,5 hp.",
-        "start_date": start.isoformat(),
-        "end_date": (start + timedelta(days=90)).isoformat(),
-        "cost_lines": [{"kind": "course_fee", "amount_ore": 900000}],
-    }
-    payload.update(overrides)
-    return payload
 
 
 def test_api_create_with_one_bad_cost_line_leaves_no_case(world):
     before = Case.objects.count()
     r = Client().post(
         "/api/v1/cases",
-        case_payload(
+        payload(
             cost_lines=[
                 {"kind": "course_fee", "amount_ore": 900000},
                 {"kind": "travel", "amount_ore": 0},
@@ -62,7 +37,7 @@ def test_api_create_with_cost_lines_summing_past_the_bound_leaves_no_case(world)
     half = MAX_AMOUNT_ORE // 2 + 1
     r = Client().post(
         "/api/v1/cases",
-        case_payload(
+        payload(
             cost_lines=[
                 {"kind": "course_fee", "amount_ore": half},
                 {"kind": "travel", "amount_ore": half},
