@@ -1,7 +1,12 @@
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lom.common.bounds import MAX_AMOUNT_ORE, TEXT_MAX
 from lom.organisations.models import Organisation, Union
+
+# Money in öre: never negative, never past the bound every sum is checked against.
+AMOUNT_BOUNDS = [MinValueValidator(0), MaxValueValidator(MAX_AMOUNT_ORE)]
 
 
 class ApplicationKind(models.TextChoices):
@@ -16,7 +21,7 @@ class MeasureType(models.Model):
 
     code = models.SlugField(unique=True)
     name = models.CharField(_("namn"), max_length=120)
-    description = models.TextField(_("beskrivning"), blank=True)
+    description = models.TextField(_("beskrivning"), blank=True, max_length=TEXT_MAX)
     sort_order = models.PositiveSmallIntegerField(default=100)
 
     class Meta:
@@ -64,9 +69,12 @@ class LocalAgreement(models.Model):
     purpose_text = models.TextField(
         _("vad medlen får användas till"),
         blank=True,
+        max_length=TEXT_MAX,
         help_text=_("Visas för alla medarbetare på informationssidan."),
     )
-    exclusions = models.TextField(_("vad medlen inte får användas till"), blank=True)
+    exclusions = models.TextField(
+        _("vad medlen inte får användas till"), blank=True, max_length=TEXT_MAX
+    )
     excludes_ordinary_training = models.BooleanField(
         _("inte arbetsgivarens ordinarie kompetensutveckling"), default=True
     )
@@ -79,8 +87,18 @@ class LocalAgreement(models.Model):
     requires_manager_endorsement = models.BooleanField(
         _("chefen ska tillstyrka innan handläggning"), default=False
     )
-    cap_per_person_ore = models.BigIntegerField(_("tak per person"), null=True, blank=True)
-    cap_per_application_ore = models.BigIntegerField(_("tak per ansökan"), null=True, blank=True)
+    cap_per_person_ore = models.BigIntegerField(
+        _("tak per person"),
+        null=True,
+        blank=True,
+        validators=AMOUNT_BOUNDS,
+    )
+    cap_per_application_ore = models.BigIntegerField(
+        _("tak per ansökan"),
+        null=True,
+        blank=True,
+        validators=AMOUNT_BOUNDS,
+    )
     decision_model = models.CharField(
         _("beslutsmodell"),
         max_length=20,
@@ -91,10 +109,14 @@ class LocalAgreement(models.Model):
         _("sökande får se bedömningen och lämna synpunkter före beslut"), default=False
     )
     objection_days = models.PositiveSmallIntegerField(
-        _("dagar för fackliga invändningar efter beslut"), default=14
+        _("dagar för fackliga invändningar efter beslut"),
+        default=14,
+        validators=[MaxValueValidator(365)],
     )
     allows_carry_over = models.BooleanField(_("outnyttjade medel får föras över"), default=True)
-    follow_up_text = models.TextField(_("uppföljning och återrapportering"), blank=True)
+    follow_up_text = models.TextField(
+        _("uppföljning och återrapportering"), blank=True, max_length=TEXT_MAX
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -5,6 +5,7 @@ from lom.accounts.models import User
 from lom.agreements.models import LocalAgreement, MeasureType
 from lom.common.audit import audit
 from lom.common.errors import DomainError
+from lom.organisations.checks import amount_within, count_within, fields_within
 from lom.organisations.models import Organisation, Union
 
 AGREEMENT_FIELDS = (
@@ -29,7 +30,7 @@ AGREEMENT_FIELDS = (
 )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def agreement_save(
     *,
     actor: User | None,
@@ -39,6 +40,10 @@ def agreement_save(
     measure_types: list[MeasureType],
     **fields,
 ) -> LocalAgreement:
+    fields_within(LocalAgreement, {k: v for k, v in fields.items() if k in AGREEMENT_FIELDS})
+    for cap in ("cap_per_person_ore", "cap_per_application_ore"):
+        amount_within(fields.get(cap), field=cap)
+    count_within(fields.get("objection_days"), field="objection_days", maximum=365)
     if fields.get("valid_to") and fields["valid_to"] < fields["valid_from"]:
         raise DomainError(_("Avtalet kan inte upphöra före det börjar gälla."), field="valid_to")
     if not any(

@@ -1,32 +1,44 @@
 """JSON API v1. Thin: parse, call the same selectors and services as the HTML views."""
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Literal
+
 from django.http import Http404
 from django.utils import timezone
 from ninja import NinjaAPI, Query, Status
 from ninja.errors import HttpError
 
+from lom.agreements.models import LocalAgreement
 from lom.agreements.selectors import agreements_for_org
 from lom.api.auth import SessionAuth, TokenAuth
 from lom.api.schemas import (
     AgreementOut,
     BalanceOut,
     CaseIn,
+    CaseListOut,
     CaseOut,
     CasePageOut,
+    CostLineOut,
     ErrorOut,
     FundPeriodOut,
+    Id,
+    LedgerEntryOut,
     LedgerPageOut,
     TransitionIn,
 )
 from lom.cases import services
 from lom.cases.models import Case
+from lom.cases.models import Status as CaseStatus
 from lom.cases.permissions import can_see_private_reason, can_take
 from lom.cases.selectors import CaseFilter, case_get_for_actor, case_list
 from lom.cases.workflow import TRANSITIONS
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.events.api import router as events_router
 from lom.fundmode.api import router as fundmode_router
+from lom.funds.models import FundPeriod
 from lom.funds.selectors import (
+    Balance,
     balances_for_periods,
     fund_balance,
     fund_forecast,
@@ -68,75 +80,76 @@ def on_domain_error(request, exc):
     )
 
 
+# The services name the fields as the forms do; the API's JSON names some of them otherwise.
+API_FIELD_NAMES = {
+    "applicant": "applicant_id",
+    "unit": "unit_id",
+    "co_applicant_manager": "co_applicant_manager_id",
+    "measure_types": "measure_type_ids",
+    "need": "need_id",
+    "amount": "amount_ore",
+    "period": "period_id",
+}
+
+
+@contextmanager
+def _named_as_in_api() -> Iterator[None]:
+    """A refused input names the field as the client sent it."""
+    try:
+        yield
+    except DomainError as exc:
+        exc.field = API_FIELD_NAMES.get(exc.field or "", exc.field)
+        raise
+
+
 def _actor(request):
     return request.api_actor
 
 
-def _case_out(actor, case: Case) -> dict:
-    return {
-        **{
-            f: getattr(case, f)
-            for f in (
-                "id",
-                "number",
-                "title",
-                "status",
-                "kind",
-                "unit_id",
-                "applicant_id",
-                "requested_ore",
-                "approved_ore",
-                "submitted_at",
-                "purpose",
-                "business_need",
-                "description",
-                "participant_count",
-                "start_date",
-                "end_date",
-                "period_id",
-            )
-        },
+def _case_out(actor, case: Case) -> CaseOut:
+    computed = {
         "private_reason": case.private_reason if can_see_private_reason(actor, case) else None,
         "measure_type_ids": [m.pk for m in case.measure_types.all()],
-        "cost_lines": list(case.cost_lines.values("kind", "description", "amount_ore")),
+        "cost_lines": [CostLineOut.model_validate(line) for line in case.cost_lines.all()],
         "allowed_transitions": [n for n in TRANSITIONS if can_take(actor, case, n)],
     }
+    plain = {f: getattr(case, f) for f in CaseOut.model_fields if f not in computed}
+    return CaseOut.model_validate(plain | computed)
 
 
 @api.get("/cases", response=CasePageOut, tags=["cases"])
 def list_cases(
     request,
-    status: str = "",
-    unit_id: int | None = None,
-    q: str = "",
+    status: CaseStatus | Literal[""] = "",
+    unit_id: Id | None = None,
+    q: str = Query("", max_length=100),
     page: int = Query(1, ge=1, le=10000),
     mine: bool = False,
-):
+) -> CasePageOut:
     actor = _actor(request)
     rows, has_next = case_list(
         actor=actor,
         page=page,
-        filters=CaseFilter(status=status, unit_id=unit_id, q=q[:100], mine_only=mine),
+        filters=CaseFilter(status=status, unit_id=unit_id, q=q, mine_only=mine),
     )
-    return {"items": rows, "page": page, "has_next": has_next}
+    return CasePageOut(
+        items=[CaseListOut.model_validate(row) for row in rows], page=page, has_next=has_next
+    )
 
 
 @api.post("/cases", response={201: CaseOut, 400: ErrorOut, 403: ErrorOut}, tags=["cases"])
-def create_case(request, payload: CaseIn):
+def create_case(request, payload: CaseIn) -> Status:
     actor = _actor(request)
     data = payload.dict()
-    lines = data.pop("cost_lines")
-    case = services.case_create(actor=actor, data=services.CaseInput(**data))
-    if lines:
-        services.case_set_cost_lines(
-            actor=actor, case=case, lines=[services.CostLineInput(**li) for li in lines]
-        )
+    lines = [services.CostLineInput(**li) for li in data.pop("cost_lines")]
+    with _named_as_in_api():
+        case = services.case_create(actor=actor, data=services.CaseInput(**data), cost_lines=lines)
     case.refresh_from_db()
     return Status(201, _case_out(actor, case))
 
 
 @api.get("/cases/{case_id}", response={200: CaseOut, 404: ErrorOut}, tags=["cases"])
-def get_case(request, case_id: int):
+def get_case(request, case_id: Id) -> CaseOut:
     actor = _actor(request)
     return _case_out(actor, case_get_for_actor(actor=actor, pk=case_id))
 
@@ -146,7 +159,7 @@ def get_case(request, case_id: int):
     response={200: CaseOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
     tags=["cases"],
 )
-def transition_case(request, case_id: int, payload: TransitionIn):
+def transition_case(request, case_id: Id, payload: TransitionIn) -> CaseOut:
     actor = _actor(request)
     case = case_get_for_actor(actor=actor, pk=case_id)
     if payload.name not in TRANSITIONS:
@@ -156,44 +169,30 @@ def transition_case(request, case_id: int, payload: TransitionIn):
         period = fund_period_get(organisation=actor.organisation, pk=payload.period_id)
         if period is None:
             raise Http404
-    case = services.case_transition(
-        actor=actor,
-        case=case,
-        name=payload.name,
-        reason=payload.reason,
-        amount_ore=payload.amount_ore,
-        period=period,
-    )
+    with _named_as_in_api():
+        case = services.case_transition(
+            actor=actor,
+            case=case,
+            name=payload.name,
+            reason=payload.reason,
+            amount_ore=payload.amount_ore,
+            period=period,
+        )
     return _case_out(actor, case)
 
 
-def _agreement_out(a) -> dict:
-    return {
-        **{
-            f: getattr(a, f)
-            for f in (
-                "id",
-                "title",
-                "valid_from",
-                "valid_to",
-                "decision_model",
-                "purpose_text",
-                "exclusions",
-                "excludes_ordinary_training",
-                "requires_manager_endorsement",
-                "cap_per_person_ore",
-                "cap_per_application_ore",
-                "allows_carry_over",
-            )
-        },
+def _agreement_out(a: LocalAgreement) -> AgreementOut:
+    computed = {
         "application_kinds": [str(k) for k in a.application_kinds()],
         "union_ids": [u.pk for u in a.unions.all()],
         "measure_type_ids": [m.pk for m in a.measure_types.all()],
     }
+    plain = {f: getattr(a, f) for f in AgreementOut.model_fields if f not in computed}
+    return AgreementOut.model_validate(plain | computed)
 
 
 @api.get("/agreements", response=list[AgreementOut], tags=["agreements"])
-def list_agreements(request):
+def list_agreements(request) -> list[AgreementOut]:
     return [
         _agreement_out(a) for a in agreements_for_org(organisation=_actor(request).organisation)
     ]
@@ -202,7 +201,7 @@ def list_agreements(request):
 @api.get(
     "/agreements/{agreement_id}", response={200: AgreementOut, 404: ErrorOut}, tags=["agreements"]
 )
-def get_agreement(request, agreement_id: int):
+def get_agreement(request, agreement_id: Id) -> AgreementOut:
     a = (
         agreements_for_org(organisation=_actor(request).organisation)
         .filter(pk=agreement_id)
@@ -223,15 +222,15 @@ def _fund_reader(request):
     return actor
 
 
-def _period_out(period, balance) -> dict:
+def _period_out(period: FundPeriod, balance: Balance) -> FundPeriodOut:
     forecast = fund_forecast(period=period, balance=balance, today=timezone.localdate())
-    return {
-        "id": period.pk,
-        "name": period.name,
-        "start": period.start,
-        "end": period.end,
-        "method": period.method,
-        "balance": BalanceOut(
+    return FundPeriodOut(
+        id=period.pk,
+        name=period.name,
+        start=period.start,
+        end=period.end,
+        method=period.method,
+        balance=BalanceOut(
             allocated_ore=balance.allocated,
             carried_over_ore=balance.carried_over,
             committed_ore=balance.committed,
@@ -239,11 +238,11 @@ def _period_out(period, balance) -> dict:
             remaining_ore=balance.remaining,
             projected_unused_ore=forecast.projected_unused,
         ),
-    }
+    )
 
 
 @api.get("/fund-periods", response={200: list[FundPeriodOut], 403: ErrorOut}, tags=["funds"])
-def list_fund_periods(request):
+def list_fund_periods(request) -> list[FundPeriodOut]:
     actor = _fund_reader(request)
     periods = list(fund_periods_for_org(organisation=actor.organisation)[:50])
     balances = balances_for_periods(periods=periods)
@@ -255,7 +254,7 @@ def list_fund_periods(request):
     response={200: FundPeriodOut, 403: ErrorOut, 404: ErrorOut},
     tags=["funds"],
 )
-def get_fund_period(request, period_id: int):
+def get_fund_period(request, period_id: Id) -> FundPeriodOut:
     actor = _fund_reader(request)
     period = fund_period_get(organisation=actor.organisation, pk=period_id)
     if period is None:
@@ -268,24 +267,24 @@ def get_fund_period(request, period_id: int):
     response={200: LedgerPageOut, 403: ErrorOut, 404: ErrorOut},
     tags=["funds"],
 )
-def get_ledger(request, period_id: int, before_id: int | None = None):
+def get_ledger(request, period_id: Id, before_id: Id | None = None) -> LedgerPageOut:
     actor = _fund_reader(request)
     period = fund_period_get(organisation=actor.organisation, pk=period_id)
     if period is None:
         raise Http404
     rows, next_id = ledger_page(period=period, before_id=before_id)
-    return {
-        "items": [
-            {
-                "id": e.id,
-                "kind": e.kind,
-                "amount_ore": e.amount_ore,
-                "case_id": e.case_id,
-                "case_number": e.case.number if e.case else None,
-                "memo": e.memo,
-                "created_at": e.created_at,
-            }
+    return LedgerPageOut(
+        items=[
+            LedgerEntryOut(
+                id=e.id,
+                kind=e.kind,
+                amount_ore=e.amount_ore,
+                case_id=e.case_id,
+                case_number=e.case.number if e.case else None,
+                memo=e.memo,
+                created_at=e.created_at,
+            )
             for e in rows
         ],
-        "next_before_id": next_id,
-    }
+        next_before_id=next_id,
+    )

@@ -1,16 +1,34 @@
 from datetime import date, datetime
+from typing import Annotated
 
-from ninja import Schema
+from ninja import Field, Schema
 
+from lom.cases.models import ApplicationKind, CostLine, Purpose
+from lom.cases.services import MAX_COST_LINES
+from lom.common.bounds import (
+    COMMENT_MAX,
+    DB_ID_MAX,
+    MAX_AMOUNT_ORE,
+    MAX_COUNT,
+    NAME_MAX,
+    TEXT_MAX,
+)
 from lom.common.schemas import ErrorOut
+
+# An id the database can hold (a larger one would be a 500 on SQLite, not "not found").
+Id = Annotated[int, Field(ge=1, le=DB_ID_MAX)]
+# An amount in öre within the bound every sum is checked against.
+Amount = Annotated[int, Field(ge=0, le=MAX_AMOUNT_ORE)]
+# At most as many measure types as an agreement can list.
+MAX_IDS = 100
 
 __all__ = ["ErrorOut"]
 
 
 class CostLineIn(Schema):
-    kind: str
-    amount_ore: int
-    description: str = ""
+    kind: CostLine.Kind
+    amount_ore: Amount
+    description: str = Field("", max_length=NAME_MAX)
 
 
 class CostLineOut(Schema):
@@ -20,21 +38,21 @@ class CostLineOut(Schema):
 
 
 class CaseIn(Schema):
-    title: str
-    kind: str | None = None
-    applicant_id: int | None = None
-    unit_id: int | None = None
-    co_applicant_manager_id: int | None = None
-    measure_type_ids: list[int] = []
-    purpose: str | None = None
-    business_need: str | None = None
-    description: str | None = None
-    participant_count: int | None = None
+    title: str = Field(max_length=NAME_MAX)
+    kind: ApplicationKind | None = None
+    applicant_id: Id | None = None
+    unit_id: Id | None = None
+    co_applicant_manager_id: Id | None = None
+    measure_type_ids: list[Id] = Field([], max_length=MAX_IDS)
+    purpose: Purpose | None = None
+    business_need: str | None = Field(None, max_length=TEXT_MAX)
+    description: str | None = Field(None, max_length=TEXT_MAX)
+    participant_count: int | None = Field(None, ge=1, le=MAX_COUNT)
     start_date: date | None = None
     end_date: date | None = None
-    need_id: int | None = None
-    need_explanation: str | None = None
-    cost_lines: list[CostLineIn] = []
+    need_id: int | None = Field(None, ge=0, le=DB_ID_MAX)
+    need_explanation: str | None = Field(None, max_length=COMMENT_MAX)
+    cost_lines: list[CostLineIn] = Field([], max_length=MAX_COST_LINES)
 
 
 class CaseListOut(Schema):
@@ -71,10 +89,10 @@ class CaseOut(CaseListOut):
 
 
 class TransitionIn(Schema):
-    name: str
-    reason: str = ""
-    amount_ore: int | None = None
-    period_id: int | None = None
+    name: str = Field(max_length=40)
+    reason: str = Field("", max_length=COMMENT_MAX)
+    amount_ore: Amount | None = None
+    period_id: Id | None = None
 
 
 class AgreementOut(Schema):

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from lom.agreements.models import LocalAgreement
 from lom.cases.models import ApplicationKind, Case, CostLine, Purpose
 from lom.cases.selectors import CaseFilter
+from lom.common.bounds import COMMENT_MAX, MAX_COUNT, NAME_MAX
 from lom.common.fields import DateInput, KronorField
 from lom.organisations.access import Actor
 from lom.organisations.selectors import employees_in_paths, managers_for_unit, units_managed
@@ -15,7 +16,7 @@ class CaseStartForm(forms.Form):
 
     title = forms.CharField(
         label=_("Rubrik"),
-        max_length=200,
+        max_length=NAME_MAX,
         help_text=_("Kort, t.ex. ”Vidareutbildning i dataanalys”."),
     )
     kind = forms.ChoiceField(label=_("Hur söker ni?"), widget=forms.RadioSelect)
@@ -33,7 +34,7 @@ class CaseStartForm(forms.Form):
         help_text=_("För gruppinsatser och utvecklingsprojekt."),
     )
     participant_count = forms.IntegerField(
-        label=_("Antal deltagare"), min_value=1, max_value=10000, initial=1
+        label=_("Antal deltagare"), min_value=1, max_value=MAX_COUNT, initial=1
     )
     measure_types = forms.TypedMultipleChoiceField(
         label=_("Insatstyp"), coerce=int, widget=forms.CheckboxSelectMultiple
@@ -177,7 +178,7 @@ class CostLineForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Kostnadsslag"), choices=[("", "—"), *CostLine.Kind.choices], required=False
     )
-    description = forms.CharField(label=_("Beskrivning"), max_length=200, required=False)
+    description = forms.CharField(label=_("Beskrivning"), max_length=NAME_MAX, required=False)
     amount = KronorField(label=_("Belopp (kr)"), required=False, allow_zero=False)
 
     def clean(self):
@@ -196,7 +197,7 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(
         label=_("Motivering"),
         widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=5000,
+        max_length=COMMENT_MAX,
         help_text=_("Motiveringen visas för sökande."),
     )
 
@@ -213,7 +214,7 @@ class DecisionForm(ReasonForm):
 
 class CommentForm(forms.Form):
     text = forms.CharField(
-        label=_("Kommentar"), widget=forms.Textarea(attrs={"rows": 3}), max_length=5000
+        label=_("Kommentar"), widget=forms.Textarea(attrs={"rows": 3}), max_length=COMMENT_MAX
     )
 
 
@@ -225,7 +226,9 @@ class AttachmentForm(forms.Form):
 
 class ExpenseForm(forms.Form):
     amount = KronorField(label=_("Faktisk kostnad (kr)"), allow_zero=False)
-    memo = forms.CharField(label=_("Text, t.ex. fakturanummer"), max_length=200, required=False)
+    memo = forms.CharField(
+        label=_("Text, t.ex. fakturanummer"), max_length=NAME_MAX, required=False
+    )
 
 
 class CaseFilterForm(forms.Form):

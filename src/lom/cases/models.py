@@ -1,10 +1,15 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lom.agreements.models import ApplicationKind, MeasureType
+from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE, MAX_COUNT, TEXT_MAX
 from lom.funds.models import FundPeriod
 from lom.organisations.models import Employee, Organisation, Unit
+
+# Money in öre: never negative, never past the bound every sum is checked against.
+AMOUNT_BOUNDS = [MinValueValidator(0), MaxValueValidator(MAX_AMOUNT_ORE)]
 
 
 class Status(models.TextChoices):
@@ -82,21 +87,35 @@ class Case(models.Model):
     )
     measure_types = models.ManyToManyField(MeasureType, verbose_name=_("insatstyper"))
     purpose = models.CharField(_("syfte"), max_length=20, choices=Purpose.choices, blank=True)
-    business_need = models.TextField(_("verksamhetens behov"), blank=True)
-    description = models.TextField(_("beskrivning av insatsen"), blank=True)
+    business_need = models.TextField(_("verksamhetens behov"), blank=True, max_length=TEXT_MAX)
+    description = models.TextField(_("beskrivning av insatsen"), blank=True, max_length=TEXT_MAX)
     private_reason = models.TextField(
         _("personliga skäl (visas inte för fackliga företrädare)"),
         blank=True,
+        max_length=TEXT_MAX,
         help_text=_("Skriv bara det som behövs. Uppgifter om hälsa är känsliga personuppgifter."),
     )
     share_private_reason = models.BooleanField(
         _("jag samtycker till att de personliga skälen visas för parterna"), default=False
     )
-    participant_count = models.PositiveIntegerField(_("antal deltagare"), default=1)
+    participant_count = models.PositiveIntegerField(
+        _("antal deltagare"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_COUNT)],
+    )
     start_date = models.DateField(_("startdatum"), null=True, blank=True)
     end_date = models.DateField(_("slutdatum"), null=True, blank=True)
-    requested_ore = models.BigIntegerField(_("sökt belopp"), default=0)
-    approved_ore = models.BigIntegerField(_("beviljat belopp"), null=True, blank=True)
+    requested_ore = models.BigIntegerField(
+        _("sökt belopp"),
+        default=0,
+        validators=AMOUNT_BOUNDS,
+    )
+    approved_ore = models.BigIntegerField(
+        _("beviljat belopp"),
+        null=True,
+        blank=True,
+        validators=AMOUNT_BOUNDS,
+    )
     period = models.ForeignKey(
         FundPeriod,
         on_delete=models.PROTECT,
@@ -130,7 +149,9 @@ class Case(models.Model):
         related_name="cases",
         verbose_name=_("behov i omställningsplanen"),
     )
-    need_explanation = models.TextField(_("behov som inte finns i planen"), blank=True)
+    need_explanation = models.TextField(
+        _("behov som inte finns i planen"), blank=True, max_length=COMMENT_MAX
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)
@@ -171,7 +192,7 @@ class CostLine(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="cost_lines")
     kind = models.CharField(_("kostnadsslag"), max_length=20, choices=Kind.choices)
     description = models.CharField(_("beskrivning"), max_length=200, blank=True)
-    amount_ore = models.BigIntegerField(_("belopp"))
+    amount_ore = models.BigIntegerField(_("belopp"), validators=AMOUNT_BOUNDS)
 
     class Meta:
         ordering = ["id"]
@@ -210,7 +231,7 @@ class Attachment(models.Model):
 class Comment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("kommentar"))
+    text = models.TextField(_("kommentar"), max_length=COMMENT_MAX)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -229,8 +250,13 @@ class Decision(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
     outcome = models.CharField(_("beslut"), max_length=20, choices=Outcome.choices)
-    amount_ore = models.BigIntegerField(_("beviljat belopp"), null=True, blank=True)
-    reasoning = models.TextField(_("motivering"))
+    amount_ore = models.BigIntegerField(
+        _("beviljat belopp"),
+        null=True,
+        blank=True,
+        validators=AMOUNT_BOUNDS,
+    )
+    reasoning = models.TextField(_("motivering"), max_length=COMMENT_MAX)
     decision_model = models.CharField(max_length=20)
     # Where a joint decision was taken: a meeting's agenda item or an application round.
     agenda_item = models.ForeignKey(

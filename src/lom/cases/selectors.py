@@ -4,10 +4,15 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from lom.cases.models import Case, Status
+from lom.agreements.models import LocalAgreement
+from lom.cases.models import ApplicationKind, Case, Status
 from lom.cases.permissions import can_view_case
+from lom.cases.workflow import FUNDED_STATES
 from lom.common.models import AuditEvent
+from lom.common.money import format_ore
 from lom.funds.models import EntryKind
 from lom.organisations.access import Actor
 
@@ -160,3 +165,132 @@ def status_counts(*, actor: Actor) -> dict[str, int]:
         .annotate(n=Count("id"))
     )
     return {r["status"]: r["n"] for r in rows}
+
+
+# --- completeness: what a submitted application must have ---------------------------------
+
+
+def completeness_problems(*, case: Case, agreement: LocalAgreement) -> list[tuple[str, str]]:
+    """(field, message) for everything a submitted application must have."""
+    problems: list[tuple[str, str]] = []
+    if not case.title.strip():
+        problems.append(("title", _("Rubrik saknas.")))
+    if not case.measure_types.exists():
+        problems.append(("measure_types", _("Välj minst en insatstyp.")))
+    if not case.purpose:
+        problems.append(("purpose", _("Ange syftet med insatsen.")))
+    if not case.business_need.strip():
+        problems.append(
+            ("business_need", _("Beskriv vilket behov i verksamheten insatsen svarar mot."))
+        )
+    if not case.description.strip():
+        problems.append(("description", _("Beskriv insatsen.")))
+    if not case.start_date or not case.end_date:
+        problems.append(("start_date", _("Ange start- och slutdatum.")))
+    if case.requested_ore <= 0:
+        problems.append(("cost_lines", _("Lägg till minst en kostnadsrad.")))
+    if case.kind == ApplicationKind.WITH_MANAGER and not case.co_applicant_manager_id:
+        problems.append(("co_applicant_manager", _("Välj chefen som söker tillsammans med dig.")))
+    if not case.need_id and not case.need_explanation.strip() and _plan_in_force(case):
+        problems.append(
+            (
+                "need",
+                _(
+                    "Välj vilket behov i omställningsplanen insatsen svarar mot, eller förklara "
+                    "varför den svarar mot ett behov som inte finns i planen."
+                ),
+            )
+        )
+    problems.extend(
+        ("amount", msg)
+        for msg in cap_problems(case=case, agreement=agreement, amount=case.requested_ore)
+    )
+    return problems
+
+
+def _plan_in_force(case: Case) -> bool:
+    """Whether the organisation has an approved transition plan today: then every application
+    must point to one of its needs or explain why it answers a need that is not in it."""
+    from lom.planning.selectors import plan_current
+
+    return plan_current(organisation=case.organisation, on=timezone.localdate()) is not None
+
+
+def _need_checklist_item(case: Case) -> tuple[str, bool] | None:
+    if case.need_id:
+        return (
+            _("Svarar mot ett behov i omställningsplanen: %(n)s") % {"n": case.need.title},
+            True,
+        )
+    if case.need_explanation.strip():
+        return (
+            _("Flaggad: svarar mot ett behov som inte finns i planen – %(e)s")
+            % {"e": case.need_explanation.strip()[:300]},
+            False,
+        )
+    if _plan_in_force(case):
+        return (_("Kopplad till ett behov i omställningsplanen"), False)
+    return None
+
+
+def completeness_checklist(
+    *, case: Case, agreement: LocalAgreement, attachment_count: int
+) -> list[tuple[str, bool]]:
+    """What the coordinator checks before deciding: each item and whether it holds."""
+    problems = {field for field, _msg in completeness_problems(case=case, agreement=agreement)}
+    items = [
+        (_("Insatstyp som ingår i avtalet"), "measure_types" not in problems),
+        (_("Syfte angivet"), "purpose" not in problems),
+        (_("Verksamhetens behov beskrivet"), "business_need" not in problems),
+        (_("Insatsen beskriven"), "description" not in problems),
+        (_("Start- och slutdatum"), "start_date" not in problems),
+        (_("Kostnader angivna"), "cost_lines" not in problems),
+        (_("Inom avtalets tak"), "amount" not in problems),
+        (_("Minst en bilaga (t.ex. kursplan eller offert)"), attachment_count > 0),
+    ]
+    if agreement.requires_manager_endorsement:
+        items.append(
+            (_("Tillstyrkt av chef"), bool(case.endorsed_by_id or case.co_applicant_manager_id))
+        )
+    need_item = _need_checklist_item(case)
+    if need_item is not None:
+        items.append(need_item)
+    return items
+
+
+def cap_problems(*, case: Case, agreement: LocalAgreement, amount: int) -> list[str]:
+    out = []
+    cap_app = agreement.cap_per_application_ore
+    if cap_app and amount > cap_app:
+        out.append(
+            _("Beloppet %(a)s är över avtalets tak per ansökan, %(c)s.")
+            % {"a": format_ore(amount), "c": format_ore(cap_app)}
+        )
+    cap_person = agreement.cap_per_person_ore
+    if cap_person:
+        if case.kind in (ApplicationKind.GROUP, ApplicationKind.DEVELOPMENT_PROJECT):
+            per_person = amount // max(case.participant_count, 1)
+            if per_person > cap_person:
+                out.append(
+                    _("Beloppet per deltagare, %(a)s, är över avtalets tak per person, %(c)s.")
+                    % {"a": format_ore(per_person), "c": format_ore(cap_person)}
+                )
+        elif case.applicant_id:
+            year = timezone.localdate().year
+            earlier = (
+                Case.objects.filter(
+                    applicant_id=case.applicant_id, status__in=FUNDED_STATES, decided_at__year=year
+                )
+                .exclude(pk=case.pk)
+                .aggregate(s=Sum("approved_ore"))["s"]
+                or 0
+            )
+            if earlier + amount > cap_person:
+                out.append(
+                    _(
+                        "Med detta belopp får personen %(t)s i år, över avtalets tak per "
+                        "person, %(c)s."
+                    )
+                    % {"t": format_ore(earlier + amount), "c": format_ore(cap_person)}
+                )
+    return out

@@ -30,11 +30,13 @@ from lom.cases.selectors import (
     case_detail_related,
     case_get_for_actor,
     case_list,
+    completeness_checklist,
+    completeness_problems,
     status_counts,
 )
 from lom.cases.workflow import TRANSITIONS
 from lom.common.errors import DomainError, PermissionDeniedError
-from lom.common.web import actor_view, add_domain_error
+from lom.common.web import actor_view, add_domain_error, form_status
 from lom.funds.selectors import fund_periods_for_org
 from lom.organisations.access import Actor
 from lom.outreach.web import note_application_from_session
@@ -126,6 +128,7 @@ def case_create_view(request, actor: Actor):
         request,
         "cases/wizard.html",
         {"form": form, "step": "start", "case": None, "agreement": agreement},
+        status=form_status(request),
     )
 
 
@@ -222,12 +225,12 @@ def case_edit_view(request, actor: Actor, pk: int, step: str):
     else:  # review
         related = case_detail_related(case=case)
         ctx.update(related)
-        ctx["problems"] = services.completeness_problems(case, agreement)
+        ctx["problems"] = completeness_problems(case=case, agreement=agreement)
         ctx["attachment_form"] = AttachmentForm()
         ctx["needs_endorsement"] = (
             agreement.requires_manager_endorsement and not case.co_applicant_manager_id
         )
-    return render(request, "cases/wizard.html", ctx)
+    return render(request, "cases/wizard.html", ctx, status=form_status(request))
 
 
 def _transition_form(name, data, actor):
@@ -268,8 +271,8 @@ def case_detail_view(request, actor: Actor, pk: int):
     ):
         agreement = agreement_current(organisation=actor.organisation, on=timezone.localdate())
         if agreement is not None:
-            checklist = services.completeness_checklist(
-                case, agreement, attachment_count=len(related["attachments"])
+            checklist = completeness_checklist(
+                case=case, agreement=agreement, attachment_count=len(related["attachments"])
             )
     from lom.decisions.models import ApplicationRound
     from lom.decisions.selectors import objections_for_case, visible_positions

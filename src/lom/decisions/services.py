@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from lom.accounts.models import User
 from lom.agreements.selectors import agreement_current
 from lom.cases.models import ApplicationKind, Case, Decision, Status
-from lom.cases.services import case_transition
+from lom.cases.services import _do_case_transition as case_transition
 from lom.common.audit import audit
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.money import format_ore

@@ -1,9 +1,14 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lom.agreements.models import ContributionRate
+from lom.common.bounds import MAX_AMOUNT_ORE
 from lom.organisations.models import Organisation
+
+# Money in öre: never negative, never past the bound every sum is checked against.
+AMOUNT_BOUNDS = [MinValueValidator(0), MaxValueValidator(MAX_AMOUNT_ORE)]
 
 
 class FundPeriod(models.Model):
@@ -18,7 +23,12 @@ class FundPeriod(models.Model):
     start = models.DateField(_("från"))
     end = models.DateField(_("till"))
     method = models.CharField(_("tilldelning"), max_length=20, choices=Method.choices)
-    payroll_ore = models.BigIntegerField(_("lönesumma"), null=True, blank=True)
+    payroll_ore = models.BigIntegerField(
+        _("lönesumma"),
+        null=True,
+        blank=True,
+        validators=AMOUNT_BOUNDS,
+    )
     rate = models.ForeignKey(
         ContributionRate,
         on_delete=models.PROTECT,
@@ -26,7 +36,12 @@ class FundPeriod(models.Model):
         blank=True,
         verbose_name=_("avsättningsnivå"),
     )
-    fixed_amount_ore = models.BigIntegerField(_("fast belopp"), null=True, blank=True)
+    fixed_amount_ore = models.BigIntegerField(
+        _("fast belopp"),
+        null=True,
+        blank=True,
+        validators=AMOUNT_BOUNDS,
+    )
     previous = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,
@@ -72,7 +87,10 @@ class LedgerEntry(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     period = models.ForeignKey(FundPeriod, on_delete=models.PROTECT, related_name="entries")
     kind = models.CharField(_("typ"), max_length=20, choices=EntryKind.choices)
-    amount_ore = models.BigIntegerField(_("belopp"))
+    amount_ore = models.BigIntegerField(
+        _("belopp"),
+        validators=[MinValueValidator(-MAX_AMOUNT_ORE), MaxValueValidator(MAX_AMOUNT_ORE)],
+    )
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="ledger_entries"
     )

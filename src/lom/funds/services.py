@@ -12,6 +12,7 @@ from lom.common.errors import DomainError
 from lom.common.money import format_ore, percent_of
 from lom.funds.models import EntryKind, FundPeriod, LedgerEntry
 from lom.funds.selectors import fund_balance
+from lom.organisations.checks import amount_within, fields_within
 from lom.organisations.models import Organisation
 
 
@@ -51,7 +52,7 @@ def lock_period(period_id: int) -> FundPeriod:
     return FundPeriod.objects.select_for_update().get(pk=period_id)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def fund_period_create(
     *,
     actor: User,
@@ -70,6 +71,9 @@ def fund_period_create(
         raise DomainError(
             _("Slutdatum måste vara samma dag som eller efter startdatum."), field="end"
         )
+    fields_within(FundPeriod, {"name": name, "method": method})
+    amount_within(payroll_ore, field="payroll_ore")
+    amount_within(fixed_amount_ore, field="fixed_amount_ore")
     if FundPeriod.objects.filter(
         organisation=organisation, start__lte=end, end__gte=start
     ).exists():
@@ -119,13 +123,17 @@ def fund_period_create(
         memo=_("Tilldelning för %(name)s") % {"name": name},
     )
     if previous is not None and carry_over:
-        fund_carry_over(actor=actor, source=previous, target=period)
+        _do_fund_carry_over(actor=actor, source=previous, target=period)
     return period
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def fund_carry_over(*, actor: User, source: FundPeriod, target: FundPeriod) -> int:
     """Move what is left of `source` into `target`, if the agreement allows it."""
+    return _do_fund_carry_over(actor=actor, source=source, target=target)
+
+
+def _do_fund_carry_over(*, actor: User, source: FundPeriod, target: FundPeriod) -> int:
     from lom.agreements.selectors import agreement_current
 
     agreement = agreement_current(organisation=source.organisation, on=target.start)

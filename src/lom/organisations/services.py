@@ -6,10 +6,11 @@ from django.utils.translation import gettext as _
 from lom.accounts.models import User
 from lom.common.audit import audit
 from lom.common.errors import DomainError
+from lom.organisations.checks import fields_within
 from lom.organisations.models import Employee, Membership, Organisation, Role, Union, Unit
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def unit_create(
     *,
     actor: User | None,
@@ -24,6 +25,7 @@ def unit_create(
         )
     if not name.strip():
         raise DomainError(_("Ange enhetens namn."), field="name")
+    fields_within(Unit, {"name": name.strip(), "code": code})
     unit = Unit.objects.create(
         organisation=organisation, parent=parent, name=name.strip(), code=code
     )
@@ -39,10 +41,11 @@ def unit_create(
     return unit
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def union_create(*, actor: User | None, organisation: Organisation, name: str) -> Union:
     if not name.strip():
         raise DomainError(_("Ange förbundets namn."), field="name")
+    fields_within(Union, {"name": name.strip()})
     union, created = Union.objects.get_or_create(organisation=organisation, name=name.strip())
     if created:
         audit(
@@ -82,7 +85,7 @@ def _check_employee(
         )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def employee_save(
     *,
     actor: User | None,
@@ -92,6 +95,7 @@ def employee_save(
     **fields,
 ) -> Employee:
     _check_employee(organisation, unit, fields["birth_year"], fields["employment_start"])
+    fields_within(Employee, {k: v for k, v in fields.items() if k in EMPLOYEE_FIELDS})
     before = {}
     if employee is None:
         employee = Employee(organisation=organisation)
@@ -117,7 +121,7 @@ def employee_save(
     return employee
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def membership_grant(
     *,
     actor: User | None,
@@ -153,7 +157,7 @@ def membership_grant(
     return membership
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def membership_revoke(*, actor: User | None, membership: Membership) -> None:
     audit(
         organisation_id=membership.organisation_id,

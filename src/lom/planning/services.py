@@ -638,7 +638,16 @@ def proposal_to_case(*, actor: Actor, proposal: Proposal, kind: str | None = Non
     description = proposal.description
     if proposal.target_group:
         description = f"{description}\n\n{_('Målgrupp')}: {proposal.target_group}".strip()
-    case = case_services.case_create(
+    cost_lines = None
+    if proposal.cost_ore:
+        cost_lines = [
+            case_services.CostLineInput(
+                kind=CostLine.Kind.OTHER,
+                amount_ore=proposal.cost_ore,
+                description=str(_("Ungefärlig kostnad enligt workshoppen")),
+            )
+        ]
+    case = case_services._do_case_create(
         actor=actor,
         data=case_services.CaseInput(
             title=proposal.title[:200],
@@ -651,19 +660,8 @@ def proposal_to_case(*, actor: Actor, proposal: Proposal, kind: str | None = Non
             participant_count=1,
             need_id=need.pk if need else None,
         ),
+        cost_lines=cost_lines,
     )
-    if proposal.cost_ore:
-        case_services.case_set_cost_lines(
-            actor=actor,
-            case=case,
-            lines=[
-                case_services.CostLineInput(
-                    kind=CostLine.Kind.OTHER,
-                    amount_ore=proposal.cost_ore,
-                    description=str(_("Ungefärlig kostnad enligt workshoppen")),
-                )
-            ],
-        )
     proposal.case = case
     proposal.save(update_fields=["case"])
     audit(

@@ -1,0 +1,273 @@
+"""The workflow and its money: `case_transition` (the one function that changes a status), the
+ledger effects of a decision, and recorded expenses."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lom.agreements.models import LocalAgreement
+from lom.agreements.selectors import agreement_current
+from lom.cases.models import Case, CaseCounter, Decision, Status
+from lom.cases.permissions import can_record_expense, can_take
+from lom.cases.selectors import (
+    cap_problems,
+    case_outstanding_commitment,
+    case_spent,
+    completeness_problems,
+)
+from lom.cases.services.attachments import _register_attachments
+from lom.cases.services.cases import _snapshot
+from lom.cases.workflow import FUNDED_STATES, TRANSITIONS
+from lom.common.audit import audit
+from lom.common.bounds import COMMENT_MAX, NAME_MAX
+from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.money import format_ore
+from lom.funds.models import EntryKind, FundPeriod
+from lom.funds.selectors import fund_balance, fund_period_current
+from lom.funds.services import insufficient_funds_message, ledger_post, lock_period
+from lom.organisations.access import Actor
+from lom.organisations.checks import amount_within, text_within
+
+
+def _next_case_number(case: Case) -> str:
+    year = timezone.localdate().year
+    counter, _created = CaseCounter.objects.select_for_update().get_or_create(
+        organisation_id=case.organisation_id, year=year
+    )
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"{year}-{counter.last:04d}"
+
+
+def _do_case_transition(
+    *,
+    actor: Actor,
+    case: Case,
+    name: str,
+    reason: str = "",
+    amount_ore: int | None = None,
+    period: FundPeriod | None = None,
+    agenda_item=None,
+    in_round: bool = False,
+) -> Case:
+    """Check, move, record. The one function that changes a case's status.
+    `agenda_item` / `in_round` say that a joint decision is taken in a meeting or a round.
+
+    Without a transaction of its own: `case_transition` is this in one durable transaction;
+    a service that decides inside its own transaction (a meeting, a round) calls this."""
+    case = Case.objects.select_for_update().select_related("unit").get(pk=case.pk)
+    verdict = can_take(actor, case, name)
+    if not verdict:
+        raise PermissionDeniedError(verdict.reason)
+    t = TRANSITIONS[name]
+    reason = (reason or "").strip()
+    if t.needs_reason and not reason:
+        raise DomainError(_("Skriv en motivering. Den visas för sökande."), field="reason")
+    text_within(reason, field="reason", max_length=COMMENT_MAX)
+    amount_within(amount_ore, field="amount", allow_zero=False)
+    before = _snapshot(case)
+    target = t.target
+    agreement = agreement_current(organisation=actor.organisation, on=timezone.localdate())
+    now = timezone.now()
+
+    if name == "submit":
+        if agreement is None:
+            raise DomainError(_("Organisationen har inget gällande lokalt avtal."))
+        problems = completeness_problems(case=case, agreement=agreement)
+        if problems:
+            raise DomainError(
+                " ".join(p[1] for p in problems), field=problems[0][0], code="incomplete"
+            )
+        needs_endorsement = (
+            agreement.requires_manager_endorsement
+            and case.co_applicant_manager_id is None
+            and not (actor.is_manager and actor.manages_path(case.unit_path))
+        )
+        if needs_endorsement:
+            target = Status.AWAITING_ENDORSEMENT
+        if not case.number:
+            case.number = _next_case_number(case)
+            _register_attachments(case)
+        case.submitted_at = now
+    elif name == "endorse":
+        case.endorsed_by = actor.user
+    elif name in ("approve", "reject"):
+        _check_decision_route(
+            case=case, agreement=agreement, agenda_item=agenda_item, in_round=in_round
+        )
+        _decide(
+            agenda_item=agenda_item,
+            actor=actor,
+            case=case,
+            name=name,
+            reason=reason,
+            amount_ore=amount_ore,
+            period=period,
+            agreement=agreement,
+        )
+        case.decided_at = now
+    elif name in ("complete", "withdraw") and case.status in FUNDED_STATES:
+        _release_outstanding(
+            actor=actor, case=case, memo=_("Frigjort vid %(a)s") % {"a": t.label.lower()}
+        )
+
+    case.status = target
+    case.save()
+    audit(
+        organisation_id=case.organisation_id,
+        actor=actor.user,
+        action=f"case.{name}",
+        target=case,
+        case=case,
+        before=before,
+        after=_snapshot(case),
+        note=reason,
+    )
+    from lom.decisions.notifications import notify_case_transition
+
+    notify_case_transition(case=case, name=name, actor_user=actor.user)
+    return case
+
+
+case_transition = transaction.atomic(durable=True)(_do_case_transition)
+
+
+def _check_decision_route(*, case: Case, agreement, agenda_item, in_round: bool) -> None:
+    """The agreement's decision model decides where a decision may be taken."""
+    from lom.agreements.models import DecisionModel
+
+    if agreement is None:
+        return
+    if agreement.decision_model == DecisionModel.JOINT and agenda_item is None and not in_round:
+        raise DomainError(
+            _(
+                "Enligt det lokala avtalet beslutar parterna gemensamt. Sätt upp ärendet på "
+                "dagordningen till ett sammanträde."
+            ),
+            code="joint_decision_required",
+        )
+    if case.round_id and not in_round:
+        raise DomainError(
+            _("Ärendet ingår i en ansökningsomgång och beslutas tillsammans med omgången."),
+            code="round_decision_required",
+        )
+    if (
+        agreement.applicant_participation
+        and not case.events.filter(action="case.applicant_respond").exists()
+    ):
+        raise DomainError(
+            _("Enligt avtalet ska sökande få se bedömningen och lämna synpunkter före beslut."),
+            code="applicant_participation_required",
+        )
+
+
+def _decide(
+    *,
+    actor: Actor,
+    case: Case,
+    name: str,
+    reason: str,
+    amount_ore: int | None,
+    period: FundPeriod | None,
+    agreement: LocalAgreement | None,
+    agenda_item=None,
+) -> None:
+    model = agreement.decision_model if agreement else ""
+    if name == "reject":
+        Decision.objects.create(
+            case=case,
+            outcome=Decision.Outcome.REJECTED,
+            reasoning=reason,
+            decision_model=model,
+            decided_by=actor.user,
+            agenda_item=agenda_item,
+        )
+        return
+    amount = case.requested_ore if amount_ore is None else amount_ore
+    if amount <= 0:
+        raise DomainError(_("Det beviljade beloppet måste vara större än noll."), field="amount")
+    if amount > case.requested_ore:
+        raise DomainError(
+            _("Det beviljade beloppet kan inte vara högre än det sökta (%(r)s).")
+            % {"r": format_ore(case.requested_ore)},
+            field="amount",
+        )
+    if agreement is not None:
+        problems = cap_problems(case=case, agreement=agreement, amount=amount)
+        if problems:
+            raise DomainError(" ".join(problems), field="amount")
+    if period is None:
+        period = fund_period_current(organisation=actor.organisation, on=timezone.localdate())
+    if period is None or period.organisation_id != case.organisation_id:
+        raise DomainError(
+            _("Det finns ingen fondperiod för dagens datum. Lägg upp en fondperiod först."),
+            field="period",
+        )
+    # Lock the period so that two approvals at the same instant see each other.
+    period = lock_period(period.pk)
+    remaining = fund_balance(period=period).remaining
+    if amount > remaining:
+        raise DomainError(
+            insufficient_funds_message(remaining, amount), field="amount", code="insufficient_funds"
+        )
+    ledger_post(
+        period=period,
+        kind=EntryKind.COMMITMENT,
+        amount_ore=amount,
+        actor=actor.user,
+        case=case,
+        memo=_("Beviljat %(n)s") % {"n": case.number},
+    )
+    case.approved_ore = amount
+    case.period = period
+    Decision.objects.create(
+        case=case,
+        outcome=Decision.Outcome.APPROVED,
+        amount_ore=amount,
+        reasoning=reason,
+        decision_model=model,
+        decided_by=actor.user,
+        agenda_item=agenda_item,
+    )
+
+
+def _release_outstanding(*, actor: Actor, case: Case, memo: str) -> int:
+    outstanding = case_outstanding_commitment(case=case)
+    if outstanding > 0 and case.period_id:
+        lock_period(case.period_id)
+        ledger_post(
+            period=case.period,
+            kind=EntryKind.RELEASE,
+            amount_ore=outstanding,
+            actor=actor.user,
+            case=case,
+            memo=memo,
+        )
+    return max(outstanding, 0)
+
+
+@transaction.atomic(durable=True)
+def case_record_expense(*, actor: Actor, case: Case, amount_ore: int, memo: str = "") -> Case:
+    case = Case.objects.select_for_update(of=("self",)).select_related("period").get(pk=case.pk)
+    verdict = can_record_expense(actor, case)
+    if not verdict:
+        raise PermissionDeniedError(verdict.reason)
+    amount_within(amount_ore, field="amount", allow_zero=False)
+    text_within(memo, field="memo", max_length=NAME_MAX)
+    spent = case_spent(case=case)
+    if spent + amount_ore > (case.approved_ore or 0):
+        raise DomainError(
+            _("Utgifterna skulle bli %(t)s, mer än det beviljade beloppet %(a)s.")
+            % {"t": format_ore(spent + amount_ore), "a": format_ore(case.approved_ore)},
+            field="amount",
+        )
+    lock_period(case.period_id)
+    ledger_post(
+        period=case.period,
+        kind=EntryKind.EXPENSE,
+        amount_ore=amount_ore,
+        actor=actor.user,
+        case=case,
+        memo=memo or _("Faktisk kostnad"),
+    )
+    return case
