@@ -269,12 +269,8 @@ class Command(BaseCommand):
                     coordinator,
                     emp,
                     period,
-                    title,
-                    mt,
-                    purpose,
-                    submitted,
-                    decided,
-                    done,
+                    (title, mt, purpose),
+                    dates=(submitted, decided, done),
                 )
             except DomainError as exc:
                 # A refusal by the rules (checked before anything is written where it can be)
@@ -283,21 +279,10 @@ class Command(BaseCommand):
             made += 1
         return made
 
-    def _finished_case(
-        self,
-        org,
-        prefix,
-        rnd,
-        coordinator,
-        emp,
-        period,
-        title,
-        mt,
-        purpose,
-        submitted,
-        decided,
-        done,
-    ) -> None:
+    def _finished_case(self, org, prefix, rnd, coordinator, emp, period, measure, *, dates):
+        """One measure (title, measure type, purpose) submitted, decided and done on `dates`."""
+        title, mt, purpose = measure
+        submitted, decided, done = dates
         user = self._user_for(org, emp, prefix)
         actor = actor_for(user=user, organisation_id=org.pk)
         case = case_services.case_create(
