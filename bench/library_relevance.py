@@ -25,8 +25,8 @@ from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from lom.accounts.models import User  # noqa: E402
+from lom.demo.management.commands.load_demo_library import MEASURES  # noqa: E402
 from lom.library import search  # noqa: E402
-from lom.library.management.commands.load_demo_library import MEASURES  # noqa: E402
 from lom.library.models import EntryStatus, LibraryEntry  # noqa: E402
 from lom.library.selectors import published_entries, reciprocal_rank_fusion  # noqa: E402
 from lom.organisations.models import Organisation  # noqa: E402

@@ -29,8 +29,8 @@ from django.db import connection, transaction  # noqa: E402
 
 from lom.accounts.models import User  # noqa: E402
 from lom.agreements.models import MeasureType  # noqa: E402
+from lom.demo.management.commands.load_demo_library import MEASURES  # noqa: E402
 from lom.library import search  # noqa: E402
-from lom.library.management.commands.load_demo_library import MEASURES  # noqa: E402
 from lom.library.models import EntryStatus, LibraryEntry  # noqa: E402
 from lom.library.selectors import LibraryFilters, library_search  # noqa: E402
 from lom.organisations.models import Organisation  # noqa: E402

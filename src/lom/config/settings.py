@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "lom.events",
     "lom.outreach",
     "lom.api",
+    "lom.demo",
     "django_tasks",
     "django_tasks_db",
 ]

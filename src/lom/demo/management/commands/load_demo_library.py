@@ -22,6 +22,7 @@ from lom.agreements.services import agreement_save
 from lom.cases import services as case_services
 from lom.cases.models import ApplicationKind, Case, CostLine, Purpose, Status
 from lom.common.errors import DomainError
+from lom.demo.management.commands.load_demo import FIRST, LAST
 from lom.followup.models import FollowUp, NeedMet, Outcome
 from lom.followup.services import FollowUpInput, followup_record, is_group_case
 from lom.funds.models import FundPeriod
@@ -34,7 +35,6 @@ from lom.library.services import (
     library_entry_withdraw,
 )
 from lom.organisations.access import actor_for
-from lom.organisations.management.commands.load_demo import FIRST, LAST
 from lom.organisations.models import Organisation, Role
 from lom.organisations.services import employee_save, membership_grant, union_create, unit_create
 
