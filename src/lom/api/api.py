@@ -1,13 +1,15 @@
 """JSON API v1. Thin: parse, call the same selectors and services as the HTML views."""
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Literal
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Status
-from ninja.errors import HttpError
+from ninja.errors import HttpError, Throttled
 
 from lom.agreements.models import LocalAgreement
 from lom.agreements.selectors import agreements_for_org
@@ -27,6 +29,7 @@ from lom.api.schemas import (
     LedgerPageOut,
     TransitionIn,
 )
+from lom.api.throttling import AnonThrottle, UserThrottle
 from lom.cases import services
 from lom.cases.models import Case
 from lom.cases.models import Status as CaseStatus
@@ -58,6 +61,7 @@ api = NinjaAPI(
     urls_namespace="api",
     auth=[TokenAuth(), SessionAuth()],
     description="Local transition funds: applications, agreements, fund periods and ledger.",
+    throttle=[AnonThrottle(), UserThrottle()],
 )
 api.add_router("/reports", reports_router)
 api.add_router("/fund", fundmode_router)
@@ -66,6 +70,26 @@ api.add_router("/library", library_router)
 api.add_router("/benchmark", sector_router)
 api.add_router("/events", events_router)
 api.add_router("/outreach", outreach_router)
+
+
+# When the throttle cannot say how long to wait (the rate was lowered meanwhile).
+RETRY_AFTER_FALLBACK_SECONDS = 60
+
+
+@api.exception_handler(Throttled)
+def on_throttled(request, exc: Throttled):
+    wait = math.ceil(exc.wait) if exc.wait is not None else RETRY_AFTER_FALLBACK_SECONDS
+    response = api.create_response(
+        request,
+        {
+            "detail": _("För många anrop. Försök igen om %(s)d sekunder.") % {"s": wait},
+            "code": "throttled",
+            "retry_after": wait,
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(wait)
+    return response
 
 
 @api.exception_handler(PermissionDeniedError)

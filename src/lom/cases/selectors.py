@@ -217,9 +217,10 @@ def _plan_in_force(case: Case) -> bool:
 
 
 def _need_checklist_item(case: Case) -> tuple[str, bool] | None:
-    if case.need_id:
+    need = case.need if case.need_id else None
+    if need is not None:
         return (
-            _("Svarar mot ett behov i omställningsplanen: %(n)s") % {"n": case.need.title},
+            _("Svarar mot ett behov i omställningsplanen: %(n)s") % {"n": need.title},
             True,
         )
     if case.need_explanation.strip():

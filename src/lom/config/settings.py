@@ -195,3 +195,9 @@ TASKS = {
 
 # Forecast: warn when the projected unused share at period end exceeds this (percent).
 LOM_UNUSED_WARNING_PERCENT = env.int("LOM_UNUSED_WARNING_PERCENT", default=20)
+
+# API rate limits ("requests/period", period s, min, hour or day; empty switches a limit off):
+# per client address for anonymous calls, per user for authenticated ones. Counted in the
+# default cache, so several worker processes share a count only if that cache is shared.
+LOM_API_RATE_ANON = env.str("LOM_API_RATE_ANON", default="60/min")
+LOM_API_RATE_USER = env.str("LOM_API_RATE_USER", default="1200/min")

@@ -15,3 +15,6 @@ import tempfile  # noqa: E402
 MEDIA_ROOT = tempfile.mkdtemp(prefix="lom-test-media-")
 STATIC_ROOT = tempfile.mkdtemp(prefix="lom-test-static-")
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# The API's rate limits stay on in tests, high enough for the suite (a test lowers them).
+LOM_API_RATE_ANON = os.environ.get("LOM_API_RATE_ANON", "100000/min")
+LOM_API_RATE_USER = os.environ.get("LOM_API_RATE_USER", "100000/min")

@@ -1,7 +1,9 @@
 """Every figure about money is computed here, from the ledger, and nowhere else."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
@@ -63,10 +65,14 @@ BALANCE_AGGREGATES = {
 }
 
 
+def _balance(row: Mapping[str, Any]) -> Balance:
+    """The Balance of one row of BALANCE_AGGREGATES."""
+    return Balance(**{k: int(row[k] or 0) for k in BALANCE_AGGREGATES})
+
+
 def fund_balance(*, period: FundPeriod) -> Balance:
     """One aggregate query over the period's ledger."""
-    row = LedgerEntry.objects.filter(period=period).aggregate(**BALANCE_AGGREGATES)
-    return Balance(**{k: int(v) for k, v in row.items()})
+    return _balance(LedgerEntry.objects.filter(period=period).aggregate(**BALANCE_AGGREGATES))
 
 
 def balances_for_periods(*, periods: list[FundPeriod]) -> dict[int, Balance]:
@@ -80,8 +86,7 @@ def balances_for_periods(*, periods: list[FundPeriod]) -> dict[int, Balance]:
     )
     out = {p.pk: Balance(0, 0, 0, 0, 0) for p in periods}
     for row in rows:
-        pid = row.pop("period_id")
-        out[pid] = Balance(**{k: int(v) for k, v in row.items()})
+        out[int(row["period_id"])] = _balance(row)
     return out
 
 
@@ -179,10 +184,8 @@ def fund_movements_by_month(*, periods: list[FundPeriod]) -> dict[int, dict[date
     )
     out: dict[int, dict[date, Balance]] = {p.pk: {} for p in periods}
     for row in rows:
-        pid = row.pop("period_id")
-        month = row.pop("month")
+        pid = int(row["period_id"])
+        month = row["month"]
         month = month.date() if isinstance(month, datetime) else month
-        out[pid][month] = out[pid].get(month, EMPTY_BALANCE) + Balance(
-            **{k: int(v) for k, v in row.items()}
-        )
+        out[pid][month] = out[pid].get(month, EMPTY_BALANCE) + _balance(row)
     return out

@@ -46,7 +46,7 @@ def managers_for_unit(*, organisation: Organisation, unit: Unit) -> list[Members
         "user", "unit"
     )
     mine = [m for m in rows if m.unit and unit.path.startswith(m.unit.path)]
-    return sorted(mine, key=lambda m: -len(m.unit.path))
+    return sorted(mine, key=lambda m: -len(m.unit.path if m.unit else ""))
 
 
 def memberships_for_org(*, organisation: Organisation) -> QuerySet[Membership]:

@@ -33,7 +33,7 @@ def case_attachment_add(*, actor: Actor, case: Case, upload: UploadedFile) -> At
         case=case,
         original_name=name[:255],
         content_type=content_type,
-        size=upload.size,
+        size=upload.size or 0,
         uploaded_by=actor.user,
         register_number=f"{case.number}:{seq}" if case.number else "",
     )

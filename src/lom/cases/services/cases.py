@@ -116,11 +116,10 @@ def _apply_input(*, actor: Actor, case: Case, data: CaseInput, agreement: LocalA
             .select_related("unit")
             .first()
         )
-        allowed = employee is not None and (
+        if employee is None or not (
             (actor.employee is not None and employee.pk == actor.employee.pk)
             or actor.manages_path(employee.unit.path)
-        )
-        if not allowed:
+        ):
             raise DomainError(
                 _("Du kan bara ansöka för dig själv eller för medarbetare i din egen enhet."),
                 field="applicant",

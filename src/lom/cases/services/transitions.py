@@ -234,9 +234,8 @@ def _decide(
 def _release_outstanding(*, actor: Actor, case: Case, memo: str) -> int:
     outstanding = case_outstanding_commitment(case=case)
     if outstanding > 0 and case.period_id:
-        lock_period(case.period_id)
         ledger_post(
-            period=case.period,
+            period=lock_period(case.period_id),
             kind=EntryKind.RELEASE,
             amount_ore=outstanding,
             actor=actor.user,
@@ -261,9 +260,10 @@ def case_record_expense(*, actor: Actor, case: Case, amount_ore: int, memo: str 
             % {"t": format_ore(spent + amount_ore), "a": format_ore(case.approved_ore)},
             field="amount",
         )
-    lock_period(case.period_id)
+    if case.period_id is None:
+        raise DomainError(_("Ärendet har ingen fondperiod."), field="amount")
     ledger_post(
-        period=case.period,
+        period=lock_period(case.period_id),
         kind=EntryKind.EXPENSE,
         amount_ore=amount_ore,
         actor=actor.user,
