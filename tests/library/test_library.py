@@ -388,3 +388,14 @@ def test_a_long_text_is_cut_to_its_rarest_words_and_still_finds_the_match():
     reader = make_world("lasare")
     similar = library_similar(text=query, limit=3, exclude_organisation_id=reader.org.pk)
     assert similar and similar[0].pk == rare.pk
+
+
+def test_search_with_a_filter_that_matches_nothing_is_an_empty_page_not_a_500(world):
+    from django.test import Client
+
+    c = Client()
+    c.force_login(world.employee)
+    r = c.get("/api/v1/library/entries", {"q": "mentorskap", "measure_type": "no_such_type"})
+    assert r.status_code in (200, 422)
+    if r.status_code == 200:
+        assert r.json()["results"] == []

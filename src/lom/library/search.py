@@ -12,6 +12,7 @@ suggestions)."""
 import re
 from functools import lru_cache
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
 
@@ -257,7 +258,10 @@ def ranked_ids(qs: QuerySet, query: str, *, limit: int = MAX_CANDIDATES) -> list
             .order_by("-search_rank", "-id")
             .values_list("id", flat=True)[:limit]
         )
-    inner_sql, inner_params = qs.values("id").query.sql_with_params()
+    try:
+        inner_sql, inner_params = qs.values("id").query.sql_with_params()
+    except EmptyResultSet:  # a filter that can match nothing (an unknown measure type)
+        return []
     if connection.vendor == "sqlite":
         stems = sorted(set(_stemmer().stemWords(terms)))
         match = " OR ".join('"' + s.replace('"', "") + '"' for s in stems)
