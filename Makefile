@@ -32,8 +32,13 @@ demo: install
 		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## Run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
+## The guards run first (lint, format, types, the import contract); the suite then checks the rest
+## (tenant scope, one action per service, module size, the API contract with schemathesis).
 test: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check src tests bench tools
+	DEBUG=1 $(VENV)/bin/mypy $(TYPED)
+	PYTHONPATH=src $(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/pytest -n 2 --dist loadfile
 
 ## mypy (django-stubs) on every services and selectors module, a module or a package of modules.
@@ -44,14 +49,14 @@ typecheck: install
 ## The import contract (pyproject.toml, [tool.importlinter]): layers inside each package, and
 ## the packages in one order (no cycles).
 imports: install
-	$(VENV)/bin/lint-imports --no-cache
+	PYTHONPATH=src $(VENV)/bin/lint-imports --no-cache
 
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench tools
 
 format: install
-	$(VENV)/bin/ruff format src tests bench
+	$(VENV)/bin/ruff format src tests bench tools
 	$(VENV)/bin/ruff check --fix .
 
 ## Apps with a catalogue of their own (src/lom/<app>/locale) are left out of the main one and

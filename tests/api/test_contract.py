@@ -4,6 +4,10 @@ Every operation, as two roles (the coordinator, who may do most, and an employee
 least), with 20 generated examples each: no answer is a server error, and every answer that the
 schema documents matches it. Deterministic (derandomised), so a failure is reproducible."""
 
+import json
+from collections import Counter
+from pathlib import Path
+
 import pytest
 import schemathesis
 from django.core.cache import cache
@@ -27,6 +31,29 @@ def _load_schema():
 
 schema = _load_schema()
 EXAMPLES = 20
+# Requests sent, per operation and role: written to test-artifacts/api-contract.json at the end of
+# the module (CI prints it), so the figures in README come from a run, not from arithmetic.
+SENT: Counter[str] = Counter()
+REPORT = Path(__file__).resolve().parents[2] / "test-artifacts" / "api-contract.json"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def report_requests_sent():
+    yield
+    if SENT:
+        REPORT.parent.mkdir(exist_ok=True)
+        operations = {key.split(" as ")[0] for key in SENT}
+        REPORT.write_text(
+            json.dumps(
+                {
+                    "operations": len(operations),
+                    "requests": sum(SENT.values()),
+                    "fewest_per_operation_and_role": min(SENT.values()),
+                    "per_operation_and_role": dict(sorted(SENT.items())),
+                },
+                indent=1,
+            )
+        )
 
 
 @pytest.fixture(autouse=True)
@@ -68,6 +95,7 @@ CHECKS = [not_a_server_error, response_schema_conformance, content_type_conforma
 @schema.parametrize()
 @SETTINGS
 def test_every_operation_keeps_its_contract_for_a_coordinator(case, coordinator_token):
+    SENT[f"{case.method} {case.path} as coordinator"] += 1
     response = case.call(headers={"Authorization": f"Bearer {coordinator_token}"})
     case.validate_response(response, checks=CHECKS)
 
@@ -75,5 +103,39 @@ def test_every_operation_keeps_its_contract_for_a_coordinator(case, coordinator_
 @schema.parametrize()
 @SETTINGS
 def test_every_operation_keeps_its_contract_for_an_employee(case, employee_token):
+    SENT[f"{case.method} {case.path} as employee"] += 1
     response = case.call(headers={"Authorization": f"Bearer {employee_token}"})
     case.validate_response(response, checks=CHECKS)
+
+
+def _is_typed(node: dict, components: dict) -> bool:
+    """A response schema that says what it holds: a named component, or an array of typed items,
+    or an object with declared properties (a bare `{}` or a free-form object is not)."""
+    if "$ref" in node:
+        name = node["$ref"].rsplit("/", 1)[-1]
+        return _is_typed(components[name], components) if name in components else False
+    if node.get("type") == "array":
+        return _is_typed(node.get("items", {}), components)
+    if "anyOf" in node or "oneOf" in node or "allOf" in node:
+        parts = node.get("anyOf") or node.get("oneOf") or node.get("allOf")
+        return all(_is_typed(p, components) or p.get("type") == "null" for p in parts)
+    if node.get("type") == "object" or "properties" in node:
+        return bool(node.get("properties"))
+    return node.get("type") in ("string", "integer", "number", "boolean")
+
+
+def test_every_operation_has_a_typed_success_response():
+    document = api.get_openapi_schema(path_prefix="/api/v1/")
+    components = document.get("components", {}).get("schemas", {})
+    untyped = []
+    for path, item in document["paths"].items():
+        for method, op in item.items():
+            ok = [c for c in op.get("responses", {}) if str(c).startswith("2")]
+            for code in ok:
+                content = op["responses"][code].get("content", {})
+                body = content.get("application/json", {}).get("schema")
+                if code == "204" or (body is None and not content):
+                    continue  # no body, nothing to type
+                if body is None or not _is_typed(body, components):
+                    untyped.append(f"{method.upper()} {path} {code}")
+    assert untyped == []
