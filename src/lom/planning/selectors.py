@@ -6,12 +6,16 @@ from datetime import date, datetime, time
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from lom.accounts.models import User
+from lom.agreements.selectors import agreement_current
 from lom.cases.models import Case, Status
+from lom.common.errors import DomainError
 from lom.funds.models import LedgerEntry
 from lom.funds.selectors import BALANCE_AGGREGATES, EMPTY_BALANCE, Balance
 from lom.organisations.access import Actor
-from lom.organisations.models import Organisation
+from lom.organisations.models import Membership, Organisation, Role
 from lom.planning.models import (
     ClosingWord,
     FactorCard,
@@ -69,6 +73,23 @@ def workshop_revision(*, actor: Actor, pk: int) -> int | None:
         .values_list("revision", flat=True)
         .first()
     )
+
+
+def users_for_invitation(*, actor: Actor) -> list[tuple[User, str]]:
+    """People to invite: everyone with a role other than plain employee, with their party.
+    (Employees without another role are invited by user name.)"""
+    rows = (
+        Membership.objects.filter(organisation=actor.organisation)
+        .exclude(role=Role.EMPLOYEE)
+        .select_related("user", "union")
+        .order_by("user__last_name", "user__first_name", "user_id")
+    )
+    out: dict[int, tuple[User, str]] = {}
+    for m in rows:
+        party = m.union.name if m.role == Role.UNION_REP and m.union_id else None
+        if m.user_id not in out or party:
+            out[m.user_id] = (m.user, party or str(_("arbetsgivaren")))
+    return list(out.values())
 
 
 @dataclass
@@ -173,6 +194,17 @@ def plan_current(*, organisation: Organisation, on: date) -> TransitionPlan | No
         .order_by("-version", "-id")
         .first()
     )
+
+
+def plan_parties(*, plan: TransitionPlan) -> list[tuple[int | None, str]]:
+    """The parties that approve: the employer, and every union party of the local agreement
+    in force."""
+    agreement = agreement_current(organisation=plan.organisation, on=timezone.localdate())
+    if agreement is None:
+        raise DomainError(
+            _("Det finns inget gällande lokalt avtal som anger parterna."), code="no_agreement"
+        )
+    return [(None, str(_("Arbetsgivaren")))] + [(u.pk, u.name) for u in agreement.unions.all()]
 
 
 def plan_contents(*, plan: TransitionPlan) -> dict:

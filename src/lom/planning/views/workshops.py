@@ -1,0 +1,294 @@
+"""Workshops around the board: the overview, creating and inviting, the result and its PDF, new
+versions, and proposals turned into applications or a round."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lom.accounts.models import User
+from lom.cases.permissions import can_create_case
+from lom.common.errors import DomainError
+from lom.common.web import actor_view, add_domain_error
+from lom.organisations.access import Actor
+from lom.planning import selectors, services
+from lom.planning.forms import (
+    InviteForm,
+    RoundFromProposalsForm,
+    WorkshopForm,
+)
+from lom.planning.models import (
+    Proposal,
+    WorkshopParticipant,
+)
+from lom.planning.permissions import (
+    can_convert_proposal,
+    can_create_workshop,
+    can_facilitate,
+    can_manage_plans,
+    is_facilitator,
+)
+from lom.planning.views._common import (
+    _workshop_or_404,
+)
+from lom.planning.views.board import STEP_MINUTES
+
+
+def _invite_ids(form, actor: Actor) -> tuple[list[int], list[str]]:
+    """The chosen people, and user names that are not in the organisation."""
+    ids = list(form.cleaned_data.get("participants") or [])
+    names = form.cleaned_data.get("usernames") or []
+    if names:
+        found = dict(
+            User.objects.filter(
+                username__in=names, memberships__organisation=actor.organisation
+            ).values_list("username", "pk")
+        )
+        ids += list(found.values())
+        return ids, [n for n in names if n not in found]
+    return ids, []
+
+
+@actor_view()
+def index_view(request, actor: Actor):
+    today = timezone.localdate()
+    return render(
+        request,
+        "planning/index.html",
+        {
+            "workshops": list(selectors.workshops_for(actor=actor)[:20]),
+            "plans": list(selectors.plans_for(actor=actor)[:20]),
+            "current": selectors.plan_current(organisation=actor.organisation, on=today),
+            "can_create": bool(can_create_workshop(actor)),
+            "can_plan": bool(can_manage_plans(actor)),
+        },
+    )
+
+
+@actor_view()
+def guide_view(request, actor: Actor):
+    return render(request, "planning/guide.html", {"minutes": STEP_MINUTES})
+
+
+@actor_view()
+def workshops_view(request, actor: Actor):
+    return render(
+        request,
+        "planning/workshops.html",
+        {
+            "workshops": list(selectors.workshops_for(actor=actor)[:200]),
+            "can_create": bool(can_create_workshop(actor)),
+        },
+    )
+
+
+@actor_view("coordinator", "org_admin")
+def workshop_create_view(request, actor: Actor):
+    people = selectors.users_for_invitation(actor=actor)
+    form = WorkshopForm(
+        request.POST or None, people=people, initial={"held_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        ids, unknown = _invite_ids(form, actor)
+        if unknown:
+            form.add_error(
+                "usernames",
+                _("Hittar inte i organisationen: %(u)s") % {"u": ", ".join(unknown)},
+            )
+        else:
+            d = form.cleaned_data
+            try:
+                ws = services.workshop_create(
+                    actor=actor,
+                    title=d["title"],
+                    held_on=d["held_on"],
+                    place=d["place"],
+                    participant_ids=ids,
+                )
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                messages.success(request, _("Workshoppen är skapad och deltagarna inbjudna."))
+                return redirect("planning:workshop", pk=ws.pk)
+    return render(request, "planning/workshop_form.html", {"form": form})
+
+
+@actor_view()
+def workshop_participants_view(request, actor: Actor, pk: int):
+    ws = _workshop_or_404(actor, pk)
+    form = None
+    if can_facilitate(actor, ws):
+        people = selectors.users_for_invitation(actor=actor)
+        invited = {p.user_id for p in ws.participants.all()}
+        people = [(u, party) for u, party in people if u.pk not in invited]
+        form = InviteForm(request.POST or None, people=people)
+        if request.method == "POST" and form.is_valid():
+            ids, unknown = _invite_ids(form, actor)
+            if unknown:
+                form.add_error(
+                    "usernames",
+                    _("Hittar inte i organisationen: %(u)s") % {"u": ", ".join(unknown)},
+                )
+            else:
+                try:
+                    n = services.workshop_invite(
+                        actor=actor,
+                        workshop=ws,
+                        user_ids=ids,
+                        facilitator=form.cleaned_data["facilitator"],
+                    )
+                except DomainError as exc:
+                    add_domain_error(form, exc)
+                else:
+                    messages.success(request, _("%(n)d deltagare inbjudna.") % {"n": n})
+                    return redirect("planning:workshop_participants", pk=ws.pk)
+    elif request.method == "POST":
+        raise Http404
+    return render(
+        request,
+        "planning/participants.html",
+        {
+            "ws": ws,
+            "form": form,
+            "manage": form is not None,
+            "participants": list(ws.participants.all()),
+        },
+    )
+
+
+@require_POST
+@actor_view()
+def workshop_uninvite_view(request, actor: Actor, pk: int, participant_id: int):
+    ws = _workshop_or_404(actor, pk)
+    participant = WorkshopParticipant.objects.filter(workshop=ws, pk=participant_id).first()
+    if participant is None:
+        raise Http404
+    try:
+        services.workshop_remove_participant(actor=actor, workshop=ws, participant=participant)
+        messages.success(request, _("Deltagaren är borttagen."))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("planning:workshop_participants", pk=ws.pk)
+
+
+@require_POST
+@actor_view()
+def workshop_new_version_view(request, actor: Actor, pk: int):
+    ws = _workshop_or_404(actor, pk)
+    try:
+        new = services.workshop_new_version(actor=actor, workshop=ws)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("planning:workshop_result", pk=ws.pk)
+    messages.success(
+        request,
+        _("Version %(v)d är skapad. Den tidigare versionen finns kvar.") % {"v": new.version},
+    )
+    return redirect("planning:workshop", pk=new.pk)
+
+
+@actor_view()
+def workshop_result_view(request, actor: Actor, pk: int):
+    ws = _workshop_or_404(actor, pk)
+    board = selectors.workshop_board(workshop=ws)
+    convert = bool(can_convert_proposal(actor, ws))
+    create_verdict = can_create_case(actor)
+    return render(
+        request,
+        "planning/workshop_result.html",
+        {
+            "ws": ws,
+            "board": board,
+            "facilitator": is_facilitator(actor, ws),
+            "convertible": convert,
+            "user_id": actor.user.pk,
+            "can_create_case": bool(create_verdict),
+            "create_case_reason": create_verdict.reason,
+            "can_round": convert and actor.is_coordinator,
+            "newer": ws.next_versions.order_by("version").first(),
+        },
+    )
+
+
+@actor_view()
+def workshop_pdf_view(request, actor: Actor, pk: int):
+    from lom.planning.documents import render_workshop_pdf
+
+    ws = _workshop_or_404(actor, pk)
+    name = f"workshop-{ws.pk}-v{ws.version}.pdf"
+    if ws.is_locked and ws.result_pdf:
+        return FileResponse(
+            ws.result_pdf.open("rb"),
+            as_attachment=True,
+            filename=name,
+            content_type="application/pdf",
+        )
+    pdf = render_workshop_pdf(ws)  # a preview; only the locked result is kept
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="utkast-{name}"'
+    return response
+
+
+@require_POST
+@actor_view()
+def proposal_to_case_view(request, actor: Actor, pk: int, proposal_id: int):
+    ws = _workshop_or_404(actor, pk)
+    proposal = Proposal.objects.filter(workshop=ws, pk=proposal_id).first()
+    if proposal is None:
+        raise Http404
+    try:
+        case = services.proposal_to_case(actor=actor, proposal=proposal)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("planning:workshop_result", pk=ws.pk)
+    messages.success(
+        request,
+        _("Ett utkast till ansökan är skapat av förslaget. Komplettera och skicka in det."),
+    )
+    return redirect("cases:edit", pk=case.pk, step="start")
+
+
+@actor_view("coordinator")
+def proposals_round_view(request, actor: Actor, pk: int):
+    ws = _workshop_or_404(actor, pk)
+    verdict = can_convert_proposal(actor, ws)
+    if not verdict:
+        messages.error(request, verdict.reason)
+        return redirect("planning:workshop_result", pk=ws.pk)
+    proposals = list(ws.proposals.filter(round__isnull=True).order_by("id"))
+    today = timezone.localdate()
+    form = RoundFromProposalsForm(
+        request.POST or None,
+        proposals=proposals,
+        organisation=actor.organisation,
+        initial={
+            "title": _("Utvecklingsprojekt efter %(t)s") % {"t": ws.title},
+            "opens_on": today,
+            "closes_on": today + timedelta(days=30),
+            "proposals": [p.pk for p in proposals],
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        chosen = [p for p in proposals if p.pk in set(d["proposals"])]
+        try:
+            rnd = services.proposals_to_round(
+                actor=actor,
+                workshop=ws,
+                proposals=chosen,
+                title=d["title"],
+                opens_on=d["opens_on"],
+                closes_on=d["closes_on"],
+                period=d["period"],
+                budget_ore=d["budget"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Ansökningsomgången är utlyst."))
+            return redirect("decisions:round", pk=rnd.pk)
+    return render(request, "planning/round_form.html", {"ws": ws, "form": form})
