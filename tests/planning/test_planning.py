@@ -943,7 +943,7 @@ def test_coordinator_builds_a_plan_with_plain_forms(w):
     assert (plan.period_start, plan.period_end) == (w.period.start, w.period.end)
     # Without a fund period the dates are required, with an error summary.
     r = c.post(reverse("planning:plans"), {"title": "Utan datum"})
-    assert r.status_code == 200 and "Något behöver rättas" in r.content.decode()
+    assert r.status_code == 400 and "Något behöver rättas" in r.content.decode()
     # Take in the workshop, add an area, a need and a measure.
     r = c.post(reverse("planning:plan_import", args=[plan.pk]), {"workshop": ws.pk})
     assert plan.needs.count() == 3

@@ -1,12 +1,14 @@
 from django.db.models import Count, Prefetch, QuerySet
 
 from lom.cases.models import Case
+from lom.common.models import AuditEvent
 from lom.decisions.models import (
     AgendaItem,
     ApplicationRound,
     Attendee,
     Meeting,
     Notification,
+    NotificationPreference,
     Objection,
     Position,
     Score,
@@ -61,6 +63,17 @@ def objection_get(*, actor: Actor, pk: int) -> Objection | None:
     )
 
 
+def objection_events(*, actor: Actor, pk: int) -> list[AuditEvent]:
+    """The objection's history (raised, answered, closed), oldest first."""
+    return list(
+        AuditEvent.objects.filter(
+            organisation=actor.organisation, target_type="decisions.objection", target_id=pk
+        )
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+
+
 def objections_for_case(*, case: Case) -> list[Objection]:
     return list(case.objections.select_related("union", "raised_by", "answered_by"))
 
@@ -105,6 +118,11 @@ def round_matrix(*, rnd: ApplicationRound) -> list[dict]:
 
 def unread_count(*, user) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notification_preferences(*, user) -> dict[str, bool]:
+    """kind -> whether the user wants it by e-mail (only the kinds they have chosen)."""
+    return dict(NotificationPreference.objects.filter(user=user).values_list("kind", "email"))
 
 
 def notifications_for(*, user, limit: int = 50) -> list[Notification]:

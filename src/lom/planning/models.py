@@ -30,6 +30,9 @@ class Step(models.TextChoices):
 
 STEP_ORDER: tuple[str, ...] = tuple(Step.values)
 
+# A place or a meeting link (video links run long).
+PLACE_MAX = 300
+
 
 class Workshop(models.Model):
     class Status(models.TextChoices):
@@ -39,7 +42,7 @@ class Workshop(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     title = models.CharField(_("rubrik"), max_length=200)
     held_on = models.DateField(_("datum"))
-    place = models.CharField(_("plats eller länk"), max_length=300, blank=True)
+    place = models.CharField(_("plats eller länk"), max_length=PLACE_MAX, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     step = models.CharField(_("steg"), max_length=20, choices=Step.choices, default=Step.FACTORS)
     step_ends_at = models.DateTimeField(_("steget slutar"), null=True, blank=True)

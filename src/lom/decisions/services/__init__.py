@@ -13,6 +13,10 @@ from lom.decisions.services.meetings import (
     meeting_sign,
     position_record,
 )
+from lom.decisions.services.notifications import (
+    notification_preferences_save,
+    notifications_mark_read,
+)
 from lom.decisions.services.objections import objection_answer, objection_close, objection_raise
 from lom.decisions.services.rounds import (
     RoundDecision,
@@ -30,6 +34,8 @@ __all__ = [
     "meeting_fill_agenda",
     "meeting_set_attendance",
     "meeting_sign",
+    "notification_preferences_save",
+    "notifications_mark_read",
     "objection_answer",
     "objection_close",
     "objection_raise",

@@ -3,7 +3,10 @@
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from lom.accounts.models import User
 from lom.common.audit import audit
+from lom.common.bounds import MAX_AMOUNT_ORE
+from lom.common.errors import DomainError
 from lom.decisions.models import Notification
 from lom.organisations.access import Actor
 from lom.organisations.models import Membership, Role
@@ -22,6 +25,33 @@ def _parties(organisation_id: int, user_ids: set[int]) -> dict[int, int | None]:
         else:
             out.setdefault(m.user_id, None)
     return out
+
+
+def _invitees(
+    organisation_id: int, user_ids: list[int] | set[int], usernames: list[str] | None = None
+) -> dict[int, int | None]:
+    """The parties of the chosen people and of those named by user name; a name not in the
+    organisation, or a person without a role in it, is refused naming the field."""
+    ids = set(user_ids)
+    if usernames:
+        found = dict(
+            User.objects.filter(
+                username__in=usernames, memberships__organisation_id=organisation_id
+            ).values_list("username", "pk")
+        )
+        unknown = [n for n in usernames if n not in found]
+        if unknown:
+            raise DomainError(
+                _("Hittar inte i organisationen: %(u)s") % {"u": ", ".join(unknown)},
+                field="usernames",
+            )
+        ids |= set(found.values())
+    parties = _parties(organisation_id, ids)
+    if ids - set(parties):
+        raise DomainError(
+            _("Bara personer med en roll i organisationen kan bjudas in."), field="participants"
+        )
+    return parties
 
 
 def _touch(workshop: Workshop) -> None:
@@ -61,3 +91,21 @@ def _board_audit(actor: Actor, ws: Workshop, action: str, target, **after) -> No
         target=target,
         after={"workshop": ws.pk, **after},
     )
+
+
+def optional_text(value: str | None, *, field: str, max_length: int) -> str:
+    """The stripped text (may be empty), refused naming the field when it is too long."""
+    value = (value or "").strip()
+    if len(value) > max_length:
+        raise DomainError(_("Texten får vara högst %(n)d tecken.") % {"n": max_length}, field=field)
+    return value
+
+
+def check_amount(value: int | None, *, field: str) -> None:
+    """An amount in öre within 0 … MAX_AMOUNT_ORE (None: not given)."""
+    if value is None:
+        return
+    if value < 0:
+        raise DomainError(_("Beloppet kan inte vara negativt."), field=field)
+    if value > MAX_AMOUNT_ORE:
+        raise DomainError(_("Beloppet är orimligt stort."), field=field)

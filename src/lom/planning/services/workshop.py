@@ -12,11 +12,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lom.common.audit import audit
+from lom.common.bounds import NAME_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.validation import require as _require
 from lom.common.validation import required_text as _text
 from lom.organisations.access import Actor
 from lom.planning.models import (
+    PLACE_MAX,
     STEP_ORDER,
     ClosingWord,
     FactorCard,
@@ -32,10 +34,11 @@ from lom.planning.permissions import (
     is_facilitator,
 )
 from lom.planning.services._common import (
+    _invitees,
     _locked_row,
     _notify_invited,
-    _parties,
     _touch,
+    optional_text,
 )
 
 MAX_TIMEBOX_MINUTES = 240
@@ -50,23 +53,22 @@ def workshop_create(
     place: str = "",
     participant_ids: list[int] | None = None,
     facilitator_ids: list[int] | None = None,
+    usernames: list[str] | None = None,
 ) -> Workshop:
-    """The creator becomes its facilitator and first participant."""
+    """The creator becomes its facilitator and first participant. People are invited by id
+    or by user name (e.g. employees without another role)."""
     _require(can_create_workshop(actor))
-    title = _text(title, field="title", message=_("Ge workshoppen en rubrik."), max_length=200)
+    title = _text(title, field="title", message=_("Ge workshoppen en rubrik."), max_length=NAME_MAX)
+    place = optional_text(place, field="place", max_length=PLACE_MAX)
+    ids = set(participant_ids or []) | set(facilitator_ids or []) | {actor.user.pk}
+    parties = _invitees(actor.organisation.pk, ids, usernames)
     workshop = Workshop.objects.create(
         organisation=actor.organisation,
         title=title,
         held_on=held_on,
-        place=(place or "").strip()[:300],
+        place=place,
         created_by=actor.user,
     )
-    ids = set(participant_ids or []) | set(facilitator_ids or []) | {actor.user.pk}
-    parties = _parties(actor.organisation.pk, ids)
-    if set(ids) - set(parties):
-        raise DomainError(
-            _("Bara personer med en roll i organisationen kan bjudas in."), field="participants"
-        )
     facilitators = set(facilitator_ids or []) | {actor.user.pk}
     WorkshopParticipant.objects.bulk_create(
         [
@@ -93,16 +95,18 @@ def workshop_create(
 
 @transaction.atomic
 def workshop_invite(
-    *, actor: Actor, workshop: Workshop, user_ids: list[int], facilitator: bool = False
+    *,
+    actor: Actor,
+    workshop: Workshop,
+    user_ids: list[int],
+    usernames: list[str] | None = None,
+    facilitator: bool = False,
 ) -> int:
-    """Invite more participants (both parties). Returns how many were new."""
+    """Invite more participants (both parties), by id or by user name. Returns how many were
+    new."""
     ws = _locked_row(workshop)
     _require(can_facilitate(actor, ws))
-    parties = _parties(ws.organisation_id, set(user_ids))
-    if set(user_ids) - set(parties):
-        raise DomainError(
-            _("Bara personer med en roll i organisationen kan bjudas in."), field="participants"
-        )
+    parties = _invitees(ws.organisation_id, user_ids, usernames)
     existing = set(ws.participants.values_list("user_id", flat=True))
     new = [uid for uid in parties if uid not in existing]
     WorkshopParticipant.objects.bulk_create(

@@ -18,6 +18,12 @@ from lom.planning.views.board import (
     workshop_timebox_view,
     workshop_view,
 )
+from lom.planning.views.plan_items import (
+    plan_measure_remove_view,
+    plan_measure_view,
+    plan_need_remove_view,
+    plan_need_view,
+)
 from lom.planning.views.plans import (
     plan_actual_view,
     plan_actual_xlsx_view,
@@ -27,10 +33,6 @@ from lom.planning.views.plans import (
     plan_current_view,
     plan_edit_view,
     plan_import_view,
-    plan_measure_remove_view,
-    plan_measure_view,
-    plan_need_remove_view,
-    plan_need_view,
     plan_new_version_view,
     plan_view,
     plans_view,

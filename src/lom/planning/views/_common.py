@@ -1,15 +1,22 @@
 """What the planning views share: finding the workshop or plan, measure types, JSON or not."""
 
-from django.http import Http404
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest
 from django.utils import timezone
 
 from lom.agreements.selectors import agreement_current
+from lom.common.errors import DomainError
 from lom.organisations.access import Actor
 from lom.planning import selectors
 from lom.planning.models import (
     TransitionPlan,
     Workshop,
 )
+
+T = TypeVar("T")
 
 
 def _wants_json(request) -> bool:
@@ -41,3 +48,17 @@ def _plan_or_404(actor: Actor, pk: int) -> TransitionPlan:
 
 def _locked_workshops(actor: Actor):
     return selectors.workshops_for(actor=actor).filter(status=Workshop.Status.LOCKED)
+
+
+def run_action(
+    request: HttpRequest, action: Callable[[], T], *, message: str | Callable[[T], str]
+) -> T | None:
+    """A POST that calls one service and goes back to a page: success flashes `message`, a
+    domain error flashes its reason. Answers the service's result, or None when refused."""
+    try:
+        result = action()
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return None
+    messages.success(request, message(result) if callable(message) else message)
+    return result

@@ -2,6 +2,9 @@
 screen (static/lom/workshop.js) polls `workshop_live_view` and posts the same forms with fetch,
 asking for JSON, to update the board without reloading."""
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.http import Http404, HttpResponseNotModified, JsonResponse
 from django.shortcuts import redirect, render
@@ -169,6 +172,41 @@ def _after_write(
     )
 
 
+def _board_action(
+    request, actor: Actor, pk: int, action: Callable[[], object], *, message: str, anchor=""
+):
+    """A write on the board without a form: the one service, then the board's answer."""
+    try:
+        action()
+    except DomainError as exc:
+        return _after_write(request, actor, pk, error=str(exc.message))
+    return _after_write(request, actor, pk, message=message, anchor=anchor)
+
+
+def _board_form(
+    request,
+    actor: Actor,
+    pk: int,
+    form,
+    action: Callable[[dict[str, Any]], object],
+    *,
+    key: str,
+    message: str,
+    error: str,
+):
+    """A board form posted: the one service on valid input, then the board's answer (the form
+    with its errors, under `key`, when refused)."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except DomainError as exc:
+            add_domain_error(form, exc)
+            error = str(exc.message)
+        else:
+            return _after_write(request, actor, pk, message=message)
+    return _after_write(request, actor, pk, error=error, bound={key: form})
+
+
 @actor_view()
 def workshop_view(request, actor: Actor, pk: int):
     ws = _workshop_or_404(actor, pk)
@@ -213,12 +251,12 @@ def workshop_step_view(request, actor: Actor, pk: int):
     target = form.target(ws.step) if form.is_valid() else None
     if target is None:
         return _after_write(request, actor, pk, error=_("Välj ett steg."))
-    try:
-        services.workshop_set_step(actor=actor, workshop=ws, step=target)
-    except DomainError as exc:
-        return _after_write(request, actor, pk, error=str(exc.message))
-    return _after_write(
-        request, actor, pk, message=_("Steget är nu: %(s)s.") % {"s": Step(target).label}
+    return _board_action(
+        request,
+        actor,
+        pk,
+        lambda: services.workshop_set_step(actor=actor, workshop=ws, step=target),
+        message=_("Steget är nu: %(s)s.") % {"s": Step(target).label},
     )
 
 
@@ -227,20 +265,16 @@ def workshop_step_view(request, actor: Actor, pk: int):
 def workshop_timebox_view(request, actor: Actor, pk: int):
     ws = _workshop_or_404(actor, pk)
     form = TimeboxForm(request.POST, prefix="tb")
-    if not form.is_valid():
-        return _after_write(
-            request, actor, pk, error=_("Ange antal minuter."), bound={"timebox_form": form}
-        )
-    try:
-        services.workshop_set_timebox(
-            actor=actor, workshop=ws, minutes=form.cleaned_data["minutes"]
-        )
-    except DomainError as exc:
-        add_domain_error(form, exc)
-        return _after_write(
-            request, actor, pk, error=str(exc.message), bound={"timebox_form": form}
-        )
-    return _after_write(request, actor, pk, message=_("Tidsgränsen är satt."))
+    return _board_form(
+        request,
+        actor,
+        pk,
+        form,
+        lambda d: services.workshop_set_timebox(actor=actor, workshop=ws, minutes=d["minutes"]),
+        key="timebox_form",
+        message=_("Tidsgränsen är satt."),
+        error=_("Ange antal minuter."),
+    )
 
 
 @require_POST
@@ -264,16 +298,16 @@ def workshop_lock_view(request, actor: Actor, pk: int):
 def card_add_view(request, actor: Actor, pk: int):
     ws = _workshop_or_404(actor, pk)
     form = CardForm(request.POST, prefix="card")
-    error = _("Kortet kunde inte sparas.")
-    if form.is_valid():
-        try:
-            services.card_add(actor=actor, workshop=ws, text=form.cleaned_data["text"])
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            error = str(exc.message)
-        else:
-            return _after_write(request, actor, pk, message=_("Kortet är uppsatt."))
-    return _after_write(request, actor, pk, error=error, bound={"card_form": form})
+    return _board_form(
+        request,
+        actor,
+        pk,
+        form,
+        lambda d: services.card_add(actor=actor, workshop=ws, text=d["text"]),
+        key="card_form",
+        message=_("Kortet är uppsatt."),
+        error=_("Kortet kunde inte sparas."),
+    )
 
 
 @require_POST
@@ -289,14 +323,11 @@ def card_move_view(request, actor: Actor, pk: int, card_id: int):
         area = WorkshopArea.objects.filter(workshop=ws, pk=raw).first() if raw.isdigit() else None
         if area is None:
             return _after_write(request, actor, pk, error=_("Välj ett område."))
-    try:
-        services.card_move(actor=actor, workshop=ws, card=card, area=area)
-    except DomainError as exc:
-        return _after_write(request, actor, pk, error=str(exc.message))
-    return _after_write(
+    return _board_action(
         request,
         actor,
         pk,
+        lambda: services.card_move(actor=actor, workshop=ws, card=card, area=area),
         message=_("”%(c)s” flyttades till %(a)s.")
         % {"c": card.text, "a": area.name if area else _("ej sorterade")},
         anchor=f"#card-{card.pk}",
@@ -310,11 +341,13 @@ def card_remove_view(request, actor: Actor, pk: int, card_id: int):
     card = FactorCard.objects.filter(workshop=ws, pk=card_id).first()
     if card is None:
         raise Http404
-    try:
-        services.card_remove(actor=actor, workshop=ws, card=card)
-    except DomainError as exc:
-        return _after_write(request, actor, pk, error=str(exc.message))
-    return _after_write(request, actor, pk, message=_("Kortet är borttaget."))
+    return _board_action(
+        request,
+        actor,
+        pk,
+        lambda: services.card_remove(actor=actor, workshop=ws, card=card),
+        message=_("Kortet är borttaget."),
+    )
 
 
 @require_POST
@@ -322,16 +355,16 @@ def card_remove_view(request, actor: Actor, pk: int, card_id: int):
 def area_add_view(request, actor: Actor, pk: int):
     ws = _workshop_or_404(actor, pk)
     form = AreaForm(request.POST, prefix="area")
-    error = _("Området kunde inte sparas.")
-    if form.is_valid():
-        try:
-            services.area_add(actor=actor, workshop=ws, name=form.cleaned_data["name"])
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            error = str(exc.message)
-        else:
-            return _after_write(request, actor, pk, message=_("Området är tillagt."))
-    return _after_write(request, actor, pk, error=error, bound={"area_form": form})
+    return _board_form(
+        request,
+        actor,
+        pk,
+        form,
+        lambda d: services.area_add(actor=actor, workshop=ws, name=d["name"]),
+        key="area_form",
+        message=_("Området är tillagt."),
+        error=_("Området kunde inte sparas."),
+    )
 
 
 @require_POST
@@ -341,11 +374,13 @@ def area_remove_view(request, actor: Actor, pk: int, area_id: int):
     area = WorkshopArea.objects.filter(workshop=ws, pk=area_id).first()
     if area is None:
         raise Http404
-    try:
-        services.area_remove(actor=actor, workshop=ws, area=area)
-    except DomainError as exc:
-        return _after_write(request, actor, pk, error=str(exc.message))
-    return _after_write(request, actor, pk, message=_("Området är borttaget."))
+    return _board_action(
+        request,
+        actor,
+        pk,
+        lambda: services.area_remove(actor=actor, workshop=ws, area=area),
+        message=_("Området är borttaget."),
+    )
 
 
 @require_POST
@@ -354,26 +389,24 @@ def need_add_view(request, actor: Actor, pk: int):
     ws = _workshop_or_404(actor, pk)
     areas = list(ws.areas.all())
     form = WorkshopNeedForm(request.POST, prefix="need", areas=areas)
-    error = _("Behovet kunde inte sparas.")
-    if form.is_valid():
-        d = form.cleaned_data
-        area = next(a for a in areas if a.pk == d["area"])
-        try:
-            services.need_add(
-                actor=actor,
-                workshop=ws,
-                area=area,
-                consequence=d["consequence"],
-                competence_need=d["competence_need"],
-                likelihood=d["likelihood"],
-                impact=d["impact"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            error = str(exc.message)
-        else:
-            return _after_write(request, actor, pk, message=_("Behovet är tillagt."))
-    return _after_write(request, actor, pk, error=error, bound={"need_form": form})
+    return _board_form(
+        request,
+        actor,
+        pk,
+        form,
+        lambda d: services.need_add(
+            actor=actor,
+            workshop=ws,
+            area=next(a for a in areas if a.pk == d["area"]),
+            consequence=d["consequence"],
+            competence_need=d["competence_need"],
+            likelihood=d["likelihood"],
+            impact=d["impact"],
+        ),
+        key="need_form",
+        message=_("Behovet är tillagt."),
+        error=_("Behovet kunde inte sparas."),
+    )
 
 
 @require_POST
@@ -383,11 +416,13 @@ def need_remove_view(request, actor: Actor, pk: int, need_id: int):
     need = WorkshopNeed.objects.filter(workshop=ws, pk=need_id).first()
     if need is None:
         raise Http404
-    try:
-        services.need_remove(actor=actor, workshop=ws, need=need)
-    except DomainError as exc:
-        return _after_write(request, actor, pk, error=str(exc.message))
-    return _after_write(request, actor, pk, message=_("Behovet är borttaget."))
+    return _board_action(
+        request,
+        actor,
+        pk,
+        lambda: services.need_remove(actor=actor, workshop=ws, need=need),
+        message=_("Behovet är borttaget."),
+    )
 
 
 @require_POST
@@ -398,31 +433,24 @@ def proposal_add_view(request, actor: Actor, pk: int):
     form = ProposalForm(
         request.POST, prefix="proposal", needs=needs, measure_types=_measure_types(actor)
     )
-    error = _("Förslaget kunde inte sparas.")
-    if form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.proposal_add(
-                actor=actor,
-                workshop=ws,
-                title=d["title"],
-                description=d["description"],
-                need_ids=d["needs"],
-                cost_ore=d["cost"],
-                target_group=d["target_group"],
-                measure_type=d["measure_type"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            error = str(exc.message)
-        else:
-            return _after_write(request, actor, pk, message=_("Förslaget är tillagt."))
-    return _after_write(
+    return _board_form(
         request,
         actor,
         pk,
-        error=error,
-        bound={"proposal_form": form},
+        form,
+        lambda d: services.proposal_add(
+            actor=actor,
+            workshop=ws,
+            title=d["title"],
+            description=d["description"],
+            need_ids=d["needs"],
+            cost_ore=d["cost"],
+            target_group=d["target_group"],
+            measure_type=d["measure_type"],
+        ),
+        key="proposal_form",
+        message=_("Förslaget är tillagt."),
+        error=_("Förslaget kunde inte sparas."),
     )
 
 
@@ -433,11 +461,13 @@ def proposal_remove_view(request, actor: Actor, pk: int, proposal_id: int):
     proposal = Proposal.objects.filter(workshop=ws, pk=proposal_id).first()
     if proposal is None:
         raise Http404
-    try:
-        services.proposal_remove(actor=actor, workshop=ws, proposal=proposal)
-    except DomainError as exc:
-        return _after_write(request, actor, pk, error=str(exc.message))
-    return _after_write(request, actor, pk, message=_("Förslaget är borttaget."))
+    return _board_action(
+        request,
+        actor,
+        pk,
+        lambda: services.proposal_remove(actor=actor, workshop=ws, proposal=proposal),
+        message=_("Förslaget är borttaget."),
+    )
 
 
 @require_POST
@@ -445,15 +475,13 @@ def proposal_remove_view(request, actor: Actor, pk: int, proposal_id: int):
 def closing_view(request, actor: Actor, pk: int):
     ws = _workshop_or_404(actor, pk)
     form = ClosingForm(request.POST, prefix="closing")
-    error = _("Texten kunde inte sparas.")
-    if form.is_valid():
-        try:
-            services.closing_word_save(actor=actor, workshop=ws, text=form.cleaned_data["text"])
-        except DomainError as exc:
-            add_domain_error(form, exc)
-            error = str(exc.message)
-        else:
-            return _after_write(
-                request, actor, pk, message=_("Tack! Det du tar med dig är sparat.")
-            )
-    return _after_write(request, actor, pk, error=error, bound={"closing_form": form})
+    return _board_form(
+        request,
+        actor,
+        pk,
+        form,
+        lambda d: services.closing_word_save(actor=actor, workshop=ws, text=d["text"]),
+        key="closing_form",
+        message=_("Tack! Det du tar med dig är sparat."),
+        error=_("Texten kunde inte sparas."),
+    )

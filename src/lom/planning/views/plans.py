@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lom.common.errors import DomainError
-from lom.common.web import actor_view, add_domain_error
+from lom.common.web import actor_view, form_status, run_form
 from lom.organisations.access import Actor
 from lom.organisations.models import Union
 from lom.planning import selectors, services
@@ -18,13 +18,9 @@ from lom.planning.forms import (
     ImportForm,
     PlanAreaForm,
     PlanForm,
-    PlanMeasureForm,
-    PlanNeedForm,
 )
 from lom.planning.models import (
-    Need,
     PlanArea,
-    PlannedMeasure,
     TransitionPlan,
     WorkshopParticipant,
 )
@@ -34,7 +30,7 @@ from lom.planning.permissions import (
     can_edit_plan,
     can_manage_plans,
 )
-from lom.planning.views._common import _locked_workshops, _measure_types, _plan_or_404
+from lom.planning.views._common import _locked_workshops, _plan_or_404, run_action
 
 
 @actor_view()
@@ -46,23 +42,23 @@ def plans_view(request, actor: Actor):
             organisation=actor.organisation,
             workshops=_locked_workshops(actor),
         )
-        if request.method == "POST" and form.is_valid():
-            d = form.cleaned_data
-            try:
-                plan = services.plan_create(
-                    actor=actor,
-                    title=d["title"],
-                    period_start=d["period_start"],
-                    period_end=d["period_end"],
-                    fund_period=d["fund_period"],
-                    analyses=d["analyses"],
-                    workshop=d.get("workshop"),
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(request, _("Planen är skapad som utkast."))
-                return redirect("planning:plan", pk=plan.pk)
+        done = run_form(
+            request,
+            form,
+            lambda d: services.plan_create(
+                actor=actor,
+                title=d["title"],
+                period_start=d["period_start"],
+                period_end=d["period_end"],
+                fund_period=d["fund_period"],
+                analyses=d["analyses"],
+                workshop=d.get("workshop"),
+            ),
+            success=lambda plan: reverse("planning:plan", args=[plan.pk]),
+            message=_("Planen är skapad som utkast."),
+        )
+        if done is not None:
+            return done
     elif request.method == "POST":
         raise Http404
     return render(
@@ -75,6 +71,7 @@ def plans_view(request, actor: Actor):
                 organisation=actor.organisation, on=timezone.localdate()
             ),
         },
+        status=form_status(request),
     )
 
 
@@ -169,24 +166,29 @@ def plan_edit_view(request, actor: Actor, pk: int):
             "analyses": plan.analyses,
         },
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.plan_update(
-                actor=actor,
-                plan=plan,
-                title=d["title"],
-                period_start=d["period_start"],
-                period_end=d["period_end"],
-                fund_period=d["fund_period"],
-                analyses=d["analyses"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Planen är sparad."))
-            return redirect("planning:plan", pk=plan.pk)
-    return render(request, "planning/plan_form.html", {"plan": plan, "form": form})
+    done = run_form(
+        request,
+        form,
+        lambda d: services.plan_update(
+            actor=actor,
+            plan=plan,
+            title=d["title"],
+            period_start=d["period_start"],
+            period_end=d["period_end"],
+            fund_period=d["fund_period"],
+            analyses=d["analyses"],
+        ),
+        success=reverse("planning:plan", args=[plan.pk]),
+        message=_("Planen är sparad."),
+    )
+    if done is not None:
+        return done
+    return render(
+        request,
+        "planning/plan_form.html",
+        {"plan": plan, "form": form},
+        status=form_status(request),
+    )
 
 
 @require_POST
@@ -197,14 +199,13 @@ def plan_import_view(request, actor: Actor, pk: int):
     if not form.is_valid():
         messages.error(request, _("Välj en låst workshop som du deltog i."))
         return redirect("planning:plan", pk=plan.pk)
-    try:
-        n = services.plan_import_workshop(
+    run_action(
+        request,
+        lambda: services.plan_import_workshop(
             actor=actor, plan=plan, workshop=form.cleaned_data["workshop"]
-        )
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("%(n)d behov hämtades från workshoppen.") % {"n": n})
+        ),
+        message=lambda n: _("%(n)d behov hämtades från workshoppen.") % {"n": n},
+    )
     return redirect("planning:plan", pk=plan.pk)
 
 
@@ -214,11 +215,11 @@ def plan_area_add_view(request, actor: Actor, pk: int):
     plan = _plan_or_404(actor, pk)
     form = PlanAreaForm(request.POST, prefix="area")
     if form.is_valid():
-        try:
-            services.plan_area_add(actor=actor, plan=plan, name=form.cleaned_data["name"])
-            messages.success(request, _("Insatsområdet är tillagt."))
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
+        run_action(
+            request,
+            lambda: services.plan_area_add(actor=actor, plan=plan, name=form.cleaned_data["name"]),
+            message=_("Insatsområdet är tillagt."),
+        )
     else:
         messages.error(request, _("Ge insatsområdet ett namn."))
     return redirect("planning:plan", pk=plan.pk)
@@ -231,169 +232,11 @@ def plan_area_remove_view(request, actor: Actor, pk: int, area_id: int):
     area = PlanArea.objects.filter(plan=plan, pk=area_id).first()
     if area is None:
         raise Http404
-    try:
-        services.plan_area_remove(actor=actor, plan=plan, area=area)
-        messages.success(request, _("Insatsområdet är borttaget."))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    return redirect("planning:plan", pk=plan.pk)
-
-
-@actor_view("coordinator", "org_admin")
-def plan_need_view(request, actor: Actor, pk: int, need_id: int | None = None):
-    plan = _plan_or_404(actor, pk)
-    verdict = can_edit_plan(actor, plan)
-    if not verdict:
-        messages.error(request, verdict.reason)
-        return redirect("planning:plan", pk=plan.pk)
-    need = None
-    if need_id is not None:
-        need = Need.objects.filter(plan=plan, pk=need_id).first()
-        if need is None:
-            raise Http404
-    areas = list(plan.areas.all())
-    initial = (
-        {
-            "area": need.area_id,
-            "title": need.title,
-            "description": need.description,
-            "priority": need.priority,
-            "source": need.source,
-        }
-        if need
-        else {"source": Need.Source.COMPETENCE_SUPPLY}
-    )
-    form = PlanNeedForm(request.POST or None, areas=areas, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.plan_need_save(
-                actor=actor,
-                plan=plan,
-                need=need,
-                data=services.NeedInput(
-                    area_id=d["area"],
-                    title=d["title"],
-                    description=d["description"],
-                    priority=d["priority"],
-                    source=d["source"],
-                ),
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Behovet är sparat."))
-            return redirect("planning:plan", pk=plan.pk)
-    return render(
+    run_action(
         request,
-        "planning/plan_item_form.html",
-        {
-            "plan": plan,
-            "form": form,
-            "title": _("Ändra behov") if need else _("Nytt behov"),
-            "item": need,
-            "remove_url": reverse("planning:plan_need_remove", args=[plan.pk, need.pk])
-            if need
-            else "",
-            "no_areas": not areas,
-        },
+        lambda: services.plan_area_remove(actor=actor, plan=plan, area=area),
+        message=_("Insatsområdet är borttaget."),
     )
-
-
-@require_POST
-@actor_view("coordinator", "org_admin")
-def plan_need_remove_view(request, actor: Actor, pk: int, need_id: int):
-    plan = _plan_or_404(actor, pk)
-    need = Need.objects.filter(plan=plan, pk=need_id).first()
-    if need is None:
-        raise Http404
-    try:
-        services.plan_need_remove(actor=actor, plan=plan, need=need)
-        messages.success(request, _("Behovet är borttaget."))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    return redirect("planning:plan", pk=plan.pk)
-
-
-@actor_view("coordinator", "org_admin")
-def plan_measure_view(request, actor: Actor, pk: int, measure_id: int | None = None):
-    plan = _plan_or_404(actor, pk)
-    verdict = can_edit_plan(actor, plan)
-    if not verdict:
-        messages.error(request, verdict.reason)
-        return redirect("planning:plan", pk=plan.pk)
-    measure = None
-    if measure_id is not None:
-        measure = PlannedMeasure.objects.filter(plan=plan, pk=measure_id).first()
-        if measure is None:
-            raise Http404
-    areas = list(plan.areas.all())
-    needs = list(plan.needs.select_related("area").order_by("area__order", "priority", "id"))
-    initial = (
-        {
-            "area": measure.area_id,
-            "title": measure.title,
-            "description": measure.description,
-            "measure_type": measure.measure_type_id,
-            "budget": measure.budget_ore,
-            "target_group": measure.target_group,
-            "needs": [n.pk for n in measure.needs.all()],
-        }
-        if measure
-        else {}
-    )
-    form = PlanMeasureForm(request.POST or None, areas=areas, needs=needs, initial=initial)
-    form.fields["measure_type"].queryset = _measure_types(actor)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.plan_measure_save(
-                actor=actor,
-                plan=plan,
-                measure=measure,
-                data=services.MeasureInput(
-                    area_id=d["area"],
-                    title=d["title"],
-                    description=d["description"],
-                    measure_type_id=d["measure_type"].pk if d["measure_type"] else None,
-                    budget_ore=d["budget"] or 0,
-                    target_group=d["target_group"],
-                    need_ids=d["needs"],
-                ),
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Insatsen är sparad."))
-            return redirect("planning:plan", pk=plan.pk)
-    return render(
-        request,
-        "planning/plan_item_form.html",
-        {
-            "plan": plan,
-            "form": form,
-            "title": _("Ändra planerad insats") if measure else _("Ny planerad insats"),
-            "item": measure,
-            "remove_url": reverse("planning:plan_measure_remove", args=[plan.pk, measure.pk])
-            if measure
-            else "",
-            "no_areas": not areas,
-        },
-    )
-
-
-@require_POST
-@actor_view("coordinator", "org_admin")
-def plan_measure_remove_view(request, actor: Actor, pk: int, measure_id: int):
-    plan = _plan_or_404(actor, pk)
-    measure = PlannedMeasure.objects.filter(plan=plan, pk=measure_id).first()
-    if measure is None:
-        raise Http404
-    try:
-        services.plan_measure_remove(actor=actor, plan=plan, measure=measure)
-        messages.success(request, _("Insatsen är borttagen."))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
     return redirect("planning:plan", pk=plan.pk)
 
 
@@ -411,15 +254,15 @@ def plan_approve_view(request, actor: Actor, pk: int):
         )
         if union is None:
             raise Http404
-    try:
-        plan = services.plan_approve(actor=actor, plan=plan, union=union)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        if plan.is_draft:
-            messages.success(request, _("Ert godkännande är registrerat."))
-        else:
-            messages.success(request, _("Alla parter har godkänt. Planen gäller nu."))
+    run_action(
+        request,
+        lambda: services.plan_approve(actor=actor, plan=plan, union=union),
+        message=lambda approved: (
+            _("Ert godkännande är registrerat.")
+            if approved.is_draft
+            else _("Alla parter har godkänt. Planen gäller nu.")
+        ),
+    )
     return redirect("planning:plan", pk=plan.pk)
 
 
@@ -427,20 +270,18 @@ def plan_approve_view(request, actor: Actor, pk: int):
 @actor_view("coordinator", "org_admin")
 def plan_new_version_view(request, actor: Actor, pk: int):
     plan = _plan_or_404(actor, pk)
-    try:
-        new = services.plan_new_version(actor=actor, plan=plan)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-        return redirect("planning:plan", pk=plan.pk)
-    messages.success(
+    new = run_action(
         request,
-        _(
-            "Ett utkast till version %(v)d är skapat. Den godkända versionen gäller tills parterna "
-            "har godkänt den nya."
-        )
-        % {"v": new.version},
+        lambda: services.plan_new_version(actor=actor, plan=plan),
+        message=lambda new: (
+            _(
+                "Ett utkast till version %(v)d är skapat. Den godkända versionen gäller "
+                "tills parterna har godkänt den nya."
+            )
+            % {"v": new.version}
+        ),
     )
-    return redirect("planning:plan", pk=new.pk)
+    return redirect("planning:plan", pk=new.pk if new else plan.pk)
 
 
 @actor_view(*PLAN_PARTIES)

@@ -6,14 +6,14 @@ from datetime import timedelta
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lom.accounts.models import User
 from lom.cases.permissions import can_create_case
 from lom.common.errors import DomainError
-from lom.common.web import actor_view, add_domain_error
+from lom.common.web import actor_view, form_status, run_form
 from lom.organisations.access import Actor
 from lom.planning import selectors, services
 from lom.planning.forms import (
@@ -32,25 +32,8 @@ from lom.planning.permissions import (
     can_manage_plans,
     is_facilitator,
 )
-from lom.planning.views._common import (
-    _workshop_or_404,
-)
+from lom.planning.views._common import _workshop_or_404, run_action
 from lom.planning.views.board import STEP_MINUTES
-
-
-def _invite_ids(form, actor: Actor) -> tuple[list[int], list[str]]:
-    """The chosen people, and user names that are not in the organisation."""
-    ids = list(form.cleaned_data.get("participants") or [])
-    names = form.cleaned_data.get("usernames") or []
-    if names:
-        found = dict(
-            User.objects.filter(
-                username__in=names, memberships__organisation=actor.organisation
-            ).values_list("username", "pk")
-        )
-        ids += list(found.values())
-        return ids, [n for n in names if n not in found]
-    return ids, []
 
 
 @actor_view()
@@ -92,29 +75,25 @@ def workshop_create_view(request, actor: Actor):
     form = WorkshopForm(
         request.POST or None, people=people, initial={"held_on": timezone.localdate()}
     )
-    if request.method == "POST" and form.is_valid():
-        ids, unknown = _invite_ids(form, actor)
-        if unknown:
-            form.add_error(
-                "usernames",
-                _("Hittar inte i organisationen: %(u)s") % {"u": ", ".join(unknown)},
-            )
-        else:
-            d = form.cleaned_data
-            try:
-                ws = services.workshop_create(
-                    actor=actor,
-                    title=d["title"],
-                    held_on=d["held_on"],
-                    place=d["place"],
-                    participant_ids=ids,
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(request, _("Workshoppen är skapad och deltagarna inbjudna."))
-                return redirect("planning:workshop", pk=ws.pk)
-    return render(request, "planning/workshop_form.html", {"form": form})
+    done = run_form(
+        request,
+        form,
+        lambda d: services.workshop_create(
+            actor=actor,
+            title=d["title"],
+            held_on=d["held_on"],
+            place=d["place"],
+            participant_ids=d["participants"],
+            usernames=d["usernames"],
+        ),
+        success=lambda ws: reverse("planning:workshop", args=[ws.pk]),
+        message=_("Workshoppen är skapad och deltagarna inbjudna."),
+    )
+    if done is not None:
+        return done
+    return render(
+        request, "planning/workshop_form.html", {"form": form}, status=form_status(request)
+    )
 
 
 @actor_view()
@@ -126,26 +105,21 @@ def workshop_participants_view(request, actor: Actor, pk: int):
         invited = {p.user_id for p in ws.participants.all()}
         people = [(u, party) for u, party in people if u.pk not in invited]
         form = InviteForm(request.POST or None, people=people)
-        if request.method == "POST" and form.is_valid():
-            ids, unknown = _invite_ids(form, actor)
-            if unknown:
-                form.add_error(
-                    "usernames",
-                    _("Hittar inte i organisationen: %(u)s") % {"u": ", ".join(unknown)},
-                )
-            else:
-                try:
-                    n = services.workshop_invite(
-                        actor=actor,
-                        workshop=ws,
-                        user_ids=ids,
-                        facilitator=form.cleaned_data["facilitator"],
-                    )
-                except DomainError as exc:
-                    add_domain_error(form, exc)
-                else:
-                    messages.success(request, _("%(n)d deltagare inbjudna.") % {"n": n})
-                    return redirect("planning:workshop_participants", pk=ws.pk)
+        done = run_form(
+            request,
+            form,
+            lambda d: services.workshop_invite(
+                actor=actor,
+                workshop=ws,
+                user_ids=d["participants"],
+                usernames=d["usernames"],
+                facilitator=d["facilitator"],
+            ),
+            success=reverse("planning:workshop_participants", args=[ws.pk]),
+            message=lambda n: _("%(n)d deltagare inbjudna.") % {"n": n},
+        )
+        if done is not None:
+            return done
     elif request.method == "POST":
         raise Http404
     return render(
@@ -157,6 +131,7 @@ def workshop_participants_view(request, actor: Actor, pk: int):
             "manage": form is not None,
             "participants": list(ws.participants.all()),
         },
+        status=form_status(request),
     )
 
 
@@ -167,11 +142,13 @@ def workshop_uninvite_view(request, actor: Actor, pk: int, participant_id: int):
     participant = WorkshopParticipant.objects.filter(workshop=ws, pk=participant_id).first()
     if participant is None:
         raise Http404
-    try:
-        services.workshop_remove_participant(actor=actor, workshop=ws, participant=participant)
-        messages.success(request, _("Deltagaren är borttagen."))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
+    run_action(
+        request,
+        lambda: services.workshop_remove_participant(
+            actor=actor, workshop=ws, participant=participant
+        ),
+        message=_("Deltagaren är borttagen."),
+    )
     return redirect("planning:workshop_participants", pk=ws.pk)
 
 
@@ -240,15 +217,13 @@ def proposal_to_case_view(request, actor: Actor, pk: int, proposal_id: int):
     proposal = Proposal.objects.filter(workshop=ws, pk=proposal_id).first()
     if proposal is None:
         raise Http404
-    try:
-        case = services.proposal_to_case(actor=actor, proposal=proposal)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-        return redirect("planning:workshop_result", pk=ws.pk)
-    messages.success(
+    case = run_action(
         request,
-        _("Ett utkast till ansökan är skapat av förslaget. Komplettera och skicka in det."),
+        lambda: services.proposal_to_case(actor=actor, proposal=proposal),
+        message=_("Ett utkast till ansökan är skapat av förslaget. Komplettera och skicka in det."),
     )
+    if case is None:
+        return redirect("planning:workshop_result", pk=ws.pk)
     return redirect("cases:edit", pk=case.pk, step="start")
 
 
@@ -272,23 +247,24 @@ def proposals_round_view(request, actor: Actor, pk: int):
             "proposals": [p.pk for p in proposals],
         },
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        chosen = [p for p in proposals if p.pk in set(d["proposals"])]
-        try:
-            rnd = services.proposals_to_round(
-                actor=actor,
-                workshop=ws,
-                proposals=chosen,
-                title=d["title"],
-                opens_on=d["opens_on"],
-                closes_on=d["closes_on"],
-                period=d["period"],
-                budget_ore=d["budget"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Ansökningsomgången är utlyst."))
-            return redirect("decisions:round", pk=rnd.pk)
-    return render(request, "planning/round_form.html", {"ws": ws, "form": form})
+    done = run_form(
+        request,
+        form,
+        lambda d: services.proposals_to_round(
+            actor=actor,
+            workshop=ws,
+            proposals=[p for p in proposals if p.pk in set(d["proposals"])],
+            title=d["title"],
+            opens_on=d["opens_on"],
+            closes_on=d["closes_on"],
+            period=d["period"],
+            budget_ore=d["budget"],
+        ),
+        success=lambda rnd: reverse("decisions:round", args=[rnd.pk]),
+        message=_("Ansökningsomgången är utlyst."),
+    )
+    if done is not None:
+        return done
+    return render(
+        request, "planning/round_form.html", {"ws": ws, "form": form}, status=form_status(request)
+    )
