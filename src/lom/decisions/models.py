@@ -3,13 +3,23 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lom.cases.models import Case, Decision
+from lom.common.sealed import SealedDocument
 from lom.funds.models import FundPeriod
 from lom.organisations.models import Organisation, Union
 
 
-class Meeting(models.Model):
+class Meeting(SealedDocument):
     """A joint consultation meeting (partssamverkan) where the parties decide cases.
-    Once signed off, the minutes are frozen; an adjustment is a new meeting that points back."""
+    Once signed off, the minutes are frozen (a sealed PDF with its SHA-256: who signed, when);
+    an adjustment is a new meeting that points back."""
+
+    SEAL_UPLOAD_TO = "minutes/"
+    SEAL_COLUMNS = {
+        "sealed_file": "minutes_pdf",
+        "sealed_sha256": "minutes_sha256",
+        "sealed_at": "signed_at",
+        "sealed_by": "signed_by_id",
+    }
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planerat")
@@ -31,12 +41,6 @@ class Meeting(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    signed_at = models.DateTimeField(null=True, blank=True)
-    minutes_pdf = models.FileField(upload_to="minutes/", blank=True)
-    minutes_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-starts_at", "-id"]

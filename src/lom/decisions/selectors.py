@@ -25,7 +25,7 @@ def meetings_for(*, actor: Actor) -> QuerySet[Meeting]:
 def meeting_get(*, actor: Actor, pk: int) -> Meeting | None:
     return (
         Meeting.objects.filter(organisation=actor.organisation, pk=pk)
-        .select_related("adjusts", "signed_by")
+        .select_related("adjusts", "sealed_by")
         .prefetch_related(
             Prefetch("attendees", queryset=Attendee.objects.select_related("user", "union")),
             Prefetch(

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from lom.cases.models import Case, Decision, Status
 from lom.cases.selectors import case_get_for_actor
 from lom.common.errors import DomainError
+from lom.common.sealed import sealed_document_response
 from lom.common.web import actor_view, form_status, run_form
 from lom.decisions import selectors, services
 from lom.decisions.forms import (
@@ -251,18 +252,11 @@ def meeting_minutes_view(request, actor: Actor, pk: int):
     from lom.decisions.minutes import render_minutes_pdf
 
     meeting = _meeting_or_404(actor, pk)
-    name = f"protokoll-{meeting.pk}.pdf"
-    if meeting.is_signed and meeting.minutes_pdf:
-        return FileResponse(
-            meeting.minutes_pdf.open("rb"),
-            as_attachment=True,
-            filename=name,
-            content_type="application/pdf",
-        )
-    pdf = render_minutes_pdf(meeting)  # a preview; only the signed file is kept
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="utkast-{name}"'
-    return response
+    return sealed_document_response(
+        meeting,
+        filename=f"protokoll-{meeting.pk}.pdf",
+        preview=lambda: render_minutes_pdf(meeting),
+    )
 
 
 # --- Objections -----------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lom.agreements.models import MeasureType
+from lom.common.sealed import SealedDocument
 from lom.funds.models import FundPeriod
 from lom.organisations.models import Organisation, Union
 
@@ -34,7 +35,17 @@ STEP_ORDER: tuple[str, ...] = tuple(Step.values)
 PLACE_MAX = 300
 
 
-class Workshop(models.Model):
+class Workshop(SealedDocument):
+    """Locking seals the result: a PDF with its SHA-256, who locked it and when."""
+
+    SEAL_UPLOAD_TO = "workshops/"
+    SEAL_COLUMNS = {
+        "sealed_file": "result_pdf",
+        "sealed_sha256": "result_sha256",
+        "sealed_at": "locked_at",
+        "sealed_by": "locked_by_id",
+    }
+
     class Status(models.TextChoices):
         OPEN = "open", _("Pågår")
         LOCKED = "locked", _("Låst")
@@ -61,12 +72,6 @@ class Workshop(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    locked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    locked_at = models.DateTimeField(null=True, blank=True)
-    result_pdf = models.FileField(upload_to="workshops/", blank=True)
-    result_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-held_on", "-id"]

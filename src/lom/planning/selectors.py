@@ -51,7 +51,7 @@ def workshop_get(*, actor: Actor, pk: int) -> Workshop | None:
         Workshop.objects.filter(
             organisation=actor.organisation, pk=pk, participants__user_id=actor.user.pk
         )
-        .select_related("previous", "created_by", "locked_by")
+        .select_related("previous", "created_by", "sealed_by")
         .prefetch_related(
             Prefetch(
                 "participants",

@@ -1,12 +1,9 @@
 """Joint meetings (partssamverkan): planning, the agenda, attendance, the parties' positions,
 the decision per item, and signing the minutes."""
 
-import hashlib
 from datetime import datetime
 
-from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lom.accounts.models import User
@@ -14,6 +11,7 @@ from lom.cases.models import Case, Status
 from lom.cases.services import case_transition
 from lom.common.audit import audit
 from lom.common.errors import DomainError
+from lom.common.sealed import seal_document
 from lom.common.validation import require as _require
 from lom.decisions.models import (
     AgendaItem,
@@ -281,19 +279,17 @@ def meeting_sign(*, actor: Actor, meeting: Meeting) -> Meeting:
             _("Alla punkter måste vara beslutade eller bordlagda innan protokollet justeras.")
         )
     meeting.status = Meeting.Status.SIGNED
-    meeting.signed_by = actor.user
-    meeting.signed_at = timezone.now()
-    pdf = render_minutes_pdf(meeting)
-    meeting.minutes_sha256 = hashlib.sha256(pdf).hexdigest()
-    meeting.minutes_pdf.save(
-        f"protokoll-{meeting.organisation_id}-{meeting.pk}.pdf", ContentFile(pdf), save=False
+    sha = seal_document(
+        meeting,
+        by=actor.user,
+        render=lambda: render_minutes_pdf(meeting),
+        filename=f"protokoll-{meeting.organisation_id}-{meeting.pk}.pdf",
     )
-    meeting.save()
     audit(
         organisation_id=meeting.organisation_id,
         actor=actor.user,
         action="meeting.sign",
         target=meeting,
-        after={"sha256": meeting.minutes_sha256},
+        after={"sha256": sha},
     )
     return meeting

@@ -3,10 +3,8 @@
 Every write locks the workshop row first (`_locked_row`), so writes to one workshop are
 serialised and nobody writes after the facilitator has locked the result."""
 
-import hashlib
 from datetime import date, timedelta
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 from lom.common.audit import audit
 from lom.common.bounds import NAME_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.sealed import seal_document
 from lom.common.validation import require as _require
 from lom.common.validation import required_text as _text
 from lom.organisations.access import Actor
@@ -223,22 +222,20 @@ def workshop_lock(*, actor: Actor, workshop: Workshop) -> Workshop:
             code="parties_missing",
         )
     ws.status = Workshop.Status.LOCKED
-    ws.locked_by = actor.user
-    ws.locked_at = timezone.now()
     ws.step_ends_at = None
-    pdf = render_workshop_pdf(ws)
-    ws.result_sha256 = hashlib.sha256(pdf).hexdigest()
-    ws.result_pdf.save(
-        f"workshop-{ws.organisation_id}-{ws.pk}-v{ws.version}.pdf", ContentFile(pdf), save=False
-    )
     ws.revision = ws.revision + 1
-    ws.save()
+    sha = seal_document(
+        ws,
+        by=actor.user,
+        render=lambda: render_workshop_pdf(ws),
+        filename=f"workshop-{ws.organisation_id}-{ws.pk}-v{ws.version}.pdf",
+    )
     audit(
         organisation_id=ws.organisation_id,
         actor=actor.user,
         action="workshop.lock",
         target=ws,
-        after={"sha256": ws.result_sha256, "version": ws.version},
+        after={"sha256": sha, "version": ws.version},
     )
     return ws
 

@@ -4,7 +4,7 @@ versions, and proposals turned into applications or a round."""
 from datetime import timedelta
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from lom.cases.permissions import can_create_case
 from lom.common.errors import DomainError
+from lom.common.sealed import sealed_document_response
 from lom.common.web import actor_view, form_status, run_form
 from lom.organisations.access import Actor
 from lom.planning import selectors, services
@@ -196,18 +197,11 @@ def workshop_pdf_view(request, actor: Actor, pk: int):
     from lom.planning.documents import render_workshop_pdf
 
     ws = _workshop_or_404(actor, pk)
-    name = f"workshop-{ws.pk}-v{ws.version}.pdf"
-    if ws.is_locked and ws.result_pdf:
-        return FileResponse(
-            ws.result_pdf.open("rb"),
-            as_attachment=True,
-            filename=name,
-            content_type="application/pdf",
-        )
-    pdf = render_workshop_pdf(ws)  # a preview; only the locked result is kept
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="utkast-{name}"'
-    return response
+    return sealed_document_response(
+        ws,
+        filename=f"workshop-{ws.pk}-v{ws.version}.pdf",
+        preview=lambda: render_workshop_pdf(ws),  # only the locked result is kept
+    )
 
 
 @require_POST
