@@ -49,18 +49,6 @@ def pdf_text(data: bytes) -> str:
 FETCH = {"HTTP_X_REQUESTED_WITH": "fetch"}
 
 
-@pytest.fixture
-def w(db):
-    """One organisation whose agreement has two union parties, each with a representative."""
-    w = make_world("plan")
-    vision = Union.objects.create(organisation=w.org, name="Vision")
-    LocalAgreement.objects.get(organisation=w.org).unions.add(vision)
-    rep2 = UserFactory(username="plan-vision", first_name="Vera", last_name="Vision")
-    membership_grant(actor=None, organisation=w.org, user=rep2, role=Role.UNION_REP, union=vision)
-    w.vision, w.rep2 = vision, rep2
-    return w
-
-
 def new_workshop(w, **kw):
     return ps.workshop_create(
         actor=w.actor(w.coordinator),

@@ -45,7 +45,7 @@ def _open_meeting(meeting: Meeting) -> Meeting:
 # --- Meetings -------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def meeting_create(
     *,
     actor: Actor,
@@ -98,10 +98,14 @@ def meeting_create(
     return meeting
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def meeting_add_case(*, actor: Actor, meeting: Meeting, case: Case) -> AgendaItem:
     _require(can_manage_meetings(actor))
-    meeting = _open_meeting(meeting)
+    return _add_case(actor=actor, meeting=_open_meeting(meeting), case=case)
+
+
+def _add_case(*, actor: Actor, meeting: Meeting, case: Case) -> AgendaItem:
+    """Put one case on an open meeting's agenda, inside the caller's transaction."""
     _own_case(actor, case)
     if case.status != Status.IN_REVIEW:
         raise DomainError(_("Bara ärenden under handläggning kan sättas upp på dagordningen."))
@@ -138,11 +142,11 @@ def _applicants(case: Case) -> list[User]:
     return applicant_users(case)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def meeting_fill_agenda(*, actor: Actor, meeting: Meeting) -> int:
     """Put every case that is ready for decision and on no open agenda on this one."""
     _require(can_manage_meetings(actor))
-    _open_meeting(meeting)
+    meeting = _open_meeting(meeting)
     ready = (
         Case.objects.filter(
             organisation=actor.organisation, status=Status.IN_REVIEW, round__isnull=True
@@ -152,12 +156,12 @@ def meeting_fill_agenda(*, actor: Actor, meeting: Meeting) -> int:
     )
     added = 0
     for case in ready:
-        meeting_add_case(actor=actor, meeting=meeting, case=case)
+        _add_case(actor=actor, meeting=meeting, case=case)
         added += 1
     return added
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def meeting_set_attendance(*, actor: Actor, meeting: Meeting, present_ids: set[int]) -> None:
     _require(can_manage_meetings(actor))
     meeting = _open_meeting(meeting)
@@ -168,7 +172,7 @@ def meeting_set_attendance(*, actor: Actor, meeting: Meeting, present_ids: set[i
             a.save(update_fields=["present"])
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def position_record(
     *,
     actor: Actor,
@@ -206,7 +210,7 @@ def position_record(
     return position
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def item_decide(
     *,
     actor: Actor,
@@ -267,7 +271,7 @@ def item_decide(
     return item
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def meeting_sign(*, actor: Actor, meeting: Meeting) -> Meeting:
     """Freeze the minutes: render the PDF once, store it with its checksum."""
     from lom.decisions.minutes import render_minutes_pdf

@@ -26,7 +26,7 @@ from lom.organisations.models import Membership, Role, Union
 # --- Objections -----------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def objection_raise(
     *,
     actor: Actor,
@@ -97,7 +97,7 @@ def objection_raise(
     return objection
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def objection_answer(*, actor: Actor, objection: Objection, answer: str) -> Objection:
     _require(can_answer_objection(actor))
     objection = Objection.objects.select_for_update().get(pk=objection.pk)
@@ -138,7 +138,7 @@ def objection_answer(*, actor: Actor, objection: Objection, answer: str) -> Obje
     return objection
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def objection_close(
     *, actor: Actor, objection: Objection, outcome: str, note: str = ""
 ) -> Objection:

@@ -29,7 +29,7 @@ from lom.organisations.access import Actor
 # --- Application rounds ---------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def round_create(
     *,
     actor: Actor,
@@ -41,6 +41,30 @@ def round_create(
     period: FundPeriod,
     criteria: list[tuple[str, int]],
 ) -> ApplicationRound:
+    return _round_create(
+        actor=actor,
+        title=title,
+        call_text=call_text,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        budget_ore=budget_ore,
+        period=period,
+        criteria=criteria,
+    )
+
+
+def _round_create(
+    *,
+    actor: Actor,
+    title: str,
+    call_text: str,
+    opens_on: date,
+    closes_on: date,
+    budget_ore: int,
+    period: FundPeriod,
+    criteria: list[tuple[str, int]],
+) -> ApplicationRound:
+    """round_create's work, inside the caller's transaction (a round from workshop proposals)."""
     _require(can_manage_meetings(actor))
     if closes_on < opens_on:
         raise DomainError(_("Omgången kan inte stänga innan den öppnar."), field="closes_on")
@@ -73,7 +97,7 @@ def round_create(
     return rnd
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def round_join(*, actor: Actor, rnd: ApplicationRound, case: Case) -> Case:
     """Place an applicant's development-project draft in an open round."""
     from lom.cases.permissions import can_edit_case
@@ -92,7 +116,7 @@ def round_join(*, actor: Actor, rnd: ApplicationRound, case: Case) -> Case:
     return case
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def score_record(
     *, actor: Actor, case: Case, criterion: Criterion, score: int, comment: str = ""
 ) -> Score:
@@ -131,7 +155,7 @@ class RoundDecision:
     reason: str
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def round_decide(
     *, actor: Actor, rnd: ApplicationRound, decisions: list[RoundDecision]
 ) -> ApplicationRound:

@@ -14,7 +14,7 @@ from lom.planning.permissions import can_approve_plan, can_manage_plans
 from lom.planning.selectors import plan_parties
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def plan_approve(
     *, actor: Actor, plan: TransitionPlan, union: Union | None = None
 ) -> TransitionPlan:
@@ -78,7 +78,7 @@ def plan_approve(
     return plan
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def plan_new_version(*, actor: Actor, plan: TransitionPlan) -> TransitionPlan:
     """A draft copy of an approved (or superseded) plan. Areas and needs keep their keys, so
     applications that point to the earlier version still count for the same need."""

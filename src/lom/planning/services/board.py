@@ -29,7 +29,7 @@ from lom.planning.services._common import _board_audit, _locked_row, _touch
 # --- Workshops: the board -------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def card_add(*, actor: Actor, workshop: Workshop, text: str) -> FactorCard:
     ws = _locked_row(workshop)
     _require(can_contribute(actor, ws, Step.FACTORS))
@@ -40,7 +40,7 @@ def card_add(*, actor: Actor, workshop: Workshop, text: str) -> FactorCard:
     return card
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def card_move(
     *, actor: Actor, workshop: Workshop, card: FactorCard, area: WorkshopArea | None
 ) -> FactorCard:
@@ -57,7 +57,7 @@ def card_move(
     return card
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def card_remove(*, actor: Actor, workshop: Workshop, card: FactorCard) -> None:
     ws = _locked_row(workshop)
     _require(can_remove_item(actor, ws, card.author_id, Step.FACTORS))
@@ -68,7 +68,7 @@ def card_remove(*, actor: Actor, workshop: Workshop, card: FactorCard) -> None:
     _touch(ws)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def area_add(*, actor: Actor, workshop: Workshop, name: str) -> WorkshopArea:
     ws = _locked_row(workshop)
     _require(can_contribute(actor, ws, Step.SORT))
@@ -81,7 +81,7 @@ def area_add(*, actor: Actor, workshop: Workshop, name: str) -> WorkshopArea:
     return area
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def area_remove(*, actor: Actor, workshop: Workshop, area: WorkshopArea) -> None:
     """The facilitator removes an area; its cards go back to 'not sorted'."""
     ws = _locked_row(workshop)
@@ -95,7 +95,7 @@ def area_remove(*, actor: Actor, workshop: Workshop, area: WorkshopArea) -> None
     _touch(ws)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def need_add(
     *,
     actor: Actor,
@@ -139,7 +139,7 @@ def need_add(
     return need
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def need_remove(*, actor: Actor, workshop: Workshop, need: WorkshopNeed) -> None:
     ws = _locked_row(workshop)
     _require(can_remove_item(actor, ws, need.author_id, Step.IMPACT))
@@ -152,7 +152,7 @@ def need_remove(*, actor: Actor, workshop: Workshop, need: WorkshopNeed) -> None
     _touch(ws)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def proposal_add(
     *,
     actor: Actor,
@@ -187,7 +187,7 @@ def proposal_add(
     return proposal
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def proposal_remove(*, actor: Actor, workshop: Workshop, proposal: Proposal) -> None:
     ws = _locked_row(workshop)
     _require(can_remove_item(actor, ws, proposal.author_id, Step.PROPOSALS))
@@ -198,7 +198,7 @@ def proposal_remove(*, actor: Actor, workshop: Workshop, proposal: Proposal) -> 
     _touch(ws)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def closing_word_save(*, actor: Actor, workshop: Workshop, text: str) -> ClosingWord:
     """Each participant writes what they take away; writing again replaces their own."""
     ws = _locked_row(workshop)

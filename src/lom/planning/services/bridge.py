@@ -13,6 +13,7 @@ from lom.common.audit import audit
 from lom.common.errors import DomainError
 from lom.common.validation import require as _require
 from lom.decisions.models import ApplicationRound
+from lom.decisions.services.rounds import _round_create
 from lom.funds.models import FundPeriod
 from lom.organisations.access import Actor
 from lom.planning.models import (
@@ -50,7 +51,7 @@ def _plan_need_for(proposal: Proposal, organisation_id: int) -> Need | None:
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def proposal_to_case(*, actor: Actor, proposal: Proposal, kind: str | None = None) -> Case:
     """A draft application built from a workshop proposal, created by the actor (who then
     completes and submits it like any application)."""
@@ -122,7 +123,7 @@ DEFAULT_ROUND_CRITERIA = [
 ]
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def proposals_to_round(
     *,
     actor: Actor,
@@ -135,8 +136,6 @@ def proposals_to_round(
     budget_ore: int | None = None,
 ) -> ApplicationRound:
     """An application round for development projects, its call built from the proposals."""
-    from lom.decisions.services import round_create
-
     _require(can_convert_proposal(actor, workshop))
     if not proposals:
         raise DomainError(_("Välj minst ett förslag."), field="proposals")
@@ -155,7 +154,7 @@ def proposals_to_round(
             line += f": {p.description}"
         lines.append(line)
     budget = budget_ore if budget_ore else sum(p.cost_ore or 0 for p in proposals)
-    rnd = round_create(
+    rnd = _round_create(
         actor=actor,
         title=title,
         call_text="\n".join(lines),

@@ -58,7 +58,7 @@ def _check_period(start: date, end: date) -> None:
         raise DomainError(_("Planen kan inte sluta innan den börjar."), field="period_end")
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def plan_create(
     *,
     actor: Actor,
@@ -91,11 +91,11 @@ def plan_create(
         after={"title": title, "from": period_start.isoformat(), "to": period_end.isoformat()},
     )
     if workshop is not None:
-        plan_import_workshop(actor=actor, plan=plan, workshop=workshop)
+        _import_workshop(actor=actor, plan=plan, workshop=workshop)
     return plan
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def plan_update(
     *,
     actor: Actor,
@@ -133,11 +133,16 @@ def _plan_area(plan: TransitionPlan, name: str) -> PlanArea:
     return area
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def plan_import_workshop(*, actor: Actor, plan: TransitionPlan, workshop: Workshop) -> int:
     """Take a locked workshop's outcome into a draft plan: its areas become areas of measures,
     its competence needs become needs (priority from likelihood × impact), its proposals
     become planned measures linked to those needs. Returns the number of needs taken in."""
+    return _import_workshop(actor=actor, plan=plan, workshop=workshop)
+
+
+def _import_workshop(*, actor: Actor, plan: TransitionPlan, workshop: Workshop) -> int:
+    """plan_import_workshop's work, inside the caller's transaction (plan_create uses it)."""
     plan = _open_plan(actor, plan)
     _require(can_view_workshop(actor, workshop))
     if not workshop.is_locked:
@@ -177,7 +182,7 @@ def plan_import_workshop(*, actor: Actor, plan: TransitionPlan, workshop: Worksh
     return len(need_map)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def plan_area_add(*, actor: Actor, plan: TransitionPlan, name: str) -> PlanArea:
     plan = _open_plan(actor, plan)
     name = _text(name, field="name", message=_("Ge insatsområdet ett namn."), max_length=120)
@@ -188,7 +193,7 @@ def plan_area_add(*, actor: Actor, plan: TransitionPlan, name: str) -> PlanArea:
     return area
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def plan_area_remove(*, actor: Actor, plan: TransitionPlan, area: PlanArea) -> None:
     plan = _open_plan(actor, plan)
     if area.plan_id != plan.pk:
@@ -215,7 +220,7 @@ def _area_of(plan: TransitionPlan, area_id: int) -> PlanArea:
     return area
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def plan_need_save(
     *, actor: Actor, plan: TransitionPlan, data: NeedInput, need: Need | None = None
 ) -> Need:
@@ -236,7 +241,7 @@ def plan_need_save(
     return need
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def plan_need_remove(*, actor: Actor, plan: TransitionPlan, need: Need) -> None:
     plan = _open_plan(actor, plan)
     if need.plan_id != plan.pk:
@@ -258,7 +263,7 @@ class MeasureInput:
     need_ids: list[int] | None = None
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def plan_measure_save(
     *,
     actor: Actor,
@@ -291,7 +296,7 @@ def plan_measure_save(
     return measure
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def plan_measure_remove(*, actor: Actor, plan: TransitionPlan, measure: PlannedMeasure) -> None:
     plan = _open_plan(actor, plan)
     if measure.plan_id != plan.pk:

@@ -43,7 +43,7 @@ from lom.planning.services._common import (
 MAX_TIMEBOX_MINUTES = 240
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def workshop_create(
     *,
     actor: Actor,
@@ -92,7 +92,7 @@ def workshop_create(
     return workshop
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def workshop_invite(
     *,
     actor: Actor,
@@ -133,7 +133,7 @@ def workshop_invite(
     return len(new)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def workshop_remove_participant(
     *, actor: Actor, workshop: Workshop, participant: WorkshopParticipant
 ) -> None:
@@ -157,7 +157,7 @@ def workshop_remove_participant(
 # --- Workshops: leading through the steps ---------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def workshop_set_step(*, actor: Actor, workshop: Workshop, step: str) -> Workshop:
     ws = _locked_row(workshop)
     _require(can_facilitate(actor, ws))
@@ -178,7 +178,7 @@ def workshop_set_step(*, actor: Actor, workshop: Workshop, step: str) -> Worksho
     return ws
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def workshop_set_timebox(*, actor: Actor, workshop: Workshop, minutes: int | None) -> Workshop:
     """Time-box the current step: it ends `minutes` from now (None or 0: no time-box)."""
     ws = _locked_row(workshop)
@@ -203,7 +203,7 @@ def workshop_set_timebox(*, actor: Actor, workshop: Workshop, minutes: int | Non
 # --- Workshops: lock and versions -----------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def workshop_lock(*, actor: Actor, workshop: Workshop) -> Workshop:
     """Lock the result: nothing on it changes afterwards. The PDF is rendered once and kept
     with its checksum."""
@@ -240,7 +240,7 @@ def workshop_lock(*, actor: Actor, workshop: Workshop) -> Workshop:
     return ws
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def workshop_new_version(*, actor: Actor, workshop: Workshop) -> Workshop:
     """Copy a locked workshop into a new, open one that points back to it. The locked one and
     its PDF stay as they were."""
