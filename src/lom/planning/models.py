@@ -16,7 +16,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lom.agreements.models import MeasureType
+from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE, NAME_MAX, TEXT_MAX
 from lom.common.sealed import SealedDocument
+from lom.decisions.models import PLACE_MAX
 from lom.funds.models import FundPeriod
 from lom.organisations.models import Organisation, Union
 
@@ -30,9 +32,6 @@ class Step(models.TextChoices):
 
 
 STEP_ORDER: tuple[str, ...] = tuple(Step.values)
-
-# A place or a meeting link (video links run long).
-PLACE_MAX = 300
 
 
 class Workshop(SealedDocument):
@@ -169,7 +168,7 @@ class WorkshopNeed(models.Model):
     area = models.ForeignKey(
         WorkshopArea, on_delete=models.PROTECT, related_name="needs", verbose_name=_("område")
     )
-    consequence = models.TextField(_("vad det betyder för oss"))
+    consequence = models.TextField(_("vad det betyder för oss"), max_length=TEXT_MAX)
     competence_need = models.CharField(_("kompetensbehov"), max_length=200)
     likelihood = models.PositiveSmallIntegerField(
         _("sannolikhet (1–5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
@@ -196,11 +195,16 @@ class Proposal(models.Model):
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="proposals")
     title = models.CharField(_("förslag"), max_length=200)
-    description = models.TextField(_("beskrivning"), blank=True)
+    description = models.TextField(_("beskrivning"), max_length=TEXT_MAX, blank=True)
     needs = models.ManyToManyField(
         WorkshopNeed, related_name="proposals", verbose_name=_("behov som förslaget svarar mot")
     )
-    cost_ore = models.BigIntegerField(_("ungefärlig kostnad"), null=True, blank=True)
+    cost_ore = models.BigIntegerField(
+        _("ungefärlig kostnad"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_AMOUNT_ORE)],
+    )
     target_group = models.CharField(_("målgrupp"), max_length=200, blank=True)
     measure_type = models.ForeignKey(
         MeasureType,
@@ -235,7 +239,7 @@ class ClosingWord(models.Model):
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="closing_words")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("det här tar jag med mig"))
+    text = models.TextField(_("det här tar jag med mig"), max_length=COMMENT_MAX)
     created_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -274,6 +278,7 @@ class TransitionPlan(models.Model):
     )
     analyses = models.TextField(
         _("andra underlag"),
+        max_length=TEXT_MAX,
         blank=True,
         help_text=_("T.ex. kompetensförsörjningsanalysen, verksamhetsplanen, regeringsuppdrag."),
     )
@@ -381,8 +386,8 @@ class Need(models.Model):
     area = models.ForeignKey(
         PlanArea, on_delete=models.PROTECT, related_name="needs", verbose_name=_("insatsområde")
     )
-    title = models.CharField(_("behov"), max_length=200)
-    description = models.TextField(_("beskrivning"), blank=True)
+    title = models.CharField(_("behov"), max_length=NAME_MAX)
+    description = models.TextField(_("beskrivning"), max_length=TEXT_MAX, blank=True)
     priority = models.PositiveSmallIntegerField(
         _("prioritet"), choices=Priority.choices, default=Priority.MEDIUM
     )
@@ -409,12 +414,14 @@ class PlannedMeasure(models.Model):
     area = models.ForeignKey(
         PlanArea, on_delete=models.PROTECT, related_name="measures", verbose_name=_("insatsområde")
     )
-    title = models.CharField(_("insats"), max_length=200)
-    description = models.TextField(_("beskrivning"), blank=True)
+    title = models.CharField(_("insats"), max_length=NAME_MAX)
+    description = models.TextField(_("beskrivning"), max_length=TEXT_MAX, blank=True)
     measure_type = models.ForeignKey(
         MeasureType, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("insatstyp")
     )
-    budget_ore = models.BigIntegerField(_("budget"), default=0)
+    budget_ore = models.BigIntegerField(
+        _("budget"), default=0, validators=[MinValueValidator(0), MaxValueValidator(MAX_AMOUNT_ORE)]
+    )
     target_group = models.CharField(_("målgrupp"), max_length=200, blank=True)
     needs = models.ManyToManyField(
         Need, blank=True, related_name="measures", verbose_name=_("behov")

@@ -10,10 +10,13 @@ from lom.accounts.models import User
 from lom.cases.models import Case, Status
 from lom.cases.services import case_transition
 from lom.common.audit import audit
+from lom.common.bounds import COMMENT_MAX, NAME_MAX
 from lom.common.errors import DomainError
 from lom.common.sealed import seal_document
 from lom.common.validation import require as _require
+from lom.common.validation import required_text as _text
 from lom.decisions.models import (
+    PLACE_MAX,
     AgendaItem,
     Attendee,
     Meeting,
@@ -25,6 +28,7 @@ from lom.decisions.permissions import (
     can_record_position,
 )
 from lom.decisions.services._common import _own_case
+from lom.decisions.validation import check_amount, optional_text
 from lom.organisations.access import Actor
 from lom.organisations.models import Membership, Role, Union
 
@@ -56,8 +60,10 @@ def meeting_create(
     adjusts: Meeting | None = None,
 ) -> Meeting:
     _require(can_manage_meetings(actor))
-    if not title.strip():
-        raise DomainError(_("Ge sammanträdet en rubrik."), field="title")
+    title = _text(
+        title, field="title", message=_("Ge sammanträdet en rubrik."), max_length=NAME_MAX
+    )
+    place = optional_text(place, field="place", max_length=PLACE_MAX)
     if adjusts is not None and (
         adjusts.organisation_id != actor.organisation.pk or not adjusts.is_signed
     ):
@@ -66,7 +72,7 @@ def meeting_create(
         )
     meeting = Meeting.objects.create(
         organisation=actor.organisation,
-        title=title.strip(),
+        title=title,
         starts_at=starts_at,
         place=place,
         created_by=actor.user,
@@ -190,7 +196,7 @@ def position_record(
         raise DomainError(_("Punkten är redan beslutad."))
     if stance not in Position.Stance.values:
         raise DomainError(_("Välj tillstyrker eller avstyrker."), field="stance")
-    reason = (reason or "").strip()
+    reason = optional_text(reason, field="reason", max_length=COMMENT_MAX)
     if stance == Position.Stance.DISAGREE and not reason:
         raise DomainError(_("Motivera varför ni avstyrker."), field="reason")
     position, _created = Position.objects.update_or_create(
@@ -226,9 +232,10 @@ def item_decide(
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
     if item.outcome:
         raise DomainError(_("Punkten är redan beslutad."))
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(_("Skriv beslutets motivering."), field="reason")
+    reason = _text(
+        reason, field="reason", message=_("Skriv beslutets motivering."), max_length=COMMENT_MAX
+    )
+    check_amount(amount_ore, field="amount")
     finals = list(item.positions.filter(final=True))
     parties_present = {a.union_id for a in meeting.attendees.filter(present=True)}
     parties_with_position = {p.union_id for p in finals}

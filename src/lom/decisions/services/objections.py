@@ -9,8 +9,10 @@ from django.utils.translation import gettext as _
 from lom.agreements.selectors import agreement_current
 from lom.cases.models import Case, Decision, Status
 from lom.common.audit import audit
+from lom.common.bounds import COMMENT_MAX, NAME_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.validation import require as _require
+from lom.common.validation import required_text as _text
 from lom.decisions.models import (
     Objection,
 )
@@ -20,6 +22,7 @@ from lom.decisions.permissions import (
     can_raise_objection,
 )
 from lom.decisions.services._common import _own_case
+from lom.decisions.validation import optional_text
 from lom.organisations.access import Actor
 from lom.organisations.models import Membership, Role, Union
 
@@ -41,9 +44,13 @@ def objection_raise(
         union = Union.objects.get(pk=actor.union_ids[0])
     if union.pk not in actor.union_ids:
         raise PermissionDeniedError(_("Du kan bara invända för ditt eget fackförbund."))
-    reasons = (reasons or "").strip()
-    if not reasons:
-        raise DomainError(_("Skriv skälen för invändningen."), field="reasons")
+    reasons = _text(
+        reasons,
+        field="reasons",
+        message=_("Skriv skälen för invändningen."),
+        max_length=COMMENT_MAX,
+    )
+    subject = optional_text(subject, field="subject", max_length=NAME_MAX)
     if decision is not None:
         case = decision.case
     if case is not None:
@@ -63,7 +70,7 @@ def objection_raise(
                 field="reasons",
                 code="too_late",
             )
-    if not subject.strip():
+    if not subject:
         subject = (
             (_("Beslut i ärende %(n)s") % {"n": case.number})
             if decision
@@ -75,7 +82,7 @@ def objection_raise(
         decision=decision,
         union=union,
         raised_by=actor.user,
-        subject=subject.strip()[:200],
+        subject=str(subject)[:NAME_MAX],  # the default names a case number
         reasons=reasons,
     )
     audit(
@@ -105,9 +112,9 @@ def objection_answer(*, actor: Actor, objection: Objection, answer: str) -> Obje
         raise DomainError(_("Invändningen tillhör en annan organisation."))
     if objection.status != Objection.Status.RAISED:
         raise DomainError(_("Invändningen är redan besvarad."))
-    answer = (answer or "").strip()
-    if not answer:
-        raise DomainError(_("Skriv arbetsgivarens svar."), field="answer")
+    answer = _text(
+        answer, field="answer", message=_("Skriv arbetsgivarens svar."), max_length=COMMENT_MAX
+    )
     objection.answer, objection.answered_by = answer, actor.user
     objection.answered_at = timezone.now()
     objection.status = Objection.Status.ANSWERED
@@ -153,7 +160,7 @@ def objection_close(
     if outcome not in (Objection.Status.RESOLVED, Objection.Status.ESCALATED):
         raise DomainError(_("Välj löst lokalt eller hänskjuten."), field="outcome")
     objection.status = outcome
-    objection.closing_note = (note or "").strip()
+    objection.closing_note = optional_text(note, field="note", max_length=COMMENT_MAX)
     objection.closed_at = timezone.now()
     objection.save()
     audit(

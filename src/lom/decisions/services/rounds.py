@@ -10,10 +10,14 @@ from django.utils.translation import gettext as _
 from lom.cases.models import ApplicationKind, Case, Status
 from lom.cases.services import case_transition
 from lom.common.audit import audit
+from lom.common.bounds import COMMENT_MAX, NAME_MAX, TEXT_MAX
 from lom.common.errors import DomainError
 from lom.common.money import format_ore
 from lom.common.validation import require as _require
+from lom.common.validation import required_text as _text
 from lom.decisions.models import (
+    MAX_CRITERIA,
+    MAX_SCORE,
     ApplicationRound,
     Criterion,
     Score,
@@ -23,6 +27,7 @@ from lom.decisions.permissions import (
     can_manage_meetings,
 )
 from lom.decisions.services._common import _own_case
+from lom.decisions.validation import check_amount, optional_text
 from lom.funds.models import FundPeriod
 from lom.organisations.access import Actor
 
@@ -66,6 +71,21 @@ def _round_create(
 ) -> ApplicationRound:
     """round_create's work, inside the caller's transaction (a round from workshop proposals)."""
     _require(can_manage_meetings(actor))
+    title = _text(title, field="title", message=_("Ge omgången en rubrik."), max_length=NAME_MAX)
+    call_text = _text(
+        call_text, field="call_text", message=_("Skriv utlysningstexten."), max_length=TEXT_MAX
+    )
+    check_amount(budget_ore, field="budget")
+    if len(criteria) > MAX_CRITERIA:
+        raise DomainError(
+            _("Ange högst %(n)d bedömningskriterier.") % {"n": MAX_CRITERIA}, field="criteria"
+        )
+    for name, max_score in criteria:
+        if not name.strip() or len(name) > NAME_MAX or not 1 <= max_score <= MAX_SCORE:
+            raise DomainError(
+                _("Varje kriterium behöver ett namn på högst %(n)d tecken.") % {"n": NAME_MAX},
+                field="criteria",
+            )
     if closes_on < opens_on:
         raise DomainError(_("Omgången kan inte stänga innan den öppnar."), field="closes_on")
     if period.organisation_id != actor.organisation.pk:
@@ -134,7 +154,10 @@ def score_record(
         case=case,
         criterion=criterion,
         assessor=actor.user,
-        defaults={"score": score, "comment": (comment or "").strip()},
+        defaults={
+            "score": score,
+            "comment": optional_text(comment, field="comment", max_length=COMMENT_MAX),
+        },
     )
     audit(
         organisation_id=case.organisation_id,
@@ -171,6 +194,9 @@ def round_decide(
         raise DomainError(
             _("Beslutet ska omfatta alla ansökningar i omgången som är under handläggning.")
         )
+    for d in decisions:
+        check_amount(d.amount_ore, field="amount")
+        optional_text(d.reason, field="reason", max_length=COMMENT_MAX)
     total = sum(
         (d.amount_ore if d.amount_ore is not None else cases[d.case_id].requested_ore)
         for d in decisions

@@ -6,9 +6,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lom.agreements.models import MeasureType
+from lom.common.bounds import COMMENT_MAX, NAME_MAX, TEXT_MAX
 from lom.common.errors import DomainError
 from lom.common.validation import require as _require
 from lom.common.validation import required_text as _text
+from lom.decisions.validation import check_amount, optional_text
 from lom.organisations.access import Actor
 from lom.planning.models import (
     ClosingWord,
@@ -114,13 +116,13 @@ def need_add(
         consequence,
         field="consequence",
         message=_("Beskriv vad det betyder för organisationen."),
-        max_length=3000,
+        max_length=TEXT_MAX,
     )
     competence_need = _text(
         competence_need,
         field="competence_need",
         message=_("Skriv vilket kompetensbehov som följer."),
-        max_length=200,
+        max_length=NAME_MAX,
     )
     for name, value in (("likelihood", likelihood), ("impact", impact)):
         if not isinstance(value, int) or not 1 <= value <= 5:
@@ -166,18 +168,21 @@ def proposal_add(
 ) -> Proposal:
     ws = _locked_row(workshop)
     _require(can_contribute(actor, ws, Step.PROPOSALS))
-    title = _text(title, field="title", message=_("Ge förslaget en rubrik."), max_length=200)
+    title = _text(title, field="title", message=_("Ge förslaget en rubrik."), max_length=NAME_MAX)
     needs = list(WorkshopNeed.objects.filter(workshop=ws, pk__in=need_ids))
     if not needs or len(needs) != len(set(need_ids)):
         raise DomainError(_("Välj minst ett behov som förslaget svarar mot."), field="needs")
     if cost_ore is not None and cost_ore < 0:
         raise DomainError(_("Kostnaden kan inte vara negativ."), field="cost")
+    check_amount(cost_ore, field="cost")
+    description = optional_text(description, field="description", max_length=TEXT_MAX)
+    target_group = optional_text(target_group, field="target_group", max_length=NAME_MAX)
     proposal = Proposal.objects.create(
         workshop=ws,
         title=title,
-        description=(description or "").strip()[:5000],
+        description=description,
         cost_ore=cost_ore,
-        target_group=(target_group or "").strip()[:200],
+        target_group=target_group,
         measure_type=measure_type,
         author=actor.user,
     )
@@ -203,7 +208,7 @@ def closing_word_save(*, actor: Actor, workshop: Workshop, text: str) -> Closing
     """Each participant writes what they take away; writing again replaces their own."""
     ws = _locked_row(workshop)
     _require(can_contribute(actor, ws, Step.CLOSING))
-    text = _text(text, field="text", message=_("Skriv vad du tar med dig."), max_length=2000)
+    text = _text(text, field="text", message=_("Skriv vad du tar med dig."), max_length=COMMENT_MAX)
     word, _created = ClosingWord.objects.update_or_create(
         workshop=ws, author=actor.user, defaults={"text": text}
     )

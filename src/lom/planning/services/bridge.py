@@ -14,6 +14,7 @@ from lom.common.errors import DomainError
 from lom.common.validation import require as _require
 from lom.decisions.models import ApplicationRound
 from lom.decisions.services.rounds import _round_create
+from lom.decisions.validation import check_amount
 from lom.funds.models import FundPeriod
 from lom.organisations.access import Actor
 from lom.planning.models import (
@@ -154,6 +155,7 @@ def proposals_to_round(
             line += f": {p.description}"
         lines.append(line)
     budget = budget_ore if budget_ore else sum(p.cost_ore or 0 for p in proposals)
+    check_amount(budget, field="budget")
     rnd = _round_create(
         actor=actor,
         title=title,

@@ -5,12 +5,15 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from lom.common.audit import audit
+from lom.common.bounds import NAME_MAX, TEXT_MAX
 from lom.common.errors import DomainError
 from lom.common.validation import require as _require
 from lom.common.validation import required_text as _text
+from lom.decisions.validation import check_amount, optional_text
 from lom.funds.models import FundPeriod
 from lom.organisations.access import Actor
 from lom.planning.models import (
@@ -70,7 +73,8 @@ def plan_create(
     workshop: Workshop | None = None,
 ) -> TransitionPlan:
     _require(can_manage_plans(actor))
-    title = _text(title, field="title", message=_("Ge planen en rubrik."), max_length=200)
+    title = _text(title, field="title", message=_("Ge planen en rubrik."), max_length=NAME_MAX)
+    analyses = optional_text(analyses, field="analyses", max_length=TEXT_MAX)
     _check_period(period_start, period_end)
     if fund_period is not None and fund_period.organisation_id != actor.organisation.pk:
         raise DomainError(_("Fondperioden tillhör en annan organisation."), field="fund_period")
@@ -80,7 +84,7 @@ def plan_create(
         period_start=period_start,
         period_end=period_end,
         fund_period=fund_period,
-        analyses=(analyses or "").strip(),
+        analyses=analyses,
         created_by=actor.user,
     )
     audit(
@@ -107,12 +111,13 @@ def plan_update(
     analyses: str,
 ) -> TransitionPlan:
     plan = _open_plan(actor, plan)
-    plan.title = _text(title, field="title", message=_("Ge planen en rubrik."), max_length=200)
+    plan.title = _text(title, field="title", message=_("Ge planen en rubrik."), max_length=NAME_MAX)
+    analyses = optional_text(analyses, field="analyses", max_length=TEXT_MAX)
     _check_period(period_start, period_end)
     if fund_period is not None and fund_period.organisation_id != plan.organisation_id:
         raise DomainError(_("Fondperioden tillhör en annan organisation."), field="fund_period")
     plan.period_start, plan.period_end = period_start, period_end
-    plan.fund_period, plan.analyses = fund_period, (analyses or "").strip()
+    plan.fund_period, plan.analyses = fund_period, analyses
     plan.save()
     _content_changed(actor, plan, "update", plan, title=plan.title)
     return plan
@@ -233,8 +238,10 @@ def plan_need_save(
         raise DomainError(_("Välj underlag."), field="source")
     need = need or Need(plan=plan)
     need.area = _area_of(plan, data.area_id)
-    need.title = _text(data.title, field="title", message=_("Beskriv behovet."), max_length=200)
-    need.description = (data.description or "").strip()
+    need.title = _text(
+        data.title, field="title", message=_("Beskriv behovet."), max_length=NAME_MAX
+    )
+    need.description = optional_text(data.description, field="description", max_length=TEXT_MAX)
     need.priority, need.source = data.priority, data.source
     need.save()
     _content_changed(actor, plan, "need", need, title=need.title, priority=need.priority)
@@ -276,16 +283,24 @@ def plan_measure_save(
         raise DomainError(_("Insatsen hör inte till planen."))
     if data.budget_ore < 0:
         raise DomainError(_("Budgeten kan inte vara negativ."), field="budget")
+    check_amount(data.budget_ore, field="budget")
+    others = plan.measures.exclude(pk=measure.pk if measure else None)
+    check_amount(
+        data.budget_ore + (others.aggregate(total=Sum("budget_ore"))["total"] or 0),
+        field="budget",
+    )
     needs = list(plan.needs.filter(pk__in=data.need_ids or []))
     if len(needs) != len(set(data.need_ids or [])):
         raise DomainError(_("Välj bland planens behov."), field="needs")
     measure = measure or PlannedMeasure(plan=plan)
     measure.area = _area_of(plan, data.area_id)
     measure.title = _text(
-        data.title, field="title", message=_("Ge insatsen en rubrik."), max_length=200
+        data.title, field="title", message=_("Ge insatsen en rubrik."), max_length=NAME_MAX
     )
-    measure.description = (data.description or "").strip()
-    measure.target_group = (data.target_group or "").strip()[:200]
+    measure.description = optional_text(data.description, field="description", max_length=TEXT_MAX)
+    measure.target_group = optional_text(
+        data.target_group, field="target_group", max_length=NAME_MAX
+    )
     measure.measure_type_id = data.measure_type_id
     measure.budget_ore = data.budget_ore
     measure.save()

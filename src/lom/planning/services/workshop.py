@@ -15,6 +15,7 @@ from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.sealed import seal_document
 from lom.common.validation import require as _require
 from lom.common.validation import required_text as _text
+from lom.decisions.validation import optional_text
 from lom.organisations.access import Actor
 from lom.planning.models import (
     PLACE_MAX,
@@ -37,7 +38,6 @@ from lom.planning.services._common import (
     _locked_row,
     _notify_invited,
     _touch,
-    optional_text,
 )
 
 MAX_TIMEBOX_MINUTES = 240
