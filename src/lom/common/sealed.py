@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import models
 from django.http import FileResponse, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,8 +35,6 @@ class _SealColumn:
     def contribute_to_class(self, cls, name, *args, **kwargs):
         if not cls._meta.abstract:
             self.db_column = cls.SEAL_COLUMNS.get(name, self.db_column)
-            if isinstance(self, models.FileField):
-                self.upload_to = cls.SEAL_UPLOAD_TO
         super().contribute_to_class(cls, name, *args, **kwargs)
 
     def deconstruct(self):
@@ -45,7 +44,10 @@ class _SealColumn:
 
 
 class _SealFile(_SealColumn, models.FileField):
-    pass
+    def contribute_to_class(self, cls, name, *args, **kwargs):
+        if not cls._meta.abstract:
+            self.upload_to = cls.SEAL_UPLOAD_TO
+        super().contribute_to_class(cls, name, *args, **kwargs)
 
 
 class _SealSha(_SealColumn, models.CharField):
@@ -114,7 +116,7 @@ def _stored_sha256(doc: SealedDocument) -> str:
 
 def sealed_document_response(
     doc: SealedDocument, *, filename: str, preview: Callable[[], bytes]
-) -> HttpResponse:
+) -> HttpResponseBase:
     """The sealed PDF as a download, after checking that the stored file still matches its
     checksum (409 and a logged error when not). An unsealed document answers a preview,
     rendered now and named as a draft."""

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.db.models import Count, Prefetch, QuerySet
 
 from lom.cases.models import Case
@@ -101,7 +103,7 @@ def round_matrix(*, rnd: ApplicationRound) -> list[dict]:
     by_case: dict[int, list[Score]] = {}
     for s in scores:
         by_case.setdefault(s.case_id, []).append(s)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for case in cases:
         own = by_case.get(case.pk, [])
         cells = []

@@ -93,6 +93,8 @@ class Workshop(SealedDocument):
 class WorkshopParticipant(models.Model):
     """An invited participant. `union` is the party they speak for (empty: the employer)."""
 
+    display_name: str  # set by selectors.workshop_board, not stored
+
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="participants")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     union = models.ForeignKey(
@@ -139,6 +141,8 @@ class WorkshopArea(models.Model):
 class FactorCard(models.Model):
     """An outside factor (omvärldsfaktor) one participant put on the board."""
 
+    author_name: str  # set by selectors.workshop_board, not stored
+
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="cards")
     text = models.CharField(_("omvärldsfaktor"), max_length=300)
     area = models.ForeignKey(
@@ -163,6 +167,8 @@ class FactorCard(models.Model):
 class WorkshopNeed(models.Model):
     """The impact of an area on the own organisation and the competence need that follows,
     with a rough priority: likelihood × impact (1–25)."""
+
+    author_name: str  # set by selectors.workshop_board, not stored
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="needs")
     area = models.ForeignKey(
@@ -192,6 +198,8 @@ class WorkshopNeed(models.Model):
 
 class Proposal(models.Model):
     """A measure that transition funds could pay for, linked to the needs it answers."""
+
+    author_name: str  # set by selectors.workshop_board, not stored
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="proposals")
     title = models.CharField(_("förslag"), max_length=200)
@@ -236,6 +244,8 @@ class Proposal(models.Model):
 
 class ClosingWord(models.Model):
     """What one participant takes away (one per participant; they may rewrite it)."""
+
+    author_name: str  # set by selectors.workshop_board, not stored
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="closing_words")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -3,6 +3,7 @@ its invited participants."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -86,7 +87,7 @@ def users_for_invitation(*, actor: Actor) -> list[tuple[User, str]]:
     )
     out: dict[int, tuple[User, str]] = {}
     for m in rows:
-        party = m.union.name if m.role == Role.UNION_REP and m.union_id else None
+        party = m.union.name if m.role == Role.UNION_REP and m.union is not None else None
         if m.user_id not in out or party:
             out[m.user_id] = (m.user, party or str(_("arbetsgivaren")))
     return list(out.values())
@@ -138,7 +139,13 @@ def workshop_board(*, workshop: Workshop) -> Board:
         .order_by("id")
     )
     words = list(workshop.closing_words.select_related("author"))
-    for row in (*cards, *needs, *proposals, *words):
+    authored: list[FactorCard | WorkshopNeed | Proposal | ClosingWord] = [
+        *cards,
+        *needs,
+        *proposals,
+        *words,
+    ]
+    for row in authored:
         names.setdefault(row.author_id, row.author.get_full_name() or row.author.username)
         row.author_name = names[row.author_id]
     for p in participants:
@@ -324,16 +331,18 @@ def plan_vs_actual(*, plan: TransitionPlan, case_limit: int = 100) -> PlanActual
     )
     by_area_bal: dict[int, Balance] = {a.pk: EMPTY_BALANCE for a in areas}
     by_area_cases: dict[int, int] = {a.pk: 0 for a in areas}
-    for row in money:
-        need = need_keys[row.pop("case__need__key")]
+    for money_row in money:
+        amounts: dict[str, Any] = dict(money_row)
+        need = need_keys[amounts.pop("case__need__key")]
         by_area_bal[need.area_id] = by_area_bal[need.area_id] + Balance(
-            **{k: int(v) for k, v in row.items()}
+            **{k: int(v) for k, v in amounts.items()}
         )
     cases_per_need: dict = {}
-    for row in counts:
-        need = need_keys[row["need__key"]]
-        cases_per_need[need.key] = row["n"]
-        by_area_cases[need.area_id] += row["n"]
+    for count_row in counts:
+        count: dict[str, Any] = dict(count_row)
+        need = need_keys[count["need__key"]]
+        cases_per_need[need.key] = count["n"]
+        by_area_cases[need.area_id] += count["n"]
 
     planned: dict[int, int] = {a.pk: 0 for a in areas}
     answered: set[int] = set()

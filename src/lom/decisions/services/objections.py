@@ -71,11 +71,12 @@ def objection_raise(
                 code="too_late",
             )
     if not subject:
-        subject = (
-            (_("Beslut i ärende %(n)s") % {"n": case.number})
-            if decision
-            else (_("Ärende %(n)s") % {"n": case.number} if case else _("Tillämpningen av avtalet"))
-        )
+        if case is None:
+            subject = _("Tillämpningen av avtalet")
+        elif decision is not None:
+            subject = _("Beslut i ärende %(n)s") % {"n": case.number}
+        else:
+            subject = _("Ärende %(n)s") % {"n": case.number}
     objection = Objection.objects.create(
         organisation=actor.organisation,
         case=case,

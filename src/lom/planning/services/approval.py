@@ -33,7 +33,12 @@ def plan_approve(
     party_id = union.pk if union else None
     if party_id not in party_ids:
         raise DomainError(_("Förbundet är inte part i det lokala avtalet."), code="not_a_party")
-    if plan.approvals.filter(union_id=party_id).exists():
+    mine = (
+        plan.approvals.filter(union__isnull=True)
+        if party_id is None
+        else plan.approvals.filter(union_id=party_id)
+    )
+    if mine.exists():
         raise DomainError(_("Er part har redan godkänt planen."), code="already_approved")
     approval = PlanApproval.objects.create(plan=plan, union_id=party_id, approved_by=actor.user)
     audit(

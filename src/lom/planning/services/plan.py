@@ -284,7 +284,9 @@ def plan_measure_save(
     if data.budget_ore < 0:
         raise DomainError(_("Budgeten kan inte vara negativ."), field="budget")
     check_amount(data.budget_ore, field="budget")
-    others = plan.measures.exclude(pk=measure.pk if measure else None)
+    others = plan.measures.all()
+    if measure is not None:
+        others = others.exclude(pk=measure.pk)
     check_amount(
         data.budget_ore + (others.aggregate(total=Sum("budget_ore"))["total"] or 0),
         field="budget",

@@ -277,7 +277,7 @@ def workshop_new_version(*, actor: Actor, workshop: Workshop) -> Workshop:
             for p in ws.participants.all()
         ]
     )
-    area_map = {}
+    area_map: dict[int, WorkshopArea] = {}
     for a in ws.areas.all():
         area_map[a.pk] = WorkshopArea.objects.create(workshop=copy, name=a.name, order=a.order)
     FactorCard.objects.bulk_create(
@@ -286,7 +286,7 @@ def workshop_new_version(*, actor: Actor, workshop: Workshop) -> Workshop:
                 workshop=copy,
                 text=c.text,
                 author_id=c.author_id,
-                area=area_map.get(c.area_id),
+                area=area_map.get(c.area_id) if c.area_id is not None else None,
             )
             for c in ws.cards.all()
         ]
