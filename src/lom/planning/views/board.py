@@ -336,22 +336,6 @@ def card_move_view(request, actor: Actor, pk: int, card_id: int):
 
 @require_POST
 @actor_view()
-def card_remove_view(request, actor: Actor, pk: int, card_id: int):
-    ws = _workshop_or_404(actor, pk)
-    card = FactorCard.objects.filter(workshop=ws, pk=card_id).first()
-    if card is None:
-        raise Http404
-    return _board_action(
-        request,
-        actor,
-        pk,
-        lambda: services.card_remove(actor=actor, workshop=ws, card=card),
-        message=_("Kortet är borttaget."),
-    )
-
-
-@require_POST
-@actor_view()
 def area_add_view(request, actor: Actor, pk: int):
     ws = _workshop_or_404(actor, pk)
     form = AreaForm(request.POST, prefix="area")
@@ -364,22 +348,6 @@ def area_add_view(request, actor: Actor, pk: int):
         key="area_form",
         message=_("Området är tillagt."),
         error=_("Området kunde inte sparas."),
-    )
-
-
-@require_POST
-@actor_view()
-def area_remove_view(request, actor: Actor, pk: int, area_id: int):
-    ws = _workshop_or_404(actor, pk)
-    area = WorkshopArea.objects.filter(workshop=ws, pk=area_id).first()
-    if area is None:
-        raise Http404
-    return _board_action(
-        request,
-        actor,
-        pk,
-        lambda: services.area_remove(actor=actor, workshop=ws, area=area),
-        message=_("Området är borttaget."),
     )
 
 
@@ -406,22 +374,6 @@ def need_add_view(request, actor: Actor, pk: int):
         key="need_form",
         message=_("Behovet är tillagt."),
         error=_("Behovet kunde inte sparas."),
-    )
-
-
-@require_POST
-@actor_view()
-def need_remove_view(request, actor: Actor, pk: int, need_id: int):
-    ws = _workshop_or_404(actor, pk)
-    need = WorkshopNeed.objects.filter(workshop=ws, pk=need_id).first()
-    if need is None:
-        raise Http404
-    return _board_action(
-        request,
-        actor,
-        pk,
-        lambda: services.need_remove(actor=actor, workshop=ws, need=need),
-        message=_("Behovet är borttaget."),
     )
 
 
@@ -456,22 +408,6 @@ def proposal_add_view(request, actor: Actor, pk: int):
 
 @require_POST
 @actor_view()
-def proposal_remove_view(request, actor: Actor, pk: int, proposal_id: int):
-    ws = _workshop_or_404(actor, pk)
-    proposal = Proposal.objects.filter(workshop=ws, pk=proposal_id).first()
-    if proposal is None:
-        raise Http404
-    return _board_action(
-        request,
-        actor,
-        pk,
-        lambda: services.proposal_remove(actor=actor, workshop=ws, proposal=proposal),
-        message=_("Förslaget är borttaget."),
-    )
-
-
-@require_POST
-@actor_view()
 def closing_view(request, actor: Actor, pk: int):
     ws = _workshop_or_404(actor, pk)
     form = ClosingForm(request.POST, prefix="closing")
@@ -485,3 +421,42 @@ def closing_view(request, actor: Actor, pk: int):
         message=_("Tack! Det du tar med dig är sparat."),
         error=_("Texten kunde inte sparas."),
     )
+
+
+def _remove_view(model, id_name: str, service: Callable[..., None], param: str, message):
+    """Removing one thing from the board (a card, an area, a need, a proposal)."""
+
+    @require_POST
+    @actor_view()
+    def view(request, actor: Actor, pk: int, **ids):
+        ws = _workshop_or_404(actor, pk)
+        item = model.objects.filter(workshop=ws, pk=ids[id_name]).first()
+        if item is None:
+            raise Http404
+        return _board_action(
+            request,
+            actor,
+            pk,
+            lambda: service(actor=actor, workshop=ws, **{param: item}),
+            message=str(message),
+        )
+
+    return view
+
+
+card_remove_view = _remove_view(
+    FactorCard, "card_id", services.card_remove, "card", gettext_lazy("Kortet är borttaget.")
+)
+area_remove_view = _remove_view(
+    WorkshopArea, "area_id", services.area_remove, "area", gettext_lazy("Området är borttaget.")
+)
+need_remove_view = _remove_view(
+    WorkshopNeed, "need_id", services.need_remove, "need", gettext_lazy("Behovet är borttaget.")
+)
+proposal_remove_view = _remove_view(
+    Proposal,
+    "proposal_id",
+    services.proposal_remove,
+    "proposal",
+    gettext_lazy("Förslaget är borttaget."),
+)
