@@ -97,7 +97,7 @@ def test_joint_model_meeting_from_agenda_to_signed_minutes(joint):
     assert fund_balance(period=w.period).committed == 25_000_00
 
     meeting = dec.meeting_sign(actor=coord, meeting=meeting)
-    text = pdf_text(meeting.minutes_pdf.read())
+    text = pdf_text(meeting.sealed_file.read())
     assert "Partssamverkan v.12" in text and case.number in text
     assert "Tillstyrker" in text and "Vision" in text and "Beviljad" in text
     assert "Hälsoskäl" not in text
@@ -120,7 +120,7 @@ def test_joint_model_meeting_from_agenda_to_signed_minutes(joint):
     r = c.get(f"/decisions/meetings/{meeting.pk}/minutes.pdf")
     import hashlib
 
-    assert hashlib.sha256(b"".join(r.streaming_content)).hexdigest() == meeting.minutes_sha256
+    assert hashlib.sha256(b"".join(r.streaming_content)).hexdigest() == meeting.sealed_sha256
 
 
 def test_disagreement_then_escalated_objection(joint):
@@ -368,7 +368,7 @@ def test_meeting_pages_over_http(joint):
     assert case.status == Status.APPROVED
     r = c.post(f"/decisions/meetings/{meeting.pk}/sign/")
     meeting.refresh_from_db()
-    assert meeting.is_signed and meeting.minutes_sha256
+    assert meeting.is_signed and meeting.sealed_sha256
     r = c.get(f"/decisions/meetings/{meeting.pk}/minutes.pdf")
     assert r["Content-Type"] == "application/pdf"
 

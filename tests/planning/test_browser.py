@@ -225,7 +225,7 @@ def test_workshop_with_two_participants_live_to_locked_pdf(serial_server, browse
         assert expected in text, expected
     with db:
         ws.refresh_from_db()
-    assert ws.is_locked and ws.result_sha256
+    assert ws.is_locked and ws.sealed_sha256
     assert problems == []
     for ctx in (fctx, actx, bctx):
         ctx.close()

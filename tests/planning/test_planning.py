@@ -49,18 +49,6 @@ def pdf_text(data: bytes) -> str:
 FETCH = {"HTTP_X_REQUESTED_WITH": "fetch"}
 
 
-@pytest.fixture
-def w(db):
-    """One organisation whose agreement has two union parties, each with a representative."""
-    w = make_world("plan")
-    vision = Union.objects.create(organisation=w.org, name="Vision")
-    LocalAgreement.objects.get(organisation=w.org).unions.add(vision)
-    rep2 = UserFactory(username="plan-vision", first_name="Vera", last_name="Vision")
-    membership_grant(actor=None, organisation=w.org, user=rep2, role=Role.UNION_REP, union=vision)
-    w.vision, w.rep2 = vision, rep2
-    return w
-
-
 def new_workshop(w, **kw):
     return ps.workshop_create(
         actor=w.actor(w.coordinator),
@@ -197,10 +185,10 @@ def linked_case(w, need=None, *, explanation="", amount_ore=20_000_00, submit=Tr
 def test_workshop_from_creation_to_locked_pdf(w):
     ws = run_workshop(w)
     ws.refresh_from_db()
-    assert ws.is_locked and ws.locked_by == w.coordinator
+    assert ws.is_locked and ws.sealed_by == w.coordinator
     # The PDF is kept with its checksum, and it holds the whole result.
-    data = ws.result_pdf.read()
-    assert hashlib.sha256(data).hexdigest() == ws.result_sha256
+    data = ws.sealed_file.read()
+    assert hashlib.sha256(data).hexdigest() == ws.sealed_sha256
     text = pdf_text(data)
     for expected in (
         "Vart är vi på väg?",
@@ -226,7 +214,7 @@ def test_workshop_from_creation_to_locked_pdf(w):
     assert not FactorCard.objects.filter(text="För sent").exists()
     # Downloading gives the stored file, byte for byte, to any participant.
     r = client_for(w.union_rep).get(reverse("planning:workshop_pdf", args=[ws.pk]))
-    assert hashlib.sha256(b"".join(r.streaming_content)).hexdigest() == ws.result_sha256
+    assert hashlib.sha256(b"".join(r.streaming_content)).hexdigest() == ws.sealed_sha256
     # Every step is in the audit trail.
     actions = set(
         AuditEvent.objects.filter(organisation=w.org, action__startswith="workshop.").values_list(
@@ -467,7 +455,7 @@ def test_lock_needs_both_parties(w):
 
 def test_new_version_copies_a_locked_workshop_and_the_old_stays(w):
     ws = run_workshop(w)
-    sha = ws.result_sha256
+    sha = ws.sealed_sha256
     with pytest.raises(PermissionDeniedError):
         ps.workshop_new_version(actor=w.actor(w.employee), workshop=ws)
     c = client_for(w.coordinator)
@@ -483,7 +471,7 @@ def test_new_version_copies_a_locked_workshop_and_the_old_stays(w):
     # The new version is edited; the old one is untouched and still readable.
     ps.card_add(actor=w.actor(w.coordinator), workshop=new, text="Ny faktor")
     ws.refresh_from_db()
-    assert ws.cards.count() == 3 and ws.result_sha256 == sha and ws.is_locked
+    assert ws.cards.count() == 3 and ws.sealed_sha256 == sha and ws.is_locked
     page = client_for(w.employee).get(reverse("planning:workshop_result", args=[ws.pk]))
     assert "Det finns en nyare version" in page.content.decode()
     with pytest.raises(DomainError) as exc:
@@ -918,7 +906,7 @@ def test_demo_planning_is_loaded_once_and_links_the_demo_applications():
     )
     for slug in ("tillsynsverket", "region-norrsund"):
         ws = Workshop.objects.get(organisation__slug=slug)
-        assert ws.is_locked and ws.result_pdf and ws.cards.count() >= 10
+        assert ws.is_locked and ws.sealed_file and ws.cards.count() >= 10
         assert ws.closing_words.count() >= 5 and ws.proposals.count() >= 4
         plan = plan_current(organisation=ws.organisation, on=date.today())
         assert plan is not None and ws in plan.workshops.all()
@@ -943,7 +931,7 @@ def test_coordinator_builds_a_plan_with_plain_forms(w):
     assert (plan.period_start, plan.period_end) == (w.period.start, w.period.end)
     # Without a fund period the dates are required, with an error summary.
     r = c.post(reverse("planning:plans"), {"title": "Utan datum"})
-    assert r.status_code == 200 and "Något behöver rättas" in r.content.decode()
+    assert r.status_code == 400 and "Något behöver rättas" in r.content.decode()
     # Take in the workshop, add an area, a need and a measure.
     r = c.post(reverse("planning:plan_import", args=[plan.pk]), {"workshop": ws.pk})
     assert plan.needs.count() == 3

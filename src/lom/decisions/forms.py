@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lom.common.bounds import COMMENT_MAX, NAME_MAX, TEXT_MAX
 from lom.common.fields import DateInput, KronorField
-from lom.decisions.models import AgendaItem, Objection, Position
+from lom.decisions.models import MAX_CRITERIA, MAX_SCORE, PLACE_MAX, AgendaItem, Objection, Position
 from lom.decisions.notifications import KINDS
 from lom.funds.models import FundPeriod
 from lom.organisations.models import Membership, Role
@@ -22,7 +23,7 @@ class MeetingForm(forms.Form):
     starts_at = forms.DateTimeField(
         label=_("Tid"), widget=DateTimeInput(), input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
     )
-    place = forms.CharField(label=_("Plats eller länk"), max_length=300, required=False)
+    place = forms.CharField(label=_("Plats eller länk"), max_length=PLACE_MAX, required=False)
     attendees = forms.TypedMultipleChoiceField(
         label=_("Parternas företrädare"),
         coerce=int,
@@ -57,7 +58,7 @@ class PositionForm(forms.Form):
     reason = forms.CharField(
         label=_("Motivering"),
         required=False,
-        max_length=3000,
+        max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Krävs om ni avstyrker."),
     )
@@ -80,7 +81,7 @@ class ItemDecisionForm(forms.Form):
     )
     reason = forms.CharField(
         label=_("Motivering och protokollsanteckning"),
-        max_length=5000,
+        max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -93,7 +94,7 @@ class ObjectionForm(forms.Form):
         help_text=_("Lämna tomt så fylls ärendet eller beslutet i."),
     )
     reasons = forms.CharField(
-        label=_("Skäl"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Skäl"), max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 4})
     )
     decision = forms.IntegerField(required=False, widget=forms.HiddenInput)
     case = forms.IntegerField(required=False, widget=forms.HiddenInput)
@@ -101,7 +102,9 @@ class ObjectionForm(forms.Form):
 
 class ObjectionAnswerForm(forms.Form):
     answer = forms.CharField(
-        label=_("Arbetsgivarens svar"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Arbetsgivarens svar"),
+        max_length=COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
@@ -117,20 +120,23 @@ class ObjectionCloseForm(forms.Form):
     note = forms.CharField(
         label=_("Anteckning"),
         required=False,
-        max_length=3000,
+        max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 
 class RoundForm(forms.Form):
     title = forms.CharField(label=_("Rubrik"), max_length=200)
-    call_text = forms.CharField(label=_("Utlysningstext"), widget=forms.Textarea(attrs={"rows": 5}))
+    call_text = forms.CharField(
+        label=_("Utlysningstext"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 5})
+    )
     opens_on = forms.DateField(label=_("Öppnar"), widget=DateInput())
     closes_on = forms.DateField(label=_("Stänger"), widget=DateInput())
     budget = KronorField(label=_("Budgetram (kr)"), allow_zero=False)
     period = forms.ModelChoiceField(label=_("Fondperiod"), queryset=FundPeriod.objects.none())
     criteria = forms.CharField(
         label=_("Bedömningskriterier"),
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         initial=_(
             "Koppling till kommande förändring\nNytta för verksamheten\n"
@@ -147,13 +153,21 @@ class RoundForm(forms.Form):
         rows = [r.strip() for r in self.cleaned_data["criteria"].splitlines() if r.strip()]
         if not rows:
             raise forms.ValidationError(_("Ange minst ett kriterium."))
-        return [(r[:200], 5) for r in rows]
+        if len(rows) > MAX_CRITERIA:
+            raise forms.ValidationError(
+                _("Ange högst %(n)d bedömningskriterier.") % {"n": MAX_CRITERIA}
+            )
+        if any(len(r) > NAME_MAX for r in rows):
+            raise forms.ValidationError(
+                _("Varje kriterium behöver ett namn på högst %(n)d tecken.") % {"n": NAME_MAX}
+            )
+        return [(r, 5) for r in rows]
 
 
 class ScoreForm(forms.Form):
     criterion = forms.IntegerField(widget=forms.HiddenInput)
-    score = forms.IntegerField(label=_("Poäng"), min_value=0, max_value=100)
-    comment = forms.CharField(label=_("Kommentar"), required=False, max_length=2000)
+    score = forms.IntegerField(label=_("Poäng"), min_value=0, max_value=MAX_SCORE)
+    comment = forms.CharField(label=_("Kommentar"), required=False, max_length=COMMENT_MAX)
 
 
 class PreferencesForm(forms.Form):

@@ -1,15 +1,34 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lom.cases.models import Case, Decision
+from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE, TEXT_MAX
+from lom.common.sealed import SealedDocument
 from lom.funds.models import FundPeriod
 from lom.organisations.models import Organisation, Union
 
+# A place or a meeting link (video links run long).
+PLACE_MAX = 300
+# The highest score a criterion of an application round can give.
+MAX_SCORE = 100
+# The most criteria a round is assessed by.
+MAX_CRITERIA = 20
 
-class Meeting(models.Model):
+
+class Meeting(SealedDocument):
     """A joint consultation meeting (partssamverkan) where the parties decide cases.
-    Once signed off, the minutes are frozen; an adjustment is a new meeting that points back."""
+    Once signed off, the minutes are frozen (a sealed PDF with its SHA-256: who signed, when);
+    an adjustment is a new meeting that points back."""
+
+    SEAL_UPLOAD_TO = "minutes/"
+    SEAL_COLUMNS = {
+        "sealed_file": "minutes_pdf",
+        "sealed_sha256": "minutes_sha256",
+        "sealed_at": "signed_at",
+        "sealed_by": "signed_by_id",
+    }
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planerat")
@@ -18,7 +37,7 @@ class Meeting(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     title = models.CharField(_("rubrik"), max_length=200)
     starts_at = models.DateTimeField(_("tid"))
-    place = models.CharField(_("plats eller länk"), max_length=300, blank=True)
+    place = models.CharField(_("plats eller länk"), max_length=PLACE_MAX, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PLANNED)
     adjusts = models.ForeignKey(
         "self",
@@ -31,12 +50,6 @@ class Meeting(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    signed_at = models.DateTimeField(null=True, blank=True)
-    minutes_pdf = models.FileField(upload_to="minutes/", blank=True)
-    minutes_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-starts_at", "-id"]
@@ -81,7 +94,7 @@ class AgendaItem(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="agenda_items")
     order = models.PositiveSmallIntegerField(default=0)
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True, default="")
-    minute_text = models.TextField(_("protokollsanteckning"), blank=True)
+    minute_text = models.TextField(_("protokollsanteckning"), max_length=COMMENT_MAX, blank=True)
 
     class Meta:
         ordering = ["order", "id"]
@@ -104,7 +117,7 @@ class Position(models.Model):
     union = models.ForeignKey(Union, on_delete=models.PROTECT, null=True, blank=True)
     final = models.BooleanField(default=False)
     stance = models.CharField(_("ställningstagande"), max_length=10, choices=Stance.choices)
-    reason = models.TextField(_("motivering"), blank=True)
+    reason = models.TextField(_("motivering"), max_length=COMMENT_MAX, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -155,14 +168,14 @@ class Objection(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     subject = models.CharField(_("gäller"), max_length=200)
-    reasons = models.TextField(_("skäl"))
+    reasons = models.TextField(_("skäl"), max_length=COMMENT_MAX)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RAISED)
-    answer = models.TextField(_("arbetsgivarens svar"), blank=True)
+    answer = models.TextField(_("arbetsgivarens svar"), max_length=COMMENT_MAX, blank=True)
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
-    closing_note = models.TextField(_("anteckning vid avslut"), blank=True)
+    closing_note = models.TextField(_("anteckning vid avslut"), max_length=COMMENT_MAX, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     raised_at = models.DateTimeField(auto_now_add=True)
 
@@ -185,10 +198,12 @@ class ApplicationRound(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     title = models.CharField(_("rubrik"), max_length=200)
-    call_text = models.TextField(_("utlysningstext"))
+    call_text = models.TextField(_("utlysningstext"), max_length=TEXT_MAX)
     opens_on = models.DateField(_("öppnar"))
     closes_on = models.DateField(_("stänger"))
-    budget_ore = models.BigIntegerField(_("budgetram"))
+    budget_ore = models.BigIntegerField(
+        _("budgetram"), validators=[MinValueValidator(0), MaxValueValidator(MAX_AMOUNT_ORE)]
+    )
     period = models.ForeignKey(FundPeriod, on_delete=models.PROTECT, verbose_name=_("fondperiod"))
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     created_by = models.ForeignKey(
@@ -207,7 +222,11 @@ class ApplicationRound(models.Model):
 class Criterion(models.Model):
     round = models.ForeignKey(ApplicationRound, on_delete=models.CASCADE, related_name="criteria")
     name = models.CharField(_("kriterium"), max_length=200)
-    max_score = models.PositiveSmallIntegerField(_("högsta poäng"), default=5)
+    max_score = models.PositiveSmallIntegerField(
+        _("högsta poäng"),
+        default=5,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_SCORE)],
+    )
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -223,8 +242,8 @@ class Score(models.Model):
     assessor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
-    score = models.PositiveSmallIntegerField(_("poäng"))
-    comment = models.TextField(_("kommentar"), blank=True)
+    score = models.PositiveSmallIntegerField(_("poäng"), validators=[MaxValueValidator(MAX_SCORE)])
+    comment = models.TextField(_("kommentar"), max_length=COMMENT_MAX, blank=True)
 
     class Meta:
         constraints = [

@@ -1,13 +1,17 @@
+from typing import Any
+
 from django.db.models import Count, Prefetch, QuerySet
 
 from lom.accounts.models import User
 from lom.cases.models import Case
+from lom.common.models import AuditEvent
 from lom.decisions.models import (
     AgendaItem,
     ApplicationRound,
     Attendee,
     Meeting,
     Notification,
+    NotificationPreference,
     Objection,
     Position,
     Score,
@@ -24,7 +28,7 @@ def meetings_for(*, actor: Actor) -> QuerySet[Meeting]:
 def meeting_get(*, actor: Actor, pk: int) -> Meeting | None:
     return (
         Meeting.objects.filter(organisation=actor.organisation, pk=pk)
-        .select_related("adjusts", "signed_by")
+        .select_related("adjusts", "sealed_by")
         .prefetch_related(
             Prefetch("attendees", queryset=Attendee.objects.select_related("user", "union")),
             Prefetch(
@@ -62,6 +66,17 @@ def objection_get(*, actor: Actor, pk: int) -> Objection | None:
     )
 
 
+def objection_events(*, actor: Actor, pk: int) -> list[AuditEvent]:
+    """The objection's history (raised, answered, closed), oldest first."""
+    return list(
+        AuditEvent.objects.filter(
+            organisation=actor.organisation, target_type="decisions.objection", target_id=pk
+        )
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+
+
 def objections_for_case(*, case: Case) -> list[Objection]:
     return list(case.objections.select_related("union", "raised_by", "answered_by"))
 
@@ -89,7 +104,7 @@ def round_matrix(*, rnd: ApplicationRound) -> list[dict]:
     by_case: dict[int, list[Score]] = {}
     for s in scores:
         by_case.setdefault(s.case_id, []).append(s)
-    rows = []
+    rows: list[dict[str, Any]] = []
     for case in cases:
         own = by_case.get(case.pk, [])
         cells = []
@@ -106,6 +121,11 @@ def round_matrix(*, rnd: ApplicationRound) -> list[dict]:
 
 def unread_count(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notification_preferences(*, user: User) -> dict[str, bool]:
+    """kind -> whether the user wants it by e-mail (only the kinds they have chosen)."""
+    return dict(NotificationPreference.objects.filter(user=user).values_list("kind", "email"))
 
 
 def notifications_for(*, user: User, limit: int = 50) -> list[Notification]:

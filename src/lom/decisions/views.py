@@ -1,6 +1,7 @@
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -8,7 +9,8 @@ from django.views.decorators.http import require_POST
 from lom.cases.models import Case, Decision, Status
 from lom.cases.selectors import case_get_for_actor
 from lom.common.errors import DomainError
-from lom.common.web import actor_view, add_domain_error
+from lom.common.sealed import sealed_document_response
+from lom.common.web import actor_view, form_status, run_form
 from lom.decisions import selectors, services
 from lom.decisions.forms import (
     ItemDecisionForm,
@@ -21,8 +23,7 @@ from lom.decisions.forms import (
     RoundForm,
     ScoreForm,
 )
-from lom.decisions.models import AgendaItem, Criterion, NotificationPreference, Objection
-from lom.decisions.notifications import KINDS
+from lom.decisions.models import AgendaItem, Criterion, Objection
 from lom.decisions.permissions import can_assess, can_manage_meetings
 from lom.organisations.access import Actor
 from lom.organisations.models import Union
@@ -42,23 +43,28 @@ def meetings_view(request, actor: Actor):
     form = None
     if can_manage_meetings(actor):
         form = MeetingForm(request.POST or None, organisation=actor.organisation)
-        if request.method == "POST" and form.is_valid():
-            d = form.cleaned_data
-            try:
-                meeting = services.meeting_create(
-                    actor=actor,
-                    title=d["title"],
-                    starts_at=d["starts_at"],
-                    place=d["place"],
-                    attendee_ids=d["attendees"],
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(request, _("Sammanträdet är planerat."))
-                return redirect("decisions:meeting", pk=meeting.pk)
+        done = run_form(
+            request,
+            form,
+            lambda d: services.meeting_create(
+                actor=actor,
+                title=d["title"],
+                starts_at=d["starts_at"],
+                place=d["place"],
+                attendee_ids=d["attendees"],
+            ),
+            success=lambda meeting: reverse("decisions:meeting", args=[meeting.pk]),
+            message=_("Sammanträdet är planerat."),
+        )
+        if done is not None:
+            return done
     meetings = list(selectors.meetings_for(actor=actor)[:100])
-    return render(request, "decisions/meetings.html", {"meetings": meetings, "form": form})
+    return render(
+        request,
+        "decisions/meetings.html",
+        {"meetings": meetings, "form": form},
+        status=form_status(request),
+    )
 
 
 def _meeting_or_404(actor, pk):
@@ -246,18 +252,11 @@ def meeting_minutes_view(request, actor: Actor, pk: int):
     from lom.decisions.minutes import render_minutes_pdf
 
     meeting = _meeting_or_404(actor, pk)
-    name = f"protokoll-{meeting.pk}.pdf"
-    if meeting.is_signed and meeting.minutes_pdf:
-        return FileResponse(
-            meeting.minutes_pdf.open("rb"),
-            as_attachment=True,
-            filename=name,
-            content_type="application/pdf",
-        )
-    pdf = render_minutes_pdf(meeting)  # a preview; only the signed file is kept
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="utkast-{name}"'
-    return response
+    return sealed_document_response(
+        meeting,
+        filename=f"protokoll-{meeting.pk}.pdf",
+        preview=lambda: render_minutes_pdf(meeting),
+    )
 
 
 # --- Objections -----------------------------------------------------------------------------
@@ -317,42 +316,32 @@ def objection_view(request, actor: Actor, pk: int):
     if objection is None:
         raise Http404
     answer_form = close_form = None
+    done = None
     if objection.status == Objection.Status.RAISED and actor.has("coordinator", "decision_maker"):
         answer_form = ObjectionAnswerForm(request.POST or None)
-        if request.method == "POST" and answer_form.is_valid():
-            try:
-                services.objection_answer(
-                    actor=actor, objection=objection, answer=answer_form.cleaned_data["answer"]
-                )
-            except DomainError as exc:
-                add_domain_error(answer_form, exc)
-            else:
-                messages.success(request, _("Svaret är registrerat."))
-                return redirect("decisions:objection", pk=pk)
+        done = run_form(
+            request,
+            answer_form,
+            lambda d: services.objection_answer(
+                actor=actor, objection=objection, answer=d["answer"]
+            ),
+            success=reverse("decisions:objection", args=[pk]),
+            message=_("Svaret är registrerat."),
+        )
     elif objection.status == Objection.Status.ANSWERED and objection.union_id in actor.union_ids:
         close_form = ObjectionCloseForm(request.POST or None)
-        if request.method == "POST" and close_form.is_valid():
-            try:
-                services.objection_close(
-                    actor=actor,
-                    objection=objection,
-                    outcome=close_form.cleaned_data["outcome"],
-                    note=close_form.cleaned_data["note"],
-                )
-            except DomainError as exc:
-                add_domain_error(close_form, exc)
-            else:
-                messages.success(request, _("Invändningen är avslutad."))
-                return redirect("decisions:objection", pk=pk)
-    from lom.common.models import AuditEvent
-
-    events = list(
-        AuditEvent.objects.filter(
-            organisation=actor.organisation, target_type="decisions.objection", target_id=pk
+        done = run_form(
+            request,
+            close_form,
+            lambda d: services.objection_close(
+                actor=actor, objection=objection, outcome=d["outcome"], note=d["note"]
+            ),
+            success=reverse("decisions:objection", args=[pk]),
+            message=_("Invändningen är avslutad."),
         )
-        .select_related("actor")
-        .order_by("at", "id")
-    )
+    if done is not None:
+        return done
+    events = selectors.objection_events(actor=actor, pk=pk)
     return render(
         request,
         "decisions/objection.html",
@@ -362,6 +351,7 @@ def objection_view(request, actor: Actor, pk: int):
             "close_form": close_form,
             "events": events,
         },
+        status=form_status(request),
     )
 
 
@@ -373,29 +363,30 @@ def rounds_view(request, actor: Actor):
     form = None
     if can_manage_meetings(actor):
         form = RoundForm(request.POST or None, organisation=actor.organisation)
-        if request.method == "POST" and form.is_valid():
-            d = form.cleaned_data
-            try:
-                rnd = services.round_create(
-                    actor=actor,
-                    title=d["title"],
-                    call_text=d["call_text"],
-                    opens_on=d["opens_on"],
-                    closes_on=d["closes_on"],
-                    budget_ore=d["budget"],
-                    period=d["period"],
-                    criteria=d["criteria"],
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(request, _("Ansökningsomgången är utlyst."))
-                return redirect("decisions:round", pk=rnd.pk)
+        done = run_form(
+            request,
+            form,
+            lambda d: services.round_create(
+                actor=actor,
+                title=d["title"],
+                call_text=d["call_text"],
+                opens_on=d["opens_on"],
+                closes_on=d["closes_on"],
+                budget_ore=d["budget"],
+                period=d["period"],
+                criteria=d["criteria"],
+            ),
+            success=lambda rnd: reverse("decisions:round", args=[rnd.pk]),
+            message=_("Ansökningsomgången är utlyst."),
+        )
+        if done is not None:
+            return done
     rounds = list(selectors.rounds_for(actor=actor)[:50])
     return render(
         request,
         "decisions/rounds.html",
         {"rounds": rounds, "form": form, "today": timezone.localdate()},
+        status=form_status(request),
     )
 
 
@@ -505,27 +496,23 @@ def round_join_view(request, actor: Actor, case_id: int):
 
 @actor_view()
 def notifications_view(request, actor: Actor):
-    from lom.decisions.models import Notification
-
-    current = dict(
-        NotificationPreference.objects.filter(user=actor.user).values_list("kind", "email")
-    )
+    current = selectors.notification_preferences(user=actor.user)
     form = PreferencesForm(request.POST or None, current=current)
-    if request.method == "POST":
-        if request.POST.get("mark_read"):
-            Notification.objects.filter(user=actor.user, read_at__isnull=True).update(
-                read_at=timezone.now()
-            )
-            return redirect("decisions:notifications")
-        if form.is_valid():
-            for kind in KINDS:
-                NotificationPreference.objects.update_or_create(
-                    user=actor.user, kind=kind, defaults={"email": form.cleaned_data[kind]}
-                )
-            messages.success(request, _("Dina val för e-post är sparade."))
-            return redirect("decisions:notifications")
+    if request.method == "POST" and request.POST.get("mark_read"):
+        services.notifications_mark_read(actor=actor)
+        return redirect("decisions:notifications")
+    done = run_form(
+        request,
+        form,
+        lambda d: services.notification_preferences_save(actor=actor, email=d),
+        success=reverse("decisions:notifications"),
+        message=_("Dina val för e-post är sparade."),
+    )
+    if done is not None:
+        return done
     return render(
         request,
         "decisions/notifications.html",
         {"notifications": selectors.notifications_for(user=actor.user), "form": form},
+        status=form_status(request),
     )

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lom.agreements.models import MeasureType
+from lom.common.bounds import COMMENT_MAX, NAME_MAX, TEXT_MAX
 from lom.common.fields import DateInput, KronorField
 from lom.funds.models import FundPeriod
 from lom.planning.models import STEP_ORDER, Need, Step, Workshop
@@ -100,7 +101,7 @@ class WorkshopNeedForm(forms.Form):
     area = forms.TypedChoiceField(label=_("Område"), coerce=int)
     consequence = forms.CharField(
         label=_("Vad betyder det för vår organisation?"),
-        max_length=3000,
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     competence_need = forms.CharField(
@@ -125,7 +126,7 @@ class ProposalForm(forms.Form):
     description = forms.CharField(
         label=_("Beskrivning"),
         required=False,
-        max_length=5000,
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     needs = forms.TypedMultipleChoiceField(
@@ -153,7 +154,7 @@ class ProposalForm(forms.Form):
 class ClosingForm(forms.Form):
     text = forms.CharField(
         label=_("Det här tar jag med mig"),
-        max_length=2000,
+        max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -207,6 +208,7 @@ class PlanForm(forms.Form):
     analyses = forms.CharField(
         label=_("Andra underlag"),
         required=False,
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "T.ex. kompetensförsörjningsanalysen (görs vartannat år), verksamhetsplanen, "
@@ -257,9 +259,12 @@ class PlanAreaForm(forms.Form):
 
 class PlanNeedForm(forms.Form):
     area = forms.TypedChoiceField(label=_("Insatsområde"), coerce=int)
-    title = forms.CharField(label=_("Behov"), max_length=200)
+    title = forms.CharField(label=_("Behov"), max_length=NAME_MAX)
     description = forms.CharField(
-        label=_("Beskrivning"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Beskrivning"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     priority = forms.TypedChoiceField(
         label=_("Prioritet"), coerce=int, choices=Need.Priority.choices, initial=2
@@ -273,9 +278,12 @@ class PlanNeedForm(forms.Form):
 
 class PlanMeasureForm(forms.Form):
     area = forms.TypedChoiceField(label=_("Insatsområde"), coerce=int)
-    title = forms.CharField(label=_("Insats"), max_length=200)
+    title = forms.CharField(label=_("Insats"), max_length=NAME_MAX)
     description = forms.CharField(
-        label=_("Beskrivning"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Beskrivning"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
     measure_type = forms.ModelChoiceField(
         label=_("Insatstyp"),

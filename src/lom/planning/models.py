@@ -16,6 +16,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lom.agreements.models import MeasureType
+from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE, NAME_MAX, TEXT_MAX
+from lom.common.sealed import SealedDocument
+from lom.decisions.models import PLACE_MAX
 from lom.funds.models import FundPeriod
 from lom.organisations.models import Organisation, Union
 
@@ -31,7 +34,17 @@ class Step(models.TextChoices):
 STEP_ORDER: tuple[str, ...] = tuple(Step.values)
 
 
-class Workshop(models.Model):
+class Workshop(SealedDocument):
+    """Locking seals the result: a PDF with its SHA-256, who locked it and when."""
+
+    SEAL_UPLOAD_TO = "workshops/"
+    SEAL_COLUMNS = {
+        "sealed_file": "result_pdf",
+        "sealed_sha256": "result_sha256",
+        "sealed_at": "locked_at",
+        "sealed_by": "locked_by_id",
+    }
+
     class Status(models.TextChoices):
         OPEN = "open", _("Pågår")
         LOCKED = "locked", _("Låst")
@@ -39,7 +52,7 @@ class Workshop(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     title = models.CharField(_("rubrik"), max_length=200)
     held_on = models.DateField(_("datum"))
-    place = models.CharField(_("plats eller länk"), max_length=300, blank=True)
+    place = models.CharField(_("plats eller länk"), max_length=PLACE_MAX, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     step = models.CharField(_("steg"), max_length=20, choices=Step.choices, default=Step.FACTORS)
     step_ends_at = models.DateTimeField(_("steget slutar"), null=True, blank=True)
@@ -58,12 +71,6 @@ class Workshop(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
-    locked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    locked_at = models.DateTimeField(null=True, blank=True)
-    result_pdf = models.FileField(upload_to="workshops/", blank=True)
-    result_sha256 = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["-held_on", "-id"]
@@ -85,6 +92,8 @@ class Workshop(models.Model):
 
 class WorkshopParticipant(models.Model):
     """An invited participant. `union` is the party they speak for (empty: the employer)."""
+
+    display_name: str  # set by selectors.workshop_board, not stored
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="participants")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -132,6 +141,8 @@ class WorkshopArea(models.Model):
 class FactorCard(models.Model):
     """An outside factor (omvärldsfaktor) one participant put on the board."""
 
+    author_name: str  # set by selectors.workshop_board, not stored
+
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="cards")
     text = models.CharField(_("omvärldsfaktor"), max_length=300)
     area = models.ForeignKey(
@@ -157,11 +168,13 @@ class WorkshopNeed(models.Model):
     """The impact of an area on the own organisation and the competence need that follows,
     with a rough priority: likelihood × impact (1–25)."""
 
+    author_name: str  # set by selectors.workshop_board, not stored
+
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="needs")
     area = models.ForeignKey(
         WorkshopArea, on_delete=models.PROTECT, related_name="needs", verbose_name=_("område")
     )
-    consequence = models.TextField(_("vad det betyder för oss"))
+    consequence = models.TextField(_("vad det betyder för oss"), max_length=TEXT_MAX)
     competence_need = models.CharField(_("kompetensbehov"), max_length=200)
     likelihood = models.PositiveSmallIntegerField(
         _("sannolikhet (1–5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
@@ -186,13 +199,20 @@ class WorkshopNeed(models.Model):
 class Proposal(models.Model):
     """A measure that transition funds could pay for, linked to the needs it answers."""
 
+    author_name: str  # set by selectors.workshop_board, not stored
+
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="proposals")
     title = models.CharField(_("förslag"), max_length=200)
-    description = models.TextField(_("beskrivning"), blank=True)
+    description = models.TextField(_("beskrivning"), max_length=TEXT_MAX, blank=True)
     needs = models.ManyToManyField(
         WorkshopNeed, related_name="proposals", verbose_name=_("behov som förslaget svarar mot")
     )
-    cost_ore = models.BigIntegerField(_("ungefärlig kostnad"), null=True, blank=True)
+    cost_ore = models.BigIntegerField(
+        _("ungefärlig kostnad"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_AMOUNT_ORE)],
+    )
     target_group = models.CharField(_("målgrupp"), max_length=200, blank=True)
     measure_type = models.ForeignKey(
         MeasureType,
@@ -225,9 +245,11 @@ class Proposal(models.Model):
 class ClosingWord(models.Model):
     """What one participant takes away (one per participant; they may rewrite it)."""
 
+    author_name: str  # set by selectors.workshop_board, not stored
+
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="closing_words")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("det här tar jag med mig"))
+    text = models.TextField(_("det här tar jag med mig"), max_length=COMMENT_MAX)
     created_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -266,6 +288,7 @@ class TransitionPlan(models.Model):
     )
     analyses = models.TextField(
         _("andra underlag"),
+        max_length=TEXT_MAX,
         blank=True,
         help_text=_("T.ex. kompetensförsörjningsanalysen, verksamhetsplanen, regeringsuppdrag."),
     )
@@ -373,8 +396,8 @@ class Need(models.Model):
     area = models.ForeignKey(
         PlanArea, on_delete=models.PROTECT, related_name="needs", verbose_name=_("insatsområde")
     )
-    title = models.CharField(_("behov"), max_length=200)
-    description = models.TextField(_("beskrivning"), blank=True)
+    title = models.CharField(_("behov"), max_length=NAME_MAX)
+    description = models.TextField(_("beskrivning"), max_length=TEXT_MAX, blank=True)
     priority = models.PositiveSmallIntegerField(
         _("prioritet"), choices=Priority.choices, default=Priority.MEDIUM
     )
@@ -401,12 +424,14 @@ class PlannedMeasure(models.Model):
     area = models.ForeignKey(
         PlanArea, on_delete=models.PROTECT, related_name="measures", verbose_name=_("insatsområde")
     )
-    title = models.CharField(_("insats"), max_length=200)
-    description = models.TextField(_("beskrivning"), blank=True)
+    title = models.CharField(_("insats"), max_length=NAME_MAX)
+    description = models.TextField(_("beskrivning"), max_length=TEXT_MAX, blank=True)
     measure_type = models.ForeignKey(
         MeasureType, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("insatstyp")
     )
-    budget_ore = models.BigIntegerField(_("budget"), default=0)
+    budget_ore = models.BigIntegerField(
+        _("budget"), default=0, validators=[MinValueValidator(0), MaxValueValidator(MAX_AMOUNT_ORE)]
+    )
     target_group = models.CharField(_("målgrupp"), max_length=200, blank=True)
     needs = models.ManyToManyField(
         Need, blank=True, related_name="measures", verbose_name=_("behov")

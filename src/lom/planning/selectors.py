@@ -3,15 +3,20 @@ its invited participants."""
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from lom.accounts.models import User
+from lom.agreements.selectors import agreement_current
 from lom.cases.models import Case, Status
+from lom.common.errors import DomainError
 from lom.funds.models import LedgerEntry
 from lom.funds.selectors import BALANCE_AGGREGATES, EMPTY_BALANCE, Balance
 from lom.organisations.access import Actor
-from lom.organisations.models import Organisation
+from lom.organisations.models import Membership, Organisation, Role
 from lom.planning.models import (
     ClosingWord,
     FactorCard,
@@ -47,7 +52,7 @@ def workshop_get(*, actor: Actor, pk: int) -> Workshop | None:
         Workshop.objects.filter(
             organisation=actor.organisation, pk=pk, participants__user_id=actor.user.pk
         )
-        .select_related("previous", "created_by", "locked_by")
+        .select_related("previous", "created_by", "sealed_by")
         .prefetch_related(
             Prefetch(
                 "participants",
@@ -69,6 +74,23 @@ def workshop_revision(*, actor: Actor, pk: int) -> int | None:
         .values_list("revision", flat=True)
         .first()
     )
+
+
+def users_for_invitation(*, actor: Actor) -> list[tuple[User, str]]:
+    """People to invite: everyone with a role other than plain employee, with their party.
+    (Employees without another role are invited by user name.)"""
+    rows = (
+        Membership.objects.filter(organisation=actor.organisation)
+        .exclude(role=Role.EMPLOYEE)
+        .select_related("user", "union")
+        .order_by("user__last_name", "user__first_name", "user_id")
+    )
+    out: dict[int, tuple[User, str]] = {}
+    for m in rows:
+        party = m.union.name if m.role == Role.UNION_REP and m.union is not None else None
+        if m.user_id not in out or party:
+            out[m.user_id] = (m.user, party or str(_("arbetsgivaren")))
+    return list(out.values())
 
 
 @dataclass
@@ -117,7 +139,13 @@ def workshop_board(*, workshop: Workshop) -> Board:
         .order_by("id")
     )
     words = list(workshop.closing_words.select_related("author"))
-    for row in (*cards, *needs, *proposals, *words):
+    authored: list[FactorCard | WorkshopNeed | Proposal | ClosingWord] = [
+        *cards,
+        *needs,
+        *proposals,
+        *words,
+    ]
+    for row in authored:
         names.setdefault(row.author_id, row.author.get_full_name() or row.author.username)
         row.author_name = names[row.author_id]
     for p in participants:
@@ -173,6 +201,17 @@ def plan_current(*, organisation: Organisation, on: date) -> TransitionPlan | No
         .order_by("-version", "-id")
         .first()
     )
+
+
+def plan_parties(*, plan: TransitionPlan) -> list[tuple[int | None, str]]:
+    """The parties that approve: the employer, and every union party of the local agreement
+    in force."""
+    agreement = agreement_current(organisation=plan.organisation, on=timezone.localdate())
+    if agreement is None:
+        raise DomainError(
+            _("Det finns inget gällande lokalt avtal som anger parterna."), code="no_agreement"
+        )
+    return [(None, str(_("Arbetsgivaren")))] + [(u.pk, u.name) for u in agreement.unions.all()]
 
 
 def plan_contents(*, plan: TransitionPlan) -> dict:
@@ -292,16 +331,18 @@ def plan_vs_actual(*, plan: TransitionPlan, case_limit: int = 100) -> PlanActual
     )
     by_area_bal: dict[int, Balance] = {a.pk: EMPTY_BALANCE for a in areas}
     by_area_cases: dict[int, int] = {a.pk: 0 for a in areas}
-    for row in money:
-        need = need_keys[row.pop("case__need__key")]
+    for money_row in money:
+        amounts: dict[str, Any] = dict(money_row)
+        need = need_keys[amounts.pop("case__need__key")]
         by_area_bal[need.area_id] = by_area_bal[need.area_id] + Balance(
-            **{k: int(v) for k, v in row.items()}
+            **{k: int(v) for k, v in amounts.items()}
         )
     cases_per_need: dict = {}
-    for row in counts:
-        need = need_keys[row["need__key"]]
-        cases_per_need[need.key] = row["n"]
-        by_area_cases[need.area_id] += row["n"]
+    for count_row in counts:
+        count: dict[str, Any] = dict(count_row)
+        need = need_keys[count["need__key"]]
+        cases_per_need[need.key] = count["n"]
+        by_area_cases[need.area_id] += count["n"]
 
     planned: dict[int, int] = {a.pk: 0 for a in areas}
     answered: set[int] = set()

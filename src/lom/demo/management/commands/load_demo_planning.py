@@ -11,7 +11,6 @@ from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -354,8 +353,9 @@ class Command(BaseCommand):
             if Workshop.objects.filter(organisation=org, title=WORKSHOP_TITLE).exists():
                 self.stdout.write(f"{org.name}: planning already loaded, left as it is.")
                 continue
-            with transaction.atomic():
-                linked = self._load(org, prefix, content)
+            # Each step is its own service transaction; the demo workshop is created first,
+            # so a second run finds it and leaves the organisation as it is.
+            linked = self._load(org, prefix, content)
             self.stdout.write(
                 self.style.SUCCESS(f"{org.name}: workshop, plan and {linked} linked cases loaded.")
             )

@@ -1,0 +1,185 @@
+"""Objections: a union raises one, the employer answers, the union closes it."""
+
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lom.agreements.selectors import agreement_current
+from lom.cases.models import Case, Decision, Status
+from lom.common.audit import audit
+from lom.common.bounds import COMMENT_MAX, NAME_MAX
+from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.validation import require as _require
+from lom.common.validation import required_text as _text
+from lom.decisions.models import (
+    Objection,
+)
+from lom.decisions.notifications import notify, role_users
+from lom.decisions.permissions import (
+    can_answer_objection,
+    can_raise_objection,
+)
+from lom.decisions.services._common import _own_case
+from lom.decisions.validation import optional_text
+from lom.organisations.access import Actor
+from lom.organisations.models import Membership, Role, Union
+
+# --- Objections -----------------------------------------------------------------------------
+
+
+@transaction.atomic(durable=True)
+def objection_raise(
+    *,
+    actor: Actor,
+    reasons: str,
+    subject: str = "",
+    case: Case | None = None,
+    decision: Decision | None = None,
+    union: Union | None = None,
+) -> Objection:
+    _require(can_raise_objection(actor))
+    if union is None:
+        union = Union.objects.get(pk=actor.union_ids[0])
+    if union.pk not in actor.union_ids:
+        raise PermissionDeniedError(_("Du kan bara invända för ditt eget fackförbund."))
+    reasons = _text(
+        reasons,
+        field="reasons",
+        message=_("Skriv skälen för invändningen."),
+        max_length=COMMENT_MAX,
+    )
+    subject = optional_text(subject, field="subject", max_length=NAME_MAX)
+    if decision is not None:
+        case = decision.case
+    if case is not None:
+        _own_case(actor, case)
+        if case.status == Status.DRAFT:
+            raise DomainError(_("Det går inte att invända mot ett utkast."))
+    if decision is not None:
+        agreement = agreement_current(organisation=actor.organisation, on=timezone.localdate())
+        days = agreement.objection_days if agreement else 14
+        if timezone.now() - decision.decided_at > timedelta(days=days):
+            raise DomainError(
+                _(
+                    "Tiden för invändningar mot beslutet (%(d)d dagar) har gått ut. "
+                    "Du kan fortfarande invända mot hur avtalet tillämpas."
+                )
+                % {"d": days},
+                field="reasons",
+                code="too_late",
+            )
+    if not subject:
+        if case is None:
+            subject = _("Tillämpningen av avtalet")
+        elif decision is not None:
+            subject = _("Beslut i ärende %(n)s") % {"n": case.number}
+        else:
+            subject = _("Ärende %(n)s") % {"n": case.number}
+    objection = Objection.objects.create(
+        organisation=actor.organisation,
+        case=case,
+        decision=decision,
+        union=union,
+        raised_by=actor.user,
+        subject=str(subject)[:NAME_MAX],  # the default names a case number
+        reasons=reasons,
+    )
+    audit(
+        organisation_id=objection.organisation_id,
+        actor=actor.user,
+        action="objection.raise",
+        target=objection,
+        case=case,
+        after={"union": union.name, "subject": objection.subject, "reasons": reasons},
+    )
+    notify(
+        users=role_users(actor.organisation.pk, Role.COORDINATOR, Role.DECISION_MAKER),
+        organisation_id=actor.organisation.pk,
+        kind="objection",
+        case=case,
+        url=f"/decisions/objections/{objection.pk}/",
+        text=_("%(u)s invänder: %(s)s") % {"u": union.name, "s": objection.subject},
+    )
+    return objection
+
+
+@transaction.atomic(durable=True)
+def objection_answer(*, actor: Actor, objection: Objection, answer: str) -> Objection:
+    _require(can_answer_objection(actor))
+    objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    if objection.organisation_id != actor.organisation.pk:
+        raise DomainError(_("Invändningen tillhör en annan organisation."))
+    if objection.status != Objection.Status.RAISED:
+        raise DomainError(_("Invändningen är redan besvarad."))
+    answer = _text(
+        answer, field="answer", message=_("Skriv arbetsgivarens svar."), max_length=COMMENT_MAX
+    )
+    objection.answer, objection.answered_by = answer, actor.user
+    objection.answered_at = timezone.now()
+    objection.status = Objection.Status.ANSWERED
+    objection.save()
+    audit(
+        organisation_id=objection.organisation_id,
+        actor=actor.user,
+        action="objection.answer",
+        target=objection,
+        case=objection.case,
+        before={"status": "raised"},
+        after={"status": "answered", "answer": answer},
+    )
+    reps = [
+        m.user
+        for m in Membership.objects.filter(
+            organisation_id=objection.organisation_id, role=Role.UNION_REP, union=objection.union
+        ).select_related("user")
+    ]
+    notify(
+        users=reps,
+        organisation_id=objection.organisation_id,
+        kind="objection",
+        case=objection.case,
+        url=f"/decisions/objections/{objection.pk}/",
+        text=_("Arbetsgivaren har svarat på invändningen: %(s)s") % {"s": objection.subject},
+    )
+    return objection
+
+
+@transaction.atomic(durable=True)
+def objection_close(
+    *, actor: Actor, objection: Objection, outcome: str, note: str = ""
+) -> Objection:
+    """The objecting union closes it: resolved locally, or escalated to the central parties."""
+    objection = Objection.objects.select_for_update().get(pk=objection.pk)
+    if objection.organisation_id != actor.organisation.pk:
+        raise DomainError(_("Invändningen tillhör en annan organisation."))
+    if objection.union_id not in actor.union_ids:
+        raise PermissionDeniedError(_("Bara det fackförbund som invände kan avsluta invändningen."))
+    if objection.status != Objection.Status.ANSWERED:
+        raise DomainError(_("Invändningen kan avslutas först när arbetsgivaren har svarat."))
+    if outcome not in (Objection.Status.RESOLVED, Objection.Status.ESCALATED):
+        raise DomainError(_("Välj löst lokalt eller hänskjuten."), field="outcome")
+    objection.status = outcome
+    objection.closing_note = optional_text(note, field="note", max_length=COMMENT_MAX)
+    objection.closed_at = timezone.now()
+    objection.save()
+    audit(
+        organisation_id=objection.organisation_id,
+        actor=actor.user,
+        action=f"objection.{outcome}",
+        target=objection,
+        case=objection.case,
+        before={"status": "answered"},
+        after={"status": outcome, "note": objection.closing_note},
+    )
+    notify(
+        users=role_users(objection.organisation_id, Role.COORDINATOR, Role.DECISION_MAKER),
+        organisation_id=objection.organisation_id,
+        kind="objection",
+        case=objection.case,
+        url=f"/decisions/objections/{objection.pk}/",
+        text=_("Invändningen %(s)s: %(o)s")
+        % {"s": objection.subject, "o": objection.get_status_display()},
+    )
+    return objection

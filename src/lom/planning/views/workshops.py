@@ -1,0 +1,264 @@
+"""Workshops around the board: the overview, creating and inviting, the result and its PDF, new
+versions, and proposals turned into applications or a round."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lom.cases.permissions import can_create_case
+from lom.common.errors import DomainError
+from lom.common.sealed import sealed_document_response
+from lom.common.web import actor_view, form_status, run_form
+from lom.organisations.access import Actor
+from lom.planning import selectors, services
+from lom.planning.forms import (
+    InviteForm,
+    RoundFromProposalsForm,
+    WorkshopForm,
+)
+from lom.planning.models import (
+    Proposal,
+    WorkshopParticipant,
+)
+from lom.planning.permissions import (
+    can_convert_proposal,
+    can_create_workshop,
+    can_facilitate,
+    can_manage_plans,
+    is_facilitator,
+)
+from lom.planning.views._common import _workshop_or_404, run_action
+from lom.planning.views.board import STEP_MINUTES
+
+
+@actor_view()
+def index_view(request, actor: Actor):
+    today = timezone.localdate()
+    return render(
+        request,
+        "planning/index.html",
+        {
+            "workshops": list(selectors.workshops_for(actor=actor)[:20]),
+            "plans": list(selectors.plans_for(actor=actor)[:20]),
+            "current": selectors.plan_current(organisation=actor.organisation, on=today),
+            "can_create": bool(can_create_workshop(actor)),
+            "can_plan": bool(can_manage_plans(actor)),
+        },
+    )
+
+
+@actor_view()
+def guide_view(request, actor: Actor):
+    return render(request, "planning/guide.html", {"minutes": STEP_MINUTES})
+
+
+@actor_view()
+def workshops_view(request, actor: Actor):
+    return render(
+        request,
+        "planning/workshops.html",
+        {
+            "workshops": list(selectors.workshops_for(actor=actor)[:200]),
+            "can_create": bool(can_create_workshop(actor)),
+        },
+    )
+
+
+@actor_view("coordinator", "org_admin")
+def workshop_create_view(request, actor: Actor):
+    people = selectors.users_for_invitation(actor=actor)
+    form = WorkshopForm(
+        request.POST or None, people=people, initial={"held_on": timezone.localdate()}
+    )
+    done = run_form(
+        request,
+        form,
+        lambda d: services.workshop_create(
+            actor=actor,
+            title=d["title"],
+            held_on=d["held_on"],
+            place=d["place"],
+            participant_ids=d["participants"],
+            usernames=d["usernames"],
+        ),
+        success=lambda ws: reverse("planning:workshop", args=[ws.pk]),
+        message=_("Workshoppen är skapad och deltagarna inbjudna."),
+    )
+    if done is not None:
+        return done
+    return render(
+        request, "planning/workshop_form.html", {"form": form}, status=form_status(request)
+    )
+
+
+@actor_view()
+def workshop_participants_view(request, actor: Actor, pk: int):
+    ws = _workshop_or_404(actor, pk)
+    form = None
+    if can_facilitate(actor, ws):
+        people = selectors.users_for_invitation(actor=actor)
+        invited = {p.user_id for p in ws.participants.all()}
+        people = [(u, party) for u, party in people if u.pk not in invited]
+        form = InviteForm(request.POST or None, people=people)
+        done = run_form(
+            request,
+            form,
+            lambda d: services.workshop_invite(
+                actor=actor,
+                workshop=ws,
+                user_ids=d["participants"],
+                usernames=d["usernames"],
+                facilitator=d["facilitator"],
+            ),
+            success=reverse("planning:workshop_participants", args=[ws.pk]),
+            message=lambda n: _("%(n)d deltagare inbjudna.") % {"n": n},
+        )
+        if done is not None:
+            return done
+    elif request.method == "POST":
+        raise Http404
+    return render(
+        request,
+        "planning/participants.html",
+        {
+            "ws": ws,
+            "form": form,
+            "manage": form is not None,
+            "participants": list(ws.participants.all()),
+        },
+        status=form_status(request),
+    )
+
+
+@require_POST
+@actor_view()
+def workshop_uninvite_view(request, actor: Actor, pk: int, participant_id: int):
+    ws = _workshop_or_404(actor, pk)
+    participant = WorkshopParticipant.objects.filter(workshop=ws, pk=participant_id).first()
+    if participant is None:
+        raise Http404
+    run_action(
+        request,
+        lambda: services.workshop_remove_participant(
+            actor=actor, workshop=ws, participant=participant
+        ),
+        message=_("Deltagaren är borttagen."),
+    )
+    return redirect("planning:workshop_participants", pk=ws.pk)
+
+
+@require_POST
+@actor_view()
+def workshop_new_version_view(request, actor: Actor, pk: int):
+    ws = _workshop_or_404(actor, pk)
+    try:
+        new = services.workshop_new_version(actor=actor, workshop=ws)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+        return redirect("planning:workshop_result", pk=ws.pk)
+    messages.success(
+        request,
+        _("Version %(v)d är skapad. Den tidigare versionen finns kvar.") % {"v": new.version},
+    )
+    return redirect("planning:workshop", pk=new.pk)
+
+
+@actor_view()
+def workshop_result_view(request, actor: Actor, pk: int):
+    ws = _workshop_or_404(actor, pk)
+    board = selectors.workshop_board(workshop=ws)
+    convert = bool(can_convert_proposal(actor, ws))
+    create_verdict = can_create_case(actor)
+    return render(
+        request,
+        "planning/workshop_result.html",
+        {
+            "ws": ws,
+            "board": board,
+            "facilitator": is_facilitator(actor, ws),
+            "convertible": convert,
+            "user_id": actor.user.pk,
+            "can_create_case": bool(create_verdict),
+            "create_case_reason": create_verdict.reason,
+            "can_round": convert and actor.is_coordinator,
+            "newer": ws.next_versions.order_by("version").first(),
+        },
+    )
+
+
+@actor_view()
+def workshop_pdf_view(request, actor: Actor, pk: int):
+    from lom.planning.documents import render_workshop_pdf
+
+    ws = _workshop_or_404(actor, pk)
+    return sealed_document_response(
+        ws,
+        filename=f"workshop-{ws.pk}-v{ws.version}.pdf",
+        preview=lambda: render_workshop_pdf(ws),  # only the locked result is kept
+    )
+
+
+@require_POST
+@actor_view()
+def proposal_to_case_view(request, actor: Actor, pk: int, proposal_id: int):
+    ws = _workshop_or_404(actor, pk)
+    proposal = Proposal.objects.filter(workshop=ws, pk=proposal_id).first()
+    if proposal is None:
+        raise Http404
+    case = run_action(
+        request,
+        lambda: services.proposal_to_case(actor=actor, proposal=proposal),
+        message=_("Ett utkast till ansökan är skapat av förslaget. Komplettera och skicka in det."),
+    )
+    if case is None:
+        return redirect("planning:workshop_result", pk=ws.pk)
+    return redirect("cases:edit", pk=case.pk, step="start")
+
+
+@actor_view("coordinator")
+def proposals_round_view(request, actor: Actor, pk: int):
+    ws = _workshop_or_404(actor, pk)
+    verdict = can_convert_proposal(actor, ws)
+    if not verdict:
+        messages.error(request, verdict.reason)
+        return redirect("planning:workshop_result", pk=ws.pk)
+    proposals = list(ws.proposals.filter(round__isnull=True).order_by("id"))
+    today = timezone.localdate()
+    form = RoundFromProposalsForm(
+        request.POST or None,
+        proposals=proposals,
+        organisation=actor.organisation,
+        initial={
+            "title": _("Utvecklingsprojekt efter %(t)s") % {"t": ws.title},
+            "opens_on": today,
+            "closes_on": today + timedelta(days=30),
+            "proposals": [p.pk for p in proposals],
+        },
+    )
+    done = run_form(
+        request,
+        form,
+        lambda d: services.proposals_to_round(
+            actor=actor,
+            workshop=ws,
+            proposals=[p for p in proposals if p.pk in set(d["proposals"])],
+            title=d["title"],
+            opens_on=d["opens_on"],
+            closes_on=d["closes_on"],
+            period=d["period"],
+            budget_ore=d["budget"],
+        ),
+        success=lambda rnd: reverse("decisions:round", args=[rnd.pk]),
+        message=_("Ansökningsomgången är utlyst."),
+    )
+    if done is not None:
+        return done
+    return render(
+        request, "planning/round_form.html", {"ws": ws, "form": form}, status=form_status(request)
+    )
