@@ -97,7 +97,7 @@ def test_a_refused_programme_does_not_leave_a_saved_event_behind():
         "programme": "09.30–09.00 Välkommen",  # ends before it starts: refused by the service
     }
     r = c.post("/events/new/", data)
-    assert r.status_code == 200 and "error-summary" in r.content.decode()
+    assert r.status_code == 400 and "error-summary" in r.content.decode()
     assert "09.30–09.00 Välkommen" in r.content.decode()
     assert not Event.objects.exists()
     r = c.post("/events/new/", {**data, "programme": "09.00–09.30 Välkommen"})

@@ -195,8 +195,10 @@ def test_public_page_is_cheap_and_cached(world, published):
     with CaptureQueriesContext(connection) as ctx:
         r = c.get(f"/o/{world.org.slug}/")
     assert r.status_code == 200
-    # Organisation lookup and one counter update; the content comes from the cache.
-    assert len(ctx.captured_queries) <= 3, [q["sql"] for q in ctx.captured_queries]
+    # Organisation lookup and one counter update (in its own transaction: the savepoints of
+    # the test's transaction are not work); the content comes from the cache.
+    work = [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(work) <= 3, work
 
 
 def test_a_write_shows_at_once_despite_the_cache(world, django_capture_on_commit_callbacks):

@@ -213,19 +213,13 @@ def get_registration(request, event_id: int):
 def put_registration(request, event_id: int, payload: RegistrationIn):
     """Register the caller's organisation, or change its participants. A registration that
     does not fit goes on the waiting list (status `waiting`)."""
-    actor = request.api_actor
-    event = _event(event_id)
-    reg = selectors.registration_for(actor=actor, event=event)
-    kwargs = {
-        "actor": actor,
-        "employer_ids": payload.employer_user_ids,
-        "union_ids": payload.union_user_ids,
-    }
-    if reg is None:
-        reg = services.registration_create(event=event, **kwargs)
-        return Status(201, _registration_out(reg))
-    reg = services.registration_update(registration=reg, **kwargs)
-    return _registration_out(reg)
+    reg, created = services.registration_save(
+        actor=request.api_actor,
+        event=_event(event_id),
+        employer_ids=payload.employer_user_ids,
+        union_ids=payload.union_user_ids,
+    )
+    return Status(201 if created else 200, _registration_out(reg))
 
 
 @router.delete(

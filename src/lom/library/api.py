@@ -10,7 +10,6 @@ from django.http import Http404
 from ninja import Query, Router, Schema, Status
 
 from lom.api.schemas import ErrorOut
-from lom.cases.models import Case
 from lom.common.errors import PermissionDeniedError
 from lom.library import selectors, services
 from lom.library.models import LibraryEntry
@@ -187,7 +186,7 @@ def similar(request, text: str, limit: int = 3):
 )
 def create_entry(request, case_id: int, payload: EntryIn):
     actor = request.api_actor
-    case = Case.objects.filter(pk=case_id, organisation=actor.organisation).first()
+    case = selectors.case_for_library(organisation=actor.organisation, pk=case_id)
     if case is None:
         raise Http404
     e = services.library_entry_create(

@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,16 +19,21 @@ from lom.cases.models import Case
 from lom.common.audit import audit
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.library import search
-from lom.library.models import EntryStatus, LibraryEntry, ParticipantsBand, participants_band_for
+from lom.library.models import EntryStatus, LibraryEntry
 from lom.library.permissions import (
     can_draft_entry,
     can_edit_entry,
     can_withdraw_entry,
     consent_side,
 )
+from lom.library.selectors import (  # noqa: F401 - re-exported: the snapshot is a read
+    Snapshot,
+    case_snapshot,
+    draft_initial,
+    published_costs,
+)
 from lom.organisations.access import Actor
 from lom.organisations.models import Employee, Membership, Organisation, Unit
-from lom.organisations.selectors import active_employee_counts, size_band
 
 TEXT_FIELDS = ("title", "need", "need_category", "summary", "lessons")
 # Who may stand as the entry's contact person: the parties, not the employees.
@@ -121,83 +125,6 @@ def check_anonymous(
                 )
 
 
-# -- the snapshot ----------------------------------------------------------------------------
-
-
-def _round(value: int, step: int) -> int:
-    """To the nearest `step` öre, halves up, in integers (no float: 2 500 kr to the nearest
-    1 000 kr is 3 000 kr, not the 2 000 kr of float round-half-to-even)."""
-    return max(step, (value + step // 2) // step * step)
-
-
-def published_costs(*, actual_ore: int, participants: int) -> tuple[int | None, int | None]:
-    """(total, per participant) as published. With fewer than five participants the total is
-    not shown at all, and the cost per participant is rounded to the nearest 1 000 kr: a total
-    next to a cost per participant would give away the exact count, and with one participant
-    the cost per participant would be that person's own cost. From five participants both are
-    shown, the total rounded to 1 000 kr and the cost per participant to 100 kr."""
-    participants = max(1, participants)
-    if actual_ore <= 0:
-        return None, None
-    per = actual_ore // participants
-    if participants < 5:
-        return None, _round(per, 100_000)
-    return _round(actual_ore, 100_000), _round(per, 10_000)
-
-
-@dataclass
-class Snapshot:
-    total_cost_ore: int | None
-    cost_per_participant_ore: int | None
-    participants_band: str
-    need_met: str
-    main_outcome: str
-    sector: str
-    size_band: str
-    year: int
-
-
-def case_snapshot(case: Case) -> Snapshot:
-    from lom.followup.models import FollowUp, ParticipantOutcome
-    from lom.followup.selectors import case_completed_on
-    from lom.funds.models import EntryKind, LedgerEntry
-
-    spent = (
-        LedgerEntry.objects.filter(case=case, kind=EntryKind.EXPENSE).aggregate(
-            s=Sum("amount_ore")
-        )["s"]
-        or 0
-    )
-    actual = int(spent or case.approved_ore or 0)
-    followups = {f.kind: f for f in FollowUp.objects.filter(case=case)}
-    fu = followups.get(FollowUp.Kind.LATER) or followups.get(FollowUp.Kind.END)
-    outcomes: dict[str, int] = {}
-    if fu is not None:
-        for o in ParticipantOutcome.objects.filter(followup=fu):
-            outcomes[o.outcome] = outcomes.get(o.outcome, 0) + o.count
-    n = sum(outcomes.values()) or case.participant_count or 1
-    total, per = published_costs(actual_ore=actual, participants=n)
-    band = participants_band_for(n)
-    # The outcome of fewer than five people is not published: with the organisation named
-    # (a contact person), colleagues could tell whose new job or retirement it was.
-    main = ""
-    if outcomes and band != ParticipantsBand.FEW:
-        main = sorted(outcomes.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-    org = case.organisation
-    head = active_employee_counts(organisation_ids=[org.pk]).get(org.pk, 0)
-    done = case_completed_on(case=case) or timezone.localdate()
-    return Snapshot(
-        total_cost_ore=total,
-        cost_per_participant_ore=per,
-        participants_band=band,
-        need_met=fu.need_met if fu else "",
-        main_outcome=main,
-        sector=org.kind,
-        size_band=size_band(head),
-        year=done.year,
-    )
-
-
 @dataclass
 class EntryInput:
     title: str
@@ -209,18 +136,6 @@ class EntryInput:
     contact_user_id: int | None = None
     contact_agreed: bool = False
     reviewed: bool = False  # the coordinator confirms having edited out anything personal
-
-
-def draft_initial(*, case: Case) -> dict:
-    """Prefill for the coordinator to edit: the case's texts as a starting point, never the
-    private reason, names or units. The coordinator must still review and edit them."""
-    return {
-        "title": case.title,
-        "need": case.business_need,
-        "need_category": case.need.area.name if case.need_id and case.need else "",
-        "summary": case.description,
-        "measure_type_ids": list(case.measure_types.values_list("pk", flat=True)),
-    }
 
 
 def _clean(data: EntryInput, organisation: Organisation, case: Case | None) -> dict:
@@ -289,7 +204,7 @@ def _summary_for_audit(entry: LibraryEntry) -> dict:
     }
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def library_entry_create(*, actor: Actor, case: Case, data: EntryInput) -> LibraryEntry:
     verdict = can_draft_entry(actor, case)
     if not verdict:
@@ -321,7 +236,7 @@ def library_entry_create(*, actor: Actor, case: Case, data: EntryInput) -> Libra
     return entry
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def library_entry_update(*, actor: Actor, entry: LibraryEntry, data: EntryInput) -> LibraryEntry:
     entry = LibraryEntry.objects.select_for_update().get(pk=entry.pk)
     verdict = can_edit_entry(actor, entry)
@@ -349,7 +264,7 @@ def library_entry_update(*, actor: Actor, entry: LibraryEntry, data: EntryInput)
     return entry
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def library_consent(*, actor: Actor, entry: LibraryEntry, side: str) -> LibraryEntry:
     """Record one party's consent; the entry is published when both have consented."""
     entry = LibraryEntry.objects.select_for_update().get(pk=entry.pk)
@@ -390,7 +305,7 @@ def library_consent(*, actor: Actor, entry: LibraryEntry, side: str) -> LibraryE
     return entry
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def library_entry_withdraw(*, actor: Actor, entry: LibraryEntry, reason: str = "") -> LibraryEntry:
     """Either party takes the entry back: it leaves the search at once; the audit trail keeps
     that it was published and withdrawn."""
@@ -434,6 +349,7 @@ def _queue_embedding(entry: LibraryEntry) -> None:
     transaction.on_commit(lambda: embed_library_entry.enqueue(entry_id=pk))
 
 
+@transaction.atomic(durable=True)
 def library_entry_embed(*, entry_id: int) -> bool:
     """Compute and store the entry's embedding (run by the worker). False when there is no
     model or the entry is no longer published."""

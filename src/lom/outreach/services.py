@@ -1,7 +1,10 @@
 """Every write of the outreach app: contacts, news and campaigns (by coordinators), and the
 anonymous reach counters (by the public pages)."""
 
+from __future__ import annotations
+
 from datetime import date
+from typing import TypedDict
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -13,6 +16,7 @@ from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.validation import required_text as _text
 from lom.organisations.access import Actor
 from lom.organisations.models import Organisation, Union
+from lom.outreach.guide import GuideAnswers
 from lom.outreach.models import (
     Campaign,
     ContactPerson,
@@ -46,7 +50,7 @@ def _after_write(organisation_id: int) -> None:
 # --- Contacts -------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def contact_save(
     *,
     actor: Actor,
@@ -104,7 +108,7 @@ def _delete_own(actor: Actor, obj, *, action: str, foreign: str, before: dict) -
     _after_write(actor.organisation.pk)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def contact_delete(*, actor: Actor, contact: ContactPerson) -> None:
     _delete_own(
         actor,
@@ -118,7 +122,7 @@ def contact_delete(*, actor: Actor, contact: ContactPerson) -> None:
 # --- News -----------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def news_save(
     *,
     actor: Actor,
@@ -162,7 +166,7 @@ def news_save(
     return obj
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def news_delete(*, actor: Actor, item: NewsItem) -> None:
     _delete_own(
         actor,
@@ -176,7 +180,7 @@ def news_delete(*, actor: Actor, item: NewsItem) -> None:
 # --- Campaigns ------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def campaign_save(
     *,
     actor: Actor,
@@ -230,7 +234,7 @@ def campaign_save(
 # --- Reach counters -------------------------------------------------------------------------
 
 
-def reach_count(
+def _count(
     *,
     organisation: Organisation,
     kind: str,
@@ -259,12 +263,84 @@ def reach_count(
         ReachCounter.objects.filter(**key).update(count=F("count") + amount)
 
 
-def make_marker(*, organisation: Organisation, source: str, campaign_id: int | None, today: date):
+@transaction.atomic(durable=True)
+def reach_count(
+    *,
+    organisation: Organisation,
+    kind: str,
+    day: date,
+    detail: str = "",
+    campaign_id: int | None = None,
+    amount: int = 1,
+) -> None:
+    """Count one visit of a public page (or `amount` of anything else)."""
+    _count(
+        organisation=organisation,
+        kind=kind,
+        day=day,
+        detail=detail,
+        campaign_id=campaign_id,
+        amount=amount,
+    )
+
+
+@transaction.atomic(durable=True)
+def reach_count_guide(
+    *,
+    organisation: Organisation,
+    day: date,
+    campaign_id: int | None,
+    answers: GuideAnswers | None,
+) -> None:
+    """Count one visit of the guide and, when it was answered, the result and each answer
+    (a goal, the forms that suit): one transaction for the visit and its answers."""
+    _count(organisation=organisation, kind=CounterKind.GUIDE_VIEW, day=day, campaign_id=campaign_id)
+    if answers is None:
+        return
+    _count(
+        organisation=organisation, kind=CounterKind.GUIDE_RESULT, day=day, campaign_id=campaign_id
+    )
+    details = ([f"goal:{answers.goal}"] if answers.goal else []) + [
+        f"suits:{s}" for s in answers.forms
+    ]
+    for detail in details:
+        _count(organisation=organisation, kind=CounterKind.GUIDE_RESULT, day=day, detail=detail)
+
+
+@transaction.atomic(durable=True)
+def reach_count_apply_click(
+    *, organisation: Organisation, source: str, campaign_id: int | None, today: date
+) -> Marker:
+    """Count one step from the public page or the guide to the application, and answer the
+    marker (no identity) the session carries to the application."""
+    _count(
+        organisation=organisation,
+        kind=CounterKind.APPLY_CLICK,
+        day=today,
+        detail=source,
+        campaign_id=campaign_id,
+    )
+    return make_marker(
+        organisation=organisation, source=source, campaign_id=campaign_id, today=today
+    )
+
+
+class Marker(TypedDict):
+    org: int
+    src: str
+    c: int | None
+    on: str
+
+
+def make_marker(
+    *, organisation: Organisation, source: str, campaign_id: int | None, today: date
+) -> Marker:
     """What the session carries from the public page to the application: no identity."""
     return {"org": organisation.pk, "src": source, "c": campaign_id, "on": today.isoformat()}
 
 
-def reach_note_application(*, organisation: Organisation, marker, today: date) -> bool:
+@transaction.atomic(durable=True)
+def reach_note_application(*, organisation: Organisation, marker: object, today: date) -> bool:
     """Count one application started by someone who came from the public page or the guide.
     The marker is used once (the caller drops it) and only within MARKER_MAX_AGE_DAYS."""
     if not isinstance(marker, dict) or marker.get("org") != organisation.pk:
@@ -275,14 +351,14 @@ def reach_note_application(*, organisation: Organisation, marker, today: date) -
         return False
     if not 0 <= (today - on).days <= MARKER_MAX_AGE_DAYS:
         return False
-    source = marker.get("src") if marker.get("src") in ("page", "guide") else "page"
+    source = "guide" if marker.get("src") == "guide" else "page"
     campaign_id = marker.get("c")
     if not (
         isinstance(campaign_id, int)
         and Campaign.objects.filter(pk=campaign_id, organisation=organisation).exists()
     ):
         campaign_id = None
-    reach_count(
+    _count(
         organisation=organisation,
         kind=CounterKind.APPLICATION,
         day=today,

@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,10 +21,11 @@ from lom.outreach.services import (
     campaign_save,
     contact_delete,
     contact_save,
-    make_marker,
     news_delete,
     news_save,
     reach_count,
+    reach_count_apply_click,
+    reach_count_guide,
 )
 from lom.outreach.web import SESSION_MARKER, campaign_marker, countable
 
@@ -104,20 +104,12 @@ def public_guide_view(request, org_slug: str):
                 }
             )
     if countable(request):
-        with transaction.atomic():  # one commit for the visit and its answers
-            reach_count(organisation=org, kind=CounterKind.GUIDE_VIEW, day=today, campaign_id=k)
-            if result is not None:
-                reach_count(
-                    organisation=org, kind=CounterKind.GUIDE_RESULT, day=today, campaign_id=k
-                )
-                answers = form.answers()
-                details = ([f"goal:{answers.goal}"] if answers.goal else []) + [
-                    f"suits:{s}" for s in answers.forms
-                ]
-                for detail in details:
-                    reach_count(
-                        organisation=org, kind=CounterKind.GUIDE_RESULT, day=today, detail=detail
-                    )
+        reach_count_guide(
+            organisation=org,
+            day=today,
+            campaign_id=k,
+            answers=form.answers() if result is not None else None,
+        )
     return render(
         request,
         "outreach/public_guide.html",
@@ -145,10 +137,7 @@ def public_apply_view(request, org_slug: str):
     source = source if source in ("page", "guide") else "page"
     k = campaign_marker(request, page.published_campaign_ids)
     if countable(request):
-        reach_count(
-            organisation=org, kind=CounterKind.APPLY_CLICK, day=today, detail=source, campaign_id=k
-        )
-        request.session[SESSION_MARKER] = make_marker(
+        request.session[SESSION_MARKER] = reach_count_apply_click(
             organisation=org, source=source, campaign_id=k, today=today
         )
     return redirect("cases:create")

@@ -13,7 +13,6 @@ from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.test.utils import override_settings
 
 from lom.accounts.models import User
@@ -231,8 +230,7 @@ class Command(BaseCommand):
             if Organisation.objects.filter(slug=slug).exists():
                 self.stdout.write(f"{name}: already loaded, left as it is.")
                 continue
-            with transaction.atomic():
-                self._agency(slug, name, size, prefix, random.Random(slug), offset=i)
+            self._agency(slug, name, size, prefix, random.Random(slug), offset=i)
             self.stdout.write(self.style.SUCCESS(f"{name}: loaded."))
         published = 0
         for org in Organisation.objects.order_by("id"):
@@ -459,24 +457,23 @@ class Command(BaseCommand):
             types = list(case.measure_types.values_list("pk", flat=True))
             contact = coord_user.pk if i == 0 else None
             try:
-                with transaction.atomic():
-                    entry = library_entry_create(
-                        actor=coordinator,
-                        case=case,
-                        data=EntryInput(
-                            title=title,
-                            need=need,
-                            need_category=cat,
-                            summary=summary,
-                            lessons=lessons,
-                            measure_type_ids=types,
-                            contact_user_id=contact,
-                            contact_agreed=contact is not None,
-                            reviewed=True,
-                        ),
-                    )
-                    library_consent(actor=employer, entry=entry, side="employer")
-                    library_consent(actor=rep, entry=entry, side="union")
+                entry = library_entry_create(
+                    actor=coordinator,
+                    case=case,
+                    data=EntryInput(
+                        title=title,
+                        need=need,
+                        need_category=cat,
+                        summary=summary,
+                        lessons=lessons,
+                        measure_type_ids=types,
+                        contact_user_id=contact,
+                        contact_agreed=contact is not None,
+                        reviewed=True,
+                    ),
+                )
+                library_consent(actor=employer, entry=entry, side="employer")
+                library_consent(actor=rep, entry=entry, side="union")
             except DomainError as exc:
                 self.stdout.write(f"{org.name}: {case.title} not published ({exc.message})")
                 continue
