@@ -18,9 +18,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lom.common.audit import audit
-from lom.common.bounds import NAME_MAX
+from lom.common.bounds import COMMENT_MAX, DB_ID_MAX, NAME_MAX, TEXT_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
-from lom.events.models import Evaluation, Event, Participant, ProgrammeItem, Registration
+from lom.events.models import (
+    MAX_CAPACITY,
+    MAX_PARTICIPANTS,
+    MAX_PROGRAMME_ITEMS,
+    Evaluation,
+    Event,
+    Participant,
+    ProgrammeItem,
+    Registration,
+)
 from lom.events.permissions import (
     can_change_registration,
     can_evaluate,
@@ -52,10 +61,6 @@ class ProgrammeInput:
     ends_at: time | None = None
 
 
-MAX_CAPACITY = 100_000
-MAX_PROGRAMME_ITEMS = 50
-
-
 def _aware(value: datetime) -> datetime:
     """A time without a zone (an API client's "2030-01-01T10:00") is local time."""
     return timezone.make_aware(value) if timezone.is_naive(value) else value
@@ -71,7 +76,12 @@ def _check_event(data: EventInput) -> EventInput:
     )
     if not data.title.strip():
         raise DomainError(_("Ange en rubrik."), field="title")
-    for name, limit in (("title", 200), ("place", 200), ("online_url", 200)):
+    for name, limit in (
+        ("title", NAME_MAX),
+        ("place", NAME_MAX),
+        ("online_url", 200),
+        ("description", TEXT_MAX),
+    ):
         if len(getattr(data, name).strip()) > limit:
             raise DomainError(_("Texten får vara högst %(n)d tecken.") % {"n": limit}, field=name)
     if data.online_url.strip():
@@ -255,6 +265,13 @@ def _participants(actor: Actor, employer_ids: list[int], union_ids: list[int]) -
     """Validate the chosen people: members of the actor's organisation, union side holding a
     union representative's role there, nobody twice, at least one of each side."""
     employer_ids, union_ids = list(dict.fromkeys(employer_ids)), list(dict.fromkeys(union_ids))
+    for name, ids in (("employer_participants", employer_ids), ("union_participants", union_ids)):
+        if len(ids) > MAX_PARTICIPANTS:
+            raise DomainError(
+                _("Anmäl högst %(n)d personer per part.") % {"n": MAX_PARTICIPANTS}, field=name
+            )
+        if any(not 0 < i <= DB_ID_MAX for i in ids):
+            raise DomainError(_("Välj deltagare bland organisationens användare."), field=name)
     if set(employer_ids) & set(union_ids):
         raise DomainError(_("En person kan bara delta för en part."), field="union_participants")
     if not employer_ids:
@@ -440,6 +457,10 @@ def evaluation_submit(*, actor: Actor, event: Event, data: EvaluationInput) -> N
     for name in ("rating", "usefulness"):
         if not 1 <= getattr(data, name) <= 5:
             raise DomainError(_("Välj ett värde från 1 till 5."), field=name)
+    if len(data.comment.strip()) > COMMENT_MAX:
+        raise DomainError(
+            _("Texten får vara högst %(n)d tecken.") % {"n": COMMENT_MAX}, field="comment"
+        )
     participant = evaluation_participant(actor, event)
     assert participant is not None
     if not Participant.objects.filter(pk=participant.pk, evaluated=False).update(evaluated=True):
@@ -449,6 +470,6 @@ def evaluation_submit(*, actor: Actor, event: Event, data: EvaluationInput) -> N
         rating=data.rating,
         usefulness=data.usefulness,
         new_ideas=data.new_ideas,
-        comment=data.comment.strip()[:2000],
+        comment=data.comment.strip(),
         submitted_on=timezone.localdate(),
     )

@@ -189,6 +189,8 @@ def library_similar(*, text: str, limit: int = 3, exclude_organisation_id: int |
 def library_entry_get(*, actor: Actor, pk: int) -> LibraryEntry | None:
     """A published entry (any organisation), or one of the actor's own organisation's drafts
     and withdrawn entries when the actor is one of the parties."""
+    if not 0 < pk <= DB_ID_MAX:
+        return None
     entry = _with_related(LibraryEntry.objects.filter(pk=pk)).first()
     if entry is None:
         return None

@@ -17,9 +17,15 @@ from lom.accounts.models import User
 from lom.agreements.models import MeasureType
 from lom.cases.models import Case
 from lom.common.audit import audit
+from lom.common.bounds import COMMENT_MAX, DB_ID_MAX, NAME_MAX, TEXT_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.library import search
-from lom.library.models import EntryStatus, LibraryEntry
+from lom.library.models import (
+    MAX_MEASURE_TYPES,
+    NEED_CATEGORY_MAX,
+    EntryStatus,
+    LibraryEntry,
+)
 from lom.library.permissions import (
     can_draft_entry,
     can_edit_entry,
@@ -35,7 +41,13 @@ from lom.library.selectors import (  # noqa: F401 - re-exported: the snapshot is
 from lom.organisations.access import Actor
 from lom.organisations.models import Employee, Membership, Organisation, Unit
 
-TEXT_FIELDS = ("title", "need", "need_category", "summary", "lessons")
+TEXT_LIMITS = {
+    "title": NAME_MAX,
+    "need": TEXT_MAX,
+    "need_category": NEED_CATEGORY_MAX,
+    "summary": TEXT_MAX,
+    "lessons": TEXT_MAX,
+}
 # Who may stand as the entry's contact person: the parties, not the employees.
 CONTACT_ROLES = ("coordinator", "decision_maker", "union_rep", "org_admin")
 
@@ -138,13 +150,17 @@ class EntryInput:
     reviewed: bool = False  # the coordinator confirms having edited out anything personal
 
 
+def _bounded(value: str | None, *, field: str, limit: int) -> str:
+    value = (value or "").strip()
+    if len(value) > limit:
+        raise DomainError(_("Texten får vara högst %(n)d tecken.") % {"n": limit}, field=field)
+    return value
+
+
 def _clean(data: EntryInput, organisation: Organisation, case: Case | None) -> dict:
     values = {
-        "title": (data.title or "").strip()[:200],
-        "need": (data.need or "").strip()[:5000],
-        "need_category": (data.need_category or "").strip()[:120],
-        "summary": (data.summary or "").strip()[:8000],
-        "lessons": (data.lessons or "").strip()[:5000],
+        name: _bounded(getattr(data, name), field=name, limit=limit)
+        for name, limit in TEXT_LIMITS.items()
     }
     for name, msg in (
         ("title", _("Ge exemplet en rubrik.")),
@@ -162,6 +178,8 @@ def _clean(data: EntryInput, organisation: Organisation, case: Case | None) -> d
         )
     check_anonymous(organisation=organisation, case=case, texts=values)
     contact = None
+    if data.contact_user_id is not None and not 0 < data.contact_user_id <= DB_ID_MAX:
+        raise DomainError(_("Välj en kontaktperson i organisationen."), field="contact_user_id")
     if data.contact_user_id:
         # One of the parties (as the form offers), never any employee: a participant named
         # as the contact person next to the organisation's name would be identified.
@@ -185,8 +203,12 @@ def _clean(data: EntryInput, organisation: Organisation, case: Case | None) -> d
 
 
 def _measure_types(ids: list[int]) -> list[MeasureType]:
+    if len(ids) > MAX_MEASURE_TYPES:
+        raise DomainError(
+            _("Välj högst %(n)d insatstyper.") % {"n": MAX_MEASURE_TYPES}, field="measure_type_ids"
+        )
     # An id no integer column can hold is unknown (SQLite would raise OverflowError).
-    if any(not isinstance(i, int) or abs(i) > 2**63 - 1 for i in ids):
+    if any(not isinstance(i, int) or not 0 < i <= DB_ID_MAX for i in ids):
         raise DomainError(_("Okänd insatstyp."), field="measure_type_ids")
     types = list(MeasureType.objects.filter(pk__in=ids))
     if len(types) != len(set(ids)):
@@ -313,11 +335,12 @@ def library_entry_withdraw(*, actor: Actor, entry: LibraryEntry, reason: str = "
     verdict = can_withdraw_entry(actor, entry)
     if not verdict:
         raise PermissionDeniedError(verdict.reason)
+    reason = _bounded(reason, field="reason", limit=COMMENT_MAX)
     before = _summary_for_audit(entry)
     entry.status = EntryStatus.WITHDRAWN
     entry.withdrawn_at = timezone.now()
     entry.withdrawn_by = actor.user
-    entry.withdraw_reason = (reason or "").strip()[:2000]
+    entry.withdraw_reason = reason
     entry.embedding = None
     entry.embedding_model = ""
     entry.save()

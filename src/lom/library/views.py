@@ -265,7 +265,10 @@ def entry_withdraw(request, actor: Actor, pk: int):
     if obj is None or obj.organisation_id != actor.organisation.pk:
         raise Http404
     form = WithdrawForm(request.POST)
-    reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors.get("reason", [])))
+        return redirect(obj.get_absolute_url())
+    reason = form.cleaned_data.get("reason", "")
     try:
         services.library_entry_withdraw(actor=actor, entry=obj, reason=reason)
     except DomainError as exc:

@@ -18,6 +18,12 @@ from lom.organisations.access import Actor
 from lom.organisations.models import Organisation, Union
 from lom.outreach.guide import GuideAnswers
 from lom.outreach.models import (
+    CAMPAIGN_TEXT_MAX,
+    CONTACT_NAME_MAX,
+    NEWS_BODY_MAX,
+    NEWS_TITLE_MAX,
+    PHONE_MAX,
+    SORT_ORDER_MAX,
     Campaign,
     ContactPerson,
     CounterKind,
@@ -29,6 +35,7 @@ from lom.outreach.permissions import can_manage_outreach
 from lom.outreach.selectors import bump_public_cache
 
 MARKER_MAX_AGE_DAYS = 30
+EMAIL_MAX = 254
 
 
 def _require_editor(actor: Actor) -> None:
@@ -69,16 +76,23 @@ def contact_save(
     if union is not None and union.organisation_id != org.pk:
         raise DomainError(_("Välj ett av organisationens fackförbund."), field="union")
     email = (email or "").strip()
-    if not email or "@" not in email:
+    if not email or "@" not in email or len(email) > EMAIL_MAX:
         raise DomainError(_("Ange en e-postadress."), field="email")
+    phone = (phone or "").strip()
+    if len(phone) > PHONE_MAX:
+        raise DomainError(
+            _("Texten får vara högst %(n)d tecken.") % {"n": PHONE_MAX}, field="phone"
+        )
     obj = contact or ContactPerson(organisation=org)
     before = {"name": obj.name, "role": obj.role, "email": obj.email} if contact else {}
-    obj.name = _text(name, field="name", message=_("Ange ett namn."), max_length=120)
-    obj.role = _text(role, field="role", message=_("Ange personens roll."), max_length=120)
+    obj.name = _text(name, field="name", message=_("Ange ett namn."), max_length=CONTACT_NAME_MAX)
+    obj.role = _text(
+        role, field="role", message=_("Ange personens roll."), max_length=CONTACT_NAME_MAX
+    )
     obj.email = email
-    obj.phone = (phone or "").strip()[:40]
+    obj.phone = phone
     obj.union = union
-    obj.sort_order = max(0, min(int(sort_order or 0), 32000))
+    obj.sort_order = max(0, min(int(sort_order or 0), SORT_ORDER_MAX))
     obj.save()
     audit(
         organisation_id=org.pk,
@@ -143,8 +157,10 @@ def news_save(
         raise DomainError(_("Slutdagen kan inte vara före startdagen."), field="publish_to")
     obj = item or NewsItem(organisation=org, created_by=actor.user)
     before = {"title": obj.title, "status": obj.status} if item else {}
-    obj.title = _text(title, field="title", message=_("Ge nyheten en rubrik."), max_length=160)
-    obj.body = _text(body, field="body", message=_("Skriv en text."), max_length=3000)
+    obj.title = _text(
+        title, field="title", message=_("Ge nyheten en rubrik."), max_length=NEWS_TITLE_MAX
+    )
+    obj.body = _text(body, field="body", message=_("Skriv en text."), max_length=NEWS_BODY_MAX)
     obj.publish_from = publish_from
     obj.publish_to = publish_to
     obj.status = _status(status)
@@ -206,8 +222,10 @@ def campaign_save(
         raise DomainError(_("En kampanj kan vara högst ett år."), field="ends_on")
     obj = campaign or Campaign(organisation=org, created_by=actor.user)
     before = {"title": obj.title, "status": obj.status} if campaign else {}
-    obj.title = _text(title, field="title", message=_("Ge kampanjen ett tema."), max_length=160)
-    obj.text = _text(text, field="text", message=_("Skriv en text."), max_length=3000)
+    obj.title = _text(
+        title, field="title", message=_("Ge kampanjen ett tema."), max_length=NEWS_TITLE_MAX
+    )
+    obj.text = _text(text, field="text", message=_("Skriv en text."), max_length=CAMPAIGN_TEXT_MAX)
     obj.starts_on = starts_on
     obj.ends_on = ends_on
     obj.status = _status(status)
