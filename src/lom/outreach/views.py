@@ -27,7 +27,7 @@ from lom.outreach.services import (
     reach_count_apply_click,
     reach_count_guide,
 )
-from lom.outreach.web import SESSION_MARKER, campaign_marker, countable
+from lom.outreach.web import SESSION_MARKER, campaign_marker, should_count
 
 # --- Public pages (no login) ----------------------------------------------------------------
 
@@ -56,7 +56,7 @@ def _guide_url(org, campaign_id: int | None) -> str:
 def public_page_view(request, org_slug: str):
     org, today, page = _public(org_slug)
     k = campaign_marker(request, page.published_campaign_ids)
-    if countable(request):
+    if should_count(request, organisation_id=org.pk, counter=CounterKind.PAGE_VIEW):
         reach_count(organisation=org, kind=CounterKind.PAGE_VIEW, day=today, campaign_id=k)
     return render(
         request,
@@ -103,7 +103,7 @@ def public_guide_view(request, org_slug: str):
                     "examples": selectors.library_examples_for(measure_type_codes=[code], limit=2),
                 }
             )
-    if countable(request):
+    if should_count(request, organisation_id=org.pk, counter=CounterKind.GUIDE_VIEW):
         reach_count_guide(
             organisation=org,
             day=today,
@@ -136,7 +136,9 @@ def public_apply_view(request, org_slug: str):
     source = request.GET.get("fran")
     source = source if source in ("page", "guide") else "page"
     k = campaign_marker(request, page.published_campaign_ids)
-    if countable(request):
+    # Past the client's limit: no count and no marker (the application would be counted
+    # without its click).
+    if should_count(request, organisation_id=org.pk, counter=CounterKind.APPLY_CLICK):
         request.session[SESSION_MARKER] = reach_count_apply_click(
             organisation=org, source=source, campaign_id=k, today=today
         )
