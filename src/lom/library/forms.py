@@ -61,7 +61,9 @@ class EntryForm(forms.Form):
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contact_user"].queryset = User.objects.filter(
+        contact_user = self.fields["contact_user"]
+        assert isinstance(contact_user, MemberChoiceField)
+        contact_user.queryset = User.objects.filter(
             pk__in=Membership.objects.filter(
                 organisation=organisation,
                 role__in=CONTACT_ROLES,

@@ -157,8 +157,9 @@ def _bounded(value: str | None, *, field: str, limit: int) -> str:
     return value
 
 
-def _clean(data: EntryInput, organisation: Organisation, case: Case | None) -> dict:
-    values = {
+def _clean(data: EntryInput, organisation: Organisation, case: Case | None) -> dict[str, object]:
+    """The entry's checked fields: its texts (bounded, anonymous) and its contact person."""
+    texts = {
         name: _bounded(getattr(data, name), field=name, limit=limit)
         for name, limit in TEXT_LIMITS.items()
     }
@@ -167,7 +168,7 @@ def _clean(data: EntryInput, organisation: Organisation, case: Case | None) -> d
         ("need", _("Beskriv behovet som insatsen svarade mot.")),
         ("summary", _("Beskriv insatsens innehåll.")),
     ):
-        if not values[name]:
+        if not texts[name]:
             raise DomainError(msg, field=name)
     if not data.measure_type_ids:
         raise DomainError(_("Välj minst en insatstyp."), field="measure_type_ids")
@@ -176,7 +177,7 @@ def _clean(data: EntryInput, organisation: Organisation, case: Case | None) -> d
             _("Bekräfta att du har läst texten och tagit bort allt som kan peka ut någon."),
             field="reviewed",
         )
-    check_anonymous(organisation=organisation, case=case, texts=values)
+    check_anonymous(organisation=organisation, case=case, texts=texts)
     contact = None
     if data.contact_user_id is not None and not 0 < data.contact_user_id <= DB_ID_MAX:
         raise DomainError(_("Välj en kontaktperson i organisationen."), field="contact_user_id")
@@ -196,10 +197,12 @@ def _clean(data: EntryInput, organisation: Organisation, case: Case | None) -> d
                 _("Kontaktpersonen måste ha gått med på att stå med namn."),
                 field="contact_agreed",
             )
-    values["contact_user"] = contact
-    values["contact_name"] = (contact.get_full_name() or contact.username) if contact else ""
-    values["contact_email"] = (contact.email or "") if contact else ""
-    return values
+    return {
+        **texts,
+        "contact_user": contact,
+        "contact_name": (contact.get_full_name() or contact.username) if contact else "",
+        "contact_email": (contact.email or "") if contact else "",
+    }
 
 
 def _measure_types(ids: list[int]) -> list[MeasureType]:

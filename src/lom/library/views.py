@@ -266,7 +266,7 @@ def entry_withdraw(request, actor: Actor, pk: int):
         raise Http404
     form = WithdrawForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(form.errors.get("reason", [])))
+        messages.error(request, " ".join(str(e) for e in form.errors.get("reason", [])))
         return redirect(obj.get_absolute_url())
     reason = form.cleaned_data.get("reason", "")
     try:

@@ -63,7 +63,7 @@ def _contact(c: ContactPerson) -> dict:
         "role": c.role,
         "email": c.email,
         "phone": c.phone,
-        "union": c.union.name if c.union_id else None,
+        "union": c.union.name if c.union else None,
         "union_id": c.union_id,
         "sort_order": c.sort_order,
     }

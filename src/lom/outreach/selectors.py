@@ -301,13 +301,13 @@ def reach_stats(*, organisation: Organisation, year: int) -> ReachStats:
         )
     )
     per_campaign: dict[int, dict[str, int]] = {c.pk: {k: 0 for k in KINDS} for c in campaigns}
-    for r in (
+    for cr in (
         ReachCounter.objects.filter(organisation=organisation, campaign__in=campaigns)
         .filter(Q(detail="") | Q(kind__in=[CounterKind.APPLY_CLICK, CounterKind.APPLICATION]))
         .values("campaign_id", "kind")
         .annotate(n=Sum("count"))
     ):
-        per_campaign[r["campaign_id"]][r["kind"]] += r["n"] or 0
+        per_campaign[cr["campaign_id"]][cr["kind"]] += cr["n"] or 0
     crow = []
     for c in campaigns:
         during = ReachCounter.objects.filter(

@@ -43,7 +43,7 @@ def _public(org_slug: str):
 def _apply_url(org, source: str, campaign_id: int | None) -> str:
     params = {"fran": source}
     if campaign_id:
-        params["k"] = campaign_id
+        params["k"] = str(campaign_id)
     return reverse("public:apply", args=[org.slug]) + "?" + urlencode(params)
 
 

@@ -434,7 +434,7 @@ class Command(BaseCommand):
         rep = actor_for(user=rep_user, organisation_id=org.pk)
         dm_user = User.objects.filter(username=f"{prefix}beslutsfattare").first()
         employer = actor_for(user=dm_user, organisation_id=org.pk) if dm_user else coordinator
-        if coordinator is None or rep is None:
+        if coordinator is None or rep is None or employer is None:
             return 0
         cases = (
             Case.objects.filter(organisation=org, status=Status.COMPLETED)
