@@ -2,7 +2,6 @@
 to their bounds in the form, the API schema and the service; nothing is saved past a bound and
 nothing answers 500."""
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -10,11 +9,11 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone
 
-from lom.accounts.models import ApiToken
 from lom.common.bounds import TEXT_MAX
 from lom.common.errors import DomainError
 from lom.events import services
 from lom.events.models import Event, Registration
+from tests.api_client import error_field, token_caller
 from tests.factories import make_world
 
 pytestmark = pytest.mark.django_db
@@ -27,11 +26,6 @@ def _organiser(world):
     for cache in ("_perm_cache", "_user_perm_cache", "_group_perm_cache"):
         world.admin.__dict__.pop(cache, None)
     return world.actor(world.admin)
-
-
-def _schema_field(response) -> str:
-    loc = response.json()["detail"][0]["loc"]
-    return next(x for x in loc[1:] if isinstance(x, str) and x not in ("payload", "params"))
 
 
 BASE = {
@@ -49,17 +43,7 @@ BASE = {
 def api():
     w = make_world("evb-api")
     _organiser(w)
-    _t, raw = ApiToken.issue(user=w.admin)
-    c = Client(raise_request_exception=False)
-
-    def call(method, url, payload=None):
-        return getattr(c, method)(
-            url,
-            json.dumps(payload) if payload is not None else None,
-            content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {raw}",
-        )
-
+    call = token_caller(w.admin)
     call.world = w
     return call
 
@@ -79,7 +63,7 @@ def api():
 def test_api_event_past_a_bound_is_422_naming_the_field_and_nothing_saved(api, change, field):
     r = api("post", "/api/v1/events/", {**BASE, **change})
     assert r.status_code == 422, r.content[:300]
-    assert _schema_field(r) == field
+    assert error_field(r) == field
     assert not Event.objects.exists()
 
 
@@ -123,31 +107,28 @@ def test_api_ids_past_a_column_or_of_another_organisation(api, other_world):
         ),
     )
     w = api.world
-    _t, raw = ApiToken.issue(user=w.coordinator)
-    c = Client(raise_request_exception=False)
+    coordinator = token_caller(w.coordinator)
 
     def put(employer, union):
-        return c.put(
+        return coordinator(
+            "put",
             f"/api/v1/events/{event.pk}/registration",
-            json.dumps({"employer_user_ids": employer, "union_user_ids": union}),
-            content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {raw}",
+            {"employer_user_ids": employer, "union_user_ids": union},
         )
 
     r = put([2**63], [w.union_rep.pk])
-    assert r.status_code == 422 and _schema_field(r) == "employer_user_ids"
+    assert r.status_code == 422 and error_field(r) == "employer_user_ids"
     r = put([w.coordinator.pk] * 201, [w.union_rep.pk])
-    assert r.status_code == 422 and _schema_field(r) == "employer_user_ids"
+    assert r.status_code == 422 and error_field(r) == "employer_user_ids"
     r = put([other_world.coordinator.pk], [w.union_rep.pk])
     assert r.status_code == 400 and r.json()["field"] == "employer_participants"
     assert not Registration.objects.exists()
-    r = c.post(
+    r = coordinator(
+        "post",
         f"/api/v1/events/{event.pk}/evaluation",
-        json.dumps({"rating": 7, "usefulness": 3, "new_ideas": True}),
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {raw}",
+        {"rating": 7, "usefulness": 3, "new_ideas": True},
     )
-    assert r.status_code == 422 and _schema_field(r) == "rating"
+    assert r.status_code == 422 and error_field(r) == "rating"
 
 
 def test_form_refuses_a_10_mb_text_and_a_huge_seat_count_with_the_field_named():

@@ -13,18 +13,10 @@ from django.utils import timezone
 from lom.accounts.models import ApiToken
 from lom.events import selectors, services
 from lom.events.models import Evaluation, Event
+from tests.api_client import error_field
 from tests.factories import make_world
 
 pytestmark = pytest.mark.django_db
-
-
-def error_field(response) -> str | None:
-    """The field a 4xx answer names: ours (400, `field`) or the schema's (422, `loc`)."""
-    body = response.json()
-    if isinstance(body.get("detail"), list):
-        loc = body["detail"][0]["loc"]
-        return next(x for x in loc[1:] if isinstance(x, str) and x not in ("payload", "params"))
-    return body.get("field")
 
 
 def _organiser(world):

@@ -1,41 +1,24 @@
 """Bounded input in the library: texts, lists, filters, pages and ids are held to their bounds
 in the form, the API schema and the service."""
 
-import json
-
 import pytest
 from django.test import Client
 
-from lom.accounts.models import ApiToken
 from lom.agreements.models import MeasureType
 from lom.common.bounds import COMMENT_MAX, TEXT_MAX
 from lom.common.errors import DomainError
 from lom.library import services
 from lom.library.models import LibraryEntry
+from tests.api_client import error_field, token_caller
 from tests.factories import make_completed_case, make_world, publish_library_entry
 
 pytestmark = pytest.mark.django_db
 
 
-def _schema_field(response) -> str:
-    loc = response.json()["detail"][0]["loc"]
-    return next(x for x in loc[1:] if isinstance(x, str) and x not in ("payload", "params"))
-
-
 @pytest.fixture
 def api():
     w = make_world("libb")
-    _t, raw = ApiToken.issue(user=w.coordinator)
-    c = Client(raise_request_exception=False)
-
-    def call(method, url, payload=None):
-        return getattr(c, method)(
-            url,
-            json.dumps(payload) if payload is not None else None,
-            content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {raw}",
-        )
-
+    call = token_caller(w.coordinator)
     call.world = w
     return call
 
@@ -66,7 +49,7 @@ def test_api_draft_past_a_bound_is_422_naming_the_field(api, change, field):
     case = make_completed_case(api.world)
     r = api("post", f"/api/v1/library/cases/{case.pk}/entry", _entry(**change))
     assert r.status_code == 422, r.content[:300]
-    assert _schema_field(r) == field
+    assert error_field(r) == field
     assert not LibraryEntry.objects.exists()
 
 
@@ -86,9 +69,9 @@ def test_api_enums_pages_and_ids(api):
     w = api.world
     entry = publish_library_entry(w, make_completed_case(w), publish=False)
     r = api("post", f"/api/v1/library/entries/{entry.pk}/consent", {"side": "both"})
-    assert r.status_code == 422 and _schema_field(r) == "side"
+    assert r.status_code == 422 and error_field(r) == "side"
     r = api("post", f"/api/v1/library/entries/{entry.pk}/withdraw", {"reason": "x" * 5001})
-    assert r.status_code == 422 and _schema_field(r) == "reason"
+    assert r.status_code == 422 and error_field(r) == "reason"
     for query, field in (
         ("per_page=1000000", "per_page"),
         ("page=0", "page"),
@@ -97,7 +80,7 @@ def test_api_enums_pages_and_ids(api):
         ("q=" + "x" * 501, "q"),
     ):
         r = api("get", f"/api/v1/library/entries?{query}")
-        assert r.status_code == 422 and _schema_field(r) == field, query
+        assert r.status_code == 422 and error_field(r) == field, query
     assert api("get", "/api/v1/library/entries?sector=agency&need_met=yes").status_code == 200
     assert api("get", f"/api/v1/library/entries/{2**64}").status_code == 404
     assert api("get", "/api/v1/library/similar?text=kurs&limit=1000").status_code == 422

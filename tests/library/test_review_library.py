@@ -9,17 +9,8 @@ from django.test import Client
 
 from lom.accounts.models import ApiToken
 from lom.library.models import LibraryEntry
+from tests.api_client import error_field
 from tests.factories import make_completed_case, make_world, publish_library_entry
-
-
-def error_field(response) -> str | None:
-    """The field a 4xx answer names: ours (400, `field`) or the schema's (422, `loc`)."""
-    body = response.json()
-    if isinstance(body.get("detail"), list):
-        loc = body["detail"][0]["loc"]
-        return next(x for x in loc[1:] if isinstance(x, str) and x not in ("payload", "params"))
-    return body.get("field")
-
 
 pytestmark = pytest.mark.django_db
 

@@ -531,7 +531,7 @@ def test_coordinator_publishes_news_through_the_form(world, other_world):
         reverse("outreach:news_create"),
         {"title": "", "body": "Text", "publish_from": TODAY.isoformat(), "status": "published"},
     )
-    assert r.status_code == 200 and "error-summary" in r.content.decode()
+    assert r.status_code == 400 and "error-summary" in r.content.decode()
     assert "Text</textarea>" in r.content.decode()
     r = c.post(
         reverse("outreach:news_create"),

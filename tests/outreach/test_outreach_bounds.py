@@ -1,40 +1,23 @@
 """Bounded input in outreach, and typed answers: every operation of the library, events and
 outreach routers answers with a named schema, never a bare dict."""
 
-import json
 from datetime import date
 
 import pytest
 from django.test import Client
 
-from lom.accounts.models import ApiToken
 from lom.common.errors import DomainError
 from lom.outreach import services
 from lom.outreach.models import ContactPerson, NewsItem
+from tests.api_client import error_field, token_caller
 
 pytestmark = pytest.mark.django_db
 TODAY = date.today().isoformat()
 
 
-def _schema_field(response) -> str:
-    loc = response.json()["detail"][0]["loc"]
-    return next(x for x in loc[1:] if isinstance(x, str) and x not in ("payload", "params", "q"))
-
-
 @pytest.fixture
 def api(world):
-    _t, raw = ApiToken.issue(user=world.coordinator)
-    c = Client(raise_request_exception=False)
-
-    def call(method, url, payload=None):
-        return getattr(c, method)(
-            url,
-            json.dumps(payload) if payload is not None else None,
-            content_type="application/json",
-            HTTP_AUTHORIZATION=f"Bearer {raw}",
-        )
-
-    return call
+    return token_caller(world.coordinator)
 
 
 @pytest.mark.parametrize(
@@ -70,7 +53,7 @@ def api(world):
 def test_api_past_a_bound_is_422_naming_the_field(api, url, payload, field):
     r = api("post", f"/api/v1/outreach/{url}", payload)
     assert r.status_code == 422, r.content[:300]
-    assert _schema_field(r) == field
+    assert error_field(r) == field
     assert not NewsItem.objects.exists() and not ContactPerson.objects.exists()
 
 
@@ -89,7 +72,7 @@ def test_api_ids_of_another_organisation_or_past_a_column(api, world, other_worl
     r = Client().get(f"/api/v1/outreach/public/{world.org.slug}/guide?goal=x")
     assert r.status_code == 400 and r.json()["field"] == "goal"
     r = Client().get(f"/api/v1/outreach/public/{world.org.slug}/guide?" + "suits=course&" * 21)
-    assert r.status_code == 422 and _schema_field(r) == "suits"
+    assert r.status_code == 422 and error_field(r) == "suits"
 
 
 def test_service_checks_phone_and_email_length(world):

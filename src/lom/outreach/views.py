@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from lom.agreements.selectors import agreement_current
-from lom.common.errors import DomainError
-from lom.common.web import actor_view, add_domain_error
+from lom.common.web import actor_view, form_status, run_form
 from lom.organisations.access import Actor
 from lom.outreach import guide, selectors
 from lom.outreach.forms import CampaignForm, ContactForm, GuideForm, NewsForm
@@ -170,6 +169,20 @@ def index_view(request, actor: Actor):
     )
 
 
+def _edit_page(request, form, action, *, message: str, heading: str, delete_url: str | None):
+    """A staff form of the public page's content: the view recipe (one service on a valid
+    POST, back to the overview), else the form (400 after a refused POST)."""
+    done = run_form(request, form, action, success=reverse("outreach:index"), message=message)
+    if done is not None:
+        return done
+    return render(
+        request,
+        "outreach/form.html",
+        {"form": form, "heading": heading, "delete_url": delete_url},
+        status=form_status(request),
+    )
+
+
 @actor_view("coordinator", "org_admin")
 def contact_edit_view(request, actor: Actor, pk: int | None = None):
     contact = None
@@ -178,34 +191,22 @@ def contact_edit_view(request, actor: Actor, pk: int | None = None):
         if contact is None:
             raise Http404
     form = ContactForm(request.POST or None, instance=contact, organisation=actor.organisation)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            contact_save(
-                actor=actor,
-                contact=contact,
-                name=d["name"],
-                role=d["role"],
-                email=d["email"],
-                phone=d.get("phone") or "",
-                union=d.get("union"),
-                sort_order=d.get("sort_order") or 0,
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Kontaktpersonen är sparad."))
-            return redirect("outreach:index")
-    return render(
+    return _edit_page(
         request,
-        "outreach/form.html",
-        {
-            "form": form,
-            "heading": _("Ändra kontaktperson") if contact else _("Ny kontaktperson"),
-            "delete_url": reverse("outreach:contact_delete", args=[contact.pk])
-            if contact
-            else None,
-        },
+        form,
+        lambda d: contact_save(
+            actor=actor,
+            contact=contact,
+            name=d["name"],
+            role=d["role"],
+            email=d["email"],
+            phone=d.get("phone") or "",
+            union=d.get("union"),
+            sort_order=d.get("sort_order") or 0,
+        ),
+        message=_("Kontaktpersonen är sparad."),
+        heading=_("Ändra kontaktperson") if contact else _("Ny kontaktperson"),
+        delete_url=reverse("outreach:contact_delete", args=[contact.pk]) if contact else None,
     )
 
 
@@ -229,31 +230,21 @@ def news_edit_view(request, actor: Actor, pk: int | None = None):
             raise Http404
     initial = {"publish_from": timezone.localdate()} if item is None else None
     form = NewsForm(request.POST or None, instance=item, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            news_save(
-                actor=actor,
-                item=item,
-                title=d["title"],
-                body=d["body"],
-                publish_from=d["publish_from"],
-                publish_to=d.get("publish_to"),
-                status=d["status"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Nyheten är sparad."))
-            return redirect("outreach:index")
-    return render(
+    return _edit_page(
         request,
-        "outreach/form.html",
-        {
-            "form": form,
-            "heading": _("Ändra nyhet") if item else _("Ny nyhet"),
-            "delete_url": reverse("outreach:news_delete", args=[item.pk]) if item else None,
-        },
+        form,
+        lambda d: news_save(
+            actor=actor,
+            item=item,
+            title=d["title"],
+            body=d["body"],
+            publish_from=d["publish_from"],
+            publish_to=d.get("publish_to"),
+            status=d["status"],
+        ),
+        message=_("Nyheten är sparad."),
+        heading=_("Ändra nyhet") if item else _("Ny nyhet"),
+        delete_url=reverse("outreach:news_delete", args=[item.pk]) if item else None,
     )
 
 
@@ -284,28 +275,22 @@ def campaign_edit_view(request, actor: Actor, pk: int | None = None):
     form = CampaignForm(
         request.POST or None, instance=campaign, initial=initial, allowed_measure_types=allowed
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            campaign_save(
-                actor=actor,
-                campaign=campaign,
-                title=d["title"],
-                text=d["text"],
-                starts_on=d["starts_on"],
-                ends_on=d["ends_on"],
-                measure_types=list(d["measure_types"]),
-                status=d["status"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Kampanjen är sparad."))
-            return redirect("outreach:index")
-    return render(
+    return _edit_page(
         request,
-        "outreach/form.html",
-        {"form": form, "heading": _("Ändra kampanj") if campaign else _("Ny kampanj")},
+        form,
+        lambda d: campaign_save(
+            actor=actor,
+            campaign=campaign,
+            title=d["title"],
+            text=d["text"],
+            starts_on=d["starts_on"],
+            ends_on=d["ends_on"],
+            measure_types=list(d["measure_types"]),
+            status=d["status"],
+        ),
+        message=_("Kampanjen är sparad."),
+        heading=_("Ändra kampanj") if campaign else _("Ny kampanj"),
+        delete_url=None,
     )
 
 
