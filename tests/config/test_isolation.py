@@ -169,7 +169,7 @@ def test_no_route_leaks_another_organisation(two_orgs, role):
         for method in ("get", "post"):
             r = getattr(c, method)(path)
             assert r.status_code < 500, (method, path, r.status_code)
-            body = r.content.decode(errors="replace") if r.status_code == 200 else ""
+            body = r.getvalue().decode(errors="replace") if r.status_code == 200 else ""
             assert not _leaks(body), (method, path)
             checked += 1
     # The revoke route must not touch the other organisation's membership.

@@ -9,6 +9,7 @@ from django.test import Client
 
 from lom.accounts.models import ApiToken
 from lom.library.models import LibraryEntry
+from tests.api_client import error_field
 from tests.factories import make_completed_case, make_world, publish_library_entry
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def test_draft_form_with_an_out_of_range_measure_type_is_a_form_error_not_a_500(
         },
     )
     body = r.content.decode()
-    assert r.status_code == 200
+    assert r.status_code == 400
     assert "error-summary" in body and "Kurs i analys" in body  # what was typed is kept
     assert not LibraryEntry.objects.filter(case=case).exists()
 
@@ -53,8 +54,8 @@ def test_api_draft_with_an_out_of_range_measure_type_is_a_400():
         content_type="application/json",
         HTTP_AUTHORIZATION=f"Bearer {raw}",
     )
-    assert r.status_code == 400
-    assert r.json()["field"] == "measure_type_ids"
+    assert r.status_code in (400, 422)
+    assert error_field(r) == "measure_type_ids"
     assert not LibraryEntry.objects.filter(case=case).exists()
 
 
@@ -71,7 +72,7 @@ def test_csv_export_neutralises_formulas_from_other_organisations():
     c.force_login(reader.coordinator)
     r = c.get("/library/export.csv")
     assert r.status_code == 200
-    rows = list(csv.reader(io.StringIO(r.content.decode()), delimiter=";"))
+    rows = list(csv.reader(io.StringIO(r.getvalue().decode("utf-8-sig")), delimiter=";"))
     cells = [cell for row in rows[1:] for cell in row]
     assert rows[1][0].startswith("'=HYPERLINK(")
     assert rows[1][3].startswith("'+SUM(")

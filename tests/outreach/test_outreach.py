@@ -195,8 +195,10 @@ def test_public_page_is_cheap_and_cached(world, published):
     with CaptureQueriesContext(connection) as ctx:
         r = c.get(f"/o/{world.org.slug}/")
     assert r.status_code == 200
-    # Organisation lookup and one counter update; the content comes from the cache.
-    assert len(ctx.captured_queries) <= 3, [q["sql"] for q in ctx.captured_queries]
+    # Organisation lookup and one counter update (in its own transaction: the savepoints of
+    # the test's transaction are not work); the content comes from the cache.
+    work = [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]
+    assert len(work) <= 3, work
 
 
 def test_a_write_shows_at_once_despite_the_cache(world, django_capture_on_commit_callbacks):
@@ -529,7 +531,7 @@ def test_coordinator_publishes_news_through_the_form(world, other_world):
         reverse("outreach:news_create"),
         {"title": "", "body": "Text", "publish_from": TODAY.isoformat(), "status": "published"},
     )
-    assert r.status_code == 200 and "error-summary" in r.content.decode()
+    assert r.status_code == 400 and "error-summary" in r.content.decode()
     assert "Text</textarea>" in r.content.decode()
     r = c.post(
         reverse("outreach:news_create"),
@@ -604,7 +606,8 @@ def test_api(world, other_world, published):
         content_type="application/json",
         **h,
     )
-    assert r.status_code == 400 and r.json()["field"] == "status"
+    # An unknown status is refused by the schema: 422 naming the field.
+    assert r.status_code == 422 and r.json()["detail"][0]["loc"][-1] == "status"
     r = c.post(
         "/api/v1/outreach/campaigns",
         {

@@ -25,6 +25,6 @@ def test_campaign_form_with_an_out_of_range_measure_type_is_a_form_error_not_a_5
         },
     )
     body = r.content.decode()
-    assert r.status_code == 200
+    assert r.status_code == 400
     assert "error-summary" in body and "Våren för karriärväxling" in body
     assert not Campaign.objects.exists()

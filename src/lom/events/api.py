@@ -1,16 +1,24 @@
 """Events API, mounted at /api/v1/events by lom.api.api. Events are installation-wide;
 registrations are the caller's own organisation's; statistics are the organiser's."""
 
-from datetime import datetime
+from datetime import date, datetime, time
+from typing import Annotated
 
 from django.http import Http404
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
+from lom.common.bounds import COMMENT_MAX, DB_ID_MAX, NAME_MAX, TEXT_MAX
 from lom.common.errors import PermissionDeniedError
 from lom.common.schemas import ErrorOut
 from lom.events import selectors, services
-from lom.events.models import Event, Registration
+from lom.events.models import (
+    MAX_CAPACITY,
+    MAX_PARTICIPANTS,
+    MAX_PROGRAMME_ITEMS,
+    Event,
+    Registration,
+)
 from lom.events.permissions import can_organise
 
 router = Router(tags=["events"])
@@ -53,28 +61,43 @@ class RegistrationOut(Schema):
     participants: list[ParticipantOut]
 
 
+UserId = Annotated[int, Field(ge=1, le=DB_ID_MAX)]
+
+
 class RegistrationIn(Schema):
-    employer_user_ids: list[int]
-    union_user_ids: list[int]
+    employer_user_ids: list[UserId] = Field(max_length=MAX_PARTICIPANTS)
+    union_user_ids: list[UserId] = Field(max_length=MAX_PARTICIPANTS)
 
 
 class EvaluationIn(Schema):
-    rating: int
-    usefulness: int
+    rating: int = Field(ge=1, le=5)
+    usefulness: int = Field(ge=1, le=5)
     new_ideas: bool
-    comment: str = ""
+    comment: str = Field("", max_length=COMMENT_MAX)
+
+
+class EvaluationOut(Schema):
+    detail: str
+    at: date
+
+
+class ProgrammeIn(Schema):
+    starts_at: time
+    ends_at: time | None = None
+    title: str = Field(max_length=NAME_MAX)
 
 
 class EventIn(Schema):
-    title: str
-    kind: str
+    title: str = Field(max_length=NAME_MAX)
+    kind: Event.Kind
     starts_at: datetime
     ends_at: datetime
-    capacity: int
+    capacity: int = Field(ge=1, le=MAX_CAPACITY)
     registration_deadline: datetime
-    place: str = ""
-    online_url: str = ""
-    description: str = ""
+    place: str = Field("", max_length=NAME_MAX)
+    online_url: str = Field("", max_length=200)
+    description: str = Field("", max_length=TEXT_MAX)
+    programme: list[ProgrammeIn] | None = Field(None, max_length=MAX_PROGRAMME_ITEMS)
 
 
 class StatsOut(Schema):
@@ -167,7 +190,16 @@ def list_events(request, past: bool = False):
 
 @router.post("/", response={201: EventOut, 400: ErrorOut, 403: ErrorOut})
 def create_event(request, payload: EventIn):
-    event = services.event_save(actor=request.api_actor, data=services.EventInput(**payload.dict()))
+    """Create an event, with its programme when `programme` is given (one transaction)."""
+    data = payload.dict()
+    programme = data.pop("programme")
+    event = services.event_save(
+        actor=request.api_actor,
+        data=services.EventInput(**data),
+        programme=None
+        if programme is None
+        else [services.ProgrammeInput(**item) for item in programme],
+    )
     return Status(201, _event_out(event, 0))
 
 
@@ -213,19 +245,13 @@ def get_registration(request, event_id: int):
 def put_registration(request, event_id: int, payload: RegistrationIn):
     """Register the caller's organisation, or change its participants. A registration that
     does not fit goes on the waiting list (status `waiting`)."""
-    actor = request.api_actor
-    event = _event(event_id)
-    reg = selectors.registration_for(actor=actor, event=event)
-    kwargs = {
-        "actor": actor,
-        "employer_ids": payload.employer_user_ids,
-        "union_ids": payload.union_user_ids,
-    }
-    if reg is None:
-        reg = services.registration_create(event=event, **kwargs)
-        return Status(201, _registration_out(reg))
-    reg = services.registration_update(registration=reg, **kwargs)
-    return _registration_out(reg)
+    reg, created = services.registration_save(
+        actor=request.api_actor,
+        event=_event(event_id),
+        employer_ids=payload.employer_user_ids,
+        union_ids=payload.union_user_ids,
+    )
+    return Status(201 if created else 200, _registration_out(reg))
 
 
 @router.delete(
@@ -240,7 +266,8 @@ def delete_registration(request, event_id: int):
 
 
 @router.post(
-    "/{event_id}/evaluation", response={201: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+    "/{event_id}/evaluation",
+    response={201: EvaluationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
 )
 def post_evaluation(request, event_id: int, payload: EvaluationIn):
     services.evaluation_submit(

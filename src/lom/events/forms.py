@@ -4,7 +4,8 @@ from datetime import time
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lom.events.models import Event
+from lom.common.bounds import COMMENT_MAX, NAME_MAX, TEXT_MAX
+from lom.events.models import MAX_CAPACITY, Event
 from lom.events.services import ProgrammeInput
 
 DT_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
@@ -32,26 +33,33 @@ def _time(text: str) -> time:
 
 
 class EventForm(forms.Form):
-    title = forms.CharField(label=_("Rubrik"), max_length=200)
+    title = forms.CharField(label=_("Rubrik"), max_length=NAME_MAX)
     kind = forms.ChoiceField(label=_("Typ av evenemang"), choices=Event.Kind.choices)
     starts_at = _dt(_("Börjar"))
     ends_at = _dt(_("Slutar"))
     place = forms.CharField(
-        label=_("Plats"), max_length=200, required=False, help_text=_("Adress och lokal.")
+        label=_("Plats"), max_length=NAME_MAX, required=False, help_text=_("Adress och lokal.")
     )
     online_url = forms.URLField(
         assume_scheme="https",
         label=_("Länk för digitalt deltagande"),
+        max_length=200,
         required=False,
         help_text=_("Ange en plats, en länk eller båda."),
     )
-    capacity = forms.IntegerField(label=_("Antal platser (personer)"), min_value=1)
+    capacity = forms.IntegerField(
+        label=_("Antal platser (personer)"), min_value=1, max_value=MAX_CAPACITY
+    )
     registration_deadline = _dt(_("Sista anmälningsdag"))
     description = forms.CharField(
-        label=_("Beskrivning"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Beskrivning"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )
     programme = forms.CharField(
         label=_("Program"),
+        max_length=TEXT_MAX,
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(
@@ -140,7 +148,7 @@ class EvaluationForm(forms.Form):
     comment = forms.CharField(
         label=_("Kommentar"),
         required=False,
-        max_length=2000,
+        max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Skriv inget som pekar ut dig eller någon annan."),
     )

@@ -6,10 +6,19 @@ not fit waits in order and moves up when places free. Evaluations are stored wit
 link to the participant who gave them."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lom.common.bounds import COMMENT_MAX, MAX_COUNT, NAME_MAX, TEXT_MAX
 from lom.organisations.models import Organisation
+
+# Seats at one event (persons): a large conference, far below MAX_COUNT.
+MAX_CAPACITY = 100_000
+# Points in one event's programme.
+MAX_PROGRAMME_ITEMS = 50
+# People one organisation registers for one event.
+MAX_PARTICIPANTS = 200
 
 
 class Event(models.Model):
@@ -18,14 +27,17 @@ class Event(models.Model):
         SEMINAR = "seminar", _("Temaseminarium")
         MEETING_PLACE = "meeting_place", _("Mötesplats")
 
-    title = models.CharField(_("rubrik"), max_length=200)
+    title = models.CharField(_("rubrik"), max_length=NAME_MAX)
     kind = models.CharField(_("typ av evenemang"), max_length=20, choices=Kind.choices)
-    description = models.TextField(_("beskrivning"), blank=True)
+    description = models.TextField(_("beskrivning"), max_length=TEXT_MAX, blank=True)
     starts_at = models.DateTimeField(_("börjar"))
     ends_at = models.DateTimeField(_("slutar"))
-    place = models.CharField(_("plats"), max_length=200, blank=True)
+    place = models.CharField(_("plats"), max_length=NAME_MAX, blank=True)
     online_url = models.URLField(_("länk för digitalt deltagande"), blank=True)
-    capacity = models.PositiveIntegerField(_("antal platser (personer)"))
+    capacity = models.PositiveIntegerField(
+        _("antal platser (personer)"),
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_CAPACITY)],
+    )
     registration_deadline = models.DateTimeField(_("sista anmälningsdag"))
     cancelled_at = models.DateTimeField(_("inställt"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -55,7 +67,7 @@ class ProgrammeItem(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="programme")
     starts_at = models.TimeField(_("från"))
     ends_at = models.TimeField(_("till"), null=True, blank=True)
-    title = models.CharField(_("programpunkt"), max_length=200)
+    title = models.CharField(_("programpunkt"), max_length=NAME_MAX)
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -77,7 +89,9 @@ class Registration(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="event_registrations"
     )
     status = models.CharField(_("status"), max_length=20, choices=Status.choices)
-    persons = models.PositiveIntegerField(_("antal personer"))
+    persons = models.PositiveIntegerField(
+        _("antal personer"), validators=[MaxValueValidator(MAX_COUNT)]
+    )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -134,10 +148,15 @@ class Evaluation(models.Model):
     day is stored, only the event and the date."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="evaluations")
-    rating = models.PositiveSmallIntegerField(_("helhetsbetyg (1–5)"))
-    usefulness = models.PositiveSmallIntegerField(_("nytta för vår organisation (1–5)"))
+    rating = models.PositiveSmallIntegerField(
+        _("helhetsbetyg (1–5)"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    usefulness = models.PositiveSmallIntegerField(
+        _("nytta för vår organisation (1–5)"),
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
     new_ideas = models.BooleanField(_("jag fick nya idéer för vår organisation"))
-    comment = models.TextField(_("kommentar"), blank=True)
+    comment = models.TextField(_("kommentar"), max_length=COMMENT_MAX, blank=True)
     submitted_on = models.DateField()
 
     class Meta:

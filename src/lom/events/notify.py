@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +20,9 @@ from lom.events.models import Registration
 REMIND_BEFORE = timedelta(days=2)
 INVITE_WITHIN = timedelta(days=14)
 KIND = "reminder"
+# Registrations handled per run and kind: the rest are sent by the next run. Each one is
+# claimed and notified in its own transaction (no long transaction over a cursor).
+BATCH = 2_000
 
 
 def _users(reg: Registration) -> list:
@@ -56,40 +60,43 @@ def send_event_reminders(*, now: datetime | None = None) -> tuple[int, int]:
         event__starts_at__gt=now,
         event__starts_at__lte=now + REMIND_BEFORE,
     )
-    for reg in due.iterator(chunk_size=500):
-        if not Registration.objects.filter(pk=reg.pk, reminder_sent_at__isnull=True).update(
-            reminder_sent_at=now
-        ):
-            continue
-        place = reg.event.place or reg.event.online_url
-        notify(
-            users=_users(reg),
-            organisation_id=reg.organisation_id,
-            kind=KIND,
-            url=f"/events/{reg.event_id}/",
-            text=_("Påminnelse: %(t)s börjar %(d)s, %(p)s.")
-            % {"t": reg.event.title, "d": _when(reg), "p": place},
-        )
+    for reg in list(due[:BATCH]):
+        with transaction.atomic(durable=True):  # the claim and its notification together
+            if not Registration.objects.filter(pk=reg.pk, reminder_sent_at__isnull=True).update(
+                reminder_sent_at=now
+            ):
+                continue
+            place = reg.event.place or reg.event.online_url
+            notify(
+                users=_users(reg),
+                organisation_id=reg.organisation_id,
+                kind=KIND,
+                url=f"/events/{reg.event_id}/",
+                text=_("Påminnelse: %(t)s börjar %(d)s, %(p)s.")
+                % {"t": reg.event.title, "d": _when(reg), "p": place},
+            )
         reminders += 1
     ended = confirmed.filter(
         Q(evaluation_invited_at__isnull=True),
         event__ends_at__lte=now,
         event__ends_at__gt=now - INVITE_WITHIN,
     )
-    for reg in ended.iterator(chunk_size=500):
-        if not Registration.objects.filter(pk=reg.pk, evaluation_invited_at__isnull=True).update(
-            evaluation_invited_at=now
-        ):
-            continue
-        notify(
-            users=[p.user for p in reg.participants.select_related("user")],
-            organisation_id=reg.organisation_id,
-            kind=KIND,
-            url=f"/events/{reg.event_id}/evaluate/",
-            text=_(
-                "Tack för att du deltog i %(t)s. Berätta vad du tyckte: utvärderingen är anonym."
+    for reg in list(ended[:BATCH]):
+        with transaction.atomic(durable=True):
+            if not Registration.objects.filter(
+                pk=reg.pk, evaluation_invited_at__isnull=True
+            ).update(evaluation_invited_at=now):
+                continue
+            notify(
+                users=[p.user for p in reg.participants.select_related("user")],
+                organisation_id=reg.organisation_id,
+                kind=KIND,
+                url=f"/events/{reg.event_id}/evaluate/",
+                text=_(
+                    "Tack för att du deltog i %(t)s. Berätta vad du tyckte: utvärderingen är "
+                    "anonym."
+                )
+                % {"t": reg.event.title},
             )
-            % {"t": reg.event.title},
-        )
         invitations += 1
     return reminders, invitations

@@ -8,7 +8,7 @@ enough. Registering an organisation: its coordinator, administrator or union
 representative (the parties attend together, so either side may register both)."""
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from lom.accounts.models import User
 from lom.common.verdict import YES, Verdict

@@ -12,6 +12,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from lom.accounts.models import User
+from lom.common.bounds import DB_ID_MAX
 from lom.events.models import Evaluation, Event, Participant, Registration
 from lom.organisations.access import Actor
 from lom.organisations.models import Membership, Role
@@ -30,6 +31,8 @@ def events_past(*, now: datetime | None = None) -> QuerySet[Event]:
 
 
 def event_get(*, pk: int) -> Event | None:
+    if not 0 < pk <= DB_ID_MAX:  # an id no column holds is not found (not a 500)
+        return None
     return Event.objects.filter(pk=pk).first()
 
 

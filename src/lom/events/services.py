@@ -18,8 +18,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lom.common.audit import audit
+from lom.common.bounds import COMMENT_MAX, DB_ID_MAX, NAME_MAX, TEXT_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
-from lom.events.models import Evaluation, Event, Participant, ProgrammeItem, Registration
+from lom.events.models import (
+    MAX_CAPACITY,
+    MAX_PARTICIPANTS,
+    MAX_PROGRAMME_ITEMS,
+    Evaluation,
+    Event,
+    Participant,
+    ProgrammeItem,
+    Registration,
+)
 from lom.events.permissions import (
     can_change_registration,
     can_evaluate,
@@ -51,9 +61,6 @@ class ProgrammeInput:
     ends_at: time | None = None
 
 
-MAX_CAPACITY = 100_000
-
-
 def _aware(value: datetime) -> datetime:
     """A time without a zone (an API client's "2030-01-01T10:00") is local time."""
     return timezone.make_aware(value) if timezone.is_naive(value) else value
@@ -69,7 +76,12 @@ def _check_event(data: EventInput) -> EventInput:
     )
     if not data.title.strip():
         raise DomainError(_("Ange en rubrik."), field="title")
-    for name, limit in (("title", 200), ("place", 200), ("online_url", 200)):
+    for name, limit in (
+        ("title", NAME_MAX),
+        ("place", NAME_MAX),
+        ("online_url", 200),
+        ("description", TEXT_MAX),
+    ):
         if len(getattr(data, name).strip()) > limit:
             raise DomainError(_("Texten får vara högst %(n)d tecken.") % {"n": limit}, field=name)
     if data.online_url.strip():
@@ -137,11 +149,21 @@ def _lock(event: Event) -> Event:
     return Event.objects.select_for_update().get(pk=event.pk)
 
 
-@transaction.atomic
-def event_save(*, actor: Actor, data: EventInput, event: Event | None = None) -> Event:
+@transaction.atomic(durable=True)
+def event_save(
+    *,
+    actor: Actor,
+    data: EventInput,
+    event: Event | None = None,
+    programme: list[ProgrammeInput] | None = None,
+) -> Event:
+    """Create or change an event and, when `programme` is given, replace its programme: one
+    transaction, so a refused programme leaves no event saved (or changed) behind."""
     if not can_organise(actor):
         raise PermissionDeniedError(can_organise(actor).reason)
     data = _check_event(data)
+    if programme is not None:
+        _check_programme(programme)
     fields = {
         "title": data.title.strip(),
         "kind": data.kind,
@@ -174,10 +196,12 @@ def event_save(*, actor: Actor, data: EventInput, event: Event | None = None) ->
         target=event,
         after={"title": event.title, "capacity": event.capacity},
     )
+    if programme is not None:
+        _replace_programme(event, programme)
     return event
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def event_cancel(*, actor: Actor, event: Event) -> Event:
     if not can_organise(actor):
         raise PermissionDeniedError(can_organise(actor).reason)
@@ -194,18 +218,29 @@ def event_cancel(*, actor: Actor, event: Event) -> Event:
     return event
 
 
-@transaction.atomic
-def event_set_programme(*, actor: Actor, event: Event, items: list[ProgrammeInput]) -> Event:
-    if not can_organise(actor):
-        raise PermissionDeniedError(can_organise(actor).reason)
+def _check_programme(items: list[ProgrammeInput]) -> None:
+    if len(items) > MAX_PROGRAMME_ITEMS:
+        raise DomainError(
+            _("Programmet kan ha högst %(n)d punkter.") % {"n": MAX_PROGRAMME_ITEMS},
+            field="programme",
+        )
     for i, item in enumerate(items):
         if not item.title.strip():
             raise DomainError(_("Varje programpunkt behöver en rubrik."), field="programme")
+        if len(item.title.strip()) > NAME_MAX:
+            raise DomainError(
+                _("Programpunkt %(n)d: rubriken får vara högst %(m)d tecken.")
+                % {"n": i + 1, "m": NAME_MAX},
+                field="programme",
+            )
         if item.ends_at is not None and item.ends_at <= item.starts_at:
             raise DomainError(
                 _("Programpunkt %(n)d slutar innan den börjar.") % {"n": i + 1},
                 field="programme",
             )
+
+
+def _replace_programme(event: Event, items: list[ProgrammeInput]) -> None:
     ProgrammeItem.objects.filter(event=event).delete()
     ProgrammeItem.objects.bulk_create(
         [
@@ -215,6 +250,14 @@ def event_set_programme(*, actor: Actor, event: Event, items: list[ProgrammeInpu
             for i in items
         ]
     )
+
+
+@transaction.atomic(durable=True)
+def event_set_programme(*, actor: Actor, event: Event, items: list[ProgrammeInput]) -> Event:
+    if not can_organise(actor):
+        raise PermissionDeniedError(can_organise(actor).reason)
+    _check_programme(items)
+    _replace_programme(event, items)
     return event
 
 
@@ -222,6 +265,13 @@ def _participants(actor: Actor, employer_ids: list[int], union_ids: list[int]) -
     """Validate the chosen people: members of the actor's organisation, union side holding a
     union representative's role there, nobody twice, at least one of each side."""
     employer_ids, union_ids = list(dict.fromkeys(employer_ids)), list(dict.fromkeys(union_ids))
+    for name, ids in (("employer_participants", employer_ids), ("union_participants", union_ids)):
+        if len(ids) > MAX_PARTICIPANTS:
+            raise DomainError(
+                _("Anmäl högst %(n)d personer per part.") % {"n": MAX_PARTICIPANTS}, field=name
+            )
+        if any(not 0 < i <= DB_ID_MAX for i in ids):
+            raise DomainError(_("Välj deltagare bland organisationens användare."), field=name)
     if set(employer_ids) & set(union_ids):
         raise DomainError(_("En person kan bara delta för en part."), field="union_participants")
     if not employer_ids:
@@ -251,9 +301,32 @@ def _participants(actor: Actor, employer_ids: list[int], union_ids: list[int]) -
     ]
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
+def registration_save(
+    *, actor: Actor, event: Event, employer_ids: list[int], union_ids: list[int]
+) -> tuple[Registration, bool]:
+    """Register the actor's organisation for the event, or change the participants of its
+    active registration: (the registration, whether it was created). The one write behind the
+    registration form and `PUT .../registration`."""
+    current = (
+        Registration.objects.filter(event=event, organisation=actor.organisation)
+        .exclude(status=Registration.Status.CANCELLED)
+        .first()
+    )
+    if current is None:
+        return _registration_create(actor, event, employer_ids, union_ids), True
+    return _registration_update(actor, current, employer_ids, union_ids), False
+
+
+@transaction.atomic(durable=True)
 def registration_create(
     *, actor: Actor, event: Event, employer_ids: list[int], union_ids: list[int]
+) -> Registration:
+    return _registration_create(actor, event, employer_ids, union_ids)
+
+
+def _registration_create(
+    actor: Actor, event: Event, employer_ids: list[int], union_ids: list[int]
 ) -> Registration:
     verdict = can_register(actor, event)
     if not verdict:
@@ -297,9 +370,15 @@ def registration_create(
     return reg
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def registration_update(
     *, actor: Actor, registration: Registration, employer_ids: list[int], union_ids: list[int]
+) -> Registration:
+    return _registration_update(actor, registration, employer_ids, union_ids)
+
+
+def _registration_update(
+    actor: Actor, registration: Registration, employer_ids: list[int], union_ids: list[int]
 ) -> Registration:
     verdict = can_change_registration(actor, registration)
     if not verdict:
@@ -338,7 +417,7 @@ def registration_update(
     return reg
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def registration_cancel(*, actor: Actor, registration: Registration) -> Registration:
     verdict = can_change_registration(actor, registration)
     if not verdict:
@@ -368,7 +447,7 @@ class EvaluationInput:
     comment: str = ""
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def evaluation_submit(*, actor: Actor, event: Event, data: EvaluationInput) -> None:
     """Store the answer without any link to the participant; the participant is only marked
     as having answered (conditionally, so a double submit stores one answer)."""
@@ -378,6 +457,10 @@ def evaluation_submit(*, actor: Actor, event: Event, data: EvaluationInput) -> N
     for name in ("rating", "usefulness"):
         if not 1 <= getattr(data, name) <= 5:
             raise DomainError(_("Välj ett värde från 1 till 5."), field=name)
+    if len(data.comment.strip()) > COMMENT_MAX:
+        raise DomainError(
+            _("Texten får vara högst %(n)d tecken.") % {"n": COMMENT_MAX}, field="comment"
+        )
     participant = evaluation_participant(actor, event)
     assert participant is not None
     if not Participant.objects.filter(pk=participant.pk, evaluated=False).update(evaluated=True):
@@ -387,6 +470,6 @@ def evaluation_submit(*, actor: Actor, event: Event, data: EvaluationInput) -> N
         rating=data.rating,
         usefulness=data.usefulness,
         new_ideas=data.new_ideas,
-        comment=data.comment.strip()[:2000],
+        comment=data.comment.strip(),
         submitted_on=timezone.localdate(),
     )

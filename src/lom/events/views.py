@@ -1,14 +1,14 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lom.common.errors import DomainError
-from lom.common.web import actor_view, add_domain_error
+from lom.common.web import actor_view, add_domain_error, form_status, run_form
 from lom.events import selectors, services
 from lom.events.exports import year_workbook
 from lom.events.forms import EvaluationForm, EventForm, RegistrationForm, programme_text
@@ -102,22 +102,18 @@ def _event_form_view(request, actor, event: Event | None):
     _organiser(actor)
     if request.method == "POST":
         form = EventForm(request.POST)
-        if form.is_valid():
-            try:
-                # One transaction: a refused programme must not leave a saved event behind
-                # (the user would create it again when resubmitting the corrected form).
-                with transaction.atomic():
-                    saved = services.event_save(
-                        actor=actor, data=_event_input(form.cleaned_data), event=event
-                    )
-                    services.event_set_programme(
-                        actor=actor, event=saved, items=form.cleaned_data["programme"]
-                    )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(request, _("Evenemanget är sparat."))
-                return redirect("events:detail", pk=saved.pk)
+        done = run_form(
+            request,
+            form,
+            # One service: a refused programme leaves no event saved behind.
+            lambda cd: services.event_save(
+                actor=actor, data=_event_input(cd), event=event, programme=cd["programme"]
+            ),
+            success=lambda saved: reverse("events:detail", args=[saved.pk]),
+            message=_("Evenemanget är sparat."),
+        )
+        if done is not None:
+            return done
     elif event is not None:
         form = EventForm(
             initial={
@@ -140,7 +136,12 @@ def _event_form_view(request, actor, event: Event | None):
         )
     else:
         form = EventForm()
-    return render(request, "events/event_form.html", {"form": form, "event": event})
+    return render(
+        request,
+        "events/event_form.html",
+        {"form": form, "event": event},
+        status=form_status(request),
+    )
 
 
 @actor_view()
@@ -176,16 +177,13 @@ def register_view(request, actor, pk):
     if request.method == "POST":
         form = RegistrationForm(request.POST, members=members, reps=reps)
         if form.is_valid():
-            kwargs = {
-                "actor": actor,
-                "employer_ids": form.cleaned_data["employer_participants"],
-                "union_ids": form.cleaned_data["union_participants"],
-            }
             try:
-                if registration:
-                    reg = services.registration_update(registration=registration, **kwargs)
-                else:
-                    reg = services.registration_create(event=event, **kwargs)
+                reg, _created = services.registration_save(
+                    actor=actor,
+                    event=event,
+                    employer_ids=form.cleaned_data["employer_participants"],
+                    union_ids=form.cleaned_data["union_participants"],
+                )
             except DomainError as exc:
                 add_domain_error(form, exc)
             else:
@@ -213,6 +211,7 @@ def register_view(request, actor, pk):
         request,
         "events/register.html",
         {"form": form, "event": event, "registration": registration},
+        status=form_status(request),
     )
 
 

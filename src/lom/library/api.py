@@ -5,16 +5,19 @@ organisation's own entries for its parties. Writes: draft from a case, consent, 
 the same services as the HTML views."""
 
 from datetime import datetime
+from typing import Annotated, Literal
 
 from django.http import Http404
-from ninja import Query, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
-from lom.cases.models import Case
+from lom.common.bounds import COMMENT_MAX, DB_ID_MAX, NAME_MAX, TEXT_MAX
 from lom.common.errors import PermissionDeniedError
 from lom.common.schemas import ErrorOut
+from lom.followup.models import NeedMet
 from lom.library import selectors, services
-from lom.library.models import LibraryEntry
+from lom.library.models import MAX_MEASURE_TYPES, NEED_CATEGORY_MAX, LibraryEntry
 from lom.library.permissions import can_manage_library
+from lom.organisations.models import Organisation
 
 router = Router(tags=["library"])
 
@@ -58,36 +61,39 @@ class PageOut(Schema):
     results: list[EntryOut]
 
 
+DbId = Annotated[int, Field(ge=1, le=DB_ID_MAX)]
+
+
 class EntryIn(Schema):
-    title: str
-    need: str
-    summary: str
-    measure_type_ids: list[int]
-    need_category: str = ""
-    lessons: str = ""
-    contact_user_id: int | None = None
+    title: str = Field(max_length=NAME_MAX)
+    need: str = Field(max_length=TEXT_MAX)
+    summary: str = Field(max_length=TEXT_MAX)
+    measure_type_ids: list[DbId] = Field(max_length=MAX_MEASURE_TYPES)
+    need_category: str = Field("", max_length=NEED_CATEGORY_MAX)
+    lessons: str = Field("", max_length=TEXT_MAX)
+    contact_user_id: DbId | None = None
     contact_agreed: bool = False
     reviewed: bool = False
 
 
 class ConsentIn(Schema):
-    side: str  # "employer" or "union"
+    side: Literal["employer", "union"]
 
 
 class WithdrawIn(Schema):
-    reason: str = ""
+    reason: str = Field("", max_length=COMMENT_MAX)
 
 
 class SearchIn(Schema):
-    q: str = ""
-    need_category: str = ""
-    measure_type: str = ""
-    sector: str = ""
-    size_band: str = ""
-    need_met: str = ""
-    year: int | None = None
-    page: int = 1
-    per_page: int = 20
+    q: str = Field("", max_length=500)
+    need_category: str = Field("", max_length=NEED_CATEGORY_MAX)
+    measure_type: str = Field("", max_length=50)
+    sector: Organisation.Kind | Literal[""] = ""
+    size_band: str = Field("", max_length=20)
+    need_met: NeedMet | Literal[""] = ""
+    year: int | None = Field(None, ge=1900, le=9999)
+    page: int = Field(1, ge=1, le=10_000)
+    per_page: int = Field(20, ge=1, le=100)
 
 
 def entry_out(e: LibraryEntry) -> dict:
@@ -131,7 +137,7 @@ def _own_out(e: LibraryEntry) -> dict:
 def search_entries(request, params: Query[SearchIn]):
     actor = request.api_actor
     filters = selectors.LibraryFilters(
-        q=params.q[:500],
+        q=params.q,
         need_category=params.need_category,
         measure_type=params.measure_type,
         sector=params.sector,
@@ -171,11 +177,15 @@ def own_entries(request):
 
 
 @router.get("/similar", response={200: list[EntryOut]})
-def similar(request, text: str, limit: int = 3):
+def similar(
+    request,
+    text: str = Query(..., max_length=2000),
+    limit: int = Query(3, ge=1, le=10),
+):
     actor = request.api_actor
     found = selectors.library_similar(
-        text=text[:2000],
-        limit=max(1, min(limit, 10)),
+        text=text,
+        limit=limit,
         exclude_organisation_id=actor.organisation.pk,
     )
     return [entry_out(e) for e in found]
@@ -187,7 +197,7 @@ def similar(request, text: str, limit: int = 3):
 )
 def create_entry(request, case_id: int, payload: EntryIn):
     actor = request.api_actor
-    case = Case.objects.filter(pk=case_id, organisation=actor.organisation).first()
+    case = selectors.case_for_library(organisation=actor.organisation, pk=case_id)
     if case is None:
         raise Http404
     e = services.library_entry_create(

@@ -3,7 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from lom.accounts.models import User
 from lom.agreements.models import MeasureType
+from lom.common.bounds import COMMENT_MAX, NAME_MAX, TEXT_MAX
 from lom.common.fields import IdsField
+from lom.library.models import NEED_CATEGORY_MAX
 from lom.library.services import CONTACT_ROLES
 from lom.organisations.models import Membership, Organisation
 
@@ -14,20 +16,22 @@ class MemberChoiceField(forms.ModelChoiceField):
 
 
 class EntryForm(forms.Form):
-    title = forms.CharField(label=_("Rubrik"), max_length=200)
+    title = forms.CharField(label=_("Rubrik"), max_length=NAME_MAX)
     need = forms.CharField(
         label=_("Behovet som insatsen svarade mot"),
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Utan namn, enheter eller personliga skäl."),
     )
     need_category = forms.CharField(
-        label=_("Behovskategori (insatsområde)"), max_length=120, required=False
+        label=_("Behovskategori (insatsområde)"), max_length=NEED_CATEGORY_MAX, required=False
     )
     summary = forms.CharField(
-        label=_("Insatsens innehåll"), widget=forms.Textarea(attrs={"rows": 6})
+        label=_("Insatsens innehåll"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 6})
     )
     lessons = forms.CharField(
         label=_("Lärdomar och tips till andra"),
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         required=False,
     )
@@ -57,7 +61,9 @@ class EntryForm(forms.Form):
 
     def __init__(self, *args, organisation: Organisation, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["contact_user"].queryset = User.objects.filter(
+        contact_user = self.fields["contact_user"]
+        assert isinstance(contact_user, MemberChoiceField)
+        contact_user.queryset = User.objects.filter(
             pk__in=Membership.objects.filter(
                 organisation=organisation,
                 role__in=CONTACT_ROLES,
@@ -67,7 +73,10 @@ class EntryForm(forms.Form):
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        label=_("Skäl (frivilligt)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=_("Skäl (frivilligt)"),
+        max_length=COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
 
 

@@ -7,12 +7,18 @@ ever in this table. The case link is kept for the publishing organisation's own 
 is never shown to other organisations."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from lom.agreements.models import MeasureType
+from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE, NAME_MAX, TEXT_MAX
 from lom.organisations.models import Organisation
+
+NEED_CATEGORY_MAX = 120
+# Measure types one entry names (an agreement has about a dozen).
+MAX_MEASURE_TYPES = 50
 
 
 class ParticipantsBand(models.TextChoices):
@@ -49,16 +55,24 @@ class LibraryEntry(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=EntryStatus.choices, default=EntryStatus.DRAFT
     )
-    title = models.CharField(_("rubrik"), max_length=200)
-    need = models.TextField(_("behovet som insatsen svarade mot"))
-    need_category = models.CharField(_("behovskategori"), max_length=120, blank=True)
-    summary = models.TextField(_("insatsens innehåll"))
-    lessons = models.TextField(_("lärdomar och tips"), blank=True)
+    title = models.CharField(_("rubrik"), max_length=NAME_MAX)
+    need = models.TextField(_("behovet som insatsen svarade mot"), max_length=TEXT_MAX)
+    need_category = models.CharField(_("behovskategori"), max_length=NEED_CATEGORY_MAX, blank=True)
+    summary = models.TextField(_("insatsens innehåll"), max_length=TEXT_MAX)
+    lessons = models.TextField(_("lärdomar och tips"), max_length=TEXT_MAX, blank=True)
     measure_types = models.ManyToManyField(MeasureType, verbose_name=_("insatstyper"))
     # Rounded on publication (see services._published_costs); null when not shown.
-    total_cost_ore = models.BigIntegerField(_("total kostnad"), null=True, blank=True)
+    total_cost_ore = models.BigIntegerField(
+        _("total kostnad"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_AMOUNT_ORE)],
+    )
     cost_per_participant_ore = models.BigIntegerField(
-        _("kostnad per deltagare"), null=True, blank=True
+        _("kostnad per deltagare"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_AMOUNT_ORE)],
     )
     participants_band = models.CharField(
         _("antal deltagare"), max_length=10, choices=ParticipantsBand.choices
@@ -76,7 +90,7 @@ class LibraryEntry(models.Model):
         related_name="+",
         verbose_name=_("kontaktperson"),
     )
-    contact_name = models.CharField(_("kontaktpersonens namn"), max_length=200, blank=True)
+    contact_name = models.CharField(_("kontaktpersonens namn"), max_length=NAME_MAX, blank=True)
     contact_email = models.EmailField(_("kontaktpersonens e-post"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -96,7 +110,9 @@ class LibraryEntry(models.Model):
     withdrawn_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    withdraw_reason = models.TextField(_("skäl till återtagande"), blank=True)
+    withdraw_reason = models.TextField(
+        _("skäl till återtagande"), max_length=COMMENT_MAX, blank=True
+    )
     # Full-text search: PostgreSQL keeps a tsvector (config `swedish`, GIN index, created in
     # the migration); SQLite keeps an FTS5 table of stemmed text. Both are written by the
     # services that publish and withdraw.

@@ -182,7 +182,8 @@ def index_entries_bulk(rows: list[tuple[int, str, str]]) -> None:
 # what made such a search take seconds at 100 000 entries. Rare words also carry the meaning.
 SELECTIVE_TERMS = 8
 _PG_STATS_SECONDS = 600
-_pg_stats_cache: dict[str, object] = {}
+# "stats": (when read, share per lexeme)
+_pg_stats_cache: dict[str, tuple[float, dict[str, float]]] = {}
 
 
 def _pg_lexeme_shares() -> dict[str, float]:
@@ -191,8 +192,9 @@ def _pg_lexeme_shares() -> dict[str, float]:
     import time
 
     now = time.monotonic()
-    if now - float(_pg_stats_cache.get("at", -1e9)) < _PG_STATS_SECONDS:
-        return _pg_stats_cache["shares"]  # type: ignore[return-value]
+    hit = _pg_stats_cache.get("stats")
+    if hit is not None and now - hit[0] < _PG_STATS_SECONDS:
+        return hit[1]
     with connection.cursor() as cur:
         cur.execute(
             "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats "
@@ -200,7 +202,7 @@ def _pg_lexeme_shares() -> dict[str, float]:
         )
         row = cur.fetchone()
     shares = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
-    _pg_stats_cache.update(at=now, shares=shares)
+    _pg_stats_cache["stats"] = (now, shares)
     return shares
 
 

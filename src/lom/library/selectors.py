@@ -5,15 +5,22 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet, Sum
+from django.utils import timezone
 
 from lom.agreements.models import MeasureType
 from lom.cases.models import Case, Status
+from lom.common.bounds import DB_ID_MAX
 from lom.library import search
-from lom.library.models import EntryStatus, LibraryEntry, ParticipantsBand
+from lom.library.models import (
+    EntryStatus,
+    LibraryEntry,
+    ParticipantsBand,
+    participants_band_for,
+)
 from lom.organisations.access import Actor
 from lom.organisations.models import Organisation
-from lom.organisations.selectors import SIZE_BANDS
+from lom.organisations.selectors import SIZE_BANDS, active_employee_counts, size_band
 
 PER_PAGE = 20
 PARTY_ROLES = ("coordinator", "decision_maker", "union_rep", "org_admin")
@@ -182,6 +189,8 @@ def library_similar(*, text: str, limit: int = 3, exclude_organisation_id: int |
 def library_entry_get(*, actor: Actor, pk: int) -> LibraryEntry | None:
     """A published entry (any organisation), or one of the actor's own organisation's drafts
     and withdrawn entries when the actor is one of the parties."""
+    if not 0 < pk <= DB_ID_MAX:
+        return None
     entry = _with_related(LibraryEntry.objects.filter(pk=pk)).first()
     if entry is None:
         return None
@@ -196,6 +205,14 @@ def library_entries_for_org(*, organisation: Organisation) -> QuerySet[LibraryEn
     return _with_related(LibraryEntry.objects.filter(organisation=organisation)).order_by(
         "-updated_at", "-id"
     )
+
+
+def case_for_library(*, organisation: Organisation, pk: int) -> Case | None:
+    """One of the organisation's own cases (the source of a draft), or None: also for an id
+    no database column can hold."""
+    if not 0 < pk <= DB_ID_MAX:
+        return None
+    return Case.objects.filter(pk=pk, organisation=organisation).first()
 
 
 def publishable_cases(*, organisation: Organisation) -> QuerySet[Case]:
@@ -250,3 +267,94 @@ __all__ = [
     "library_similar",
     "publishable_cases",
 ]
+
+
+# -- the snapshot ----------------------------------------------------------------------------
+
+
+def _round(value: int, step: int) -> int:
+    """To the nearest `step` öre, halves up, in integers (no float: 2 500 kr to the nearest
+    1 000 kr is 3 000 kr, not the 2 000 kr of float round-half-to-even)."""
+    return max(step, (value + step // 2) // step * step)
+
+
+def published_costs(*, actual_ore: int, participants: int) -> tuple[int | None, int | None]:
+    """(total, per participant) as published. With fewer than five participants the total is
+    not shown at all, and the cost per participant is rounded to the nearest 1 000 kr: a total
+    next to a cost per participant would give away the exact count, and with one participant
+    the cost per participant would be that person's own cost. From five participants both are
+    shown, the total rounded to 1 000 kr and the cost per participant to 100 kr."""
+    participants = max(1, participants)
+    if actual_ore <= 0:
+        return None, None
+    per = actual_ore // participants
+    if participants < 5:
+        return None, _round(per, 100_000)
+    return _round(actual_ore, 100_000), _round(per, 10_000)
+
+
+@dataclass
+class Snapshot:
+    total_cost_ore: int | None
+    cost_per_participant_ore: int | None
+    participants_band: str
+    need_met: str
+    main_outcome: str
+    sector: str
+    size_band: str
+    year: int
+
+
+def case_snapshot(case: Case) -> Snapshot:
+    """What the library entry of `case` would publish: rounded costs, a participant band, the
+    follow-up's outcome, sector, size and year. A read; the create service stores it."""
+    from lom.followup.models import FollowUp, ParticipantOutcome
+    from lom.followup.selectors import case_completed_on
+    from lom.funds.models import EntryKind, LedgerEntry
+
+    spent = (
+        LedgerEntry.objects.filter(case=case, kind=EntryKind.EXPENSE).aggregate(
+            s=Sum("amount_ore")
+        )["s"]
+        or 0
+    )
+    actual = int(spent or case.approved_ore or 0)
+    followups = {f.kind: f for f in FollowUp.objects.filter(case=case)}
+    fu = followups.get(FollowUp.Kind.LATER) or followups.get(FollowUp.Kind.END)
+    outcomes: dict[str, int] = {}
+    if fu is not None:
+        for o in ParticipantOutcome.objects.filter(followup=fu):
+            outcomes[o.outcome] = outcomes.get(o.outcome, 0) + o.count
+    n = sum(outcomes.values()) or case.participant_count or 1
+    total, per = published_costs(actual_ore=actual, participants=n)
+    band = participants_band_for(n)
+    # The outcome of fewer than five people is not published: with the organisation named
+    # (a contact person), colleagues could tell whose new job or retirement it was.
+    main = ""
+    if outcomes and band != ParticipantsBand.FEW:
+        main = sorted(outcomes.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+    org = case.organisation
+    head = active_employee_counts(organisation_ids=[org.pk]).get(org.pk, 0)
+    done = case_completed_on(case=case) or timezone.localdate()
+    return Snapshot(
+        total_cost_ore=total,
+        cost_per_participant_ore=per,
+        participants_band=band,
+        need_met=fu.need_met if fu else "",
+        main_outcome=main,
+        sector=org.kind,
+        size_band=size_band(head),
+        year=done.year,
+    )
+
+
+def draft_initial(*, case: Case) -> dict[str, object]:
+    """Prefill for the coordinator to edit: the case's texts as a starting point, never the
+    private reason, names or units. The coordinator must still review and edit them."""
+    return {
+        "title": case.title,
+        "need": case.business_need,
+        "need_category": case.need.area.name if case.need_id and case.need else "",
+        "summary": case.description,
+        "measure_type_ids": list(case.measure_types.values_list("pk", flat=True)),
+    }

@@ -10,7 +10,6 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,20 +17,37 @@ from lom.accounts.models import User
 from lom.agreements.models import MeasureType
 from lom.cases.models import Case
 from lom.common.audit import audit
+from lom.common.bounds import COMMENT_MAX, DB_ID_MAX, NAME_MAX, TEXT_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.library import search
-from lom.library.models import EntryStatus, LibraryEntry, ParticipantsBand, participants_band_for
+from lom.library.models import (
+    MAX_MEASURE_TYPES,
+    NEED_CATEGORY_MAX,
+    EntryStatus,
+    LibraryEntry,
+)
 from lom.library.permissions import (
     can_draft_entry,
     can_edit_entry,
     can_withdraw_entry,
     consent_side,
 )
+from lom.library.selectors import (  # noqa: F401 - re-exported: the snapshot is a read
+    Snapshot,
+    case_snapshot,
+    draft_initial,
+    published_costs,
+)
 from lom.organisations.access import Actor
 from lom.organisations.models import Employee, Membership, Organisation, Unit
-from lom.organisations.selectors import active_employee_counts, size_band
 
-TEXT_FIELDS = ("title", "need", "need_category", "summary", "lessons")
+TEXT_LIMITS = {
+    "title": NAME_MAX,
+    "need": TEXT_MAX,
+    "need_category": NEED_CATEGORY_MAX,
+    "summary": TEXT_MAX,
+    "lessons": TEXT_MAX,
+}
 # Who may stand as the entry's contact person: the parties, not the employees.
 CONTACT_ROLES = ("coordinator", "decision_maker", "union_rep", "org_admin")
 
@@ -121,83 +137,6 @@ def check_anonymous(
                 )
 
 
-# -- the snapshot ----------------------------------------------------------------------------
-
-
-def _round(value: int, step: int) -> int:
-    """To the nearest `step` öre, halves up, in integers (no float: 2 500 kr to the nearest
-    1 000 kr is 3 000 kr, not the 2 000 kr of float round-half-to-even)."""
-    return max(step, (value + step // 2) // step * step)
-
-
-def published_costs(*, actual_ore: int, participants: int) -> tuple[int | None, int | None]:
-    """(total, per participant) as published. With fewer than five participants the total is
-    not shown at all, and the cost per participant is rounded to the nearest 1 000 kr: a total
-    next to a cost per participant would give away the exact count, and with one participant
-    the cost per participant would be that person's own cost. From five participants both are
-    shown, the total rounded to 1 000 kr and the cost per participant to 100 kr."""
-    participants = max(1, participants)
-    if actual_ore <= 0:
-        return None, None
-    per = actual_ore // participants
-    if participants < 5:
-        return None, _round(per, 100_000)
-    return _round(actual_ore, 100_000), _round(per, 10_000)
-
-
-@dataclass
-class Snapshot:
-    total_cost_ore: int | None
-    cost_per_participant_ore: int | None
-    participants_band: str
-    need_met: str
-    main_outcome: str
-    sector: str
-    size_band: str
-    year: int
-
-
-def case_snapshot(case: Case) -> Snapshot:
-    from lom.followup.models import FollowUp, ParticipantOutcome
-    from lom.followup.selectors import case_completed_on
-    from lom.funds.models import EntryKind, LedgerEntry
-
-    spent = (
-        LedgerEntry.objects.filter(case=case, kind=EntryKind.EXPENSE).aggregate(
-            s=Sum("amount_ore")
-        )["s"]
-        or 0
-    )
-    actual = int(spent or case.approved_ore or 0)
-    followups = {f.kind: f for f in FollowUp.objects.filter(case=case)}
-    fu = followups.get(FollowUp.Kind.LATER) or followups.get(FollowUp.Kind.END)
-    outcomes: dict[str, int] = {}
-    if fu is not None:
-        for o in ParticipantOutcome.objects.filter(followup=fu):
-            outcomes[o.outcome] = outcomes.get(o.outcome, 0) + o.count
-    n = sum(outcomes.values()) or case.participant_count or 1
-    total, per = published_costs(actual_ore=actual, participants=n)
-    band = participants_band_for(n)
-    # The outcome of fewer than five people is not published: with the organisation named
-    # (a contact person), colleagues could tell whose new job or retirement it was.
-    main = ""
-    if outcomes and band != ParticipantsBand.FEW:
-        main = sorted(outcomes.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-    org = case.organisation
-    head = active_employee_counts(organisation_ids=[org.pk]).get(org.pk, 0)
-    done = case_completed_on(case=case) or timezone.localdate()
-    return Snapshot(
-        total_cost_ore=total,
-        cost_per_participant_ore=per,
-        participants_band=band,
-        need_met=fu.need_met if fu else "",
-        main_outcome=main,
-        sector=org.kind,
-        size_band=size_band(head),
-        year=done.year,
-    )
-
-
 @dataclass
 class EntryInput:
     title: str
@@ -211,32 +150,25 @@ class EntryInput:
     reviewed: bool = False  # the coordinator confirms having edited out anything personal
 
 
-def draft_initial(*, case: Case) -> dict:
-    """Prefill for the coordinator to edit: the case's texts as a starting point, never the
-    private reason, names or units. The coordinator must still review and edit them."""
-    return {
-        "title": case.title,
-        "need": case.business_need,
-        "need_category": case.need.area.name if case.need_id and case.need else "",
-        "summary": case.description,
-        "measure_type_ids": list(case.measure_types.values_list("pk", flat=True)),
-    }
+def _bounded(value: str | None, *, field: str, limit: int) -> str:
+    value = (value or "").strip()
+    if len(value) > limit:
+        raise DomainError(_("Texten får vara högst %(n)d tecken.") % {"n": limit}, field=field)
+    return value
 
 
-def _clean(data: EntryInput, organisation: Organisation, case: Case | None) -> dict:
-    values = {
-        "title": (data.title or "").strip()[:200],
-        "need": (data.need or "").strip()[:5000],
-        "need_category": (data.need_category or "").strip()[:120],
-        "summary": (data.summary or "").strip()[:8000],
-        "lessons": (data.lessons or "").strip()[:5000],
+def _clean(data: EntryInput, organisation: Organisation, case: Case | None) -> dict[str, object]:
+    """The entry's checked fields: its texts (bounded, anonymous) and its contact person."""
+    texts = {
+        name: _bounded(getattr(data, name), field=name, limit=limit)
+        for name, limit in TEXT_LIMITS.items()
     }
     for name, msg in (
         ("title", _("Ge exemplet en rubrik.")),
         ("need", _("Beskriv behovet som insatsen svarade mot.")),
         ("summary", _("Beskriv insatsens innehåll.")),
     ):
-        if not values[name]:
+        if not texts[name]:
             raise DomainError(msg, field=name)
     if not data.measure_type_ids:
         raise DomainError(_("Välj minst en insatstyp."), field="measure_type_ids")
@@ -245,8 +177,10 @@ def _clean(data: EntryInput, organisation: Organisation, case: Case | None) -> d
             _("Bekräfta att du har läst texten och tagit bort allt som kan peka ut någon."),
             field="reviewed",
         )
-    check_anonymous(organisation=organisation, case=case, texts=values)
+    check_anonymous(organisation=organisation, case=case, texts=texts)
     contact = None
+    if data.contact_user_id is not None and not 0 < data.contact_user_id <= DB_ID_MAX:
+        raise DomainError(_("Välj en kontaktperson i organisationen."), field="contact_user_id")
     if data.contact_user_id:
         # One of the parties (as the form offers), never any employee: a participant named
         # as the contact person next to the organisation's name would be identified.
@@ -263,15 +197,21 @@ def _clean(data: EntryInput, organisation: Organisation, case: Case | None) -> d
                 _("Kontaktpersonen måste ha gått med på att stå med namn."),
                 field="contact_agreed",
             )
-    values["contact_user"] = contact
-    values["contact_name"] = (contact.get_full_name() or contact.username) if contact else ""
-    values["contact_email"] = (contact.email or "") if contact else ""
-    return values
+    return {
+        **texts,
+        "contact_user": contact,
+        "contact_name": (contact.get_full_name() or contact.username) if contact else "",
+        "contact_email": (contact.email or "") if contact else "",
+    }
 
 
 def _measure_types(ids: list[int]) -> list[MeasureType]:
+    if len(ids) > MAX_MEASURE_TYPES:
+        raise DomainError(
+            _("Välj högst %(n)d insatstyper.") % {"n": MAX_MEASURE_TYPES}, field="measure_type_ids"
+        )
     # An id no integer column can hold is unknown (SQLite would raise OverflowError).
-    if any(not isinstance(i, int) or abs(i) > 2**63 - 1 for i in ids):
+    if any(not isinstance(i, int) or not 0 < i <= DB_ID_MAX for i in ids):
         raise DomainError(_("Okänd insatstyp."), field="measure_type_ids")
     types = list(MeasureType.objects.filter(pk__in=ids))
     if len(types) != len(set(ids)):
@@ -289,7 +229,7 @@ def _summary_for_audit(entry: LibraryEntry) -> dict:
     }
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def library_entry_create(*, actor: Actor, case: Case, data: EntryInput) -> LibraryEntry:
     verdict = can_draft_entry(actor, case)
     if not verdict:
@@ -321,7 +261,7 @@ def library_entry_create(*, actor: Actor, case: Case, data: EntryInput) -> Libra
     return entry
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def library_entry_update(*, actor: Actor, entry: LibraryEntry, data: EntryInput) -> LibraryEntry:
     entry = LibraryEntry.objects.select_for_update().get(pk=entry.pk)
     verdict = can_edit_entry(actor, entry)
@@ -349,7 +289,7 @@ def library_entry_update(*, actor: Actor, entry: LibraryEntry, data: EntryInput)
     return entry
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def library_consent(*, actor: Actor, entry: LibraryEntry, side: str) -> LibraryEntry:
     """Record one party's consent; the entry is published when both have consented."""
     entry = LibraryEntry.objects.select_for_update().get(pk=entry.pk)
@@ -390,7 +330,7 @@ def library_consent(*, actor: Actor, entry: LibraryEntry, side: str) -> LibraryE
     return entry
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def library_entry_withdraw(*, actor: Actor, entry: LibraryEntry, reason: str = "") -> LibraryEntry:
     """Either party takes the entry back: it leaves the search at once; the audit trail keeps
     that it was published and withdrawn."""
@@ -398,11 +338,12 @@ def library_entry_withdraw(*, actor: Actor, entry: LibraryEntry, reason: str = "
     verdict = can_withdraw_entry(actor, entry)
     if not verdict:
         raise PermissionDeniedError(verdict.reason)
+    reason = _bounded(reason, field="reason", limit=COMMENT_MAX)
     before = _summary_for_audit(entry)
     entry.status = EntryStatus.WITHDRAWN
     entry.withdrawn_at = timezone.now()
     entry.withdrawn_by = actor.user
-    entry.withdraw_reason = (reason or "").strip()[:2000]
+    entry.withdraw_reason = reason
     entry.embedding = None
     entry.embedding_model = ""
     entry.save()
@@ -434,6 +375,7 @@ def _queue_embedding(entry: LibraryEntry) -> None:
     transaction.on_commit(lambda: embed_library_entry.enqueue(entry_id=pk))
 
 
+@transaction.atomic(durable=True)
 def library_entry_embed(*, entry_id: int) -> bool:
     """Compute and store the entry's embedding (run by the worker). False when there is no
     model or the entry is no longer published."""

@@ -1,17 +1,15 @@
 """The measure library: search for everyone, drafting and consent for the parties."""
 
-import csv
-
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lom.cases.models import Case
 from lom.common.errors import DomainError
+from lom.common.files import csv_response
 from lom.common.money import format_ore
-from lom.common.web import actor_view, add_domain_error
+from lom.common.web import actor_view, form_status, run_form
 from lom.library import selectors, services
 from lom.library.forms import EntryForm, SearchForm, WithdrawForm
 from lom.library.models import EntryStatus
@@ -67,60 +65,45 @@ def index(request, actor: Actor):
     )
 
 
-def _cell(value) -> str:
-    """A CSV cell a spreadsheet never reads as a formula: the texts come from other
-    organisations (CSV injection)."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        text = "'" + text
-    return text
-
-
 @actor_view()
 def export_csv(request, actor: Actor):
     """The current search as CSV: the same published fields as the page, nothing more."""
     _form, filters = _filters(request)
     result = selectors.library_search(actor=actor, filters=filters, per_page=100)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="insatsbiblioteket.csv"'
-    w = csv.writer(response, delimiter=";")
-    w.writerow(
+    header = [
+        _("Rubrik"),
+        _("Behov"),
+        _("Insatstyper"),
+        _("Innehåll"),
+        _("Total kostnad"),
+        _("Kostnad per deltagare"),
+        _("Antal deltagare"),
+        _("Utfall"),
+        _("Sektor"),
+        _("Storlek"),
+        _("År"),
+        _("Organisation och kontakt"),
+    ]
+    rows = (
         [
-            _("Rubrik"),
-            _("Behov"),
-            _("Insatstyper"),
-            _("Innehåll"),
-            _("Total kostnad"),
-            _("Kostnad per deltagare"),
-            _("Antal deltagare"),
-            _("Utfall"),
-            _("Sektor"),
-            _("Storlek"),
-            _("År"),
-            _("Organisation och kontakt"),
+            e.title,
+            e.need,
+            ", ".join(e.measure_type_names),
+            e.summary,
+            format_ore(e.total_cost_ore) if e.total_cost_ore else "",
+            format_ore(e.cost_per_participant_ore) if e.cost_per_participant_ore else "",
+            e.get_participants_band_display(),
+            e.outcome_label,
+            e.get_sector_display(),
+            e.size_band,
+            e.year,
+            f"{e.organisation.name}, {e.contact_name} {e.contact_email}"
+            if e.shows_organisation
+            else "",
         ]
+        for e in result.items
     )
-    for e in result.items:
-        w.writerow(
-            _cell(v)
-            for v in [
-                e.title,
-                e.need,
-                ", ".join(e.measure_type_names),
-                e.summary,
-                format_ore(e.total_cost_ore) if e.total_cost_ore else "",
-                format_ore(e.cost_per_participant_ore) if e.cost_per_participant_ore else "",
-                e.get_participants_band_display(),
-                e.outcome_label,
-                e.get_sector_display(),
-                e.size_band,
-                e.year,
-                f"{e.organisation.name}, {e.contact_name} {e.contact_email}"
-                if e.shows_organisation
-                else "",
-            ]
-        )
-    return response
+    return csv_response("insatsbiblioteket.csv", header, rows)
 
 
 @actor_view()
@@ -176,7 +159,7 @@ def _entry_input(form: EntryForm) -> services.EntryInput:
 
 @actor_view("coordinator")
 def draft_new(request, actor: Actor, case_id: int):
-    case = Case.objects.filter(pk=case_id, organisation=actor.organisation).first()
+    case = selectors.case_for_library(organisation=actor.organisation, pk=case_id)
     if case is None:
         raise Http404
     verdict = can_draft_entry(actor, case)
@@ -185,22 +168,27 @@ def draft_new(request, actor: Actor, case_id: int):
         return redirect("library:manage")
     if request.method == "POST":
         form = EntryForm(request.POST, organisation=actor.organisation)
-        if form.is_valid():
-            try:
-                obj = services.library_entry_create(actor=actor, case=case, data=_entry_input(form))
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(request, _("Utkastet är sparat. Nu behöver båda parter samtycka."))
-                return redirect(obj.get_absolute_url())
+        done = run_form(
+            request,
+            form,
+            lambda _cd: services.library_entry_create(
+                actor=actor, case=case, data=_entry_input(form)
+            ),
+            success=lambda obj: obj.get_absolute_url(),
+            message=_("Utkastet är sparat. Nu behöver båda parter samtycka."),
+        )
+        if done is not None:
+            return done
     else:
-        initial = services.draft_initial(case=case)
-        form = EntryForm(initial=initial, organisation=actor.organisation)
-    snapshot = services.case_snapshot(case)
+        form = EntryForm(
+            initial=selectors.draft_initial(case=case), organisation=actor.organisation
+        )
+    snapshot = selectors.case_snapshot(case)
     return render(
         request,
         "library/entry_form.html",
         {"form": form, "case": case, "snapshot": snapshot, "entry": None},
+        status=form_status(request),
     )
 
 
@@ -215,14 +203,17 @@ def entry_edit(request, actor: Actor, pk: int):
         return redirect(obj.get_absolute_url())
     if request.method == "POST":
         form = EntryForm(request.POST, organisation=actor.organisation)
-        if form.is_valid():
-            try:
-                services.library_entry_update(actor=actor, entry=obj, data=_entry_input(form))
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(request, _("Utkastet är ändrat."))
-                return redirect(obj.get_absolute_url())
+        done = run_form(
+            request,
+            form,
+            lambda _cd: services.library_entry_update(
+                actor=actor, entry=obj, data=_entry_input(form)
+            ),
+            success=obj.get_absolute_url(),
+            message=_("Utkastet är ändrat."),
+        )
+        if done is not None:
+            return done
     else:
         form = EntryForm(
             initial={
@@ -237,7 +228,12 @@ def entry_edit(request, actor: Actor, pk: int):
             },
             organisation=actor.organisation,
         )
-    return render(request, "library/entry_form.html", {"form": form, "case": None, "entry": obj})
+    return render(
+        request,
+        "library/entry_form.html",
+        {"form": form, "case": None, "entry": obj},
+        status=form_status(request),
+    )
 
 
 @require_POST
@@ -269,7 +265,10 @@ def entry_withdraw(request, actor: Actor, pk: int):
     if obj is None or obj.organisation_id != actor.organisation.pk:
         raise Http404
     form = WithdrawForm(request.POST)
-    reason = form.cleaned_data.get("reason", "") if form.is_valid() else ""
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors.get("reason", [])))
+        return redirect(obj.get_absolute_url())
+    reason = form.cleaned_data.get("reason", "")
     try:
         services.library_entry_withdraw(actor=actor, entry=obj, reason=reason)
     except DomainError as exc:

@@ -4,55 +4,33 @@
 and the guide, for an intranet to embed. The rest is for the organisation's own staff: news,
 campaigns and contact persons (coordinators and administrators write), and the reach figures."""
 
-from datetime import date
-
 from django.http import Http404
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Status
 
 from lom.agreements.models import MeasureType
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.schemas import ErrorOut
 from lom.organisations.models import Union
 from lom.outreach import guide, selectors, services
-from lom.outreach.models import Campaign, ContactPerson, NewsItem, PublishStatus
+from lom.outreach.models import Campaign, ContactPerson, NewsItem
 from lom.outreach.permissions import can_manage_outreach, can_read_reach
+from lom.outreach.schemas import (
+    MAX_CODES,
+    CampaignIn,
+    CampaignOut,
+    ContactIn,
+    ContactOut,
+    GuideOut,
+    GuideQuery,
+    NewsIn,
+    NewsOut,
+    PublicPageOut,
+    ReachOut,
+)
 
 router = Router(tags=["outreach"])
-
-
-class NewsIn(Schema):
-    title: str
-    body: str
-    publish_from: date
-    publish_to: date | None = None
-    status: str = PublishStatus.DRAFT
-
-
-class CampaignIn(Schema):
-    title: str
-    text: str
-    starts_on: date
-    ends_on: date
-    measure_type_codes: list[str] = []
-    status: str = PublishStatus.DRAFT
-
-
-class ContactIn(Schema):
-    name: str
-    role: str
-    email: str
-    phone: str = ""
-    union_id: int | None = None
-    sort_order: int = 100
-
-
-class GuideQuery(Schema):
-    goal: str = ""
-    suits: list[str] = []
-    tenure: str = ""
-    part_time: str = ""
-    manager: str = ""
 
 
 def _news(n: NewsItem) -> dict:
@@ -85,7 +63,7 @@ def _contact(c: ContactPerson) -> dict:
         "role": c.role,
         "email": c.email,
         "phone": c.phone,
-        "union": c.union.name if c.union_id else None,
+        "union": c.union.name if c.union else None,
         "union_id": c.union_id,
         "sort_order": c.sort_order,
     }
@@ -115,9 +93,9 @@ def _reader(request):
 
 
 def _measure_types(codes: list[str]) -> list[MeasureType]:
-    found = list(MeasureType.objects.filter(code__in=codes[:50]))
+    found = list(MeasureType.objects.filter(code__in=codes[:MAX_CODES]))
     if len(found) != len(set(codes)):
-        raise DomainError("Unknown measure type code.", field="measure_type_codes")
+        raise DomainError(_("Okänd insatstyp."), field="measure_type_codes")
     return found
 
 
@@ -131,7 +109,7 @@ def _public_page(slug: str):
     return org, selectors.public_page(organisation=org, today=timezone.localdate())
 
 
-@router.get("/public/{slug}", auth=None, response={200: dict, 404: ErrorOut})
+@router.get("/public/{slug}", auth=None, response={200: PublicPageOut, 404: ErrorOut})
 def public_page(request, slug: str):
     org, page = _public_page(slug)
     ag = page.agreement
@@ -192,7 +170,9 @@ def public_page(request, slug: str):
     }
 
 
-@router.get("/public/{slug}/guide", auth=None, response={200: dict, 400: ErrorOut, 404: ErrorOut})
+@router.get(
+    "/public/{slug}/guide", auth=None, response={200: GuideOut, 400: ErrorOut, 404: ErrorOut}
+)
 def public_guide(request, slug: str, q: Query[GuideQuery]):
     org, page = _public_page(slug)
     choices = {
@@ -204,9 +184,9 @@ def public_guide(request, slug: str, q: Query[GuideQuery]):
     for name, allowed in choices.items():
         value = getattr(q, name)
         if value and value not in allowed:
-            raise DomainError(f"Unknown answer for {name}.", field=name)
+            raise DomainError(_("Okänt svar."), field=name)
     if any(s not in dict(guide.FORMS) for s in q.suits):
-        raise DomainError("Unknown answer for suits.", field="suits")
+        raise DomainError(_("Okänt svar."), field="suits")
     ag = page.agreement
     by_code = {m.code: m for m in page.measure_types}
     result = guide.recommend(
@@ -242,19 +222,19 @@ def public_guide(request, slug: str, q: Query[GuideQuery]):
 # --- News -----------------------------------------------------------------------------------
 
 
-@router.get("/news", response={200: list[dict], 403: ErrorOut})
+@router.get("/news", response={200: list[NewsOut], 403: ErrorOut})
 def list_news(request):
     actor = _reader(request)
     return [_news(n) for n in selectors.news_for(actor=actor)[:500]]
 
 
-@router.post("/news", response={201: dict, 400: ErrorOut, 403: ErrorOut})
+@router.post("/news", response={201: NewsOut, 400: ErrorOut, 403: ErrorOut})
 def create_news(request, payload: NewsIn):
     actor = _editor(request)
     return Status(201, _news(services.news_save(actor=actor, **payload.dict())))
 
 
-@router.get("/news/{news_id}", response={200: dict, 403: ErrorOut, 404: ErrorOut})
+@router.get("/news/{news_id}", response={200: NewsOut, 403: ErrorOut, 404: ErrorOut})
 def get_news(request, news_id: int):
     actor = _reader(request)
     item = selectors.news_get(actor=actor, pk=news_id)
@@ -263,7 +243,7 @@ def get_news(request, news_id: int):
     return _news(item)
 
 
-@router.put("/news/{news_id}", response={200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+@router.put("/news/{news_id}", response={200: NewsOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
 def update_news(request, news_id: int, payload: NewsIn):
     actor = _editor(request)
     item = selectors.news_get(actor=actor, pk=news_id)
@@ -285,13 +265,13 @@ def delete_news(request, news_id: int):
 # --- Campaigns ------------------------------------------------------------------------------
 
 
-@router.get("/campaigns", response={200: list[dict], 403: ErrorOut})
+@router.get("/campaigns", response={200: list[CampaignOut], 403: ErrorOut})
 def list_campaigns(request):
     actor = _reader(request)
     return [_campaign(c) for c in selectors.campaigns_for(actor=actor)[:500]]
 
 
-@router.post("/campaigns", response={201: dict, 400: ErrorOut, 403: ErrorOut})
+@router.post("/campaigns", response={201: CampaignOut, 400: ErrorOut, 403: ErrorOut})
 def create_campaign(request, payload: CampaignIn):
     actor = _editor(request)
     data = payload.dict()
@@ -300,7 +280,7 @@ def create_campaign(request, payload: CampaignIn):
     return Status(201, _campaign(campaign))
 
 
-@router.get("/campaigns/{campaign_id}", response={200: dict, 403: ErrorOut, 404: ErrorOut})
+@router.get("/campaigns/{campaign_id}", response={200: CampaignOut, 403: ErrorOut, 404: ErrorOut})
 def get_campaign(request, campaign_id: int):
     actor = _reader(request)
     campaign = selectors.campaign_get(actor=actor, pk=campaign_id)
@@ -310,7 +290,8 @@ def get_campaign(request, campaign_id: int):
 
 
 @router.put(
-    "/campaigns/{campaign_id}", response={200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+    "/campaigns/{campaign_id}",
+    response={200: CampaignOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
 )
 def update_campaign(request, campaign_id: int, payload: CampaignIn):
     actor = _editor(request)
@@ -326,7 +307,7 @@ def update_campaign(request, campaign_id: int, payload: CampaignIn):
 # --- Contacts -------------------------------------------------------------------------------
 
 
-@router.get("/contacts", response={200: list[dict], 403: ErrorOut})
+@router.get("/contacts", response={200: list[ContactOut], 403: ErrorOut})
 def list_contacts(request):
     actor = _reader(request)
     return [_contact(c) for c in selectors.contacts_for(actor=actor)]
@@ -337,11 +318,11 @@ def _union(actor, union_id: int | None) -> Union | None:
         return None
     union = Union.objects.filter(organisation=actor.organisation, pk=union_id).first()
     if union is None:
-        raise DomainError("Unknown union.", field="union_id")
+        raise DomainError(_("Välj ett av organisationens fackförbund."), field="union_id")
     return union
 
 
-@router.post("/contacts", response={201: dict, 400: ErrorOut, 403: ErrorOut})
+@router.post("/contacts", response={201: ContactOut, 400: ErrorOut, 403: ErrorOut})
 def create_contact(request, payload: ContactIn):
     actor = _editor(request)
     data = payload.dict()
@@ -350,7 +331,8 @@ def create_contact(request, payload: ContactIn):
 
 
 @router.put(
-    "/contacts/{contact_id}", response={200: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+    "/contacts/{contact_id}",
+    response={200: ContactOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
 )
 def update_contact(request, contact_id: int, payload: ContactIn):
     actor = _editor(request)
@@ -375,7 +357,7 @@ def delete_contact(request, contact_id: int):
 # --- Reach ----------------------------------------------------------------------------------
 
 
-@router.get("/stats", response={200: dict, 403: ErrorOut, 404: ErrorOut})
+@router.get("/stats", response={200: ReachOut, 403: ErrorOut, 404: ErrorOut})
 def reach(request, year: int | None = None):
     actor = request.api_actor
     verdict = can_read_reach(actor)

@@ -6,6 +6,7 @@ the kind of activity they said suits them. Only the agreement's measure types ar
 
 from dataclasses import dataclass, field
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 GOALS = [
@@ -70,7 +71,7 @@ FORM_TYPES: dict[str, tuple[str, ...]] = {
 
 # What each measure type can mean for one person, in plain words (the agreement's own
 # description is shown as well when there is no text here).
-PLAIN: dict[str, str] = {
+PLAIN: dict[str, str | Promise] = {
     "competence_development": _(
         "Du går en kurs eller utbildning som gör dig redo för nya eller ändrade arbetsuppgifter. "
         "Det ska vara mer än den vanliga utbildning som behövs i jobbet i dag."

@@ -3,12 +3,20 @@ reach counters. Nothing here identifies an employee: the counters are plain numb
 (per month for applications), keyed by what was counted, never by who."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from lom.agreements.models import MeasureType
 from lom.organisations.models import Organisation, Union
+
+CONTACT_NAME_MAX = 120  # a contact person's name and role
+PHONE_MAX = 40
+SORT_ORDER_MAX = 32_000
+NEWS_TITLE_MAX = 160  # a news item's title, a campaign's theme
+NEWS_BODY_MAX = 3_000  # what a public page shows of one news item
+CAMPAIGN_TEXT_MAX = 3_000
 
 
 class PublishStatus(models.TextChoices):
@@ -21,12 +29,14 @@ class ContactPerson(models.Model):
     page ever shows."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(_("namn"), max_length=120)
+    name = models.CharField(_("namn"), max_length=CONTACT_NAME_MAX)
     role = models.CharField(
-        _("roll"), max_length=120, help_text=_("Till exempel samordnare, HR-partner, chef.")
+        _("roll"),
+        max_length=CONTACT_NAME_MAX,
+        help_text=_("Till exempel samordnare, HR-partner, chef."),
     )
     email = models.EmailField(_("e-post"))
-    phone = models.CharField(_("telefon"), max_length=40, blank=True)
+    phone = models.CharField(_("telefon"), max_length=PHONE_MAX, blank=True)
     union = models.ForeignKey(
         Union,
         on_delete=models.SET_NULL,
@@ -36,7 +46,9 @@ class ContactPerson(models.Model):
         verbose_name=_("fackförbund"),
         help_text=_("Välj förbundet om personen är facklig kontakt."),
     )
-    sort_order = models.PositiveSmallIntegerField(_("ordning"), default=100)
+    sort_order = models.PositiveSmallIntegerField(
+        _("ordning"), default=100, validators=[MaxValueValidator(SORT_ORDER_MAX)]
+    )
 
     class Meta:
         ordering = ["sort_order", "name", "id"]
@@ -54,8 +66,8 @@ class ContactPerson(models.Model):
 
 class NewsItem(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    title = models.CharField(_("rubrik"), max_length=160)
-    body = models.TextField(_("text"), max_length=3000)
+    title = models.CharField(_("rubrik"), max_length=NEWS_TITLE_MAX)
+    body = models.TextField(_("text"), max_length=NEWS_BODY_MAX)
     publish_from = models.DateField(_("visas från"))
     publish_to = models.DateField(_("visas till och med"), null=True, blank=True)
     status = models.CharField(
@@ -81,8 +93,8 @@ class Campaign(models.Model):
     """A period with a theme, a text and the measure types it highlights."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    title = models.CharField(_("tema"), max_length=160)
-    text = models.TextField(_("text"), max_length=3000)
+    title = models.CharField(_("tema"), max_length=NEWS_TITLE_MAX)
+    text = models.TextField(_("text"), max_length=CAMPAIGN_TEXT_MAX)
     starts_on = models.DateField(_("startar"))
     ends_on = models.DateField(_("slutar"))
     measure_types = models.ManyToManyField(

@@ -11,6 +11,7 @@ from django.db.models.functions import ExtractMonth
 
 from lom.agreements.models import LocalAgreement, MeasureType
 from lom.agreements.selectors import agreement_current
+from lom.common.bounds import DB_ID_MAX
 from lom.decisions.models import ApplicationRound
 from lom.organisations.access import Actor
 from lom.organisations.models import Organisation
@@ -197,6 +198,8 @@ def contacts_for(*, actor: Actor) -> QuerySet[ContactPerson]:
 
 
 def contact_get(*, actor: Actor, pk: int) -> ContactPerson | None:
+    if not 0 < pk <= DB_ID_MAX:  # an id no column holds is not found (not a 500)
+        return None
     return contacts_for(actor=actor).filter(pk=pk).first()
 
 
@@ -205,6 +208,8 @@ def news_for(*, actor: Actor) -> QuerySet[NewsItem]:
 
 
 def news_get(*, actor: Actor, pk: int) -> NewsItem | None:
+    if not 0 < pk <= DB_ID_MAX:  # an id no column holds is not found (not a 500)
+        return None
     return news_for(actor=actor).filter(pk=pk).first()
 
 
@@ -215,6 +220,8 @@ def campaigns_for(*, actor: Actor) -> QuerySet[Campaign]:
 
 
 def campaign_get(*, actor: Actor, pk: int) -> Campaign | None:
+    if not 0 < pk <= DB_ID_MAX:  # an id no column holds is not found (not a 500)
+        return None
     return campaigns_for(actor=actor).filter(pk=pk).first()
 
 
@@ -294,13 +301,13 @@ def reach_stats(*, organisation: Organisation, year: int) -> ReachStats:
         )
     )
     per_campaign: dict[int, dict[str, int]] = {c.pk: {k: 0 for k in KINDS} for c in campaigns}
-    for r in (
+    for cr in (
         ReachCounter.objects.filter(organisation=organisation, campaign__in=campaigns)
         .filter(Q(detail="") | Q(kind__in=[CounterKind.APPLY_CLICK, CounterKind.APPLICATION]))
         .values("campaign_id", "kind")
         .annotate(n=Sum("count"))
     ):
-        per_campaign[r["campaign_id"]][r["kind"]] += r["n"] or 0
+        per_campaign[cr["campaign_id"]][cr["kind"]] += cr["n"] or 0
     crow = []
     for c in campaigns:
         during = ReachCounter.objects.filter(

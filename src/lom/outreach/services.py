@@ -1,7 +1,10 @@
 """Every write of the outreach app: contacts, news and campaigns (by coordinators), and the
 anonymous reach counters (by the public pages)."""
 
+from __future__ import annotations
+
 from datetime import date
+from typing import TypedDict
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -13,7 +16,14 @@ from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.validation import required_text as _text
 from lom.organisations.access import Actor
 from lom.organisations.models import Organisation, Union
+from lom.outreach.guide import GuideAnswers
 from lom.outreach.models import (
+    CAMPAIGN_TEXT_MAX,
+    CONTACT_NAME_MAX,
+    NEWS_BODY_MAX,
+    NEWS_TITLE_MAX,
+    PHONE_MAX,
+    SORT_ORDER_MAX,
     Campaign,
     ContactPerson,
     CounterKind,
@@ -25,6 +35,7 @@ from lom.outreach.permissions import can_manage_outreach
 from lom.outreach.selectors import bump_public_cache
 
 MARKER_MAX_AGE_DAYS = 30
+EMAIL_MAX = 254
 
 
 def _require_editor(actor: Actor) -> None:
@@ -46,7 +57,7 @@ def _after_write(organisation_id: int) -> None:
 # --- Contacts -------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def contact_save(
     *,
     actor: Actor,
@@ -65,16 +76,23 @@ def contact_save(
     if union is not None and union.organisation_id != org.pk:
         raise DomainError(_("Välj ett av organisationens fackförbund."), field="union")
     email = (email or "").strip()
-    if not email or "@" not in email:
+    if not email or "@" not in email or len(email) > EMAIL_MAX:
         raise DomainError(_("Ange en e-postadress."), field="email")
+    phone = (phone or "").strip()
+    if len(phone) > PHONE_MAX:
+        raise DomainError(
+            _("Texten får vara högst %(n)d tecken.") % {"n": PHONE_MAX}, field="phone"
+        )
     obj = contact or ContactPerson(organisation=org)
     before = {"name": obj.name, "role": obj.role, "email": obj.email} if contact else {}
-    obj.name = _text(name, field="name", message=_("Ange ett namn."), max_length=120)
-    obj.role = _text(role, field="role", message=_("Ange personens roll."), max_length=120)
+    obj.name = _text(name, field="name", message=_("Ange ett namn."), max_length=CONTACT_NAME_MAX)
+    obj.role = _text(
+        role, field="role", message=_("Ange personens roll."), max_length=CONTACT_NAME_MAX
+    )
     obj.email = email
-    obj.phone = (phone or "").strip()[:40]
+    obj.phone = phone
     obj.union = union
-    obj.sort_order = max(0, min(int(sort_order or 0), 32000))
+    obj.sort_order = max(0, min(int(sort_order or 0), SORT_ORDER_MAX))
     obj.save()
     audit(
         organisation_id=org.pk,
@@ -104,7 +122,7 @@ def _delete_own(actor: Actor, obj, *, action: str, foreign: str, before: dict) -
     _after_write(actor.organisation.pk)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def contact_delete(*, actor: Actor, contact: ContactPerson) -> None:
     _delete_own(
         actor,
@@ -118,7 +136,7 @@ def contact_delete(*, actor: Actor, contact: ContactPerson) -> None:
 # --- News -----------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def news_save(
     *,
     actor: Actor,
@@ -139,8 +157,10 @@ def news_save(
         raise DomainError(_("Slutdagen kan inte vara före startdagen."), field="publish_to")
     obj = item or NewsItem(organisation=org, created_by=actor.user)
     before = {"title": obj.title, "status": obj.status} if item else {}
-    obj.title = _text(title, field="title", message=_("Ge nyheten en rubrik."), max_length=160)
-    obj.body = _text(body, field="body", message=_("Skriv en text."), max_length=3000)
+    obj.title = _text(
+        title, field="title", message=_("Ge nyheten en rubrik."), max_length=NEWS_TITLE_MAX
+    )
+    obj.body = _text(body, field="body", message=_("Skriv en text."), max_length=NEWS_BODY_MAX)
     obj.publish_from = publish_from
     obj.publish_to = publish_to
     obj.status = _status(status)
@@ -162,7 +182,7 @@ def news_save(
     return obj
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def news_delete(*, actor: Actor, item: NewsItem) -> None:
     _delete_own(
         actor,
@@ -176,7 +196,7 @@ def news_delete(*, actor: Actor, item: NewsItem) -> None:
 # --- Campaigns ------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def campaign_save(
     *,
     actor: Actor,
@@ -202,8 +222,10 @@ def campaign_save(
         raise DomainError(_("En kampanj kan vara högst ett år."), field="ends_on")
     obj = campaign or Campaign(organisation=org, created_by=actor.user)
     before = {"title": obj.title, "status": obj.status} if campaign else {}
-    obj.title = _text(title, field="title", message=_("Ge kampanjen ett tema."), max_length=160)
-    obj.text = _text(text, field="text", message=_("Skriv en text."), max_length=3000)
+    obj.title = _text(
+        title, field="title", message=_("Ge kampanjen ett tema."), max_length=NEWS_TITLE_MAX
+    )
+    obj.text = _text(text, field="text", message=_("Skriv en text."), max_length=CAMPAIGN_TEXT_MAX)
     obj.starts_on = starts_on
     obj.ends_on = ends_on
     obj.status = _status(status)
@@ -230,7 +252,7 @@ def campaign_save(
 # --- Reach counters -------------------------------------------------------------------------
 
 
-def reach_count(
+def _count(
     *,
     organisation: Organisation,
     kind: str,
@@ -259,12 +281,84 @@ def reach_count(
         ReachCounter.objects.filter(**key).update(count=F("count") + amount)
 
 
-def make_marker(*, organisation: Organisation, source: str, campaign_id: int | None, today: date):
+@transaction.atomic(durable=True)
+def reach_count(
+    *,
+    organisation: Organisation,
+    kind: str,
+    day: date,
+    detail: str = "",
+    campaign_id: int | None = None,
+    amount: int = 1,
+) -> None:
+    """Count one visit of a public page (or `amount` of anything else)."""
+    _count(
+        organisation=organisation,
+        kind=kind,
+        day=day,
+        detail=detail,
+        campaign_id=campaign_id,
+        amount=amount,
+    )
+
+
+@transaction.atomic(durable=True)
+def reach_count_guide(
+    *,
+    organisation: Organisation,
+    day: date,
+    campaign_id: int | None,
+    answers: GuideAnswers | None,
+) -> None:
+    """Count one visit of the guide and, when it was answered, the result and each answer
+    (a goal, the forms that suit): one transaction for the visit and its answers."""
+    _count(organisation=organisation, kind=CounterKind.GUIDE_VIEW, day=day, campaign_id=campaign_id)
+    if answers is None:
+        return
+    _count(
+        organisation=organisation, kind=CounterKind.GUIDE_RESULT, day=day, campaign_id=campaign_id
+    )
+    details = ([f"goal:{answers.goal}"] if answers.goal else []) + [
+        f"suits:{s}" for s in answers.forms
+    ]
+    for detail in details:
+        _count(organisation=organisation, kind=CounterKind.GUIDE_RESULT, day=day, detail=detail)
+
+
+@transaction.atomic(durable=True)
+def reach_count_apply_click(
+    *, organisation: Organisation, source: str, campaign_id: int | None, today: date
+) -> Marker:
+    """Count one step from the public page or the guide to the application, and answer the
+    marker (no identity) the session carries to the application."""
+    _count(
+        organisation=organisation,
+        kind=CounterKind.APPLY_CLICK,
+        day=today,
+        detail=source,
+        campaign_id=campaign_id,
+    )
+    return make_marker(
+        organisation=organisation, source=source, campaign_id=campaign_id, today=today
+    )
+
+
+class Marker(TypedDict):
+    org: int
+    src: str
+    c: int | None
+    on: str
+
+
+def make_marker(
+    *, organisation: Organisation, source: str, campaign_id: int | None, today: date
+) -> Marker:
     """What the session carries from the public page to the application: no identity."""
     return {"org": organisation.pk, "src": source, "c": campaign_id, "on": today.isoformat()}
 
 
-def reach_note_application(*, organisation: Organisation, marker, today: date) -> bool:
+@transaction.atomic(durable=True)
+def reach_note_application(*, organisation: Organisation, marker: object, today: date) -> bool:
     """Count one application started by someone who came from the public page or the guide.
     The marker is used once (the caller drops it) and only within MARKER_MAX_AGE_DAYS."""
     if not isinstance(marker, dict) or marker.get("org") != organisation.pk:
@@ -275,14 +369,14 @@ def reach_note_application(*, organisation: Organisation, marker, today: date) -
         return False
     if not 0 <= (today - on).days <= MARKER_MAX_AGE_DAYS:
         return False
-    source = marker.get("src") if marker.get("src") in ("page", "guide") else "page"
+    source = "guide" if marker.get("src") == "guide" else "page"
     campaign_id = marker.get("c")
     if not (
         isinstance(campaign_id, int)
         and Campaign.objects.filter(pk=campaign_id, organisation=organisation).exists()
     ):
         campaign_id = None
-    reach_count(
+    _count(
         organisation=organisation,
         kind=CounterKind.APPLICATION,
         day=today,

@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,8 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from lom.agreements.selectors import agreement_current
-from lom.common.errors import DomainError
-from lom.common.web import actor_view, add_domain_error
+from lom.common.web import actor_view, form_status, run_form
 from lom.organisations.access import Actor
 from lom.outreach import guide, selectors
 from lom.outreach.forms import CampaignForm, ContactForm, GuideForm, NewsForm
@@ -22,12 +20,13 @@ from lom.outreach.services import (
     campaign_save,
     contact_delete,
     contact_save,
-    make_marker,
     news_delete,
     news_save,
     reach_count,
+    reach_count_apply_click,
+    reach_count_guide,
 )
-from lom.outreach.web import SESSION_MARKER, campaign_marker, countable
+from lom.outreach.web import SESSION_MARKER, campaign_marker, should_count
 
 # --- Public pages (no login) ----------------------------------------------------------------
 
@@ -43,7 +42,7 @@ def _public(org_slug: str):
 def _apply_url(org, source: str, campaign_id: int | None) -> str:
     params = {"fran": source}
     if campaign_id:
-        params["k"] = campaign_id
+        params["k"] = str(campaign_id)
     return reverse("public:apply", args=[org.slug]) + "?" + urlencode(params)
 
 
@@ -56,7 +55,7 @@ def _guide_url(org, campaign_id: int | None) -> str:
 def public_page_view(request, org_slug: str):
     org, today, page = _public(org_slug)
     k = campaign_marker(request, page.published_campaign_ids)
-    if countable(request):
+    if should_count(request, organisation_id=org.pk, counter=CounterKind.PAGE_VIEW):
         reach_count(organisation=org, kind=CounterKind.PAGE_VIEW, day=today, campaign_id=k)
     return render(
         request,
@@ -103,21 +102,13 @@ def public_guide_view(request, org_slug: str):
                     "examples": selectors.library_examples_for(measure_type_codes=[code], limit=2),
                 }
             )
-    if countable(request):
-        with transaction.atomic():  # one commit for the visit and its answers
-            reach_count(organisation=org, kind=CounterKind.GUIDE_VIEW, day=today, campaign_id=k)
-            if result is not None:
-                reach_count(
-                    organisation=org, kind=CounterKind.GUIDE_RESULT, day=today, campaign_id=k
-                )
-                answers = form.answers()
-                details = ([f"goal:{answers.goal}"] if answers.goal else []) + [
-                    f"suits:{s}" for s in answers.forms
-                ]
-                for detail in details:
-                    reach_count(
-                        organisation=org, kind=CounterKind.GUIDE_RESULT, day=today, detail=detail
-                    )
+    if should_count(request, organisation_id=org.pk, counter=CounterKind.GUIDE_VIEW):
+        reach_count_guide(
+            organisation=org,
+            day=today,
+            campaign_id=k,
+            answers=form.answers() if result is not None else None,
+        )
     return render(
         request,
         "outreach/public_guide.html",
@@ -144,11 +135,10 @@ def public_apply_view(request, org_slug: str):
     source = request.GET.get("fran")
     source = source if source in ("page", "guide") else "page"
     k = campaign_marker(request, page.published_campaign_ids)
-    if countable(request):
-        reach_count(
-            organisation=org, kind=CounterKind.APPLY_CLICK, day=today, detail=source, campaign_id=k
-        )
-        request.session[SESSION_MARKER] = make_marker(
+    # Past the client's limit: no count and no marker (the application would be counted
+    # without its click).
+    if should_count(request, organisation_id=org.pk, counter=CounterKind.APPLY_CLICK):
+        request.session[SESSION_MARKER] = reach_count_apply_click(
             organisation=org, source=source, campaign_id=k, today=today
         )
     return redirect("cases:create")
@@ -179,6 +169,20 @@ def index_view(request, actor: Actor):
     )
 
 
+def _edit_page(request, form, action, *, message: str, heading: str, delete_url: str | None):
+    """A staff form of the public page's content: the view recipe (one service on a valid
+    POST, back to the overview), else the form (400 after a refused POST)."""
+    done = run_form(request, form, action, success=reverse("outreach:index"), message=message)
+    if done is not None:
+        return done
+    return render(
+        request,
+        "outreach/form.html",
+        {"form": form, "heading": heading, "delete_url": delete_url},
+        status=form_status(request),
+    )
+
+
 @actor_view("coordinator", "org_admin")
 def contact_edit_view(request, actor: Actor, pk: int | None = None):
     contact = None
@@ -187,34 +191,22 @@ def contact_edit_view(request, actor: Actor, pk: int | None = None):
         if contact is None:
             raise Http404
     form = ContactForm(request.POST or None, instance=contact, organisation=actor.organisation)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            contact_save(
-                actor=actor,
-                contact=contact,
-                name=d["name"],
-                role=d["role"],
-                email=d["email"],
-                phone=d.get("phone") or "",
-                union=d.get("union"),
-                sort_order=d.get("sort_order") or 0,
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Kontaktpersonen är sparad."))
-            return redirect("outreach:index")
-    return render(
+    return _edit_page(
         request,
-        "outreach/form.html",
-        {
-            "form": form,
-            "heading": _("Ändra kontaktperson") if contact else _("Ny kontaktperson"),
-            "delete_url": reverse("outreach:contact_delete", args=[contact.pk])
-            if contact
-            else None,
-        },
+        form,
+        lambda d: contact_save(
+            actor=actor,
+            contact=contact,
+            name=d["name"],
+            role=d["role"],
+            email=d["email"],
+            phone=d.get("phone") or "",
+            union=d.get("union"),
+            sort_order=d.get("sort_order") or 0,
+        ),
+        message=_("Kontaktpersonen är sparad."),
+        heading=_("Ändra kontaktperson") if contact else _("Ny kontaktperson"),
+        delete_url=reverse("outreach:contact_delete", args=[contact.pk]) if contact else None,
     )
 
 
@@ -238,31 +230,21 @@ def news_edit_view(request, actor: Actor, pk: int | None = None):
             raise Http404
     initial = {"publish_from": timezone.localdate()} if item is None else None
     form = NewsForm(request.POST or None, instance=item, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            news_save(
-                actor=actor,
-                item=item,
-                title=d["title"],
-                body=d["body"],
-                publish_from=d["publish_from"],
-                publish_to=d.get("publish_to"),
-                status=d["status"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Nyheten är sparad."))
-            return redirect("outreach:index")
-    return render(
+    return _edit_page(
         request,
-        "outreach/form.html",
-        {
-            "form": form,
-            "heading": _("Ändra nyhet") if item else _("Ny nyhet"),
-            "delete_url": reverse("outreach:news_delete", args=[item.pk]) if item else None,
-        },
+        form,
+        lambda d: news_save(
+            actor=actor,
+            item=item,
+            title=d["title"],
+            body=d["body"],
+            publish_from=d["publish_from"],
+            publish_to=d.get("publish_to"),
+            status=d["status"],
+        ),
+        message=_("Nyheten är sparad."),
+        heading=_("Ändra nyhet") if item else _("Ny nyhet"),
+        delete_url=reverse("outreach:news_delete", args=[item.pk]) if item else None,
     )
 
 
@@ -293,28 +275,22 @@ def campaign_edit_view(request, actor: Actor, pk: int | None = None):
     form = CampaignForm(
         request.POST or None, instance=campaign, initial=initial, allowed_measure_types=allowed
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            campaign_save(
-                actor=actor,
-                campaign=campaign,
-                title=d["title"],
-                text=d["text"],
-                starts_on=d["starts_on"],
-                ends_on=d["ends_on"],
-                measure_types=list(d["measure_types"]),
-                status=d["status"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Kampanjen är sparad."))
-            return redirect("outreach:index")
-    return render(
+    return _edit_page(
         request,
-        "outreach/form.html",
-        {"form": form, "heading": _("Ändra kampanj") if campaign else _("Ny kampanj")},
+        form,
+        lambda d: campaign_save(
+            actor=actor,
+            campaign=campaign,
+            title=d["title"],
+            text=d["text"],
+            starts_on=d["starts_on"],
+            ends_on=d["ends_on"],
+            measure_types=list(d["measure_types"]),
+            status=d["status"],
+        ),
+        message=_("Kampanjen är sparad."),
+        heading=_("Ändra kampanj") if campaign else _("Ny kampanj"),
+        delete_url=None,
     )
 
 

@@ -7,7 +7,6 @@ from datetime import timedelta
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Permission
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
@@ -98,10 +97,7 @@ class Command(BaseCommand):
     help = "Load demo events (run after load_demo and the other demo commands)."
 
     def handle(self, *args, **options):
-        with (
-            override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
-            transaction.atomic(),
-        ):
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
             self._handle()
 
     def _participants(self, org):
@@ -164,11 +160,7 @@ class Command(BaseCommand):
                     online_url=link,
                     description="Ett tillfälle för arbetsgivare och fack att lära av varandra.",
                 ),
-            )
-            services.event_set_programme(
-                actor=organiser,
-                event=event,
-                items=[services.ProgrammeInput(_time(a), t, _time(b)) for a, b, t in programme],
+                programme=[services.ProgrammeInput(_time(a), t, _time(b)) for a, b, t in programme],
             )
             upcoming_free = days > 0 and capacity
             registering = orgs if (past or not upcoming_free) else orgs[: max(len(orgs) // 2, 1)]

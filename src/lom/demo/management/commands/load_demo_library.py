@@ -13,7 +13,6 @@ from datetime import date, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.test.utils import override_settings
 
 from lom.accounts.models import User
@@ -436,7 +435,7 @@ class Command(BaseCommand):
         rep = actor_for(user=rep_user, organisation_id=org.pk)
         dm_user = User.objects.filter(username=f"{prefix}beslutsfattare").first()
         employer = actor_for(user=dm_user, organisation_id=org.pk) if dm_user else coordinator
-        if coordinator is None or rep is None:
+        if coordinator is None or rep is None or employer is None:
             return 0
         cases = (
             Case.objects.filter(organisation=org, status=Status.COMPLETED)
@@ -459,24 +458,23 @@ class Command(BaseCommand):
             types = list(case.measure_types.values_list("pk", flat=True))
             contact = coord_user.pk if i == 0 else None
             try:
-                with transaction.atomic():
-                    entry = library_entry_create(
-                        actor=coordinator,
-                        case=case,
-                        data=EntryInput(
-                            title=title,
-                            need=need,
-                            need_category=cat,
-                            summary=summary,
-                            lessons=lessons,
-                            measure_type_ids=types,
-                            contact_user_id=contact,
-                            contact_agreed=contact is not None,
-                            reviewed=True,
-                        ),
-                    )
-                    library_consent(actor=employer, entry=entry, side="employer")
-                    library_consent(actor=rep, entry=entry, side="union")
+                entry = library_entry_create(
+                    actor=coordinator,
+                    case=case,
+                    data=EntryInput(
+                        title=title,
+                        need=need,
+                        need_category=cat,
+                        summary=summary,
+                        lessons=lessons,
+                        measure_type_ids=types,
+                        contact_user_id=contact,
+                        contact_agreed=contact is not None,
+                        reviewed=True,
+                    ),
+                )
+                library_consent(actor=employer, entry=entry, side="employer")
+                library_consent(actor=rep, entry=entry, side="union")
             except DomainError as exc:
                 self.stdout.write(f"{org.name}: {case.title} not published ({exc.message})")
                 continue
