@@ -15,7 +15,8 @@ from lom.cases.models import Case, Status
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.models import AuditEvent
 from lom.decisions import services as dec
-from lom.decisions.models import Meeting, Notification, NotificationPreference, Objection
+from lom.common.models import Notification, NotificationPreference
+from lom.decisions.models import Meeting, Objection
 from lom.decisions.reminders import send_reminders
 from lom.funds.selectors import fund_balance
 from lom.organisations.models import Role, Union

@@ -12,7 +12,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from lom.common.errors import DomainError, PermissionDeniedError
-from lom.decisions.models import Notification
+from lom.common.models import Notification
 from lom.events import selectors, services
 from lom.events.models import Evaluation, Event, Participant, Registration
 from lom.events.notify import send_event_reminders

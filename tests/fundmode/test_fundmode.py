@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from lom.common.errors import DomainError, PermissionDeniedError
-from lom.decisions.models import Notification
+from lom.common.models import Notification
 from lom.fundmode import services as fs
 from lom.fundmode.models import (
     Claim,

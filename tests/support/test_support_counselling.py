@@ -10,7 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from lom.common.errors import DomainError, PermissionDeniedError
-from lom.decisions.models import Notification
+from lom.common.models import Notification
 from lom.fundmode.models import FundMembership
 from lom.organisations.access import actor_for
 from lom.organisations.models import Organisation, Role

@@ -3,8 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from lom.common.bounds import COMMENT_MAX, NAME_MAX, TEXT_MAX
 from lom.common.fields import DateInput, KronorField
+from lom.common.notify import KINDS
 from lom.decisions.models import MAX_CRITERIA, MAX_SCORE, PLACE_MAX, AgendaItem, Objection, Position
-from lom.decisions.notifications import KINDS
 from lom.funds.models import FundPeriod
 from lom.organisations.models import Membership, Role
 

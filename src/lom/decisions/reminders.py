@@ -8,9 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lom.cases.models import Case, Status
-from lom.decisions.models import Notification
-from lom.decisions.notifications import applicant_users, notify, role_users, unit_managers
+from lom.cases.notifications import applicant_users, unit_managers
+from lom.common.models import Notification
+from lom.common.notify import notify
 from lom.organisations.models import Role
+from lom.organisations.selectors import users_with_roles
 
 # Days a case may wait in a state before the one who must act is reminded.
 WAIT_LIMITS = {
@@ -45,13 +47,13 @@ def send_reminders(*, now=None) -> int:
         elif case.status in (Status.RETURNED, Status.AWAITING_APPLICANT):
             users = applicant_users(case)
         else:
-            users = role_users(case.organisation_id, Role.COORDINATOR)
+            users = users_with_roles(case.organisation_id, Role.COORDINATOR)
         days = (now - case.updated_at).days
         notify(
             users=users,
             organisation_id=case.organisation_id,
             kind="reminder",
-            case=case,
+            case_id=case.pk,
             url=f"/cases/{case.pk}/",
             text=_("Påminnelse: %(n)s har väntat i %(d)d dagar (%(s)s)")
             % {"n": case.display_number, "d": days, "s": case.get_status_display()},

@@ -4,14 +4,12 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from lom.accounts.models import User
 from lom.cases.models import Case
-from lom.common.models import AuditEvent
+from lom.common.models import AuditEvent, Notification, NotificationPreference
 from lom.decisions.models import (
     AgendaItem,
     ApplicationRound,
     Attendee,
     Meeting,
-    Notification,
-    NotificationPreference,
     Objection,
     Position,
     Score,

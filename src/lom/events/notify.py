@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lom.decisions.notifications import notify
+from lom.common.notify import notify
 from lom.events.models import Registration
 
 REMIND_BEFORE = timedelta(days=2)

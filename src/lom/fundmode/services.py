@@ -623,7 +623,8 @@ def submit_problems(notification: MeasureNotification) -> list[str]:
 
 @transaction.atomic
 def notification_submit(*, actor: Actor, notification: MeasureNotification) -> MeasureNotification:
-    from lom.decisions.notifications import notify, role_users
+    from lom.common.notify import notify
+    from lom.organisations.selectors import users_with_roles
     from lom.planning.selectors import plan_current
 
     _require(can_edit_notification(actor, notification))
@@ -649,7 +650,7 @@ def notification_submit(*, actor: Actor, notification: MeasureNotification) -> M
     n.save(update_fields=["plan", "plan_version", "plan_approved_on", "status", "submitted_at"])
     _audit_n(actor, n, "fund_notification.submit", {"cost_ore": total})
     notify(
-        users=role_users(n.round.fund_id, Role.FUND_OFFICER),
+        users=users_with_roles(n.round.fund_id, Role.FUND_OFFICER),
         organisation_id=n.round.fund_id,
         kind="status",
         text=_("Ny anmälan till fonden: %(n)s %(t)s (%(o)s)")
@@ -674,9 +675,10 @@ def notification_withdraw(
 
 
 def _notify_employer(n: MeasureNotification, text: str, actor_user: User) -> None:
-    from lom.decisions.notifications import notify, role_users
+    from lom.common.notify import notify
+    from lom.organisations.selectors import users_with_roles
 
-    users = [*role_users(n.member_id, Role.COORDINATOR), n.created_by]
+    users = [*users_with_roles(n.member_id, Role.COORDINATOR), n.created_by]
     notify(
         users=[u for u in users if u.pk != actor_user.pk],
         organisation_id=n.member_id,
@@ -910,10 +912,11 @@ def claim_submit(
     n.status = S.CLAIMED
     n.save(update_fields=["status"])
     _audit_n(actor, n, "fund_claim.submit", {"total_ore": total, "final": is_final})
-    from lom.decisions.notifications import notify, role_users
+    from lom.common.notify import notify
+    from lom.organisations.selectors import users_with_roles
 
     notify(
-        users=role_users(n.round.fund_id, Role.FUND_OFFICER),
+        users=users_with_roles(n.round.fund_id, Role.FUND_OFFICER),
         organisation_id=n.round.fund_id,
         kind="status",
         text=_("Ny rekvisition: %(n)s %(t)s") % {"n": n.number, "t": n.title},

@@ -1,5 +1,6 @@
 from django.db.models import Count, QuerySet
 
+from lom.accounts.models import User
 from lom.organisations.models import Employee, Membership, Organisation, Role, Unit
 
 
@@ -83,3 +84,21 @@ def active_employee_counts(*, organisation_ids: list[int] | None = None) -> dict
         qs = qs.filter(organisation_id__in=organisation_ids)
     rows = qs.values("organisation_id").annotate(n=Count("id"))
     return {r["organisation_id"]: r["n"] for r in rows}
+
+
+def users_with_roles(organisation_id: int, *roles: str) -> list[User]:
+    """The users who hold one of `roles` in the organisation (whom a notification goes to)."""
+    return [
+        m.user
+        for m in Membership.objects.filter(
+            organisation_id=organisation_id, role__in=roles
+        ).select_related("user")
+    ]
+
+
+def managers_over_path(*, organisation_id: int, path: str) -> list[User]:
+    """The managers of the unit at `path` and of every unit above it."""
+    rows = Membership.objects.filter(
+        organisation_id=organisation_id, role=Role.MANAGER
+    ).select_related("user", "unit")
+    return [m.user for m in rows if m.unit and path.startswith(m.unit.path)]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from lom.common.audit import audit
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.money import MoneyParseError, parse_kronor
-from lom.decisions.notifications import notify
+from lom.common.notify import notify
 from lom.organisations.access import Actor
 from lom.organisations.models import Employee
 from lom.support import selectors

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from lom.agreements.models import LocalAgreement
 from lom.agreements.selectors import agreement_current
 from lom.cases.models import Case, CaseCounter, Decision, Status
+from lom.cases.notifications import notify_case_transition
 from lom.cases.permissions import can_record_expense, can_take
 from lom.cases.selectors import (
     cap_problems,
@@ -123,8 +124,6 @@ def _do_case_transition(
         after=_snapshot(case),
         note=reason,
     )
-    from lom.decisions.notifications import notify_case_transition
-
     notify_case_transition(case=case, name=name, actor_user=actor.user)
     return case
 

@@ -8,10 +8,12 @@ from django.utils.translation import gettext as _
 
 from lom.accounts.models import User
 from lom.cases.models import Case, Status
+from lom.cases.notifications import applicant_users
 from lom.cases.services import _do_case_transition as case_transition
 from lom.common.audit import audit
 from lom.common.bounds import COMMENT_MAX, NAME_MAX
 from lom.common.errors import DomainError
+from lom.common.notify import notify
 from lom.common.sealed import seal_document
 from lom.common.validation import require as _require
 from lom.common.validation import required_text as _text
@@ -22,7 +24,6 @@ from lom.decisions.models import (
     Meeting,
     Position,
 )
-from lom.decisions.notifications import notify
 from lom.decisions.permissions import (
     can_manage_meetings,
     can_record_position,
@@ -134,7 +135,7 @@ def _add_case(*, actor: Actor, meeting: Meeting, case: Case) -> AgendaItem:
             users=reps + _applicants(case),
             organisation_id=case.organisation_id,
             kind="agenda",
-            case=case,
+            case_id=case.pk,
             url=f"/decisions/meetings/{meeting.pk}/",
             text=_("%(case)s är uppsatt på dagordningen till %(m)s")
             % {"case": case.number, "m": meeting.title},
@@ -143,8 +144,6 @@ def _add_case(*, actor: Actor, meeting: Meeting, case: Case) -> AgendaItem:
 
 
 def _applicants(case: Case) -> list[User]:
-    from lom.decisions.notifications import applicant_users
-
     return applicant_users(case)
 
 

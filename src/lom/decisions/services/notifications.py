@@ -3,8 +3,8 @@
 from django.db import transaction
 from django.utils import timezone
 
-from lom.decisions.models import Notification, NotificationPreference
-from lom.decisions.notifications import KINDS
+from lom.common.models import Notification, NotificationPreference
+from lom.common.notify import KINDS
 from lom.organisations.access import Actor
 
 

@@ -11,12 +11,12 @@ from lom.cases.models import Case, Decision, Status
 from lom.common.audit import audit
 from lom.common.bounds import COMMENT_MAX, NAME_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.notify import notify
 from lom.common.validation import require as _require
 from lom.common.validation import required_text as _text
 from lom.decisions.models import (
     Objection,
 )
-from lom.decisions.notifications import notify, role_users
 from lom.decisions.permissions import (
     can_answer_objection,
     can_raise_objection,
@@ -25,6 +25,7 @@ from lom.decisions.services._common import _own_case
 from lom.decisions.validation import optional_text
 from lom.organisations.access import Actor
 from lom.organisations.models import Membership, Role, Union
+from lom.organisations.selectors import users_with_roles
 
 # --- Objections -----------------------------------------------------------------------------
 
@@ -95,10 +96,10 @@ def objection_raise(
         after={"union": union.name, "subject": objection.subject, "reasons": reasons},
     )
     notify(
-        users=role_users(actor.organisation.pk, Role.COORDINATOR, Role.DECISION_MAKER),
+        users=users_with_roles(actor.organisation.pk, Role.COORDINATOR, Role.DECISION_MAKER),
         organisation_id=actor.organisation.pk,
         kind="objection",
-        case=case,
+        case_id=case.pk if case else None,
         url=f"/decisions/objections/{objection.pk}/",
         text=_("%(u)s invänder: %(s)s") % {"u": union.name, "s": objection.subject},
     )
@@ -139,7 +140,7 @@ def objection_answer(*, actor: Actor, objection: Objection, answer: str) -> Obje
         users=reps,
         organisation_id=objection.organisation_id,
         kind="objection",
-        case=objection.case,
+        case_id=objection.case_id,
         url=f"/decisions/objections/{objection.pk}/",
         text=_("Arbetsgivaren har svarat på invändningen: %(s)s") % {"s": objection.subject},
     )
@@ -174,10 +175,10 @@ def objection_close(
         after={"status": outcome, "note": objection.closing_note},
     )
     notify(
-        users=role_users(objection.organisation_id, Role.COORDINATOR, Role.DECISION_MAKER),
+        users=users_with_roles(objection.organisation_id, Role.COORDINATOR, Role.DECISION_MAKER),
         organisation_id=objection.organisation_id,
         kind="objection",
-        case=objection.case,
+        case_id=objection.case_id,
         url=f"/decisions/objections/{objection.pk}/",
         text=_("Invändningen %(s)s: %(o)s")
         % {"s": objection.subject, "o": objection.get_status_display()},

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from lom.accounts.models import User
 from lom.common.audit import audit
 from lom.common.errors import DomainError
-from lom.decisions.models import Notification
+from lom.common.models import Notification
 from lom.organisations.access import Actor
 from lom.organisations.models import Membership, Role
 from lom.planning.models import (

@@ -1,0 +1,49 @@
+"""Who hears about a case: the applicant side, and the roles the next step waits for."""
+
+from django.utils.translation import gettext as _
+
+from lom.accounts.models import User
+from lom.cases.models import Case, Status
+from lom.common.notify import notify
+from lom.organisations.models import Role
+from lom.organisations.selectors import managers_over_path, users_with_roles
+
+
+def applicant_users(case: Case) -> list[User]:
+    users = [case.created_by]
+    if case.applicant_id and case.applicant.user_id:
+        users.append(case.applicant.user)
+    if case.co_applicant_manager_id:
+        users.append(case.co_applicant_manager)
+    return users
+
+
+def unit_managers(case: Case) -> list[User]:
+    return managers_over_path(organisation_id=case.organisation_id, path=case.unit_path)
+
+
+def notify_case_transition(*, case: Case, name: str, actor_user: User) -> None:
+    """Who hears about a status change: the applicant side always; coordinators when there
+    is work; the unit's managers when they must endorse; union representatives on decisions.
+    Runs inside the transition's transaction."""
+    url = f"/cases/{case.pk}/"
+    label = f"{case.display_number} {case.title}"
+    text = _("%(case)s: %(status)s") % {"case": label, "status": case.get_status_display()}
+    recipients = applicant_users(case)
+    if case.status == Status.SUBMITTED:
+        recipients += users_with_roles(case.organisation_id, Role.COORDINATOR)
+    if case.status == Status.AWAITING_ENDORSEMENT:
+        recipients += unit_managers(case)
+    kind = "status"
+    if name in ("approve", "reject"):
+        kind = "decision"
+        recipients += users_with_roles(case.organisation_id, Role.UNION_REP)
+    recipients = [u for u in recipients if u.pk != actor_user.pk]
+    notify(
+        users=recipients,
+        organisation_id=case.organisation_id,
+        kind=kind,
+        text=text,
+        case_id=case.pk,
+        url=url,
+    )
