@@ -7,6 +7,7 @@ serialises writers), so two officers cannot both approve the last money of a pot
 
 import csv
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -44,7 +45,6 @@ from lom.fundmode.permissions import (
     can_act_for_employer,
     can_administer,
     can_assess,
-    can_claim,
     can_edit_notification,
     can_view_notification,
 )
@@ -57,6 +57,7 @@ from lom.fundmode.selectors import (
     pot_balance,
     pot_for_member,
 )
+from lom.fundmode.workflow import Subject, audit_organisations, can_take, transitions_for
 from lom.organisations.access import Actor
 from lom.organisations.models import Employee, Organisation, Role
 
@@ -110,6 +111,57 @@ def pot_post(
 
 def lock_pot(pot_id: int) -> Pot:
     return Pot.objects.select_for_update().select_related("round").get(pk=pot_id)
+
+
+# --- The workflow ----------------------------------------------------------------------------
+
+AUDIT_PREFIX = {
+    MeasureNotification: "fund_notification",
+    Claim: "fund_claim",
+    FundRound: "fund_round",
+}
+
+
+def check_transition(*, actor: Actor, subject: Subject, name: str) -> None:
+    """Refuse, with the reason, a transition the table does not allow now (code "state") or
+    not to this actor (code "forbidden"). Like the case workflow, both are permission errors."""
+    verdict = can_take(actor, subject, name)
+    if not verdict:
+        t = transitions_for(subject).get(name)
+        wrong_state = t is not None and subject.status not in t.sources
+        raise PermissionDeniedError(verdict.reason, code="state" if wrong_state else "forbidden")
+
+
+def transition(
+    *,
+    actor: Actor,
+    subject: Subject,
+    name: str,
+    reason: str = "",
+    fields: Sequence[str] = (),
+    after: dict | None = None,
+) -> None:
+    """The one code that changes a fund-mode status (period, notification, claim): checks the
+    transition against `lom.fundmode.workflow`, sets the status, saves it with `fields`, and
+    writes the audit event at the fund and at the member employer. Runs inside the calling
+    service's transaction."""
+    check_transition(actor=actor, subject=subject, name=name)
+    t = transitions_for(subject)[name]
+    if t.needs_reason and not (reason or "").strip():
+        raise DomainError(_("Ange skälen."), field="reason")
+    before = subject.status
+    if t.target is not None:
+        subject.status = t.target
+    subject.save(update_fields=["status", *fields])
+    for org_id in sorted(audit_organisations(subject)):
+        audit(
+            organisation_id=org_id,
+            actor=actor.user,
+            action=f"{AUDIT_PREFIX[type(subject)]}.{name}",
+            target=subject,
+            before={"status": before},
+            after={"status": subject.status, **(after or {})},
+        )
 
 
 # --- Periods, payroll, allocation ------------------------------------------------------------
@@ -280,12 +332,8 @@ def split_by_payroll(total_ore: int, weights: dict[int, int]) -> dict[int, int]:
 
 @transaction.atomic
 def round_allocate(*, actor: Actor, fund_round: FundRound) -> list[Pot]:
-    _require(can_administer(actor))
     fund_round = FundRound.objects.select_for_update().get(pk=fund_round.pk)
-    if fund_round.fund_id != actor.organisation.pk:
-        raise PermissionDeniedError(_("Perioden tillhör en annan fond."))
-    if fund_round.status != FundRound.Status.OPEN:
-        raise DomainError(_("Perioden är redan fördelad."))
+    check_transition(actor=actor, subject=fund_round, name="allocate")
     members = members_of(fund=actor.organisation)
     payrolls = dict(
         MemberPayroll.objects.filter(round=fund_round).values_list("member_id", "payroll_ore")
@@ -306,15 +354,13 @@ def round_allocate(*, actor: Actor, fund_round: FundRound) -> list[Pot]:
             memo=_("Tilldelning efter lönesumma, %(name)s") % {"name": fund_round.name},
         )
         pots.append(pot)
-    fund_round.status = FundRound.Status.ALLOCATED
     fund_round.allocated_at = timezone.now()
-    fund_round.save(update_fields=["status", "allocated_at"])
-    audit(
-        organisation_id=actor.organisation.pk,
-        actor=actor.user,
-        action="fund_round.allocate",
-        target=fund_round,
-        after={str(k): v for k, v in shares.items()},
+    transition(
+        actor=actor,
+        subject=fund_round,
+        name="allocate",
+        fields=["allocated_at"],
+        after={"shares": {str(k): v for k, v in shares.items()}},
     )
     return pots
 
@@ -626,7 +672,7 @@ def notification_submit(*, actor: Actor, notification: MeasureNotification) -> M
     from lom.decisions.notifications import notify, role_users
     from lom.planning.selectors import plan_current
 
-    _require(can_edit_notification(actor, notification))
+    check_transition(actor=actor, subject=notification, name="submit")
     problems = submit_problems(notification)
     if problems:
         raise DomainError(" ".join(problems))
@@ -644,10 +690,14 @@ def notification_submit(*, actor: Actor, notification: MeasureNotification) -> M
     n.plan = plan
     n.plan_version = plan.version if plan else None
     n.plan_approved_on = timezone.localdate(plan.approved_at) if plan and plan.approved_at else None
-    n.status = S.SUBMITTED
     n.submitted_at = timezone.now()
-    n.save(update_fields=["plan", "plan_version", "plan_approved_on", "status", "submitted_at"])
-    _audit_n(actor, n, "fund_notification.submit", {"cost_ore": total})
+    transition(
+        actor=actor,
+        subject=n,
+        name="submit",
+        fields=["plan", "plan_version", "plan_approved_on", "submitted_at"],
+        after={"cost_ore": total},
+    )
     notify(
         users=role_users(n.round.fund_id, Role.FUND_OFFICER),
         organisation_id=n.round.fund_id,
@@ -663,10 +713,7 @@ def notification_submit(*, actor: Actor, notification: MeasureNotification) -> M
 def notification_withdraw(
     *, actor: Actor, notification: MeasureNotification
 ) -> MeasureNotification:
-    _require(can_edit_notification(actor, notification))
-    notification.status = S.WITHDRAWN
-    notification.save(update_fields=["status"])
-    _audit_n(actor, notification, "fund_notification.withdraw")
+    transition(actor=actor, subject=notification, name="withdraw")
     return notification
 
 
@@ -718,8 +765,12 @@ def fund_decide(
     if outcome not in Outcome.values:
         raise DomainError(_("Välj ett beslut."), field="outcome")
     redecision = n.status in (S.APPROVED, S.CLAIMED)
-    if n.status != S.SUBMITTED and not (redecision and outcome == Outcome.APPROVED):
-        raise DomainError(_("Anmälan väntar inte på beslut."))
+    name = {
+        Outcome.APPROVED: "redecide" if redecision else "approve",
+        Outcome.REJECTED: "reject",
+        Outcome.MORE_INFO: "ask_more_info",
+    }[Outcome(outcome)]
+    check_transition(actor=actor, subject=n, name=name)
     criteria = list(criteria_for(fund_round=n.round, active_only=True))
     missing = [c.text for c in criteria if c.pk not in answers]
     if missing:
@@ -798,13 +849,17 @@ def fund_decide(
             )
         n.approved_ore = amount
         n.partial_claims_allowed = partial_claims_allowed
-        if n.status == S.SUBMITTED:
-            n.status = S.APPROVED
     else:
         amount = None
-        n.status = S.REJECTED if outcome == Outcome.REJECTED else S.MORE_INFO
     n.decided_at = timezone.now()
-    n.save(update_fields=["approved_ore", "partial_claims_allowed", "status", "decided_at"])
+    transition(
+        actor=actor,
+        subject=n,
+        name=name,
+        reason=reason,
+        fields=["approved_ore", "partial_claims_allowed", "decided_at"],
+        after={"amount_ore": amount, "reason": reason},
+    )
     decision = FundDecision.objects.create(
         notification=n,
         outcome=outcome,
@@ -826,7 +881,6 @@ def fund_decide(
             for c in criteria
         ]
     )
-    _audit_n(actor, n, f"fund_notification.{outcome}", {"amount_ore": amount, "reason": reason})
     _notify_employer(
         n,
         _("Fonden har beslutat om %(n)s %(t)s: %(o)s")
@@ -854,10 +908,12 @@ def claim_submit(
     """Once per approved notification (several only when the fund allowed partial claims;
     the last one is final): actual costs with invoices, internal salary costs, the final
     participant list as counts."""
-    _require(can_claim(actor, notification))
-    n = MeasureNotification.objects.select_for_update().get(pk=notification.pk)
-    if n.status != S.APPROVED:
-        raise DomainError(_("Bara en beviljad insats kan rekvireras."))
+    n = (
+        MeasureNotification.objects.select_for_update()
+        .select_related("round")
+        .get(pk=notification.pk)
+    )
+    check_transition(actor=actor, subject=n, name="claim")
     if not n.partial_claims_allowed:
         is_final = True
         if n.claims.filter(status=Claim.Status.PAID).exists():
@@ -907,9 +963,12 @@ def claim_submit(
             kind=FundAttachment.Kind.INVOICE,
             claim=claim,
         )
-    n.status = S.CLAIMED
-    n.save(update_fields=["status"])
-    _audit_n(actor, n, "fund_claim.submit", {"total_ore": total, "final": is_final})
+    transition(
+        actor=actor,
+        subject=n,
+        name="claim",
+        after={"claim": claim.pk, "total_ore": total, "final": is_final},
+    )
     from lom.decisions.notifications import notify, role_users
 
     notify(
@@ -932,13 +991,9 @@ def claimable_left(notification: MeasureNotification) -> int:
 def claim_pay(*, actor: Actor, claim: Claim) -> Claim:
     """Pay the claim (never beyond the approved amount: a higher claim needs a new decision);
     on the final claim the unclaimed remainder of the approval returns to the pot."""
-    _require(can_assess(actor))
     claim = Claim.objects.select_for_update().select_related("notification__round").get(pk=claim.pk)
     n = claim.notification
-    if n.round.fund_id != actor.organisation.pk:
-        raise PermissionDeniedError(_("Rekvisitionen hör till en annan fond."))
-    if claim.status != Claim.Status.SUBMITTED:
-        raise DomainError(_("Rekvisitionen väntar inte på utbetalning."))
+    check_transition(actor=actor, subject=claim, name="pay")
     pot = lock_pot(n.pot_id)
     left = claimable_left(n)
     if claim.total_ore > left:
@@ -970,16 +1025,22 @@ def claim_pay(*, actor: Actor, claim: Claim) -> Claim:
                 claim=claim,
                 memo=_("Ej rekvirerat, åter till potten: %(n)s") % {"n": n.number},
             )
-        n.status = S.PAID
-    else:
-        n.status = S.APPROVED
-    n.save(update_fields=["status"])
-    claim.status = Claim.Status.PAID
+    transition(
+        actor=actor,
+        subject=n,
+        name="pay_final" if claim.is_final else "pay_partial",
+        after={"claim": claim.pk, "paid_ore": claim.total_ore},
+    )
     claim.paid_ore = claim.total_ore
     claim.handled_by = actor.user
     claim.handled_at = timezone.now()
-    claim.save(update_fields=["status", "paid_ore", "handled_by", "handled_at"])
-    _audit_n(actor, n, "fund_claim.pay", {"paid_ore": claim.total_ore})
+    transition(
+        actor=actor,
+        subject=claim,
+        name="pay",
+        fields=["paid_ore", "handled_by", "handled_at"],
+        after={"paid_ore": claim.total_ore},
+    )
     _notify_employer(
         n,
         _("Fonden har betalat ut %(a)s för %(n)s")
@@ -991,24 +1052,26 @@ def claim_pay(*, actor: Actor, claim: Claim) -> Claim:
 
 @transaction.atomic
 def claim_return(*, actor: Actor, claim: Claim, reason: str) -> Claim:
-    _require(can_assess(actor))
     claim = Claim.objects.select_for_update().select_related("notification__round").get(pk=claim.pk)
     n = claim.notification
-    if n.round.fund_id != actor.organisation.pk:
-        raise PermissionDeniedError(_("Rekvisitionen hör till en annan fond."))
-    if claim.status != Claim.Status.SUBMITTED:
-        raise DomainError(_("Rekvisitionen väntar inte på handläggning."))
+    check_transition(actor=actor, subject=claim, name="return")
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Ange skälen."), field="reason")
-    claim.status = Claim.Status.RETURNED
     claim.return_reason = reason
     claim.handled_by = actor.user
     claim.handled_at = timezone.now()
-    claim.save(update_fields=["status", "return_reason", "handled_by", "handled_at"])
-    n.status = S.APPROVED
-    n.save(update_fields=["status"])
-    _audit_n(actor, n, "fund_claim.return", {"reason": reason})
+    transition(
+        actor=actor,
+        subject=claim,
+        name="return",
+        reason=reason,
+        fields=["return_reason", "handled_by", "handled_at"],
+        after={"reason": reason},
+    )
+    transition(
+        actor=actor, subject=n, name="claim_returned", reason=reason, after={"claim": claim.pk}
+    )
     _notify_employer(
         n, _("Fonden har återsänt rekvisitionen för %(n)s") % {"n": n.number}, actor.user
     )
