@@ -28,6 +28,7 @@ from lom.fundmode.selectors import (
     pot_balance,
     pot_figures,
     pots_for,
+    submit_problems,
 )
 from tests.factories import all_met, make_fund, make_world, notify_measure, open_and_allocate, pdf
 
@@ -448,7 +449,7 @@ def test_notification_needs_minutes_and_checks_uploads(fw):
         planned_start=date.today(),
         planned_end=date.today(),
     )
-    problems = fs.submit_problems(n)
+    problems = submit_problems(notification=n)
     assert any("protokollet" in p for p in problems)
     with pytest.raises(DomainError):
         fs.notification_submit(actor=coord, notification=n)

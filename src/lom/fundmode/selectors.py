@@ -9,6 +9,7 @@ from datetime import date
 from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from lom.fundmode.models import (
     Claim,
@@ -24,6 +25,7 @@ from lom.fundmode.models import (
     Pot,
     PotEntry,
     PotEntryKind,
+    ProviderKind,
 )
 from lom.fundmode.permissions import can_read_as_member, can_read_fund, is_fund_side
 from lom.funds.selectors import Balance
@@ -301,6 +303,32 @@ def notification_get(*, actor: Actor, pk: int) -> MeasureNotification | None:
 def notification_cost_total(*, notification: MeasureNotification) -> int:
     row = notification.cost_lines.aggregate(s=Coalesce(Sum("amount_ore"), 0))
     return int(row["s"])
+
+
+def submit_problems(*, notification: MeasureNotification) -> list[str]:
+    """What is missing before the notification can be sent (shown on the page as a list)."""
+    n = notification
+    out: list[str] = []
+    if not n.background.strip():
+        out.append(_("Beskriv bakgrunden."))
+    if not n.need.strip():
+        out.append(_("Beskriv behovet."))
+    if not n.provider_kind:
+        out.append(_("Ange vem som utför insatsen."))
+    elif n.provider_kind == ProviderKind.SUPPLIER and not n.provider_name:
+        out.append(_("Ange leverantörens namn."))
+    if notification_cost_total(notification=n) <= 0:
+        out.append(_("Ange kostnaderna."))
+    if not n.participants.exists():
+        out.append(_("Ange deltagarna per yrkeskod och kön."))
+    if not n.attachments.filter(kind=FundAttachment.Kind.MINUTES, claim__isnull=True).exists():
+        out.append(_("Bifoga protokollet från samverkan med de fackliga organisationerna."))
+    return out
+
+
+def claimable_left(*, notification: MeasureNotification) -> int:
+    """What may still be paid on the notification without a new decision."""
+    return (notification.approved_ore or 0) - notification_paid(notification=notification)
 
 
 def cost_lines_by_kind(lines) -> list[tuple[str, str, int]]:

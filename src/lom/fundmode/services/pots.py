@@ -1,0 +1,280 @@
+"""Periods, payroll, allocation by payroll, and the pot ledger.
+
+Money moves only through `pot_post` (append-only PotEntry rows, integer öre). Approving and
+paying lock the pot row first (select_for_update; on SQLite the IMMEDIATE transaction already
+serialises writers), so two officers cannot both approve the last money of a pot."""
+
+import csv
+import io
+from datetime import date
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lom.accounts.models import User
+from lom.common.audit import audit
+from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.money import MoneyParseError, parse_kronor
+from lom.common.validation import require as _require
+from lom.fundmode.models import (
+    Claim,
+    Criterion,
+    FundRound,
+    MeasureNotification,
+    MemberPayroll,
+    Pot,
+    PotEntry,
+    PotEntryKind,
+)
+from lom.fundmode.permissions import can_administer
+from lom.fundmode.selectors import members_of
+from lom.fundmode.services.workflow import check_transition, transition
+from lom.organisations.access import Actor
+from lom.organisations.models import Organisation
+
+# The seven approval criteria seeded when a period is opened (the fund may change them).
+DEFAULT_CRITERIA: tuple[str, ...] = (
+    "Deltagarna är anställda när anmälan görs och under hela insatsen",
+    "Insatsen svarar mot arbetsgivarens behov av kompetensförsörjning",
+    "Insatsen bidrar till tidig omställning (ingen risk för arbetsbrist krävs)",
+    "Insatsen går utöver normal kompetensutveckling",
+    "De fackliga organisationerna har samverkat före anmälan och samverkan är protokollförd",
+    "Insatsen utförs av fonden, arbetsgivaren eller en annan anordnare",
+    "Medlen används för avtalets syften",
+)
+
+
+def pot_post(
+    *,
+    pot: Pot,
+    kind: str,
+    amount_ore: int,
+    actor: User | None,
+    notification: MeasureNotification | None = None,
+    claim: Claim | None = None,
+    memo: str = "",
+) -> PotEntry:
+    """The one place a pot ledger row is written. Callers hold the pot lock when the balance
+    matters."""
+    entry = PotEntry.objects.create(
+        pot=pot,
+        kind=kind,
+        amount_ore=amount_ore,
+        notification=notification,
+        claim=claim,
+        memo=memo[:255],
+        created_by=actor,
+    )
+    for org_id in {pot.round.fund_id, pot.member_id}:
+        audit(
+            organisation_id=org_id,
+            actor=actor,
+            action=f"fund_pot.{kind}",
+            target=entry,
+            after={"amount_ore": amount_ore, "pot": pot.pk, "memo": memo[:255]},
+        )
+    return entry
+
+
+def lock_pot(pot_id: int) -> Pot:
+    return Pot.objects.select_for_update().select_related("round").get(pk=pot_id)
+
+
+@transaction.atomic
+def round_open(
+    *,
+    actor: Actor,
+    name: str,
+    start: date,
+    end: date,
+    claim_deadline: date,
+    total_ore: int,
+) -> FundRound:
+    _require(can_administer(actor))
+    if end < start:
+        raise DomainError(
+            _("Slutdatum måste vara samma dag som eller efter startdatum."), field="end"
+        )
+    if claim_deadline < end:
+        raise DomainError(
+            _("Sista dag för rekvisition kan inte ligga före periodens slut."),
+            field="claim_deadline",
+        )
+    if total_ore <= 0:
+        raise DomainError(_("Ange periodens totala belopp."), field="total_ore")
+    if FundRound.objects.filter(fund=actor.organisation, start__lte=end, end__gte=start).exists():
+        raise DomainError(_("Perioden överlappar en befintlig period."), field="start")
+    fund_round = FundRound.objects.create(
+        fund=actor.organisation,
+        name=name.strip()[:120],
+        start=start,
+        end=end,
+        claim_deadline=claim_deadline,
+        total_ore=total_ore,
+        created_by=actor.user,
+    )
+    Criterion.objects.bulk_create(
+        [Criterion(round=fund_round, order=i, text=t) for i, t in enumerate(DEFAULT_CRITERIA, 1)]
+    )
+    audit(
+        organisation_id=actor.organisation.pk,
+        actor=actor.user,
+        action="fund_round.open",
+        target=fund_round,
+        after={"name": name, "start": str(start), "end": str(end), "total_ore": total_ore},
+    )
+    return fund_round
+
+
+def _member_or_error(actor: Actor, member_id: int) -> Organisation:
+    for m in members_of(fund=actor.organisation):
+        if m.pk == member_id:
+            return m
+    raise DomainError(_("Organisationen är inte medlem i fonden."), field="member")
+
+
+@transaction.atomic
+def payroll_set(
+    *, actor: Actor, fund_round: FundRound, member_id: int, payroll_ore: int
+) -> MemberPayroll:
+    _require(can_administer(actor))
+    if fund_round.fund_id != actor.organisation.pk:
+        raise PermissionDeniedError(_("Perioden tillhör en annan fond."))
+    if fund_round.status != FundRound.Status.OPEN:
+        raise DomainError(_("Perioden är redan fördelad; lönesummorna kan inte ändras."))
+    if payroll_ore < 0:
+        raise DomainError(_("Lönesumman kan inte vara negativ."), field="payroll_ore")
+    member = _member_or_error(actor, member_id)
+    row, _created = MemberPayroll.objects.update_or_create(
+        round=fund_round,
+        member=member,
+        defaults={"payroll_ore": payroll_ore, "entered_by": actor.user},
+    )
+    audit(
+        organisation_id=actor.organisation.pk,
+        actor=actor.user,
+        action="fund_round.payroll",
+        target=row,
+        after={"member": member.pk, "payroll_ore": payroll_ore},
+    )
+    return row
+
+
+def _rows_from_upload(upload: UploadedFile) -> list[list[str]]:
+    name = (upload.name or "").lower()
+    if name.endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            wb = load_workbook(upload, read_only=True, data_only=True)
+        except Exception as exc:  # any unreadable workbook is the user's file, not our bug
+            raise DomainError(_("Filen kunde inte läsas som Excel."), field="file") from exc
+        ws = wb.worksheets[0]
+        return [
+            ["" if c is None else str(c) for c in row] for row in ws.iter_rows(values_only=True)
+        ]
+    if name.endswith(".csv") or name.endswith(".txt"):
+        raw = upload.read()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("latin-1")
+        dialect = ";" if text.count(";") >= text.count(",") else ","
+        return [row for row in csv.reader(io.StringIO(text), delimiter=dialect)]
+    raise DomainError(_("Ladda upp en CSV- eller XLSX-fil."), field="file")
+
+
+@transaction.atomic
+def payroll_import(*, actor: Actor, fund_round: FundRound, upload: UploadedFile) -> int:
+    """Rows of (organisation: slug, organisation number or name; payroll in kronor). A header
+    row is skipped. All rows are checked before anything is saved."""
+    _require(can_administer(actor))
+    members = members_of(fund=actor.organisation)
+    keys: dict[str, Organisation] = {}
+    for m in members:
+        for k in (m.slug, m.org_number, m.name):
+            if k:
+                keys[k.strip().lower()] = m
+    parsed: list[tuple[Organisation, int]] = []
+    errors: list[str] = []
+    for i, row in enumerate(_rows_from_upload(upload), start=1):
+        cells = [c.strip() for c in row if c is not None]
+        if len(cells) < 2 or not any(cells):
+            continue
+        org = keys.get(cells[0].lower())
+        try:
+            amount = parse_kronor(
+                cells[1].replace(".0", "") if cells[1].endswith(".0") else cells[1]
+            )
+        except MoneyParseError:
+            if i == 1:
+                continue  # header
+            errors.append(_("Rad %(n)d: beloppet kan inte läsas.") % {"n": i})
+            continue
+        if org is None:
+            errors.append(_("Rad %(n)d: okänd medlem %(o)s.") % {"n": i, "o": cells[0][:60]})
+            continue
+        parsed.append((org, amount))
+    if errors:
+        raise DomainError(" ".join(errors[:10]), field="file")
+    if not parsed:
+        raise DomainError(_("Filen innehåller inga lönesummor."), field="file")
+    for org, amount in parsed:
+        payroll_set(actor=actor, fund_round=fund_round, member_id=org.pk, payroll_ore=amount)
+    return len(parsed)
+
+
+def split_by_payroll(total_ore: int, weights: dict[int, int]) -> dict[int, int]:
+    """Split `total_ore` in proportion to `weights` in whole öre by the largest remainder
+    method: every part is floor(total × w / W), and the öre left over go one each to the
+    largest remainders (ties by key), so the parts always sum exactly to the total."""
+    weight_sum = sum(weights.values())
+    if weight_sum <= 0:
+        raise DomainError(_("Lönesummorna är noll; det finns inget att fördela efter."))
+    parts: dict[int, int] = {}
+    remainders: list[tuple[int, int]] = []
+    for key, w in weights.items():
+        q, r = divmod(total_ore * w, weight_sum)
+        parts[key] = q
+        remainders.append((-r, key))
+    left = total_ore - sum(parts.values())
+    for _r, key in sorted(remainders)[:left]:
+        parts[key] += 1
+    return parts
+
+
+@transaction.atomic
+def round_allocate(*, actor: Actor, fund_round: FundRound) -> list[Pot]:
+    fund_round = FundRound.objects.select_for_update().get(pk=fund_round.pk)
+    check_transition(actor=actor, subject=fund_round, name="allocate")
+    members = members_of(fund=actor.organisation)
+    payrolls = dict(
+        MemberPayroll.objects.filter(round=fund_round).values_list("member_id", "payroll_ore")
+    )
+    missing = [m.name for m in members if m.pk not in payrolls]
+    if missing:
+        raise DomainError(_("Lönesumma saknas för: %(names)s.") % {"names": ", ".join(missing)})
+    shares = split_by_payroll(fund_round.total_ore, {m.pk: payrolls[m.pk] for m in members})
+    pots = []
+    for m in members:
+        pot = Pot.objects.create(round=fund_round, member=m, payroll_ore=payrolls[m.pk])
+        pot.round = fund_round
+        pot_post(
+            pot=pot,
+            kind=PotEntryKind.ALLOCATION,
+            amount_ore=shares[m.pk],
+            actor=actor.user,
+            memo=_("Tilldelning efter lönesumma, %(name)s") % {"name": fund_round.name},
+        )
+        pots.append(pot)
+    fund_round.allocated_at = timezone.now()
+    transition(
+        actor=actor,
+        subject=fund_round,
+        name="allocate",
+        fields=["allocated_at"],
+        after={"shares": {str(k): v for k, v in shares.items()}},
+    )
+    return pots

@@ -1,0 +1,245 @@
+"""Fund-mode pages of a notification: pre-notify, fill in, attach, submit, assess."""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lom.common.errors import DomainError
+from lom.common.web import actor_view, add_domain_error
+from lom.fundmode import services
+from lom.fundmode.forms import (
+    DecisionForm,
+    EmployeePickForm,
+    FundAttachmentForm,
+    NotificationForm,
+    PrenotifyForm,
+    costs_from,
+    groups_from,
+)
+from lom.fundmode.models import CostKind, FundRound
+from lom.fundmode.permissions import can_act_for_employer, can_assess, can_edit_notification
+from lom.fundmode.selectors import attachment_get, criteria_for, rounds_for
+from lom.fundmode.views.common import (
+    notification_ctx,
+    notification_or_404,
+    participant_formset,
+    row_errors_to_summary,
+)
+from lom.organisations.access import Actor
+from lom.organisations.selectors import employees_for_org
+
+
+@actor_view()
+def prenotify_view(request, actor: Actor):
+    rounds = [r for r in rounds_for(actor=actor) if can_act_for_employer(actor, r)]
+    if not rounds:
+        raise Http404
+    qs = rounds_for(actor=actor).filter(
+        pk__in=[r.pk for r in rounds], status=FundRound.Status.ALLOCATED
+    )
+    form = PrenotifyForm(request.POST or None, rounds=qs)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            n = services.notification_prenotify(
+                actor=actor,
+                fund_round=d["round"],
+                title=d["title"],
+                estimated_ore=d["estimated"],
+                planned_start=d["planned_start"],
+                planned_end=d["planned_end"],
+                measure_type=d["measure_type"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(
+                request, _("Föranmälan är registrerad. Fyll i anmälan när insatsen är planerad.")
+            )
+            return redirect("fundmode:notification", pk=n.pk)
+    return render(request, "fundmode/prenotify.html", {"form": form})
+
+
+@actor_view()
+def notification_view(request, actor: Actor, pk: int):
+    n = notification_or_404(actor, pk)
+    return render(request, "fundmode/notification.html", notification_ctx(actor, n))
+
+
+@actor_view()
+def notification_edit_view(request, actor: Actor, pk: int):
+    n = notification_or_404(actor, pk)
+    verdict = can_edit_notification(actor, n)
+    if not verdict:
+        messages.error(request, verdict.reason)
+        return redirect("fundmode:notification", pk=n.pk)
+    initial = {
+        "title": n.title,
+        "background": n.background,
+        "need": n.need,
+        "description": n.description,
+        "measure_type": n.measure_type_id,
+        "provider_kind": n.provider_kind,
+        "provider_name": n.provider_name,
+        "planned_start": n.planned_start,
+        "planned_end": n.planned_end,
+    }
+    for line in n.cost_lines.all():
+        initial[f"cost_{line.kind}"] = line.amount_ore
+        initial[f"costdesc_{line.kind}"] = line.description
+    form = NotificationForm(request.POST or None, initial=initial)
+    formset = participant_formset(request, n)
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        d = form.cleaned_data
+        try:
+            services.notification_update(
+                actor=actor,
+                notification=n,
+                data=services.NotificationInput(
+                    title=d["title"],
+                    background=d["background"],
+                    need=d["need"],
+                    description=d["description"],
+                    measure_type=d["measure_type"],
+                    provider_kind=d["provider_kind"],
+                    provider_name=d["provider_name"],
+                    planned_start=d["planned_start"],
+                    planned_end=d["planned_end"],
+                    costs=costs_from(d),
+                ),
+            )
+            services.notification_set_participants(
+                actor=actor, notification=n, groups=groups_from(formset)
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("Anmälan är sparad."))
+            return redirect("fundmode:notification", pk=n.pk)
+    if request.method == "POST":
+        row_errors_to_summary(form, formset)
+    return render(
+        request,
+        "fundmode/notification_form.html",
+        {"n": n, "form": form, "formset": formset, "cost_kinds": CostKind.values},
+    )
+
+
+@actor_view()
+def pick_employees_view(request, actor: Actor, pk: int):
+    n = notification_or_404(actor, pk)
+    if not can_edit_notification(actor, n):
+        raise Http404
+    employees = employees_for_org(organisation=actor.organisation).filter(active=True)[:500]
+    form = EmployeePickForm(request.POST or None, employees=employees)
+    if request.method == "POST" and form.is_valid():
+        try:
+            count = services.notification_add_employees(
+                actor=actor,
+                notification=n,
+                employee_ids=[int(x) for x in form.cleaned_data["employees"]],
+                occupation_code=form.cleaned_data["occupation_code"],
+            )
+        except DomainError as exc:
+            add_domain_error(form, exc)
+        else:
+            messages.success(request, _("%(n)d deltagare är tillagda som antal.") % {"n": count})
+            return redirect("fundmode:notification", pk=n.pk)
+    return render(request, "fundmode/pick_employees.html", {"n": n, "form": form})
+
+
+@require_POST
+@actor_view()
+def attach_view(request, actor: Actor, pk: int):
+    n = notification_or_404(actor, pk)
+    form = FundAttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.notification_attach(
+                actor=actor,
+                notification=n,
+                upload=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+            )
+        except DomainError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Bilagan är sparad."))
+    else:
+        messages.error(request, _("Välj en fil att ladda upp."))
+    return redirect("fundmode:notification", pk=n.pk)
+
+
+@actor_view()
+def attachment_download_view(request, actor: Actor, pk: int):
+    att = attachment_get(actor=actor, pk=pk)
+    if att is None:
+        raise Http404
+    return FileResponse(
+        att.file.open("rb"),
+        as_attachment=True,
+        filename=att.original_name,
+        content_type=att.content_type,
+    )
+
+
+@require_POST
+@actor_view()
+def submit_view(request, actor: Actor, pk: int):
+    n = notification_or_404(actor, pk)
+    try:
+        if request.POST.get("action") == "withdraw":
+            services.notification_withdraw(actor=actor, notification=n)
+            messages.success(request, _("Anmälan är återkallad."))
+        else:
+            services.notification_submit(actor=actor, notification=n)
+            messages.success(request, _("Anmälan är skickad till fonden."))
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    return redirect("fundmode:notification", pk=n.pk)
+
+
+@actor_view()
+def assess_view(request, actor: Actor, pk: int):
+    n = notification_or_404(actor, pk)
+    if not can_assess(actor):
+        raise Http404
+    criteria = list(criteria_for(fund_round=n.round, active_only=True))
+    form = DecisionForm(request.POST or None, criteria=criteria)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.fund_decide(
+                actor=actor,
+                notification=n,
+                outcome=d["outcome"],
+                answers=form.answers(),
+                costs_reasonable=d["costs_reasonable"],
+                cost_comment=d["cost_comment"],
+                amount_ore=d["amount"],
+                reason=d["reason"],
+                partial_claims_allowed=d["partial_claims_allowed"],
+            )
+        except DomainError as exc:
+            field = exc.field if exc.field in form.fields else None
+            form.add_error(field, str(exc.message))
+        else:
+            messages.success(request, _("Beslutet är registrerat och arbetsgivaren meddelad."))
+            return redirect("fundmode:notification", pk=n.pk)
+    ctx = notification_ctx(actor, n)
+    ctx["form"] = form
+    ctx["criterion_rows"] = [(c, form[f"met_{c.pk}"], form[f"comment_{c.pk}"]) for c in criteria]
+    ctx["rest_fields"] = [
+        form[k]
+        for k in (
+            "costs_reasonable",
+            "cost_comment",
+            "outcome",
+            "amount",
+            "partial_claims_allowed",
+            "reason",
+        )
+    ]
+    return render(request, "fundmode/assess.html", ctx)
