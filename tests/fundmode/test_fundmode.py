@@ -294,7 +294,7 @@ def test_claim_above_approval_needs_new_decision(fw):
     r = open_and_allocate(f)
     n = notify_measure(f, r, cost=50_000_00)
     officer = f.actor(f.officer)
-    fs.fund_decide(
+    first = fs.fund_decide(
         actor=officer, notification=n, outcome="approved", answers=all_met(r), costs_reasonable=True
     )
     coord = f.alfa.actor(f.alfa.coordinator)
@@ -318,6 +318,7 @@ def test_claim_above_approval_needs_new_decision(fw):
         costs_reasonable=True,
         amount_ore=55_000_00,
         reason="Kursavgiften höjdes av anordnaren.",
+        supersedes_id=first.pk,
     )
     fs.claim_pay(actor=officer, claim=claim)
     n.refresh_from_db()

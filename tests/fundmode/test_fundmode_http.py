@@ -93,9 +93,9 @@ def test_employer_flow_through_pages(fw):
     o = client(f.officer)
     assert o.get(f"/fund/notifications/{n.pk}/assess/").status_code == 200
     form = {f"met_{cr.pk}": "yes" for cr in criteria_for(fund_round=f.round, active_only=True)}
-    form.update(outcome="approved", costs_reasonable="on", amount="30 000")
+    form.update(outcome="approved", costs_reasonable="on", amount_ore="30 000")
     r = o.post(f"/fund/notifications/{n.pk}/assess/", form)
-    assert r.status_code == 200 and "lägre belopp" in r.content.decode()
+    assert r.status_code == 400 and "lägre belopp" in r.content.decode()
     form["reason"] = "Samordningen ingår inte."
     assert o.post(f"/fund/notifications/{n.pk}/assess/", form).status_code == 302
     n.refresh_from_db()

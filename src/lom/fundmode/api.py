@@ -103,6 +103,7 @@ class DecisionIn(Schema):
     amount_ore: int | None = None
     reason: str = ""
     partial_claims_allowed: bool = False
+    supersedes_id: int | None = None
 
 
 def _actor(request):
@@ -317,6 +318,7 @@ def decide(request, notification_id: int, payload: DecisionIn):
         amount_ore=payload.amount_ore,
         reason=payload.reason,
         partial_claims_allowed=payload.partial_claims_allowed,
+        supersedes_id=payload.supersedes_id,
     )
     n.refresh_from_db()
     return Status(201, _n_out(n))

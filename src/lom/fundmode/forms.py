@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lom.agreements.models import MeasureType
+from lom.common.bounds import DB_ID_MAX
 from lom.common.fields import KronorField
 from lom.fundmode.models import CostKind, FundAttachment, ProviderKind
 from lom.organisations.models import Employee
@@ -198,13 +199,18 @@ class DecisionForm(forms.Form):
             ("rejected", _("Avslå")),
         ],
     )
-    amount = KronorField(
+    amount_ore = KronorField(
         label=_("Beviljat belopp (kr)"),
         required=False,
         allow_zero=False,
         help_text=_("Lämna tomt för att bevilja det anmälda beloppet."),
     )
     partial_claims_allowed = forms.BooleanField(label=_("Delrekvisition tillåten"), required=False)
+    # A re-decision names the approving decision it replaces (the one standing when the page
+    # was opened): another officer's decision in between makes it refused, not overwritten.
+    supersedes = forms.IntegerField(
+        required=False, min_value=1, max_value=DB_ID_MAX, widget=forms.HiddenInput
+    )
     reason = forms.CharField(
         label=_("Motivering"),
         required=False,

@@ -368,6 +368,15 @@ class FundDecision(models.Model):
     costs_reasonable = models.BooleanField(_("kostnaderna är rimliga"), default=False)
     cost_comment = models.TextField(_("kommentar om kostnaderna"), blank=True)
     partial_claims_allowed = models.BooleanField(_("delrekvisition tillåten"), default=False)
+    # A re-decision names the approving decision it replaces (see services.fund_decide).
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("ersätter beslutet"),
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -16,6 +16,7 @@ from lom.fundmode.models import (
     CostKind,
     Criterion,
     FundAttachment,
+    FundDecision,
     FundMembership,
     FundRound,
     MeasureNotification,
@@ -324,6 +325,15 @@ def submit_problems(*, notification: MeasureNotification) -> list[str]:
     if not n.attachments.filter(kind=FundAttachment.Kind.MINUTES, claim__isnull=True).exists():
         out.append(_("Bifoga protokollet från samverkan med de fackliga organisationerna."))
     return out
+
+
+def decision_standing(*, notification: MeasureNotification) -> FundDecision | None:
+    """The approving decision that stands now: the latest one (a re-decision supersedes it)."""
+    return (
+        notification.decisions.filter(outcome=FundDecision.Outcome.APPROVED)
+        .order_by("-decided_at", "-id")
+        .first()
+    )
 
 
 def claimable_left(*, notification: MeasureNotification) -> int:

@@ -3,11 +3,12 @@
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lom.common.errors import DomainError
-from lom.common.web import actor_view, add_domain_error
+from lom.common.web import actor_view, add_domain_error, form_status, run_form
 from lom.fundmode import services
 from lom.fundmode.forms import (
     DecisionForm,
@@ -18,9 +19,9 @@ from lom.fundmode.forms import (
     costs_from,
     groups_from,
 )
-from lom.fundmode.models import CostKind, FundRound
+from lom.fundmode.models import CostKind, FundRound, MeasureNotification
 from lom.fundmode.permissions import can_act_for_employer, can_assess, can_edit_notification
-from lom.fundmode.selectors import attachment_get, criteria_for, rounds_for
+from lom.fundmode.selectors import attachment_get, criteria_for, decision_standing, rounds_for
 from lom.fundmode.views.common import (
     notification_ctx,
     notification_or_404,
@@ -29,6 +30,8 @@ from lom.fundmode.views.common import (
 )
 from lom.organisations.access import Actor
 from lom.organisations.selectors import employees_for_org
+
+S = MeasureNotification.Status
 
 
 @actor_view()
@@ -207,29 +210,35 @@ def assess_view(request, actor: Actor, pk: int):
     if not can_assess(actor):
         raise Http404
     criteria = list(criteria_for(fund_round=n.round, active_only=True))
-    form = DecisionForm(request.POST or None, criteria=criteria)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.fund_decide(
-                actor=actor,
-                notification=n,
-                outcome=d["outcome"],
-                answers=form.answers(),
-                costs_reasonable=d["costs_reasonable"],
-                cost_comment=d["cost_comment"],
-                amount_ore=d["amount"],
-                reason=d["reason"],
-                partial_claims_allowed=d["partial_claims_allowed"],
-            )
-        except DomainError as exc:
-            field = exc.field if exc.field in form.fields else None
-            form.add_error(field, str(exc.message))
-        else:
-            messages.success(request, _("Beslutet är registrerat och arbetsgivaren meddelad."))
-            return redirect("fundmode:notification", pk=n.pk)
+    standing = decision_standing(notification=n) if n.status in (S.APPROVED, S.CLAIMED) else None
+    form = DecisionForm(
+        request.POST or None,
+        criteria=criteria,
+        initial={"supersedes": standing.pk if standing else None},
+    )
+    done = run_form(
+        request,
+        form,
+        lambda d: services.fund_decide(
+            actor=actor,
+            notification=n,
+            outcome=d["outcome"],
+            answers=form.answers(),
+            costs_reasonable=d["costs_reasonable"],
+            cost_comment=d["cost_comment"],
+            amount_ore=d["amount_ore"],
+            reason=d["reason"],
+            partial_claims_allowed=d["partial_claims_allowed"],
+            supersedes_id=d["supersedes"],
+        ),
+        success=reverse("fundmode:notification", args=[n.pk]),
+        message=_("Beslutet är registrerat och arbetsgivaren meddelad."),
+    )
+    if done is not None:
+        return done
     ctx = notification_ctx(actor, n)
     ctx["form"] = form
+    ctx["standing"] = standing
     ctx["criterion_rows"] = [(c, form[f"met_{c.pk}"], form[f"comment_{c.pk}"]) for c in criteria]
     ctx["rest_fields"] = [
         form[k]
@@ -237,9 +246,9 @@ def assess_view(request, actor: Actor, pk: int):
             "costs_reasonable",
             "cost_comment",
             "outcome",
-            "amount",
+            "amount_ore",
             "partial_claims_allowed",
             "reason",
         )
     ]
-    return render(request, "fundmode/assess.html", ctx)
+    return render(request, "fundmode/assess.html", ctx, status=form_status(request))
