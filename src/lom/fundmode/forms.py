@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lom.agreements.models import MeasureType
-from lom.common.bounds import DB_ID_MAX
+from lom.common.bounds import DB_ID_MAX, MAX_COUNT
 from lom.common.fields import KronorField
 from lom.fundmode.models import CostKind, FundAttachment, ProviderKind
 from lom.organisations.models import Employee
@@ -19,7 +19,7 @@ class RoundForm(forms.Form):
         widget=DATE,
         help_text=_("Medel som inte rekvirerats då förfaller."),
     )
-    total = KronorField(label=_("Totalt belopp (kr)"), allow_zero=False)
+    total_ore = KronorField(label=_("Totalt belopp (kr)"), allow_zero=False)
 
 
 class PayrollForm(forms.Form):
@@ -33,6 +33,14 @@ class PayrollForm(forms.Form):
                 initial=initial_payroll.get(m.pk),
             )
         self.members = list(members)
+
+    def payrolls(self) -> dict[int, int]:
+        """Member id -> payroll in öre, for the members whose field is filled in."""
+        return {
+            m.pk: self.cleaned_data[f"payroll_{m.pk}"]
+            for m in self.members
+            if self.cleaned_data.get(f"payroll_{m.pk}") is not None
+        }
 
 
 class ImportForm(forms.Form):
@@ -60,7 +68,7 @@ class PrenotifyForm(forms.Form):
     measure_type = forms.ModelChoiceField(
         label=_("Insatstyp"), queryset=MeasureType.objects.all(), required=False
     )
-    estimated = KronorField(label=_("Uppskattad kostnad (kr)"), allow_zero=False)
+    estimated_ore = KronorField(label=_("Uppskattad kostnad (kr)"), allow_zero=False)
     planned_start = forms.DateField(label=_("Planerad start"), widget=DATE)
     planned_end = forms.DateField(label=_("Planerat slut"), widget=DATE)
 
@@ -129,7 +137,7 @@ class ParticipantForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 5}),
     )
     gender = forms.ChoiceField(label=_("Kön"), choices=Employee.Gender.choices, required=False)
-    count = forms.IntegerField(label=_("Antal"), min_value=0, max_value=100000, required=False)
+    count = forms.IntegerField(label=_("Antal"), min_value=0, max_value=MAX_COUNT, required=False)
 
     def clean(self):
         data = super().clean()

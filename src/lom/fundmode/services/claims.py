@@ -5,27 +5,32 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lom.common.bounds import MAX_AMOUNT_ORE
 from lom.common.errors import DomainError
 from lom.common.money import format_ore
 from lom.common.validation import validate_upload
 from lom.fundmode.models import (
     Claim,
     ClaimCostLine,
-    CostKind,
     FundAttachment,
     MeasureNotification,
     ParticipantGroup,
     PotEntryKind,
 )
 from lom.fundmode.selectors import claimable_left, notification_committed
-from lom.fundmode.services.notifications import _clean_groups, notification_attach
+from lom.fundmode.services.notifications import (
+    amount_too_large,
+    attach,
+    clean_costs,
+    clean_groups,
+)
 from lom.fundmode.services.pots import lock_pot, pot_post
 from lom.fundmode.services.workflow import check_transition, notify_employer, transition
 from lom.organisations.access import Actor
 from lom.organisations.models import Role
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def claim_submit(
     *,
     actor: Actor,
@@ -49,20 +54,17 @@ def claim_submit(
         is_final = True
         if n.claims.filter(status=Claim.Status.PAID).exists():
             raise DomainError(_("Insatsen är redan rekvirerad."))
-    for kind, (amount, _d) in costs.items():
-        if kind not in CostKind.values:
-            raise DomainError(_("Kostnadsslaget är inte bidragsberättigat."))
-        if amount < 0:
-            raise DomainError(_("Beloppet kan inte vara negativt."), field=f"cost_{kind}")
+    external = clean_costs(costs)
     if internal_salary_ore < 0:
         raise DomainError(_("Beloppet kan inte vara negativt."), field="internal_salary")
-    external = sum(a for a, _d in costs.values())
     total = external + internal_salary_ore
+    if internal_salary_ore > MAX_AMOUNT_ORE or total > MAX_AMOUNT_ORE:
+        raise DomainError(amount_too_large(), field="internal_salary")
     if total <= 0:
         raise DomainError(_("Ange de faktiska kostnaderna."))
     if external > 0 and not invoices:
         raise DomainError(_("Bifoga fakturorna för de faktiska kostnaderna."), field="invoices")
-    clean = _clean_groups(participants)
+    clean = clean_groups(participants)
     if not clean:
         raise DomainError(
             _("Ange den slutliga deltagarlistan per yrkeskod och kön."), field="participants"
@@ -87,7 +89,7 @@ def claim_submit(
         [ParticipantGroup(claim=claim, occupation_code=c, gender=g, count=k) for c, g, k in clean]
     )
     for upload in invoices:
-        notification_attach(
+        attach(
             actor=actor,
             notification=n,
             upload=upload,
@@ -113,7 +115,7 @@ def claim_submit(
     return claim
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def claim_pay(*, actor: Actor, claim: Claim) -> Claim:
     """Pay the claim (never beyond the approved amount: a higher claim needs a new decision);
     on the final claim the unclaimed remainder of the approval returns to the pot."""
@@ -176,7 +178,7 @@ def claim_pay(*, actor: Actor, claim: Claim) -> Claim:
     return claim
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def claim_return(*, actor: Actor, claim: Claim, reason: str) -> Claim:
     claim = Claim.objects.select_for_update().select_related("notification__round").get(pk=claim.pk)
     n = claim.notification

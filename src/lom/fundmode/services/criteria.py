@@ -18,7 +18,7 @@ def _criterion_check(actor: Actor, fund_round: FundRound) -> None:
         raise PermissionDeniedError(_("Perioden tillhör en annan fond."))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def criterion_save(
     *,
     actor: Actor,
@@ -56,7 +56,7 @@ def criterion_save(
     return criterion
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def criterion_set_active(*, actor: Actor, criterion: Criterion, active: bool) -> Criterion:
     _criterion_check(actor, criterion.round)
     criterion.active = active

@@ -121,7 +121,7 @@ def _commit_difference(*, actor: Actor, n: MeasureNotification, amount: int) -> 
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def fund_decide(
     *,
     actor: Actor,

@@ -17,7 +17,7 @@ from lom.organisations.models import Organisation
 MEMBER_KINDS = (Organisation.Kind.REGION, Organisation.Kind.MUNICIPALITY)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def member_add(*, actor: Actor, member: Organisation, joined_on: date | None = None):
     """Make a region or municipality a member employer of the actor's fund. An employer
     belongs to one fund at a time: its money can only sit in one place."""
@@ -47,7 +47,7 @@ def member_add(*, actor: Actor, member: Organisation, joined_on: date | None = N
     return membership
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def member_remove(*, actor: Actor, membership) -> None:
     """Only a member that never had a pot can leave: the pots' ledgers refer to it."""
     _require(can_administer(actor))

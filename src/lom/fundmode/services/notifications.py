@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lom.agreements.models import MeasureType
+from lom.common.bounds import MAX_AMOUNT_ORE, MAX_COUNT
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.money import format_ore
 from lom.common.validation import require as _require
@@ -38,7 +39,7 @@ from lom.organisations.models import Employee, Role
 GENDERS = ("F", "M", "X")
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def notification_prenotify(
     *,
     actor: Actor,
@@ -108,10 +109,27 @@ class NotificationInput:
     costs: dict[str, tuple[int, str]]
 
 
-@transaction.atomic
-def notification_update(
-    *, actor: Actor, notification: MeasureNotification, data: NotificationInput
-) -> MeasureNotification:
+def clean_costs(costs: dict[str, tuple[int, str]]) -> int:
+    """Check cost lines (kind -> (amount in öre, description)) of a notification or a claim:
+    eligible kinds only, each amount and the total within bounds. Answers the total."""
+    for kind, (amount, _d) in costs.items():
+        if kind not in CostKind.values:
+            raise DomainError(_("Kostnadsslaget är inte bidragsberättigat."), field="costs")
+        if amount < 0:
+            raise DomainError(_("Beloppet kan inte vara negativt."), field=f"cost_{kind}")
+        if amount > MAX_AMOUNT_ORE:
+            raise DomainError(amount_too_large(), field=f"cost_{kind}")
+    total = sum(a for a, _d in costs.values())
+    if total > MAX_AMOUNT_ORE:
+        raise DomainError(amount_too_large(), field="costs")
+    return total
+
+
+def amount_too_large() -> str:
+    return _("Beloppet får vara högst %(m)s.") % {"m": format_ore(MAX_AMOUNT_ORE)}
+
+
+def _update(*, actor: Actor, notification: MeasureNotification, data: NotificationInput) -> None:
     _require(can_edit_notification(actor, notification))
     if data.planned_end < data.planned_start:
         raise DomainError(
@@ -119,11 +137,7 @@ def notification_update(
         )
     if data.provider_kind and data.provider_kind not in ProviderKind.values:
         raise DomainError(_("Okänd utförare."), field="provider_kind")
-    for kind, (amount, _d) in data.costs.items():
-        if kind not in CostKind.values:
-            raise DomainError(_("Kostnadsslaget är inte bidragsberättigat."))
-        if amount < 0:
-            raise DomainError(_("Beloppet kan inte vara negativt."), field=f"cost_{kind}")
+    clean_costs(data.costs)
     n = notification
     n.title = (data.title or n.title).strip()[:200]
     n.background = data.background.strip()
@@ -147,10 +161,27 @@ def notification_update(
     audit_notification(
         actor, n, "fund_notification.update", {"costs": {k: a for k, (a, _d) in data.costs.items()}}
     )
-    return n
 
 
-def _clean_groups(groups: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+@transaction.atomic(durable=True)
+def notification_update(
+    *,
+    actor: Actor,
+    notification: MeasureNotification,
+    data: NotificationInput,
+    participants: list[tuple[str, str, int]] | None = None,
+) -> MeasureNotification:
+    """Fill in the notification; with `participants`, its participant counts too, in the same
+    transaction (the notification page saves both, or neither)."""
+    _update(actor=actor, notification=notification, data=data)
+    if participants is not None:
+        _set_participants(actor=actor, notification=notification, groups=participants)
+    return notification
+
+
+def clean_groups(groups: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    """Participant rows (occupation code, gender, count) merged per code and gender; the
+    counts, each and in total, within bounds."""
     merged: dict[tuple[str, str], int] = {}
     for code, gender, count in groups:
         code = (code or "").strip()
@@ -163,16 +194,18 @@ def _clean_groups(groups: list[tuple[str, str, int]]) -> list[tuple[str, str, in
         if count < 0:
             raise DomainError(_("Antalet kan inte vara negativt."), field="participants")
         merged[(code, gender)] = merged.get((code, gender), 0) + count
+    if sum(merged.values()) > MAX_COUNT:
+        raise DomainError(
+            _("Högst %(m)d deltagare kan anges.") % {"m": MAX_COUNT}, field="participants"
+        )
     return [(c, g, n) for (c, g), n in sorted(merged.items())]
 
 
-@transaction.atomic
-def notification_set_participants(
+def _set_participants(
     *, actor: Actor, notification: MeasureNotification, groups: list[tuple[str, str, int]]
 ) -> list[ParticipantGroup]:
-    """Participants as counts per occupation code and gender; names are never stored."""
     _require(can_edit_notification(actor, notification))
-    clean = _clean_groups(groups)
+    clean = clean_groups(groups)
     notification.participants.all().delete()
     rows = ParticipantGroup.objects.bulk_create(
         [
@@ -186,7 +219,15 @@ def notification_set_participants(
     return rows
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
+def notification_set_participants(
+    *, actor: Actor, notification: MeasureNotification, groups: list[tuple[str, str, int]]
+) -> list[ParticipantGroup]:
+    """Participants as counts per occupation code and gender; names are never stored."""
+    return _set_participants(actor=actor, notification=notification, groups=groups)
+
+
+@transaction.atomic(durable=True)
 def notification_add_employees(
     *,
     actor: Actor,
@@ -204,12 +245,11 @@ def notification_add_employees(
         raise DomainError(_("Välj minst en medarbetare."), field="employees")
     existing = [(g.occupation_code, g.gender, g.count) for g in notification.participants.all()]
     added = [(occupation_code, e.gender, 1) for e in employees]
-    notification_set_participants(actor=actor, notification=notification, groups=existing + added)
+    _set_participants(actor=actor, notification=notification, groups=existing + added)
     return len(employees)
 
 
-@transaction.atomic
-def notification_attach(
+def attach(
     *,
     actor: Actor,
     notification: MeasureNotification,
@@ -217,6 +257,8 @@ def notification_attach(
     kind: str,
     claim: Claim | None = None,
 ) -> FundAttachment:
+    """Store an attachment of the notification (or an invoice of its claim), inside the
+    calling service's transaction."""
     if kind not in FundAttachment.Kind.values:
         raise DomainError(_("Okänd typ av bilaga."), field="kind")
     if claim is None:
@@ -236,7 +278,7 @@ def notification_attach(
         kind=kind,
         original_name=(upload.name or "bilaga")[:255],
         content_type=content_type,
-        size=upload.size,
+        size=upload.size or 0,
         uploaded_by=actor.user,
     )
     att.file.save(f"{seq}.{ext}", upload, save=False)
@@ -250,7 +292,15 @@ def notification_attach(
     return att
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
+def notification_attach(
+    *, actor: Actor, notification: MeasureNotification, upload: UploadedFile, kind: str
+) -> FundAttachment:
+    """An attachment to the notification (the minutes of the union consultation, other)."""
+    return attach(actor=actor, notification=notification, upload=upload, kind=kind)
+
+
+@transaction.atomic(durable=True)
 def notification_submit(*, actor: Actor, notification: MeasureNotification) -> MeasureNotification:
     from lom.decisions.notifications import notify, role_users
     from lom.planning.selectors import plan_current
@@ -292,7 +342,7 @@ def notification_submit(*, actor: Actor, notification: MeasureNotification) -> M
     return n
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def notification_withdraw(
     *, actor: Actor, notification: MeasureNotification
 ) -> MeasureNotification:

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 
 from lom.accounts.models import User
 from lom.common.audit import audit
+from lom.common.bounds import MAX_AMOUNT_ORE
 from lom.common.errors import DomainError, PermissionDeniedError
-from lom.common.money import MoneyParseError, parse_kronor
+from lom.common.money import MoneyParseError, format_ore, parse_kronor
 from lom.common.validation import require as _require
 from lom.fundmode.models import (
     Claim,
@@ -82,7 +83,7 @@ def lock_pot(pot_id: int) -> Pot:
     return Pot.objects.select_for_update().select_related("round").get(pk=pot_id)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def round_open(
     *,
     actor: Actor,
@@ -128,38 +129,61 @@ def round_open(
     return fund_round
 
 
-def _member_or_error(actor: Actor, member_id: int) -> Organisation:
-    for m in members_of(fund=actor.organisation):
-        if m.pk == member_id:
-            return m
-    raise DomainError(_("Organisationen är inte medlem i fonden."), field="member")
-
-
-@transaction.atomic
-def payroll_set(
-    *, actor: Actor, fund_round: FundRound, member_id: int, payroll_ore: int
-) -> MemberPayroll:
+def _payrolls_put(
+    *, actor: Actor, fund_round: FundRound, payrolls: dict[int, int], field: str | None = None
+) -> list[MemberPayroll]:
+    """Set the payroll of several member employers of an open period, all or none. A refusal
+    names the field `payroll_<member id>` (the period page's form), or `field` when given."""
     _require(can_administer(actor))
     if fund_round.fund_id != actor.organisation.pk:
         raise PermissionDeniedError(_("Perioden tillhör en annan fond."))
     if fund_round.status != FundRound.Status.OPEN:
         raise DomainError(_("Perioden är redan fördelad; lönesummorna kan inte ändras."))
-    if payroll_ore < 0:
-        raise DomainError(_("Lönesumman kan inte vara negativ."), field="payroll_ore")
-    member = _member_or_error(actor, member_id)
-    row, _created = MemberPayroll.objects.update_or_create(
-        round=fund_round,
-        member=member,
-        defaults={"payroll_ore": payroll_ore, "entered_by": actor.user},
-    )
-    audit(
-        organisation_id=actor.organisation.pk,
-        actor=actor.user,
-        action="fund_round.payroll",
-        target=row,
-        after={"member": member.pk, "payroll_ore": payroll_ore},
-    )
-    return row
+    members = {m.pk: m for m in members_of(fund=actor.organisation)}
+    rows = []
+    for member_id, payroll_ore in payrolls.items():
+        where = field or f"payroll_{member_id}"
+        member = members.get(member_id)
+        if member is None:
+            raise DomainError(_("Organisationen är inte medlem i fonden."), field="member")
+        if payroll_ore < 0:
+            raise DomainError(_("Lönesumman kan inte vara negativ."), field=where)
+        if payroll_ore > MAX_AMOUNT_ORE:
+            raise DomainError(
+                _("Lönesumman får vara högst %(m)s.") % {"m": format_ore(MAX_AMOUNT_ORE)},
+                field=where,
+            )
+        row, _created = MemberPayroll.objects.update_or_create(
+            round=fund_round,
+            member=member,
+            defaults={"payroll_ore": payroll_ore, "entered_by": actor.user},
+        )
+        audit(
+            organisation_id=actor.organisation.pk,
+            actor=actor.user,
+            action="fund_round.payroll",
+            target=row,
+            after={"member": member.pk, "payroll_ore": payroll_ore},
+        )
+        rows.append(row)
+    return rows
+
+
+@transaction.atomic(durable=True)
+def payroll_set(
+    *, actor: Actor, fund_round: FundRound, member_id: int, payroll_ore: int
+) -> MemberPayroll:
+    return _payrolls_put(
+        actor=actor, fund_round=fund_round, payrolls={member_id: payroll_ore}, field="payroll_ore"
+    )[0]
+
+
+@transaction.atomic(durable=True)
+def payroll_set_many(
+    *, actor: Actor, fund_round: FundRound, payrolls: dict[int, int]
+) -> list[MemberPayroll]:
+    """The period page's form: every member's payroll at once, all or none."""
+    return _payrolls_put(actor=actor, fund_round=fund_round, payrolls=payrolls)
 
 
 def _rows_from_upload(upload: UploadedFile) -> list[list[str]]:
@@ -186,7 +210,7 @@ def _rows_from_upload(upload: UploadedFile) -> list[list[str]]:
     raise DomainError(_("Ladda upp en CSV- eller XLSX-fil."), field="file")
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def payroll_import(*, actor: Actor, fund_round: FundRound, upload: UploadedFile) -> int:
     """Rows of (organisation: slug, organisation number or name; payroll in kronor). A header
     row is skipped. All rows are checked before anything is saved."""
@@ -221,8 +245,12 @@ def payroll_import(*, actor: Actor, fund_round: FundRound, upload: UploadedFile)
         raise DomainError(" ".join(errors[:10]), field="file")
     if not parsed:
         raise DomainError(_("Filen innehåller inga lönesummor."), field="file")
-    for org, amount in parsed:
-        payroll_set(actor=actor, fund_round=fund_round, member_id=org.pk, payroll_ore=amount)
+    _payrolls_put(
+        actor=actor,
+        fund_round=fund_round,
+        payrolls={org.pk: amount for org, amount in parsed},
+        field="file",
+    )
     return len(parsed)
 
 
@@ -245,7 +273,7 @@ def split_by_payroll(total_ore: int, weights: dict[int, int]) -> dict[int, int]:
     return parts
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def round_allocate(*, actor: Actor, fund_round: FundRound) -> list[Pot]:
     fund_round = FundRound.objects.select_for_update().get(pk=fund_round.pk)
     check_transition(actor=actor, subject=fund_round, name="allocate")

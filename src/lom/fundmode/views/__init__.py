@@ -1,7 +1,12 @@
 """Fund mode pages, one module per sub-domain. Thin: parse the form, call one service, render.
 The view functions are re-exported here for `lom.fundmode.urls`."""
 
-from lom.fundmode.views.claims import claim_handle_view, claim_new_view, claim_view
+from lom.fundmode.views.claims import (
+    claim_new_view,
+    claim_pay_view,
+    claim_return_view,
+    claim_view,
+)
 from lom.fundmode.views.notifications import (
     assess_view,
     attach_view,
@@ -11,10 +16,12 @@ from lom.fundmode.views.notifications import (
     pick_employees_view,
     prenotify_view,
     submit_view,
+    withdraw_view,
 )
 from lom.fundmode.views.rounds import (
     allocate_view,
     criteria_view,
+    criterion_active_view,
     criterion_edit_view,
     index_view,
     member_remove_view,
@@ -32,10 +39,12 @@ __all__ = [
     "assess_view",
     "attach_view",
     "attachment_download_view",
-    "claim_handle_view",
     "claim_new_view",
+    "claim_pay_view",
+    "claim_return_view",
     "claim_view",
     "criteria_view",
+    "criterion_active_view",
     "criterion_edit_view",
     "index_view",
     "member_remove_view",
@@ -51,4 +60,5 @@ __all__ = [
     "statistics_view",
     "statistics_xlsx_view",
     "submit_view",
+    "withdraw_view",
 ]

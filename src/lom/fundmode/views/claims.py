@@ -3,13 +3,14 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lom.common.errors import DomainError
-from lom.common.web import actor_view, add_domain_error
+from lom.common.web import actor_view, form_status
 from lom.fundmode import services
 from lom.fundmode.forms import ClaimForm, ReturnForm, costs_from, groups_from
+from lom.fundmode.models import Claim
 from lom.fundmode.permissions import can_assess, can_claim
 from lom.fundmode.selectors import (
     claim_get,
@@ -21,7 +22,8 @@ from lom.fundmode.selectors import (
 from lom.fundmode.views.common import (
     notification_or_404,
     participant_formset,
-    row_errors_to_summary,
+    post_action,
+    run_form_with_rows,
 )
 from lom.organisations.access import Actor
 
@@ -37,29 +39,27 @@ def claim_new_view(request, actor: Actor, pk: int):
         request.POST or None, request.FILES or None, partial_allowed=n.partial_claims_allowed
     )
     formset = participant_formset(request, n)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        d = form.cleaned_data
-        try:
-            claim = services.claim_submit(
-                actor=actor,
-                notification=n,
-                costs=costs_from(d),
-                internal_salary_ore=d.get("internal_salary") or 0,
-                participants=groups_from(formset),
-                invoices=form.invoices(),
-                is_final=d.get("is_final", True),
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Rekvisitionen är skickad till fonden."))
-            return redirect("fundmode:claim", pk=claim.pk)
-    if request.method == "POST":
-        row_errors_to_summary(form, formset)
-    return render(
+    done = run_form_with_rows(
+        request,
+        form,
+        formset,
+        lambda d: services.claim_submit(
+            actor=actor,
+            notification=n,
+            costs=costs_from(d),
+            internal_salary_ore=d.get("internal_salary") or 0,
+            participants=groups_from(formset),
+            invoices=form.invoices(),
+            is_final=d.get("is_final", True),
+        ),
+        success=lambda claim: reverse("fundmode:claim", args=[claim.pk]),
+        message=_("Rekvisitionen är skickad till fonden."),
+    )
+    return done or render(
         request,
         "fundmode/claim_form.html",
         {"n": n, "form": form, "formset": formset, "left": claimable_left(notification=n)},
+        status=form_status(request),
     )
 
 
@@ -88,23 +88,34 @@ def claim_view(request, actor: Actor, pk: int):
     )
 
 
-@require_POST
-@actor_view()
-def claim_handle_view(request, actor: Actor, pk: int):
+def _claim_to_handle(actor: Actor, pk: int) -> Claim:
     claim = claim_get(actor=actor, pk=pk)
     if claim is None or not can_assess(actor):
         raise Http404
-    try:
-        if request.POST.get("action") == "return":
-            form = ReturnForm(request.POST)
-            reason = form.data.get("reason", "")
-            services.claim_return(actor=actor, claim=claim, reason=reason)
-            messages.success(request, _("Rekvisitionen är återsänd till arbetsgivaren."))
-        else:
-            services.claim_pay(actor=actor, claim=claim)
-            messages.success(
-                request, _("Rekvisitionen är betald; det som inte rekvirerats återgår till potten.")
-            )
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    return redirect("fundmode:claim", pk=claim.pk)
+    return claim
+
+
+@require_POST
+@actor_view()
+def claim_pay_view(request, actor: Actor, pk: int):
+    claim = _claim_to_handle(actor, pk)
+    return post_action(
+        request,
+        lambda: services.claim_pay(actor=actor, claim=claim),
+        success=reverse("fundmode:claim", args=[claim.pk]),
+        message=_("Rekvisitionen är betald; det som inte rekvirerats återgår till potten."),
+    )
+
+
+@require_POST
+@actor_view()
+def claim_return_view(request, actor: Actor, pk: int):
+    claim = _claim_to_handle(actor, pk)
+    form = ReturnForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    return post_action(
+        request,
+        lambda: services.claim_return(actor=actor, claim=claim, reason=reason),
+        success=reverse("fundmode:claim", args=[claim.pk]),
+        message=_("Rekvisitionen är återsänd till arbetsgivaren."),
+    )

@@ -1,9 +1,16 @@
 """What the fund-mode pages share: 404 for what the actor may not see, the participant
 rows, the notification page's context."""
 
-from django.http import Http404
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
+from lom.common.errors import DomainError
+from lom.common.web import run_form
 from lom.fundmode.forms import FundAttachmentForm, ParticipantFormSet
 from lom.fundmode.models import FundRound, MeasureNotification
 from lom.fundmode.permissions import (
@@ -26,6 +33,7 @@ from lom.fundmode.selectors import (
 from lom.organisations.access import Actor
 
 S = MeasureNotification.Status
+T = TypeVar("T")
 
 
 def reader_or_404(actor: Actor) -> None:
@@ -88,3 +96,39 @@ def notification_ctx(actor: Actor, n: MeasureNotification) -> dict:
         "problems": submit_problems(notification=n) if can_edit_notification(actor, n) else [],
         "attachment_form": FundAttachmentForm(),
     }
+
+
+def post_action(
+    request: HttpRequest,
+    action: Callable[[], T],
+    *,
+    success: str,
+    message: str | Callable[[T], str],
+) -> HttpResponse:
+    """A button that posts one action: call its one service; flash the refusal's reason or
+    `message` (text, or made from the service's result), and go back to `success`."""
+    try:
+        result = action()
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, message(result) if callable(message) else message)
+    return redirect(success)
+
+
+def run_form_with_rows(
+    request: HttpRequest,
+    form: Any,
+    formset: Any,
+    action: Callable[[dict[str, Any]], T],
+    *,
+    success: str | Callable[[T], str],
+    message: str,
+) -> HttpResponse | None:
+    """`run_form` for a form with participant rows: the rows must be valid too; a row refused
+    as a whole is listed in the form's error summary."""
+    if request.method == "POST" and not formset.is_valid():
+        form.is_valid()
+        row_errors_to_summary(form, formset)
+        return None
+    return run_form(request, form, action, success=success, message=message)

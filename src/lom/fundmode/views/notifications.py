@@ -7,8 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lom.common.errors import DomainError
-from lom.common.web import actor_view, add_domain_error, form_status, run_form
+from lom.common.web import actor_view, form_status, run_form
 from lom.fundmode import services
 from lom.fundmode.forms import (
     DecisionForm,
@@ -26,7 +25,8 @@ from lom.fundmode.views.common import (
     notification_ctx,
     notification_or_404,
     participant_formset,
-    row_errors_to_summary,
+    post_action,
+    run_form_with_rows,
 )
 from lom.organisations.access import Actor
 from lom.organisations.selectors import employees_for_org
@@ -43,26 +43,24 @@ def prenotify_view(request, actor: Actor):
         pk__in=[r.pk for r in rounds], status=FundRound.Status.ALLOCATED
     )
     form = PrenotifyForm(request.POST or None, rounds=qs)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            n = services.notification_prenotify(
-                actor=actor,
-                fund_round=d["round"],
-                title=d["title"],
-                estimated_ore=d["estimated"],
-                planned_start=d["planned_start"],
-                planned_end=d["planned_end"],
-                measure_type=d["measure_type"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(
-                request, _("Föranmälan är registrerad. Fyll i anmälan när insatsen är planerad.")
-            )
-            return redirect("fundmode:notification", pk=n.pk)
-    return render(request, "fundmode/prenotify.html", {"form": form})
+    done = run_form(
+        request,
+        form,
+        lambda d: services.notification_prenotify(
+            actor=actor,
+            fund_round=d["round"],
+            title=d["title"],
+            estimated_ore=d["estimated_ore"],
+            planned_start=d["planned_start"],
+            planned_end=d["planned_end"],
+            measure_type=d["measure_type"],
+        ),
+        success=lambda n: reverse("fundmode:notification", args=[n.pk]),
+        message=_("Föranmälan är registrerad. Fyll i anmälan när insatsen är planerad."),
+    )
+    return done or render(
+        request, "fundmode/prenotify.html", {"form": form}, status=form_status(request)
+    )
 
 
 @actor_view()
@@ -94,39 +92,35 @@ def notification_edit_view(request, actor: Actor, pk: int):
         initial[f"costdesc_{line.kind}"] = line.description
     form = NotificationForm(request.POST or None, initial=initial)
     formset = participant_formset(request, n)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        d = form.cleaned_data
-        try:
-            services.notification_update(
-                actor=actor,
-                notification=n,
-                data=services.NotificationInput(
-                    title=d["title"],
-                    background=d["background"],
-                    need=d["need"],
-                    description=d["description"],
-                    measure_type=d["measure_type"],
-                    provider_kind=d["provider_kind"],
-                    provider_name=d["provider_name"],
-                    planned_start=d["planned_start"],
-                    planned_end=d["planned_end"],
-                    costs=costs_from(d),
-                ),
-            )
-            services.notification_set_participants(
-                actor=actor, notification=n, groups=groups_from(formset)
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Anmälan är sparad."))
-            return redirect("fundmode:notification", pk=n.pk)
-    if request.method == "POST":
-        row_errors_to_summary(form, formset)
-    return render(
+    done = run_form_with_rows(
+        request,
+        form,
+        formset,
+        lambda d: services.notification_update(
+            actor=actor,
+            notification=n,
+            data=services.NotificationInput(
+                title=d["title"],
+                background=d["background"],
+                need=d["need"],
+                description=d["description"],
+                measure_type=d["measure_type"],
+                provider_kind=d["provider_kind"],
+                provider_name=d["provider_name"],
+                planned_start=d["planned_start"],
+                planned_end=d["planned_end"],
+                costs=costs_from(d),
+            ),
+            participants=groups_from(formset),
+        ),
+        success=reverse("fundmode:notification", args=[n.pk]),
+        message=_("Anmälan är sparad."),
+    )
+    return done or render(
         request,
         "fundmode/notification_form.html",
         {"n": n, "form": form, "formset": formset, "cost_kinds": CostKind.values},
+        status=form_status(request),
     )
 
 
@@ -137,20 +131,21 @@ def pick_employees_view(request, actor: Actor, pk: int):
         raise Http404
     employees = employees_for_org(organisation=actor.organisation).filter(active=True)[:500]
     form = EmployeePickForm(request.POST or None, employees=employees)
-    if request.method == "POST" and form.is_valid():
-        try:
-            count = services.notification_add_employees(
-                actor=actor,
-                notification=n,
-                employee_ids=[int(x) for x in form.cleaned_data["employees"]],
-                occupation_code=form.cleaned_data["occupation_code"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("%(n)d deltagare är tillagda som antal.") % {"n": count})
-            return redirect("fundmode:notification", pk=n.pk)
-    return render(request, "fundmode/pick_employees.html", {"n": n, "form": form})
+    done = run_form(
+        request,
+        form,
+        lambda d: services.notification_add_employees(
+            actor=actor,
+            notification=n,
+            employee_ids=[int(x) for x in d["employees"]],
+            occupation_code=d["occupation_code"],
+        ),
+        success=reverse("fundmode:notification", args=[n.pk]),
+        message=lambda count: _("%(n)d deltagare är tillagda som antal.") % {"n": count},
+    )
+    return done or render(
+        request, "fundmode/pick_employees.html", {"n": n, "form": form}, status=form_status(request)
+    )
 
 
 @require_POST
@@ -158,21 +153,20 @@ def pick_employees_view(request, actor: Actor, pk: int):
 def attach_view(request, actor: Actor, pk: int):
     n = notification_or_404(actor, pk)
     form = FundAttachmentForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            services.notification_attach(
-                actor=actor,
-                notification=n,
-                upload=form.cleaned_data["file"],
-                kind=form.cleaned_data["kind"],
-            )
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("Bilagan är sparad."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Välj en fil att ladda upp."))
-    return redirect("fundmode:notification", pk=n.pk)
+        return redirect("fundmode:notification", pk=n.pk)
+    return post_action(
+        request,
+        lambda: services.notification_attach(
+            actor=actor,
+            notification=n,
+            upload=form.cleaned_data["file"],
+            kind=form.cleaned_data["kind"],
+        ),
+        success=reverse("fundmode:notification", args=[n.pk]),
+        message=_("Bilagan är sparad."),
+    )
 
 
 @actor_view()
@@ -192,16 +186,24 @@ def attachment_download_view(request, actor: Actor, pk: int):
 @actor_view()
 def submit_view(request, actor: Actor, pk: int):
     n = notification_or_404(actor, pk)
-    try:
-        if request.POST.get("action") == "withdraw":
-            services.notification_withdraw(actor=actor, notification=n)
-            messages.success(request, _("Anmälan är återkallad."))
-        else:
-            services.notification_submit(actor=actor, notification=n)
-            messages.success(request, _("Anmälan är skickad till fonden."))
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    return redirect("fundmode:notification", pk=n.pk)
+    return post_action(
+        request,
+        lambda: services.notification_submit(actor=actor, notification=n),
+        success=reverse("fundmode:notification", args=[n.pk]),
+        message=_("Anmälan är skickad till fonden."),
+    )
+
+
+@require_POST
+@actor_view()
+def withdraw_view(request, actor: Actor, pk: int):
+    n = notification_or_404(actor, pk)
+    return post_action(
+        request,
+        lambda: services.notification_withdraw(actor=actor, notification=n),
+        success=reverse("fundmode:notification", args=[n.pk]),
+        message=_("Anmälan är återkallad."),
+    )
 
 
 @actor_view()

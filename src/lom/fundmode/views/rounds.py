@@ -2,14 +2,15 @@
 statistics, member employers."""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lom.common.errors import DomainError
-from lom.common.web import actor_view, add_domain_error
+from lom.common.files import xlsx_response
+from lom.common.web import actor_view, form_status, run_form
 from lom.fundmode import services
 from lom.fundmode.forms import CriterionForm, ImportForm, MemberForm, PayrollForm, RoundForm
 from lom.fundmode.models import FundRound, MeasureNotification
@@ -35,7 +36,7 @@ from lom.fundmode.selectors import (
     pots_for,
     rounds_for,
 )
-from lom.fundmode.views.common import reader_or_404, round_or_404
+from lom.fundmode.views.common import post_action, reader_or_404, round_or_404
 from lom.organisations.access import Actor
 
 S = MeasureNotification.Status
@@ -73,23 +74,16 @@ def round_new_view(request, actor: Actor):
     if not verdict:
         raise Http404
     form = RoundForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            r = services.round_open(
-                actor=actor,
-                name=d["name"],
-                start=d["start"],
-                end=d["end"],
-                claim_deadline=d["claim_deadline"],
-                total_ore=d["total"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Perioden är öppnad med fondens sju kriterier."))
-            return redirect("fundmode:round", pk=r.pk)
-    return render(request, "fundmode/round_form.html", {"form": form})
+    done = run_form(
+        request,
+        form,
+        lambda d: services.round_open(actor=actor, **d),
+        success=lambda r: reverse("fundmode:round", args=[r.pk]),
+        message=_("Perioden är öppnad med fondens sju kriterier."),
+    )
+    return done or render(
+        request, "fundmode/round_form.html", {"form": form}, status=form_status(request)
+    )
 
 
 @actor_view()
@@ -104,19 +98,17 @@ def round_view(request, actor: Actor, pk: int):
         members = members_of(fund=actor.organisation)
         payrolls = payrolls_for(fund_round=r)
         form = PayrollForm(request.POST or None, members=members, initial_payroll=payrolls)
-        if request.method == "POST" and form.is_valid():
-            try:
-                for m in members:
-                    value = form.cleaned_data.get(f"payroll_{m.pk}")
-                    if value is not None:
-                        services.payroll_set(
-                            actor=actor, fund_round=r, member_id=m.pk, payroll_ore=value
-                        )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(request, _("Lönesummorna är sparade."))
-                return redirect("fundmode:round", pk=r.pk)
+        done = run_form(
+            request,
+            form,
+            lambda d: services.payroll_set_many(
+                actor=actor, fund_round=r, payrolls=form.payrolls()
+            ),
+            success=reverse("fundmode:round", args=[r.pk]),
+            message=_("Lönesummorna är sparade."),
+        )
+        if done is not None:
+            return done
         ctx.update(
             form=form,
             import_form=ImportForm(),
@@ -125,7 +117,7 @@ def round_view(request, actor: Actor, pk: int):
         )
     if is_fund_side(actor):
         ctx["criteria"] = criteria_for(fund_round=r)
-    return render(request, "fundmode/round.html", ctx)
+    return render(request, "fundmode/round.html", ctx, status=form_status(request))
 
 
 @require_POST
@@ -135,16 +127,17 @@ def payroll_import_view(request, actor: Actor, pk: int):
     if not can_administer(actor):
         raise Http404
     form = ImportForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            n = services.payroll_import(actor=actor, fund_round=r, upload=form.cleaned_data["file"])
-        except DomainError as exc:
-            messages.error(request, str(exc.message))
-        else:
-            messages.success(request, _("%(n)d lönesummor är inlästa.") % {"n": n})
-    else:
+    if not form.is_valid():
         messages.error(request, _("Välj en fil att läsa in."))
-    return redirect("fundmode:round", pk=r.pk)
+        return redirect("fundmode:round", pk=r.pk)
+    return post_action(
+        request,
+        lambda: services.payroll_import(
+            actor=actor, fund_round=r, upload=form.cleaned_data["file"]
+        ),
+        success=reverse("fundmode:round", args=[r.pk]),
+        message=lambda n: _("%(n)d lönesummor är inlästa.") % {"n": n},
+    )
 
 
 @require_POST
@@ -153,13 +146,12 @@ def allocate_view(request, actor: Actor, pk: int):
     r = round_or_404(actor, pk)
     if not can_administer(actor):
         raise Http404
-    try:
-        services.round_allocate(actor=actor, fund_round=r)
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, _("Perioden är fördelad på medlemmarna efter lönesumma."))
-    return redirect("fundmode:round", pk=r.pk)
+    return post_action(
+        request,
+        lambda: services.round_allocate(actor=actor, fund_round=r),
+        success=reverse("fundmode:round", args=[r.pk]),
+        message=_("Perioden är fördelad på medlemmarna efter lönesumma."),
+    )
 
 
 @actor_view()
@@ -169,18 +161,18 @@ def criteria_view(request, actor: Actor, pk: int):
         raise Http404
     admin = bool(can_administer(actor))
     form = CriterionForm(request.POST or None) if admin else None
-    if form is not None and request.method == "POST" and form.is_valid():
-        try:
-            services.criterion_save(actor=actor, fund_round=r, **form.cleaned_data)
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Kriteriet är tillagt."))
-            return redirect("fundmode:criteria", pk=r.pk)
-    return render(
+    done = form and run_form(
+        request,
+        form,
+        lambda d: services.criterion_save(actor=actor, fund_round=r, **d),
+        success=reverse("fundmode:criteria", args=[r.pk]),
+        message=_("Kriteriet är tillagt."),
+    )
+    return done or render(
         request,
         "fundmode/criteria.html",
         {"round": r, "criteria": criteria_for(fund_round=r), "form": form, "admin": admin},
+        status=form_status(request),
     )
 
 
@@ -190,22 +182,35 @@ def criterion_edit_view(request, actor: Actor, pk: int):
     if c is None or not can_administer(actor):
         raise Http404
     form = CriterionForm(request.POST or None, initial={"text": c.text, "help_text": c.help_text})
-    if request.method == "POST":
-        if "active" in request.POST:
-            services.criterion_set_active(
-                actor=actor, criterion=c, active=request.POST["active"] == "1"
-            )
-            return redirect("fundmode:criteria", pk=c.round_id)
-        if form.is_valid():
-            try:
-                services.criterion_save(
-                    actor=actor, fund_round=c.round, criterion=c, **form.cleaned_data
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                return redirect("fundmode:criteria", pk=c.round_id)
-    return render(request, "fundmode/criterion_form.html", {"form": form, "criterion": c})
+    done = run_form(
+        request,
+        form,
+        lambda d: services.criterion_save(actor=actor, fund_round=c.round, criterion=c, **d),
+        success=reverse("fundmode:criteria", args=[c.round_id]),
+        message=_("Kriteriet är sparat."),
+    )
+    return done or render(
+        request,
+        "fundmode/criterion_form.html",
+        {"form": form, "criterion": c},
+        status=form_status(request),
+    )
+
+
+@require_POST
+@actor_view()
+def criterion_active_view(request, actor: Actor, pk: int):
+    """Retire a criterion (it stays on earlier assessments) or bring it back."""
+    c = criterion_get(actor=actor, pk=pk)
+    if c is None or not can_administer(actor):
+        raise Http404
+    active = request.POST.get("active") == "1"
+    return post_action(
+        request,
+        lambda: services.criterion_set_active(actor=actor, criterion=c, active=active),
+        success=reverse("fundmode:criteria", args=[c.round_id]),
+        message=_("Kriteriet gäller igen.") if active else _("Kriteriet har utgått."),
+    )
 
 
 @actor_view()
@@ -240,11 +245,7 @@ def statistics_xlsx_view(request, actor: Actor, pk: int):
     if not can_read_fund(actor):
         raise Http404
     data = statistics_workbook(fund_statistics(actor=actor, fund_round=r))
-    resp = HttpResponse(
-        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    resp["Content-Disposition"] = f'attachment; filename="fondstatistik-{r.pk}.xlsx"'
-    return resp
+    return xlsx_response(f"fondstatistik-{r.pk}.xlsx", data)
 
 
 @actor_view()
@@ -253,22 +254,18 @@ def members_view(request, actor: Actor):
     if not can_administer(actor):
         raise Http404
     form = MemberForm(request.POST or None, candidates=member_candidates(fund=actor.organisation))
-    if request.method == "POST" and form.is_valid():
-        try:
-            m = services.member_add(
-                actor=actor,
-                member=form.cleaned_data["member"],
-                joined_on=form.cleaned_data["joined_on"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("%(m)s är nu medlem i fonden.") % {"m": m.member.name})
-            return redirect("fundmode:members")
-    return render(
+    done = run_form(
+        request,
+        form,
+        lambda d: services.member_add(actor=actor, member=d["member"], joined_on=d["joined_on"]),
+        success=reverse("fundmode:members"),
+        message=lambda m: _("%(m)s är nu medlem i fonden.") % {"m": m.member.name},
+    )
+    return done or render(
         request,
         "fundmode/members.html",
         {"memberships": memberships_of(fund=actor.organisation), "form": form},
+        status=form_status(request),
     )
 
 
@@ -280,10 +277,9 @@ def member_remove_view(request, actor: Actor, pk: int):
     membership = memberships_of(fund=actor.organisation).filter(pk=pk).first()
     if membership is None:
         raise Http404
-    try:
-        services.member_remove(actor=actor, membership=membership)
-    except DomainError as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, _("%(m)s är inte längre medlem.") % {"m": membership.member.name})
-    return redirect("fundmode:members")
+    return post_action(
+        request,
+        lambda: services.member_remove(actor=actor, membership=membership),
+        success=reverse("fundmode:members"),
+        message=_("%(m)s är inte längre medlem.") % {"m": membership.member.name},
+    )
