@@ -395,6 +395,19 @@ class StatRow:
         return round(100 * self.women / self.participants) if self.participants else None
 
 
+@dataclass(frozen=True)
+class MeasureRow:
+    """One approved measure of the period, for the list under the statistics."""
+
+    number: str
+    employer: str
+    title: str
+    decided_on: date | None
+    approved_ore: int
+    paid_ore: int
+    participants: int
+
+
 @dataclass
 class FundStatistics:
     fund_round: FundRound
@@ -405,6 +418,7 @@ class FundStatistics:
     by_employer_quarter: list[tuple[str, StatRow]] = field(default_factory=list)
     # (occupation label, women, men, other)
     by_occupation: list[tuple[str, int, int, int]] = field(default_factory=list)
+    measures: list[MeasureRow] = field(default_factory=list)
 
 
 def fund_statistics(*, actor: Actor, fund_round: FundRound) -> FundStatistics:
@@ -444,6 +458,7 @@ def fund_statistics(*, actor: Actor, fund_round: FundRound) -> FundStatistics:
     years: dict[str, StatRow] = {}
     emp_q: dict[tuple[str, str], StatRow] = {}
     occ: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    measures: list[MeasureRow] = []
     tz = timezone.get_default_timezone()
     for n in notes:
         when = timezone.localtime(n.decided_at, tz) if n.decided_at else timezone.now()
@@ -470,6 +485,17 @@ def fund_statistics(*, actor: Actor, fund_round: FundRound) -> FundStatistics:
                     r.other += g.count
         for g in gs:
             occ[g.occupation_code]["FMX".index(g.gender) if g.gender in "FMX" else 2] += g.count
+        measures.append(
+            MeasureRow(
+                number=n.number,
+                employer=n.member.name,
+                title=n.title,
+                decided_on=when.date() if n.decided_at else None,
+                approved_ore=n.approved_ore or 0,
+                paid_ore=paid[n.pk],
+                participants=sum(g.count for g in gs),
+            )
+        )
     return FundStatistics(
         fund_round=fund_round,
         total=total,
@@ -478,6 +504,7 @@ def fund_statistics(*, actor: Actor, fund_round: FundRound) -> FundStatistics:
         by_year=[years[k] for k in sorted(years)],
         by_employer_quarter=[(k[0], emp_q[k]) for k in sorted(emp_q)],
         by_occupation=[(occupation_label(c), *occ[c]) for c in sorted(occ)],
+        measures=measures,
     )
 
 

@@ -4,9 +4,8 @@ Money moves only through `pot_post` (append-only PotEntry rows, integer öre). A
 paying lock the pot row first (select_for_update; on SQLite the IMMEDIATE transaction already
 serialises writers), so two officers cannot both approve the last money of a pot."""
 
-import csv
-import io
 from datetime import date
+from decimal import Decimal
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -17,6 +16,7 @@ from lom.accounts.models import User
 from lom.common.audit import audit
 from lom.common.bounds import MAX_AMOUNT_ORE
 from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.files import Cell, read_table
 from lom.common.money import MoneyParseError, format_ore, parse_kronor
 from lom.common.validation import require as _require
 from lom.fundmode.models import (
@@ -186,28 +186,15 @@ def payroll_set_many(
     return _payrolls_put(actor=actor, fund_round=fund_round, payrolls=payrolls)
 
 
-def _rows_from_upload(upload: UploadedFile) -> list[list[str]]:
-    name = (upload.name or "").lower()
-    if name.endswith(".xlsx"):
-        from openpyxl import load_workbook
+def _text(cell: Cell) -> str:
+    return "" if cell is None else str(cell).strip()
 
-        try:
-            wb = load_workbook(upload, read_only=True, data_only=True)
-        except Exception as exc:  # any unreadable workbook is the user's file, not our bug
-            raise DomainError(_("Filen kunde inte läsas som Excel."), field="file") from exc
-        ws = wb.worksheets[0]
-        return [
-            ["" if c is None else str(c) for c in row] for row in ws.iter_rows(values_only=True)
-        ]
-    if name.endswith(".csv") or name.endswith(".txt"):
-        raw = upload.read()
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("latin-1")
-        dialect = ";" if text.count(";") >= text.count(",") else ","
-        return [row for row in csv.reader(io.StringIO(text), delimiter=dialect)]
-    raise DomainError(_("Ladda upp en CSV- eller XLSX-fil."), field="file")
+
+def _kronor(cell: Cell) -> int:
+    """A payroll cell in kronor: text as people type it, or a number from a spreadsheet."""
+    if isinstance(cell, int | float | Decimal) and not isinstance(cell, bool):
+        return parse_kronor(f"{cell:.2f}")
+    return parse_kronor(_text(cell))
 
 
 @transaction.atomic(durable=True)
@@ -223,22 +210,20 @@ def payroll_import(*, actor: Actor, fund_round: FundRound, upload: UploadedFile)
                 keys[k.strip().lower()] = m
     parsed: list[tuple[Organisation, int]] = []
     errors: list[str] = []
-    for i, row in enumerate(_rows_from_upload(upload), start=1):
-        cells = [c.strip() for c in row if c is not None]
-        if len(cells) < 2 or not any(cells):
+    for i, row in enumerate(read_table(upload), start=1):
+        cells = [c for c in row if c is not None]
+        if len(cells) < 2 or not any(_text(c) for c in cells):
             continue
-        org = keys.get(cells[0].lower())
+        org = keys.get(_text(cells[0]).lower())
         try:
-            amount = parse_kronor(
-                cells[1].replace(".0", "") if cells[1].endswith(".0") else cells[1]
-            )
+            amount = _kronor(cells[1])
         except MoneyParseError:
             if i == 1:
                 continue  # header
             errors.append(_("Rad %(n)d: beloppet kan inte läsas.") % {"n": i})
             continue
         if org is None:
-            errors.append(_("Rad %(n)d: okänd medlem %(o)s.") % {"n": i, "o": cells[0][:60]})
+            errors.append(_("Rad %(n)d: okänd medlem %(o)s.") % {"n": i, "o": _text(cells[0])[:60]})
             continue
         parsed.append((org, amount))
     if errors:

@@ -1,9 +1,8 @@
 """Fund-mode pages of the fund's side: periods, payroll, allocation, criteria, pots,
 statistics, member employers."""
 
-from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -86,18 +85,22 @@ def round_new_view(request, actor: Actor):
     )
 
 
-@actor_view()
-def round_view(request, actor: Actor, pk: int):
-    r = round_or_404(actor, pk)
+def _round_page(request, actor: Actor, r: FundRound, *, import_form: ImportForm | None = None):
+    """The period page; while the period is open, its administrator sets the payroll (one
+    form for all members) or imports it from a file. Answers a redirect after a save."""
     admin = bool(can_administer(actor)) and r.fund_id == actor.organisation.pk
-    today = timezone.localdate()
     pots = list(pots_for(actor=actor, fund_round=r))
-    figures = pot_figures_for(pots=pots, today=today)
-    ctx = {"round": r, "figures": figures, "admin": admin, "fund_side": is_fund_side(actor)}
+    ctx = {
+        "round": r,
+        "figures": pot_figures_for(pots=pots, today=timezone.localdate()),
+        "admin": admin,
+        "fund_side": is_fund_side(actor),
+    }
     if admin and r.status == FundRound.Status.OPEN:
         members = members_of(fund=actor.organisation)
         payrolls = payrolls_for(fund_round=r)
-        form = PayrollForm(request.POST or None, members=members, initial_payroll=payrolls)
+        posted = request.POST if import_form is None and request.method == "POST" else None
+        form = PayrollForm(posted, members=members, initial_payroll=payrolls)
         done = run_form(
             request,
             form,
@@ -111,7 +114,7 @@ def round_view(request, actor: Actor, pk: int):
             return done
         ctx.update(
             form=form,
-            import_form=ImportForm(),
+            import_form=import_form or ImportForm(),
             members=[(m, payrolls.get(m.pk)) for m in members],
             total_payroll=sum(payrolls.values()),
         )
@@ -120,24 +123,27 @@ def round_view(request, actor: Actor, pk: int):
     return render(request, "fundmode/round.html", ctx, status=form_status(request))
 
 
+@actor_view()
+def round_view(request, actor: Actor, pk: int):
+    return _round_page(request, actor, round_or_404(actor, pk))
+
+
 @require_POST
 @actor_view()
 def payroll_import_view(request, actor: Actor, pk: int):
+    """A refused file is shown at the file field of the period page; nothing is imported."""
     r = round_or_404(actor, pk)
     if not can_administer(actor):
         raise Http404
     form = ImportForm(request.POST, request.FILES)
-    if not form.is_valid():
-        messages.error(request, _("Välj en fil att läsa in."))
-        return redirect("fundmode:round", pk=r.pk)
-    return post_action(
+    done = run_form(
         request,
-        lambda: services.payroll_import(
-            actor=actor, fund_round=r, upload=form.cleaned_data["file"]
-        ),
+        form,
+        lambda d: services.payroll_import(actor=actor, fund_round=r, upload=d["file"]),
         success=reverse("fundmode:round", args=[r.pk]),
         message=lambda n: _("%(n)d lönesummor är inlästa.") % {"n": n},
     )
+    return done or _round_page(request, actor, r, import_form=form)
 
 
 @require_POST
