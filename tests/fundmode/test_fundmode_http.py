@@ -246,7 +246,7 @@ def test_api_round_trip(fw):
         {
             "round_id": f.round.pk,
             "title": "API-insats",
-            "estimated_ore": 10**15,
+            "estimated_ore": 10**14,
             "planned_start": "2030-01-01",
             "planned_end": "2030-02-01",
         },

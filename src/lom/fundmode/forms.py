@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lom.agreements.models import MeasureType
-from lom.common.bounds import DB_ID_MAX, MAX_COUNT
+from lom.common.bounds import COMMENT_MAX, DB_ID_MAX, MAX_COUNT, SHORT_TEXT_MAX, TEXT_MAX
 from lom.common.fields import KronorField
 from lom.fundmode.models import CostKind, FundAttachment, ProviderKind
 from lom.organisations.models import Employee
@@ -58,6 +58,7 @@ class CriterionForm(forms.Form):
     help_text = forms.CharField(
         label=_("Vägledning till handläggaren"),
         required=False,
+        max_length=SHORT_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -95,9 +96,12 @@ def costs_from(cleaned) -> dict[str, tuple[int, str]]:
 
 class NotificationForm(forms.Form):
     title = forms.CharField(label=_("Insats"), max_length=200)
-    background = forms.CharField(label=_("Bakgrund"), widget=forms.Textarea(attrs={"rows": 4}))
+    background = forms.CharField(
+        label=_("Bakgrund"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4})
+    )
     need = forms.CharField(
         label=_("Behov"),
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Vilket behov av kompetensförsörjning eller omställning insatsen svarar mot."),
     )
@@ -105,7 +109,10 @@ class NotificationForm(forms.Form):
         label=_("Insatstyp"), queryset=MeasureType.objects.all(), required=False
     )
     description = forms.CharField(
-        label=_("Beskrivning av insatsen"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Beskrivning av insatsen"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )
     provider_kind = forms.ChoiceField(label=_("Utförare"), choices=ProviderKind.choices)
     provider_name = forms.CharField(
@@ -196,6 +203,7 @@ class DecisionForm(forms.Form):
     cost_comment = forms.CharField(
         label=_("Kommentar om kostnaderna"),
         required=False,
+        max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     outcome = forms.ChoiceField(
@@ -222,6 +230,7 @@ class DecisionForm(forms.Form):
     reason = forms.CharField(
         label=_("Motivering"),
         required=False,
+        max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Krävs vid avslag, begäran om komplettering, lägre belopp och när ett kriterium inte "
@@ -240,6 +249,7 @@ class DecisionForm(forms.Form):
             fields[f"comment_{c.pk}"] = forms.CharField(
                 label=_("Kommentar: %(c)s") % {"c": c.text},
                 required=False,
+                max_length=COMMENT_MAX,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
         fields.update(self.fields)
@@ -286,7 +296,9 @@ class ClaimForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(label=_("Skäl"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Skäl"), max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class MemberForm(forms.Form):

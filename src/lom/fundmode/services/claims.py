@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lom.common.bounds import MAX_AMOUNT_ORE
+from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE
 from lom.common.errors import DomainError
 from lom.common.money import format_ore
 from lom.common.validation import validate_upload
@@ -18,8 +18,8 @@ from lom.fundmode.models import (
     PotEntryKind,
 )
 from lom.fundmode.selectors import claimable_left, notification_committed
+from lom.fundmode.services.checks import amount_too_large, text_within
 from lom.fundmode.services.notifications import (
-    amount_too_large,
     attach,
     clean_costs,
     clean_groups,
@@ -80,7 +80,7 @@ def claim_submit(
     )
     ClaimCostLine.objects.bulk_create(
         [
-            ClaimCostLine(claim=claim, kind=k, amount_ore=a, description=d[:200])
+            ClaimCostLine(claim=claim, kind=k, amount_ore=a, description=d)
             for k, (a, d) in costs.items()
             if a > 0
         ]
@@ -183,7 +183,7 @@ def claim_return(*, actor: Actor, claim: Claim, reason: str) -> Claim:
     claim = Claim.objects.select_for_update().select_related("notification__round").get(pk=claim.pk)
     n = claim.notification
     check_transition(actor=actor, subject=claim, name="return")
-    reason = (reason or "").strip()
+    reason = text_within(reason, field="reason", max_length=COMMENT_MAX)
     if not reason:
         raise DomainError(_("Ange skälen."), field="reason")
     claim.return_reason = reason

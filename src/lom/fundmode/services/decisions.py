@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lom.common.bounds import MAX_AMOUNT_ORE
+from lom.common.bounds import COMMENT_MAX
 from lom.common.errors import DomainError
 from lom.common.money import format_ore
 from lom.fundmode.models import (
@@ -22,6 +22,7 @@ from lom.fundmode.selectors import (
     notification_paid,
     pot_balance,
 )
+from lom.fundmode.services.checks import amount_within, text_within
 from lom.fundmode.services.pots import lock_pot, pot_post
 from lom.fundmode.services.workflow import check_transition, notify_employer, transition
 from lom.organisations.access import Actor
@@ -49,6 +50,8 @@ def _assessed_criteria(
         raise DomainError(
             _("Bedöm alla kriterier: %(c)s") % {"c": "; ".join(missing)}, field="answers"
         )
+    for c in criteria:
+        text_within(answers[c.pk][1], field="answers", max_length=COMMENT_MAX)
     not_met = [c for c in criteria if not answers[c.pk][0]]
     for c in not_met:
         if not answers[c.pk][1].strip():
@@ -72,8 +75,7 @@ def _approved_amount(
     amount = notified if amount_ore is None else amount_ore
     if amount <= 0:
         raise DomainError(_("Ange ett beviljat belopp."), field="amount_ore")
-    if amount > MAX_AMOUNT_ORE:
-        raise DomainError(_("Beloppet är för stort."), field="amount_ore")
+    amount_within(amount, field="amount_ore")
     if amount < notified and not reason:
         raise DomainError(_("Motivera varför ett lägre belopp beviljas."), field="reason")
     if amount > notified and not new_reasoned_decision:
@@ -155,7 +157,8 @@ def fund_decide(
         .select_related("round")
         .get(pk=notification.pk)
     )
-    reason = (reason or "").strip()
+    reason = text_within(reason, field="reason", max_length=COMMENT_MAX)
+    cost_comment = text_within(cost_comment, field="cost_comment", max_length=COMMENT_MAX)
     name = _transition_name(n, outcome)
     check_transition(actor=actor, subject=n, name=name)
     standing = decision_standing(notification=n) if name == "redecide" else None
@@ -209,7 +212,7 @@ def fund_decide(
         amount_ore=amount,
         reason=reason,
         costs_reasonable=costs_reasonable,
-        cost_comment=(cost_comment or "").strip(),
+        cost_comment=cost_comment,
         partial_claims_allowed=partial_claims_allowed,
         supersedes=standing,
         decided_by=actor.user,

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lom.agreements.models import MeasureType
-from lom.common.bounds import MAX_AMOUNT_ORE, MAX_COUNT
+from lom.common.bounds import MAX_AMOUNT_ORE, MAX_COUNT, NAME_MAX, TEXT_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.money import format_ore
 from lom.common.validation import require as _require
@@ -31,6 +31,7 @@ from lom.fundmode.selectors import (
     pot_for_member,
     submit_problems,
 )
+from lom.fundmode.services.checks import amount_too_large, amount_within, text_within
 from lom.fundmode.services.pots import lock_pot
 from lom.fundmode.services.workflow import audit_notification, check_transition, transition
 from lom.organisations.access import Actor
@@ -57,7 +58,8 @@ def notification_prenotify(
         raise DomainError(_("Fonden har inte fördelat perioden ännu."))
     if timezone.localdate() > fund_round.claim_deadline:
         raise DomainError(_("Periodens sista dag för rekvisition har passerat."))
-    title = (title or "").strip()
+    title = text_within(title, field="title", max_length=NAME_MAX)
+    amount_within(estimated_ore, field="estimated_ore")
     if not title:
         raise DomainError(_("Ange vilken insats det gäller."), field="title")
     if estimated_ore <= 0:
@@ -81,7 +83,7 @@ def notification_prenotify(
         round=fund_round,
         pot=pot,
         member=actor.organisation,
-        title=title[:200],
+        title=title,
         estimated_ore=estimated_ore,
         planned_start=planned_start,
         planned_end=planned_end,
@@ -112,21 +114,15 @@ class NotificationInput:
 def clean_costs(costs: dict[str, tuple[int, str]]) -> int:
     """Check cost lines (kind -> (amount in öre, description)) of a notification or a claim:
     eligible kinds only, each amount and the total within bounds. Answers the total."""
-    for kind, (amount, _d) in costs.items():
+    for kind, (amount, description) in costs.items():
         if kind not in CostKind.values:
             raise DomainError(_("Kostnadsslaget är inte bidragsberättigat."), field="costs")
-        if amount < 0:
-            raise DomainError(_("Beloppet kan inte vara negativt."), field=f"cost_{kind}")
-        if amount > MAX_AMOUNT_ORE:
-            raise DomainError(amount_too_large(), field=f"cost_{kind}")
+        amount_within(amount, field=f"cost_{kind}")
+        text_within(description, field=f"costdesc_{kind}", max_length=NAME_MAX)
     total = sum(a for a, _d in costs.values())
     if total > MAX_AMOUNT_ORE:
         raise DomainError(amount_too_large(), field="costs")
     return total
-
-
-def amount_too_large() -> str:
-    return _("Beloppet får vara högst %(m)s.") % {"m": format_ore(MAX_AMOUNT_ORE)}
 
 
 def _update(*, actor: Actor, notification: MeasureNotification, data: NotificationInput) -> None:
@@ -139,21 +135,23 @@ def _update(*, actor: Actor, notification: MeasureNotification, data: Notificati
         raise DomainError(_("Okänd utförare."), field="provider_kind")
     clean_costs(data.costs)
     n = notification
-    n.title = (data.title or n.title).strip()[:200]
-    n.background = data.background.strip()
-    n.need = data.need.strip()
-    n.description = data.description.strip()
+    n.title = text_within(data.title, field="title", max_length=NAME_MAX) or n.title
+    n.background = text_within(data.background, field="background", max_length=TEXT_MAX)
+    n.need = text_within(data.need, field="need", max_length=TEXT_MAX)
+    n.description = text_within(data.description, field="description", max_length=TEXT_MAX)
     n.measure_type = data.measure_type
     n.provider_kind = data.provider_kind
     n.provider_name = (
-        data.provider_name.strip()[:200] if data.provider_kind == ProviderKind.SUPPLIER else ""
+        text_within(data.provider_name, field="provider_name", max_length=NAME_MAX)
+        if data.provider_kind == ProviderKind.SUPPLIER
+        else ""
     )
     n.planned_start, n.planned_end = data.planned_start, data.planned_end
     n.save()
     n.cost_lines.all().delete()
     NotificationCostLine.objects.bulk_create(
         [
-            NotificationCostLine(notification=n, kind=k, amount_ore=a, description=d[:200])
+            NotificationCostLine(notification=n, kind=k, amount_ore=a, description=d)
             for k, (a, d) in data.costs.items()
             if a > 0
         ]

@@ -14,10 +14,9 @@ from django.utils.translation import gettext as _
 
 from lom.accounts.models import User
 from lom.common.audit import audit
-from lom.common.bounds import MAX_AMOUNT_ORE
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.files import Cell, read_table
-from lom.common.money import MoneyParseError, format_ore, parse_kronor
+from lom.common.money import MoneyParseError, parse_kronor
 from lom.common.validation import require as _require
 from lom.fundmode.models import (
     Claim,
@@ -31,6 +30,7 @@ from lom.fundmode.models import (
 )
 from lom.fundmode.permissions import can_administer
 from lom.fundmode.selectors import members_of
+from lom.fundmode.services.checks import ROUND_NAME_MAX, amount_within, text_within
 from lom.fundmode.services.workflow import check_transition, transition
 from lom.organisations.access import Actor
 from lom.organisations.models import Organisation
@@ -105,11 +105,12 @@ def round_open(
         )
     if total_ore <= 0:
         raise DomainError(_("Ange periodens totala belopp."), field="total_ore")
+    amount_within(total_ore, field="total_ore")
     if FundRound.objects.filter(fund=actor.organisation, start__lte=end, end__gte=start).exists():
         raise DomainError(_("Perioden överlappar en befintlig period."), field="start")
     fund_round = FundRound.objects.create(
         fund=actor.organisation,
-        name=name.strip()[:120],
+        name=text_within(name, field="name", max_length=ROUND_NAME_MAX),
         start=start,
         end=end,
         claim_deadline=claim_deadline,
@@ -146,13 +147,7 @@ def _payrolls_put(
         member = members.get(member_id)
         if member is None:
             raise DomainError(_("Organisationen är inte medlem i fonden."), field="member")
-        if payroll_ore < 0:
-            raise DomainError(_("Lönesumman kan inte vara negativ."), field=where)
-        if payroll_ore > MAX_AMOUNT_ORE:
-            raise DomainError(
-                _("Lönesumman får vara högst %(m)s.") % {"m": format_ore(MAX_AMOUNT_ORE)},
-                field=where,
-            )
+        amount_within(payroll_ore, field=where)
         row, _created = MemberPayroll.objects.update_or_create(
             round=fund_round,
             member=member,
