@@ -3,8 +3,10 @@ periods and all of its members' notifications; an employer sees only its own pot
 notifications; nobody sees anything of another fund."""
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
@@ -137,7 +139,8 @@ def pot_balance(*, pot: Pot) -> Balance:
 
 def balances_for_pots(*, pots: list[Pot]) -> dict[int, Balance]:
     out = {p.pk: Balance(0, 0, 0, 0, 0) for p in pots}
-    rows = (
+    # The sums are named by POT_AGGREGATES: typed as a plain mapping (the stubs cannot see them).
+    rows: Iterable[Mapping[str, Any]] = (
         PotEntry.objects.filter(pot__in=[p.pk for p in pots])
         .values("pot_id")
         .annotate(**POT_AGGREGATES)
@@ -345,7 +348,7 @@ def cost_lines_by_kind(lines) -> list[tuple[str, str, int]]:
     """(kind label, description, amount) in the order of the eligible cost kinds."""
     order = {k: i for i, k in enumerate(CostKind.values)}
     return [
-        (CostKind(line.kind).label, line.description, line.amount_ore)
+        (str(CostKind(line.kind).label), line.description, line.amount_ore)
         for line in sorted(lines, key=lambda x: (order.get(x.kind, 99), x.id))
     ]
 
@@ -446,7 +449,8 @@ def fund_statistics(*, actor: Actor, fund_round: FundRound) -> FundStatistics:
             notification_id__in=ids, status=Claim.Status.PAID, is_final=True
         ).values_list("notification_id", "id")
     )
-    groups: dict[int, list[ParticipantGroup]] = defaultdict(list)
+    # ("c", claim id) for a final claim's participants, ("n", notification id) for planned ones
+    groups: dict[tuple[str, int | None], list[ParticipantGroup]] = defaultdict(list)
     for g in ParticipantGroup.objects.filter(
         Q(notification_id__in=ids) | Q(claim_id__in=final_claims.values())
     ):
@@ -503,7 +507,7 @@ def fund_statistics(*, actor: Actor, fund_round: FundRound) -> FundStatistics:
         by_quarter=[quarters[k] for k in sorted(quarters)],
         by_year=[years[k] for k in sorted(years)],
         by_employer_quarter=[(k[0], emp_q[k]) for k in sorted(emp_q)],
-        by_occupation=[(occupation_label(c), *occ[c]) for c in sorted(occ)],
+        by_occupation=[(occupation_label(c), occ[c][0], occ[c][1], occ[c][2]) for c in sorted(occ)],
         measures=measures,
     )
 

@@ -152,6 +152,8 @@ def employment_import(*, actor: Actor, rows: list[RawRow]) -> ImportResult:
         if problems:
             result.errors.append(RowError(row.number, "; ".join(str(p) for p in problems)))
             continue
+        # No problem recorded means every part was read.
+        assert emp is not None and month is not None and hours is not None and income is not None
         parsed[(emp.pk, month)] = (row.number, hours, income)
     if result.errors:
         return result
