@@ -13,9 +13,8 @@ from lom.agreements.models import DecisionModel, LocalAgreement, MeasureType
 from lom.cases import services as cs
 from lom.cases.models import Case, Status
 from lom.common.errors import DomainError, PermissionDeniedError
-from lom.common.models import AuditEvent
+from lom.common.models import AuditEvent, Notification, NotificationPreference
 from lom.decisions import services as dec
-from lom.common.models import Notification, NotificationPreference
 from lom.decisions.models import Meeting, Objection
 from lom.decisions.reminders import send_reminders
 from lom.funds.selectors import fund_balance

@@ -28,6 +28,7 @@ from lom.fundmode.selectors import (
     pot_balance,
     pot_figures,
     pots_for,
+    submit_problems,
 )
 from tests.factories import all_met, make_fund, make_world, notify_measure, open_and_allocate, pdf
 
@@ -293,7 +294,7 @@ def test_claim_above_approval_needs_new_decision(fw):
     r = open_and_allocate(f)
     n = notify_measure(f, r, cost=50_000_00)
     officer = f.actor(f.officer)
-    fs.fund_decide(
+    first = fs.fund_decide(
         actor=officer, notification=n, outcome="approved", answers=all_met(r), costs_reasonable=True
     )
     coord = f.alfa.actor(f.alfa.coordinator)
@@ -317,6 +318,7 @@ def test_claim_above_approval_needs_new_decision(fw):
         costs_reasonable=True,
         amount_ore=55_000_00,
         reason="Kursavgiften höjdes av anordnaren.",
+        supersedes_id=first.pk,
     )
     fs.claim_pay(actor=officer, claim=claim)
     n.refresh_from_db()
@@ -448,7 +450,7 @@ def test_notification_needs_minutes_and_checks_uploads(fw):
         planned_start=date.today(),
         planned_end=date.today(),
     )
-    problems = fs.submit_problems(n)
+    problems = submit_problems(notification=n)
     assert any("protokollet" in p for p in problems)
     with pytest.raises(DomainError):
         fs.notification_submit(actor=coord, notification=n)

@@ -100,7 +100,7 @@ def test_participant_row_error_is_shown_in_the_error_summary_and_at_the_row(fw):
     )
     c = client(f.alfa.coordinator)
     r = c.post(f"/fund/notifications/{n.pk}/edit/", _edit_data(n))
-    assert r.status_code == 200
+    assert r.status_code == 400
     body = r.content.decode()
     summary = body.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
     assert ROW_ERROR in summary
@@ -130,7 +130,7 @@ def test_claim_participant_row_error_is_shown(fw):
             "p-0-count": "7",
         },
     )
-    assert r.status_code == 200
+    assert r.status_code == 400
     summary = r.content.decode().split('class="error-summary"', 1)[1].split("</div>", 1)[0]
     assert ROW_ERROR in summary
     assert not Claim.objects.exists()

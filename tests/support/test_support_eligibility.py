@@ -14,7 +14,7 @@ from lom.common.models import AuditEvent
 from lom.support import eligibility as el
 from lom.support import services
 from lom.support.eligibility import MonthRecord, Thresholds, check_eligibility
-from lom.support.imports import read_csv, read_upload
+from lom.support.imports import read_upload
 from lom.support.models import EligibilityCheck, EligibilityRule, EmploymentMonth
 
 T = Thresholds(
@@ -25,6 +25,10 @@ T = Thresholds(
     min_monthly_income_ore=18_575_00,
 )
 AS_OF = date(2025, 6, 15)  # window: 2023-07 .. 2025-06
+
+
+def csv_rows(data: bytes):
+    return read_upload(name="lon.csv", data=data)
 
 
 def months_back(n: int, *, start: date = date(2025, 6, 1)) -> list[date]:
@@ -178,12 +182,12 @@ CSV_OK = (
 def test_import_csv_creates_then_updates(world):
     coord = world.actor(world.coordinator)
     data = CSV_OK.format(e=world.employee_rec.pk, mail=world.colleague_rec.email).encode()
-    result = services.employment_import(actor=coord, rows=read_csv(data))
+    result = services.employment_import(actor=coord, rows=csv_rows(data))
     assert result.imported and (result.created, result.updated) == (3, 0)
     m = EmploymentMonth.objects.get(employee=world.employee_rec, month=date(2025, 6, 1))
     assert m.hours_per_week == Decimal("15.9") and m.income_ore == 18_574_99
     assert EmploymentMonth.objects.get(employee=world.colleague_rec).income_ore == 0
-    again = services.employment_import(actor=coord, rows=read_csv(data.replace(b"37,5", b"20")))
+    again = services.employment_import(actor=coord, rows=csv_rows(data.replace(b"37,5", b"20")))
     assert (again.created, again.updated) == (0, 3)
     assert EmploymentMonth.objects.get(
         employee=world.employee_rec, month=date(2025, 5, 1)
@@ -202,7 +206,7 @@ def test_import_with_bad_rows_imports_nothing_and_names_every_bad_row(world, oth
         f"{world.employee_rec.pk},2025-05,38,30000\n"  # row 6: duplicate of row 2
         ",2025-05,38,30000\n"  # row 7: no employee
     ).encode()
-    result = services.employment_import(actor=coord, rows=read_csv(data))
+    result = services.employment_import(actor=coord, rows=csv_rows(data))
     assert not result.imported
     assert [e.number for e in result.errors] == [3, 4, 5, 6, 7]
     assert "finns inte i organisationen" in result.errors[0].message
@@ -223,7 +227,7 @@ def test_import_xlsx_is_read(world):
     ws.append([world.employee_rec.pk, date(2025, 3, 1), 40, 32000.5])
     buf = BytesIO()
     wb.save(buf)
-    rows = read_upload("lon.xlsx", buf.getvalue())
+    rows = read_upload(name="lon.xlsx", data=buf.getvalue())
     result = services.employment_import(actor=world.actor(world.coordinator), rows=rows)
     assert result.imported
     m = EmploymentMonth.objects.get(employee=world.employee_rec)
@@ -231,7 +235,7 @@ def test_import_xlsx_is_read(world):
 
 
 def test_import_refused_for_other_roles(world):
-    rows = read_csv(CSV_OK.format(e=world.employee_rec.pk, mail="x@example.org").encode())
+    rows = csv_rows(CSV_OK.format(e=world.employee_rec.pk, mail="x@example.org").encode())
     for role in ("employee", "manager", "union_rep", "decision_maker", "auditor", "admin"):
         with pytest.raises(PermissionDeniedError):
             services.employment_import(actor=world.actor(world.users[role]), rows=rows)

@@ -3,17 +3,19 @@ the pages: an employer reads only its own pot and notifications, the fund all of
 Amounts are öre."""
 
 from datetime import date
+from typing import Annotated, Literal
 
 from django.db.models import Sum
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
-from ninja import Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
+from lom.common.bounds import COMMENT_MAX, DB_ID_MAX, MAX_AMOUNT_ORE, NAME_MAX
 from lom.common.errors import PermissionDeniedError
 from lom.common.schemas import ErrorOut
 from lom.fundmode import services
-from lom.fundmode.models import MeasureNotification
+from lom.fundmode.models import FundDecision, MeasureNotification
 from lom.fundmode.permissions import can_read_as_member, can_read_fund
 from lom.fundmode.selectors import (
     PotFigures,
@@ -86,23 +88,72 @@ class NotificationOut(Schema):
     participants: list[ParticipantOut]
 
 
+Id = Annotated[int, Field(ge=1, le=DB_ID_MAX)]
+Comment = Annotated[str, Field(max_length=COMMENT_MAX)]
+StatusFilter = Literal[
+    "",
+    "pre_notified",
+    "submitted",
+    "more_info",
+    "approved",
+    "rejected",
+    "claimed",
+    "paid",
+    "withdrawn",
+]
+
+
 class PrenotifyIn(Schema):
-    round_id: int
-    title: str
-    estimated_ore: int
+    round_id: Id
+    title: str = Field(..., min_length=1, max_length=NAME_MAX)
+    estimated_ore: int = Field(..., gt=0, le=MAX_AMOUNT_ORE)
     planned_start: date
     planned_end: date
-    measure_type_id: int | None = None
+    measure_type_id: Id | None = None
 
 
 class DecisionIn(Schema):
-    outcome: str
-    answers: dict[int, tuple[bool, str]]
+    outcome: FundDecision.Outcome
+    # criterion id -> (met, comment)
+    answers: dict[int, tuple[bool, Comment]] = Field(..., max_length=200)
     costs_reasonable: bool
-    cost_comment: str = ""
-    amount_ore: int | None = None
-    reason: str = ""
+    cost_comment: Comment = ""
+    amount_ore: int | None = Field(None, gt=0, le=MAX_AMOUNT_ORE)
+    reason: Comment = ""
     partial_claims_allowed: bool = False
+    # A re-decision names the approving decision it replaces (required above the notified
+    # amount, see services.fund_decide).
+    supersedes_id: Id | None = None
+
+
+class StatRowOut(Schema):
+    label: str
+    measures: int
+    approved_ore: int
+    paid_ore: int
+    women: int
+    men: int
+    other: int
+
+
+class EmployerQuarterOut(StatRowOut):
+    employer: str
+
+
+class OccupationOut(Schema):
+    occupation: str
+    women: int
+    men: int
+    other: int
+
+
+class StatisticsOut(Schema):
+    total: StatRowOut
+    by_employer: list[StatRowOut]
+    by_year: list[StatRowOut]
+    by_quarter: list[StatRowOut]
+    by_employer_quarter: list[EmployerQuarterOut]
+    by_occupation: list[OccupationOut]
 
 
 def _actor(request):
@@ -195,7 +246,9 @@ def get_pot(request, pot_id: int):
     return _pot_out(pot)
 
 
-@router.get("/periods/{round_id}/statistics", response={200: dict, 403: ErrorOut, 404: ErrorOut})
+@router.get(
+    "/periods/{round_id}/statistics", response={200: StatisticsOut, 403: ErrorOut, 404: ErrorOut}
+)
 def statistics(request, round_id: int):
     actor = _actor(request)
     r = round_get(actor=actor, pk=round_id)
@@ -229,7 +282,9 @@ def statistics(request, round_id: int):
 
 
 @router.get("/notifications", response={200: list[NotificationOut], 403: ErrorOut, 404: ErrorOut})
-def list_notifications(request, round_id: int = 0, status: str = "", limit: int = 200):
+def list_notifications(
+    request, round_id: int = 0, status: StatusFilter = "", limit: int = Query(200, ge=1, le=500)
+):
     actor = _actor(request)
     fund_round = None
     if round_id:
@@ -239,11 +294,11 @@ def list_notifications(request, round_id: int = 0, status: str = "", limit: int 
         if fund_round is None:
             raise Http404
     qs = (
-        notifications_for(actor=actor, fund_round=fund_round, status=status[:20])
+        notifications_for(actor=actor, fund_round=fund_round, status=status)
         .annotate(cost_sum=Coalesce(Sum("cost_lines__amount_ore"), 0))
         .prefetch_related("participants")
     )
-    return [_n_out(n) for n in qs.order_by("-id")[: max(1, min(limit, 500))]]
+    return [_n_out(n) for n in qs.order_by("-id")[:limit]]
 
 
 @router.get(
@@ -317,6 +372,7 @@ def decide(request, notification_id: int, payload: DecisionIn):
         amount_ore=payload.amount_ore,
         reason=payload.reason,
         partial_claims_allowed=payload.partial_claims_allowed,
+        supersedes_id=payload.supersedes_id,
     )
     n.refresh_from_db()
     return Status(201, _n_out(n))

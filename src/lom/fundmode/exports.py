@@ -1,17 +1,17 @@
-"""Excel export of the fund's statistics (the same selector as the page and the API)."""
-
-from io import BytesIO
+"""Excel export of the fund's statistics (the same selector as the page and the API), through
+the one writer (`lom.common.files.XlsxBook`): every text cell stays text, whatever it starts
+with (a measure titled `=HYPERLINK(...)` is not a live formula)."""
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from lom.common.files import XlsxBook, XlsxColumn
 from lom.fundmode.selectors import FundStatistics, StatRow
 
+KR = '#,##0.00 "kr"'
 
-def _row(r: StatRow) -> list:
+
+def _figures(r: StatRow) -> list:
     return [
-        r.label,
         r.measures,
         r.approved_ore / 100,
         r.paid_ore / 100,
@@ -22,44 +22,67 @@ def _row(r: StatRow) -> list:
     ]
 
 
+def _columns(first: str) -> list[XlsxColumn]:
+    return [
+        XlsxColumn(first, width=30),
+        XlsxColumn(_("Beviljade insatser")),
+        XlsxColumn(_("Beviljat (kr)"), KR, 16),
+        XlsxColumn(_("Utbetalt (kr)"), KR, 16),
+        XlsxColumn(_("Deltagare")),
+        XlsxColumn(_("Kvinnor")),
+        XlsxColumn(_("Män")),
+        XlsxColumn(_("Annat")),
+    ]
+
+
 def statistics_workbook(stats: FundStatistics) -> bytes:
-    head = [
-        _("Rad"),
+    book = XlsxBook()
+    book.table(
+        _("Per arbetsgivare"),
+        _columns(_("Arbetsgivare")),
+        [
+            *([r.label, *_figures(r)] for r in stats.by_employer),
+            [_("Totalt"), *_figures(stats.total)],
+        ],
+    )
+    book.table(
+        _("Per kvartal"),
+        _columns(_("Kvartal")),
+        ([r.label, *_figures(r)] for r in stats.by_quarter),
+    )
+    book.table(_("Per år"), _columns(_("År")), ([r.label, *_figures(r)] for r in stats.by_year))
+    book.table(
+        _("Arbetsgivare per kvartal"),
+        [XlsxColumn(_("Arbetsgivare"), width=30), *_columns(_("Kvartal"))],
+        ([name, r.label, *_figures(r)] for name, r in stats.by_employer_quarter),
+    )
+    book.table(
+        _("Deltagare per yrke"),
+        [XlsxColumn(_("Yrkeskod"), width=40), _("Kvinnor"), _("Män"), _("Annat")],
+        (list(row) for row in stats.by_occupation),
+    )
+    book.table(
         _("Beviljade insatser"),
-        _("Beviljat (kr)"),
-        _("Utbetalt (kr)"),
-        _("Deltagare"),
-        _("Kvinnor"),
-        _("Män"),
-        _("Annat"),
-    ]
-    wb = Workbook()
-    sheets = [
-        (_("Per arbetsgivare"), [*stats.by_employer, None]),
-        (_("Per kvartal"), stats.by_quarter),
-        (_("Per år"), stats.by_year),
-    ]
-    first = True
-    for title, rows in sheets:
-        ws = wb.active if first else wb.create_sheet()
-        first = False
-        ws.title = title[:31]
-        ws.append(head)
-        for r in rows:
-            ws.append(_row(r) if r is not None else [_("Totalt"), *_row(stats.total)[1:]])
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-    ws = wb.create_sheet(_("Arbetsgivare per kvartal")[:31])
-    ws.append([_("Arbetsgivare"), *head])
-    for name, r in stats.by_employer_quarter:
-        ws.append([name, *_row(r)])
-    ws = wb.create_sheet(_("Deltagare per yrke")[:31])
-    ws.append([_("Yrkeskod"), _("Kvinnor"), _("Män"), _("Annat")])
-    for row in stats.by_occupation:
-        ws.append(list(row))
-    for sheet in wb.worksheets:
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-    buf = BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        [
+            XlsxColumn(_("Nummer"), width=12),
+            XlsxColumn(_("Arbetsgivare"), width=30),
+            XlsxColumn(_("Insats"), width=50),
+            XlsxColumn(_("Beslutad"), "yyyy-mm-dd", 12),
+            XlsxColumn(_("Beviljat (kr)"), KR, 16),
+            XlsxColumn(_("Utbetalt (kr)"), KR, 16),
+            XlsxColumn(_("Deltagare")),
+        ],
+        (
+            [
+                m.number,
+                m.employer,
+                m.title,
+                m.decided_on,
+                m.approved_ore / 100,
+                m.paid_ore / 100,
+                m.participants,
+            ]
+            for m in stats.measures
+        ),
+    )
+    return book.to_bytes()

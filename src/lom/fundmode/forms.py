@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lom.agreements.models import MeasureType
+from lom.common.bounds import COMMENT_MAX, DB_ID_MAX, MAX_COUNT, SHORT_TEXT_MAX, TEXT_MAX
 from lom.common.fields import KronorField
 from lom.fundmode.models import CostKind, FundAttachment, ProviderKind
 from lom.organisations.models import Employee
@@ -18,7 +19,7 @@ class RoundForm(forms.Form):
         widget=DATE,
         help_text=_("Medel som inte rekvirerats då förfaller."),
     )
-    total = KronorField(label=_("Totalt belopp (kr)"), allow_zero=False)
+    total_ore = KronorField(label=_("Totalt belopp (kr)"), allow_zero=False)
 
 
 class PayrollForm(forms.Form):
@@ -32,6 +33,14 @@ class PayrollForm(forms.Form):
                 initial=initial_payroll.get(m.pk),
             )
         self.members = list(members)
+
+    def payrolls(self) -> dict[int, int]:
+        """Member id -> payroll in öre, for the members whose field is filled in."""
+        return {
+            m.pk: self.cleaned_data[f"payroll_{m.pk}"]
+            for m in self.members
+            if self.cleaned_data.get(f"payroll_{m.pk}") is not None
+        }
 
 
 class ImportForm(forms.Form):
@@ -49,6 +58,7 @@ class CriterionForm(forms.Form):
     help_text = forms.CharField(
         label=_("Vägledning till handläggaren"),
         required=False,
+        max_length=SHORT_TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -59,7 +69,7 @@ class PrenotifyForm(forms.Form):
     measure_type = forms.ModelChoiceField(
         label=_("Insatstyp"), queryset=MeasureType.objects.all(), required=False
     )
-    estimated = KronorField(label=_("Uppskattad kostnad (kr)"), allow_zero=False)
+    estimated_ore = KronorField(label=_("Uppskattad kostnad (kr)"), allow_zero=False)
     planned_start = forms.DateField(label=_("Planerad start"), widget=DATE)
     planned_end = forms.DateField(label=_("Planerat slut"), widget=DATE)
 
@@ -86,9 +96,12 @@ def costs_from(cleaned) -> dict[str, tuple[int, str]]:
 
 class NotificationForm(forms.Form):
     title = forms.CharField(label=_("Insats"), max_length=200)
-    background = forms.CharField(label=_("Bakgrund"), widget=forms.Textarea(attrs={"rows": 4}))
+    background = forms.CharField(
+        label=_("Bakgrund"), max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 4})
+    )
     need = forms.CharField(
         label=_("Behov"),
+        max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Vilket behov av kompetensförsörjning eller omställning insatsen svarar mot."),
     )
@@ -96,7 +109,10 @@ class NotificationForm(forms.Form):
         label=_("Insatstyp"), queryset=MeasureType.objects.all(), required=False
     )
     description = forms.CharField(
-        label=_("Beskrivning av insatsen"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Beskrivning av insatsen"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
     )
     provider_kind = forms.ChoiceField(label=_("Utförare"), choices=ProviderKind.choices)
     provider_name = forms.CharField(
@@ -128,7 +144,7 @@ class ParticipantForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 5}),
     )
     gender = forms.ChoiceField(label=_("Kön"), choices=Employee.Gender.choices, required=False)
-    count = forms.IntegerField(label=_("Antal"), min_value=0, max_value=100000, required=False)
+    count = forms.IntegerField(label=_("Antal"), min_value=0, max_value=MAX_COUNT, required=False)
 
     def clean(self):
         data = super().clean()
@@ -187,6 +203,7 @@ class DecisionForm(forms.Form):
     cost_comment = forms.CharField(
         label=_("Kommentar om kostnaderna"),
         required=False,
+        max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
     outcome = forms.ChoiceField(
@@ -198,16 +215,22 @@ class DecisionForm(forms.Form):
             ("rejected", _("Avslå")),
         ],
     )
-    amount = KronorField(
+    amount_ore = KronorField(
         label=_("Beviljat belopp (kr)"),
         required=False,
         allow_zero=False,
         help_text=_("Lämna tomt för att bevilja det anmälda beloppet."),
     )
     partial_claims_allowed = forms.BooleanField(label=_("Delrekvisition tillåten"), required=False)
+    # A re-decision names the approving decision it replaces (the one standing when the page
+    # was opened): another officer's decision in between makes it refused, not overwritten.
+    supersedes = forms.IntegerField(
+        required=False, min_value=1, max_value=DB_ID_MAX, widget=forms.HiddenInput
+    )
     reason = forms.CharField(
         label=_("Motivering"),
         required=False,
+        max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Krävs vid avslag, begäran om komplettering, lägre belopp och när ett kriterium inte "
@@ -226,6 +249,7 @@ class DecisionForm(forms.Form):
             fields[f"comment_{c.pk}"] = forms.CharField(
                 label=_("Kommentar: %(c)s") % {"c": c.text},
                 required=False,
+                max_length=COMMENT_MAX,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
         fields.update(self.fields)
@@ -272,7 +296,9 @@ class ClaimForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    reason = forms.CharField(label=_("Skäl"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Skäl"), max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class MemberForm(forms.Form):

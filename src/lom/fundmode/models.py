@@ -1,10 +1,22 @@
 """Fund mode: an organisation of kind FUND holds the money for its member employers."""
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lom.common.bounds import (
+    COMMENT_MAX,
+    MAX_AMOUNT_ORE,
+    MAX_COUNT,
+    NAME_MAX,
+    SHORT_TEXT_MAX,
+    TEXT_MAX,
+)
 from lom.organisations.models import Employee, Organisation
+
+# Money in öre: never negative, never above the bound (sums of such amounts fit the column).
+MONEY = [MinValueValidator(0), MaxValueValidator(MAX_AMOUNT_ORE)]
 
 
 class FundMembership(models.Model):
@@ -48,7 +60,7 @@ class FundRound(models.Model):
     start = models.DateField(_("från"))
     end = models.DateField(_("till"))
     claim_deadline = models.DateField(_("sista dag för rekvisition"))
-    total_ore = models.BigIntegerField(_("totalt belopp"))
+    total_ore = models.BigIntegerField(_("totalt belopp"), validators=MONEY)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
@@ -80,7 +92,7 @@ class MemberPayroll(models.Model):
 
     round = models.ForeignKey(FundRound, on_delete=models.CASCADE, related_name="payrolls")
     member = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    payroll_ore = models.BigIntegerField(_("lönesumma"))
+    payroll_ore = models.BigIntegerField(_("lönesumma"), validators=MONEY)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -105,7 +117,7 @@ class Pot(models.Model):
 
     round = models.ForeignKey(FundRound, on_delete=models.CASCADE, related_name="pots")
     member = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="fund_pots")
-    payroll_ore = models.BigIntegerField(_("lönesumma vid fördelning"), default=0)
+    payroll_ore = models.BigIntegerField(_("lönesumma vid fördelning"), default=0, validators=MONEY)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -134,7 +146,10 @@ class PotEntry(models.Model):
 
     pot = models.ForeignKey(Pot, on_delete=models.PROTECT, related_name="entries")
     kind = models.CharField(_("typ"), max_length=20, choices=PotEntryKind.choices)
-    amount_ore = models.BigIntegerField(_("belopp"))
+    amount_ore = models.BigIntegerField(
+        _("belopp"),
+        validators=[MinValueValidator(-MAX_AMOUNT_ORE), MaxValueValidator(MAX_AMOUNT_ORE)],
+    )
     notification = models.ForeignKey(
         "MeasureNotification",
         on_delete=models.PROTECT,
@@ -168,7 +183,7 @@ class Criterion(models.Model):
     round = models.ForeignKey(FundRound, on_delete=models.CASCADE, related_name="criteria")
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
     text = models.CharField(_("kriterium"), max_length=300)
-    help_text = models.TextField(_("vägledning"), blank=True)
+    help_text = models.TextField(_("vägledning"), blank=True, max_length=SHORT_TEXT_MAX)
     active = models.BooleanField(_("gäller"), default=True)
 
     class Meta:
@@ -218,12 +233,12 @@ class MeasureNotification(models.Model):
     status = models.CharField(
         max_length=15, choices=Status.choices, default=Status.PRE_NOTIFIED, db_index=True
     )
-    title = models.CharField(_("insats"), max_length=200)
-    estimated_ore = models.BigIntegerField(_("uppskattad kostnad"))
+    title = models.CharField(_("insats"), max_length=NAME_MAX)
+    estimated_ore = models.BigIntegerField(_("uppskattad kostnad"), validators=MONEY)
     planned_start = models.DateField(_("planerad start"))
     planned_end = models.DateField(_("planerat slut"))
-    background = models.TextField(_("bakgrund"), blank=True)
-    need = models.TextField(_("behov"), blank=True)
+    background = models.TextField(_("bakgrund"), blank=True, max_length=TEXT_MAX)
+    need = models.TextField(_("behov"), blank=True, max_length=TEXT_MAX)
     measure_type = models.ForeignKey(
         "agreements.MeasureType",
         on_delete=models.PROTECT,
@@ -231,11 +246,11 @@ class MeasureNotification(models.Model):
         blank=True,
         verbose_name=_("insatstyp"),
     )
-    description = models.TextField(_("beskrivning av insatsen"), blank=True)
+    description = models.TextField(_("beskrivning av insatsen"), blank=True, max_length=TEXT_MAX)
     provider_kind = models.CharField(
         _("utförare"), max_length=12, choices=ProviderKind.choices, blank=True
     )
-    provider_name = models.CharField(_("leverantörens namn"), max_length=200, blank=True)
+    provider_name = models.CharField(_("leverantörens namn"), max_length=NAME_MAX, blank=True)
     # The employer's transition plan is linked, not sent: the fund sees only that it exists,
     # its version and approval date (stored here when notified), never its content.
     plan = models.ForeignKey(
@@ -247,7 +262,9 @@ class MeasureNotification(models.Model):
     )
     plan_version = models.PositiveSmallIntegerField(null=True, blank=True)
     plan_approved_on = models.DateField(null=True, blank=True)
-    approved_ore = models.BigIntegerField(_("beviljat belopp"), null=True, blank=True)
+    approved_ore = models.BigIntegerField(
+        _("beviljat belopp"), null=True, blank=True, validators=MONEY
+    )
     partial_claims_allowed = models.BooleanField(_("delrekvisition tillåten"), default=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -274,8 +291,8 @@ class NotificationCostLine(models.Model):
         MeasureNotification, on_delete=models.CASCADE, related_name="cost_lines"
     )
     kind = models.CharField(_("kostnadsslag"), max_length=15, choices=CostKind.choices)
-    description = models.CharField(_("beskrivning"), max_length=200, blank=True)
-    amount_ore = models.BigIntegerField(_("belopp"))
+    description = models.CharField(_("beskrivning"), max_length=NAME_MAX, blank=True)
+    amount_ore = models.BigIntegerField(_("belopp"), validators=MONEY)
 
     class Meta:
         ordering = ["id"]
@@ -300,7 +317,7 @@ class ParticipantGroup(models.Model):
     )
     occupation_code = models.CharField(_("yrkeskod"), max_length=4)
     gender = models.CharField(_("kön"), max_length=1, choices=Employee.Gender.choices)
-    count = models.PositiveIntegerField(_("antal"))
+    count = models.PositiveIntegerField(_("antal"), validators=[MaxValueValidator(MAX_COUNT)])
 
     class Meta:
         ordering = ["occupation_code", "gender"]
@@ -363,11 +380,24 @@ class FundDecision(models.Model):
         MeasureNotification, on_delete=models.CASCADE, related_name="decisions"
     )
     outcome = models.CharField(_("beslut"), max_length=10, choices=Outcome.choices)
-    amount_ore = models.BigIntegerField(_("beviljat belopp"), null=True, blank=True)
-    reason = models.TextField(_("motivering"), blank=True)
+    amount_ore = models.BigIntegerField(
+        _("beviljat belopp"), null=True, blank=True, validators=MONEY
+    )
+    reason = models.TextField(_("motivering"), blank=True, max_length=COMMENT_MAX)
     costs_reasonable = models.BooleanField(_("kostnaderna är rimliga"), default=False)
-    cost_comment = models.TextField(_("kommentar om kostnaderna"), blank=True)
+    cost_comment = models.TextField(
+        _("kommentar om kostnaderna"), blank=True, max_length=COMMENT_MAX
+    )
     partial_claims_allowed = models.BooleanField(_("delrekvisition tillåten"), default=False)
+    # A re-decision names the approving decision it replaces (see services.fund_decide).
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("ersätter beslutet"),
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -386,7 +416,7 @@ class CriterionAnswer(models.Model):
     decision = models.ForeignKey(FundDecision, on_delete=models.CASCADE, related_name="answers")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
     met = models.BooleanField(_("uppfyllt"))
-    comment = models.TextField(_("kommentar"), blank=True)
+    comment = models.TextField(_("kommentar"), blank=True, max_length=COMMENT_MAX)
 
     class Meta:
         ordering = ["criterion__order", "criterion_id"]
@@ -412,10 +442,12 @@ class Claim(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
     is_final = models.BooleanField(_("slutrekvisition"), default=True)
-    internal_salary_ore = models.BigIntegerField(_("interna lönekostnader"), default=0)
-    total_ore = models.BigIntegerField(_("rekvirerat belopp"), default=0)
-    paid_ore = models.BigIntegerField(_("utbetalt belopp"), null=True, blank=True)
-    return_reason = models.TextField(_("skäl"), blank=True)
+    internal_salary_ore = models.BigIntegerField(
+        _("interna lönekostnader"), default=0, validators=MONEY
+    )
+    total_ore = models.BigIntegerField(_("rekvirerat belopp"), default=0, validators=MONEY)
+    paid_ore = models.BigIntegerField(_("utbetalt belopp"), null=True, blank=True, validators=MONEY)
+    return_reason = models.TextField(_("skäl"), blank=True, max_length=COMMENT_MAX)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -437,8 +469,8 @@ class Claim(models.Model):
 class ClaimCostLine(models.Model):
     claim = models.ForeignKey(Claim, on_delete=models.CASCADE, related_name="cost_lines")
     kind = models.CharField(_("kostnadsslag"), max_length=15, choices=CostKind.choices)
-    description = models.CharField(_("beskrivning"), max_length=200, blank=True)
-    amount_ore = models.BigIntegerField(_("belopp"))
+    description = models.CharField(_("beskrivning"), max_length=NAME_MAX, blank=True)
+    amount_ore = models.BigIntegerField(_("belopp"), validators=MONEY)
 
     class Meta:
         ordering = ["id"]

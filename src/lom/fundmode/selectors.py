@@ -3,18 +3,22 @@ periods and all of its members' notifications; an employer sees only its own pot
 notifications; nobody sees anything of another fund."""
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
 
 from lom.fundmode.models import (
     Claim,
     CostKind,
     Criterion,
     FundAttachment,
+    FundDecision,
     FundMembership,
     FundRound,
     MeasureNotification,
@@ -24,6 +28,7 @@ from lom.fundmode.models import (
     Pot,
     PotEntry,
     PotEntryKind,
+    ProviderKind,
 )
 from lom.fundmode.permissions import can_read_as_member, can_read_fund, is_fund_side
 from lom.funds.selectors import Balance
@@ -134,7 +139,8 @@ def pot_balance(*, pot: Pot) -> Balance:
 
 def balances_for_pots(*, pots: list[Pot]) -> dict[int, Balance]:
     out = {p.pk: Balance(0, 0, 0, 0, 0) for p in pots}
-    rows = (
+    # The sums are named by POT_AGGREGATES: typed as a plain mapping (the stubs cannot see them).
+    rows: Iterable[Mapping[str, Any]] = (
         PotEntry.objects.filter(pot__in=[p.pk for p in pots])
         .values("pot_id")
         .annotate(**POT_AGGREGATES)
@@ -303,11 +309,46 @@ def notification_cost_total(*, notification: MeasureNotification) -> int:
     return int(row["s"])
 
 
+def submit_problems(*, notification: MeasureNotification) -> list[str]:
+    """What is missing before the notification can be sent (shown on the page as a list)."""
+    n = notification
+    out: list[str] = []
+    if not n.background.strip():
+        out.append(_("Beskriv bakgrunden."))
+    if not n.need.strip():
+        out.append(_("Beskriv behovet."))
+    if not n.provider_kind:
+        out.append(_("Ange vem som utför insatsen."))
+    elif n.provider_kind == ProviderKind.SUPPLIER and not n.provider_name:
+        out.append(_("Ange leverantörens namn."))
+    if notification_cost_total(notification=n) <= 0:
+        out.append(_("Ange kostnaderna."))
+    if not n.participants.exists():
+        out.append(_("Ange deltagarna per yrkeskod och kön."))
+    if not n.attachments.filter(kind=FundAttachment.Kind.MINUTES, claim__isnull=True).exists():
+        out.append(_("Bifoga protokollet från samverkan med de fackliga organisationerna."))
+    return out
+
+
+def decision_standing(*, notification: MeasureNotification) -> FundDecision | None:
+    """The approving decision that stands now: the latest one (a re-decision supersedes it)."""
+    return (
+        notification.decisions.filter(outcome=FundDecision.Outcome.APPROVED)
+        .order_by("-decided_at", "-id")
+        .first()
+    )
+
+
+def claimable_left(*, notification: MeasureNotification) -> int:
+    """What may still be paid on the notification without a new decision."""
+    return (notification.approved_ore or 0) - notification_paid(notification=notification)
+
+
 def cost_lines_by_kind(lines) -> list[tuple[str, str, int]]:
     """(kind label, description, amount) in the order of the eligible cost kinds."""
     order = {k: i for i, k in enumerate(CostKind.values)}
     return [
-        (CostKind(line.kind).label, line.description, line.amount_ore)
+        (str(CostKind(line.kind).label), line.description, line.amount_ore)
         for line in sorted(lines, key=lambda x: (order.get(x.kind, 99), x.id))
     ]
 
@@ -357,6 +398,19 @@ class StatRow:
         return round(100 * self.women / self.participants) if self.participants else None
 
 
+@dataclass(frozen=True)
+class MeasureRow:
+    """One approved measure of the period, for the list under the statistics."""
+
+    number: str
+    employer: str
+    title: str
+    decided_on: date | None
+    approved_ore: int
+    paid_ore: int
+    participants: int
+
+
 @dataclass
 class FundStatistics:
     fund_round: FundRound
@@ -367,6 +421,7 @@ class FundStatistics:
     by_employer_quarter: list[tuple[str, StatRow]] = field(default_factory=list)
     # (occupation label, women, men, other)
     by_occupation: list[tuple[str, int, int, int]] = field(default_factory=list)
+    measures: list[MeasureRow] = field(default_factory=list)
 
 
 def fund_statistics(*, actor: Actor, fund_round: FundRound) -> FundStatistics:
@@ -394,7 +449,8 @@ def fund_statistics(*, actor: Actor, fund_round: FundRound) -> FundStatistics:
             notification_id__in=ids, status=Claim.Status.PAID, is_final=True
         ).values_list("notification_id", "id")
     )
-    groups: dict[int, list[ParticipantGroup]] = defaultdict(list)
+    # ("c", claim id) for a final claim's participants, ("n", notification id) for planned ones
+    groups: dict[tuple[str, int | None], list[ParticipantGroup]] = defaultdict(list)
     for g in ParticipantGroup.objects.filter(
         Q(notification_id__in=ids) | Q(claim_id__in=final_claims.values())
     ):
@@ -406,6 +462,7 @@ def fund_statistics(*, actor: Actor, fund_round: FundRound) -> FundStatistics:
     years: dict[str, StatRow] = {}
     emp_q: dict[tuple[str, str], StatRow] = {}
     occ: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    measures: list[MeasureRow] = []
     tz = timezone.get_default_timezone()
     for n in notes:
         when = timezone.localtime(n.decided_at, tz) if n.decided_at else timezone.now()
@@ -432,6 +489,17 @@ def fund_statistics(*, actor: Actor, fund_round: FundRound) -> FundStatistics:
                     r.other += g.count
         for g in gs:
             occ[g.occupation_code]["FMX".index(g.gender) if g.gender in "FMX" else 2] += g.count
+        measures.append(
+            MeasureRow(
+                number=n.number,
+                employer=n.member.name,
+                title=n.title,
+                decided_on=when.date() if n.decided_at else None,
+                approved_ore=n.approved_ore or 0,
+                paid_ore=paid[n.pk],
+                participants=sum(g.count for g in gs),
+            )
+        )
     return FundStatistics(
         fund_round=fund_round,
         total=total,
@@ -439,7 +507,8 @@ def fund_statistics(*, actor: Actor, fund_round: FundRound) -> FundStatistics:
         by_quarter=[quarters[k] for k in sorted(quarters)],
         by_year=[years[k] for k in sorted(years)],
         by_employer_quarter=[(k[0], emp_q[k]) for k in sorted(emp_q)],
-        by_occupation=[(occupation_label(c), *occ[c]) for c in sorted(occ)],
+        by_occupation=[(occupation_label(c), occ[c][0], occ[c][1], occ[c][2]) for c in sorted(occ)],
+        measures=measures,
     )
 
 

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
+from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.schemas import ErrorOut
 from lom.common.validation import require as _require
@@ -44,7 +45,7 @@ class RuleOut(Schema):
 class MonthIn(Schema):
     month: str = Field(..., description="YYYY-MM", pattern=r"^\d{4}-\d{2}$")
     hours_per_week: Decimal | None = Field(None, ge=0, le=168)
-    income_ore: int | None = Field(None, ge=0, le=10**12)
+    income_ore: int | None = Field(None, ge=0, le=MAX_AMOUNT_ORE)
 
 
 class SelfCheckIn(Schema):
@@ -77,7 +78,7 @@ class CheckOut(Schema):
 class SlotIn(Schema):
     starts_at: datetime
     duration_minutes: int = Field(60, ge=15, le=240)
-    mode: str = Field(..., description="online or on_site")
+    mode: Slot.Mode
     place: str = Field("", max_length=200)
     video_link: str = Field("", max_length=200)
 
@@ -114,7 +115,69 @@ class CancelIn(Schema):
 
 
 class NoteIn(Schema):
-    text: str = Field(..., max_length=5000)
+    text: str = Field(..., max_length=COMMENT_MAX)
+
+
+class MonthLineOut(Schema):
+    month: str
+    counted: bool
+    reason: str
+    hours_per_week: str | None
+    income_ore: int | None
+    explanation: str
+
+
+class ThresholdsOut(Schema):
+    year: int
+    months_required: int
+    window_months: int
+    min_hours_per_week: str
+    min_monthly_income_ore: int
+    confirmed: bool
+
+
+class EligibilityOut(Schema):
+    """The reasoning of a check (`EligibilityResult.as_json()`), month by month."""
+
+    eligible: bool
+    as_of: str
+    window_start: str
+    window_end: str
+    counted_months: int
+    months_required: int
+    rule: ThresholdsOut
+    months: list[MonthLineOut]
+    outside_window: list[MonthLineOut]
+    conclusion: str
+    notes: list[str]
+
+
+class SelfCheckOut(EligibilityOut):
+    stored: bool
+
+
+class RecordedCheckOut(EligibilityOut):
+    id: int
+
+
+class CheckDetailOut(CheckOut):
+    reasoning: EligibilityOut
+
+
+class CountRowOut(Schema):
+    label: str
+    booked: int | None
+    held: int | None
+    cancelled: int | None
+
+
+class CountsOut(Schema):
+    """Counts only (never names or notes); cells of 1-4 are null."""
+
+    year: int
+    months: list[CountRowOut]
+    total: CountRowOut
+    by_organisation: list[CountRowOut]
 
 
 def _slot_out(s: Slot) -> dict:
@@ -174,7 +237,7 @@ def list_rules(request):
     return list(selectors.rules_all())
 
 
-@router.post("/eligibility/self-check", response={200: dict, **ERR})
+@router.post("/eligibility/self-check", response={200: SelfCheckOut, **ERR})
 def self_check(request, payload: SelfCheckIn):
     """The employee's own check on months they send. Nothing is stored."""
     actor = request.api_actor
@@ -223,7 +286,7 @@ def employment_months(request, employee_id: int):
     ]
 
 
-@router.post("/employees/{employee_id}/eligibility-checks", response={201: dict, **ERR})
+@router.post("/employees/{employee_id}/eligibility-checks", response={201: RecordedCheckOut, **ERR})
 def record_check(request, employee_id: int, payload: CheckIn):
     """The coordinator's check from the employment data; recorded for audit."""
     actor = request.api_actor
@@ -244,7 +307,7 @@ def list_checks(request, employee_id: int | None = None):
     return [_check_out(c) for c in qs[:500]]
 
 
-@router.get("/eligibility-checks/{check_id}", response={200: dict, **ERR})
+@router.get("/eligibility-checks/{check_id}", response={200: CheckDetailOut, **ERR})
 def get_check(request, check_id: int):
     actor = request.api_actor
     _require(can_read_checks(actor))
@@ -356,7 +419,7 @@ def add_note(request, booking_id: int, payload: NoteIn):
     )
 
 
-@router.get("/counselling-counts/{year}", response={200: dict, **ERR})
+@router.get("/counselling-counts/{year}", response={200: CountsOut, **ERR})
 def counselling_counts(request, year: int):
     """Counts only (never names or notes); cells of 1-4 are null."""
     actor = request.api_actor

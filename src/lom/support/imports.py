@@ -3,17 +3,14 @@ organisation's employees happens in `services.employment_import`."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
 
 from lom.common.errors import DomainError
-
-MAX_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 50_000
+from lom.common.files import Cell, read_table
 
 # Accepted column names (lower case, spaces and hyphens as underscores) per field.
 COLUMNS = {
@@ -40,7 +37,7 @@ def _norm(name: object) -> str:
     return str(name or "").strip().lower().replace(" ", "_").replace("-", "_")
 
 
-def _map_header(header: list[object]) -> dict[str, int]:
+def _map_header(header: list[Cell]) -> dict[str, int]:
     names = [_norm(h) for h in header]
     found: dict[str, int] = {}
     for key, aliases in COLUMNS.items():
@@ -62,7 +59,7 @@ def _map_header(header: list[object]) -> dict[str, int]:
     return found
 
 
-def _rows(table: list[list[object]]) -> list[RawRow]:
+def _rows(table: list[list[Cell]]) -> list[RawRow]:
     if not table:
         raise DomainError(_("Filen är tom."), field="file", code="empty")
     cols = _map_header(table[0])
@@ -85,59 +82,18 @@ def _rows(table: list[list[object]]) -> list[RawRow]:
                 income=cell("income"),
             )
         )
-        if len(out) > MAX_ROWS:
-            raise DomainError(
-                _("Filen har fler än %(n)s rader. Dela upp den.") % {"n": MAX_ROWS},
-                field="file",
-                code="too_many",
-            )
     if not out:
         raise DomainError(_("Filen har inga rader med uppgifter."), field="file", code="empty")
     return out
 
 
-def _decode(data: bytes) -> str:
-    for enc in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-    raise DomainError(_("Filen gick inte att läsa som text."), field="file", code="encoding")
-
-
-def read_csv(data: bytes) -> list[RawRow]:
-    text = _decode(data)
-    first = text.splitlines()[0] if text else ""
-    delimiter = max((";", ",", "\t"), key=first.count) if first else ";"
-    table = [list(r) for r in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    return _rows(table)
-
-
-def read_xlsx(data: bytes) -> list[RawRow]:
-    from openpyxl import load_workbook
-
-    try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise DomainError(
-            _("Filen gick inte att läsa som Excel (xlsx)."), field="file", code="xlsx"
-        ) from exc
-    ws = wb.worksheets[0]
-    table = [list(r) for r in ws.iter_rows(values_only=True)]
-    wb.close()
-    return _rows(table)
-
-
-def read_upload(name: str, data: bytes) -> list[RawRow]:
-    if len(data) > MAX_BYTES:
-        raise DomainError(_("Filen är större än 5 MB."), field="file", code="too_large")
-    if name.lower().endswith(".xlsx"):
-        return read_xlsx(data)
-    if name.lower().endswith((".csv", ".txt")):
-        return read_csv(data)
-    raise DomainError(
-        _("Ladda upp en CSV-fil eller en Excel-fil (xlsx)."), field="file", code="type"
-    )
+def read_upload(
+    upload: UploadedFile | None = None, *, name: str = "", data: bytes | None = None
+) -> list[RawRow]:
+    """The raw rows of an employment data file (CSV or XLSX), read by the one reader
+    (`lom.common.files.read_table`: size, row, column and encoding limits, messages on the
+    field `file`)."""
+    return _rows(read_table(upload, name=name, data=data))
 
 
 def parse_month(value: object) -> date | None:

@@ -7,10 +7,12 @@ in any API answer to anyone else. Reports get counts, never content.
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE
 from lom.organisations.models import Employee, Organisation
 
 
@@ -28,7 +30,10 @@ class EligibilityRule(models.Model):
         decimal_places=1,
         default=16,
     )
-    min_monthly_income_ore = models.BigIntegerField(_("lägsta månadsinkomst (öre)"))
+    min_monthly_income_ore = models.BigIntegerField(
+        _("lägsta månadsinkomst (öre)"),
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_AMOUNT_ORE)],
+    )
     confirmed = models.BooleanField(
         _("bekräftad mot avtalet"),
         default=False,
@@ -75,7 +80,10 @@ class EmploymentMonth(models.Model):
     hours_per_week = models.DecimalField(
         _("genomsnittlig arbetstid (timmar per vecka)"), max_digits=4, decimal_places=1
     )
-    income_ore = models.BigIntegerField(_("månadsinkomst (öre)"))
+    income_ore = models.BigIntegerField(
+        _("månadsinkomst (öre)"),
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_AMOUNT_ORE)],
+    )
     imported_at = models.DateTimeField(auto_now=True)
     imported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -224,7 +232,7 @@ class SessionNote(models.Model):
 
     booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("anteckning"))
+    text = models.TextField(_("anteckning"), max_length=COMMENT_MAX)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

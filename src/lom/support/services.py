@@ -98,7 +98,7 @@ def _parse_income(value: object) -> int | None:
     return ore if ore >= 0 else None
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def employment_import(*, actor: Actor, rows: list[RawRow]) -> ImportResult:
     """All or nothing: every row is checked first; if any row is wrong nothing is saved and
     every wrong row is reported with its row number. A month that already exists for the
@@ -152,6 +152,8 @@ def employment_import(*, actor: Actor, rows: list[RawRow]) -> ImportResult:
         if problems:
             result.errors.append(RowError(row.number, "; ".join(str(p) for p in problems)))
             continue
+        # No problem recorded means every part was read.
+        assert emp is not None and month is not None and hours is not None and income is not None
         parsed[(emp.pk, month)] = (row.number, hours, income)
     if result.errors:
         return result
@@ -197,7 +199,7 @@ def employment_import(*, actor: Actor, rows: list[RawRow]) -> ImportResult:
 # --- eligibility -----------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def eligibility_check_record(
     *, actor: Actor, employee: Employee, as_of: date
 ) -> tuple[EligibilityCheck, EligibilityResult]:
@@ -241,7 +243,7 @@ def eligibility_check_record(
     return check, result
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def rule_save(
     *,
     actor: Actor,
@@ -315,7 +317,7 @@ def _name(user) -> str:
     return user.get_full_name() or user.username
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def slot_create(
     *,
     actor: Actor,
@@ -383,7 +385,7 @@ def slot_create(
     return slot
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def slot_withdraw(*, actor: Actor, slot: Slot) -> None:
     """A coach removes an unbooked time. A booked time is cancelled first (which notifies)."""
     _deny(can_publish_slots(actor))
@@ -405,7 +407,7 @@ def slot_withdraw(*, actor: Actor, slot: Slot) -> None:
         slot.delete()
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def slot_book(*, actor: Actor, slot_id: int) -> Booking:
     """Book a slot. Two employees booking the last slot at the same moment: the row lock
     (PostgreSQL) serialises them, the conditional update lets only one flip `is_booked`, and
@@ -463,7 +465,7 @@ def slot_book(*, actor: Actor, slot_id: int) -> Booking:
     return booking
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def booking_cancel(*, actor: Actor, booking: Booking, reason: str = "") -> Booking:
     """The employee cancels up to 24 hours before (the time becomes free again); the coach
     may cancel until the start (the time is withdrawn). The other party is notified."""
@@ -515,7 +517,7 @@ def booking_cancel(*, actor: Actor, booking: Booking, reason: str = "") -> Booki
     return booking
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def booking_mark_held(*, actor: Actor, booking: Booking) -> Booking:
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
     verdict = can_mark_held(actor, booking, now=timezone.now())
@@ -533,7 +535,7 @@ def booking_mark_held(*, actor: Actor, booking: Booking) -> Booking:
     return booking
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def note_add(*, actor: Actor, booking: Booking, text: str) -> SessionNote:
     """A note visible to the employee and the coach only. The audit trail records that a
     note was written, never its text."""

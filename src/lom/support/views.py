@@ -214,7 +214,7 @@ def import_view(request, actor: Actor):
         if form.is_valid():
             upload = form.cleaned_data["file"]
             try:
-                rows = read_upload(upload.name, upload.read())
+                rows = read_upload(upload)
                 result = services.employment_import(actor=actor, rows=rows)
             except DomainError as exc:
                 add_domain_error(form, exc)

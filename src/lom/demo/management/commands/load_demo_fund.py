@@ -10,7 +10,6 @@ from datetime import date, timedelta
 from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -61,7 +60,8 @@ class Command(BaseCommand):
         if not Organisation.objects.filter(slug="region-norrsund").exists():
             raise CommandError("Run load_demo first (Region Norrsund is a member of the fund).")
         dummy = "django.core.mail.backends.dummy.EmailBackend"
-        with override_settings(EMAIL_BACKEND=dummy), transaction.atomic():
+        # No outer transaction: each service call is its own (durable) transaction.
+        with override_settings(EMAIL_BACKEND=dummy):
             self._load()
 
     def _user(self, username: str, first: str, last: str) -> User:

@@ -9,7 +9,6 @@ Idempotent: what exists is left as it is."""
 from datetime import date, datetime, time, timedelta
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 from django.test.utils import override_settings
 from django.utils import timezone
 
@@ -44,8 +43,8 @@ class Command(BaseCommand):
             if region is None:
                 self.stdout.write("Region Norrsund is missing: run load_demo first. Skipped.")
                 return
-            with transaction.atomic():
-                self._load(region)
+            # No outer transaction: each service call is its own (durable) transaction.
+            self._load(region)
 
     def _load(self, region: Organisation) -> None:
         fund = Organisation.objects.filter(slug=FUND_SLUG, kind=Organisation.Kind.FUND).first()

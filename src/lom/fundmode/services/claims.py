@@ -1,0 +1,207 @@
+"""Claims (rekvisition) and payment."""
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE
+from lom.common.errors import DomainError
+from lom.common.money import format_ore
+from lom.common.notify import notify
+from lom.common.validation import validate_upload
+from lom.fundmode.models import (
+    Claim,
+    ClaimCostLine,
+    FundAttachment,
+    MeasureNotification,
+    ParticipantGroup,
+    PotEntryKind,
+)
+from lom.fundmode.selectors import claimable_left, notification_committed
+from lom.fundmode.services.checks import amount_too_large, text_within
+from lom.fundmode.services.notifications import (
+    attach,
+    clean_costs,
+    clean_groups,
+)
+from lom.fundmode.services.pots import lock_pot, pot_post
+from lom.fundmode.services.workflow import check_transition, notify_employer, transition
+from lom.organisations.access import Actor
+from lom.organisations.models import Role
+from lom.organisations.selectors import users_with_roles
+
+
+@transaction.atomic(durable=True)
+def claim_submit(
+    *,
+    actor: Actor,
+    notification: MeasureNotification,
+    costs: dict[str, tuple[int, str]],
+    internal_salary_ore: int,
+    participants: list[tuple[str, str, int]],
+    invoices: list[UploadedFile],
+    is_final: bool = True,
+) -> Claim:
+    """Once per approved notification (several only when the fund allowed partial claims;
+    the last one is final): actual costs with invoices, internal salary costs, the final
+    participant list as counts."""
+    n = (
+        MeasureNotification.objects.select_for_update()
+        .select_related("round")
+        .get(pk=notification.pk)
+    )
+    check_transition(actor=actor, subject=n, name="claim")
+    if not n.partial_claims_allowed:
+        is_final = True
+        if n.claims.filter(status=Claim.Status.PAID).exists():
+            raise DomainError(_("Insatsen är redan rekvirerad."))
+    external = clean_costs(costs)
+    if internal_salary_ore < 0:
+        raise DomainError(_("Beloppet kan inte vara negativt."), field="internal_salary")
+    total = external + internal_salary_ore
+    if internal_salary_ore > MAX_AMOUNT_ORE or total > MAX_AMOUNT_ORE:
+        raise DomainError(amount_too_large(), field="internal_salary")
+    if total <= 0:
+        raise DomainError(_("Ange de faktiska kostnaderna."))
+    if external > 0 and not invoices:
+        raise DomainError(_("Bifoga fakturorna för de faktiska kostnaderna."), field="invoices")
+    clean = clean_groups(participants)
+    if not clean:
+        raise DomainError(
+            _("Ange den slutliga deltagarlistan per yrkeskod och kön."), field="participants"
+        )
+    for upload in invoices:
+        validate_upload(upload)
+    claim = Claim.objects.create(
+        notification=n,
+        is_final=is_final,
+        internal_salary_ore=internal_salary_ore,
+        total_ore=total,
+        submitted_by=actor.user,
+    )
+    ClaimCostLine.objects.bulk_create(
+        [
+            ClaimCostLine(claim=claim, kind=k, amount_ore=a, description=d)
+            for k, (a, d) in costs.items()
+            if a > 0
+        ]
+    )
+    ParticipantGroup.objects.bulk_create(
+        [ParticipantGroup(claim=claim, occupation_code=c, gender=g, count=k) for c, g, k in clean]
+    )
+    for upload in invoices:
+        attach(
+            actor=actor,
+            notification=n,
+            upload=upload,
+            kind=FundAttachment.Kind.INVOICE,
+            claim=claim,
+        )
+    transition(
+        actor=actor,
+        subject=n,
+        name="claim",
+        after={"claim": claim.pk, "total_ore": total, "final": is_final},
+    )
+
+    notify(
+        users=users_with_roles(n.round.fund_id, Role.FUND_OFFICER),
+        organisation_id=n.round.fund_id,
+        kind="status",
+        text=_("Ny rekvisition: %(n)s %(t)s") % {"n": n.number, "t": n.title},
+        url=f"/fund/claims/{claim.pk}/",
+    )
+    notification.refresh_from_db()
+    return claim
+
+
+@transaction.atomic(durable=True)
+def claim_pay(*, actor: Actor, claim: Claim) -> Claim:
+    """Pay the claim (never beyond the approved amount: a higher claim needs a new decision);
+    on the final claim the unclaimed remainder of the approval returns to the pot."""
+    claim = Claim.objects.select_for_update().select_related("notification__round").get(pk=claim.pk)
+    n = claim.notification
+    check_transition(actor=actor, subject=claim, name="pay")
+    pot = lock_pot(n.pot_id)
+    left = claimable_left(notification=n)
+    if claim.total_ore > left:
+        raise DomainError(
+            _(
+                "Rekvisitionen (%(c)s) är högre än det beviljade beloppet som återstår "
+                "(%(l)s). Det kräver ett nytt beslut."
+            )
+            % {"c": format_ore(claim.total_ore), "l": format_ore(left)}
+        )
+    pot_post(
+        pot=pot,
+        kind=PotEntryKind.EXPENSE,
+        amount_ore=claim.total_ore,
+        actor=actor.user,
+        notification=n,
+        claim=claim,
+        memo=_("Utbetalning: %(n)s") % {"n": n.number},
+    )
+    if claim.is_final:
+        rest = notification_committed(notification=n)
+        if rest > 0:
+            pot_post(
+                pot=pot,
+                kind=PotEntryKind.RELEASE,
+                amount_ore=rest,
+                actor=actor.user,
+                notification=n,
+                claim=claim,
+                memo=_("Ej rekvirerat, åter till potten: %(n)s") % {"n": n.number},
+            )
+    transition(
+        actor=actor,
+        subject=n,
+        name="pay_final" if claim.is_final else "pay_partial",
+        after={"claim": claim.pk, "paid_ore": claim.total_ore},
+    )
+    claim.paid_ore = claim.total_ore
+    claim.handled_by = actor.user
+    claim.handled_at = timezone.now()
+    transition(
+        actor=actor,
+        subject=claim,
+        name="pay",
+        fields=["paid_ore", "handled_by", "handled_at"],
+        after={"paid_ore": claim.total_ore},
+    )
+    notify_employer(
+        n,
+        _("Fonden har betalat ut %(a)s för %(n)s")
+        % {"a": format_ore(claim.total_ore), "n": n.number},
+        actor.user,
+    )
+    return claim
+
+
+@transaction.atomic(durable=True)
+def claim_return(*, actor: Actor, claim: Claim, reason: str) -> Claim:
+    claim = Claim.objects.select_for_update().select_related("notification__round").get(pk=claim.pk)
+    n = claim.notification
+    check_transition(actor=actor, subject=claim, name="return")
+    reason = text_within(reason, field="reason", max_length=COMMENT_MAX)
+    if not reason:
+        raise DomainError(_("Ange skälen."), field="reason")
+    claim.return_reason = reason
+    claim.handled_by = actor.user
+    claim.handled_at = timezone.now()
+    transition(
+        actor=actor,
+        subject=claim,
+        name="return",
+        reason=reason,
+        fields=["return_reason", "handled_by", "handled_at"],
+        after={"reason": reason},
+    )
+    transition(
+        actor=actor, subject=n, name="claim_returned", reason=reason, after={"claim": claim.pk}
+    )
+    notify_employer(
+        n, _("Fonden har återsänt rekvisitionen för %(n)s") % {"n": n.number}, actor.user
+    )
+    return claim

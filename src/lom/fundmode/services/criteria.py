@@ -1,0 +1,73 @@
+"""The fund's approval criteria of a period."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from lom.common.audit import audit
+from lom.common.bounds import SHORT_TEXT_MAX
+from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.validation import require as _require
+from lom.fundmode.models import Criterion, FundRound
+from lom.fundmode.permissions import can_administer
+from lom.fundmode.selectors import criteria_for
+from lom.fundmode.services.checks import CRITERION_MAX, text_within
+from lom.organisations.access import Actor
+
+
+def _criterion_check(actor: Actor, fund_round: FundRound) -> None:
+    _require(can_administer(actor))
+    if fund_round.fund_id != actor.organisation.pk:
+        raise PermissionDeniedError(_("Perioden tillhör en annan fond."))
+
+
+@transaction.atomic(durable=True)
+def criterion_save(
+    *,
+    actor: Actor,
+    fund_round: FundRound,
+    text: str,
+    help_text: str = "",
+    criterion: Criterion | None = None,
+) -> Criterion:
+    _criterion_check(actor, fund_round)
+    text = text_within(text, field="text", max_length=CRITERION_MAX)
+    help_text = text_within(help_text, field="help_text", max_length=SHORT_TEXT_MAX)
+    if not text:
+        raise DomainError(_("Skriv kriteriet."), field="text")
+    if criterion is None:
+        last = criteria_for(fund_round=fund_round).order_by("-order").first()
+        criterion = Criterion.objects.create(
+            round=fund_round,
+            text=text,
+            help_text=help_text,
+            order=(last.order + 1) if last else 1,
+        )
+        action = "fund_criterion.add"
+    else:
+        if criterion.round_id != fund_round.pk:
+            raise PermissionDeniedError(_("Kriteriet hör till en annan period."))
+        criterion.text, criterion.help_text = text, help_text
+        criterion.save(update_fields=["text", "help_text"])
+        action = "fund_criterion.edit"
+    audit(
+        organisation_id=actor.organisation.pk,
+        actor=actor.user,
+        action=action,
+        target=criterion,
+        after={"text": criterion.text},
+    )
+    return criterion
+
+
+@transaction.atomic(durable=True)
+def criterion_set_active(*, actor: Actor, criterion: Criterion, active: bool) -> Criterion:
+    _criterion_check(actor, criterion.round)
+    criterion.active = active
+    criterion.save(update_fields=["active"])
+    audit(
+        organisation_id=actor.organisation.pk,
+        actor=actor.user,
+        action="fund_criterion.retire" if not active else "fund_criterion.restore",
+        target=criterion,
+    )
+    return criterion
