@@ -5,7 +5,7 @@ from lom.accounts.models import User
 from lom.agreements.models import LocalAgreement, MeasureType
 from lom.common.audit import audit
 from lom.common.errors import DomainError
-from lom.organisations.checks import amount_within, count_within, fields_within
+from lom.common.validation import amount_within, count_within, fields_within
 from lom.organisations.models import Organisation, Union
 
 AGREEMENT_FIELDS = (

@@ -9,6 +9,14 @@ from django.utils.translation import gettext as _
 
 from lom.common.verdict import Verdict
 from lom.fundmode.models import FundMembership, FundRound, MeasureNotification
+from lom.fundmode.workflow import (
+    EMPLOYER,
+    FUND_OFFICER,
+    Subject,
+    fund_and_member,
+    state_allows,
+    transitions_for,
+)
 from lom.organisations.access import Actor
 from lom.organisations.models import Organisation, Role
 
@@ -90,3 +98,29 @@ def can_claim(actor: Actor, notification: MeasureNotification) -> Verdict:
     if notification.status != MeasureNotification.Status.APPROVED:
         return Verdict(False, _("Bara en beviljad insats kan rekvireras."))
     return YES
+
+
+# --- who may take a transition of the workflow table (lom.fundmode.workflow) ---
+
+
+def may_act_as(actor: Actor, subject: Subject, who: str) -> Verdict:
+    fund_round, member_id = fund_and_member(subject)
+    if who == EMPLOYER:
+        verdict = can_act_for_employer(actor, fund_round)
+        if verdict and member_id != actor.organisation.pk:
+            return Verdict(False, _("Anmälan tillhör en annan arbetsgivare."))
+        return verdict
+    verdict = can_assess(actor) if who == FUND_OFFICER else can_administer(actor)
+    if verdict and fund_round.fund_id != actor.organisation.pk:
+        return Verdict(False, _("Det hör till en annan fond."))
+    return verdict
+
+
+def can_take(actor: Actor, subject: Subject, name: str) -> Verdict:
+    """The state allows the transition and the actor is the one who takes it."""
+    if name not in transitions_for(subject):
+        return Verdict(False, _("Okänd åtgärd."))
+    verdict = state_allows(subject, name)
+    if not verdict:
+        return verdict
+    return may_act_as(actor, subject, transitions_for(subject)[name].actor)

@@ -19,8 +19,6 @@ from django.utils.translation import gettext_lazy as _l
 
 from lom.common.verdict import YES, Verdict
 from lom.fundmode.models import Claim, FundRound, MeasureNotification
-from lom.fundmode.permissions import can_act_for_employer, can_administer, can_assess
-from lom.organisations.access import Actor
 
 EMPLOYER = "employer"
 FUND_OFFICER = "fund_officer"
@@ -113,7 +111,7 @@ def transitions_for(subject: Subject) -> dict[str, Transition]:
     return ROUND_TRANSITIONS
 
 
-def _fund_and_member(subject: Subject) -> tuple[FundRound, int | None]:
+def fund_and_member(subject: Subject) -> tuple[FundRound, int | None]:
     """The period the subject belongs to, and its member employer (None for a period)."""
     if isinstance(subject, FundRound):
         return subject, None
@@ -123,21 +121,8 @@ def _fund_and_member(subject: Subject) -> tuple[FundRound, int | None]:
 
 def audit_organisations(subject: Subject) -> set[int]:
     """Where a transition is recorded: the fund, and the member employer when there is one."""
-    fund_round, member_id = _fund_and_member(subject)
+    fund_round, member_id = fund_and_member(subject)
     return {fund_round.fund_id} | ({member_id} if member_id is not None else set())
-
-
-def may_act_as(actor: Actor, subject: Subject, who: str) -> Verdict:
-    fund_round, member_id = _fund_and_member(subject)
-    if who == EMPLOYER:
-        verdict = can_act_for_employer(actor, fund_round)
-        if verdict and member_id != actor.organisation.pk:
-            return Verdict(False, _("Anmälan tillhör en annan arbetsgivare."))
-        return verdict
-    verdict = can_assess(actor) if who == FUND_OFFICER else can_administer(actor)
-    if verdict and fund_round.fund_id != actor.organisation.pk:
-        return Verdict(False, _("Det hör till en annan fond."))
-    return verdict
 
 
 def state_allows(subject: Subject, name: str) -> Verdict:
@@ -150,13 +135,3 @@ def state_allows(subject: Subject, name: str) -> Verdict:
         _("”%(t)s” går inte när statusen är ”%(s)s”.")
         % {"t": t.label, "s": subject.get_status_display()},
     )
-
-
-def can_take(actor: Actor, subject: Subject, name: str) -> Verdict:
-    """The state allows the transition and the actor is the one who takes it."""
-    if name not in transitions_for(subject):
-        return Verdict(False, _("Okänd åtgärd."))
-    verdict = state_allows(subject, name)
-    if not verdict:
-        return verdict
-    return may_act_as(actor, subject, transitions_for(subject)[name].actor)

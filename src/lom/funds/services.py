@@ -10,9 +10,9 @@ from lom.cases.models import Case
 from lom.common.audit import audit
 from lom.common.errors import DomainError
 from lom.common.money import format_ore, percent_of
+from lom.common.validation import amount_within, fields_within
 from lom.funds.models import EntryKind, FundPeriod, LedgerEntry
 from lom.funds.selectors import fund_balance
-from lom.organisations.checks import amount_within, fields_within
 from lom.organisations.models import Organisation
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from lom.accounts.models import User
 from lom.common.audit import audit
 from lom.common.errors import DomainError
-from lom.organisations.checks import fields_within
+from lom.common.validation import fields_within
 from lom.organisations.models import Employee, Membership, Organisation, Role, Union, Unit
 
 

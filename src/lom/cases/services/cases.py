@@ -15,8 +15,8 @@ from lom.common.audit import audit
 from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE, MAX_COUNT, NAME_MAX, TEXT_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.money import format_ore
+from lom.common.validation import count_within, text_within
 from lom.organisations.access import Actor
-from lom.organisations.checks import count_within, text_within
 from lom.organisations.models import Employee, Unit
 
 

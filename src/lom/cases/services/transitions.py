@@ -23,11 +23,11 @@ from lom.common.audit import audit
 from lom.common.bounds import COMMENT_MAX, NAME_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.money import format_ore
+from lom.common.validation import amount_within, text_within
 from lom.funds.models import EntryKind, FundPeriod
 from lom.funds.selectors import fund_balance, fund_period_current
 from lom.funds.services import insufficient_funds_message, ledger_post, lock_period
 from lom.organisations.access import Actor
-from lom.organisations.checks import amount_within, text_within
 
 
 def _next_case_number(case: Case) -> str:

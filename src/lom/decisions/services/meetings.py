@@ -15,6 +15,7 @@ from lom.common.bounds import COMMENT_MAX, NAME_MAX
 from lom.common.errors import DomainError
 from lom.common.notify import notify
 from lom.common.sealed import seal_document
+from lom.common.validation import amount_within, optional_text
 from lom.common.validation import require as _require
 from lom.common.validation import required_text as _text
 from lom.decisions.models import (
@@ -29,7 +30,6 @@ from lom.decisions.permissions import (
     can_record_position,
 )
 from lom.decisions.services._common import _own_case
-from lom.decisions.validation import check_amount, optional_text
 from lom.organisations.access import Actor
 from lom.organisations.models import Membership, Role, Union
 
@@ -234,7 +234,7 @@ def item_decide(
     reason = _text(
         reason, field="reason", message=_("Skriv beslutets motivering."), max_length=COMMENT_MAX
     )
-    check_amount(amount_ore, field="amount")
+    amount_within(amount_ore, field="amount")
     finals = list(item.positions.filter(final=True))
     parties_present = {a.union_id for a in meeting.attendees.filter(present=True)}
     parties_with_position = {p.union_id for p in finals}

@@ -12,6 +12,7 @@ from lom.common.audit import audit
 from lom.common.bounds import COMMENT_MAX, NAME_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.notify import notify
+from lom.common.validation import optional_text
 from lom.common.validation import require as _require
 from lom.common.validation import required_text as _text
 from lom.decisions.models import (
@@ -22,7 +23,6 @@ from lom.decisions.permissions import (
     can_raise_objection,
 )
 from lom.decisions.services._common import _own_case
-from lom.decisions.validation import optional_text
 from lom.organisations.access import Actor
 from lom.organisations.models import Membership, Role, Union
 from lom.organisations.selectors import users_with_roles

@@ -13,6 +13,7 @@ from lom.common.audit import audit
 from lom.common.bounds import COMMENT_MAX, NAME_MAX, TEXT_MAX
 from lom.common.errors import DomainError
 from lom.common.money import format_ore
+from lom.common.validation import amount_within, optional_text
 from lom.common.validation import require as _require
 from lom.common.validation import required_text as _text
 from lom.decisions.models import (
@@ -27,7 +28,6 @@ from lom.decisions.permissions import (
     can_manage_meetings,
 )
 from lom.decisions.services._common import _own_case
-from lom.decisions.validation import check_amount, optional_text
 from lom.funds.models import FundPeriod
 from lom.organisations.access import Actor
 
@@ -75,7 +75,7 @@ def _round_create(
     call_text = _text(
         call_text, field="call_text", message=_("Skriv utlysningstexten."), max_length=TEXT_MAX
     )
-    check_amount(budget_ore, field="budget")
+    amount_within(budget_ore, field="budget")
     if len(criteria) > MAX_CRITERIA:
         raise DomainError(
             _("Ange högst %(n)d bedömningskriterier.") % {"n": MAX_CRITERIA}, field="criteria"
@@ -195,7 +195,7 @@ def round_decide(
             _("Beslutet ska omfatta alla ansökningar i omgången som är under handläggning.")
         )
     for d in decisions:
-        check_amount(d.amount_ore, field="amount")
+        amount_within(d.amount_ore, field="amount")
         optional_text(d.reason, field="reason", max_length=COMMENT_MAX)
     total = sum(
         (d.amount_ore if d.amount_ore is not None else cases[d.case_id].requested_ore)

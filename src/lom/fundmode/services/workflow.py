@@ -10,7 +10,8 @@ from lom.common.audit import audit
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.notify import notify
 from lom.fundmode.models import Claim, FundRound, MeasureNotification
-from lom.fundmode.workflow import Subject, audit_organisations, can_take, transitions_for
+from lom.fundmode.permissions import can_take
+from lom.fundmode.workflow import Subject, audit_organisations, transitions_for
 from lom.organisations.access import Actor
 from lom.organisations.models import Role
 from lom.organisations.selectors import users_with_roles

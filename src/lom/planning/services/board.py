@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from lom.agreements.models import MeasureType
 from lom.common.bounds import COMMENT_MAX, NAME_MAX, TEXT_MAX
 from lom.common.errors import DomainError
+from lom.common.validation import amount_within, optional_text
 from lom.common.validation import require as _require
 from lom.common.validation import required_text as _text
-from lom.decisions.validation import check_amount, optional_text
 from lom.organisations.access import Actor
 from lom.planning.models import (
     ClosingWord,
@@ -174,7 +174,7 @@ def proposal_add(
         raise DomainError(_("Välj minst ett behov som förslaget svarar mot."), field="needs")
     if cost_ore is not None and cost_ore < 0:
         raise DomainError(_("Kostnaden kan inte vara negativ."), field="cost")
-    check_amount(cost_ore, field="cost")
+    amount_within(cost_ore, field="cost")
     description = optional_text(description, field="description", max_length=TEXT_MAX)
     target_group = optional_text(target_group, field="target_group", max_length=NAME_MAX)
     proposal = Proposal.objects.create(

@@ -11,10 +11,10 @@ from lom.agreements.selectors import agreement_current
 from lom.cases.models import ApplicationKind, Case, CostLine
 from lom.common.audit import audit
 from lom.common.errors import DomainError
+from lom.common.validation import amount_within
 from lom.common.validation import require as _require
 from lom.decisions.models import ApplicationRound
 from lom.decisions.services.rounds import _round_create
-from lom.decisions.validation import check_amount
 from lom.funds.models import FundPeriod
 from lom.organisations.access import Actor
 from lom.planning.models import (
@@ -154,7 +154,7 @@ def proposals_to_round(
             line += f": {p.description}"
         lines.append(line)
     budget = budget_ore if budget_ore else sum(p.cost_ore or 0 for p in proposals)
-    check_amount(budget, field="budget")
+    amount_within(budget, field="budget")
     rnd = _round_create(
         actor=actor,
         title=title,

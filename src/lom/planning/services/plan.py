@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from lom.common.audit import audit
 from lom.common.bounds import NAME_MAX, TEXT_MAX
 from lom.common.errors import DomainError
+from lom.common.validation import amount_within, optional_text
 from lom.common.validation import require as _require
 from lom.common.validation import required_text as _text
-from lom.decisions.validation import check_amount, optional_text
 from lom.funds.models import FundPeriod
 from lom.organisations.access import Actor
 from lom.planning.models import (
@@ -283,11 +283,11 @@ def plan_measure_save(
         raise DomainError(_("Insatsen hör inte till planen."))
     if data.budget_ore < 0:
         raise DomainError(_("Budgeten kan inte vara negativ."), field="budget")
-    check_amount(data.budget_ore, field="budget")
+    amount_within(data.budget_ore, field="budget")
     others = plan.measures.all()
     if measure is not None:
         others = others.exclude(pk=measure.pk)
-    check_amount(
+    amount_within(
         data.budget_ore + (others.aggregate(total=Sum("budget_ore"))["total"] or 0),
         field="budget",
     )

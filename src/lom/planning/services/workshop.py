@@ -13,9 +13,9 @@ from lom.common.audit import audit
 from lom.common.bounds import NAME_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.sealed import seal_document
+from lom.common.validation import optional_text
 from lom.common.validation import require as _require
 from lom.common.validation import required_text as _text
-from lom.decisions.validation import optional_text
 from lom.organisations.access import Actor
 from lom.planning.models import (
     PLACE_MAX,
