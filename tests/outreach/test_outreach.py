@@ -463,6 +463,9 @@ def test_click_through_and_application_are_counted_once(world, published):
         "measure_types": [mt.pk],
         "purpose": "move",
     }
+    # A refused application is not counted and keeps the marker for the next try.
+    assert c.post(reverse("cases:create"), {**payload, "title": ""}).status_code == 400
+    assert _count(world.org, CounterKind.APPLICATION) == 0
     assert c.post(reverse("cases:create"), payload).status_code == 302
     rows = ReachCounter.objects.filter(organisation=world.org, kind=CounterKind.APPLICATION)
     assert [(r.day, r.detail, r.campaign_id, r.count) for r in rows] == [

@@ -39,7 +39,6 @@ from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.web import actor_view, add_domain_error, form_status
 from lom.funds.selectors import fund_periods_for_org
 from lom.organisations.access import Actor
-from lom.outreach.web import note_application_from_session
 
 
 @actor_view()
@@ -122,7 +121,6 @@ def case_create_view(request, actor: Actor):
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            note_application_from_session(request, actor.organisation)  # anonymous reach count
             return redirect("cases:edit", pk=case.pk, step="details")
     return render(
         request,

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
     "lom.organisations.middleware.ActiveOrganisationMiddleware",
+    "lom.outreach.middleware.ApplicationReachMiddleware",
 ]
 
 ROOT_URLCONF = "lom.config.urls"
