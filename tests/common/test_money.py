@@ -43,3 +43,14 @@ def test_percent_of_rounds_half_up_to_whole_ore():
     assert percent_of(1_000_000_000_00, Decimal("0.3")) == 300_000_000
     assert percent_of(1_000_00, Decimal("0.2")) == 200
     assert percent_of(250, Decimal("0.2")) == 1  # 0.5 öre rounds up
+
+
+def test_a_number_with_thirty_digits_is_too_large_not_a_crash():
+    import pytest
+
+    from lom.common.money import MoneyParseError, parse_kronor
+
+    for text in ("9" * 30, "9" * 30 + ",5", "-" + "9" * 40, "1" * 16):
+        with pytest.raises(MoneyParseError, match="too_large"):
+            parse_kronor(text)
+    assert parse_kronor("999 999 999 999,99") == 99_999_999_999_999

@@ -51,11 +51,13 @@ def parse_kronor(text: str) -> int:
         raise MoneyParseError("empty")
     if not _ALLOWED.match(cleaned):
         raise MoneyParseError("format")
+    if len(cleaned.split(",")[0].split(".")[0].lstrip("-0")) > 15:
+        raise MoneyParseError("too_large")  # more digits than any bound; Decimal would overflow
     try:
         value = Decimal(cleaned.replace(",", "."))
-    except InvalidOperation as exc:  # pragma: no cover - regex already guards
-        raise MoneyParseError("format") from exc
-    ore = int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        ore = int((value * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    except InvalidOperation as exc:
+        raise MoneyParseError("too_large") from exc
     if abs(ore) > MAX_AMOUNT_ORE:
         raise MoneyParseError("too_large")
     return ore
