@@ -6,7 +6,6 @@ from django.utils.translation import gettext as _
 
 from lom.accounts.models import User
 from lom.agreements.models import ContributionRate
-from lom.cases.models import Case
 from lom.common.audit import audit
 from lom.common.errors import DomainError
 from lom.common.money import format_ore, percent_of
@@ -22,7 +21,7 @@ def ledger_post(
     kind: str,
     amount_ore: int,
     actor: User | None,
-    case: Case | None = None,
+    case_id: int | None = None,
     memo: str = "",
 ) -> LedgerEntry:
     """The one place a ledger row is written. Callers hold the period lock when the
@@ -32,7 +31,7 @@ def ledger_post(
         period=period,
         kind=kind,
         amount_ore=amount_ore,
-        case=case,
+        case_id=case_id,
         memo=memo,
         created_by=actor,
     )
@@ -41,7 +40,7 @@ def ledger_post(
         actor=actor,
         action=f"ledger.{kind}",
         target=entry,
-        case=case,
+        case_id=case_id,
         after={"amount_ore": amount_ore, "period": period.pk, "memo": memo},
     )
     return entry

@@ -215,7 +215,7 @@ def _decide(
         kind=EntryKind.COMMITMENT,
         amount_ore=amount,
         actor=actor.user,
-        case=case,
+        case_id=case.pk,
         memo=_("Beviljat %(n)s") % {"n": case.number},
     )
     case.approved_ore = amount
@@ -239,7 +239,7 @@ def _release_outstanding(*, actor: Actor, case: Case, memo: str) -> int:
             kind=EntryKind.RELEASE,
             amount_ore=outstanding,
             actor=actor.user,
-            case=case,
+            case_id=case.pk,
             memo=memo,
         )
     return max(outstanding, 0)
@@ -267,7 +267,7 @@ def case_record_expense(*, actor: Actor, case: Case, amount_ore: int, memo: str 
         kind=EntryKind.EXPENSE,
         amount_ore=amount_ore,
         actor=actor.user,
-        case=case,
+        case_id=case.pk,
         memo=memo or _("Faktisk kostnad"),
     )
     return case
