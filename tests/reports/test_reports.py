@@ -494,7 +494,7 @@ def test_only_coordinator_and_admin_change_the_settings(world):
     )
     assert r.status_code == 302
     from lom.followup.selectors import followup_settings
-    from lom.reports.selectors import unused_warning_percent
+    from lom.funds.selectors import unused_warning_percent
 
     assert unused_warning_percent(organisation=world.org) == 35
     assert followup_settings(organisation=world.org).later_months == 6

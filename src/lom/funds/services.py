@@ -9,7 +9,7 @@ from lom.agreements.models import ContributionRate
 from lom.common.audit import audit
 from lom.common.errors import DomainError
 from lom.common.money import format_ore, percent_of
-from lom.funds.models import EntryKind, FundPeriod, LedgerEntry
+from lom.funds.models import EntryKind, ForecastSettings, FundPeriod, LedgerEntry
 from lom.funds.selectors import fund_balance
 from lom.organisations.checks import amount_within, fields_within
 from lom.organisations.models import Organisation
@@ -150,6 +150,31 @@ def _do_fund_carry_over(*, actor: User, source: FundPeriod, target: FundPeriod) 
     )
     ledger_post(period=target, kind=EntryKind.CARRY_OVER, amount_ore=amount, actor=actor, memo=memo)
     return amount
+
+
+def _forecast_settings_save(
+    *, actor: User, organisation: Organisation, unused_warning_percent: int
+) -> ForecastSettings:
+    """Save the organisation's unused-funds warning threshold. Not durable: it runs inside the
+    caller's transaction (the caller checks who may change it)."""
+    if isinstance(unused_warning_percent, bool) or not 0 <= unused_warning_percent <= 100:
+        raise DomainError(_("Ange 0–100 procent."), field="unused_warning_percent")
+    conf, _created = ForecastSettings.objects.get_or_create(
+        organisation=organisation,
+        defaults={"unused_warning_percent": unused_warning_percent},
+    )
+    before = {"unused_warning_percent": conf.unused_warning_percent}
+    conf.unused_warning_percent = unused_warning_percent
+    conf.save()
+    audit(
+        organisation_id=organisation.pk,
+        actor=actor,
+        action="reports.settings",
+        target=conf,
+        before=before,
+        after={"unused_warning_percent": unused_warning_percent},
+    )
+    return conf
 
 
 def insufficient_funds_message(remaining: int, wanted: int) -> str:

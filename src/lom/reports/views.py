@@ -11,7 +11,12 @@ from lom.common.web import actor_view, add_domain_error, form_status, run_form
 from lom.followup.permissions import can_read_free_text
 from lom.followup.selectors import MIN_ANSWERS, followup_settings, survey_free_texts
 from lom.funds.forms import LedgerFilterForm
-from lom.funds.selectors import fund_period_current, fund_period_get, fund_periods_for_org
+from lom.funds.selectors import (
+    fund_period_current,
+    fund_period_get,
+    fund_periods_for_org,
+    unused_warning_percent,
+)
 from lom.organisations.access import Actor
 from lom.reports import exports, services
 from lom.reports.figures import (
@@ -22,7 +27,7 @@ from lom.reports.figures import (
 from lom.reports.forms import AnnualReportForm, DecisionFilterForm, SettingsForm, YearForm
 from lom.reports.models import ReportJob
 from lom.reports.permissions import LEDGER_READERS, REPORT_READERS
-from lom.reports.selectors import report_job_get, report_jobs_for_org, unused_warning_percent
+from lom.reports.selectors import report_job_get, report_jobs_for_org
 
 REFRESH_SECONDS = 3
 

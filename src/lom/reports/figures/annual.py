@@ -20,6 +20,7 @@ from lom.funds.selectors import (
     fund_balance,
     fund_forecast,
     fund_movements_by_month,
+    unused_warning_percent,
 )
 from lom.organisations.models import Organisation
 from lom.reports.figures.cases import month_start, year_bounds
@@ -58,8 +59,6 @@ class PeriodFigures:
 
 
 def period_figures(*, organisation: Organisation, period: FundPeriod, today: date) -> PeriodFigures:
-    from lom.reports.selectors import unused_warning_percent
-
     if period.organisation_id != organisation.pk:
         raise ValueError("period of another organisation")
     balance = fund_balance(period=period)
@@ -143,7 +142,6 @@ def annual_figures(
     progress: Callable[[int, str], None] | None = None,
 ) -> AnnualFigures:
     from lom.followup.models import SurveyResponse
-    from lom.reports.selectors import unused_warning_percent
 
     def step(percent: int, text: str) -> None:
         if progress is not None:
