@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from lom.accounts.models import User
 from lom.agreements.models import ContributionRate
+from lom.agreements.selectors import agreement_current
 from lom.common.audit import audit
 from lom.common.errors import DomainError
 from lom.common.money import format_ore, percent_of
@@ -133,8 +134,6 @@ def fund_carry_over(*, actor: User, source: FundPeriod, target: FundPeriod) -> i
 
 
 def _do_fund_carry_over(*, actor: User, source: FundPeriod, target: FundPeriod) -> int:
-    from lom.agreements.selectors import agreement_current
-
     agreement = agreement_current(organisation=source.organisation, on=target.start)
     if agreement is not None and not agreement.allows_carry_over:
         raise DomainError(_("Det lokala avtalet tillåter inte att outnyttjade medel förs över."))

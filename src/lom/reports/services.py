@@ -6,6 +6,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from lom.common.audit import audit
 from lom.common.errors import DomainError, PermissionDeniedError
@@ -13,6 +14,8 @@ from lom.followup.services import _followup_settings_save
 from lom.funds.models import ForecastSettings
 from lom.funds.services import _forecast_settings_save
 from lom.organisations.access import Actor
+from lom.reports.documents import annual_report_pdf, annual_report_xlsx
+from lom.reports.figures import annual_figures
 from lom.reports.models import FIRST_YEAR, ReportJob
 from lom.reports.permissions import can_manage_report_settings, can_read_reports
 
@@ -50,8 +53,6 @@ def _report_settings_save(*, actor: Actor, unused_warning_percent: int) -> Forec
 
 def report_job_start(*, actor: Actor, year: int, fmt: str = ReportJob.Format.BOTH) -> ReportJob:
     """Queue the annual report for `year`; a worker builds it (tests: immediately)."""
-    from lom.reports.tasks import build_annual_report
-
     if not can_read_reports(actor):
         raise PermissionDeniedError(_("Din roll får inte ta fram rapporter."))
     this_year = timezone.localdate().year
@@ -93,9 +94,6 @@ def report_job_run(*, job_id: int) -> ReportJob:
     """Build the files of a queued job. Called by the task; safe to call again on failure.
     Deliberately not one transaction: each step is a single UPDATE committed on its own, so
     the page polling the job sees the progress, and a failure is recorded, not rolled back."""
-    from lom.reports.documents import annual_report_pdf, annual_report_xlsx
-    from lom.reports.figures import annual_figures
-
     job = ReportJob.objects.select_related("organisation").get(pk=job_id)
     if job.status == ReportJob.Status.DONE:
         return job
@@ -140,3 +138,10 @@ def report_job_run(*, job_id: int) -> ReportJob:
         )
     job.refresh_from_db()
     return job
+
+
+@task()
+def build_annual_report(job_id: int) -> None:
+    """The background task that builds a queued job (django-tasks; `manage.py db_worker` runs
+    the queue). It sits next to the work it runs, so queueing it needs no import upwards."""
+    report_job_run(job_id=job_id)

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lom.agreements.models import LocalAgreement
+from lom.agreements.models import DecisionModel, LocalAgreement
 from lom.agreements.selectors import agreement_current
 from lom.cases.models import Case, CaseCounter, Decision, Status
 from lom.cases.permissions import can_record_expense, can_take
@@ -22,6 +22,7 @@ from lom.common.audit import audit
 from lom.common.bounds import COMMENT_MAX, NAME_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.money import format_ore
+from lom.decisions.notifications import notify_case_transition
 from lom.funds.models import EntryKind, FundPeriod
 from lom.funds.selectors import fund_balance, fund_period_current
 from lom.funds.services import insufficient_funds_message, ledger_post, lock_period
@@ -123,7 +124,6 @@ def _do_case_transition(
         after=_snapshot(case),
         note=reason,
     )
-    from lom.decisions.notifications import notify_case_transition
 
     notify_case_transition(case=case, name=name, actor_user=actor.user)
     return case
@@ -134,7 +134,6 @@ case_transition = transaction.atomic(durable=True)(_do_case_transition)
 
 def _check_decision_route(*, case: Case, agreement, agenda_item, in_round: bool) -> None:
     """The agreement's decision model decides where a decision may be taken."""
-    from lom.agreements.models import DecisionModel
 
     if agreement is None:
         return

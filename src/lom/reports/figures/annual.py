@@ -13,6 +13,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from lom.cases.models import Case
+from lom.followup.models import SurveyResponse
 from lom.funds.models import FundPeriod, LedgerEntry
 from lom.funds.selectors import (
     Balance,
@@ -141,8 +142,6 @@ def annual_figures(
     today: date,
     progress: Callable[[int, str], None] | None = None,
 ) -> AnnualFigures:
-    from lom.followup.models import SurveyResponse
-
     def step(percent: int, text: str) -> None:
         if progress is not None:
             progress(percent, text)
