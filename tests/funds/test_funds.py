@@ -109,3 +109,13 @@ def test_forecast_says_when_money_runs_out_at_a_fast_pace():
     f = fund_forecast(period=period, balance=bal, today=date(2026, 3, 31))
     assert f.projected_unused == 0
     assert f.runs_out_on is not None and f.runs_out_on < period.end
+
+
+def test_ledger_audit_event_names_the_case_by_id(world):
+    from lom.common.models import AuditEvent
+
+    case = approve(world, make_case(world, amount_ore=100_000_00), amount_ore=80_000_00)
+    event = AuditEvent.objects.get(action=f"ledger.{EntryKind.COMMITMENT}")
+    assert event.case_id == case.pk
+    entry = LedgerEntry.objects.get(kind=EntryKind.COMMITMENT)
+    assert entry.case_id == case.pk

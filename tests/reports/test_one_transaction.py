@@ -8,8 +8,8 @@ from django.db import transaction
 from lom.common.errors import DomainError
 from lom.common.models import AuditEvent
 from lom.followup.models import FollowUpSettings
+from lom.funds.models import ForecastSettings
 from lom.reports import services as report_services
-from lom.reports.models import ReportSettings
 
 
 def test_settings_are_saved_together(world):
@@ -19,7 +19,7 @@ def test_settings_are_saved_together(world):
         later_months=6,
         survey_reminder_days=10,
     )
-    assert ReportSettings.objects.get(organisation=world.org).unused_warning_percent == 35
+    assert ForecastSettings.objects.get(organisation=world.org).unused_warning_percent == 35
     assert FollowUpSettings.objects.get(organisation=world.org).later_months == 6
 
 
@@ -32,7 +32,7 @@ def test_a_failing_second_step_leaves_nothing(world):
             survey_reminder_days=10,
         )
     assert err.value.field == "later_months"
-    assert not ReportSettings.objects.filter(organisation=world.org).exists()
+    assert not ForecastSettings.objects.filter(organisation=world.org).exists()
     assert not FollowUpSettings.objects.filter(organisation=world.org).exists()
     assert not AuditEvent.objects.filter(action__in=["reports.settings", "followup.settings"])
 

@@ -431,12 +431,10 @@ def test_a_running_job_shows_progress_and_asks_the_browser_to_reload(world):
 
 
 def test_a_failing_build_marks_the_job_failed(world, monkeypatch):
-    from lom.reports import documents
-
     def broken(fig):
         raise RuntimeError("font missing")
 
-    monkeypatch.setattr(documents, "annual_report_pdf", broken)
+    monkeypatch.setattr(report_services, "annual_report_pdf", broken)
     job = report_services.report_job_start(actor=world.actor(world.coordinator), year=2025)
     assert job.status == "failed" and "kunde inte skapas" in job.error
     assert not job.pdf
@@ -494,7 +492,7 @@ def test_only_coordinator_and_admin_change_the_settings(world):
     )
     assert r.status_code == 302
     from lom.followup.selectors import followup_settings
-    from lom.reports.selectors import unused_warning_percent
+    from lom.funds.selectors import unused_warning_percent
 
     assert unused_warning_percent(organisation=world.org) == 35
     assert followup_settings(organisation=world.org).later_months == 6

@@ -2,13 +2,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lom.agreements.models import LocalAgreement
-from lom.cases.models import ApplicationKind, Case, CostLine, Purpose
+from lom.cases.models import ApplicationKind, Case, CostLine, Purpose, Status
 from lom.cases.selectors import CaseFilter
 from lom.common.bounds import COMMENT_MAX, MAX_COUNT, NAME_MAX
 from lom.common.fields import DateInput, KronorField
 from lom.organisations.access import Actor
-from lom.organisations.selectors import employees_in_paths, managers_for_unit, units_managed
+from lom.organisations.selectors import (
+    employees_in_paths,
+    managers_for_unit,
+    units_for_org,
+    units_managed,
+)
 from lom.planning.models import Need
+from lom.planning.selectors import needs_for_case_choice
 
 
 class CaseStartForm(forms.Form):
@@ -143,8 +149,6 @@ class CaseDetailsForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         from django.utils import timezone
 
-        from lom.planning.selectors import needs_for_case_choice
-
         case = self.instance
         needs = (
             needs_for_case_choice(organisation=case.organisation, on=timezone.localdate())
@@ -255,9 +259,6 @@ def case_list_query(*, actor: Actor, data) -> tuple["CaseFilterForm", CaseFilter
     """Parse the case-list query string the same way for the list page and its exports:
     the form (for redisplay), the filter, the page, and whether only the actor's own cases
     are shown."""
-    from lom.cases.models import Status
-    from lom.organisations.selectors import units_for_org
-
     staff = actor.is_staff_reader or actor.is_union_rep
     if staff:
         units = list(units_for_org(organisation=actor.organisation))

@@ -15,6 +15,8 @@ from lom.common.models import AuditEvent
 from lom.common.money import format_ore
 from lom.funds.models import EntryKind
 from lom.organisations.access import Actor
+from lom.organisations.models import Unit
+from lom.planning.selectors import plan_current
 
 
 def visibility_filter(actor: Actor) -> Q:
@@ -99,8 +101,6 @@ def cases_filtered(
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.unit_id:
-        from lom.organisations.models import Unit
-
         unit = Unit.objects.filter(organisation=actor.organisation, pk=filters.unit_id).first()
         qs = qs.filter(unit_path__startswith=unit.path) if unit else qs.none()
     if filters.q:
@@ -211,7 +211,6 @@ def completeness_problems(*, case: Case, agreement: LocalAgreement) -> list[tupl
 def _plan_in_force(case: Case) -> bool:
     """Whether the organisation has an approved transition plan today: then every application
     must point to one of its needs or explain why it answers a need that is not in it."""
-    from lom.planning.selectors import plan_current
 
     return plan_current(organisation=case.organisation, on=timezone.localdate()) is not None
 

@@ -37,7 +37,9 @@ from lom.cases.selectors import (
 from lom.cases.workflow import TRANSITIONS
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.web import actor_view, add_domain_error, form_status
-from lom.funds.selectors import fund_periods_for_org
+from lom.decisions.models import ApplicationRound
+from lom.decisions.selectors import objections_for_case, visible_positions
+from lom.funds.selectors import fund_period_get, fund_periods_for_org
 from lom.organisations.access import Actor
 
 
@@ -272,9 +274,6 @@ def case_detail_view(request, actor: Actor, pk: int):
             checklist = completeness_checklist(
                 case=case, agreement=agreement, attachment_count=len(related["attachments"])
             )
-    from lom.decisions.models import ApplicationRound
-    from lom.decisions.selectors import objections_for_case, visible_positions
-
     open_rounds = []
     if case.kind == "development_project" and not case.round_id and can_edit_case(actor, case):
         today = timezone.localdate()
@@ -325,8 +324,6 @@ def case_transition_view(request, actor: Actor, pk: int, name: str):
                 kwargs["amount_ore"] = form.cleaned_data["amount"]
                 pid = form.cleaned_data["period"]
                 if pid:
-                    from lom.funds.selectors import fund_period_get
-
                     kwargs["period"] = fund_period_get(organisation=actor.organisation, pk=pid)
         try:
             services.case_transition(actor=actor, case=case, name=name, **kwargs)

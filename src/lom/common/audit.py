@@ -13,14 +13,17 @@ def audit(
     after: dict[str, Any] | None = None,
     note: str = "",
     case=None,
+    case_id: int | None = None,
 ) -> AuditEvent:
+    """Record one event; pass the case as `case` or, from below the cases package, as
+    `case_id`."""
     return AuditEvent.objects.create(
         organisation_id=organisation_id,
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
         target_type=target._meta.label_lower,
         target_id=target.pk,
-        case=case,
+        case_id=case.pk if case is not None else case_id,
         before=before or {},
         after=after or {},
         note=note,

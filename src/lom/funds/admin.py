@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from lom.funds.models import FundPeriod, LedgerEntry
+from lom.funds.models import ForecastSettings, FundPeriod, LedgerEntry
 
 
 @admin.register(FundPeriod)
@@ -35,3 +35,8 @@ class LedgerEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ForecastSettings)
+class ForecastSettingsAdmin(admin.ModelAdmin):
+    list_display = ["organisation", "unused_warning_percent"]

@@ -114,3 +114,25 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount_ore}"
+
+
+class ForecastSettings(models.Model):
+    """The organisation's own threshold for the unused-funds warning of the fund forecast.
+    The table keeps its first name (it began as the reports app's settings)."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="forecast_settings"
+    )
+    unused_warning_percent = models.PositiveSmallIntegerField(
+        _("varna när prognosen för outnyttjade medel överstiger (procent)"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "reports_reportsettings"
+        verbose_name = _("prognosinställningar")
+        verbose_name_plural = _("prognosinställningar")
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.unused_warning_percent} %"

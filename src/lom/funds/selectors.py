@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from lom.funds.models import EntryKind, FundPeriod, LedgerEntry
+from lom.funds.models import EntryKind, ForecastSettings, FundPeriod, LedgerEntry
 from lom.organisations.models import Organisation
 
 
@@ -110,8 +110,8 @@ class Forecast:
 def fund_forecast(
     *, period: FundPeriod, balance: Balance, today: date, warning_percent: int | None = None
 ) -> Forecast:
-    """`warning_percent` is the organisation's threshold (lom.reports.selectors.
-    unused_warning_percent); without it the installation default applies."""
+    """`warning_percent` is the organisation's threshold (`unused_warning_percent`
+    below); without it the installation default applies."""
     total_days = (period.end - period.start).days + 1
     if today < period.start:
         return Forecast(0, total_days, None, None, None, False, None)
@@ -189,3 +189,15 @@ def fund_movements_by_month(*, periods: list[FundPeriod]) -> dict[int, dict[date
         month = month.date() if isinstance(month, datetime) else month
         out[pid][month] = out[pid].get(month, EMPTY_BALANCE) + _balance(row)
     return out
+
+
+def unused_warning_percent(*, organisation: Organisation) -> int:
+    """The organisation's threshold for the unused-funds warning, or the installation default
+    (LOM_UNUSED_WARNING_PERCENT). Every forecast warning (fund pages, dashboard, report, API)
+    is computed with this value."""
+    value = (
+        ForecastSettings.objects.filter(organisation=organisation)
+        .values_list("unused_warning_percent", flat=True)
+        .first()
+    )
+    return settings.LOM_UNUSED_WARNING_PERCENT if value is None else int(value)

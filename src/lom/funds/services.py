@@ -6,12 +6,12 @@ from django.utils.translation import gettext as _
 
 from lom.accounts.models import User
 from lom.agreements.models import ContributionRate
-from lom.cases.models import Case
+from lom.agreements.selectors import agreement_current
 from lom.common.audit import audit
 from lom.common.errors import DomainError
 from lom.common.money import format_ore, percent_of
 from lom.common.validation import amount_within, fields_within
-from lom.funds.models import EntryKind, FundPeriod, LedgerEntry
+from lom.funds.models import EntryKind, ForecastSettings, FundPeriod, LedgerEntry
 from lom.funds.selectors import fund_balance
 from lom.organisations.models import Organisation
 
@@ -22,7 +22,7 @@ def ledger_post(
     kind: str,
     amount_ore: int,
     actor: User | None,
-    case: Case | None = None,
+    case_id: int | None = None,
     memo: str = "",
 ) -> LedgerEntry:
     """The one place a ledger row is written. Callers hold the period lock when the
@@ -32,7 +32,7 @@ def ledger_post(
         period=period,
         kind=kind,
         amount_ore=amount_ore,
-        case=case,
+        case_id=case_id,
         memo=memo,
         created_by=actor,
     )
@@ -41,7 +41,7 @@ def ledger_post(
         actor=actor,
         action=f"ledger.{kind}",
         target=entry,
-        case=case,
+        case_id=case_id,
         after={"amount_ore": amount_ore, "period": period.pk, "memo": memo},
     )
     return entry
@@ -134,8 +134,6 @@ def fund_carry_over(*, actor: User, source: FundPeriod, target: FundPeriod) -> i
 
 
 def _do_fund_carry_over(*, actor: User, source: FundPeriod, target: FundPeriod) -> int:
-    from lom.agreements.selectors import agreement_current
-
     agreement = agreement_current(organisation=source.organisation, on=target.start)
     if agreement is not None and not agreement.allows_carry_over:
         raise DomainError(_("Det lokala avtalet tillåter inte att outnyttjade medel förs över."))
@@ -151,6 +149,31 @@ def _do_fund_carry_over(*, actor: User, source: FundPeriod, target: FundPeriod) 
     )
     ledger_post(period=target, kind=EntryKind.CARRY_OVER, amount_ore=amount, actor=actor, memo=memo)
     return amount
+
+
+def _forecast_settings_save(
+    *, actor: User, organisation: Organisation, unused_warning_percent: int
+) -> ForecastSettings:
+    """Save the organisation's unused-funds warning threshold. Not durable: it runs inside the
+    caller's transaction (the caller checks who may change it)."""
+    if isinstance(unused_warning_percent, bool) or not 0 <= unused_warning_percent <= 100:
+        raise DomainError(_("Ange 0–100 procent."), field="unused_warning_percent")
+    conf, _created = ForecastSettings.objects.get_or_create(
+        organisation=organisation,
+        defaults={"unused_warning_percent": unused_warning_percent},
+    )
+    before = {"unused_warning_percent": conf.unused_warning_percent}
+    conf.unused_warning_percent = unused_warning_percent
+    conf.save()
+    audit(
+        organisation_id=organisation.pk,
+        actor=actor,
+        action="reports.settings",
+        target=conf,
+        before=before,
+        after={"unused_warning_percent": unused_warning_percent},
+    )
+    return conf
 
 
 def insufficient_funds_message(remaining: int, wanted: int) -> str:

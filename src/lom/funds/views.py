@@ -16,9 +16,9 @@ from lom.funds.selectors import (
     fund_period_get,
     fund_periods_for_org,
     ledger_page,
+    unused_warning_percent,
 )
 from lom.organisations.access import Actor
-from lom.reports.selectors import unused_warning_percent
 
 FUND_READERS = ("coordinator", "decision_maker", "auditor", "org_admin", "union_rep")
 

@@ -1,7 +1,6 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lom.accounts.models import User
 from lom.common.fields import DateInput
 from lom.organisations.models import Employee, Role, Union, Unit
 
@@ -42,7 +41,7 @@ class EmployeeForm(forms.ModelForm):
 
 class MembershipForm(forms.Form):
     username = forms.CharField(label=_("Användarnamn"), max_length=150)
-    email = forms.EmailField(label=_("E-post (för nytt konto)"), required=False)
+    email = forms.EmailField(label=_("E-post (för nytt konto)"), max_length=254, required=False)
     role = forms.ChoiceField(label=_("Roll"), choices=Role.choices)
     unit = forms.ModelChoiceField(
         label=_("Enhet (för chef)"), required=False, queryset=Unit.objects.none()
@@ -60,13 +59,6 @@ class MembershipForm(forms.Form):
 
     def clean_username(self):
         return self.cleaned_data["username"].strip()
-
-    def get_or_create_user(self) -> User:
-        user, _created = User.objects.get_or_create(
-            username=self.cleaned_data["username"],
-            defaults={"email": self.cleaned_data.get("email") or ""},
-        )
-        return user
 
 
 class UnionForm(forms.Form):

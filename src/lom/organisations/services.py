@@ -131,6 +131,48 @@ def membership_grant(
     unit: Unit | None = None,
     union: Union | None = None,
 ) -> Membership:
+    return _do_membership_grant(
+        actor=actor, organisation=organisation, user=user, role=role, unit=unit, union=union
+    )
+
+
+@transaction.atomic(durable=True)
+def membership_grant_by_username(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    username: str,
+    email: str = "",
+    role: str,
+    unit: Unit | None = None,
+    union: Union | None = None,
+) -> Membership:
+    """Grant a role to the account `username`, creating the account (with `email`) when there
+    is none: both or neither, so a refused grant leaves no new account behind."""
+    user = _user_get_or_create(username=username, email=email)
+    return _do_membership_grant(
+        actor=actor, organisation=organisation, user=user, role=role, unit=unit, union=union
+    )
+
+
+def _user_get_or_create(*, username: str, email: str) -> User:
+    username = username.strip()
+    if not username:
+        raise DomainError(_("Ange användarnamnet."), field="username")
+    fields_within(User, {"username": username, "email": email})
+    user, _created = User.objects.get_or_create(username=username, defaults={"email": email})
+    return user
+
+
+def _do_membership_grant(
+    *,
+    actor: User | None,
+    organisation: Organisation,
+    user: User,
+    role: str,
+    unit: Unit | None,
+    union: Union | None,
+) -> Membership:
     if role not in Role.values:
         raise DomainError(_("Okänd roll."), field="role")
     if role == Role.MANAGER and unit is None:

@@ -82,10 +82,11 @@ def memberships_view(request, actor):
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.membership_grant(
+            services.membership_grant_by_username(
                 actor=actor.user,
                 organisation=actor.organisation,
-                user=form.get_or_create_user(),
+                username=d["username"],
+                email=d["email"] or "",
                 role=d["role"],
                 unit=d["unit"],
                 union=d["union"],

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from lom.reports.models import ReportJob, ReportSettings
+from lom.reports.models import ReportJob
 
 
 @admin.register(ReportJob)
@@ -16,8 +16,3 @@ class ReportJobAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
-
-
-@admin.register(ReportSettings)
-class ReportSettingsAdmin(admin.ModelAdmin):
-    list_display = ["organisation", "unused_warning_percent"]

@@ -10,26 +10,6 @@ FIRST_YEAR = 2000  # the first year a report covers
 LAST_YEAR = 9999
 
 
-class ReportSettings(models.Model):
-    """The organisation's own threshold for the unused-funds warning."""
-
-    organisation = models.OneToOneField(
-        Organisation, on_delete=models.CASCADE, related_name="report_settings"
-    )
-    unused_warning_percent = models.PositiveSmallIntegerField(
-        _("varna när prognosen för outnyttjade medel överstiger (procent)"),
-        validators=[MinValueValidator(0), MaxValueValidator(100)],
-    )
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("rapportinställningar")
-        verbose_name_plural = _("rapportinställningar")
-
-    def __str__(self) -> str:
-        return f"{self.organisation_id}: {self.unused_warning_percent} %"
-
-
 def report_path(instance, filename):
     return f"reports/{instance.organisation_id}/{instance.pk}/{filename}"
 

@@ -6,26 +6,31 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from lom.common.audit import audit
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.followup.services import _followup_settings_save
+from lom.funds.models import ForecastSettings
+from lom.funds.services import _forecast_settings_save
 from lom.organisations.access import Actor
-from lom.reports.models import FIRST_YEAR, ReportJob, ReportSettings
+from lom.reports.documents import annual_report_pdf, annual_report_xlsx
+from lom.reports.figures import annual_figures
+from lom.reports.models import FIRST_YEAR, ReportJob
 from lom.reports.permissions import can_manage_report_settings, can_read_reports
 
 log = logging.getLogger(__name__)
 
 
 @transaction.atomic(durable=True)
-def report_settings_save(*, actor: Actor, unused_warning_percent: int) -> ReportSettings:
+def report_settings_save(*, actor: Actor, unused_warning_percent: int) -> ForecastSettings:
     return _report_settings_save(actor=actor, unused_warning_percent=unused_warning_percent)
 
 
 @transaction.atomic(durable=True)
 def settings_save(
     *, actor: Actor, unused_warning_percent: int, later_months: int, survey_reminder_days: int
-) -> ReportSettings:
+) -> ForecastSettings:
     """The settings page: the reports' warning threshold and the follow-up settings, saved
     together or not at all."""
     conf = _report_settings_save(actor=actor, unused_warning_percent=unused_warning_percent)
@@ -35,33 +40,19 @@ def settings_save(
     return conf
 
 
-def _report_settings_save(*, actor: Actor, unused_warning_percent: int) -> ReportSettings:
+def _report_settings_save(*, actor: Actor, unused_warning_percent: int) -> ForecastSettings:
     if not can_manage_report_settings(actor):
         raise PermissionDeniedError(_("Din roll får inte ändra inställningarna."))
-    if isinstance(unused_warning_percent, bool) or not 0 <= unused_warning_percent <= 100:
-        raise DomainError(_("Ange 0–100 procent."), field="unused_warning_percent")
-    conf, _created = ReportSettings.objects.get_or_create(
-        organisation=actor.organisation,
-        defaults={"unused_warning_percent": unused_warning_percent},
-    )
-    before = {"unused_warning_percent": conf.unused_warning_percent}
-    conf.unused_warning_percent = unused_warning_percent
-    conf.save()
-    audit(
-        organisation_id=actor.organisation.pk,
+    # Runs inside the caller's durable transaction.
+    return _forecast_settings_save(
         actor=actor.user,
-        action="reports.settings",
-        target=conf,
-        before=before,
-        after={"unused_warning_percent": unused_warning_percent},
+        organisation=actor.organisation,
+        unused_warning_percent=unused_warning_percent,
     )
-    return conf
 
 
 def report_job_start(*, actor: Actor, year: int, fmt: str = ReportJob.Format.BOTH) -> ReportJob:
     """Queue the annual report for `year`; a worker builds it (tests: immediately)."""
-    from lom.reports.tasks import build_annual_report
-
     if not can_read_reports(actor):
         raise PermissionDeniedError(_("Din roll får inte ta fram rapporter."))
     this_year = timezone.localdate().year
@@ -103,9 +94,6 @@ def report_job_run(*, job_id: int) -> ReportJob:
     """Build the files of a queued job. Called by the task; safe to call again on failure.
     Deliberately not one transaction: each step is a single UPDATE committed on its own, so
     the page polling the job sees the progress, and a failure is recorded, not rolled back."""
-    from lom.reports.documents import annual_report_pdf, annual_report_xlsx
-    from lom.reports.figures import annual_figures
-
     job = ReportJob.objects.select_related("organisation").get(pk=job_id)
     if job.status == ReportJob.Status.DONE:
         return job
@@ -150,3 +138,10 @@ def report_job_run(*, job_id: int) -> ReportJob:
         )
     job.refresh_from_db()
     return job
+
+
+@task()
+def build_annual_report(job_id: int) -> None:
+    """The background task that builds a queued job (django-tasks; `manage.py db_worker` runs
+    the queue). It sits next to the work it runs, so queueing it needs no import upwards."""
+    report_job_run(job_id=job_id)

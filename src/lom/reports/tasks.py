@@ -1,10 +1,7 @@
-"""Background work of the reports (django-tasks; `manage.py db_worker` runs the queue)."""
+"""Background work of the reports (django-tasks; `manage.py db_worker` runs the queue). The task
+is defined in `lom.reports.services`, next to the work it runs and the service that queues it;
+this module keeps its first path, which rows queued earlier still name."""
 
-from django_tasks import task
+from lom.reports.services import build_annual_report
 
-
-@task()
-def build_annual_report(job_id: int) -> None:
-    from lom.reports.services import report_job_run
-
-    report_job_run(job_id=job_id)
+__all__ = ["build_annual_report"]

@@ -8,11 +8,18 @@ from lom.cases.forms import case_list_query
 from lom.common.errors import DomainError
 from lom.common.files import XLSX_TYPE
 from lom.common.web import actor_view, add_domain_error, form_status, run_form
+from lom.followup.models import SurveyResponse
 from lom.followup.permissions import can_read_free_text
 from lom.followup.selectors import MIN_ANSWERS, followup_settings, survey_free_texts
 from lom.funds.forms import LedgerFilterForm
-from lom.funds.selectors import fund_period_current, fund_period_get, fund_periods_for_org
+from lom.funds.selectors import (
+    fund_period_current,
+    fund_period_get,
+    fund_periods_for_org,
+    unused_warning_percent,
+)
 from lom.organisations.access import Actor
+from lom.planning.selectors import plan_current, plan_vs_actual
 from lom.reports import exports, services
 from lom.reports.figures import (
     fairness_figures,
@@ -22,7 +29,7 @@ from lom.reports.figures import (
 from lom.reports.forms import AnnualReportForm, DecisionFilterForm, SettingsForm, YearForm
 from lom.reports.models import ReportJob
 from lom.reports.permissions import LEDGER_READERS, REPORT_READERS
-from lom.reports.selectors import report_job_get, report_jobs_for_org, unused_warning_percent
+from lom.reports.selectors import report_job_get, report_jobs_for_org
 
 REFRESH_SECONDS = 3
 
@@ -41,7 +48,6 @@ def _dashboard(request, actor: Actor, period):
     if period is not None:
         fig = period_figures(organisation=actor.organisation, period=period, today=today)
         ctx.update(fig=fig, balance=fig.balance, forecast=fig.forecast)
-    from lom.planning.selectors import plan_current, plan_vs_actual
 
     plan = plan_current(organisation=actor.organisation, on=today)
     ctx["plan_actual"] = plan_vs_actual(plan=plan) if plan is not None else None
@@ -78,8 +84,6 @@ def fairness_view(request, actor: Actor):
 
 @actor_view(*REPORT_READERS)
 def surveys_view(request, actor: Actor):
-    from lom.followup.models import SurveyResponse
-
     year = _year(request)
     tables = survey_tables(
         organisation=actor.organisation, responses=SurveyResponse.objects.filter(year=year)

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django_tasks import task
 
 from lom.sector.compute import compute_year
 from lom.sector.models import BenchmarkRun, BenchmarkValue
@@ -54,8 +55,6 @@ def benchmark_request_refresh(*, year: int, force: bool = False) -> bool:
     """Queue a background refresh of `year` unless one was queued a moment ago. The claim is
     a conditional update, so two requests at the same instant queue it once; the task is
     queued when the claim is committed."""
-    from lom.sector.tasks import refresh_benchmark_task
-
     now = timezone.now()
     run, _created = BenchmarkRun.objects.get_or_create(year=year)
     claim = BenchmarkRun.objects.filter(pk=run.pk)
@@ -67,3 +66,10 @@ def benchmark_request_refresh(*, year: int, force: bool = False) -> bool:
         return False
     transaction.on_commit(lambda: refresh_benchmark_task.enqueue(year=year))
     return True
+
+
+@task()
+def refresh_benchmark_task(year: int) -> int:
+    """The background refresh (django-tasks; `manage.py db_worker` runs it). It sits next to
+    the work it runs, so queueing it needs no import upwards."""
+    return benchmark_refresh(year=year).organisations

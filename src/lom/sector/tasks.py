@@ -1,10 +1,7 @@
-"""Background work of the sector benchmark (django-tasks; `manage.py db_worker` runs it)."""
+"""Background work of the sector benchmark (django-tasks; `manage.py db_worker` runs it). The
+task is defined in `lom.sector.services`, next to the work it runs and the service that queues
+it; this module keeps its first path, which rows queued earlier still name."""
 
-from django_tasks import task
+from lom.sector.services import refresh_benchmark_task
 
-
-@task()
-def refresh_benchmark_task(year: int) -> int:
-    from lom.sector.services import benchmark_refresh
-
-    return benchmark_refresh(year=year).organisations
+__all__ = ["refresh_benchmark_task"]

@@ -5,9 +5,13 @@ from django.utils import timezone
 
 from lom.cases.selectors import CaseFilter, case_list, status_counts
 from lom.common.web import actor_view
-from lom.funds.selectors import fund_balance, fund_forecast, fund_period_current
+from lom.funds.selectors import (
+    fund_balance,
+    fund_forecast,
+    fund_period_current,
+    unused_warning_percent,
+)
 from lom.organisations.models import Role
-from lom.reports.selectors import unused_warning_percent
 
 
 def healthz(request):

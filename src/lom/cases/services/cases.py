@@ -17,7 +17,8 @@ from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.money import format_ore
 from lom.common.validation import count_within, text_within
 from lom.organisations.access import Actor
-from lom.organisations.models import Employee, Unit
+from lom.organisations.models import Employee, Membership, Role, Unit
+from lom.planning.selectors import need_for_case
 
 
 @dataclass
@@ -138,8 +139,6 @@ def _apply_input(*, actor: Actor, case: Case, data: CaseInput, agreement: LocalA
             raise DomainError(_("Välj en enhet du är chef för."), field="unit")
         case.unit = unit
     if data.co_applicant_manager_id is not None:
-        from lom.organisations.models import Membership, Role
-
         target_path = case.unit.path if case.unit_id else ""
         managers = Membership.objects.filter(
             organisation=org, role=Role.MANAGER, user_id=data.co_applicant_manager_id
@@ -156,8 +155,6 @@ def _apply_input(*, actor: Actor, case: Case, data: CaseInput, agreement: LocalA
 def _apply_need(*, case: Case, data: CaseInput, organisation) -> None:
     """The need must belong to the approved plan in force of the same organisation (a need
     the case already points to may stay, even if a newer plan version has replaced it)."""
-    from lom.planning.selectors import need_for_case
-
     if data.need_explanation is not None:
         case.need_explanation = data.need_explanation.strip()
     if data.need_id is None or data.need_id == case.need_id:

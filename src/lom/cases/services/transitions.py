@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lom.agreements.models import LocalAgreement
+from lom.agreements.models import DecisionModel, LocalAgreement
 from lom.agreements.selectors import agreement_current
 from lom.cases.models import Case, CaseCounter, Decision, Status
 from lom.cases.notifications import notify_case_transition
@@ -133,7 +133,6 @@ case_transition = transaction.atomic(durable=True)(_do_case_transition)
 
 def _check_decision_route(*, case: Case, agreement, agenda_item, in_round: bool) -> None:
     """The agreement's decision model decides where a decision may be taken."""
-    from lom.agreements.models import DecisionModel
 
     if agreement is None:
         return
@@ -214,7 +213,7 @@ def _decide(
         kind=EntryKind.COMMITMENT,
         amount_ore=amount,
         actor=actor.user,
-        case=case,
+        case_id=case.pk,
         memo=_("Beviljat %(n)s") % {"n": case.number},
     )
     case.approved_ore = amount
@@ -238,7 +237,7 @@ def _release_outstanding(*, actor: Actor, case: Case, memo: str) -> int:
             kind=EntryKind.RELEASE,
             amount_ore=outstanding,
             actor=actor.user,
-            case=case,
+            case_id=case.pk,
             memo=memo,
         )
     return max(outstanding, 0)
@@ -266,7 +265,7 @@ def case_record_expense(*, actor: Actor, case: Case, amount_ore: int, memo: str 
         kind=EntryKind.EXPENSE,
         amount_ore=amount_ore,
         actor=actor.user,
-        case=case,
+        case_id=case.pk,
         memo=memo or _("Faktisk kostnad"),
     )
     return case

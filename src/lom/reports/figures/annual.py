@@ -13,6 +13,7 @@ from django.db.models import Count, Q, Sum
 from django.utils.translation import gettext as _
 
 from lom.cases.models import Case
+from lom.followup.models import SurveyResponse
 from lom.funds.models import FundPeriod, LedgerEntry
 from lom.funds.selectors import (
     Balance,
@@ -20,6 +21,7 @@ from lom.funds.selectors import (
     fund_balance,
     fund_forecast,
     fund_movements_by_month,
+    unused_warning_percent,
 )
 from lom.organisations.models import Organisation
 from lom.reports.figures.cases import month_start, year_bounds
@@ -58,8 +60,6 @@ class PeriodFigures:
 
 
 def period_figures(*, organisation: Organisation, period: FundPeriod, today: date) -> PeriodFigures:
-    from lom.reports.selectors import unused_warning_percent
-
     if period.organisation_id != organisation.pk:
         raise ValueError("period of another organisation")
     balance = fund_balance(period=period)
@@ -142,9 +142,6 @@ def annual_figures(
     today: date,
     progress: Callable[[int, str], None] | None = None,
 ) -> AnnualFigures:
-    from lom.followup.models import SurveyResponse
-    from lom.reports.selectors import unused_warning_percent
-
     def step(percent: int, text: str) -> None:
         if progress is not None:
             progress(percent, text)

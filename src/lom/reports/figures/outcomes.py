@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lom.cases.models import Purpose
+from lom.followup.models import FollowUp, HeardFrom, NeedMet, Outcome, ParticipantOutcome, Recommend
 from lom.funds.models import LedgerEntry
 from lom.organisations.models import Organisation
 from lom.reports.figures.cases import (
@@ -51,8 +52,6 @@ def _followups(organisation: Organisation, scope: Q) -> QuerySet[Any]:
 
 
 def outcome_tables(*, organisation: Organisation, followup_scope: Q) -> list[Table]:
-    from lom.followup.models import FollowUp, NeedMet, Outcome, ParticipantOutcome
-
     followups = _followups(organisation, followup_scope)
     counts: dict[tuple[str, str], int] = defaultdict(int)
     for kind, outcome, n in (
@@ -136,8 +135,6 @@ def _cost_table(end_followups: QuerySet[Any]) -> Table:
 
 
 def survey_tables(*, organisation: Organisation, responses: QuerySet[Any]) -> list[Table]:
-    from lom.followup.models import HeardFrom, Recommend
-
     rows = list(
         responses.filter(organisation=organisation).values_list(
             "purpose", "measure_type_id", "satisfaction", "usefulness", "heard_from", "recommend"

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from lom.sector.services import benchmark_refresh, benchmark_request_refresh
+
 
 class Command(BaseCommand):
     help = (
@@ -13,8 +15,6 @@ class Command(BaseCommand):
         parser.add_argument("--now", action="store_true", help="compute in this process")
 
     def handle(self, *args, **options):
-        from lom.sector.services import benchmark_refresh, benchmark_request_refresh
-
         this_year = timezone.localdate().year
         for year in options["year"] or [this_year - 1, this_year]:
             if options["now"]:
