@@ -1,11 +1,15 @@
 """Two structural rules that keep "one action = one service call = one transaction" true.
 
 1. Every public function of a `services` module (or of a module in a `services` package) is one
-   action: it runs in `transaction.atomic(durable=True)`, as a decorator or as the first
-   statement of its body. A durable block cannot be nested, so a service that calls another
-   public service fails at once: composition goes through private helpers (`_name`). A public
-   function that writes nothing (a pure calculation kept beside the services that use it) says
-   so with `# pure: <why>` on its `def` line.
+   action: it runs in `transaction.atomic(durable=True)`, as a decorator or as one block at the
+   top level of its body (checks may come before it). A durable block cannot be nested, so a
+   service that calls another public service fails at once: composition goes through private
+   helpers (`_name`). Three kinds of public function say what they are instead, on their `def`
+   line:
+   - `# pure: <why>`: writes nothing (a calculation or check kept beside the services);
+   - `# step: <why>`: a building block that runs inside its caller's transaction (posting a
+     ledger row, taking a row lock, a workflow transition); only services may call it;
+   - `# batch: <why>`: background work that commits item by item (a task, a reminder run).
 2. A view or API endpoint (functions in `views`/`api` modules and packages) calls at most one
    service function. A view whose branches are different actions (approve or reject, answer or
    close) says so with `# one action per branch` on its `def` line.
@@ -22,6 +26,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 BASE = ROOT / "src" / "lom"
 PURE = "# pure:"
+STEP = "# step:"
+BATCH = "# batch:"
+MARKERS = (PURE, STEP, BATCH)
 BRANCHES = "# one action per branch"
 
 
@@ -60,43 +67,41 @@ def durable_findings(path: Path) -> list[str]:
     for fn in ast.parse(source).body:
         if not isinstance(fn, ast.FunctionDef) or fn.name.startswith("_"):
             continue
-        if PURE in _def_line(fn, lines):
+        if any(m in _def_line(fn, lines) for m in MARKERS):
             continue
         if any(_is_durable_atomic(d) for d in fn.decorator_list):
             continue
-        body = [
-            s
+        # Checks may come first; the writes then run in one durable block at the top level.
+        if any(
+            isinstance(s, ast.With) and any(_is_durable_atomic(i.context_expr) for i in s.items)
             for s in fn.body
-            if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
-        ]
-        if (
-            body
-            and isinstance(body[0], ast.With)
-            and any(_is_durable_atomic(i.context_expr) for i in body[0].items)
         ):
             continue
         out.append(
             f"{path.relative_to(ROOT)}:{fn.lineno}: service {fn.name}() is not one durable "
-            f"transaction (`@transaction.atomic(durable=True)`, or `{PURE} <why>`)"
+            f"transaction (`@transaction.atomic(durable=True)`, or `{PURE}`/`{STEP}`/`{BATCH}`)"
         )
     return out
 
 
 def service_names() -> tuple[set[str], set[str]]:
-    """Public service function names, and the module names they can be reached through."""
+    """Public services (actions), and public steps (which only a service may call)."""
     names: set[str] = set()
+    steps: set[str] = set()
     for p in modules_of("services"):
+        lines = p.read_text().splitlines()
         for fn in ast.parse(p.read_text()).body:
-            if (
-                isinstance(fn, ast.FunctionDef)
-                and not fn.name.startswith("_")
-                and PURE not in p.read_text().splitlines()[fn.lineno - 1]
-            ):
+            if not isinstance(fn, ast.FunctionDef) or fn.name.startswith("_"):
+                continue
+            head = _def_line(fn, lines)
+            if STEP in head:
+                steps.add(fn.name)
+            elif PURE not in head:
                 names.add(fn.name)
-    return names, {"services"}
+    return names, steps
 
 
-def view_findings(path: Path, names: set[str]) -> list[str]:
+def view_findings(path: Path, names: set[str], steps: frozenset[str] = frozenset()) -> list[str]:
     source = path.read_text()
     lines = source.splitlines()
     tree = ast.parse(source)
@@ -108,7 +113,7 @@ def view_findings(path: Path, names: set[str]) -> list[str]:
             for a in node.names:
                 if a.name == "services" or a.name.endswith("_services"):
                     module_aliases.add(a.asname or a.name)
-                elif a.name in names and (
+                elif a.name in names | steps and (
                     node.module.split(".")[-1] == "services" or ".services." in node.module + "."
                 ):
                     direct.add(a.asname or a.name)
@@ -116,23 +121,31 @@ def view_findings(path: Path, names: set[str]) -> list[str]:
     for fn in ast.walk(tree):
         if not isinstance(fn, ast.FunctionDef):
             continue
-        if BRANCHES in _def_line(fn, lines):
-            continue
         calls = []
+        step_calls = []
         for n in ast.walk(fn):
             if not isinstance(n, ast.Call):
                 continue
             f = n.func
+            name = ""
             if isinstance(f, ast.Name) and f.id in direct:
-                calls.append(f.id)
+                name = f.id
             elif (
                 isinstance(f, ast.Attribute)
                 and isinstance(f.value, ast.Name)
                 and f.value.id in module_aliases
-                and f.attr in names
             ):
-                calls.append(f.attr)
-        if len(calls) > 1:
+                name = f.attr
+            if name in steps:
+                step_calls.append(name)
+            elif name in names:
+                calls.append(name)
+        if step_calls:
+            out.append(
+                f"{path.relative_to(ROOT)}:{fn.lineno}: {fn.name}() calls the step "
+                f"{step_calls[0]}() outside a service transaction"
+            )
+        if len(calls) > 1 and BRANCHES not in _def_line(fn, lines):
             out.append(
                 f"{path.relative_to(ROOT)}:{fn.lineno}: {fn.name}() calls {len(calls)} services "
                 f"({', '.join(calls)}): one action, one service (or `{BRANCHES}`)"
@@ -145,10 +158,10 @@ def main() -> int:
     services = modules_of("services")
     for p in services:
         findings += durable_findings(p)
-    names, _ = service_names()
+    names, steps = service_names()
     views = modules_of("views") + modules_of("api")
     for p in views:
-        findings += view_findings(p, names)
+        findings += view_findings(p, names, frozenset(steps))
     for f in findings:
         print(f)
     print(

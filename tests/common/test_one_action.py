@@ -28,6 +28,12 @@ def test_the_check_catches_a_plain_service_and_a_two_service_view(tmp_path: Path
             def split(parts):  # pure: arithmetic only
                 return parts
 
+            def post(*, row):  # step: runs in the caller's transaction
+                return row
+
+            def remind_all():  # batch: one transaction per reminder
+                return 0
+
             def also_good(*, x):
                 \"\"\"Docstring first.\"\"\"
                 with transaction.atomic(durable=True):
@@ -56,8 +62,13 @@ def test_the_check_catches_a_plain_service_and_a_two_service_view(tmp_path: Path
 
             def one(request):
                 return services.good(x=1)
+
+            def raw_step(request):
+                return services.post(row=1)
             """
         )
     )
-    found = one_action.view_findings(views, {"good", "also_good"})
-    assert len(found) == 1 and "two() calls 2 services" in found[0]
+    found = one_action.view_findings(views, {"good", "also_good"}, frozenset({"post"}))
+    assert len(found) == 2
+    assert "two() calls 2 services" in found[0]
+    assert "raw_step() calls the step post() outside a service transaction" in found[1]

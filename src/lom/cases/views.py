@@ -136,7 +136,7 @@ STEPS = ("start", "details", "costs", "review")
 
 
 @actor_view()
-def case_edit_view(request, actor: Actor, pk: int, step: str):
+def case_edit_view(request, actor: Actor, pk: int, step: str):  # one action per branch
     case = case_get_for_actor(actor=actor, pk=pk)
     if step not in STEPS:
         raise Http404

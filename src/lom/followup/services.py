@@ -56,7 +56,7 @@ class FollowUpInput:
     cost_comment: str = ""
 
 
-def bounded_text(text: str | None, *, field: str, max_length: int) -> str:
+def bounded_text(text: str | None, *, field: str, max_length: int) -> str:  # pure: a check
     """The text stripped, or a refusal naming the field when it is too long."""
     value = (text or "").strip()
     if len(value) > max_length:
@@ -245,7 +245,9 @@ def survey_answer(*, actor: Actor, case: Case, answers: SurveyAnswers) -> None:
     )
 
 
-def survey_send_reminders(*, today: date, organisation: Organisation | None = None) -> int:
+def survey_send_reminders(
+    *, today: date, organisation: Organisation | None = None
+) -> int:  # batch: one reminder per transaction
     """E-mail each participant once whose measure was completed at least the agreed number
     of days ago and who has not answered the survey. Returns how many were reminded.
     Run daily (`manage.py send_survey_reminders`, or the task of the same name)."""

@@ -16,7 +16,7 @@ from lom.funds.selectors import fund_balance
 from lom.organisations.models import Organisation
 
 
-def ledger_post(
+def ledger_post(  # step: the caller holds the period lock in its transaction
     *,
     period: FundPeriod,
     kind: str,
@@ -47,7 +47,9 @@ def ledger_post(
     return entry
 
 
-def lock_period(period_id: int) -> FundPeriod:
+def lock_period(
+    period_id: int,
+) -> FundPeriod:  # step: a row lock only means something inside a transaction
     """Row lock on PostgreSQL; on SQLite the IMMEDIATE transaction already serialises writers."""
     return FundPeriod.objects.select_for_update().get(pk=period_id)
 
@@ -176,7 +178,7 @@ def _forecast_settings_save(
     return conf
 
 
-def insufficient_funds_message(remaining: int, wanted: int) -> str:
+def insufficient_funds_message(remaining: int, wanted: int) -> str:  # pure: a message
     return _(
         "Det finns inte tillräckligt med medel: %(remaining)s återstår i perioden, "
         "beslutet kräver %(wanted)s."

@@ -90,7 +90,7 @@ def _progress(job_id: int, percent: int, step: str) -> None:
     ReportJob.objects.filter(pk=job_id).update(progress=percent, step=step[:200])
 
 
-def report_job_run(*, job_id: int) -> ReportJob:
+def report_job_run(*, job_id: int) -> ReportJob:  # batch: each progress step commits on its own
     """Build the files of a queued job. Called by the task; safe to call again on failure.
     Deliberately not one transaction: each step is a single UPDATE committed on its own, so
     the page polling the job sees the progress, and a failure is recorded, not rolled back."""
@@ -141,7 +141,7 @@ def report_job_run(*, job_id: int) -> ReportJob:
 
 
 @task()
-def build_annual_report(job_id: int) -> None:
+def build_annual_report(job_id: int) -> None:  # batch: the background task
     """The background task that builds a queued job (django-tasks; `manage.py db_worker` runs
     the queue). It sits next to the work it runs, so queueing it needs no import upwards."""
     report_job_run(job_id=job_id)
