@@ -10,11 +10,11 @@ from lom.common.errors import PermissionDeniedError
 from lom.common.models import AuditEvent
 from lom.fundmode import services as fs
 from lom.fundmode.models import Claim, MeasureNotification
+from lom.fundmode.permissions import can_take
 from lom.fundmode.workflow import (
     CLAIM_TRANSITIONS,
     NOTIFICATION_TRANSITIONS,
     ROUND_TRANSITIONS,
-    can_take,
 )
 from tests.factories import all_met, make_fund, notify_measure, open_and_allocate
 

@@ -69,3 +69,21 @@ def run_form(
     if message is not None:
         messages.success(request, message(result) if callable(message) else message)
     return redirect(success(result) if callable(success) else success)
+
+
+def post_action(
+    request: HttpRequest,
+    action: Callable[[], T],
+    *,
+    success: str,
+    message: str | Callable[[T], str],
+) -> HttpResponse:
+    """A button that posts one action: call its one service; flash the refusal's reason or
+    `message` (text, or made from the service's result), and go back to `success`."""
+    try:
+        result = action()
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, message(result) if callable(message) else message)
+    return redirect(success)

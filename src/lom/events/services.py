@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from lom.common.audit import audit
 from lom.common.bounds import COMMENT_MAX, DB_ID_MAX, NAME_MAX, TEXT_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.validation import require as _require
 from lom.events.models import (
     MAX_CAPACITY,
     MAX_PARTICIPANTS,
@@ -30,6 +31,7 @@ from lom.events.models import (
     ProgrammeItem,
     Registration,
 )
+from lom.events.notify import notify_promoted
 from lom.events.permissions import (
     can_change_registration,
     can_evaluate,
@@ -122,7 +124,6 @@ def _promote(event: Event, actor_user) -> list[Registration]:
     """Move the waiting list up, strictly in order: the first waiting registration gets its
     places when they all fit; a later, smaller one does not jump the queue. Call with the
     event row locked."""
-    from lom.events.notify import notify_promoted
 
     free = event.capacity - _used(event)
     promoted = []
@@ -328,9 +329,7 @@ def registration_create(
 def _registration_create(
     actor: Actor, event: Event, employer_ids: list[int], union_ids: list[int]
 ) -> Registration:
-    verdict = can_register(actor, event)
-    if not verdict:
-        raise PermissionDeniedError(verdict.reason)
+    _require(can_register(actor, event))
     people = _participants(actor, employer_ids, union_ids)
     event = _lock(event)
     if (
@@ -380,16 +379,12 @@ def registration_update(
 def _registration_update(
     actor: Actor, registration: Registration, employer_ids: list[int], union_ids: list[int]
 ) -> Registration:
-    verdict = can_change_registration(actor, registration)
-    if not verdict:
-        raise PermissionDeniedError(verdict.reason)
+    _require(can_change_registration(actor, registration))
     people = _participants(actor, employer_ids, union_ids)
     event = _lock(registration.event)
     reg = Registration.objects.select_for_update().get(pk=registration.pk)
     # Checked again under the lock: a registration cancelled meanwhile is not changed.
-    verdict = can_change_registration(actor, reg)
-    if not verdict:
-        raise PermissionDeniedError(verdict.reason)
+    _require(can_change_registration(actor, reg))
     if reg.status == Registration.Status.CONFIRMED:
         free = event.capacity - _used(event) + reg.persons
         if len(people) > free:
@@ -419,9 +414,7 @@ def _registration_update(
 
 @transaction.atomic(durable=True)
 def registration_cancel(*, actor: Actor, registration: Registration) -> Registration:
-    verdict = can_change_registration(actor, registration)
-    if not verdict:
-        raise PermissionDeniedError(verdict.reason)
+    _require(can_change_registration(actor, registration))
     event = _lock(registration.event)
     reg = Registration.objects.select_for_update().get(pk=registration.pk)
     if reg.status == Registration.Status.CANCELLED:
@@ -451,9 +444,7 @@ class EvaluationInput:
 def evaluation_submit(*, actor: Actor, event: Event, data: EvaluationInput) -> None:
     """Store the answer without any link to the participant; the participant is only marked
     as having answered (conditionally, so a double submit stores one answer)."""
-    verdict = can_evaluate(actor, event)
-    if not verdict:
-        raise PermissionDeniedError(verdict.reason)
+    _require(can_evaluate(actor, event))
     for name in ("rating", "usefulness"):
         if not 1 <= getattr(data, name) <= 5:
             raise DomainError(_("Välj ett värde från 1 till 5."), field=name)

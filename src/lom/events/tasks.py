@@ -1,8 +1,8 @@
 from django_tasks import task
 
+from lom.events.notify import send_event_reminders
+
 
 @task()
 def send_event_reminders_task() -> list[int]:
-    from lom.events.notify import send_event_reminders
-
     return list(send_event_reminders())

@@ -2,13 +2,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lom.cases.models import Case, Status
 from lom.cases.selectors import case_get_for_actor, case_spent
 from lom.common.errors import DomainError, PermissionDeniedError
-from lom.common.web import actor_view, add_domain_error
+from lom.common.web import actor_view, add_domain_error, run_form
 from lom.followup import services
 from lom.followup.forms import FollowUpForm, SurveyForm
 from lom.followup.models import FollowUp
@@ -171,10 +172,12 @@ def survey_answer_view(request, actor: Actor, pk: int):
     answered = survey_answered(case=case, employee_id=actor.employee.pk)
     verdict = can_answer_survey(actor, case, already_answered=answered)
     form = SurveyForm(request.POST or None)
-    if request.method == "POST" and verdict and form.is_valid():
-        d = form.cleaned_data
-        try:
-            services.survey_answer(
+    done = None
+    if verdict:
+        done = run_form(
+            request,
+            form,
+            lambda d: services.survey_answer(
                 actor=actor,
                 case=case,
                 answers=services.SurveyAnswers(
@@ -184,12 +187,12 @@ def survey_answer_view(request, actor: Actor, pk: int):
                     recommend=d["recommend"],
                     free_text=d["free_text"],
                 ),
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Tack för dina svar!"))
-            return redirect("followup:my_surveys")
+            ),
+            success=reverse("followup:my_surveys"),
+            message=_("Tack för dina svar!"),
+        )
+    if done:
+        return done
     return render(
         request,
         "followup/survey.html",

@@ -11,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema, Status
 
+from lom.agreements.models import MeasureType
 from lom.common.bounds import COMMENT_MAX, DB_ID_MAX, MAX_AMOUNT_ORE, NAME_MAX
 from lom.common.errors import PermissionDeniedError
 from lom.common.schemas import ErrorOut
@@ -316,8 +317,6 @@ def get_notification(request, notification_id: int):
     "/notifications", response={201: NotificationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 )
 def prenotify(request, payload: PrenotifyIn):
-    from lom.agreements.models import MeasureType
-
     actor = _actor(request)
     r = round_get(actor=actor, pk=payload.round_id)
     if r is None:

@@ -1,11 +1,10 @@
-from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lom.common.errors import DomainError
-from lom.common.web import actor_view, add_domain_error
+from lom.common.web import actor_view, run_form
 from lom.funds import services
 from lom.funds.forms import FundPeriodForm, LedgerFilterForm
 from lom.funds.selectors import (
@@ -78,25 +77,23 @@ def fund_period_view(request, actor: Actor, pk: int):
 @actor_view("coordinator", "org_admin")
 def fund_period_create_view(request, actor: Actor):
     form = FundPeriodForm(request.POST or None, organisation=actor.organisation)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            period = services.fund_period_create(
-                actor=actor.user,
-                organisation=actor.organisation,
-                name=d["name"],
-                start=d["start"],
-                end=d["end"],
-                method=d["method"],
-                payroll_ore=d["payroll"],
-                rate=d["rate"],
-                fixed_amount_ore=d["fixed_amount"],
-                previous=d["previous"],
-                carry_over=d["carry_over"],
-            )
-        except DomainError as exc:
-            add_domain_error(form, exc)
-        else:
-            messages.success(request, _("Fondperioden är upplagd."))
-            return redirect("funds:period", pk=period.pk)
-    return render(request, "funds/period_form.html", {"form": form})
+    done = run_form(
+        request,
+        form,
+        lambda d: services.fund_period_create(
+            actor=actor.user,
+            organisation=actor.organisation,
+            name=d["name"],
+            start=d["start"],
+            end=d["end"],
+            method=d["method"],
+            payroll_ore=d["payroll"],
+            rate=d["rate"],
+            fixed_amount_ore=d["fixed_amount"],
+            previous=d["previous"],
+            carry_over=d["carry_over"],
+        ),
+        success=lambda period: reverse("funds:period", args=[period.pk]),
+        message=_("Fondperioden är upplagd."),
+    )
+    return done or render(request, "funds/period_form.html", {"form": form})

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lom.agreements.models import MeasureType
 from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE, NAME_MAX, TEXT_MAX
+from lom.followup.models import NeedMet, Outcome
 from lom.organisations.models import Organisation
 
 NEED_CATEGORY_MAX = 120
@@ -154,8 +155,6 @@ class LibraryEntry(models.Model):
 
     @property
     def outcome_label(self) -> str:
-        from lom.followup.models import NeedMet, Outcome
-
         parts = []
         if self.need_met:
             parts.append(

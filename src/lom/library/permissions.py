@@ -4,6 +4,7 @@ from django.utils.translation import gettext as _
 
 from lom.cases.models import Case, Status
 from lom.common.verdict import YES, Verdict
+from lom.followup.models import FollowUp
 from lom.library.models import EntryStatus, LibraryEntry
 from lom.organisations.access import Actor
 
@@ -28,8 +29,6 @@ def can_draft_entry(actor: Actor, case: Case) -> Verdict:
         return Verdict(False, _("Bara samordnaren kan skriva ett utkast till biblioteket."))
     if case.status != Status.COMPLETED:
         return Verdict(False, _("Bara avslutade insatser kan delas i biblioteket."))
-    from lom.followup.models import FollowUp
-
     if not FollowUp.objects.filter(case=case, kind=FollowUp.Kind.END).exists():
         return Verdict(False, _("Insatsen måste vara uppföljd innan den kan delas."))
     return YES

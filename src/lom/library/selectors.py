@@ -11,7 +11,11 @@ from django.utils import timezone
 from lom.agreements.models import MeasureType
 from lom.cases.models import Case, Status
 from lom.common.bounds import DB_ID_MAX
+from lom.followup.models import FollowUp, NeedMet, ParticipantOutcome
+from lom.followup.selectors import case_completed_on
+from lom.funds.models import EntryKind, LedgerEntry
 from lom.library import search
+from lom.library.embedding import get_encoder, semantic_ids
 from lom.library.models import (
     EntryStatus,
     LibraryEntry,
@@ -119,19 +123,14 @@ def _filtered(filters: LibraryFilters) -> QuerySet[LibraryEntry]:
 def search_mode() -> str:
     """The configured mode when the embedding model is there; text search otherwise."""
     wanted = getattr(settings, "LOM_LIBRARY_SEARCH", "text")
-    if wanted in ("embedding", "hybrid"):
-        from lom.library.embedding import get_encoder
-
-        if get_encoder() is not None:
-            return wanted
+    if wanted in ("embedding", "hybrid") and get_encoder() is not None:
+        return wanted
     return "text"
 
 
 def _ranked_ids(qs: QuerySet[LibraryEntry], q: str, *, limit: int, mode: str) -> list[int]:
     if mode == "text":
         return search.ranked_ids(qs, q, limit=limit)
-    from lom.library.embedding import semantic_ids
-
     sem = semantic_ids(qs, q, limit=limit)
     if mode == "embedding":
         return sem
@@ -217,8 +216,6 @@ def case_for_library(*, organisation: Organisation, pk: int) -> Case | None:
 
 def publishable_cases(*, organisation: Organisation) -> QuerySet[Case]:
     """Completed cases with a follow-up at the end and no library entry yet."""
-    from lom.followup.models import FollowUp
-
     return (
         Case.objects.filter(organisation=organisation, status=Status.COMPLETED)
         .filter(Exists(FollowUp.objects.filter(case=OuterRef("pk"), kind=FollowUp.Kind.END)))
@@ -238,8 +235,6 @@ class FilterOptions:
 
 
 def library_filter_options() -> FilterOptions:
-    from lom.followup.models import NeedMet
-
     pub = published_entries()
     years = sorted(set(pub.values_list("year", flat=True).distinct()), reverse=True)
     cats = sorted(
@@ -308,10 +303,6 @@ class Snapshot:
 def case_snapshot(case: Case) -> Snapshot:
     """What the library entry of `case` would publish: rounded costs, a participant band, the
     follow-up's outcome, sector, size and year. A read; the create service stores it."""
-    from lom.followup.models import FollowUp, ParticipantOutcome
-    from lom.followup.selectors import case_completed_on
-    from lom.funds.models import EntryKind, LedgerEntry
-
     spent = (
         LedgerEntry.objects.filter(case=case, kind=EntryKind.EXPENSE).aggregate(
             s=Sum("amount_ore")

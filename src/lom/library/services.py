@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from lom.accounts.models import User
 from lom.agreements.models import MeasureType
@@ -20,6 +21,7 @@ from lom.common.audit import audit
 from lom.common.bounds import COMMENT_MAX, DB_ID_MAX, NAME_MAX, TEXT_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.library import search
+from lom.library.embedding import get_encoder, to_bytes
 from lom.library.models import (
     MAX_MEASURE_TYPES,
     NEED_CATEGORY_MAX,
@@ -97,7 +99,7 @@ def _unit_names(organisation: Organisation) -> list[str]:
     ]
 
 
-def check_anonymous(
+def check_anonymous(  # pure: a check that reads, writes nothing
     *, organisation: Organisation, case: Case | None, texts: dict[str, str]
 ) -> None:
     """Refuse texts that could point to a person: names of the organisation's employees and
@@ -365,12 +367,8 @@ def library_entry_withdraw(*, actor: Actor, entry: LibraryEntry, reason: str = "
 
 
 def _queue_embedding(entry: LibraryEntry) -> None:
-    from lom.library.embedding import get_encoder
-
     if get_encoder() is None:
         return
-    from lom.library.tasks import embed_library_entry
-
     pk = entry.pk
     transaction.on_commit(lambda: embed_library_entry.enqueue(entry_id=pk))
 
@@ -379,8 +377,6 @@ def _queue_embedding(entry: LibraryEntry) -> None:
 def library_entry_embed(*, entry_id: int) -> bool:
     """Compute and store the entry's embedding (run by the worker). False when there is no
     model or the entry is no longer published."""
-    from lom.library.embedding import get_encoder, to_bytes
-
     enc = get_encoder()
     entry = LibraryEntry.objects.filter(pk=entry_id, status=EntryStatus.PUBLISHED).first()
     if enc is None or entry is None:
@@ -390,3 +386,9 @@ def library_entry_embed(*, entry_id: int) -> bool:
         embedding=to_bytes(vec), embedding_model=enc.name
     )
     return True
+
+
+@task()
+def embed_library_entry(entry_id: int) -> None:  # pure: the task runs one durable service
+    """The background task that embeds one entry (enqueued on commit by _queue_embedding)."""
+    library_entry_embed(entry_id=entry_id)

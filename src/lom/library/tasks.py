@@ -1,10 +1,7 @@
-"""Background work of the library (django-tasks; `manage.py db_worker` runs the queue)."""
+"""Background work of the library (django-tasks; `manage.py db_worker` runs the queue). The task
+is defined next to the service it runs (lom.library.services) and re-exported here under its
+old name."""
 
-from django_tasks import task
+from lom.library.services import embed_library_entry
 
-
-@task()
-def embed_library_entry(entry_id: int) -> None:
-    from lom.library.services import library_entry_embed
-
-    library_entry_embed(entry_id=entry_id)
+__all__ = ["embed_library_entry"]

@@ -13,6 +13,7 @@ from lom.agreements.models import LocalAgreement, MeasureType
 from lom.agreements.selectors import agreement_current
 from lom.common.bounds import DB_ID_MAX
 from lom.decisions.models import ApplicationRound
+from lom.library.selectors import library_examples
 from lom.organisations.access import Actor
 from lom.organisations.models import Organisation
 from lom.outreach.models import (
@@ -92,17 +93,13 @@ class Example:
 
 
 def library_examples_for(*, measure_type_codes: list[str], limit: int = 3) -> list[Example]:
-    """Examples from the installation's measure library, or none while the library is not
-    installed. Cached: the library changes slowly and the public page must be fast."""
+    """Examples from the installation's measure library (none while nothing fitting is
+    published). Cached: the library changes slowly and the public page must be fast."""
     codes = sorted(set(measure_type_codes))
     key = "outreach:examples:" + ",".join(codes) + f":{limit}"
     hit = cache.get(key)
     if hit is not None:
         return hit
-    try:
-        from lom.library.selectors import library_examples
-    except ImportError:
-        return []
     out = []
     for e in library_examples(measure_type_codes=codes, limit=limit):
         out.append(

@@ -54,6 +54,26 @@ def _after_write(organisation_id: int) -> None:
     transaction.on_commit(lambda: bump_public_cache(organisation_id))
 
 
+def _own(actor: Actor, existing, *, foreign: str) -> None:
+    """Only an editor of the public page, and only the organisation's own items."""
+    _require_editor(actor)
+    if existing is not None and existing.organisation_id != actor.organisation.pk:
+        raise PermissionDeniedError(foreign)
+
+
+def _saved(actor: Actor, obj, *, action: str, before: dict, after: dict | None = None) -> None:
+    """The audit event of a save or delete, and the public page's cache refreshed on commit."""
+    audit(
+        organisation_id=actor.organisation.pk,
+        actor=actor.user,
+        action=action,
+        target=obj,
+        before=before,
+        after=after,
+    )
+    _after_write(actor.organisation.pk)
+
+
 # --- Contacts -------------------------------------------------------------------------------
 
 
@@ -69,10 +89,8 @@ def contact_save(
     union: Union | None = None,
     sort_order: int = 100,
 ) -> ContactPerson:
-    _require_editor(actor)
+    _own(actor, contact, foreign=_("Kontaktpersonen tillhör en annan organisation."))
     org = actor.organisation
-    if contact is not None and contact.organisation_id != org.pk:
-        raise PermissionDeniedError(_("Kontaktpersonen tillhör en annan organisation."))
     if union is not None and union.organisation_id != org.pk:
         raise DomainError(_("Välj ett av organisationens fackförbund."), field="union")
     email = (email or "").strip()
@@ -94,32 +112,21 @@ def contact_save(
     obj.union = union
     obj.sort_order = max(0, min(int(sort_order or 0), SORT_ORDER_MAX))
     obj.save()
-    audit(
-        organisation_id=org.pk,
-        actor=actor.user,
+    _saved(
+        actor,
+        obj,
         action="outreach.contact_save",
-        target=obj,
         before=before,
         after={"name": obj.name, "role": obj.role, "email": obj.email},
     )
-    _after_write(org.pk)
     return obj
 
 
 def _delete_own(actor: Actor, obj, *, action: str, foreign: str, before: dict) -> None:
     """Delete one of the organisation's own contacts or news items, with its audit event."""
-    _require_editor(actor)
-    if obj.organisation_id != actor.organisation.pk:
-        raise PermissionDeniedError(foreign)
-    audit(
-        organisation_id=obj.organisation_id,
-        actor=actor.user,
-        action=action,
-        target=obj,
-        before=before,
-    )
+    _own(actor, obj, foreign=foreign)
+    _saved(actor, obj, action=action, before=before)
     obj.delete()
-    _after_write(actor.organisation.pk)
 
 
 @transaction.atomic(durable=True)
@@ -147,10 +154,8 @@ def news_save(
     publish_to: date | None = None,
     status: str = PublishStatus.DRAFT,
 ) -> NewsItem:
-    _require_editor(actor)
+    _own(actor, item, foreign=_("Nyheten tillhör en annan organisation."))
     org = actor.organisation
-    if item is not None and item.organisation_id != org.pk:
-        raise PermissionDeniedError(_("Nyheten tillhör en annan organisation."))
     if publish_from is None:
         raise DomainError(_("Ange från vilken dag nyheten ska visas."), field="publish_from")
     if publish_to is not None and publish_to < publish_from:
@@ -165,11 +170,10 @@ def news_save(
     obj.publish_to = publish_to
     obj.status = _status(status)
     obj.save()
-    audit(
-        organisation_id=org.pk,
-        actor=actor.user,
+    _saved(
+        actor,
+        obj,
         action="outreach.news_save",
-        target=obj,
         before=before,
         after={
             "title": obj.title,
@@ -178,7 +182,6 @@ def news_save(
             "publish_to": obj.publish_to.isoformat() if obj.publish_to else None,
         },
     )
-    _after_write(org.pk)
     return obj
 
 
@@ -208,10 +211,8 @@ def campaign_save(
     measure_types: list[MeasureType],
     status: str = PublishStatus.DRAFT,
 ) -> Campaign:
-    _require_editor(actor)
+    _own(actor, campaign, foreign=_("Kampanjen tillhör en annan organisation."))
     org = actor.organisation
-    if campaign is not None and campaign.organisation_id != org.pk:
-        raise PermissionDeniedError(_("Kampanjen tillhör en annan organisation."))
     if starts_on is None:
         raise DomainError(_("Ange när kampanjen startar."), field="starts_on")
     if ends_on is None:
@@ -231,11 +232,10 @@ def campaign_save(
     obj.status = _status(status)
     obj.save()
     obj.measure_types.set(measure_types)
-    audit(
-        organisation_id=org.pk,
-        actor=actor.user,
+    _saved(
+        actor,
+        obj,
         action="outreach.campaign_save",
-        target=obj,
         before=before,
         after={
             "title": obj.title,
@@ -245,7 +245,6 @@ def campaign_save(
             "measure_types": sorted(m.code for m in measure_types),
         },
     )
-    _after_write(org.pk)
     return obj
 
 
@@ -350,7 +349,7 @@ class Marker(TypedDict):
     on: str
 
 
-def make_marker(
+def make_marker(  # pure: builds a dict, writes nothing
     *, organisation: Organisation, source: str, campaign_id: int | None, today: date
 ) -> Marker:
     """What the session carries from the public page to the application: no identity."""

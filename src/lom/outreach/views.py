@@ -1,6 +1,5 @@
 from datetime import timedelta
 
-from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -10,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from lom.agreements.selectors import agreement_current
-from lom.common.web import actor_view, form_status, run_form
+from lom.common.web import actor_view, form_status, post_action, run_form
 from lom.organisations.access import Actor
 from lom.outreach import guide, selectors
 from lom.outreach.forms import CampaignForm, ContactForm, GuideForm, NewsForm
@@ -169,6 +168,25 @@ def index_view(request, actor: Actor):
     )
 
 
+def _own_or_404(get, actor: Actor, pk: int | None):
+    """The organisation's own item of an edit page (None for a new one); 404 for anything else."""
+    if pk is None:
+        return None
+    item = get(actor=actor, pk=pk)
+    if item is None:
+        raise Http404
+    return item
+
+
+def _delete(request, item, delete, message: str):
+    """The delete button of an edit page: one service, then back to the overview."""
+    if item is None:
+        raise Http404
+    return post_action(
+        request, lambda: delete(item), success=reverse("outreach:index"), message=message
+    )
+
+
 def _edit_page(request, form, action, *, message: str, heading: str, delete_url: str | None):
     """A staff form of the public page's content: the view recipe (one service on a valid
     POST, back to the overview), else the form (400 after a refused POST)."""
@@ -185,11 +203,7 @@ def _edit_page(request, form, action, *, message: str, heading: str, delete_url:
 
 @actor_view("coordinator", "org_admin")
 def contact_edit_view(request, actor: Actor, pk: int | None = None):
-    contact = None
-    if pk is not None:
-        contact = selectors.contact_get(actor=actor, pk=pk)
-        if contact is None:
-            raise Http404
+    contact = _own_or_404(selectors.contact_get, actor, pk)
     form = ContactForm(request.POST or None, instance=contact, organisation=actor.organisation)
     return _edit_page(
         request,
@@ -213,21 +227,17 @@ def contact_edit_view(request, actor: Actor, pk: int | None = None):
 @require_POST
 @actor_view("coordinator", "org_admin")
 def contact_delete_view(request, actor: Actor, pk: int):
-    contact = selectors.contact_get(actor=actor, pk=pk)
-    if contact is None:
-        raise Http404
-    contact_delete(actor=actor, contact=contact)
-    messages.success(request, _("Kontaktpersonen är borttagen."))
-    return redirect("outreach:index")
+    return _delete(
+        request,
+        selectors.contact_get(actor=actor, pk=pk),
+        lambda c: contact_delete(actor=actor, contact=c),
+        _("Kontaktpersonen är borttagen."),
+    )
 
 
 @actor_view("coordinator", "org_admin")
 def news_edit_view(request, actor: Actor, pk: int | None = None):
-    item = None
-    if pk is not None:
-        item = selectors.news_get(actor=actor, pk=pk)
-        if item is None:
-            raise Http404
+    item = _own_or_404(selectors.news_get, actor, pk)
     initial = {"publish_from": timezone.localdate()} if item is None else None
     form = NewsForm(request.POST or None, instance=item, initial=initial)
     return _edit_page(
@@ -251,21 +261,17 @@ def news_edit_view(request, actor: Actor, pk: int | None = None):
 @require_POST
 @actor_view("coordinator", "org_admin")
 def news_delete_view(request, actor: Actor, pk: int):
-    item = selectors.news_get(actor=actor, pk=pk)
-    if item is None:
-        raise Http404
-    news_delete(actor=actor, item=item)
-    messages.success(request, _("Nyheten är borttagen."))
-    return redirect("outreach:index")
+    return _delete(
+        request,
+        selectors.news_get(actor=actor, pk=pk),
+        lambda n: news_delete(actor=actor, item=n),
+        _("Nyheten är borttagen."),
+    )
 
 
 @actor_view("coordinator", "org_admin")
 def campaign_edit_view(request, actor: Actor, pk: int | None = None):
-    campaign = None
-    if pk is not None:
-        campaign = selectors.campaign_get(actor=actor, pk=pk)
-        if campaign is None:
-            raise Http404
+    campaign = _own_or_404(selectors.campaign_get, actor, pk)
     agreement = agreement_current(organisation=actor.organisation, on=timezone.localdate())
     allowed = list(agreement.measure_types.all()) if agreement else None
     initial = None

@@ -7,12 +7,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lom.common.errors import DomainError
-from lom.common.web import actor_view, add_domain_error
+from lom.common.web import actor_view, add_domain_error, run_form
 from lom.organisations.access import Actor
 from lom.organisations.models import Role
 from lom.organisations.selectors import employees_for_org
@@ -256,26 +257,24 @@ def rules_view(request, actor: Actor):
                 "source": rule.source,
             }
         form = RuleForm(request.POST or None, initial=initial)
-        if request.method == "POST" and form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.rule_save(
-                    actor=actor,
-                    year=d["year"],
-                    months_required=d["months_required"],
-                    window_months=d["window_months"],
-                    min_hours_per_week=d["min_hours_per_week"],
-                    min_monthly_income_ore=d["min_monthly_income"],
-                    confirmed=d["confirmed"],
-                    source=d["source"],
-                )
-            except DomainError as exc:
-                add_domain_error(form, exc)
-            else:
-                messages.success(
-                    request, _("Gränsvärdena för %(y)s är sparade.") % {"y": d["year"]}
-                )
-                return redirect("support:rules")
+        done = run_form(
+            request,
+            form,
+            lambda d: services.rule_save(
+                actor=actor,
+                year=d["year"],
+                months_required=d["months_required"],
+                window_months=d["window_months"],
+                min_hours_per_week=d["min_hours_per_week"],
+                min_monthly_income_ore=d["min_monthly_income"],
+                confirmed=d["confirmed"],
+                source=d["source"],
+            ),
+            success=reverse("support:rules"),
+            message=lambda r: _("Gränsvärdena för %(y)s är sparade.") % {"y": r.year},
+        )
+        if done:
+            return done
     elif request.method == "POST":
         raise PermissionDenied
     return render(
@@ -298,22 +297,15 @@ def counselling_view(request, actor: Actor):
     slot_form = None
     if coach:
         slot_form = SlotForm(request.POST or None)
-        if request.method == "POST" and slot_form.is_valid():
-            d = slot_form.cleaned_data
-            try:
-                services.slot_create(
-                    actor=actor,
-                    starts_at=d["starts_at"],
-                    duration_minutes=d["duration_minutes"],
-                    mode=d["mode"],
-                    place=d["place"],
-                    video_link=d["video_link"],
-                )
-            except DomainError as exc:
-                add_domain_error(slot_form, exc)
-            else:
-                messages.success(request, _("Tiden är publicerad."))
-                return redirect("support:counselling")
+        done = run_form(
+            request,
+            slot_form,
+            lambda d: services.slot_create(actor=actor, **d),
+            success=reverse("support:counselling"),
+            message=_("Tiden är publicerad."),
+        )
+        if done:
+            return done
     elif request.method == "POST":
         raise PermissionDenied
     return render(
@@ -373,17 +365,16 @@ def _booking_or_404(actor: Actor, pk: int) -> Booking:
 def booking_view(request, actor: Actor, pk: int):
     booking = _booking_or_404(actor, pk)
     now = timezone.now()
-    note_form = NoteForm()
-    if request.method == "POST":
-        note_form = NoteForm(request.POST)
-        if note_form.is_valid():
-            try:
-                services.note_add(actor=actor, booking=booking, text=note_form.cleaned_data["text"])
-            except DomainError as exc:
-                add_domain_error(note_form, exc)
-            else:
-                messages.success(request, _("Anteckningen är sparad."))
-                return redirect("support:booking", pk=booking.pk)
+    note_form = NoteForm(request.POST or None)
+    done = run_form(
+        request,
+        note_form,
+        lambda d: services.note_add(actor=actor, booking=booking, text=d["text"]),
+        success=reverse("support:booking", args=[booking.pk]),
+        message=_("Anteckningen är sparad."),
+    )
+    if done:
+        return done
     return render(
         request,
         "support/booking.html",

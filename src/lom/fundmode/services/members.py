@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from lom.common.audit import audit
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.validation import require as _require
-from lom.fundmode.models import Pot
+from lom.fundmode.models import FundMembership, Pot
 from lom.fundmode.permissions import can_administer
 from lom.organisations.access import Actor
 from lom.organisations.models import Organisation
@@ -21,8 +21,6 @@ MEMBER_KINDS = (Organisation.Kind.REGION, Organisation.Kind.MUNICIPALITY)
 def member_add(*, actor: Actor, member: Organisation, joined_on: date | None = None):
     """Make a region or municipality a member employer of the actor's fund. An employer
     belongs to one fund at a time: its money can only sit in one place."""
-    from lom.fundmode.models import FundMembership
-
     _require(can_administer(actor))
     if member.kind not in MEMBER_KINDS:
         raise DomainError(

@@ -38,6 +38,7 @@ from lom.fundmode.services.workflow import audit_notification, check_transition,
 from lom.organisations.access import Actor
 from lom.organisations.models import Employee, Role
 from lom.organisations.selectors import users_with_roles
+from lom.planning.selectors import plan_current
 
 GENDERS = ("F", "M", "X")
 
@@ -302,8 +303,6 @@ def notification_attach(
 
 @transaction.atomic(durable=True)
 def notification_submit(*, actor: Actor, notification: MeasureNotification) -> MeasureNotification:
-    from lom.planning.selectors import plan_current
-
     check_transition(actor=actor, subject=notification, name="submit")
     problems = submit_problems(notification=notification)
     if problems:

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lom.common.web import actor_view, form_status
+from lom.common.web import actor_view, form_status, post_action
 from lom.fundmode import services
 from lom.fundmode.forms import ClaimForm, ReturnForm, costs_from, groups_from
 from lom.fundmode.models import Claim
@@ -22,7 +22,6 @@ from lom.fundmode.selectors import (
 from lom.fundmode.views.common import (
     notification_or_404,
     participant_formset,
-    post_action,
     run_form_with_rows,
 )
 from lom.organisations.access import Actor

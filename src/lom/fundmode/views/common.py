@@ -4,12 +4,9 @@ rows, the notification page's context."""
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 
-from lom.common.errors import DomainError
 from lom.common.web import run_form
 from lom.fundmode.forms import FundAttachmentForm, ParticipantFormSet
 from lom.fundmode.models import FundRound, MeasureNotification
@@ -96,24 +93,6 @@ def notification_ctx(actor: Actor, n: MeasureNotification) -> dict:
         "problems": submit_problems(notification=n) if can_edit_notification(actor, n) else [],
         "attachment_form": FundAttachmentForm(),
     }
-
-
-def post_action(
-    request: HttpRequest,
-    action: Callable[[], T],
-    *,
-    success: str,
-    message: str | Callable[[T], str],
-) -> HttpResponse:
-    """A button that posts one action: call its one service; flash the refusal's reason or
-    `message` (text, or made from the service's result), and go back to `success`."""
-    try:
-        result = action()
-    except DomainError as exc:
-        messages.error(request, str(exc.message))
-    else:
-        messages.success(request, message(result) if callable(message) else message)
-    return redirect(success)
 
 
 def run_form_with_rows(

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lom.common.web import actor_view, form_status, run_form
+from lom.common.web import actor_view, form_status, post_action, run_form
 from lom.fundmode import services
 from lom.fundmode.forms import (
     DecisionForm,
@@ -25,7 +25,6 @@ from lom.fundmode.views.common import (
     notification_ctx,
     notification_or_404,
     participant_formset,
-    post_action,
     run_form_with_rows,
 )
 from lom.organisations.access import Actor
@@ -182,27 +181,30 @@ def attachment_download_view(request, actor: Actor, pk: int):
     )
 
 
-@require_POST
-@actor_view()
-def submit_view(request, actor: Actor, pk: int):
+def _notification_button(request, actor: Actor, pk: int, service, message: str):
+    """A button on the notification page that posts one service of the notification."""
     n = notification_or_404(actor, pk)
     return post_action(
         request,
-        lambda: services.notification_submit(actor=actor, notification=n),
+        lambda: service(actor=actor, notification=n),
         success=reverse("fundmode:notification", args=[n.pk]),
-        message=_("Anmälan är skickad till fonden."),
+        message=message,
+    )
+
+
+@require_POST
+@actor_view()
+def submit_view(request, actor: Actor, pk: int):
+    return _notification_button(
+        request, actor, pk, services.notification_submit, _("Anmälan är skickad till fonden.")
     )
 
 
 @require_POST
 @actor_view()
 def withdraw_view(request, actor: Actor, pk: int):
-    n = notification_or_404(actor, pk)
-    return post_action(
-        request,
-        lambda: services.notification_withdraw(actor=actor, notification=n),
-        success=reverse("fundmode:notification", args=[n.pk]),
-        message=_("Anmälan är återkallad."),
+    return _notification_button(
+        request, actor, pk, services.notification_withdraw, _("Anmälan är återkallad.")
     )
 
 

@@ -9,8 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lom.common.files import xlsx_response
-from lom.common.web import actor_view, form_status, run_form
+from lom.common.web import actor_view, form_status, post_action, run_form
 from lom.fundmode import services
+from lom.fundmode.exports import statistics_workbook
 from lom.fundmode.forms import CriterionForm, ImportForm, MemberForm, PayrollForm, RoundForm
 from lom.fundmode.models import FundRound, MeasureNotification
 from lom.fundmode.permissions import (
@@ -35,7 +36,7 @@ from lom.fundmode.selectors import (
     pots_for,
     rounds_for,
 )
-from lom.fundmode.views.common import post_action, reader_or_404, round_or_404
+from lom.fundmode.views.common import reader_or_404, round_or_404
 from lom.organisations.access import Actor
 
 S = MeasureNotification.Status
@@ -245,8 +246,6 @@ def statistics_view(request, actor: Actor, pk: int):
 
 @actor_view()
 def statistics_xlsx_view(request, actor: Actor, pk: int):
-    from lom.fundmode.exports import statistics_workbook
-
     r = round_or_404(actor, pk)
     if not can_read_fund(actor):
         raise Http404

@@ -2,15 +2,16 @@
 
 from django import template
 
+from lom.cases.models import Case
+from lom.library.selectors import library_similar
+from lom.planning.models import Need
+
 register = template.Library()
 
 SUGGEST_STATUSES = {"draft", "submitted", "awaiting_endorsement", "in_review", "returned"}
 
 
 def _text_of(source) -> tuple[str, int | None]:
-    from lom.cases.models import Case
-    from lom.planning.models import Need
-
     if isinstance(source, Case):
         if source.status not in SUGGEST_STATUSES:
             return "", None
@@ -22,8 +23,6 @@ def _text_of(source) -> tuple[str, int | None]:
 
 @register.inclusion_tag("library/_suggestions_panel.html")
 def library_suggestions(source):
-    from lom.library.selectors import library_similar
-
     text, org_id = _text_of(source)
     entries = library_similar(text=text, limit=3, exclude_organisation_id=org_id) if text else []
     return {"entries": entries}

@@ -4,28 +4,29 @@ in every state. Idempotent: an organisation that already exists is left as it is
 import random
 from datetime import date, timedelta
 
-from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 from django.utils import timezone
 
 from lom.accounts.models import User
 from lom.agreements.models import ContributionRate, DecisionModel, MeasureType
+from lom.agreements.reference_data import ensure_reference_data
 from lom.agreements.services import agreement_save
 from lom.cases import services as case_services
-from lom.cases.models import ApplicationKind, CostLine, Purpose
+from lom.cases.models import ApplicationKind, CostLine, Decision, Purpose
+from lom.decisions import services as dec
+from lom.demo.users import DEMO_PASSWORD, demo_user
 from lom.funds.models import FundPeriod
 from lom.funds.services import fund_period_create
 from lom.organisations.access import actor_for
-from lom.organisations.models import Employee, Organisation, Role
+from lom.organisations.models import Employee, Organisation, Role, Union
+from lom.organisations.selectors import managers_for_unit
 from lom.organisations.services import (
     employee_save,
     membership_grant,
     union_create,
     unit_create,
 )
-
-DEMO_PASSWORD = "demo"  # noqa: S105 - demo logins, listed in README
 
 FIRST = [
     "Anna",
@@ -163,9 +164,6 @@ class Command(BaseCommand):
             self._handle()
 
     def _handle(self):
-        from lom.agreements.models import ContributionRate, MeasureType
-        from lom.agreements.reference_data import ensure_reference_data
-
         # Migrations seed the reference data; a database emptied since (a flush) gets it back.
         ensure_reference_data(MeasureType, ContributionRate)
         for spec in ORGS:
@@ -178,18 +176,7 @@ class Command(BaseCommand):
         if not User.objects.filter(username="superadmin").exists():
             User.objects.create_superuser("superadmin", "superadmin@example.org", DEMO_PASSWORD)
 
-    def _user(self, username, first, last):
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"},
-        )
-        if created:
-            # Hash once: PBKDF2 per demo user would take most of the load time.
-            if not hasattr(self, "_hash"):
-                self._hash = make_password(DEMO_PASSWORD)
-            user.password = self._hash
-            user.save(update_fields=["password"])
-        return user
+    _user = staticmethod(demo_user)
 
     def _load(self, spec, rnd):
         org = Organisation.objects.create(name=spec["name"], slug=spec["slug"], kind=spec["kind"])
@@ -490,8 +477,6 @@ class Command(BaseCommand):
                 period=period,
                 reason=reason,
             )
-        from lom.decisions import services as dec
-
         if (
             getattr(self, "_meeting", None) is None
             or self._meeting.organisation_id != case.organisation_id
@@ -507,8 +492,6 @@ class Command(BaseCommand):
             )
         item = dec.meeting_add_case(actor=coordinator, meeting=self._meeting, case=case)
         union = self._rep.union_ids[0]
-        from lom.organisations.models import Union
-
         dec.position_record(
             actor=coordinator,
             item=item,
@@ -537,9 +520,6 @@ class Command(BaseCommand):
 
     def _after_cases(self, spec, org, coordinator):
         """Meeting history, objections and a planned meeting with today's ready cases."""
-        from lom.cases.models import Decision
-        from lom.decisions import services as dec
-
         rep_user = User.objects.get(username=f"{spec['prefix']}facklig")
         rep = actor_for(user=rep_user, organisation_id=org.pk)
         rejected = Decision.objects.filter(case__organisation=org, outcome="rejected").first()
@@ -586,6 +566,4 @@ class Command(BaseCommand):
             self._meeting = None
 
     def _manager_user(self, org, employee: Employee) -> User:
-        from lom.organisations.selectors import managers_for_unit
-
         return managers_for_unit(organisation=org, unit=employee.unit)[0].user

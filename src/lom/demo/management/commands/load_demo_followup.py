@@ -8,7 +8,6 @@ organisation that already has follow-up settings is left as it is."""
 import random
 from datetime import date, datetime, time, timedelta
 
-from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.test import override_settings
 from django.utils import timezone
@@ -20,6 +19,7 @@ from lom.cases import services as case_services
 from lom.cases.models import ApplicationKind, Case, CostLine, Decision, Purpose, Status
 from lom.common.errors import DomainError
 from lom.common.models import AuditEvent
+from lom.demo.users import demo_user
 from lom.followup.models import (
     FollowUp,
     FollowUpSettings,
@@ -44,7 +44,6 @@ from lom.organisations.selectors import managers_for_unit
 from lom.organisations.services import membership_grant
 
 DEMO_ORGS = [("tillsynsverket", ""), ("region-norrsund", "region-")]
-DEMO_PASSWORD = "demo"  # noqa: S105 - demo logins, listed in README
 HISTORY_CASES = 30
 
 MEASURES = [
@@ -119,19 +118,9 @@ class Command(BaseCommand):
     def _user_for(self, org: Organisation, emp: Employee, prefix: str) -> User:
         if emp.user_id:
             return emp.user
-        user, created = User.objects.get_or_create(
-            username=f"{prefix}anstalld{emp.pk}",
-            defaults={
-                "first_name": emp.first_name,
-                "last_name": emp.last_name,
-                "email": emp.email or f"{prefix}anstalld{emp.pk}@example.org",
-            },
+        user = demo_user(
+            f"{prefix}anstalld{emp.pk}", emp.first_name, emp.last_name, email=emp.email or ""
         )
-        if created:
-            if not hasattr(self, "_hash"):
-                self._hash = make_password(DEMO_PASSWORD)
-            user.password = self._hash
-            user.save(update_fields=["password"])
         emp.user = user
         emp.save(update_fields=["user"])
         membership_grant(actor=None, organisation=org, user=user, role=Role.EMPLOYEE)

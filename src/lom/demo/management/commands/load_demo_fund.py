@@ -7,13 +7,13 @@ Runs after load_demo."""
 import random
 from datetime import date, timedelta
 
-from django.contrib.auth.hashers import make_password
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.test.utils import override_settings
 from django.utils import timezone
 
 from lom.accounts.models import User
+from lom.demo.users import demo_user
 from lom.fundmode import services as fs
 from lom.fundmode.models import CostKind, FundMembership, FundRound, ProviderKind
 from lom.fundmode.selectors import criteria_for
@@ -21,7 +21,6 @@ from lom.organisations.access import actor_for
 from lom.organisations.models import Organisation, Role
 from lom.organisations.services import employee_save, membership_grant, union_create, unit_create
 
-DEMO_PASSWORD = "demo"  # noqa: S105 - demo logins, listed in README
 FUND_SLUG = "omstallningsfonden"
 MUNICIPALITIES = [
     {
@@ -64,17 +63,7 @@ class Command(BaseCommand):
         with override_settings(EMAIL_BACKEND=dummy):
             self._load()
 
-    def _user(self, username: str, first: str, last: str) -> User:
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"},
-        )
-        if created:
-            if not hasattr(self, "_hash"):
-                self._hash = make_password(DEMO_PASSWORD)
-            user.password = self._hash
-            user.save(update_fields=["password"])
-        return user
+    _user = staticmethod(demo_user)
 
     def _municipality(self, spec: dict, rnd: random.Random) -> Organisation:
         org = Organisation.objects.filter(slug=spec["slug"]).first()
@@ -215,6 +204,17 @@ class Command(BaseCommand):
         def met(comment=""):
             return {k.pk: (True, comment) for k in criteria_for(fund_round=r, active_only=True)}
 
+        def decide(n, outcome, *, answers=None, costs_reasonable=True, **more):
+            """The officer's decision on `n`; every criterion met unless `answers` says not."""
+            fs.fund_decide(
+                actor=a_officer,
+                notification=n,
+                outcome=outcome,
+                answers=answers or met(),
+                costs_reasonable=costs_reasonable,
+                **more,
+            )
+
         ekby, stensjo = members[1], members[2]
         # Pre-notified only.
         fs.notification_prenotify(
@@ -239,11 +239,9 @@ class Command(BaseCommand):
             320_000_00,
             [("5321", "F", 22), ("5321", "M", 4)],
         )
-        fs.fund_decide(
-            actor=a_officer,
-            notification=n,
-            outcome="more_info",
-            answers=met(),
+        decide(
+            n,
+            "more_info",
             costs_reasonable=False,
             reason="Bifoga offert och ange antal kurstillfällen.",
         )
@@ -258,12 +256,10 @@ class Command(BaseCommand):
         ans = met()
         fourth = list(criteria_for(fund_round=r, active_only=True))[3]
         ans[fourth.pk] = (False, "Introduktion är normal kompetensutveckling.")
-        fs.fund_decide(
-            actor=a_officer,
-            notification=n,
-            outcome="rejected",
+        decide(
+            n,
+            "rejected",
             answers=ans,
-            costs_reasonable=True,
             reason="Insatsen går inte utöver normal kompetensutveckling.",
         )
         # Approved at a lower amount.
@@ -273,12 +269,9 @@ class Command(BaseCommand):
             600_000_00,
             [("5323", "F", 30), ("5323", "M", 6)],
         )
-        fs.fund_decide(
-            actor=a_officer,
-            notification=n,
-            outcome="approved",
-            answers=met(),
-            costs_reasonable=True,
+        decide(
+            n,
+            "approved",
             amount_ore=500_000_00,
             reason="Samordningskostnaden är högre än rimligt; beloppet sänks.",
         )
@@ -289,13 +282,7 @@ class Command(BaseCommand):
             260_000_00,
             [("2343", "F", 18), ("5311", "F", 9), ("5311", "M", 2)],
         )
-        fs.fund_decide(
-            actor=a_officer,
-            notification=n,
-            outcome="approved",
-            answers=met(),
-            costs_reasonable=True,
-        )
+        decide(n, "approved")
         claim = fs.claim_submit(
             actor=coord(ekby),
             notification=n,
@@ -312,13 +299,7 @@ class Command(BaseCommand):
             120_000_00,
             [("2661", "F", 9), ("2661", "M", 3)],
         )
-        fs.fund_decide(
-            actor=a_officer,
-            notification=n,
-            outcome="approved",
-            answers=met(),
-            costs_reasonable=True,
-        )
+        decide(n, "approved")
         fs.claim_submit(
             actor=coord(stensjo),
             notification=n,

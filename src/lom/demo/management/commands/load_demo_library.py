@@ -11,7 +11,6 @@ they are, and a case already in the library is not published again."""
 import random
 from datetime import date, timedelta
 
-from django.contrib.auth.hashers import make_password
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
@@ -22,6 +21,7 @@ from lom.cases import services as case_services
 from lom.cases.models import ApplicationKind, Case, CostLine, Purpose, Status
 from lom.common.errors import DomainError
 from lom.demo.management.commands.load_demo import FIRST, LAST
+from lom.demo.users import demo_user
 from lom.followup.models import FollowUp, NeedMet, Outcome
 from lom.followup.services import FollowUpInput, followup_record, is_group_case
 from lom.funds.models import FundPeriod
@@ -36,8 +36,6 @@ from lom.library.services import (
 from lom.organisations.access import actor_for
 from lom.organisations.models import Organisation, Role
 from lom.organisations.services import employee_save, membership_grant, union_create, unit_create
-
-DEMO_PASSWORD = "demo"  # noqa: S105 - demo logins, listed in README
 
 AGENCIES = [
     ("demo-kartverket", "Myndigheten för geodata (demo)", 240, "kart-"),
@@ -249,17 +247,7 @@ class Command(BaseCommand):
 
     # -- agencies --------------------------------------------------------------------------
 
-    def _user(self, username, first, last):
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={"first_name": first, "last_name": last, "email": f"{username}@example.org"},
-        )
-        if created:
-            if not hasattr(self, "_hash"):
-                self._hash = make_password(DEMO_PASSWORD)
-            user.password = self._hash
-            user.save(update_fields=["password"])
-        return user
+    _user = staticmethod(demo_user)
 
     def _agency(self, slug, name, size, prefix, rnd, offset):
         today = date.today()

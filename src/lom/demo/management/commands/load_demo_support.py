@@ -13,7 +13,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from lom.accounts.models import User
-from lom.demo.management.commands.load_demo import DEMO_PASSWORD
+from lom.demo.users import DEMO_PASSWORD
 from lom.organisations.access import actor_for
 from lom.organisations.models import Employee, Organisation, Role
 from lom.organisations.services import membership_grant
