@@ -73,6 +73,11 @@ def count_within(value: int | None, *, field: str, maximum: int, minimum: int = 
         )
 
 
+def amount_too_large_message() -> str:
+    """The refusal of an amount (or a sum) past MAX_AMOUNT_ORE."""
+    return _("Beloppet är orimligt stort (högst %(m)s).") % {"m": format_ore(MAX_AMOUNT_ORE)}
+
+
 def amount_within(value: int | None, *, field: str, allow_zero: bool = True) -> None:
     """Refuse a negative amount (or zero), or one past MAX_AMOUNT_ORE (None passes)."""
     if value is None:
@@ -82,10 +87,7 @@ def amount_within(value: int | None, *, field: str, allow_zero: bool = True) -> 
     if value == 0 and not allow_zero:
         raise DomainError(_("Beloppet måste vara större än noll."), field=field)
     if value > MAX_AMOUNT_ORE:
-        raise DomainError(
-            _("Beloppet är orimligt stort (högst %(m)s).") % {"m": format_ore(MAX_AMOUNT_ORE)},
-            field=field,
-        )
+        raise DomainError(amount_too_large_message(), field=field)
 
 
 def fields_within(model: type[Model], values: Mapping[str, Any]) -> None:

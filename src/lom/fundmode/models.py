@@ -15,6 +15,10 @@ from lom.common.bounds import (
 )
 from lom.organisations.models import Employee, Organisation
 
+# Lengths of the fields that are not one of the common bounds.
+CRITERION_MAX = 300
+ROUND_NAME_MAX = 120
+
 # Money in öre: never negative, never above the bound (sums of such amounts fit the column).
 MONEY = [MinValueValidator(0), MaxValueValidator(MAX_AMOUNT_ORE)]
 
@@ -56,7 +60,7 @@ class FundRound(models.Model):
         ALLOCATED = "allocated", _("Fördelad")
 
     fund = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="fund_rounds")
-    name = models.CharField(_("namn"), max_length=120)
+    name = models.CharField(_("namn"), max_length=ROUND_NAME_MAX)
     start = models.DateField(_("från"))
     end = models.DateField(_("till"))
     claim_deadline = models.DateField(_("sista dag för rekvisition"))
@@ -182,7 +186,7 @@ class Criterion(models.Model):
 
     round = models.ForeignKey(FundRound, on_delete=models.CASCADE, related_name="criteria")
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
-    text = models.CharField(_("kriterium"), max_length=300)
+    text = models.CharField(_("kriterium"), max_length=CRITERION_MAX)
     help_text = models.TextField(_("vägledning"), blank=True, max_length=SHORT_TEXT_MAX)
     active = models.BooleanField(_("gäller"), default=True)
 

@@ -9,7 +9,7 @@ from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE
 from lom.common.errors import DomainError
 from lom.common.money import format_ore
 from lom.common.notify import notify
-from lom.common.validation import validate_upload
+from lom.common.validation import amount_too_large_message, optional_text, validate_upload
 from lom.fundmode.models import (
     Claim,
     ClaimCostLine,
@@ -19,7 +19,6 @@ from lom.fundmode.models import (
     PotEntryKind,
 )
 from lom.fundmode.selectors import claimable_left, notification_committed
-from lom.fundmode.services.checks import amount_too_large, text_within
 from lom.fundmode.services.notifications import (
     attach,
     clean_costs,
@@ -61,7 +60,7 @@ def claim_submit(
         raise DomainError(_("Beloppet kan inte vara negativt."), field="internal_salary")
     total = external + internal_salary_ore
     if internal_salary_ore > MAX_AMOUNT_ORE or total > MAX_AMOUNT_ORE:
-        raise DomainError(amount_too_large(), field="internal_salary")
+        raise DomainError(amount_too_large_message(), field="internal_salary")
     if total <= 0:
         raise DomainError(_("Ange de faktiska kostnaderna."))
     if external > 0 and not invoices:
@@ -184,7 +183,7 @@ def claim_return(*, actor: Actor, claim: Claim, reason: str) -> Claim:
     claim = Claim.objects.select_for_update().select_related("notification__round").get(pk=claim.pk)
     n = claim.notification
     check_transition(actor=actor, subject=claim, name="return")
-    reason = text_within(reason, field="reason", max_length=COMMENT_MAX)
+    reason = optional_text(reason, field="reason", max_length=COMMENT_MAX)
     if not reason:
         raise DomainError(_("Ange skälen."), field="reason")
     claim.return_reason = reason

@@ -6,11 +6,11 @@ from django.utils.translation import gettext as _
 from lom.common.audit import audit
 from lom.common.bounds import SHORT_TEXT_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.validation import optional_text
 from lom.common.validation import require as _require
-from lom.fundmode.models import Criterion, FundRound
+from lom.fundmode.models import CRITERION_MAX, Criterion, FundRound
 from lom.fundmode.permissions import can_administer
 from lom.fundmode.selectors import criteria_for
-from lom.fundmode.services.checks import CRITERION_MAX, text_within
 from lom.organisations.access import Actor
 
 
@@ -30,8 +30,8 @@ def criterion_save(
     criterion: Criterion | None = None,
 ) -> Criterion:
     _criterion_check(actor, fund_round)
-    text = text_within(text, field="text", max_length=CRITERION_MAX)
-    help_text = text_within(help_text, field="help_text", max_length=SHORT_TEXT_MAX)
+    text = optional_text(text, field="text", max_length=CRITERION_MAX)
+    help_text = optional_text(help_text, field="help_text", max_length=SHORT_TEXT_MAX)
     if not text:
         raise DomainError(_("Skriv kriteriet."), field="text")
     if criterion is None:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from lom.common.bounds import COMMENT_MAX
 from lom.common.errors import DomainError
 from lom.common.money import format_ore
+from lom.common.validation import amount_within, optional_text
 from lom.fundmode.models import (
     Criterion,
     CriterionAnswer,
@@ -22,7 +23,6 @@ from lom.fundmode.selectors import (
     notification_paid,
     pot_balance,
 )
-from lom.fundmode.services.checks import amount_within, text_within
 from lom.fundmode.services.pots import lock_pot, pot_post
 from lom.fundmode.services.workflow import check_transition, notify_employer, transition
 from lom.organisations.access import Actor
@@ -51,7 +51,7 @@ def _assessed_criteria(
             _("Bedöm alla kriterier: %(c)s") % {"c": "; ".join(missing)}, field="answers"
         )
     for c in criteria:
-        text_within(answers[c.pk][1], field="answers", max_length=COMMENT_MAX)
+        optional_text(answers[c.pk][1], field="answers", max_length=COMMENT_MAX)
     not_met = [c for c in criteria if not answers[c.pk][0]]
     for c in not_met:
         if not answers[c.pk][1].strip():
@@ -157,8 +157,8 @@ def fund_decide(
         .select_related("round")
         .get(pk=notification.pk)
     )
-    reason = text_within(reason, field="reason", max_length=COMMENT_MAX)
-    cost_comment = text_within(cost_comment, field="cost_comment", max_length=COMMENT_MAX)
+    reason = optional_text(reason, field="reason", max_length=COMMENT_MAX)
+    cost_comment = optional_text(cost_comment, field="cost_comment", max_length=COMMENT_MAX)
     name = _transition_name(n, outcome)
     check_transition(actor=actor, subject=n, name=name)
     standing = decision_standing(notification=n) if name == "redecide" else None

@@ -13,8 +13,13 @@ from lom.common.bounds import MAX_AMOUNT_ORE, MAX_COUNT, NAME_MAX, TEXT_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.money import format_ore
 from lom.common.notify import notify
+from lom.common.validation import (
+    amount_too_large_message,
+    amount_within,
+    optional_text,
+    validate_upload,
+)
 from lom.common.validation import require as _require
-from lom.common.validation import validate_upload
 from lom.fundmode.models import (
     Claim,
     CostKind,
@@ -32,7 +37,6 @@ from lom.fundmode.selectors import (
     pot_for_member,
     submit_problems,
 )
-from lom.fundmode.services.checks import amount_too_large, amount_within, text_within
 from lom.fundmode.services.pots import lock_pot
 from lom.fundmode.services.workflow import audit_notification, check_transition, transition
 from lom.organisations.access import Actor
@@ -61,7 +65,7 @@ def notification_prenotify(
         raise DomainError(_("Fonden har inte fördelat perioden ännu."))
     if timezone.localdate() > fund_round.claim_deadline:
         raise DomainError(_("Periodens sista dag för rekvisition har passerat."))
-    title = text_within(title, field="title", max_length=NAME_MAX)
+    title = optional_text(title, field="title", max_length=NAME_MAX)
     amount_within(estimated_ore, field="estimated_ore")
     if not title:
         raise DomainError(_("Ange vilken insats det gäller."), field="title")
@@ -114,17 +118,17 @@ class NotificationInput:
     costs: dict[str, tuple[int, str]]
 
 
-def clean_costs(costs: dict[str, tuple[int, str]]) -> int:
+def clean_costs(costs: dict[str, tuple[int, str]]) -> int:  # pure: a check
     """Check cost lines (kind -> (amount in öre, description)) of a notification or a claim:
     eligible kinds only, each amount and the total within bounds. Answers the total."""
     for kind, (amount, description) in costs.items():
         if kind not in CostKind.values:
             raise DomainError(_("Kostnadsslaget är inte bidragsberättigat."), field="costs")
         amount_within(amount, field=f"cost_{kind}")
-        text_within(description, field=f"costdesc_{kind}", max_length=NAME_MAX)
+        optional_text(description, field=f"costdesc_{kind}", max_length=NAME_MAX)
     total = sum(a for a, _d in costs.values())
     if total > MAX_AMOUNT_ORE:
-        raise DomainError(amount_too_large(), field="costs")
+        raise DomainError(amount_too_large_message(), field="costs")
     return total
 
 
@@ -138,14 +142,14 @@ def _update(*, actor: Actor, notification: MeasureNotification, data: Notificati
         raise DomainError(_("Okänd utförare."), field="provider_kind")
     clean_costs(data.costs)
     n = notification
-    n.title = text_within(data.title, field="title", max_length=NAME_MAX) or n.title
-    n.background = text_within(data.background, field="background", max_length=TEXT_MAX)
-    n.need = text_within(data.need, field="need", max_length=TEXT_MAX)
-    n.description = text_within(data.description, field="description", max_length=TEXT_MAX)
+    n.title = optional_text(data.title, field="title", max_length=NAME_MAX) or n.title
+    n.background = optional_text(data.background, field="background", max_length=TEXT_MAX)
+    n.need = optional_text(data.need, field="need", max_length=TEXT_MAX)
+    n.description = optional_text(data.description, field="description", max_length=TEXT_MAX)
     n.measure_type = data.measure_type
     n.provider_kind = data.provider_kind
     n.provider_name = (
-        text_within(data.provider_name, field="provider_name", max_length=NAME_MAX)
+        optional_text(data.provider_name, field="provider_name", max_length=NAME_MAX)
         if data.provider_kind == ProviderKind.SUPPLIER
         else ""
     )
@@ -180,7 +184,7 @@ def notification_update(
     return notification
 
 
-def clean_groups(groups: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+def clean_groups(groups: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:  # pure: a check
     """Participant rows (occupation code, gender, count) merged per code and gender; the
     counts, each and in total, within bounds."""
     merged: dict[tuple[str, str], int] = {}
@@ -250,7 +254,7 @@ def notification_add_employees(
     return len(employees)
 
 
-def attach(
+def attach(  # step: an upload inside the action it belongs to
     *,
     actor: Actor,
     notification: MeasureNotification,

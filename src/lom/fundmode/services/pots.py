@@ -17,8 +17,10 @@ from lom.common.audit import audit
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.files import Cell, read_table
 from lom.common.money import MoneyParseError, parse_kronor
+from lom.common.validation import amount_within, optional_text
 from lom.common.validation import require as _require
 from lom.fundmode.models import (
+    ROUND_NAME_MAX,
     Claim,
     Criterion,
     FundRound,
@@ -30,7 +32,6 @@ from lom.fundmode.models import (
 )
 from lom.fundmode.permissions import can_administer
 from lom.fundmode.selectors import members_of
-from lom.fundmode.services.checks import ROUND_NAME_MAX, amount_within, text_within
 from lom.fundmode.services.workflow import check_transition, transition
 from lom.organisations.access import Actor
 from lom.organisations.models import Organisation
@@ -47,7 +48,7 @@ DEFAULT_CRITERIA: tuple[str, ...] = (
 )
 
 
-def pot_post(
+def pot_post(  # step: the caller holds the pot lock in its transaction
     *,
     pot: Pot,
     kind: str,
@@ -79,7 +80,7 @@ def pot_post(
     return entry
 
 
-def lock_pot(pot_id: int) -> Pot:
+def lock_pot(pot_id: int) -> Pot:  # step: a row lock only means something inside a transaction
     return Pot.objects.select_for_update().select_related("round").get(pk=pot_id)
 
 
@@ -110,7 +111,7 @@ def round_open(
         raise DomainError(_("Perioden överlappar en befintlig period."), field="start")
     fund_round = FundRound.objects.create(
         fund=actor.organisation,
-        name=text_within(name, field="name", max_length=ROUND_NAME_MAX),
+        name=optional_text(name, field="name", max_length=ROUND_NAME_MAX),
         start=start,
         end=end,
         claim_deadline=claim_deadline,
@@ -234,7 +235,7 @@ def payroll_import(*, actor: Actor, fund_round: FundRound, upload: UploadedFile)
     return len(parsed)
 
 
-def split_by_payroll(total_ore: int, weights: dict[int, int]) -> dict[int, int]:
+def split_by_payroll(total_ore: int, weights: dict[int, int]) -> dict[int, int]:  # pure: arithmetic
     """Split `total_ore` in proportion to `weights` in whole öre by the largest remainder
     method: every part is floor(total × w / W), and the öre left over go one each to the
     largest remainders (ties by key), so the parts always sum exactly to the total."""

@@ -23,7 +23,9 @@ AUDIT_PREFIX = {
 }
 
 
-def check_transition(*, actor: Actor, subject: Subject, name: str) -> None:
+def check_transition(
+    *, actor: Actor, subject: Subject, name: str
+) -> None:  # pure: a check that raises
     """Refuse, with the reason, a transition the table does not allow now (code "state") or
     not to this actor (code "forbidden"). Like the case workflow, both are permission errors."""
     verdict = can_take(actor, subject, name)
@@ -33,7 +35,7 @@ def check_transition(*, actor: Actor, subject: Subject, name: str) -> None:
         raise PermissionDeniedError(verdict.reason, code="state" if wrong_state else "forbidden")
 
 
-def transition(
+def transition(  # step: the one place a status changes, inside the action
     *,
     actor: Actor,
     subject: Subject,
@@ -65,14 +67,16 @@ def transition(
         )
 
 
-def audit_notification(
+def audit_notification(  # step: written with the action it records
     actor: Actor, n: MeasureNotification, action: str, after: dict | None = None
 ) -> None:
     for org_id in {n.member_id, n.round.fund_id}:
         audit(organisation_id=org_id, actor=actor.user, action=action, target=n, after=after or {})
 
 
-def notify_employer(n: MeasureNotification, text: str, actor_user: User) -> None:
+def notify_employer(
+    n: MeasureNotification, text: str, actor_user: User
+) -> None:  # step: notified with the action
 
     users = [*users_with_roles(n.member_id, Role.COORDINATOR), n.created_by]
     notify(
