@@ -19,6 +19,7 @@ from lom.cases import services as cs
 from lom.cases.models import ApplicationKind, Case, CostLine, Purpose, Status
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.models import AuditEvent
+from lom.decisions import services as ds
 from lom.decisions.models import ApplicationRound
 from lom.organisations.models import Role, Union
 from lom.organisations.services import membership_grant
@@ -792,10 +793,10 @@ def test_proposals_become_a_draft_application_and_a_round(w):
     mentors = ws.proposals.get(title="Mentorprogram")
     # Not before the workshop is locked, and not by just anyone.
     with pytest.raises(PermissionDeniedError):
-        ps.proposal_to_case(actor=w.actor(w.employee), proposal=security)
+        ds.proposal_to_case(actor=w.actor(w.employee), proposal=security)
     # The author (a manager) turns it into a draft application linked to the plan's need.
     c = client_for(w.manager)
-    r = c.post(reverse("planning:proposal_to_case", args=[ws.pk, security.pk]))
+    r = c.post(reverse("from_plan:proposal_to_case", args=[ws.pk, security.pk]))
     security.refresh_from_db()
     case = security.case
     assert r.status_code == 302 and r["Location"] == reverse("cases:edit", args=[case.pk, "start"])
@@ -805,12 +806,12 @@ def test_proposals_become_a_draft_application_and_a_round(w):
     assert "Alla medarbetare" in case.description
     assert [m.code for m in case.measure_types.all()] == ["competence_development"]
     with pytest.raises(DomainError) as exc:
-        ps.proposal_to_case(actor=w.actor(w.manager), proposal=security)
+        ds.proposal_to_case(actor=w.actor(w.manager), proposal=security)
     assert exc.value.code == "already_converted"
     # The coordinator makes an application round of the other proposal.
     c = client_for(w.coordinator)
     r = c.post(
-        reverse("planning:proposals_round", args=[ws.pk]),
+        reverse("from_plan:proposals_round", args=[ws.pk]),
         {
             "proposals": [mentors.pk],
             "title": "Utvecklingsprojekt 2026",
@@ -859,7 +860,7 @@ def test_planning_routes_leak_nothing_to_another_organisation(w, other_world):
     routes = []
     for pattern in resolver.url_patterns:
         if str(pattern.pattern) == "planning/":
-            routes = [str(p.pattern) for p in pattern.url_patterns]
+            routes += [str(p.pattern) for p in pattern.url_patterns]
     assert len(routes) > 30
     secrets = ("Hemlig workshop BETA", "Hemligt kort", "AI i handläggningen", "Organisation beta")
     for role, user in w.users.items():

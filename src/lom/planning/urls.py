@@ -36,12 +36,6 @@ urlpatterns = [
         views.proposal_remove_view,
         name="proposal_remove",
     ),
-    path(
-        W + "proposals/<int:proposal_id>/case/",
-        views.proposal_to_case_view,
-        name="proposal_to_case",
-    ),
-    path(W + "round/", views.proposals_round_view, name="proposals_round"),
     path(W + "closing/", views.closing_view, name="closing"),
     path(W + "result/", views.workshop_result_view, name="workshop_result"),
     path(W + "result.pdf", views.workshop_pdf_view, name="workshop_pdf"),

@@ -40,8 +40,6 @@ from lom.planning.views.plans import (
 from lom.planning.views.workshops import (
     guide_view,
     index_view,
-    proposal_to_case_view,
-    proposals_round_view,
     workshop_create_view,
     workshop_new_version_view,
     workshop_participants_view,
@@ -79,8 +77,6 @@ __all__ = [
     "plans_view",
     "proposal_add_view",
     "proposal_remove_view",
-    "proposal_to_case_view",
-    "proposals_round_view",
     "workshop_create_view",
     "workshop_live_view",
     "workshop_lock_view",
