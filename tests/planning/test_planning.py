@@ -32,7 +32,8 @@ from lom.planning.models import (
     TransitionPlan,
     Workshop,
 )
-from lom.planning.selectors import plan_current, plan_vs_actual
+from lom.planning.selectors import plan_current
+from lom.reports.plan_actual import plan_vs_actual
 from tests.factories import UserFactory, approve, make_case, make_world
 
 
@@ -616,7 +617,7 @@ def test_plan_visibility(w, other_world):
     plan = approved_plan(w)
     # The approved plan is for all staff; plan against actual for the parties.
     assert client_for(w.employee).get(reverse("planning:plan", args=[plan.pk])).status_code == 200
-    actual = reverse("planning:plan_actual", args=[plan.pk])
+    actual = reverse("reports_plan:plan_actual", args=[plan.pk])
     assert client_for(w.employee).get(actual).status_code == 403
     assert client_for(w.auditor).get(actual).status_code == 200
     assert client_for(other_world.coordinator).get(actual).status_code == 404
@@ -769,11 +770,11 @@ def test_plan_against_actual_figures(w):
 
     # The page and the Excel file show the same figures.
     c = client_for(w.coordinator)
-    page = c.get(reverse("planning:plan_actual", args=[plan.pk])).content.decode()
+    page = c.get(reverse("reports_plan:plan_actual", args=[plan.pk])).content.decode()
     page = page.replace("\u00a0", " ")
     assert "170 000,00 kr" in page and "15 000,00 kr" in page and "7 000,00 kr" in page
     assert "Krisberedskap" in page and "Karriärdagar" in page and "Flaggad" in page
-    r = c.get(reverse("planning:plan_actual_xlsx", args=[plan.pk]))
+    r = c.get(reverse("reports_plan:plan_actual_xlsx", args=[plan.pk]))
     from openpyxl import load_workbook
 
     book = load_workbook(BytesIO(r.content))

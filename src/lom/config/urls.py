@@ -28,6 +28,7 @@ urlpatterns = [
     path("reports/", include("lom.reports.urls")),
     path("planning/", include("lom.planning.urls")),
     path("planning/", include("lom.decisions.from_plan_urls")),
+    path("planning/", include("lom.reports.plan_urls")),
     path("fund/", include("lom.fundmode.urls")),
     path("support/", include("lom.support.urls")),
     path("library/", include("lom.library.urls")),

@@ -59,6 +59,4 @@ urlpatterns = [
     ),
     path(P + "approve/", views.plan_approve_view, name="plan_approve"),
     path(P + "new-version/", views.plan_new_version_view, name="plan_new_version"),
-    path(P + "actual/", views.plan_actual_view, name="plan_actual"),
-    path(P + "actual.xlsx", views.plan_actual_xlsx_view, name="plan_actual_xlsx"),
 ]

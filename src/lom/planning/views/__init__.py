@@ -25,8 +25,6 @@ from lom.planning.views.plan_items import (
     plan_need_view,
 )
 from lom.planning.views.plans import (
-    plan_actual_view,
-    plan_actual_xlsx_view,
     plan_approve_view,
     plan_area_add_view,
     plan_area_remove_view,
@@ -60,8 +58,6 @@ __all__ = [
     "index_view",
     "need_add_view",
     "need_remove_view",
-    "plan_actual_view",
-    "plan_actual_xlsx_view",
     "plan_approve_view",
     "plan_area_add_view",
     "plan_area_remove_view",
