@@ -8,6 +8,7 @@ from lom.cases.forms import case_list_query
 from lom.common.errors import DomainError
 from lom.common.files import XLSX_TYPE, xlsx_response
 from lom.common.web import actor_view, add_domain_error, form_status, run_form
+from lom.followup.models import SurveyResponse
 from lom.followup.permissions import can_read_free_text
 from lom.followup.selectors import MIN_ANSWERS, followup_settings, survey_free_texts
 from lom.funds.forms import LedgerFilterForm
@@ -79,8 +80,6 @@ def fairness_view(request, actor: Actor):
 
 @actor_view(*REPORT_READERS)
 def surveys_view(request, actor: Actor):
-    from lom.followup.models import SurveyResponse
-
     year = _year(request)
     tables = survey_tables(
         organisation=actor.organisation, responses=SurveyResponse.objects.filter(year=year)
