@@ -190,7 +190,8 @@ def plan_actual_xlsx(actual: PlanActual) -> bytes:
         bold=True,
     )
     total = actual.total
-    for label, row in [(r.area.name, r) for r in actual.areas] + [(_("Summa"), total)]:
+    area_rows = [(r.area.name if r.area is not None else "", r) for r in actual.areas]
+    for label, row in area_rows + [(_("Summa"), total)]:
         book.row(
             ws,
             [
