@@ -34,12 +34,12 @@ from lom.cases.selectors import (
     completeness_problems,
     status_counts,
 )
+from lom.cases.signals import application_started
 from lom.cases.workflow import TRANSITIONS
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.web import actor_view, add_domain_error, form_status
 from lom.funds.selectors import fund_period_get, fund_periods_for_org
 from lom.organisations.access import Actor
-from lom.outreach.web import note_application_from_session
 
 
 @actor_view()
@@ -122,7 +122,8 @@ def case_create_view(request, actor: Actor):
         except DomainError as exc:
             add_domain_error(form, exc)
         else:
-            note_application_from_session(request, actor.organisation)  # anonymous reach count
+            # Apps above (outreach: an anonymous reach count) may act on it.
+            application_started.send(sender=Case, request=request, organisation=actor.organisation)
             return redirect("cases:edit", pk=case.pk, step="details")
     return render(
         request,
