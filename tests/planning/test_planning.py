@@ -795,6 +795,14 @@ def test_proposals_become_a_draft_application_and_a_round(w):
     # Not before the workshop is locked, and not by just anyone.
     with pytest.raises(PermissionDeniedError):
         ds.proposal_to_case(actor=w.actor(w.employee), proposal=security)
+    # The result page offers each way on according to who is looking (decisions' panel).
+    result = reverse("planning:workshop_result", args=[ws.pk])
+    to_case = reverse("from_plan:proposal_to_case", args=[ws.pk, security.pk])
+    to_round = reverse("from_plan:proposals_round", args=[ws.pk])
+    page = client_for(w.manager).get(result).content.decode()
+    assert to_case in page and to_round not in page
+    page = client_for(w.coordinator).get(result).content.decode()
+    assert to_round in page
     # The author (a manager) turns it into a draft application linked to the plan's need.
     c = client_for(w.manager)
     r = c.post(reverse("from_plan:proposal_to_case", args=[ws.pk, security.pk]))

@@ -191,7 +191,7 @@ def plan_actual_xlsx(actual: PlanActual) -> bytes:
     )
     total = actual.total
     area_rows = [(r.area.name if r.area is not None else "", r) for r in actual.areas]
-    for label, row in area_rows + [(_("Summa"), total)]:
+    for label, row in [*area_rows, (_("Summa"), total)]:
         book.row(
             ws,
             [

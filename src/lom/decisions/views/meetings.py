@@ -102,7 +102,7 @@ def meeting_view(request, actor: Actor, pk: int):
 
 @require_POST
 @actor_view("coordinator")
-def meeting_agenda_view(request, actor: Actor, pk: int):
+def meeting_agenda_view(request, actor: Actor, pk: int):  # one action per branch
     meeting = _meeting_or_404(actor, pk)
     try:
         if request.POST.get("fill"):

@@ -13,7 +13,7 @@ from lom.organisations.access import Actor
 
 
 @actor_view()
-def notifications_view(request, actor: Actor):
+def notifications_view(request, actor: Actor):  # one action per branch
     current = selectors.notification_preferences(user=actor.user)
     form = PreferencesForm(request.POST or None, current=current)
     if request.method == "POST" and request.POST.get("mark_read"):

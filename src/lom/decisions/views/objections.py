@@ -71,7 +71,7 @@ def objection_raise_view(request, actor: Actor):
 
 
 @actor_view(*READERS)
-def objection_view(request, actor: Actor, pk: int):
+def objection_view(request, actor: Actor, pk: int):  # one action per branch
     objection = selectors.objection_get(actor=actor, pk=pk)
     if objection is None:
         raise Http404
