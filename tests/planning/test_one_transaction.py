@@ -39,7 +39,7 @@ def test_a_proposal_whose_cost_line_is_refused_leaves_no_draft_application(w):
     Proposal.objects.filter(pk=proposal.pk).update(cost_ore=-100)  # e.g. older data
     cases_before = Case.objects.count()
     r = client_for(w.coordinator).post(
-        reverse("planning:proposal_to_case", args=[ws.pk, proposal.pk]), follow=True
+        reverse("from_plan:proposal_to_case", args=[ws.pk, proposal.pk]), follow=True
     )
     assert r.status_code == 200
     assert Case.objects.count() == cases_before

@@ -19,6 +19,7 @@ from lom.cases import services as cs
 from lom.cases.models import ApplicationKind, Case, CostLine, Purpose, Status
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.models import AuditEvent
+from lom.decisions import services as ds
 from lom.decisions.models import ApplicationRound
 from lom.organisations.models import Role, Union
 from lom.organisations.services import membership_grant
@@ -31,7 +32,8 @@ from lom.planning.models import (
     TransitionPlan,
     Workshop,
 )
-from lom.planning.selectors import plan_current, plan_vs_actual
+from lom.planning.selectors import plan_current
+from lom.reports.plan_actual import plan_vs_actual
 from tests.factories import UserFactory, approve, make_case, make_world
 
 
@@ -615,7 +617,7 @@ def test_plan_visibility(w, other_world):
     plan = approved_plan(w)
     # The approved plan is for all staff; plan against actual for the parties.
     assert client_for(w.employee).get(reverse("planning:plan", args=[plan.pk])).status_code == 200
-    actual = reverse("planning:plan_actual", args=[plan.pk])
+    actual = reverse("reports_plan:plan_actual", args=[plan.pk])
     assert client_for(w.employee).get(actual).status_code == 403
     assert client_for(w.auditor).get(actual).status_code == 200
     assert client_for(other_world.coordinator).get(actual).status_code == 404
@@ -768,11 +770,11 @@ def test_plan_against_actual_figures(w):
 
     # The page and the Excel file show the same figures.
     c = client_for(w.coordinator)
-    page = c.get(reverse("planning:plan_actual", args=[plan.pk])).content.decode()
+    page = c.get(reverse("reports_plan:plan_actual", args=[plan.pk])).content.decode()
     page = page.replace("\u00a0", " ")
     assert "170 000,00 kr" in page and "15 000,00 kr" in page and "7 000,00 kr" in page
     assert "Krisberedskap" in page and "Karriärdagar" in page and "Flaggad" in page
-    r = c.get(reverse("planning:plan_actual_xlsx", args=[plan.pk]))
+    r = c.get(reverse("reports_plan:plan_actual_xlsx", args=[plan.pk]))
     from openpyxl import load_workbook
 
     book = load_workbook(BytesIO(r.content))
@@ -792,10 +794,18 @@ def test_proposals_become_a_draft_application_and_a_round(w):
     mentors = ws.proposals.get(title="Mentorprogram")
     # Not before the workshop is locked, and not by just anyone.
     with pytest.raises(PermissionDeniedError):
-        ps.proposal_to_case(actor=w.actor(w.employee), proposal=security)
+        ds.proposal_to_case(actor=w.actor(w.employee), proposal=security)
+    # The result page offers each way on according to who is looking (decisions' panel).
+    result = reverse("planning:workshop_result", args=[ws.pk])
+    to_case = reverse("from_plan:proposal_to_case", args=[ws.pk, security.pk])
+    to_round = reverse("from_plan:proposals_round", args=[ws.pk])
+    page = client_for(w.manager).get(result).content.decode()
+    assert to_case in page and to_round not in page
+    page = client_for(w.coordinator).get(result).content.decode()
+    assert to_round in page
     # The author (a manager) turns it into a draft application linked to the plan's need.
     c = client_for(w.manager)
-    r = c.post(reverse("planning:proposal_to_case", args=[ws.pk, security.pk]))
+    r = c.post(reverse("from_plan:proposal_to_case", args=[ws.pk, security.pk]))
     security.refresh_from_db()
     case = security.case
     assert r.status_code == 302 and r["Location"] == reverse("cases:edit", args=[case.pk, "start"])
@@ -805,12 +815,12 @@ def test_proposals_become_a_draft_application_and_a_round(w):
     assert "Alla medarbetare" in case.description
     assert [m.code for m in case.measure_types.all()] == ["competence_development"]
     with pytest.raises(DomainError) as exc:
-        ps.proposal_to_case(actor=w.actor(w.manager), proposal=security)
+        ds.proposal_to_case(actor=w.actor(w.manager), proposal=security)
     assert exc.value.code == "already_converted"
     # The coordinator makes an application round of the other proposal.
     c = client_for(w.coordinator)
     r = c.post(
-        reverse("planning:proposals_round", args=[ws.pk]),
+        reverse("from_plan:proposals_round", args=[ws.pk]),
         {
             "proposals": [mentors.pk],
             "title": "Utvecklingsprojekt 2026",
@@ -859,7 +869,7 @@ def test_planning_routes_leak_nothing_to_another_organisation(w, other_world):
     routes = []
     for pattern in resolver.url_patterns:
         if str(pattern.pattern) == "planning/":
-            routes = [str(p.pattern) for p in pattern.url_patterns]
+            routes += [str(p.pattern) for p in pattern.url_patterns]
     assert len(routes) > 30
     secrets = ("Hemlig workshop BETA", "Hemligt kort", "AI i handläggningen", "Organisation beta")
     for role, user in w.users.items():

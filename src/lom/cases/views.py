@@ -37,8 +37,6 @@ from lom.cases.selectors import (
 from lom.cases.workflow import TRANSITIONS
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.web import actor_view, add_domain_error, form_status
-from lom.decisions.models import ApplicationRound
-from lom.decisions.selectors import objections_for_case, visible_positions
 from lom.funds.selectors import fund_period_get, fund_periods_for_org
 from lom.organisations.access import Actor
 
@@ -274,27 +272,13 @@ def case_detail_view(request, actor: Actor, pk: int):
             checklist = completeness_checklist(
                 case=case, agreement=agreement, attachment_count=len(related["attachments"])
             )
-    open_rounds = []
-    if case.kind == "development_project" and not case.round_id and can_edit_case(actor, case):
-        today = timezone.localdate()
-        open_rounds = list(
-            ApplicationRound.objects.filter(
-                organisation=actor.organisation,
-                status="open",
-                opens_on__lte=today,
-                closes_on__gte=today,
-            )
-        )
     return render(
         request,
         "cases/detail.html",
         {
             "case": case,
+            "actor": actor,
             "checklist": checklist,
-            "objections": objections_for_case(case=case),
-            "positions": visible_positions(actor=actor, case=case),
-            "can_object": bool(actor.union_ids) and case.status != Status.DRAFT,
-            "open_rounds": open_rounds,
             **related,
             "actions": actions,
             "show_private": can_see_private_reason(actor, case),

@@ -27,6 +27,8 @@ urlpatterns = [
     path("followup/", include("lom.followup.urls")),
     path("reports/", include("lom.reports.urls")),
     path("planning/", include("lom.planning.urls")),
+    path("planning/", include("lom.decisions.from_plan_urls")),
+    path("planning/", include("lom.reports.plan_urls")),
     path("fund/", include("lom.fundmode.urls")),
     path("support/", include("lom.support.urls")),
     path("library/", include("lom.library.urls")),

@@ -177,3 +177,26 @@ class PreferencesForm(forms.Form):
             self.fields[kind] = forms.BooleanField(
                 label=label, required=False, initial=current.get(kind, True)
             )
+
+
+class RoundFromProposalsForm(forms.Form):
+    proposals = forms.TypedMultipleChoiceField(
+        label=_("Förslag som omgången bygger på"),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    title = forms.CharField(label=_("Rubrik"), max_length=200)
+    opens_on = forms.DateField(label=_("Öppnar"), widget=DateInput())
+    closes_on = forms.DateField(label=_("Stänger"), widget=DateInput())
+    period = forms.ModelChoiceField(label=_("Fondperiod"), queryset=FundPeriod.objects.none())
+    budget = KronorField(
+        label=_("Budgetram (kr)"),
+        required=False,
+        allow_zero=False,
+        help_text=_("Lämna tomt för summan av förslagens kostnader."),
+    )
+
+    def __init__(self, *args, proposals, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposals"].choices = [(p.pk, p.title) for p in proposals]
+        self.fields["period"].queryset = FundPeriod.objects.filter(organisation=organisation)

@@ -8,9 +8,8 @@ from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE, TEXT_MAX
 from lom.common.sealed import SealedDocument
 from lom.funds.models import FundPeriod
 from lom.organisations.models import Organisation, Union
+from lom.planning.models import PLACE_MAX  # a place or a meeting link, as for workshops
 
-# A place or a meeting link (video links run long).
-PLACE_MAX = 300
 # The highest score a criterion of an application round can give.
 MAX_SCORE = 100
 # The most criteria a round is assessed by.

@@ -1,3 +1,4 @@
+from datetime import date
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -84,6 +85,18 @@ def rounds_for(*, actor: Actor) -> QuerySet[ApplicationRound]:
         ApplicationRound.objects.filter(organisation=actor.organisation)
         .select_related("period")
         .annotate(case_count=Count("cases"))
+    )
+
+
+def rounds_open_to_join(*, actor: Actor, on: date) -> list[ApplicationRound]:
+    """The actor's organisation's rounds that are open for applications on the day."""
+    return list(
+        ApplicationRound.objects.filter(
+            organisation=actor.organisation,
+            status=ApplicationRound.Status.OPEN,
+            opens_on__lte=on,
+            closes_on__gte=on,
+        )
     )
 
 

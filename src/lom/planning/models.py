@@ -18,9 +18,11 @@ from django.utils.translation import gettext_lazy as _
 from lom.agreements.models import MeasureType
 from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE, NAME_MAX, TEXT_MAX
 from lom.common.sealed import SealedDocument
-from lom.decisions.models import PLACE_MAX
 from lom.funds.models import FundPeriod
 from lom.organisations.models import Organisation, Union
+
+# A place or a meeting link (video links run long); meetings of the joint body use it too.
+PLACE_MAX = 300
 
 
 class Step(models.TextChoices):

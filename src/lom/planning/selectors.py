@@ -2,27 +2,21 @@
 its invited participants."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
-from typing import Any
+from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lom.accounts.models import User
 from lom.agreements.selectors import agreement_current
-from lom.cases.models import Case, Status
 from lom.common.errors import DomainError
-from lom.funds.models import LedgerEntry
-from lom.funds.selectors import BALANCE_AGGREGATES, EMPTY_BALANCE, Balance
 from lom.organisations.access import Actor
 from lom.organisations.models import Membership, Organisation, Role
 from lom.planning.models import (
     ClosingWord,
     FactorCard,
     Need,
-    PlanArea,
-    PlannedMeasure,
     Proposal,
     TransitionPlan,
     Workshop,
@@ -241,146 +235,3 @@ def need_for_case(*, organisation: Organisation, pk: int, on: date) -> Need | No
     if plan is None:
         return None
     return Need.objects.filter(plan=plan, pk=pk).select_related("area").first()
-
-
-# --- Plan against actual --------------------------------------------------------------------
-
-NOT_COUNTED = (Status.DRAFT, Status.WITHDRAWN, Status.REJECTED)
-
-
-@dataclass
-class AreaActual:
-    area: PlanArea | None  # None: applications that point to no need of the plan
-    planned: int
-    balance: Balance
-    case_count: int
-
-    @property
-    def committed(self) -> int:
-        return self.balance.committed
-
-    @property
-    def spent(self) -> int:
-        return self.balance.spent
-
-    @property
-    def left(self) -> int:
-        """Planned but not yet granted."""
-        return self.planned - self.balance.committed - self.balance.spent
-
-    @property
-    def used_percent(self) -> int | None:
-        if self.planned <= 0:
-            return None
-        return round(100 * (self.balance.committed + self.balance.spent) / self.planned)
-
-
-@dataclass
-class PlanActual:
-    plan: TransitionPlan
-    areas: list[AreaActual]
-    unlinked: AreaActual
-    needs_without_measures: list[Need]
-    needs_without_cases: list[Need]
-    measures_without_needs: list[PlannedMeasure]
-    cases_without_need: list[Case]
-    cases_without_need_more: bool
-    flagged_count: int
-
-    @property
-    def total(self) -> AreaActual:
-        bal = EMPTY_BALANCE
-        for row in self.areas:
-            bal = bal + row.balance
-        return AreaActual(
-            None, sum(r.planned for r in self.areas), bal, sum(r.case_count for r in self.areas)
-        )
-
-
-def _period_bounds(plan: TransitionPlan) -> tuple[datetime, datetime]:
-    tz = timezone.get_default_timezone()
-    start = timezone.make_aware(datetime.combine(plan.period_start, time.min), tz)
-    end = timezone.make_aware(datetime.combine(plan.period_end, time.max), tz)
-    return start, end
-
-
-def plan_vs_actual(*, plan: TransitionPlan, case_limit: int = 100) -> PlanActual:
-    """Per area of measures: planned budget, committed and spent (from the ledger, through
-    Case.need → Need.area; an earlier version's need counts for the same need in this one),
-    needs that nothing answers, measures that answer no need, and applications of the
-    plan period that point to no need (those with an explanation are flagged). The one
-    answer used by the page, the export and the dashboard. A fixed number of queries."""
-    areas = list(plan.areas.all())
-    needs = list(plan.needs.select_related("area").order_by("area__order", "priority", "id"))
-    measures = list(
-        plan.measures.select_related("area").prefetch_related("needs").order_by("area__order")
-    )
-    need_keys = {n.key: n for n in needs}
-    org_id = plan.organisation_id
-
-    money = (
-        LedgerEntry.objects.filter(organisation_id=org_id, case__need__key__in=list(need_keys))
-        .values("case__need__key")
-        .annotate(**BALANCE_AGGREGATES)
-    )
-    counts = (
-        Case.objects.filter(organisation_id=org_id, need__key__in=list(need_keys))
-        .exclude(status__in=NOT_COUNTED)
-        .values("need__key")
-        .annotate(n=Count("id"))
-    )
-    by_area_bal: dict[int, Balance] = {a.pk: EMPTY_BALANCE for a in areas}
-    by_area_cases: dict[int, int] = {a.pk: 0 for a in areas}
-    for money_row in money:
-        amounts: dict[str, Any] = dict(money_row)
-        need = need_keys[amounts.pop("case__need__key")]
-        by_area_bal[need.area_id] = by_area_bal[need.area_id] + Balance(
-            **{k: int(v) for k, v in amounts.items()}
-        )
-    cases_per_need: dict = {}
-    for count_row in counts:
-        count: dict[str, Any] = dict(count_row)
-        need = need_keys[count["need__key"]]
-        cases_per_need[need.key] = count["n"]
-        by_area_cases[need.area_id] += count["n"]
-
-    planned: dict[int, int] = {a.pk: 0 for a in areas}
-    answered: set[int] = set()
-    measures_without_needs = []
-    for m in measures:
-        planned[m.area_id] += m.budget_ore
-        linked = list(m.needs.all())
-        if not linked:
-            measures_without_needs.append(m)
-        answered |= {n.pk for n in linked}
-
-    start, end = _period_bounds(plan)
-    unlinked_cases = Case.objects.filter(
-        organisation_id=org_id, need__isnull=True, submitted_at__range=(start, end)
-    ).exclude(status__in=NOT_COUNTED)
-    unlinked_row = LedgerEntry.objects.filter(
-        organisation_id=org_id,
-        case__need__isnull=True,
-        case__submitted_at__range=(start, end),
-    ).aggregate(**BALANCE_AGGREGATES)
-    unlinked_agg = unlinked_cases.aggregate(
-        n=Count("id"), flagged=Count("id", filter=~Q(need_explanation=""))
-    )
-    rows = list(
-        unlinked_cases.select_related("unit")
-        .defer("description", "private_reason", "business_need")
-        .order_by("-submitted_at", "-id")[: case_limit + 1]
-    )
-    return PlanActual(
-        plan=plan,
-        areas=[AreaActual(a, planned[a.pk], by_area_bal[a.pk], by_area_cases[a.pk]) for a in areas],
-        unlinked=AreaActual(
-            None, 0, Balance(**{k: int(v) for k, v in unlinked_row.items()}), unlinked_agg["n"]
-        ),
-        needs_without_measures=[n for n in needs if n.pk not in answered],
-        needs_without_cases=[n for n in needs if not cases_per_need.get(n.key)],
-        measures_without_needs=measures_without_needs,
-        cases_without_need=rows[:case_limit],
-        cases_without_need_more=len(rows) > case_limit,
-        flagged_count=unlinked_agg["flagged"],
-    )

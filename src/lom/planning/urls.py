@@ -36,12 +36,6 @@ urlpatterns = [
         views.proposal_remove_view,
         name="proposal_remove",
     ),
-    path(
-        W + "proposals/<int:proposal_id>/case/",
-        views.proposal_to_case_view,
-        name="proposal_to_case",
-    ),
-    path(W + "round/", views.proposals_round_view, name="proposals_round"),
     path(W + "closing/", views.closing_view, name="closing"),
     path(W + "result/", views.workshop_result_view, name="workshop_result"),
     path(W + "result.pdf", views.workshop_pdf_view, name="workshop_pdf"),
@@ -65,6 +59,4 @@ urlpatterns = [
     ),
     path(P + "approve/", views.plan_approve_view, name="plan_approve"),
     path(P + "new-version/", views.plan_new_version_view, name="plan_new_version"),
-    path(P + "actual/", views.plan_actual_view, name="plan_actual"),
-    path(P + "actual.xlsx", views.plan_actual_xlsx_view, name="plan_actual_xlsx"),
 ]

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from lom.cases.forms import case_list_query
 from lom.common.errors import DomainError
-from lom.common.files import XLSX_TYPE
+from lom.common.files import XLSX_TYPE, xlsx_response
 from lom.common.web import actor_view, add_domain_error, form_status, run_form
 from lom.followup.models import SurveyResponse
 from lom.followup.permissions import can_read_free_text
@@ -19,7 +19,8 @@ from lom.funds.selectors import (
     unused_warning_percent,
 )
 from lom.organisations.access import Actor
-from lom.planning.selectors import plan_current, plan_vs_actual
+from lom.planning.permissions import PLAN_PARTIES
+from lom.planning.selectors import plan_current, plan_get
 from lom.reports import exports, services
 from lom.reports.figures import (
     fairness_figures,
@@ -29,6 +30,7 @@ from lom.reports.figures import (
 from lom.reports.forms import AnnualReportForm, DecisionFilterForm, SettingsForm, YearForm
 from lom.reports.models import ReportJob
 from lom.reports.permissions import LEDGER_READERS, REPORT_READERS
+from lom.reports.plan_actual import plan_actual_xlsx, plan_vs_actual
 from lom.reports.selectors import report_job_get, report_jobs_for_org
 
 REFRESH_SECONDS = 3
@@ -48,7 +50,6 @@ def _dashboard(request, actor: Actor, period):
     if period is not None:
         fig = period_figures(organisation=actor.organisation, period=period, today=today)
         ctx.update(fig=fig, balance=fig.balance, forecast=fig.forecast)
-
     plan = plan_current(organisation=actor.organisation, on=today)
     ctx["plan_actual"] = plan_vs_actual(plan=plan) if plan is not None else None
     return render(request, "reports/dashboard.html", ctx)
@@ -235,3 +236,30 @@ def export_ledger_view(request, actor: Actor, period_id: int, fmt: str):
 def export_decisions_view(request, actor: Actor, fmt: str):
     _form, filters, _page = _decision_filter(request)
     return exports.export_response(exports.decisions_export(actor=actor, filters=filters), fmt)
+
+
+# --- Plan against actual (at the plan's address, /planning/plans/<pk>/actual/: plan_urls) ------
+
+
+def _plan_or_404(actor: Actor, pk: int):
+    plan = plan_get(actor=actor, pk=pk)
+    if plan is None:
+        raise Http404
+    return plan
+
+
+@actor_view(*PLAN_PARTIES)
+def plan_actual_view(request, actor: Actor, pk: int):
+    plan = _plan_or_404(actor, pk)
+    return render(
+        request,
+        "planning/plan_actual.html",
+        {"plan": plan, "actual": plan_vs_actual(plan=plan)},
+    )
+
+
+@actor_view(*PLAN_PARTIES)
+def plan_actual_xlsx_view(request, actor: Actor, pk: int):
+    plan = _plan_or_404(actor, pk)
+    data = plan_actual_xlsx(plan_vs_actual(plan=plan, case_limit=10_000))
+    return xlsx_response(f"plan-{plan.pk}-utfall.xlsx", data)

@@ -1,9 +1,15 @@
 """Every write in joint decisions, by sub-domain: meetings (agenda, positions, decisions,
-minutes), objections, and application rounds.
+minutes), objections, application rounds, and workshop proposals turned into applications or
+a round (from_plan).
 
 Every public service is one durable transaction; services that share work call the private,
 non-durable helpers of the module that owns it."""
 
+from lom.decisions.services.from_plan import (
+    DEFAULT_ROUND_CRITERIA,
+    proposal_to_case,
+    proposals_to_round,
+)
 from lom.decisions.services.meetings import (
     item_decide,
     meeting_add_case,
@@ -27,6 +33,7 @@ from lom.decisions.services.rounds import (
 )
 
 __all__ = [
+    "DEFAULT_ROUND_CRITERIA",
     "RoundDecision",
     "item_decide",
     "meeting_add_case",
@@ -40,6 +47,8 @@ __all__ = [
     "objection_close",
     "objection_raise",
     "position_record",
+    "proposal_to_case",
+    "proposals_to_round",
     "round_create",
     "round_decide",
     "round_join",

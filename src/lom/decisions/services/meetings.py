@@ -18,6 +18,7 @@ from lom.common.sealed import seal_document
 from lom.common.validation import amount_within, optional_text
 from lom.common.validation import require as _require
 from lom.common.validation import required_text as _text
+from lom.decisions.minutes import render_minutes_pdf
 from lom.decisions.models import (
     PLACE_MAX,
     AgendaItem,
@@ -280,8 +281,6 @@ def item_decide(
 @transaction.atomic(durable=True)
 def meeting_sign(*, actor: Actor, meeting: Meeting) -> Meeting:
     """Freeze the minutes: render the PDF once, store it with its checksum."""
-    from lom.decisions.minutes import render_minutes_pdf
-
     _require(can_manage_meetings(actor))
     meeting = _open_meeting(meeting)
     if meeting.items.filter(outcome="").exists():

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lom.cases.models import ApplicationKind, Case, Status
+from lom.cases.permissions import can_edit_case
 from lom.cases.services import _do_case_transition as case_transition
 from lom.common.audit import audit
 from lom.common.bounds import COMMENT_MAX, NAME_MAX, TEXT_MAX
@@ -120,8 +121,6 @@ def _round_create(
 @transaction.atomic(durable=True)
 def round_join(*, actor: Actor, rnd: ApplicationRound, case: Case) -> Case:
     """Place an applicant's development-project draft in an open round."""
-    from lom.cases.permissions import can_edit_case
-
     _own_case(actor, case)
     _require(can_edit_case(actor, case))
     today = timezone.localdate()

@@ -1,6 +1,6 @@
 """Every write in planning, by sub-domain: workshops (setting up, steps, lock and versions),
-the workshop board, proposals turned into applications or a round (bridge), the transition
-plan while it is a draft, and its joint approval and versions.
+the workshop board, the transition plan while it is a draft, and its joint approval and
+versions. (Proposals turned into applications or a round: lom.decisions.services.from_plan.)
 
 Every public service is one durable transaction; services that share work call the private,
 non-durable helpers of the module that owns it."""
@@ -17,11 +17,6 @@ from lom.planning.services.board import (
     need_remove,
     proposal_add,
     proposal_remove,
-)
-from lom.planning.services.bridge import (
-    DEFAULT_ROUND_CRITERIA,
-    proposal_to_case,
-    proposals_to_round,
 )
 from lom.planning.services.plan import (
     MeasureInput,
@@ -48,7 +43,6 @@ from lom.planning.services.workshop import (
 )
 
 __all__ = [
-    "DEFAULT_ROUND_CRITERIA",
     "MAX_TIMEBOX_MINUTES",
     "MeasureInput",
     "NeedInput",
@@ -73,8 +67,6 @@ __all__ = [
     "plan_update",
     "proposal_add",
     "proposal_remove",
-    "proposal_to_case",
-    "proposals_to_round",
     "workshop_create",
     "workshop_invite",
     "workshop_lock",

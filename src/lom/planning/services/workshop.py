@@ -17,6 +17,7 @@ from lom.common.validation import optional_text
 from lom.common.validation import require as _require
 from lom.common.validation import required_text as _text
 from lom.organisations.access import Actor
+from lom.planning.documents import render_workshop_pdf
 from lom.planning.models import (
     PLACE_MAX,
     STEP_ORDER,
@@ -207,8 +208,6 @@ def workshop_set_timebox(*, actor: Actor, workshop: Workshop, minutes: int | Non
 def workshop_lock(*, actor: Actor, workshop: Workshop) -> Workshop:
     """Lock the result: nothing on it changes afterwards. The PDF is rendered once and kept
     with its checksum."""
-    from lom.planning.documents import render_workshop_pdf
-
     ws = _locked_row(workshop)
     _require(can_facilitate(actor, ws))
     parties = set(ws.participants.values_list("union_id", flat=True))

@@ -25,8 +25,6 @@ from lom.planning.views.plan_items import (
     plan_need_view,
 )
 from lom.planning.views.plans import (
-    plan_actual_view,
-    plan_actual_xlsx_view,
     plan_approve_view,
     plan_area_add_view,
     plan_area_remove_view,
@@ -40,8 +38,6 @@ from lom.planning.views.plans import (
 from lom.planning.views.workshops import (
     guide_view,
     index_view,
-    proposal_to_case_view,
-    proposals_round_view,
     workshop_create_view,
     workshop_new_version_view,
     workshop_participants_view,
@@ -62,8 +58,6 @@ __all__ = [
     "index_view",
     "need_add_view",
     "need_remove_view",
-    "plan_actual_view",
-    "plan_actual_xlsx_view",
     "plan_approve_view",
     "plan_area_add_view",
     "plan_area_remove_view",
@@ -79,8 +73,6 @@ __all__ = [
     "plans_view",
     "proposal_add_view",
     "proposal_remove_view",
-    "proposal_to_case_view",
-    "proposals_round_view",
     "workshop_create_view",
     "workshop_live_view",
     "workshop_lock_view",

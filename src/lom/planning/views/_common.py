@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
+from lom.agreements.models import MeasureType
 from lom.agreements.selectors import agreement_current
 from lom.common.errors import DomainError
 from lom.organisations.access import Actor
@@ -31,8 +32,6 @@ def _workshop_or_404(actor: Actor, pk: int) -> Workshop:
 
 
 def _measure_types(actor: Actor):
-    from lom.agreements.models import MeasureType
-
     agreement = agreement_current(organisation=actor.organisation, on=timezone.localdate())
     if agreement is None:
         return MeasureType.objects.all()

@@ -1,8 +1,8 @@
 """The transition plan: list, page, header, areas, needs and planned measures, the joint
-approval, new versions, and plan against actual."""
+approval and new versions. (Plan against actual is a report: lom.reports.plan_actual.)"""
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -282,27 +282,3 @@ def plan_new_version_view(request, actor: Actor, pk: int):
         ),
     )
     return redirect("planning:plan", pk=new.pk if new else plan.pk)
-
-
-@actor_view(*PLAN_PARTIES)
-def plan_actual_view(request, actor: Actor, pk: int):
-    plan = _plan_or_404(actor, pk)
-    return render(
-        request,
-        "planning/plan_actual.html",
-        {"plan": plan, "actual": selectors.plan_vs_actual(plan=plan)},
-    )
-
-
-@actor_view(*PLAN_PARTIES)
-def plan_actual_xlsx_view(request, actor: Actor, pk: int):
-    from lom.planning.exports import plan_actual_xlsx
-
-    plan = _plan_or_404(actor, pk)
-    data = plan_actual_xlsx(selectors.plan_vs_actual(plan=plan, case_limit=10_000))
-    response = HttpResponse(
-        data,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}-utfall.xlsx"'
-    return response

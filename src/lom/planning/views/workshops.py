@@ -1,7 +1,5 @@
 """Workshops around the board: the overview, creating and inviting, the result and its PDF, new
-versions, and proposals turned into applications or a round."""
-
-from datetime import timedelta
+versions. (Proposals turned into applications or a round: lom.decisions.views.from_plan.)"""
 
 from django.contrib import messages
 from django.http import Http404
@@ -11,23 +9,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lom.cases.permissions import can_create_case
 from lom.common.errors import DomainError
 from lom.common.sealed import sealed_document_response
 from lom.common.web import actor_view, form_status, run_form
 from lom.organisations.access import Actor
 from lom.planning import selectors, services
+from lom.planning.documents import render_workshop_pdf
 from lom.planning.forms import (
     InviteForm,
-    RoundFromProposalsForm,
     WorkshopForm,
 )
 from lom.planning.models import (
-    Proposal,
     WorkshopParticipant,
 )
 from lom.planning.permissions import (
-    can_convert_proposal,
     can_create_workshop,
     can_facilitate,
     can_manage_plans,
@@ -173,8 +168,6 @@ def workshop_new_version_view(request, actor: Actor, pk: int):
 def workshop_result_view(request, actor: Actor, pk: int):
     ws = _workshop_or_404(actor, pk)
     board = selectors.workshop_board(workshop=ws)
-    convert = bool(can_convert_proposal(actor, ws))
-    create_verdict = can_create_case(actor)
     return render(
         request,
         "planning/workshop_result.html",
@@ -182,11 +175,7 @@ def workshop_result_view(request, actor: Actor, pk: int):
             "ws": ws,
             "board": board,
             "facilitator": is_facilitator(actor, ws),
-            "convertible": convert,
-            "user_id": actor.user.pk,
-            "can_create_case": bool(create_verdict),
-            "create_case_reason": create_verdict.reason,
-            "can_round": convert and actor.is_coordinator,
+            "actor": actor,
             "newer": ws.next_versions.order_by("version").first(),
         },
     )
@@ -194,71 +183,9 @@ def workshop_result_view(request, actor: Actor, pk: int):
 
 @actor_view()
 def workshop_pdf_view(request, actor: Actor, pk: int):
-    from lom.planning.documents import render_workshop_pdf
-
     ws = _workshop_or_404(actor, pk)
     return sealed_document_response(
         ws,
         filename=f"workshop-{ws.pk}-v{ws.version}.pdf",
         preview=lambda: render_workshop_pdf(ws),  # only the locked result is kept
-    )
-
-
-@require_POST
-@actor_view()
-def proposal_to_case_view(request, actor: Actor, pk: int, proposal_id: int):
-    ws = _workshop_or_404(actor, pk)
-    proposal = Proposal.objects.filter(workshop=ws, pk=proposal_id).first()
-    if proposal is None:
-        raise Http404
-    case = run_action(
-        request,
-        lambda: services.proposal_to_case(actor=actor, proposal=proposal),
-        message=_("Ett utkast till ansökan är skapat av förslaget. Komplettera och skicka in det."),
-    )
-    if case is None:
-        return redirect("planning:workshop_result", pk=ws.pk)
-    return redirect("cases:edit", pk=case.pk, step="start")
-
-
-@actor_view("coordinator")
-def proposals_round_view(request, actor: Actor, pk: int):
-    ws = _workshop_or_404(actor, pk)
-    verdict = can_convert_proposal(actor, ws)
-    if not verdict:
-        messages.error(request, verdict.reason)
-        return redirect("planning:workshop_result", pk=ws.pk)
-    proposals = list(ws.proposals.filter(round__isnull=True).order_by("id"))
-    today = timezone.localdate()
-    form = RoundFromProposalsForm(
-        request.POST or None,
-        proposals=proposals,
-        organisation=actor.organisation,
-        initial={
-            "title": _("Utvecklingsprojekt efter %(t)s") % {"t": ws.title},
-            "opens_on": today,
-            "closes_on": today + timedelta(days=30),
-            "proposals": [p.pk for p in proposals],
-        },
-    )
-    done = run_form(
-        request,
-        form,
-        lambda d: services.proposals_to_round(
-            actor=actor,
-            workshop=ws,
-            proposals=[p for p in proposals if p.pk in set(d["proposals"])],
-            title=d["title"],
-            opens_on=d["opens_on"],
-            closes_on=d["closes_on"],
-            period=d["period"],
-            budget_ore=d["budget"],
-        ),
-        success=lambda rnd: reverse("decisions:round", args=[rnd.pk]),
-        message=_("Ansökningsomgången är utlyst."),
-    )
-    if done is not None:
-        return done
-    return render(
-        request, "planning/round_form.html", {"ws": ws, "form": form}, status=form_status(request)
     )

@@ -1,4 +1,6 @@
-"""Proposals from a workshop become a draft application or an application round."""
+"""Proposals from a workshop become a draft application or an application round: the bridge
+from the plan (planning) to applications (cases) and rounds (decisions), composed here because
+decisions sits above both."""
 
 from datetime import date
 
@@ -8,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lom.agreements.selectors import agreement_current
+from lom.cases import services as case_services
 from lom.cases.models import ApplicationKind, Case, CostLine
 from lom.common.audit import audit
 from lom.common.errors import DomainError
@@ -17,16 +20,9 @@ from lom.decisions.models import ApplicationRound
 from lom.decisions.services.rounds import _round_create
 from lom.funds.models import FundPeriod
 from lom.organisations.access import Actor
-from lom.planning.models import (
-    Need,
-    Proposal,
-    Workshop,
-)
-from lom.planning.permissions import (
-    can_convert_proposal,
-)
-
-# --- Proposals become applications or a round -----------------------------------------------
+from lom.planning.models import Need, Proposal, Workshop
+from lom.planning.permissions import can_convert_proposal
+from lom.planning.selectors import plan_current
 
 
 def _proposal_need_text(proposal: Proposal, workshop: Workshop) -> str:
@@ -40,8 +36,6 @@ def _proposal_need_text(proposal: Proposal, workshop: Workshop) -> str:
 
 def _plan_need_for(proposal: Proposal, organisation_id: int) -> Need | None:
     """The need of the plan in force that came from one of the proposal's needs."""
-    from lom.planning.selectors import plan_current
-
     plan = plan_current(organisation=proposal.workshop.organisation, on=timezone.localdate())
     if plan is None:
         return None
@@ -56,8 +50,6 @@ def _plan_need_for(proposal: Proposal, organisation_id: int) -> Need | None:
 def proposal_to_case(*, actor: Actor, proposal: Proposal, kind: str | None = None) -> Case:
     """A draft application built from a workshop proposal, created by the actor (who then
     completes and submits it like any application)."""
-    from lom.cases import services as case_services
-
     proposal = Proposal.objects.select_for_update().select_related("workshop").get(pk=proposal.pk)
     workshop = proposal.workshop
     _require(can_convert_proposal(actor, workshop, proposal.author_id))

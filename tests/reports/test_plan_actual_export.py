@@ -6,8 +6,7 @@ from io import BytesIO
 from openpyxl import load_workbook
 
 from lom.planning import services as ps
-from lom.planning.exports import plan_actual_xlsx
-from lom.planning.selectors import plan_vs_actual
+from lom.reports.plan_actual import plan_actual_xlsx, plan_vs_actual
 
 FORMULA = '=HYPERLINK("http://example.invalid/x","Öppna")'
 

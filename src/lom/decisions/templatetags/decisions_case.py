@@ -1,0 +1,45 @@
+"""What joint decisions add to the case page, so cases (below decisions) need not import it:
+`{% load decisions_case %}{% case_rounds_panel case actor %}` (open rounds a development project
+may join, the parties' positions) and `{% case_objections_panel case actor decisions %}`
+(objections, and raising one)."""
+
+from django import template
+from django.utils import timezone
+
+from lom.cases.models import ApplicationKind, Case, Status
+from lom.cases.permissions import can_edit_case
+from lom.decisions.selectors import (
+    objections_for_case,
+    rounds_open_to_join,
+    visible_positions,
+)
+from lom.organisations.access import Actor
+
+register = template.Library()
+
+
+@register.inclusion_tag("decisions/_case_rounds.html")
+def case_rounds_panel(case: Case, actor: Actor) -> dict:
+    open_rounds = []
+    if (
+        case.kind == ApplicationKind.DEVELOPMENT_PROJECT
+        and not case.round_id
+        and can_edit_case(actor, case)
+    ):
+        open_rounds = rounds_open_to_join(actor=actor, on=timezone.localdate())
+    return {
+        "case": case,
+        "open_rounds": open_rounds,
+        "positions": visible_positions(actor=actor, case=case),
+    }
+
+
+@register.inclusion_tag("decisions/_case_objections.html", takes_context=True)
+def case_objections_panel(context, case: Case, actor: Actor, decisions) -> dict:
+    return {
+        "csrf_token": context.get("csrf_token"),
+        "case": case,
+        "decisions": decisions,
+        "objections": objections_for_case(case=case),
+        "can_object": bool(actor.union_ids) and case.status != Status.DRAFT,
+    }

@@ -1,0 +1,246 @@
+"""Meetings of the joint body: list, agenda, attendance, positions, decisions, signing and
+the minutes."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lom.cases.selectors import case_get_for_actor
+from lom.common.errors import DomainError
+from lom.common.sealed import sealed_document_response
+from lom.common.web import actor_view, form_status, run_form
+from lom.decisions import selectors, services
+from lom.decisions.forms import (
+    ItemDecisionForm,
+    MeetingForm,
+    PositionForm,
+)
+from lom.decisions.minutes import render_minutes_pdf
+from lom.decisions.models import AgendaItem
+from lom.decisions.permissions import can_manage_meetings
+from lom.decisions.views._common import READERS, _error
+from lom.organisations.access import Actor
+from lom.organisations.models import Union
+
+
+@actor_view(*READERS)
+def meetings_view(request, actor: Actor):
+    form = None
+    if can_manage_meetings(actor):
+        form = MeetingForm(request.POST or None, organisation=actor.organisation)
+        done = run_form(
+            request,
+            form,
+            lambda d: services.meeting_create(
+                actor=actor,
+                title=d["title"],
+                starts_at=d["starts_at"],
+                place=d["place"],
+                attendee_ids=d["attendees"],
+            ),
+            success=lambda meeting: reverse("decisions:meeting", args=[meeting.pk]),
+            message=_("Sammanträdet är planerat."),
+        )
+        if done is not None:
+            return done
+    meetings = list(selectors.meetings_for(actor=actor)[:100])
+    return render(
+        request,
+        "decisions/meetings.html",
+        {"meetings": meetings, "form": form},
+        status=form_status(request),
+    )
+
+
+def _meeting_or_404(actor, pk):
+    meeting = selectors.meeting_get(actor=actor, pk=pk)
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+@actor_view(*READERS)
+def meeting_view(request, actor: Actor, pk: int):
+    meeting = _meeting_or_404(actor, pk)
+    manage = bool(can_manage_meetings(actor))
+    my_parties = []
+    if actor.has("coordinator", "decision_maker"):
+        my_parties.append((None, _("Arbetsgivaren")))
+    for u in Union.objects.filter(pk__in=actor.union_ids):
+        my_parties.append((u.pk, u.name))
+    items = []
+    for item in meeting.items.all():
+        positions = list(item.positions.all())
+        items.append(
+            {
+                "item": item,
+                "case": item.case,
+                "provisional": [p for p in positions if not p.final],
+                "final": [p for p in positions if p.final],
+                "decide_form": ItemDecisionForm(prefix=f"i{item.pk}") if manage else None,
+            }
+        )
+    return render(
+        request,
+        "decisions/meeting.html",
+        {
+            "meeting": meeting,
+            "items": items,
+            "manage": manage,
+            "my_parties": my_parties,
+            "position_form": PositionForm(),
+            "ready": list(selectors.cases_ready_for_agenda(actor=actor)[:50])
+            if manage and not meeting.is_signed
+            else [],
+        },
+    )
+
+
+@require_POST
+@actor_view("coordinator")
+def meeting_agenda_view(request, actor: Actor, pk: int):  # one action per branch
+    meeting = _meeting_or_404(actor, pk)
+    try:
+        if request.POST.get("fill"):
+            n = services.meeting_fill_agenda(actor=actor, meeting=meeting)
+            messages.success(request, _("%(n)d ärenden lades till på dagordningen.") % {"n": n})
+        else:
+            try:
+                case_id = int(request.POST.get("case", ""))
+            except ValueError as exc:
+                raise DomainError(_("Välj ett ärende.")) from exc
+            case = case_get_for_actor(actor=actor, pk=case_id)
+            services.meeting_add_case(actor=actor, meeting=meeting, case=case)
+            messages.success(request, _("Ärendet är uppsatt på dagordningen."))
+    except DomainError as exc:
+        _error(request, exc)
+    return redirect("decisions:meeting", pk=meeting.pk)
+
+
+@require_POST
+@actor_view("coordinator")
+def meeting_attendance_view(request, actor: Actor, pk: int):
+    meeting = _meeting_or_404(actor, pk)
+    present = set()
+    for raw in request.POST.getlist("present"):
+        if raw.isdigit():
+            present.add(int(raw))
+    try:
+        services.meeting_set_attendance(actor=actor, meeting=meeting, present_ids=present)
+        messages.success(request, _("Närvaron är sparad."))
+    except DomainError as exc:
+        _error(request, exc)
+    return redirect("decisions:meeting", pk=meeting.pk)
+
+
+def _item_or_404(actor, pk) -> AgendaItem:
+    item = (
+        AgendaItem.objects.select_related("meeting", "case")
+        .filter(pk=pk, meeting__organisation=actor.organisation)
+        .first()
+    )
+    if item is None:
+        raise Http404
+    return item
+
+
+@require_POST
+@actor_view("coordinator", "decision_maker", "union_rep")
+def position_view(request, actor: Actor, pk: int):
+    item = _item_or_404(actor, pk)
+    form = PositionForm(request.POST)
+    party = request.POST.get("party", "")
+    union = None
+    if party:
+        union = (
+            Union.objects.filter(organisation=actor.organisation, pk=party).first()
+            if party.isdigit()
+            else None
+        )
+        if union is None:
+            raise Http404
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.position_record(
+                actor=actor,
+                item=item,
+                stance=d["stance"],
+                reason=d["reason"],
+                final=d["final"],
+                union=union,
+            )
+            messages.success(request, _("Ställningstagandet är sparat."))
+        except DomainError as exc:
+            _error(request, exc)
+    else:
+        messages.error(request, _("Välj tillstyrker eller avstyrker."))
+    return redirect(f"/decisions/meetings/{item.meeting_id}/#item-{item.pk}")
+
+
+@require_POST
+@actor_view("coordinator")
+def item_decide_view(request, actor: Actor, pk: int):
+    item = _item_or_404(actor, pk)
+    form = ItemDecisionForm(request.POST, prefix=f"i{item.pk}")
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            services.item_decide(
+                actor=actor,
+                item=item,
+                outcome=d["outcome"],
+                reason=d["reason"],
+                amount_ore=d["amount"],
+            )
+            messages.success(request, _("Beslutet är fört till protokollet."))
+        except DomainError as exc:
+            _error(request, exc)
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect(f"/decisions/meetings/{item.meeting_id}/#item-{item.pk}")
+
+
+@require_POST
+@actor_view("coordinator")
+def meeting_sign_view(request, actor: Actor, pk: int):
+    meeting = _meeting_or_404(actor, pk)
+    try:
+        services.meeting_sign(actor=actor, meeting=meeting)
+        messages.success(request, _("Protokollet är justerat och låst."))
+    except DomainError as exc:
+        _error(request, exc)
+    return redirect("decisions:meeting", pk=meeting.pk)
+
+
+@require_POST
+@actor_view("coordinator")
+def meeting_adjust_view(request, actor: Actor, pk: int):
+    meeting = _meeting_or_404(actor, pk)
+    try:
+        new = services.meeting_create(
+            actor=actor,
+            title=_("Justering av %(t)s") % {"t": meeting.title},
+            starts_at=timezone.now(),
+            place=meeting.place,
+            attendee_ids=[a.user_id for a in meeting.attendees.all()],
+            adjusts=meeting,
+        )
+    except DomainError as exc:
+        _error(request, exc)
+        return redirect("decisions:meeting", pk=meeting.pk)
+    return redirect("decisions:meeting", pk=new.pk)
+
+
+@actor_view(*READERS)
+def meeting_minutes_view(request, actor: Actor, pk: int):
+    meeting = _meeting_or_404(actor, pk)
+    return sealed_document_response(
+        meeting,
+        filename=f"protokoll-{meeting.pk}.pdf",
+        preview=lambda: render_minutes_pdf(meeting),
+    )

@@ -1,0 +1,115 @@
+"""Objections raised by a union and the answers to them."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from lom.cases.models import Decision
+from lom.cases.selectors import case_get_for_actor
+from lom.common.errors import DomainError
+from lom.common.web import actor_view, form_status, run_form
+from lom.decisions import selectors, services
+from lom.decisions.forms import (
+    ObjectionAnswerForm,
+    ObjectionCloseForm,
+    ObjectionForm,
+)
+from lom.decisions.models import Objection
+from lom.decisions.views._common import READERS, _error
+from lom.organisations.access import Actor
+
+
+@actor_view(*READERS)
+def objections_view(request, actor: Actor):
+    status = request.GET.get("status", "")
+    if status not in Objection.Status.values:
+        status = ""
+    rows = list(selectors.objections_for(actor=actor, status=status)[:200])
+    form = ObjectionForm() if actor.union_ids else None
+    return render(
+        request,
+        "decisions/objections.html",
+        {"objections": rows, "status": status, "statuses": Objection.Status.choices, "form": form},
+    )
+
+
+@require_POST
+@actor_view("union_rep")
+def objection_raise_view(request, actor: Actor):
+    form = ObjectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Skriv skälen för invändningen."))
+        case_id = request.POST.get("case", "")
+        if case_id.isdigit():
+            return redirect("cases:detail", pk=int(case_id))
+        return redirect("decisions:objections")
+    d = form.cleaned_data
+    case = decision = None
+    if d["decision"]:
+        decision = Decision.objects.filter(
+            pk=d["decision"], case__organisation=actor.organisation
+        ).first()
+        if decision is None:
+            raise Http404
+        case_get_for_actor(actor=actor, pk=decision.case_id)
+    elif d["case"]:
+        case = case_get_for_actor(actor=actor, pk=d["case"])
+    try:
+        objection = services.objection_raise(
+            actor=actor, reasons=d["reasons"], subject=d["subject"], case=case, decision=decision
+        )
+    except DomainError as exc:
+        _error(request, exc)
+        if case or decision:
+            return redirect("cases:detail", pk=(case or decision.case).pk)
+        return redirect("decisions:objections")
+    messages.success(request, _("Invändningen är registrerad. Arbetsgivaren ska svara."))
+    return redirect("decisions:objection", pk=objection.pk)
+
+
+@actor_view(*READERS)
+def objection_view(request, actor: Actor, pk: int):  # one action per branch
+    objection = selectors.objection_get(actor=actor, pk=pk)
+    if objection is None:
+        raise Http404
+    answer_form = close_form = None
+    done = None
+    if objection.status == Objection.Status.RAISED and actor.has("coordinator", "decision_maker"):
+        answer_form = ObjectionAnswerForm(request.POST or None)
+        done = run_form(
+            request,
+            answer_form,
+            lambda d: services.objection_answer(
+                actor=actor, objection=objection, answer=d["answer"]
+            ),
+            success=reverse("decisions:objection", args=[pk]),
+            message=_("Svaret är registrerat."),
+        )
+    elif objection.status == Objection.Status.ANSWERED and objection.union_id in actor.union_ids:
+        close_form = ObjectionCloseForm(request.POST or None)
+        done = run_form(
+            request,
+            close_form,
+            lambda d: services.objection_close(
+                actor=actor, objection=objection, outcome=d["outcome"], note=d["note"]
+            ),
+            success=reverse("decisions:objection", args=[pk]),
+            message=_("Invändningen är avslutad."),
+        )
+    if done is not None:
+        return done
+    events = selectors.objection_events(actor=actor, pk=pk)
+    return render(
+        request,
+        "decisions/objection.html",
+        {
+            "objection": objection,
+            "answer_form": answer_form,
+            "close_form": close_form,
+            "events": events,
+        },
+        status=form_status(request),
+    )
