@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 import schemathesis
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck
 from hypothesis import settings as hypothesis_settings
 from schemathesis.specs.openapi.checks import (
@@ -59,6 +61,18 @@ def report_requests_sent():
 @pytest.fixture(autouse=True)
 def in_process_host(settings):
     settings.ALLOWED_HOSTS = ["localhost"]  # the in-process client's host
+
+
+@pytest.fixture(autouse=True)
+def keep_the_test_connection():
+    """Requests run in process, inside the test's transaction: like Django's own test client,
+    keep the handler from closing the connection at the start and end of each request (on
+    PostgreSQL that would end the transaction the test data lives in)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def _token(user) -> str:

@@ -1,5 +1,10 @@
+import json
+from typing import Any
+
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class LanguageCookieMiddleware:
@@ -18,3 +23,54 @@ class LanguageCookieMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", lang)
         return response
+
+
+def _nul_in(value: Any, path: str = "") -> str | None:
+    """The path of the first text in a decoded JSON value that holds a NUL character."""
+    if isinstance(value, str):
+        return path if "\x00" in value else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            if "\x00" in str(key):
+                return path or str(key).replace("\x00", "")
+            found = _nul_in(item, f"{path}.{key}" if path else str(key))
+            if found is not None:
+                return found
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            found = _nul_in(item, f"{path}[{i}]")
+            if found is not None:
+                return found
+    return None
+
+
+class RejectNulMiddleware:
+    """A NUL character is never part of a text a person types, and PostgreSQL refuses to store
+    or compare one (the request would end in a 500). Query parameters and JSON bodies that hold
+    one are answered 400, naming the field. Forms already refuse it field by field (Django's
+    CharField); uploaded files are not looked at (binary files hold NULs)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        field = next((k for k, vs in request.GET.lists() if any("\x00" in v for v in vs)), None)
+        if field is None and any("\x00" in k for k in request.GET):
+            field = "query"
+        if field is None and request.content_type == "application/json" and request.body:
+            raw = request.body
+            if b"\\u0000" in raw or b"\x00" in raw:
+                try:
+                    field = _nul_in(json.loads(raw)) or "body"
+                except ValueError:
+                    field = None  # malformed JSON: the API answers that itself
+        if field is not None:
+            return JsonResponse(
+                {
+                    "detail": str(_("Texten innehåller ett otillåtet tecken (NUL).")),
+                    "field": field.replace("\x00", ""),
+                    "code": "nul_character",
+                },
+                status=400,
+            )
+        return self.get_response(request)
