@@ -32,3 +32,8 @@ def test_a_nul_in_a_json_text_is_refused_naming_its_path(world):
 def test_ordinary_requests_pass(world):
     r = Client().get("/api/v1/cases", {"q": "Kurs"}, **_auth(world.coordinator))
     assert r.status_code == 200
+
+
+def test_pages_leave_it_to_their_forms(world):
+    r = Client().get(f"/o/{world.org.slug}/guide/", {"goal": "develop", "tenure": "\x00"})
+    assert r.status_code == 200

@@ -44,16 +44,22 @@ def _nul_in(value: Any, path: str = "") -> str | None:
     return None
 
 
+API_PREFIX = "/api/"
+
+
 class RejectNulMiddleware:
     """A NUL character is never part of a text a person types, and PostgreSQL refuses to store
-    or compare one (the request would end in a 500). Query parameters and JSON bodies that hold
-    one are answered 400, naming the field. Forms already refuse it field by field (Django's
-    CharField); uploaded files are not looked at (binary files hold NULs)."""
+    or compare one (the request would end in a 500). In the API, query parameters and JSON
+    bodies that hold one are answered 400, naming the field. The pages' forms already refuse it
+    field by field (Django's CharField) and show it in the form; uploaded files are not looked
+    at (binary files hold NULs)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not request.path.startswith(API_PREFIX):
+            return self.get_response(request)  # pages: their forms refuse it on the field
         field = next((k for k, vs in request.GET.lists() if any("\x00" in v for v in vs)), None)
         if field is None and any("\x00" in k for k in request.GET):
             field = "query"
