@@ -2,6 +2,8 @@
 is its own row, written under a lock on the workshop row, so two participants writing at the
 same moment both keep what they wrote."""
 
+from typing import Any
+
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -59,15 +61,24 @@ def card_move(
     return card
 
 
+def _remove_item(actor: Actor, ws: Workshop, item: Any, foreign: str, **audit_after: Any) -> None:
+    """Remove one item of the board (a card, an area, a need, a proposal) that belongs to the
+    locked workshop, with its audit event ("<kind>_remove"), and tell the board it changed."""
+    if item.workshop_id != ws.pk:
+        raise DomainError(foreign)
+    kind = {"factorcard": "card", "workshoparea": "area", "workshopneed": "need"}.get(
+        item._meta.model_name, item._meta.model_name
+    )
+    _board_audit(actor, ws, f"{kind}_remove", item, **audit_after)
+    item.delete()
+    _touch(ws)
+
+
 @transaction.atomic(durable=True)
 def card_remove(*, actor: Actor, workshop: Workshop, card: FactorCard) -> None:
     ws = _locked_row(workshop)
     _require(can_remove_item(actor, ws, card.author_id, Step.FACTORS))
-    if card.workshop_id != ws.pk:
-        raise DomainError(_("Kortet hör inte till workshoppen."))
-    _board_audit(actor, ws, "card_remove", card, text=card.text)
-    card.delete()
-    _touch(ws)
+    _remove_item(actor, ws, card, _("Kortet hör inte till workshoppen."), text=card.text)
 
 
 @transaction.atomic(durable=True)
@@ -88,13 +99,9 @@ def area_remove(*, actor: Actor, workshop: Workshop, area: WorkshopArea) -> None
     """The facilitator removes an area; its cards go back to 'not sorted'."""
     ws = _locked_row(workshop)
     _require(can_facilitate(actor, ws))
-    if area.workshop_id != ws.pk:
-        raise DomainError(_("Området hör inte till workshoppen."))
     if area.needs.exists():
         raise DomainError(_("Området har behov. Ta bort dem först."))
-    _board_audit(actor, ws, "area_remove", area, name=area.name)
-    area.delete()
-    _touch(ws)
+    _remove_item(actor, ws, area, _("Området hör inte till workshoppen."), name=area.name)
 
 
 @transaction.atomic(durable=True)
@@ -145,13 +152,11 @@ def need_add(
 def need_remove(*, actor: Actor, workshop: Workshop, need: WorkshopNeed) -> None:
     ws = _locked_row(workshop)
     _require(can_remove_item(actor, ws, need.author_id, Step.IMPACT))
-    if need.workshop_id != ws.pk:
-        raise DomainError(_("Behovet hör inte till workshoppen."))
     if need.proposals.exists():
         raise DomainError(_("Förslag pekar på behovet. Ta bort eller ändra förslagen först."))
-    _board_audit(actor, ws, "need_remove", need, need=need.competence_need)
-    need.delete()
-    _touch(ws)
+    _remove_item(
+        actor, ws, need, _("Behovet hör inte till workshoppen."), need=need.competence_need
+    )
 
 
 @transaction.atomic(durable=True)
@@ -196,11 +201,9 @@ def proposal_add(
 def proposal_remove(*, actor: Actor, workshop: Workshop, proposal: Proposal) -> None:
     ws = _locked_row(workshop)
     _require(can_remove_item(actor, ws, proposal.author_id, Step.PROPOSALS))
-    if proposal.workshop_id != ws.pk:
-        raise DomainError(_("Förslaget hör inte till workshoppen."))
-    _board_audit(actor, ws, "proposal_remove", proposal, title=proposal.title)
-    proposal.delete()
-    _touch(ws)
+    _remove_item(
+        actor, ws, proposal, _("Förslaget hör inte till workshoppen."), title=proposal.title
+    )
 
 
 @transaction.atomic(durable=True)
