@@ -22,7 +22,6 @@ from lom.api.schemas import (
     CaseOut,
     CasePageOut,
     CostLineOut,
-    ErrorOut,
     FundPeriodOut,
     Id,
     LedgerEntryOut,
@@ -37,6 +36,7 @@ from lom.cases.permissions import can_see_private_reason, can_take
 from lom.cases.selectors import CaseFilter, case_get_for_actor, case_list
 from lom.cases.workflow import TRANSITIONS
 from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.schemas import ErrorOut
 from lom.events.api import router as events_router
 from lom.fundmode.api import router as fundmode_router
 from lom.funds.models import FundPeriod

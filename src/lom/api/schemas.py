@@ -13,7 +13,6 @@ from lom.common.bounds import (
     NAME_MAX,
     TEXT_MAX,
 )
-from lom.common.schemas import ErrorOut
 
 # An id the database can hold (a larger one would be a 500 on SQLite, not "not found").
 Id = Annotated[int, Field(ge=1, le=DB_ID_MAX)]
@@ -21,8 +20,6 @@ Id = Annotated[int, Field(ge=1, le=DB_ID_MAX)]
 Amount = Annotated[int, Field(ge=0, le=MAX_AMOUNT_ORE)]
 # At most as many measure types as an agreement can list.
 MAX_IDS = 100
-
-__all__ = ["ErrorOut"]
 
 
 class CostLineIn(Schema):
