@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "lom.common",
     "lom.accounts",
     "lom.organisations",
+    "lom.identity",
     "lom.agreements",
     "lom.funds",
     "lom.cases",
@@ -203,3 +204,16 @@ LOM_UNUSED_WARNING_PERCENT = env.int("LOM_UNUSED_WARNING_PERCENT", default=20)
 # default cache, so several worker processes share a count only if that cache is shared.
 LOM_API_RATE_ANON = env.str("LOM_API_RATE_ANON", default="60/min")
 LOM_API_RATE_USER = env.str("LOM_API_RATE_USER", default="1200/min")
+
+# Sign-in through identity providers (SAML 2.0, OpenID Connect) and SCIM provisioning.
+# The key of the HMAC that turns a personal identity number from an e-ID assertion into the
+# hash that links it to an employee record; the number itself is never stored. Defaults to a
+# key derived from SECRET_KEY; set it on its own so rotating SECRET_KEY keeps the links.
+LOM_IDENTITY_HASH_KEY = env.str("LOM_IDENTITY_HASH_KEY", default="") or ("idhash:" + SECRET_KEY)
+
+# Sessions: signed out after LOM_SESSION_IDLE_MINUTES without a request, and in any case
+# LOM_SESSION_ABSOLUTE_HOURS after signing in. The most sensitive acts need a sign-in or a
+# confirmation within the last LOM_REAUTH_MINUTES.
+LOM_SESSION_IDLE_MINUTES = env.int("LOM_SESSION_IDLE_MINUTES", default=30)
+LOM_SESSION_ABSOLUTE_HOURS = env.int("LOM_SESSION_ABSOLUTE_HOURS", default=10)
+LOM_REAUTH_MINUTES = env.int("LOM_REAUTH_MINUTES", default=15)

@@ -18,6 +18,8 @@ urlpatterns = [
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("sso/", include("lom.identity.urls")),
+    path("scim/v2/", include("lom.identity.scim_urls")),
     path("information/", information_view, name="information"),
     path("cases/", include("lom.cases.urls")),
     path("funds/", include("lom.funds.urls")),

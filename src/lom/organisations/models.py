@@ -101,6 +101,12 @@ class Employee(models.Model):
         related_name="employee",
         verbose_name=_("användarkonto"),
     )
+    employee_number = models.CharField(
+        _("anställningsnummer"), max_length=40, blank=True, db_index=True
+    )
+    # Keyed hash (HMAC with a server secret) of the personal identity number, to link an e-ID
+    # login to this record. The number itself is never stored.
+    identity_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     first_name = models.CharField(_("förnamn"), max_length=100)
     last_name = models.CharField(_("efternamn"), max_length=100)
     email = models.EmailField(_("e-post"), blank=True)
@@ -161,6 +167,9 @@ class Membership(models.Model):
     union = models.ForeignKey(
         Union, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("fackförbund")
     )
+    # "idp": given by the identity provider's groups (SSO login or SCIM) and replaced at the
+    # next sync; "manual": granted by an administrator, never touched by a sync.
+    source = models.CharField(max_length=8, default="manual", editable=False)
 
     class Meta:
         verbose_name = _("roll i organisation")
