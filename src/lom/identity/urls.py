@@ -8,4 +8,5 @@ urlpatterns = [
     path("oidc/", include("lom.identity.oidc_urls")),
     path("account/", include("lom.identity.account_urls")),
     path("settings/", include("lom.identity.config_urls")),
+    path("scim-tokens/", include("lom.identity.scim_admin_urls")),
 ]
