@@ -86,12 +86,12 @@ def signed_in(user, *, auth_age_seconds: int = 0) -> Client:
 
 
 @pytest.fixture
-def admin_client(world, reauth_urls) -> Client:
+def sso_admin(world, reauth_urls) -> Client:
     """The org admin, signed in just now."""
     return signed_in(world.admin)
 
 
 @pytest.fixture
-def stale_admin_client(world, reauth_urls) -> Client:
+def stale_sso_admin(world, reauth_urls) -> Client:
     """The org admin, signed in an hour ago (longer than the re-authentication window)."""
     return signed_in(world.admin, auth_age_seconds=3600)
