@@ -49,6 +49,7 @@ from lom.funds.selectors import (
     fund_periods_for_org,
     ledger_page,
 )
+from lom.identity.api import router as identity_router
 from lom.library.api import router as library_router
 from lom.outreach.api import router as outreach_router
 from lom.reports.api import router as reports_router
@@ -70,6 +71,7 @@ api.add_router("/library", library_router)
 api.add_router("/benchmark", sector_router)
 api.add_router("/events", events_router)
 api.add_router("/outreach", outreach_router)
+api.add_router("/identity", identity_router)
 
 
 # When the throttle cannot say how long to wait (the rate was lowered meanwhile).
