@@ -239,3 +239,13 @@ def test_discovery_endpoints(scim):
     assert {t["id"] for t in types["Resources"]} == {"User", "Group"}
     schemas = scim.get("Schemas").json()
     assert ENTERPRISE in {s["id"] for s in schemas["Resources"]}
+
+
+def test_oversized_body_is_413_and_changes_nothing(scim):
+    before = User.objects.count()
+    body = entra_user("big@alfa.se") | {"title": "x" * 1_100_000}
+    response = scim.post("Users", body)
+    assert response.status_code == 413
+    assert response.json()["status"] == "413"
+    assert User.objects.count() == before
+    assert AuditEvent.objects.filter(action="scim.refused", after__status=413).exists()

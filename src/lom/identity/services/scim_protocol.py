@@ -120,9 +120,7 @@ class PatchOp:
 
 def parse_json(*, raw: bytes) -> dict[str, Any]:  # pure: the body as a JSON object
     if len(raw) > BODY_MAX:
-        raise ScimError(
-            413, _("Begäran är för stor (högst %(n)d byte).") % {"n": BODY_MAX}, scim_type="tooMany"
-        )
+        raise ScimError(413, _("Begäran är för stor (högst %(n)d byte).") % {"n": BODY_MAX})
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -33,6 +34,7 @@ from lom.identity.selectors.scim import (
 )
 from lom.identity.services import scim as services
 from lom.identity.services.scim_protocol import (
+    BODY_MAX,
     SCHEMA_ENTERPRISE,
     SCHEMA_GROUP,
     SCHEMA_LIST,
@@ -102,23 +104,27 @@ def scim_endpoint(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
         token: ScimToken | None = None
         try:
             token = _token(request, org)
+            if int(request.META.get("CONTENT_LENGTH") or 0) > BODY_MAX:
+                raise RequestDataTooBig
             return view(request, Scim(token=token, base=_base(request, org)), *args, **kwargs)
+        except RequestDataTooBig:
+            error = ScimError(413, _("Begäran är för stor (högst %(n)d byte).") % {"n": BODY_MAX})
         except DomainError as exc:
             error = exc if isinstance(exc, ScimError) else ScimError(400, str(exc.message))
-            organisation = (
-                token.organisation if token else (scim_organisation(slug=org) if org else None)
+        organisation = (
+            token.organisation if token else (scim_organisation(slug=org) if org else None)
+        )
+        if organisation is not None:
+            services.scim_refusal_record(
+                organisation=organisation,
+                token=token,
+                method=request.method or "",
+                path=request.path,
+                error=error,
             )
-            if organisation is not None:
-                services.scim_refusal_record(
-                    organisation=organisation,
-                    token=token,
-                    method=request.method or "",
-                    path=request.path,
-                    error=error,
-                )
-            else:
-                logger.warning("SCIM refused %s %s: %s", request.method, request.path, error)
-            return scim_json(error.body(), status=error.status)
+        else:
+            logger.warning("SCIM refused %s %s: %s", request.method, request.path, error)
+        return scim_json(error.body(), status=error.status)
 
     return wrapper
 
