@@ -142,3 +142,11 @@ def test_group_refusals(scim, other_scim, world):
     assert ScimGroup.objects.get(pk=int(group["id"])).members.count() == 0
     assert scim.get('Groups?filter=members eq "1"').json()["scimType"] == "invalidFilter"
     assert user_id
+
+
+def test_without_sso_config_groups_are_kept_and_give_no_role(scim, scim_config):
+    scim_config.delete()
+    user_id = _user(scim)
+    group = _group(scim, members=[user_id])
+    assert ScimGroup.objects.get(pk=int(group["id"])).members.filter(pk=int(user_id)).exists()
+    assert not Membership.objects.filter(user_id=int(user_id)).exists()

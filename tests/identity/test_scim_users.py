@@ -249,3 +249,13 @@ def test_oversized_body_is_413_and_changes_nothing(scim):
     assert response.json()["status"] == "413"
     assert User.objects.count() == before
     assert AuditEvent.objects.filter(action="scim.refused", after__status=413).exists()
+
+
+def test_renaming_to_a_taken_user_name_is_409(scim, world):
+    body = _create(scim)
+    response = scim.patch(
+        f"Users/{body['id']}",
+        [{"op": "replace", "path": "userName", "value": world.coordinator.username.upper()}],
+    )
+    assert response.status_code == 409
+    assert User.objects.get(pk=int(body["id"])).username == "sara@alfa.se"
