@@ -1,7 +1,9 @@
 """SCIM Users as Entra ID and Okta send them: create, read, filter, change, deactivate, and the
 effect on the user's next request (browser session and API token)."""
 
+from django.conf import settings
 from django.test import Client
+from django.utils.module_loading import import_string
 
 from lom.accounts.models import ApiToken, User
 from lom.common.models import AuditEvent
@@ -259,3 +261,14 @@ def test_renaming_to_a_taken_user_name_is_409(scim, world):
     )
     assert response.status_code == 409
     assert User.objects.get(pk=int(body["id"])).username == "sara@alfa.se"
+
+
+def test_every_session_backend_refuses_a_deactivated_user(scim):
+    """Signing out everywhere rests on this: no configured backend hands a session an
+    inactive user (a backend that allowed all users would undo SCIM deactivation)."""
+    body = _create(scim)
+    scim.call("DELETE", f"Users/{body['id']}")
+    for path in settings.AUTHENTICATION_BACKENDS:
+        backend = import_string(path)()
+        if hasattr(backend, "get_user"):
+            assert backend.get_user(int(body["id"])) is None, path
