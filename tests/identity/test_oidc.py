@@ -8,7 +8,12 @@ import pytest
 from django.test import Client
 
 from lom.accounts.models import User
-from lom.common.auth_session import AUTH_METHOD_KEY, AUTH_ORG_KEY
+from lom.common.auth_session import (
+    AUTH_AT_KEY,
+    AUTH_METHOD_KEY,
+    AUTH_ORG_KEY,
+    SESSION_STARTED_KEY,
+)
 from lom.common.models import AuditEvent
 from lom.identity.models import ExternalIdentity, ManagedAccount, SeenAssertion
 from lom.organisations.middleware import SESSION_KEY
@@ -223,3 +228,39 @@ def test_an_organisation_without_oidc_answers_a_clear_page(client, world):
     assert "loggar inte in via OpenID Connect" in resp.content.decode()
     assert [e.after["reason"] for e in _refusals(world)] == ["no_config"]
     assert client.get("/sso/oidc/no-such-org/login/").status_code == 404
+
+
+def _signed_in(client, world, oidc_provider) -> User:
+    configure_oidc(world, oidc_provider)
+    assert client.get(authorize_at_provider(start_login(client), "sso-samordnare")).status_code
+    return User.objects.get(email="sso-samordnare@tillsynsverket.example")
+
+
+def test_reauthentication_confirms_the_signed_in_user_and_keeps_the_session_start(
+    client, world, oidc_provider
+):
+    user = _signed_in(client, world, oidc_provider)
+    session = client.session
+    session[AUTH_AT_KEY] = session[SESSION_STARTED_KEY] = session[AUTH_AT_KEY] - 3600
+    session.save()
+    started = session[SESSION_STARTED_KEY]
+
+    authorize = start_login(client, query="?force=1&next=/cases/")
+    resp = client.get(authorize_at_provider(authorize, "sso-samordnare"))
+
+    assert resp.status_code == 302 and resp["Location"] == "/cases/"
+    session = client.session
+    assert session["_auth_user_id"] == str(user.pk)
+    assert session[SESSION_STARTED_KEY] == started
+    assert session[AUTH_AT_KEY] > started + 3000
+
+
+def test_a_switched_off_account_is_refused(client, world, oidc_provider):
+    user = _signed_in(client, world, oidc_provider)
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
+    resp = client.get(authorize_at_provider(start_login(client), "sso-samordnare"))
+    assert resp.status_code == 403
+    assert "avstängt" in resp.content.decode()
+    assert set(Membership.objects.filter(user=user).values_list("role", flat=True)) == roles
+    assert "inactive" in [e.after["reason"] for e in _refusals(world)]
