@@ -1,5 +1,6 @@
 """An ID token is accepted once: its nonce and jti are kept (SeenAssertion) in the same
-transaction as the sign-in, so a second use is refused and a refused sign-in keeps nothing."""
+transaction as the sign-in, so a second use is refused and a refused sign-in keeps nothing.
+And a provider that cannot be reached is named on the page and in the audit trail."""
 
 from datetime import timedelta
 
@@ -7,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from lom.accounts.models import User
+from lom.common.models import AuditEvent
 from lom.identity.models import Protocol, RoleMapping, SeenAssertion, SsoConfig
 from lom.identity.services.oidc import OidcRefusal, VerifiedLogin, oidc_sign_in
 from lom.identity.services.provisioning import IdentityClaims, NoRoleError
@@ -69,3 +71,17 @@ def test_expired_records_are_cleared(world, config):
     )
     oidc_sign_in(organisation=world.org, login=_login(jti="j1", nonce="n1"))
     assert not SeenAssertion.objects.filter(key="jti:old").exists()
+
+
+def test_an_unreachable_provider_answers_a_clear_page_and_is_audited(client, world):
+    SsoConfig.objects.create(
+        organisation=world.org,
+        protocol=Protocol.OIDC,
+        oidc_issuer="http://127.0.0.1:9/unreachable",
+        oidc_client_id="lom",
+    )
+    resp = client.get(f"/sso/oidc/{world.org.slug}/login/")
+    assert resp.status_code == 502
+    assert "gick inte att nå" in resp.content.decode()
+    event = AuditEvent.objects.get(organisation=world.org, action="sso.refused")
+    assert event.after == {"protocol": "oidc", "reason": "unreachable"}
