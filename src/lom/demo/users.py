@@ -9,6 +9,12 @@ from lom.accounts.models import User
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - demo logins, listed in README
 
+# Employee numbers the local test identity providers send (devidp/users.json), by e-mail.
+DEMO_EMPLOYEE_NUMBERS = {
+    "tillsynsverket": {"anstalld5@example.org": "TV-0005"},
+    "region-norrsund": {"region-anstalld5@example.org": "TV-0005"},
+}
+
 
 @cache
 def demo_password_hash() -> str:

@@ -86,6 +86,36 @@ def _check_employee(
 
 
 @transaction.atomic(durable=True)
+def employee_number_set(
+    *, actor: User | None, employee: Employee, employee_number: str
+) -> Employee:
+    """Set the HR system's employee number, which sign-in and provisioning link by."""
+    number = employee_number.strip()
+    fields_within(Employee, {"employee_number": number})
+    clash = (
+        Employee.objects.filter(organisation_id=employee.organisation_id, employee_number=number)
+        .exclude(pk=employee.pk)
+        .exists()
+    )
+    if number and clash:
+        raise DomainError(
+            _("Anställningsnumret används redan i organisationen."), field="employee_number"
+        )
+    before = employee.employee_number
+    employee.employee_number = number
+    employee.save(update_fields=["employee_number"])
+    audit(
+        organisation_id=employee.organisation_id,
+        actor=actor,
+        action="employee.update",
+        target=employee,
+        before={"employee_number": before},
+        after={"employee_number": number},
+    )
+    return employee
+
+
+@transaction.atomic(durable=True)
 def employee_save(
     *,
     actor: User | None,
