@@ -18,8 +18,8 @@ REAUTH_REQUIRED = "reauth_required"
 def ensure_recent_auth(request: HttpRequest) -> None:
     header = request.headers.get("Authorization", "")
     user = request.user
-    is_token = header[:7].lower() == "bearer " and isinstance(user, User)
-    if is_token and bearer_token_of(user=user, token=header[7:].strip()):
+    token = header[7:].strip() if header[:7].lower() == "bearer " else ""
+    if token and isinstance(user, User) and bearer_token_of(user=user, token=token):
         return
     if not authenticated_within(request, reauth_seconds()):
         raise PermissionDeniedError(
