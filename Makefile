@@ -28,7 +28,7 @@ demo: install
 	DEBUG=1 $(PY) manage.py load_demo_events
 	DEBUG=1 $(PY) manage.py load_demo_outreach
 	DEBUG=1 $(PY) manage.py load_demo_sector
-	DEBUG=1 TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend \
+	DEBUG=1 LOM_TOTP_REQUIRED=0 TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend \
 		$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 ## Run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).

@@ -10,6 +10,8 @@ from datetime import date
 
 import pytest
 
+from tests.browser import login
+
 LIVE = 10_000  # ms: the board polls every 2 s
 
 pytestmark = pytest.mark.browser
@@ -35,14 +37,6 @@ def serial_server(live_server):
     live_server.lock = lock
     yield live_server
     httpd.set_app(app)
-
-
-def login(page, base, username):
-    page.goto(f"{base}/login/")
-    page.get_by_label("Användarnamn").fill(username)
-    page.get_by_label("Lösenord").fill("pw")
-    page.get_by_role("button", name="Logga in").click()
-    page.wait_for_url(f"{base}/")
 
 
 def card(page, text):

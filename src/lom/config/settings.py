@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "lom.common",
     "lom.accounts",
     "lom.organisations",
@@ -67,10 +70,12 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "lom.identity.middleware.SessionTimeoutMiddleware",
     "lom.organisations.middleware.ActiveOrganisationMiddleware",
     "lom.outreach.middleware.ApplicationReachMiddleware",
 ]
@@ -217,3 +222,13 @@ LOM_IDENTITY_HASH_KEY = env.str("LOM_IDENTITY_HASH_KEY", default="") or ("idhash
 LOM_SESSION_IDLE_MINUTES = env.int("LOM_SESSION_IDLE_MINUTES", default=30)
 LOM_SESSION_ABSOLUTE_HOURS = env.int("LOM_SESSION_ABSOLUTE_HOURS", default=10)
 LOM_REAUTH_MINUTES = env.int("LOM_REAUTH_MINUTES", default=15)
+
+# --- Login page, two-factor and sessions ---
+# Password sign-ins of staff (coordinator, decision maker, administrator, fund officer, and
+# superusers) need a second factor (TOTP, or a recovery code). LOM_TOTP_REQUIRED=0 makes it
+# optional for everyone (the local demo only).
+LOM_TOTP_REQUIRED = env.bool("LOM_TOTP_REQUIRED", default=True)
+LOM_TOTP_ISSUER = env.str("LOM_TOTP_ISSUER", default="LOM")
+# Wrong codes allowed on the second step before the sign-in starts over.
+LOM_TOTP_MAX_ATTEMPTS = env.int("LOM_TOTP_MAX_ATTEMPTS", default=5)
+OTP_TOTP_ISSUER = LOM_TOTP_ISSUER

@@ -5,17 +5,14 @@ from django.urls import include, path
 
 from lom.agreements.views import information_view
 from lom.api.api import api
+from lom.identity.views import account as identity_account
 from lom.site import views as site_views
 
 urlpatterns = [
     path("", site_views.home_view, name="home"),
     path("healthz", site_views.healthz, name="healthz"),
     path("accessibility/", site_views.accessibility_view, name="accessibility"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(template_name="registration/login.html"),
-        name="login",
-    ),
+    path("login/", identity_account.login_view, name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sso/", include("lom.identity.urls")),
@@ -39,6 +36,7 @@ urlpatterns = [
     path("outreach/", include("lom.outreach.urls")),
     path("o/", include("lom.outreach.public_urls")),
     path("api/v1/", api.urls),
+    path("django-admin/login/", identity_account.admin_login_view),
     path("django-admin/", admin.site.urls),
 ]
 

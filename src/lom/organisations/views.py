@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lom.common.errors import DomainError
+from lom.common.reauth import recent_auth_required
 from lom.common.web import actor_view, add_domain_error
 from lom.organisations import services
 from lom.organisations.forms import EmployeeForm, MembershipForm, UnionForm, UnitForm
@@ -76,6 +77,7 @@ def employee_edit_view(request, actor, pk: int | None = None):
     return render(request, "organisations/employee_form.html", {"form": form, "employee": instance})
 
 
+@recent_auth_required
 @actor_view("org_admin")
 def memberships_view(request, actor):
     form = MembershipForm(request.POST or None, organisation=actor.organisation)
@@ -100,9 +102,11 @@ def memberships_view(request, actor):
     return render(request, "organisations/memberships.html", {"form": form, "memberships": rows})
 
 
-@require_POST
+@recent_auth_required
 @actor_view("org_admin")
 def membership_revoke_view(request, actor, pk: int):
+    if request.method != "POST":  # back from re-authentication: press the button again
+        return redirect("organisations:memberships")
     membership = (
         Membership.objects.filter(organisation=actor.organisation, pk=pk)
         .select_related("user")

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from lom.cases.forms import case_list_query
 from lom.common.errors import DomainError
 from lom.common.files import XLSX_TYPE, xlsx_response
+from lom.common.reauth import recent_auth_required
 from lom.common.web import actor_view, add_domain_error, form_status, run_form
 from lom.followup.models import SurveyResponse
 from lom.followup.permissions import can_read_free_text
@@ -216,6 +217,7 @@ def decisions_view(request, actor: Actor):
     )
 
 
+@recent_auth_required
 @actor_view()
 def export_cases_view(request, actor: Actor, fmt: str):
     _form, filters, _page, _mine = case_list_query(actor=actor, data=request.GET)
@@ -232,6 +234,7 @@ def export_ledger_view(request, actor: Actor, period_id: int, fmt: str):
     return exports.export_response(exports.ledger_export(period=period, kind=kind), fmt)
 
 
+@recent_auth_required
 @actor_view(*REPORT_READERS)
 def export_decisions_view(request, actor: Actor, fmt: str):
     _form, filters, _page = _decision_filter(request)

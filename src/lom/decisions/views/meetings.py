@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from lom.cases.selectors import case_get_for_actor
 from lom.common.errors import DomainError
+from lom.common.reauth import recent_auth_required
 from lom.common.sealed import sealed_document_response
 from lom.common.web import actor_view, form_status, run_form
 from lom.decisions import selectors, services
@@ -205,9 +206,11 @@ def item_decide_view(request, actor: Actor, pk: int):
     return redirect(f"/decisions/meetings/{item.meeting_id}/#item-{item.pk}")
 
 
-@require_POST
+@recent_auth_required
 @actor_view("coordinator")
 def meeting_sign_view(request, actor: Actor, pk: int):
+    if request.method != "POST":  # back from re-authentication: press the button again
+        return redirect("decisions:meeting", pk=pk)
     meeting = _meeting_or_404(actor, pk)
     try:
         services.meeting_sign(actor=actor, meeting=meeting)
@@ -217,9 +220,11 @@ def meeting_sign_view(request, actor: Actor, pk: int):
     return redirect("decisions:meeting", pk=meeting.pk)
 
 
-@require_POST
+@recent_auth_required
 @actor_view("coordinator")
 def meeting_adjust_view(request, actor: Actor, pk: int):
+    if request.method != "POST":  # back from re-authentication: press the button again
+        return redirect("decisions:meeting", pk=pk)
     meeting = _meeting_or_404(actor, pk)
     try:
         new = services.meeting_create(
