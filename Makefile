@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+SAML_IDP_PORT ?= 8101
+OIDC_IDP_PORT ?= 8102
 export PYTHONDONTWRITEBYTECODE = 1
 
 .PHONY: install demo serve test test-postgres lint format messages bench-data bench clean typecheck imports
@@ -28,8 +30,19 @@ demo: install
 	DEBUG=1 $(PY) manage.py load_demo_events
 	DEBUG=1 $(PY) manage.py load_demo_outreach
 	DEBUG=1 $(PY) manage.py load_demo_sector
-	DEBUG=1 LOM_TOTP_REQUIRED=0 TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend \
-		$(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# The local test identity providers run beside the demo and stop with it (Ctrl-C):
+	@# SAML 2.0 on :$(SAML_IDP_PORT) for Statens tillsynsverk, OpenID Connect on :$(OIDC_IDP_PORT)
+	@# for Region Norrsund. Their people are in devidp/users.json (password "idp").
+	bash -c 'trap "kill \$$(jobs -p) 2>/dev/null" EXIT; \
+		$(PY) -m devidp.saml_idp --port $(SAML_IDP_PORT) & \
+		$(PY) -m devidp.oidc --port $(OIDC_IDP_PORT) \
+			--redirect-uri http://127.0.0.1:$(PORT)/sso/oidc/region-norrsund/callback/ \
+			--redirect-uri http://localhost:$(PORT)/sso/oidc/region-norrsund/callback/ & \
+		DEBUG=1 $(PY) manage.py load_demo_sso \
+			--saml-metadata-url http://127.0.0.1:$(SAML_IDP_PORT)/metadata \
+			--oidc-issuer http://127.0.0.1:$(OIDC_IDP_PORT)/o; \
+		DEBUG=1 LOM_TOTP_REQUIRED=0 TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend \
+			$(PY) manage.py runserver 127.0.0.1:$(PORT)'
 
 ## Run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
 ## The API contract (schemathesis) runs in a process of its own: under xdist its generated
