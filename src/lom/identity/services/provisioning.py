@@ -122,6 +122,12 @@ def _new_username(organisation: Organisation, claims: IdentityClaims) -> str:
 @transaction.atomic(durable=True)
 def sso_sign_in(*, organisation: Organisation, claims: IdentityClaims) -> User:
     """The user a verified sign-in belongs to, created and given roles on first use."""
+    return _do_sso_sign_in(organisation=organisation, claims=claims)
+
+
+def _do_sso_sign_in(*, organisation: Organisation, claims: IdentityClaims) -> User:
+    """`sso_sign_in` inside the caller's transaction (a protocol's sign-in service composes it
+    with its own records, e.g. the replay guard)."""
     config = SsoConfig.objects.filter(organisation=organisation, enabled=True).first()
     if config is None:
         raise DomainError(_("Organisationen har ingen inloggning via IdP."), code="no_config")
