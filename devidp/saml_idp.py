@@ -43,13 +43,14 @@ from saml2.s_utils import UnknownSystemEntity
 from saml2.saml import NAME_FORMAT_URI, NAMEID_FORMAT_PERSISTENT
 from saml2.samlp import authn_request_from_string
 from saml2.server import Server
+from saml2.time_util import in_a_while
 
 HERE = Path(__file__).resolve().parent
 USERS = json.loads((HERE / "users.json").read_text(encoding="utf-8"))
 KEY_FILE = str(HERE / "keys" / "idp-test.key")
 CERT_FILE = str(HERE / "keys" / "idp-test.crt")
 XMLSEC = "/usr/bin/xmlsec1"
-PASSWORD_CLASS = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"
+PASSWORD_CLASS = "urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport"  # noqa: S105
 # Sweden Connect attribute names (urn:oid form, as its IdPs send them).
 SC_PERSONAL_NUMBER = "urn:oid:1.2.752.29.4.13"
 SC_GIVEN_NAME = "urn:oid:2.5.4.42"
@@ -96,9 +97,13 @@ class KnobPolicy(Policy):
             mds=mds,
         )
         self.audience = audience
+        self.expired = expired
 
     def conditions(self, sp_entity_id):
-        return super().conditions(self.audience or sp_entity_id)
+        conditions = super().conditions(self.audience or sp_entity_id)
+        if self.expired:  # valid from 20 to 10 minutes ago
+            conditions.not_before = in_a_while(minutes=-20)
+        return conditions
 
 
 class Idp:
@@ -331,9 +336,15 @@ def make_app(idp: Idp):
                     return reply("200 OK", login_page(form["key"], sp, "Fel lösenord."))
                 return reply("200 OK", page)
             if path == "/slo/redirect":
-                return reply("302 Found", "", headers=[("Location", idp.logout(query, BINDING_HTTP_REDIRECT))])
+                return reply(
+                    "302 Found",
+                    "",
+                    headers=[("Location", idp.logout(query, BINDING_HTTP_REDIRECT))],
+                )
             if path == "/slo/post" and method == "POST":
-                return reply("302 Found", "", headers=[("Location", idp.logout(form, BINDING_HTTP_POST))])
+                return reply(
+                    "302 Found", "", headers=[("Location", idp.logout(form, BINDING_HTTP_POST))]
+                )
             if idp.knobs_on and path == "/_test/next" and method == "POST":
                 idp.knobs = json.loads(body or b"{}")
                 return reply("204 No Content", "")

@@ -95,8 +95,15 @@ def hidden(page: str, name: str) -> str:
     return html.unescape(m.group(1))
 
 
-def idp_response(client, idp_base: str, username: str, *, slug: str = SLUG, next_url="/",
-                 knobs: dict | None = None) -> dict[str, str]:
+def idp_response(
+    client,
+    idp_base: str,
+    username: str,
+    *,
+    slug: str = SLUG,
+    next_url="/",
+    knobs: dict | None = None,
+) -> dict[str, str]:
     """Start a sign-in at LOM, sign in at the IdP's own form: the POST the IdP sends back."""
     trust_sp(client, idp_base, slug)
     start = client.get(reverse("identity:saml_login", args=[slug]), {"next": next_url})
@@ -112,8 +119,10 @@ def idp_response(client, idp_base: str, username: str, *, slug: str = SLUG, next
         timeout=10,
     )
     assert answer.status_code == 200
-    return {"SAMLResponse": hidden(answer.text, "SAMLResponse"),
-            "RelayState": hidden(answer.text, "RelayState")}
+    return {
+        "SAMLResponse": hidden(answer.text, "SAMLResponse"),
+        "RelayState": hidden(answer.text, "RelayState"),
+    }
 
 
 def acs_url(slug: str = SLUG) -> str:

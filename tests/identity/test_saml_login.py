@@ -27,7 +27,9 @@ def test_correct_login_creates_the_user_with_the_mapped_role(client, saml_idp, s
     assert resp.status_code == 302, resp.content.decode()[:2000]
     assert resp["Location"] == "/"
     user = User.objects.get(email="sso-samordnare@tillsynsverket.example")
-    assert set(Membership.objects.filter(user=user, organisation=org).values_list("role", flat=True)) == {Role.COORDINATOR, Role.EMPLOYEE}
+    assert set(
+        Membership.objects.filter(user=user, organisation=org).values_list("role", flat=True)
+    ) == {Role.COORDINATOR, Role.EMPLOYEE}
     employee.refresh_from_db()
     assert employee.user == user
     assert client.session[AUTH_METHOD_KEY] == "saml"

@@ -128,4 +128,3 @@ def sp_config(*, config: SsoConfig, base_url: str, force_authn: bool = False) ->
         }
     )
     return conf
-

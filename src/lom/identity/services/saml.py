@@ -148,9 +148,7 @@ def claims_from_assertion(
         issuer=issuer,
         subject=subject,
         email=_first(attributes, config.attr_email, *STANDARD_EMAIL),
-        employee_number=_first(
-            attributes, config.attr_employee_number, *STANDARD_EMPLOYEE_NUMBER
-        ),
+        employee_number=_first(attributes, config.attr_employee_number, *STANDARD_EMPLOYEE_NUMBER),
         given_name=given,
         family_name=family,
         groups=tuple(_values(attributes, config.attr_groups)),
@@ -178,9 +176,10 @@ def verify_saml_response(
     sp_config: SPConfig,
     saml_response: str,
     outstanding: dict[str, str],
-    identity_cache=None,
 ) -> VerifiedAssertion:  # pure: checks a response, writes nothing
-    """The verified assertion, or SamlRefusal naming what was wrong."""
+    """The verified assertion, or SamlRefusal naming what was wrong. The attributes are not
+    kept anywhere (pysaml2's identity cache stays in memory): a personal identity number
+    leaves this function only inside the claims, which provisioning hashes."""
     unverified = _unverified(saml_response)
     issuer = unverified.issuer.text.strip() if unverified.issuer is not None else ""
     known = set(sp_config.metadata.identity_providers())
@@ -189,7 +188,7 @@ def verify_saml_response(
     ids = [a.id for a in unverified.assertion if a.id]
     if ids and SeenAssertion.objects.filter(protocol=Protocol.SAML, key__in=ids).exists():
         raise _refusal("replay")
-    client = Saml2Client(sp_config, identity_cache=identity_cache)
+    client = Saml2Client(sp_config)
     try:
         response = client.parse_authn_request_response(
             saml_response, BINDING_HTTP_POST, outstanding

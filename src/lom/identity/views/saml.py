@@ -2,6 +2,8 @@
 views on pysaml2, configured from the organisation's SSO settings, with LOM's own assertion
 consumer (verification, replay guard and just-in-time account in one service)."""
 
+import time
+
 from django.conf import settings
 from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -20,7 +22,7 @@ from lom.common.errors import DomainError
 from lom.identity.models import Protocol, SsoConfig
 from lom.identity.selectors.saml import saml_config, sp_config
 from lom.identity.services.provisioning import sso_refusal_record
-from lom.identity.services.saml import saml_sign_in, verify_saml_response
+from lom.identity.services.saml import VerifiedAssertion, saml_sign_in, verify_saml_response
 from lom.organisations.middleware import SESSION_KEY
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -46,6 +48,16 @@ def refused_page(request: HttpRequest, *, config: SsoConfig, error: DomainError)
         {"organisation": config.organisation, "message": error.message, "reason": error.code},
         status=status,
     )
+
+
+def _remember_for_logout(request: HttpRequest, verified: VerifiedAssertion) -> None:
+    """What single logout needs (the subject and its IdP), and no attribute: djangosaml2's
+    logout views read the subject and pysaml2's identity cache from the SAML session."""
+    until = int(time.time()) + settings.LOM_SESSION_ABSOLUTE_HOURS * 3600
+    issuer = verified.claims.issuer
+    info = {"name_id": verified.name_id, "issuer": issuer, "ava": {}}
+    IdentityCache(request.saml_session).set(verified.name_id, issuer, info, until)
+    request.saml_session[SUBJECT_KEY] = code(verified.name_id)
 
 
 class _OrganisationSp:
@@ -96,7 +108,6 @@ class SamlAcsView(View):
                 sp_config=sp_config(config=config, base_url=request.build_absolute_uri("/")),
                 saml_response=request.POST.get("SAMLResponse", ""),
                 outstanding=queries.outstanding_queries(),
-                identity_cache=IdentityCache(request.saml_session),
             )
             user = saml_sign_in(organisation=organisation, verified=verified)
         except DomainError as error:
@@ -111,7 +122,7 @@ class SamlAcsView(View):
         login(request, user, backend=MODEL_BACKEND)
         mark_signed_in(request, method="saml", organisation_id=organisation.pk)
         request.session[SESSION_KEY] = organisation.pk
-        request.saml_session[SUBJECT_KEY] = code(verified.name_id)
+        _remember_for_logout(request, verified)
         target = validate_referral_url(request, request.POST.get("RelayState", ""))
         return HttpResponseRedirect(target or resolve_url(settings.LOGIN_REDIRECT_URL))
 
