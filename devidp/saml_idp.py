@@ -112,6 +112,7 @@ class Idp:
         self.knobs_on = knobs_on
         self.knobs: dict[str, Any] = {}
         self.pending: dict[str, dict[str, Any]] = {}
+        self.trusted: set[str] = set()
         self.lock = threading.Lock()
         conf = IdPConfig()
         conf.load(
@@ -153,6 +154,9 @@ class Idp:
     # --- metadata -------------------------------------------------------------------------
     def trust(self, xml: str) -> None:
         with self.lock:
+            if xml in self.trusted:
+                return
+            self.trusted.add(xml)
             self.server.metadata.load("inline", xml)
 
     def knows(self, entity_id: str) -> bool:
@@ -234,7 +238,13 @@ class Idp:
     # --- single logout --------------------------------------------------------------------
     def logout(self, data: dict[str, str], binding: str) -> str:
         """Answer an SP's LogoutRequest: the URL (HTTP-Redirect) carrying the LogoutResponse."""
-        req = self.server.parse_logout_request(data["SAMLRequest"], binding)
+        req = self.server.parse_logout_request(
+            data["SAMLRequest"],
+            binding,
+            relay_state=data.get("RelayState"),
+            sigalg=data.get("SigAlg"),
+            signature=data.get("Signature"),
+        )
         response = self.server.create_logout_response(req.message, [BINDING_HTTP_REDIRECT])
         sp = req.message.issuer.text
         destination = self.server.config.metadata.single_logout_service(

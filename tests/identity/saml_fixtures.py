@@ -21,6 +21,13 @@ from lom.organisations.services import unit_create
 
 ROOT = Path(__file__).resolve().parents[2]
 SLUG = "tillsynsverket"
+_METADATA: dict[str, str] = {}  # the IdP's metadata, fetched once per IdP process
+
+
+def idp_metadata(idp_base: str) -> str:
+    if idp_base not in _METADATA:
+        _METADATA[idp_base] = requests.get(f"{idp_base}/metadata", timeout=5).text
+    return _METADATA[idp_base]
 
 
 def free_port() -> int:
@@ -62,7 +69,7 @@ def make_saml_org(idp_base: str, *, slug: str = SLUG, sweden_connect: bool = Fal
     config = SsoConfig.objects.create(
         organisation=org,
         protocol=Protocol.SAML,
-        saml_metadata_xml=requests.get(f"{idp_base}/metadata", timeout=5).text,
+        saml_metadata_xml=idp_metadata(idp_base),
         saml_idp_entity_id=f"{idp_base}/metadata",
         attr_given_name="givenName",
         attr_family_name="sn",

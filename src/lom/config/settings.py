@@ -240,3 +240,10 @@ LOM_SAML_CLOCK_SKEW = env.int("LOM_SAML_CLOCK_SKEW", default=60)
 SAML_SESSION_COOKIE_NAME = "lom_saml"
 SAML_SESSION_COOKIE_SAMESITE = "None" if SESSION_COOKIE_SECURE else "Lax"
 SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+# pysaml2 and djangosaml2 log whole assertions (attributes, personal identity numbers) at
+# DEBUG: keep them at WARNING whatever LOG_LEVEL says.
+LOGGING["loggers"] = {
+    **LOGGING.get("loggers", {}),
+    "saml2": {"level": "WARNING"},
+    "djangosaml2": {"level": "WARNING"},
+}
