@@ -50,7 +50,7 @@ def refused_page(request: HttpRequest, *, config: SsoConfig, error: DomainError)
     )
 
 
-def _remember_for_logout(request: HttpRequest, verified: VerifiedAssertion) -> None:
+def _remember_for_logout(request, verified: VerifiedAssertion) -> None:  # request.saml_session
     """What single logout needs (the subject and its IdP), and no attribute: djangosaml2's
     logout views read the subject and pysaml2's identity cache from the SAML session."""
     until = int(time.time()) + settings.LOM_SESSION_ABSOLUTE_HOURS * 3600
