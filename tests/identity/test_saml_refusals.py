@@ -119,6 +119,7 @@ def test_no_role_page_and_no_account(client, saml_idp, saml_org):
     assert_refused(resp, saml_org[0], "no_role", before, "ingen av dina grupper", status=403)
     assert "administrerar LOM hos Statens tillsynsverk" in resp.content.decode()
     assert not User.objects.filter(email="sso-utan-roll@tillsynsverket.example").exists()
+    assert not SeenAssertion.objects.exists()  # rolled back with the sign-in
 
 
 def test_refusal_page_in_english(client, saml_idp, saml_org):
