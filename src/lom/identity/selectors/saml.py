@@ -21,6 +21,8 @@ from lom.identity.models import Protocol, SsoConfig
 METADATA_CACHE_SECONDS = 3600
 METADATA_FETCH_TIMEOUT = 10
 METADATA_MAX_BYTES = 2_000_000
+BUILT_MAX = 64
+_BUILT: dict[tuple, SPConfig] = {}  # built SP configurations, per settings version and host
 
 
 def saml_config(*, slug: str) -> SsoConfig | None:
@@ -88,8 +90,34 @@ def sp_urls(*, base_url: str, slug: str) -> dict[str, str]:
 def sp_config(*, config: SsoConfig, base_url: str, force_authn: bool = False) -> SPConfig:
     """pysaml2's SP configuration for one organisation. Signed AuthnRequests; assertions must
     be signed, for us (audience), to our ACS (recipient), in time and in response to a
-    request we sent (no unsolicited responses)."""
+    request we sent (no unsolicited responses). Built once per settings version and host
+    (building one parses the metadata: tens of milliseconds), then reused (read only)."""
     key, cert = sp_key_pair()
+    metadata = idp_metadata_xml(config=config)
+    version = (
+        config.pk,
+        config.updated_at.isoformat() if config.updated_at else "",
+        config.organisation.slug,
+        config.organisation.name,
+        config.saml_idp_entity_id,
+        base_url,
+        force_authn,
+        key,
+        cert,
+        hashlib.sha256(metadata.encode()).hexdigest(),
+    )
+    built = _BUILT.get(version)
+    if built is None:
+        built = _build_sp_config(config, base_url, force_authn, key, cert, metadata)
+        if len(_BUILT) >= BUILT_MAX:
+            _BUILT.pop(next(iter(_BUILT)))
+        _BUILT[version] = built
+    return built
+
+
+def _build_sp_config(
+    config: SsoConfig, base_url: str, force_authn: bool, key: str, cert: str, metadata: str
+) -> SPConfig:
     urls = sp_urls(base_url=base_url, slug=config.organisation.slug)
     sp: dict = {
         "name": config.organisation.name,
@@ -124,7 +152,7 @@ def sp_config(*, config: SsoConfig, base_url: str, force_authn: bool = False) ->
             "cert_file": cert,
             "encryption_keypairs": [{"key_file": key, "cert_file": cert}],
             "service": {"sp": sp},
-            "metadata": {"inline": [idp_metadata_xml(config=config)]},
+            "metadata": {"inline": [metadata]},
         }
     )
     return conf
