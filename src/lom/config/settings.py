@@ -28,6 +28,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
     "django.contrib.admin",
+    "djangosaml2",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "djangosaml2.middleware.SamlSessionMiddleware",
     "lom.common.middleware.LanguageCookieMiddleware",
     "lom.common.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -232,3 +234,31 @@ LOM_TOTP_ISSUER = env.str("LOM_TOTP_ISSUER", default="LOM")
 # Wrong codes allowed on the second step before the sign-in starts over.
 LOM_TOTP_MAX_ATTEMPTS = env.int("LOM_TOTP_MAX_ATTEMPTS", default=5)
 OTP_TOTP_ISSUER = LOM_TOTP_ISSUER
+
+# --- SAML 2.0 service provider ---
+# One SP per organisation (entity id = its metadata URL, /sso/saml/<slug>/metadata/), its IdP
+# from the organisation's SSO settings. The SP's key pair signs AuthnRequests and logout
+# messages: set LOM_SAML_KEY_FILE / LOM_SAML_CERT_FILE (PEM paths) in production; with DEBUG on,
+# the test-only pair in devidp/keys/ is used. Without a pair, SAML sign-in answers an error page.
+_SAML_DEV_KEYS = BASE_DIR / "devidp" / "keys"
+LOM_SAML_KEY_FILE = env.str(
+    "LOM_SAML_KEY_FILE", default=str(_SAML_DEV_KEYS / "sp-test.key") if DEBUG else ""
+)
+LOM_SAML_CERT_FILE = env.str(
+    "LOM_SAML_CERT_FILE", default=str(_SAML_DEV_KEYS / "sp-test.crt") if DEBUG else ""
+)
+LOM_SAML_XMLSEC_BINARY = env.str("LOM_SAML_XMLSEC_BINARY", default="/usr/bin/xmlsec1")
+# Allowed clock difference between LOM and the IdP, seconds.
+LOM_SAML_CLOCK_SKEW = env.int("LOM_SAML_CLOCK_SKEW", default=60)
+# The outstanding AuthnRequests live in a cookie session of their own that reaches the
+# assertion consumer service on the IdP's cross-site POST (SameSite=None needs Secure).
+SAML_SESSION_COOKIE_NAME = "lom_saml"
+SAML_SESSION_COOKIE_SAMESITE = "None" if SESSION_COOKIE_SECURE else "Lax"
+SAML_DEFAULT_BINDING = "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
+# pysaml2 and djangosaml2 log whole assertions (attributes, personal identity numbers) at
+# DEBUG: keep them at WARNING whatever LOG_LEVEL says.
+LOGGING["loggers"] = {
+    **LOGGING.get("loggers", {}),
+    "saml2": {"level": "WARNING"},
+    "djangosaml2": {"level": "WARNING"},
+}

@@ -18,3 +18,8 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 # The API's rate limits stay on in tests, high enough for the suite (a test lowers them).
 LOM_API_RATE_ANON = os.environ.get("LOM_API_RATE_ANON", "100000/min")
 LOM_API_RATE_USER = os.environ.get("LOM_API_RATE_USER", "100000/min")
+
+# --- SAML 2.0 service provider ---
+# The test-only SP key pair (devidp/keys/); the tests' IdP has its own.
+LOM_SAML_KEY_FILE = str(BASE_DIR / "devidp" / "keys" / "sp-test.key")  # noqa: F405
+LOM_SAML_CERT_FILE = str(BASE_DIR / "devidp" / "keys" / "sp-test.crt")  # noqa: F405

@@ -126,6 +126,8 @@ def sso_sign_in(*, organisation: Organisation, claims: IdentityClaims) -> User:
 
 
 def _do_sso_sign_in(*, organisation: Organisation, claims: IdentityClaims) -> User:
+    """`sso_sign_in` inside the caller's transaction (a protocol's sign-in service composes it
+    with its own records, e.g. the replay guard)."""
     config = SsoConfig.objects.filter(organisation=organisation, enabled=True).first()
     if config is None:
         raise DomainError(_("Organisationen har ingen inloggning via IdP."), code="no_config")
