@@ -57,7 +57,6 @@ def main() -> None:
     setup()
 
     from django.test import Client
-
     from tests.browser import give_authenticator, totp_now
     from tests.factories import make_world
     from tests.identity import oidc_fixtures as oidc

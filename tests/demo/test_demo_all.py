@@ -8,9 +8,12 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from lom.identity.models import RoleMapping, SsoConfig
 from lom.organisations.models import Organisation
+from tests.identity import saml_fixtures
 
 ROOT = Path(__file__).resolve().parents[2]
+saml_idp = saml_fixtures.saml_idp  # the tests' SAML IdP stands in for the demo's
 
 
 def demo_commands() -> list[str]:
@@ -20,20 +23,27 @@ def demo_commands() -> list[str]:
     return re.findall(r"manage\.py (load_demo\w*)", demo)
 
 
-@pytest.fixture
-def demo(db):
-    for name in demo_commands():
+def load(name: str, saml_idp: str) -> None:
+    if name == "load_demo_sso":  # make demo starts the test IdPs; here the tests' own SAML IdP
+        call_command(name, verbosity=0, saml_metadata_url=f"{saml_idp}/metadata", wait=10)
+    else:
         call_command(name, verbosity=0)
+
+
+@pytest.fixture
+def demo(db, saml_idp):
+    for name in demo_commands():
+        load(name, saml_idp)
 
 
 def test_make_demo_loads_every_part():
     names = demo_commands()
-    assert names[0] == "load_demo" and names[-1] == "load_demo_sector"
+    assert names[0] == "load_demo" and names[-2:] == ["load_demo_sector", "load_demo_sso"]
     for expected in ("load_demo_fund", "load_demo_support", "load_demo_library"):
         assert expected in names
 
 
-def test_demo_has_what_readme_promises_and_every_menu_page_answers(demo):
+def test_demo_has_what_readme_promises_and_every_menu_page_answers(demo, saml_idp):
     from lom.fundmode.models import FundMembership
     from lom.library.models import LibraryEntry
     from lom.organisations.models import Membership, Role
@@ -48,8 +58,16 @@ def test_demo_has_what_readme_promises_and_every_menu_page_answers(demo):
     # Running every command again adds nothing.
     before = (Organisation.objects.count(), LibraryEntry.objects.count())
     for name in demo_commands():
-        call_command(name, verbosity=0)
+        load(name, saml_idp)
     assert (Organisation.objects.count(), LibraryEntry.objects.count()) == before
+
+    # Two organisations sign in through the local test IdPs; the login page offers both.
+    configs = dict(SsoConfig.objects.values_list("organisation__slug", "protocol"))
+    assert configs == {"tillsynsverket": "saml", "region-norrsund": "oidc"}
+    assert RoleMapping.objects.filter(group="LOM-Samordnare").count() == 2
+    login_page = Client().get("/login/").content.decode()
+    assert "Logga in med Statens tillsynsverk" in login_page
+    assert "Logga in med Region Norrsund" in login_page
 
     logins = [
         "samordnare",

@@ -3,12 +3,9 @@
 import time
 
 from django.test import Client
-from django.urls import include, path
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lom.common.auth_session import AUTH_AT_KEY, LAST_SEEN_KEY, SESSION_STARTED_KEY
-from lom.config import urls as site
-from lom.identity import urls as identity
 from lom.identity.models import SsoConfig
 from tests.browser import TOTP_KEY, totp_now
 
@@ -53,21 +50,3 @@ def age_session(client: Client, **seconds_ago: int) -> None:
 
 def logged_in_user_id(client: Client):
     return client.session.get("_auth_user_id")
-
-
-def _placeholder(request, slug):  # stands in for the SAML/OIDC views of the same names
-    raise AssertionError("not called")
-
-
-# The whole site plus the SSO start URLs under their real names: the login page's buttons and
-# the re-authentication page's SSO link need them to reverse.
-sso_routes = [
-    path("saml/<slug:slug>/login/", _placeholder, name="saml_login"),
-    path("oidc/<slug:slug>/login/", _placeholder, name="oidc_login"),
-]
-
-
-def site_with_sso_routes():
-    patterns = [p for p in site.urlpatterns if str(p.pattern) != "sso/"]
-    identity_patterns = (list(identity.urlpatterns) + sso_routes, "identity")
-    return [path("sso/", include(identity_patterns)), *patterns]

@@ -7,14 +7,9 @@ import time
 from pathlib import Path
 
 import pytest
-from django.http import HttpResponse
 from django.test import Client
-from django.urls import include, path
 
 from lom.common.auth_session import AUTH_AT_KEY
-from lom.config import urls as site_urls
-from lom.identity import account_urls
-from lom.identity import urls as identity_urls
 
 DATA = Path(__file__).parent / "data"
 IDP_ENTITY_ID = "http://idp.example.test/metadata"
@@ -53,29 +48,6 @@ def metadata_server():
     server.server_close()
 
 
-def _reauth_stub(request):
-    return HttpResponse("reauth")
-
-
-def _with_reauth_page():
-    """The URLs of the site, with a stand-in for the re-authentication page while it is not
-    there yet (it belongs to the account part of the identity package)."""
-    if any(getattr(p, "name", None) == "reauth" for p in account_urls.urlpatterns):
-        return site_urls.urlpatterns
-    stub = path("account/reauth/", _reauth_stub, name="reauth")
-    identity = include(([*identity_urls.urlpatterns, stub], "identity"))
-    rest = [p for p in site_urls.urlpatterns if str(p.pattern) != "sso/"]
-    return [path("sso/", identity), *rest]
-
-
-urlpatterns = _with_reauth_page()
-
-
-@pytest.fixture
-def reauth_urls(settings):
-    settings.ROOT_URLCONF = "tests.identity.config_fixtures"
-
-
 def signed_in(user, *, auth_age_seconds: int = 0) -> Client:
     client = Client()
     client.force_login(user)
@@ -86,12 +58,12 @@ def signed_in(user, *, auth_age_seconds: int = 0) -> Client:
 
 
 @pytest.fixture
-def sso_admin(world, reauth_urls) -> Client:
+def sso_admin(world) -> Client:
     """The org admin, signed in just now."""
     return signed_in(world.admin)
 
 
 @pytest.fixture
-def stale_sso_admin(world, reauth_urls) -> Client:
+def stale_sso_admin(world) -> Client:
     """The org admin, signed in an hour ago (longer than the re-authentication window)."""
     return signed_in(world.admin, auth_age_seconds=3600)

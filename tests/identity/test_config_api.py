@@ -14,7 +14,6 @@ from tests.identity.config_fixtures import IDP_ENTITY_ID
 sso_admin = config_fixtures.sso_admin
 stale_sso_admin = config_fixtures.stale_sso_admin
 metadata_xml = config_fixtures.metadata_xml
-reauth_urls = config_fixtures.reauth_urls
 SSO = "/api/v1/identity/sso"
 SECRET = "api-secret-value"
 OIDC = {

@@ -12,7 +12,6 @@ from tests.identity.config_fixtures import IDP_ENTITY_ID, signed_in
 sso_admin = config_fixtures.sso_admin
 stale_sso_admin = config_fixtures.stale_sso_admin
 metadata_xml = config_fixtures.metadata_xml
-reauth_urls = config_fixtures.reauth_urls
 URL = "/sso/settings/"
 SECRET = "very-secret-client-secret"
 
@@ -46,7 +45,7 @@ def test_page_shows_what_the_idp_needs_and_is_in_the_admin_menu(sso_admin, world
     assert 'href="/sso/settings/"' in sso_admin.get("/").content.decode()
 
 
-def test_other_roles_may_not_open_it(world, reauth_urls):
+def test_other_roles_may_not_open_it(world):
     assert signed_in(world.coordinator).get(URL).status_code == 403
     assert 'href="/sso/settings/"' not in signed_in(world.coordinator).get("/").content.decode()
 

@@ -1,7 +1,6 @@
 """The login page: a button per organisation with its own sign-in switched on, password login
 for the rest, and password login refused where an organisation has switched it off."""
 
-import pytest
 from django.test import Client, override_settings
 
 from lom.common.auth_session import AUTH_METHOD_KEY
@@ -13,10 +12,7 @@ from tests.identity.account_fixtures import (
     sso_config,
 )
 
-SSO_URLS = "tests.identity.sso_routes_urls"
 
-
-@pytest.mark.urls(SSO_URLS)
 def test_login_page_offers_sign_in_only_for_enabled_configurations(world, other_world):
     sso_config(world.org, protocol="saml", label="Alfa-kontot")
     sso_config(other_world.org, protocol="oidc", enabled=False)
@@ -31,13 +27,6 @@ def test_login_page_offers_sign_in_only_for_enabled_configurations(world, other_
     assert "/sso/oidc/gamma/login/" in html
     assert "Organisation beta" not in html
     assert "e-legitimation" not in html
-
-
-def test_login_page_without_the_sso_views_still_renders(world):
-    sso_config(world.org, protocol="saml", label="Alfa-kontot")
-    r = Client().get("/login/")
-    assert r.status_code == 200
-    assert "Logga in med Alfa-kontot" not in r.content.decode()
 
 
 def test_employee_signs_in_with_password_only(world):
@@ -62,7 +51,6 @@ def test_next_to_another_host_is_ignored(world):
     assert r["Location"] == "/"
 
 
-@pytest.mark.urls(SSO_URLS)
 def test_password_switched_off_refuses_with_a_pointer_to_the_organisations_sign_in(world):
     sso_config(world.org, protocol="saml", password=False, label="Alfa-kontot")
     c = Client()

@@ -76,7 +76,6 @@ def test_reauthentication_asks_for_the_code_of_a_user_with_a_device(world):
     assert c.get("/organisation/roles/").status_code == 200
 
 
-@pytest.mark.urls("tests.identity.sso_routes_urls")
 def test_sso_session_reauthenticates_at_its_identity_provider(world):
     sso_config(world.org, protocol="oidc")
     c = _stale(world.admin)

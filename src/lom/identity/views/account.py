@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -60,24 +60,17 @@ def safe_next(request: HttpRequest, default: str = "") -> str:
     return default or reverse(settings.LOGIN_REDIRECT_URL)
 
 
-def sso_login_url(config: SsoConfig, **params: str) -> str | None:
-    """The organisation's own sign-in (None while that protocol's views are not installed)."""
-    try:
-        url = reverse(
-            f"identity:{config.protocol}_login", kwargs={"slug": config.organisation.slug}
-        )
-    except NoReverseMatch:
-        return None
+def sso_login_url(config: SsoConfig, **params: str) -> str:
+    """The organisation's own sign-in, with `params` in the query."""
+    url = reverse(f"identity:{config.protocol}_login", kwargs={"slug": config.organisation.slug})
     return f"{url}?{urlencode(params)}" if params else url
 
 
 def _sso_buttons(next_url: str) -> list[dict[str, str]]:
-    buttons = []
-    for config in sso_login_options():
-        url = sso_login_url(config, next=next_url)
-        if url is not None:
-            buttons.append({"label": config.label, "url": url})
-    return buttons
+    return [
+        {"label": config.label, "url": sso_login_url(config, next=next_url)}
+        for config in sso_login_options()
+    ]
 
 
 def pending_user(request: HttpRequest) -> User | None:

@@ -7,7 +7,7 @@ from functools import wraps
 from django.contrib import messages
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -45,25 +45,19 @@ def _post_needs_recent_auth(view):
     return wrapper
 
 
-def _url(request: HttpRequest, name: str, fallback: str, slug: str) -> str:
-    try:
-        path = reverse(name, kwargs={"slug": slug})
-    except NoReverseMatch:
-        path = fallback
-    return request.build_absolute_uri(path)
+def _url(request: HttpRequest, name: str, slug: str) -> str:
+    return request.build_absolute_uri(reverse(name, kwargs={"slug": slug}))
 
 
 def idp_needs(request: HttpRequest, organisation: Organisation) -> dict[str, str]:
     """What the IdP's administrator registers for LOM, as absolute URLs."""
     slug = organisation.slug
-    metadata = _url(request, "identity:saml_metadata", f"/sso/saml/{slug}/metadata/", slug)
+    metadata = _url(request, "identity:saml_metadata", slug)
     return {
         "saml_entity_id": metadata,
         "saml_metadata_url": metadata,
-        "saml_acs_url": _url(request, "identity:saml_acs", f"/sso/saml/{slug}/acs/", slug),
-        "oidc_redirect_uri": _url(
-            request, "identity:oidc_callback", f"/sso/oidc/{slug}/callback/", slug
-        ),
+        "saml_acs_url": _url(request, "identity:saml_acs", slug),
+        "oidc_redirect_uri": _url(request, "identity:oidc_callback", slug),
     }
 
 
