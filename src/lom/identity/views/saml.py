@@ -17,7 +17,7 @@ from djangosaml2.views import LoginView, LogoutInitView, LogoutView, MetadataVie
 from saml2.config import SPConfig
 from saml2.ident import code
 
-from lom.common.auth_session import mark_signed_in
+from lom.common.auth_session import mark_reauthenticated, mark_signed_in
 from lom.common.errors import DomainError
 from lom.identity.models import Protocol, SsoConfig
 from lom.identity.selectors.saml import saml_config, sp_config
@@ -119,8 +119,11 @@ class SamlAcsView(View):
             )
             return refused_page(request, config=config, error=error)
         queries.delete(verified.in_response_to)
-        login(request, user, backend=MODEL_BACKEND)
-        mark_signed_in(request, method="saml", organisation_id=organisation.pk)
+        if request.user.is_authenticated and request.user.pk == user.pk:
+            mark_reauthenticated(request)  # ?force=1: the session's absolute limit stays
+        else:
+            login(request, user, backend=MODEL_BACKEND)
+            mark_signed_in(request, method="saml", organisation_id=organisation.pk)
         request.session[SESSION_KEY] = organisation.pk
         _remember_for_logout(request, verified)
         target = validate_referral_url(request, request.POST.get("RelayState", ""))
