@@ -110,10 +110,12 @@ def idp_response(
     slug: str = SLUG,
     next_url="/",
     knobs: dict | None = None,
+    force: bool = False,
 ) -> dict[str, str]:
     """Start a sign-in at LOM, sign in at the IdP's own form: the POST the IdP sends back."""
     trust_sp(client, idp_base, slug)
-    start = client.get(reverse("identity:saml_login", args=[slug]), {"next": next_url})
+    query = {"next": next_url, **({"force": "1"} if force else {})}
+    start = client.get(reverse("identity:saml_login", args=[slug]), query)
     assert start.status_code == 302, start.content[:500]
     assert start["Location"].startswith(f"{idp_base}/sso/redirect?")
     form = requests.get(start["Location"], timeout=5)

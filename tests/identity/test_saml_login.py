@@ -28,6 +28,9 @@ def saml_org(saml_idp):
 
 def test_correct_login_creates_the_user_with_the_mapped_role(client, saml_idp, saml_org):
     org, _, employee = saml_org
+    SeenAssertion.objects.create(
+        protocol="saml", key="long-gone", expires_at=timezone.now() - timedelta(days=1)
+    )
     post = idp_response(client, saml_idp, "sso-samordnare", next_url="/")
     resp = client.post(acs_url(), post)
     assert resp.status_code == 302, resp.content.decode()[:2000]
@@ -41,7 +44,7 @@ def test_correct_login_creates_the_user_with_the_mapped_role(client, saml_idp, s
     assert client.session[AUTH_METHOD_KEY] == "saml"
     assert client.session[SESSION_KEY] == org.pk
     assert ExternalIdentity.objects.get(user=user).subject == "sso-samordnare"
-    assert SeenAssertion.objects.count() == 1
+    assert SeenAssertion.objects.count() == 1  # this one; the long expired one is gone
     assert AuditEvent.objects.filter(organisation=org, action="sso.account_create").exists()
 
 
@@ -80,3 +83,29 @@ def test_no_sp_key_pair_is_a_clear_error(client, saml_org, settings):
     assert "LOM_SAML_KEY_FILE" in resp.content.decode()
     event = AuditEvent.objects.get(organisation=saml_org[0], action="sso.refused")
     assert event.after["reason"] == "sp_keys_missing"
+
+
+def test_metadata_without_an_idp_is_a_clear_refusal(client, saml_org):
+    org, config, _ = saml_org
+    sp_metadata = client.get(reverse("identity:saml_metadata", args=[SLUG])).content.decode()
+    config.saml_metadata_xml = sp_metadata  # an SP's metadata: no IdP in it
+    config.save()
+    resp = client.get(reverse("identity:saml_login", args=[SLUG]))
+    assert resp.status_code == 400
+    assert "beskriver ingen identitetsleverantör" in resp.content.decode()
+    assert AuditEvent.objects.get(organisation=org, action="sso.refused").after == {
+        "protocol": "saml",
+        "reason": "unknown_idp",
+    }
+
+
+def test_unreadable_metadata_is_a_clear_error(client, saml_org):
+    org, config, _ = saml_org
+    config.saml_metadata_xml = "<inte xml"
+    config.save()
+    resp = client.get(reverse("identity:saml_login", args=[SLUG]))
+    assert resp.status_code == 503
+    assert "metadata kunde inte läsas" in resp.content.decode()
+    assert AuditEvent.objects.get(organisation=org, action="sso.refused").after["reason"] == (
+        "bad_metadata"
+    )

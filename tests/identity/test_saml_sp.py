@@ -2,8 +2,10 @@
 stored), the SP metadata, single logout (SP- and IdP-initiated) and re-authentication, all
 against the real test IdP."""
 
+import base64
 import logging
 import xml.etree.ElementTree as ET
+import zlib
 from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,6 +16,7 @@ from django.db import connection
 from django.urls import reverse
 
 from lom.accounts.models import User
+from lom.common.auth_session import AUTH_AT_KEY, SESSION_STARTED_KEY
 from lom.identity.models import ExternalIdentity
 from lom.identity.services.provisioning import identity_hash
 from lom.organisations.models import Employee, Membership, Role
@@ -24,6 +27,11 @@ __all__ = ["saml_idp"]
 pytestmark = pytest.mark.django_db
 PERSONAL_NUMBER = "197901012381"
 MD = "{urn:oasis:names:tc:SAML:2.0:metadata}"
+
+
+def saml_request_xml(url: str) -> str:
+    raw = parse_qs(urlsplit(url).query)["SAMLRequest"][0]
+    return zlib.decompress(base64.b64decode(raw), -15).decode()
 
 
 def sign_in(client, idp, username):
@@ -126,8 +134,16 @@ def test_force_reauthentication_sends_force_authn(client, saml_idp):
     assert client.get(login, {"next": "/"})["Location"] == "/"  # signed in: nothing to do
     again = client.get(login, {"next": "/", "force": "1"})
     assert again.status_code == 302 and again["Location"].startswith(saml_idp)
-    form = requests.get(again["Location"], timeout=5)
-    assert form.status_code == 200  # the IdP asks for the password again
+    assert "ForceAuthn" in saml_request_xml(again["Location"])
+    session = client.session
+    session[SESSION_STARTED_KEY] -= 600
+    session[AUTH_AT_KEY] -= 600
+    session.save()
+    started = session[SESSION_STARTED_KEY]
+    resp = client.post(acs_url(), idp_response(client, saml_idp, "sso-samordnare", force=True))
+    assert resp.status_code == 302
+    assert client.session[SESSION_STARTED_KEY] == started  # the absolute limit stays
+    assert client.session[AUTH_AT_KEY] > started + 500  # but the user just re-authenticated
 
 
 def test_second_login_updates_roles_from_groups(client, saml_idp):

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT
+from saml2 import BINDING_HTTP_POST, BINDING_HTTP_REDIRECT, SAMLError
 from saml2.config import SPConfig
 from saml2.saml import NAMEID_FORMAT_PERSISTENT, NAMEID_FORMAT_TRANSIENT
 from saml2.xmldsig import DIGEST_SHA256, SIG_RSA_SHA256
@@ -142,17 +142,23 @@ def _build_sp_config(
     if config.saml_idp_entity_id:
         sp["idp"] = [config.saml_idp_entity_id]
     conf = SPConfig()
-    conf.load(
-        {
-            "entityid": urls["entity_id"],
-            "xmlsec_binary": settings.LOM_SAML_XMLSEC_BINARY,
-            "allow_unknown_attributes": True,
-            "accepted_time_diff": settings.LOM_SAML_CLOCK_SKEW,
-            "key_file": key,
-            "cert_file": cert,
-            "encryption_keypairs": [{"key_file": key, "cert_file": cert}],
-            "service": {"sp": sp},
-            "metadata": {"inline": [metadata]},
-        }
-    )
+    try:
+        conf.load(
+            {
+                "entityid": urls["entity_id"],
+                "xmlsec_binary": settings.LOM_SAML_XMLSEC_BINARY,
+                "allow_unknown_attributes": True,
+                "accepted_time_diff": settings.LOM_SAML_CLOCK_SKEW,
+                "key_file": key,
+                "cert_file": cert,
+                "encryption_keypairs": [{"key_file": key, "cert_file": cert}],
+                "service": {"sp": sp},
+                "metadata": {"inline": [metadata]},
+            }
+        )
+    except (SAMLError, SyntaxError, ValueError):  # ParseError is a SyntaxError
+        raise DomainError(
+            _("IdP:ns metadata kunde inte läsas (inte giltig SAML-metadata)."),
+            code="bad_metadata",
+        ) from None
     return conf

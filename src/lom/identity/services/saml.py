@@ -35,6 +35,7 @@ from lom.identity.services.provisioning import IdentityClaims, _do_sso_sign_in
 from lom.organisations.models import Organisation
 
 SAML_RESPONSE_MAX = 500_000
+SEEN_KEPT_AFTER_EXPIRY = dt.timedelta(hours=1)  # well beyond any allowed clock skew
 # Sweden Connect's attribute set (urn:oid names; the friendly names are matched too).
 SC_PERSONAL_NUMBER = ("urn:oid:1.2.752.29.4.13", "personalIdentityNumber")
 SC_GIVEN_NAME = ("urn:oid:2.5.4.42", "givenName")
@@ -215,7 +216,11 @@ def verify_saml_response(
 @transaction.atomic(durable=True)
 def saml_sign_in(*, organisation: Organisation, verified: VerifiedAssertion) -> User:
     """Record the assertion as used (a second use anywhere is refused), then sign the person
-    in: the user is created or updated and given the roles the IdP's groups map to."""
+    in: the user is created or updated and given the roles the IdP's groups map to. Records
+    of assertions long expired are dropped (the time window refuses those assertions)."""
+    SeenAssertion.objects.filter(
+        protocol=Protocol.SAML, expires_at__lt=timezone.now() - SEEN_KEPT_AFTER_EXPIRY
+    ).delete()
     try:
         with transaction.atomic():
             SeenAssertion.objects.create(

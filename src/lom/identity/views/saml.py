@@ -9,15 +9,17 @@ from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render, resolve_url
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from djangosaml2.cache import IdentityCache, OutstandingQueriesCache
+from djangosaml2.exceptions import IdPConfigurationMissing
 from djangosaml2.utils import validate_referral_url
 from djangosaml2.views import LoginView, LogoutInitView, LogoutView, MetadataView
 from saml2.config import SPConfig
 from saml2.ident import code
 
-from lom.common.auth_session import mark_signed_in
+from lom.common.auth_session import mark_reauthenticated, mark_signed_in
 from lom.common.errors import DomainError
 from lom.identity.models import Protocol, SsoConfig
 from lom.identity.selectors.saml import saml_config, sp_config
@@ -29,7 +31,13 @@ MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 SUBJECT_KEY = "_saml2_subject_id"  # where djangosaml2's logout views look for the subject
 # Refusals that are the person's situation (403) or the service's setup (503); the rest: 400.
 FORBIDDEN = {"no_role", "inactive"}
-UNAVAILABLE = {"sp_keys_missing", "no_metadata", "metadata_unreachable", "metadata_too_large"}
+UNAVAILABLE = {
+    "sp_keys_missing",
+    "no_metadata",
+    "bad_metadata",
+    "metadata_unreachable",
+    "metadata_too_large",
+}
 
 
 def _config(slug: str) -> SsoConfig:
@@ -80,7 +88,10 @@ class SamlLoginView(_OrganisationSp, LoginView):
         self.sso = _config(kwargs["slug"])
         self.force = request.GET.get("force") == "1"
         try:
-            return super().get(request)
+            try:
+                return super().get(request)
+            except IdPConfigurationMissing:
+                raise self.no_idp() from None
         except DomainError as error:
             sso_refusal_record(
                 organisation=self.sso.organisation,
@@ -89,6 +100,15 @@ class SamlLoginView(_OrganisationSp, LoginView):
                 detail=str(error.message),
             )
             return refused_page(request, config=self.sso, error=error)
+
+    def no_idp(self) -> DomainError:
+        return DomainError(
+            _("IdP:ns metadata beskriver ingen identitetsleverantör som LOM kan använda."),
+            code="unknown_idp",
+        )
+
+    def unknown_idp(self, request, idp):
+        raise self.no_idp()
 
     def should_prevent_auth(self, request) -> bool:
         return request.user.is_authenticated and not self.force
@@ -119,8 +139,11 @@ class SamlAcsView(View):
             )
             return refused_page(request, config=config, error=error)
         queries.delete(verified.in_response_to)
-        login(request, user, backend=MODEL_BACKEND)
-        mark_signed_in(request, method="saml", organisation_id=organisation.pk)
+        if request.user.is_authenticated and request.user.pk == user.pk:
+            mark_reauthenticated(request)  # ?force=1: the session's absolute limit stays
+        else:
+            login(request, user, backend=MODEL_BACKEND)
+            mark_signed_in(request, method="saml", organisation_id=organisation.pk)
         request.session[SESSION_KEY] = organisation.pk
         _remember_for_logout(request, verified)
         target = validate_referral_url(request, request.POST.get("RelayState", ""))
