@@ -79,7 +79,7 @@ format: install
 
 ## Apps with a catalogue of their own (src/lom/<app>/locale) are left out of the main one and
 ## extracted without project settings, so their strings land in their own catalogue.
-APP_CATALOGUES := fundmode support library sector events outreach
+APP_CATALOGUES := fundmode support library sector events outreach identity
 messages: install
 	cd src/lom && DEBUG=1 ../../$(PY) ../../manage.py makemessages -l en --no-obsolete \
 		$(foreach app,$(APP_CATALOGUES),--ignore '$(app)/*')
