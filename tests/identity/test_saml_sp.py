@@ -109,6 +109,17 @@ def test_sp_initiated_single_logout(client, saml_idp):
     assert done["Location"] == reverse("login")
 
 
+def test_the_sites_sign_out_ends_a_saml_session_at_the_idp_too(client, saml_idp):
+    make_saml_org(saml_idp)
+    sign_in(client, saml_idp, "sso-samordnare")
+    out = client.post(reverse("logout"))
+    assert out.status_code == 302
+    assert out["Location"] == reverse("identity:saml_logout", args=[SLUG])
+    onward = client.get(out["Location"])
+    assert onward["Location"].startswith(f"{saml_idp}/slo/redirect?SAMLRequest=")
+    assert "_auth_user_id" not in client.session
+
+
 def test_idp_initiated_single_logout(client, saml_idp):
     make_saml_org(saml_idp)
     sign_in(client, saml_idp, "sso-samordnare")

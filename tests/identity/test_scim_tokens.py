@@ -80,3 +80,30 @@ def test_management_command_prints_a_working_token(world):
     assert _scim_get(raw).status_code == 200
     with pytest.raises(CommandError):
         call_command("create_scim_token", "--organisation", "no-such-org")
+
+
+@pytest.mark.django_db
+def test_issuing_and_revoking_need_a_recent_sign_in(world):
+    from tests.identity.config_fixtures import signed_in
+
+    stale = signed_in(world.admin, auth_age_seconds=3600)
+    page = stale.get("/sso/scim-tokens/")
+    assert page.status_code == 200
+    assert f"/scim/v2/{world.org.slug}/" in page.content.decode()
+    issue = stale.post("/sso/scim-tokens/", {"name": "Entra ID"})
+    assert issue.status_code == 302 and issue["Location"].startswith("/sso/account/reauth/")
+    assert not ScimToken.objects.filter(organisation=world.org).exists()
+
+    token = ScimToken.objects.create(
+        organisation=world.org, key_hash=hash_secret("x"), prefix="x", name="old"
+    )
+    revoke = stale.post(f"/sso/scim-tokens/{token.pk}/revoke/")
+    assert revoke.status_code == 302 and revoke["Location"].startswith("/sso/account/reauth/")
+    token.refresh_from_db()
+    assert token.revoked_at is None
+    # Back from re-authentication the browser arrives by GET: the list, to press again.
+    fresh = signed_in(world.admin)
+    assert fresh.get(f"/sso/scim-tokens/{token.pk}/revoke/")["Location"] == "/sso/scim-tokens/"
+    assert fresh.post(f"/sso/scim-tokens/{token.pk}/revoke/").status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None

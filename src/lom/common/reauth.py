@@ -29,3 +29,14 @@ def recent_auth_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def recent_auth_for_posts(view):
+    """A GET shows the page as it is; a POST (the change) needs a recent sign-in."""
+    fresh = recent_auth_required(view)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        return (fresh if request.method == "POST" else view)(request, *args, **kwargs)
+
+    return wrapper

@@ -1,6 +1,5 @@
 from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from lom.agreements.views import information_view
@@ -13,7 +12,7 @@ urlpatterns = [
     path("healthz", site_views.healthz, name="healthz"),
     path("accessibility/", site_views.accessibility_view, name="accessibility"),
     path("login/", identity_account.login_view, name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", identity_account.logout_view, name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sso/", include("lom.identity.urls")),
     path("scim/v2/", include("lom.identity.scim_urls")),

@@ -39,9 +39,10 @@ class EmployeeForm(forms.ModelForm):
         self.fields["unit"].queryset = Unit.objects.filter(organisation=organisation)
 
 
-class MembershipForm(forms.Form):
-    username = forms.CharField(label=_("Användarnamn"), max_length=150)
-    email = forms.EmailField(label=_("E-post (för nytt konto)"), max_length=254, required=False)
+class RoleScopeForm(forms.Form):
+    """A role, with the unit a manager's role covers and the union a representative's speaks
+    for, chosen among the organisation's own."""
+
     role = forms.ChoiceField(label=_("Roll"), choices=Role.choices)
     unit = forms.ModelChoiceField(
         label=_("Enhet (för chef)"), required=False, queryset=Unit.objects.none()
@@ -56,6 +57,12 @@ class MembershipForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(organisation=organisation)
         self.fields["union"].queryset = Union.objects.filter(organisation=organisation)
+
+
+class MembershipForm(RoleScopeForm):
+    username = forms.CharField(label=_("Användarnamn"), max_length=150)
+    email = forms.EmailField(label=_("E-post (för nytt konto)"), max_length=254, required=False)
+    field_order = ["username", "email", "role", "unit", "union"]
 
     def clean_username(self):
         return self.cleaned_data["username"].strip()

@@ -5,7 +5,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from lom.identity.models import METADATA_XML_MAX, Protocol, RoleMapping, SsoConfig
-from lom.organisations.models import Role, Union, Unit
+from lom.organisations.forms import RoleScopeForm
 
 
 class SsoConfigForm(forms.ModelForm):
@@ -100,26 +100,17 @@ class SsoConfigForm(forms.ModelForm):
         return data
 
 
-class RoleMappingForm(forms.Form):
+class RoleMappingForm(RoleScopeForm):
     group = forms.CharField(
         label=_("Grupp i IdP:n"),
         max_length=RoleMapping._meta.get_field("group").max_length,
         help_text=_("Gruppens namn som IdP:n skickar, t.ex. LOM-Samordnare."),
     )
-    role = forms.ChoiceField(label=_("Roll i LOM"), choices=Role.choices)
-    unit = forms.ModelChoiceField(
-        label=_("Enhet (för chef)"), required=False, queryset=Unit.objects.none()
-    )
-    union = forms.ModelChoiceField(
-        label=_("Fackförbund (för facklig företrädare)"),
-        required=False,
-        queryset=Union.objects.none(),
-    )
+    field_order = ["group", "role", "unit", "union"]
 
     def __init__(self, *args, organisation, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = Unit.objects.filter(organisation=organisation)
-        self.fields["union"].queryset = Union.objects.filter(organisation=organisation)
+        super().__init__(*args, organisation=organisation, **kwargs)
+        self.fields["role"].label = _("Roll i LOM")
 
     def service_fields(self) -> dict:
         d = self.cleaned_data

@@ -108,17 +108,21 @@ def _link_employee(organisation: Organisation, user: User, data: UserInput) -> E
     return None
 
 
-def _check_user_name(user_name: str, user: User | None) -> None:
-    taken = User.objects.filter(username__iexact=user_name)
-    if user is not None:
-        taken = taken.exclude(pk=user.pk)
+def _refuse_taken(taken, itself, message: str, field: str) -> None:
+    """409 uniqueness when another row than `itself` (None: a new one) already has the name."""
+    if itself is not None:
+        taken = taken.exclude(pk=itself.pk)
     if taken.exists():
-        raise ScimError(
-            409,
-            _("Användarnamnet %(name)s finns redan.") % {"name": user_name},
-            scim_type="uniqueness",
-            field="userName",
-        )
+        raise ScimError(409, message, scim_type="uniqueness", field=field)
+
+
+def _check_user_name(user_name: str, user: User | None) -> None:
+    _refuse_taken(
+        User.objects.filter(username__iexact=user_name),
+        user,
+        _("Användarnamnet %(name)s finns redan.") % {"name": user_name},
+        "userName",
+    )
 
 
 def _apply_user(organisation: Organisation, account: ManagedAccount, data: UserInput) -> dict:
@@ -236,16 +240,12 @@ def _check_members(organisation: Organisation, member_ids: tuple[int, ...]) -> N
 
 
 def _check_group_name(organisation: Organisation, name: str, group: ScimGroup | None) -> None:
-    taken = ScimGroup.objects.filter(organisation=organisation, display_name=name)
-    if group is not None:
-        taken = taken.exclude(pk=group.pk)
-    if taken.exists():
-        raise ScimError(
-            409,
-            _("Gruppen %(name)s finns redan.") % {"name": name},
-            scim_type="uniqueness",
-            field="displayName",
-        )
+    _refuse_taken(
+        ScimGroup.objects.filter(organisation=organisation, display_name=name),
+        group if group is not None and group.pk else None,
+        _("Gruppen %(name)s finns redan.") % {"name": name},
+        "displayName",
+    )
 
 
 def _apply_group(organisation: Organisation, group: ScimGroup, data: GroupInput) -> dict:

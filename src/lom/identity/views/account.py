@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth import login as auth_login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponse
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.models import Device
 
@@ -169,3 +171,14 @@ def reauth_view(request: HttpRequest) -> HttpResponse:
                 return redirect(next_url)
     context = {"form": form, "next": next_url, "sso_url": sso_url}
     return render(request, "identity/account_reauth.html", context, status=form_status(request))
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    """Sign out. A session that a SAML IdP signed in ends at the IdP too (single logout: the
+    SAML view signs out here and sends the LogoutRequest); any other ends here."""
+    if auth_method(request) == "saml" and request.session.get(AUTH_ORG_KEY):
+        config = sso_config_for_organisation(organisation_id=request.session[AUTH_ORG_KEY])
+        if config is not None and config.protocol == "saml":
+            return redirect("identity:saml_logout", config.organisation.slug)
+    return auth_views.LogoutView.as_view()(request)

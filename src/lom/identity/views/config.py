@@ -2,8 +2,6 @@
 mappings, and what the identity provider needs to know about LOM. Every POST is a sensitive
 act and needs a recent sign-in (common.reauth)."""
 
-from functools import wraps
-
 from django.contrib import messages
 from django.http import Http404, HttpRequest
 from django.shortcuts import redirect, render
@@ -12,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lom.common.errors import DomainError
-from lom.common.reauth import recent_auth_required
+from lom.common.reauth import recent_auth_for_posts, recent_auth_required
 from lom.common.web import actor_view, add_domain_error, form_status, post_action
 from lom.identity.forms.config import RoleMappingForm, SsoConfigForm
 from lom.identity.models import SsoConfig
@@ -32,17 +30,6 @@ from lom.organisations.models import Organisation
 SETTINGS = "identity:config"
 # The service names the uploaded XML as the model does; the form's field is the upload.
 FORM_FIELD = {"saml_metadata_xml": "saml_metadata_file"}
-
-
-def _post_needs_recent_auth(view):
-    """A GET shows the page; a POST changes SSO settings and needs a recent sign-in."""
-    fresh = recent_auth_required(view)
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        return (fresh if request.method == "POST" else view)(request, *args, **kwargs)
-
-    return wrapper
 
 
 def _url(request: HttpRequest, name: str, slug: str) -> str:
@@ -74,7 +61,7 @@ def _page(request, actor, config: SsoConfig | None, form, mapping_form):
 
 
 @actor_view("org_admin")
-@_post_needs_recent_auth
+@recent_auth_for_posts
 def settings_view(request, actor):
     config = sso_config_for_org(organisation=actor.organisation)
     stored = sso_config_for_org(organisation=actor.organisation)  # the form may alter its copy

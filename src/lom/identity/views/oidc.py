@@ -36,8 +36,13 @@ def _refused(
     )
     return render(
         request,
-        "identity/oidc_refused.html",
-        {"organisation": organisation, "message": error.message, "reason": error.code},
+        "identity/sso_refused.html",
+        {
+            "organisation": organisation,
+            "message": error.message,
+            "reason": error.code,
+            "retry_url": reverse("identity:oidc_login", args=[organisation.slug]),
+        },
         status=status,
     )
 

@@ -1,11 +1,12 @@
 """The organisation administrator's SCIM tokens: list, issue (the raw token is shown once, on
 the page that answers the POST, and never again), revoke."""
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from lom.common.errors import DomainError
+from lom.common.reauth import recent_auth_for_posts
 from lom.common.web import actor_view, add_domain_error, form_status, post_action
 from lom.identity.forms.scim_tokens import ScimTokenForm
 from lom.identity.selectors.scim import scim_tokens_for_org
@@ -13,6 +14,7 @@ from lom.identity.services import scim_tokens as services
 from lom.organisations.access import Actor
 
 
+@recent_auth_for_posts
 @actor_view("org_admin")
 def scim_tokens_view(request, actor: Actor):
     form = ScimTokenForm(request.POST or None)
@@ -31,14 +33,18 @@ def scim_tokens_view(request, actor: Actor):
         "form": form,
         "raw": raw,
         "tokens": scim_tokens_for_org(organisation=actor.organisation),
-        "scim_url": request.build_absolute_uri("/scim/v2/"),
+        "scim_url": request.build_absolute_uri(
+            reverse("scim:users_org", kwargs={"org": actor.organisation.slug}).removesuffix("Users")
+        ),
     }
     return render(request, "identity/scim_tokens_list.html", context, status=status)
 
 
-@require_POST
+@recent_auth_for_posts
 @actor_view("org_admin")
 def scim_token_revoke_view(request, actor: Actor, pk: int):
+    if request.method != "POST":  # back from re-authentication: press the button again
+        return redirect("identity:scim_tokens")
     return post_action(
         request,
         lambda: services.scim_token_revoke(
