@@ -65,7 +65,7 @@ def test_non_admins_get_403(world):
 def test_session_changes_need_a_recent_sign_in(stale_sso_admin, sso_admin, world):
     stale = _put(stale_sso_admin, OIDC)
     assert stale.status_code == 403
-    assert stale.json()["detail"] == "Bekräfta din identitet igen"
+    assert stale.json()["code"] == "reauth_required"
     assert not SsoConfig.objects.exists()
     assert _put(sso_admin, OIDC).status_code == 200
     assert stale_sso_admin.get(SSO).status_code == 200  # reading is fine

@@ -10,14 +10,12 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
-from lom.common.auth_session import authenticated_within
 from lom.common.bounds import DB_ID_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
-from lom.common.reauth import reauth_seconds
 from lom.common.schemas import ErrorOut
+from lom.identity.api_reauth import ensure_recent_auth
 from lom.identity.models import METADATA_XML_MAX, RoleMapping, SsoConfig
 from lom.identity.selectors.config import (
-    bearer_token_of,
     role_mapping_get,
     role_mappings_for_org,
     sso_config_for_org,
@@ -104,14 +102,8 @@ def _admin(request, *, changes: bool = False):
     actor = request.api_actor
     if not actor.has("org_admin"):
         raise PermissionDeniedError(_("Bara organisationens administratör får ändra inloggningen."))
-    if (
-        changes
-        and not bearer_token_of(
-            user=actor.user, authorization=request.META.get("HTTP_AUTHORIZATION", "")
-        )
-        and not authenticated_within(request, reauth_seconds())
-    ):
-        raise PermissionDeniedError(_("Bekräfta din identitet igen"), code="reauth_required")
+    if changes:
+        ensure_recent_auth(request)
     return actor
 
 

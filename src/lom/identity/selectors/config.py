@@ -2,7 +2,7 @@
 
 from django.db.models import QuerySet
 
-from lom.accounts.models import ApiToken, User, hash_token
+from lom.accounts.models import User
 from lom.identity.models import ExternalIdentity, RoleMapping, SsoConfig
 from lom.organisations.models import Organisation, Union, Unit
 
@@ -32,12 +32,3 @@ def unit_of_org(*, organisation: Organisation, pk: int) -> Unit | None:
 
 def union_of_org(*, organisation: Organisation, pk: int) -> Union | None:
     return Union.objects.filter(organisation=organisation, pk=pk).first()
-
-
-def bearer_token_of(*, user: User, authorization: str) -> bool:
-    """Whether the request's Authorization header carries a valid API token of `user` (the
-    call was authenticated by the token, not by a browser session)."""
-    scheme, _sep, raw = authorization.partition(" ")
-    if scheme.lower() != "bearer" or not raw.strip():
-        return False
-    return ApiToken.objects.filter(key_hash=hash_token(raw.strip()), user=user).exists()
