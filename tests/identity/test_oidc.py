@@ -188,10 +188,15 @@ def test_a_person_whose_groups_give_no_role_is_told_whom_to_contact(
     oidc_provider,
 ):
     configure_oidc(world, oidc_provider)
+    User.objects.filter(pk=world.admin.pk).update(email="lom-admin@alfa.example")
     users = User.objects.count()
     resp = client.get(authorize_at_provider(start_login(client), "sso-utan-roll"))
     assert resp.status_code == 403
     _assert_refused(resp, world, "no_role", users_before=users, text="administratör")
+    page = resp.content.decode()  # the organisation's LOM administrators, by name and e-mail
+    assert world.admin.get_full_name() in page
+    assert 'href="mailto:lom-admin@alfa.example"' in page
+    assert world.coordinator.get_full_name() not in page
 
 
 def test_the_providers_error_is_shown_and_audited(client, world, oidc_provider):

@@ -2,7 +2,7 @@
 
 from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -18,6 +18,7 @@ from lom.identity.services.oidc import (
     oidc_verify_callback,
 )
 from lom.identity.services.provisioning import sso_refusal_record
+from lom.identity.views.refused import render_refused
 from lom.organisations.middleware import SESSION_KEY
 from lom.organisations.models import Organisation
 
@@ -34,16 +35,12 @@ def _refused(
         reason=error.code,
         detail=str(error.message),
     )
-    return render(
+    return render_refused(
         request,
-        "identity/sso_refused.html",
-        {
-            "organisation": organisation,
-            "message": error.message,
-            "reason": error.code,
-            "retry_url": reverse("identity:oidc_login", args=[organisation.slug]),
-        },
+        organisation=organisation,
+        error=error,
         status=status,
+        retry_url=reverse("identity:oidc_login", args=[organisation.slug]),
     )
 
 

@@ -7,7 +7,7 @@ import time
 from django.conf import settings
 from django.contrib.auth import login
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render, resolve_url
+from django.shortcuts import resolve_url
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
@@ -25,6 +25,7 @@ from lom.identity.models import Protocol, SsoConfig
 from lom.identity.selectors.saml import saml_config, sp_config
 from lom.identity.services.provisioning import sso_refusal_record
 from lom.identity.services.saml import VerifiedAssertion, saml_sign_in, verify_saml_response
+from lom.identity.views.refused import render_refused
 from lom.organisations.middleware import SESSION_KEY
 
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
@@ -50,12 +51,7 @@ def _config(slug: str) -> SsoConfig:
 def refused_page(request: HttpRequest, *, config: SsoConfig, error: DomainError) -> HttpResponse:
     """The page a refused sign-in answers: what was wrong, and whom to contact."""
     status = 403 if error.code in FORBIDDEN else 503 if error.code in UNAVAILABLE else 400
-    return render(
-        request,
-        "identity/sso_refused.html",
-        {"organisation": config.organisation, "message": error.message, "reason": error.code},
-        status=status,
-    )
+    return render_refused(request, organisation=config.organisation, error=error, status=status)
 
 
 def _remember_for_logout(request, verified: VerifiedAssertion) -> None:  # request.saml_session
