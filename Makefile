@@ -53,7 +53,7 @@ CONTRACT := tests/api/test_contract.py
 ## (tenant scope, one action per service, module size, the API contract with schemathesis).
 test: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check src tests bench tools
+	$(VENV)/bin/ruff format --check src tests bench tools devidp
 	DEBUG=1 $(VENV)/bin/mypy $(TYPED)
 	PYTHONPATH=src $(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/pytest -n 2 --dist loadfile --ignore=$(CONTRACT)
@@ -71,7 +71,7 @@ imports: install
 
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check src tests bench tools
+	$(VENV)/bin/ruff format --check src tests bench tools devidp
 
 format: install
 	$(VENV)/bin/ruff format src tests bench tools
