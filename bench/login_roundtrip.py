@@ -14,6 +14,7 @@ so every figure is also given as a ratio to a baseline measured in the same run:
 (one database query)."""
 
 import argparse
+import math
 import os
 import statistics
 import sys
@@ -150,7 +151,7 @@ def main() -> None:
         for name, values in samples.items():
             values.sort()
             med = statistics.median(values)
-            p90 = values[int(0.9 * (len(values) - 1))]
+            p90 = values[math.ceil(0.9 * len(values)) - 1]  # nearest rank
             print(f"{name:40} {med:10.1f} {p90:8.1f} {med / base:11.1f}")
         print(f"runs: {args.runs} each, interleaved; baseline median {base:.2f} ms")
     finally:

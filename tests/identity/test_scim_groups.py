@@ -150,3 +150,41 @@ def test_without_sso_config_groups_are_kept_and_give_no_role(scim, scim_config):
     group = _group(scim, members=[user_id])
     assert ScimGroup.objects.get(pk=int(group["id"])).members.filter(pk=int(user_id)).exists()
     assert not Membership.objects.filter(user_id=int(user_id)).exists()
+
+
+def test_a_scim_change_keeps_the_roles_the_last_sign_in_gave(scim, scim_config, world):
+    from lom.identity.models import ManagedAccount, RoleMapping
+    from lom.identity.services import IdentityClaims, sso_sign_in
+
+    RoleMapping.objects.create(config=scim_config, group="Alla anställda", role=Role.EMPLOYEE)
+
+    user = sso_sign_in(
+        organisation=world.org,
+        claims=IdentityClaims(
+            protocol="saml",
+            issuer="https://idp.alfa.se",
+            subject="sara",
+            email="sara@alfa.se",
+            groups=("LOM-Samordnare",),
+        ),
+    )
+    assert _is_coordinator(user.pk)
+    # The IdP then pushes another group with the user in it: the coordinator role that the
+    # sign-in's groups gave stays; only the next sign-in's own groups change it.
+    ManagedAccount.objects.filter(user=user).update(source="scim")
+    group = _group(scim, "Alla anställda")
+    add = scim.patch(
+        f"Groups/{group['id']}",
+        [{"op": "Add", "path": "members", "value": [{"value": str(user.pk)}]}],
+    )
+    assert add.status_code == 200, add.content
+    assert _is_coordinator(user.pk)
+    assert Membership.objects.filter(user=user, role=Role.EMPLOYEE, source="idp").exists()
+    sso_sign_in(
+        organisation=world.org,
+        claims=IdentityClaims(
+            protocol="saml", issuer="https://idp.alfa.se", subject="sara", groups=()
+        ),
+    )
+    assert not _is_coordinator(user.pk)
+    assert Membership.objects.filter(user=user, role=Role.EMPLOYEE, source="idp").exists()

@@ -172,6 +172,9 @@ class ExternalIdentity(models.Model):
     protocol = models.CharField(max_length=8, choices=Protocol.choices)
     subject = models.CharField(max_length=1000)
     identity_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # The groups the last sign-in carried: a SCIM group change between two sign-ins keeps the
+    # roles they give (roles = mappings of SCIM groups ∪ these).
+    groups = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     last_login_at = models.DateTimeField(null=True, blank=True)
 

@@ -22,6 +22,8 @@ from lom.identity.models import ExternalIdentity, ManagedAccount, ScimGroup, Sso
 from lom.organisations.models import Employee, Membership, Organisation, Role
 
 IDP_SOURCE = "idp"
+# Groups of one sign-in kept on its link (an IdP may send hundreds; mappings name a few).
+MAX_KEPT_GROUPS = 500
 # The roles a group mapping may give; a grant by hand is never removed by a sync.
 ROLE_KEY = tuple[str, int | None, int | None]  # (role, unit id, union id)
 
@@ -71,6 +73,27 @@ def _find_employee(organisation: Organisation, claims: IdentityClaims, id_hash: 
     if claims.email:
         return employees.filter(email__iexact=claims.email).order_by("-active", "pk").first()
     return None
+
+
+def scim_groups_of(*, organisation: Organisation, user: User) -> set[str]:
+    return set(
+        ScimGroup.objects.filter(organisation=organisation, members=user).values_list(
+            "display_name", flat=True
+        )
+    )
+
+
+def idp_groups_of(*, organisation: Organisation, user: User) -> set[str]:
+    """Every IdP group of the user in the organisation: the SCIM groups, and those the last
+    sign-in carried (so a sync by one channel does not drop roles the other gave)."""
+    last = (
+        ExternalIdentity.objects.filter(organisation=organisation, user=user)
+        .order_by("-last_login_at", "-pk")
+        .values_list("groups", flat=True)
+        .first()
+    )
+    signed_in = {g for g in (last or []) if isinstance(g, str)}
+    return scim_groups_of(organisation=organisation, user=user) | signed_in
 
 
 def desired_roles(
@@ -148,11 +171,7 @@ def _do_sso_sign_in(*, organisation: Organisation, claims: IdentityClaims) -> Us
         )
     groups = set(claims.groups)
     if user is not None:
-        groups |= set(
-            ScimGroup.objects.filter(organisation=organisation, members=user).values_list(
-                "display_name", flat=True
-            )
-        )
+        groups |= scim_groups_of(organisation=organisation, user=user)
     wanted = desired_roles(config=config, groups=groups, has_employee_record=employee is not None)
     if not wanted:
         raise NoRoleError(
@@ -198,13 +217,15 @@ def _do_sso_sign_in(*, organisation: Organisation, claims: IdentityClaims) -> Us
             protocol=claims.protocol,
             subject=claims.subject[:1000],
             identity_hash=id_hash,
+            groups=sorted(g[:255] for g in claims.groups)[:MAX_KEPT_GROUPS],
             last_login_at=now,
         )
     else:
         link.last_login_at = now
+        link.groups = sorted(g[:255] for g in claims.groups)[:MAX_KEPT_GROUPS]
         if id_hash and link.identity_hash != id_hash:
             link.identity_hash = id_hash
-        link.save(update_fields=["last_login_at", "identity_hash"])
+        link.save(update_fields=["last_login_at", "identity_hash", "groups"])
     if (
         employee is not None
         and employee.user_id is None

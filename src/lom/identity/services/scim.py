@@ -18,6 +18,7 @@ from lom.identity.services.provisioning import (
     _find_employee,
     _sync_roles,
     desired_roles,
+    idp_groups_of,
 )
 from lom.identity.services.scim_protocol import (
     GroupInput,
@@ -77,11 +78,7 @@ def _sync_users(organisation: Organisation, user_ids: set[int]) -> dict[str, dic
         return {}
     out = {}
     for user in User.objects.filter(pk__in=user_ids).order_by("pk"):
-        groups = set(
-            ScimGroup.objects.filter(organisation=organisation, members=user).values_list(
-                "display_name", flat=True
-            )
-        )
+        groups = idp_groups_of(organisation=organisation, user=user)
         has_record = Employee.objects.filter(organisation=organisation, user=user).exists()
         wanted = desired_roles(config=config, groups=groups, has_employee_record=has_record)
         changes = _sync_roles(organisation=organisation, user=user, wanted=wanted)
