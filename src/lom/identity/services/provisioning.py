@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from lom.accounts.models import User
 from lom.common.audit import audit
 from lom.common.errors import DomainError
-from lom.identity.models import ExternalIdentity, ManagedAccount, ScimGroup, SsoConfig
+from lom.identity.models import ExternalIdentity, ManagedAccount, SsoConfig
+from lom.identity.selectors.groups import scim_groups_of
 from lom.organisations.models import Employee, Membership, Organisation, Role
 
 IDP_SOURCE = "idp"
@@ -73,27 +74,6 @@ def _find_employee(organisation: Organisation, claims: IdentityClaims, id_hash: 
     if claims.email:
         return employees.filter(email__iexact=claims.email).order_by("-active", "pk").first()
     return None
-
-
-def scim_groups_of(*, organisation: Organisation, user: User) -> set[str]:
-    return set(
-        ScimGroup.objects.filter(organisation=organisation, members=user).values_list(
-            "display_name", flat=True
-        )
-    )
-
-
-def idp_groups_of(*, organisation: Organisation, user: User) -> set[str]:
-    """Every IdP group of the user in the organisation: the SCIM groups, and those the last
-    sign-in carried (so a sync by one channel does not drop roles the other gave)."""
-    last = (
-        ExternalIdentity.objects.filter(organisation=organisation, user=user)
-        .order_by("-last_login_at", "-pk")
-        .values_list("groups", flat=True)
-        .first()
-    )
-    signed_in = {g for g in (last or []) if isinstance(g, str)}
-    return scim_groups_of(organisation=organisation, user=user) | signed_in
 
 
 def desired_roles(

@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from lom.accounts.models import User
 from lom.common.audit import audit
 from lom.identity.models import ManagedAccount, ScimGroup, ScimToken, SsoConfig
+from lom.identity.selectors.groups import idp_groups_of
 from lom.identity.selectors.scim import managed_user_ids
 from lom.identity.services.provisioning import (
     IdentityClaims,
     _find_employee,
     _sync_roles,
     desired_roles,
-    idp_groups_of,
 )
 from lom.identity.services.scim_protocol import (
     GroupInput,
