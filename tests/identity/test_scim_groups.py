@@ -188,3 +188,28 @@ def test_a_scim_change_keeps_the_roles_the_last_sign_in_gave(scim, scim_config, 
     )
     assert not _is_coordinator(user.pk)
     assert Membership.objects.filter(user=user, role=Role.EMPLOYEE, source="idp").exists()
+
+
+def test_listing_users_and_groups_reads_a_page_in_a_fixed_number_of_queries(scim):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(path):
+        with CaptureQueriesContext(connection) as ctx:
+            assert scim.get(path).status_code == 200
+        return len(ctx.captured_queries)
+
+    ids = [_user(scim, f"u{i}@alfa.se") for i in range(2)]
+    _group(scim, "G1", members=ids)
+    _group(scim, "G2", members=ids[:1])
+    few = (queries("Users"), queries("Groups"))
+    more = [_user(scim, f"v{i}@alfa.se") for i in range(5)]
+    _group(scim, "G3", members=ids + more)
+    _group(scim, "G4", members=more)
+    listed = scim.get("Users").json()["Resources"]
+    assert {g["display"] for r in listed if r["id"] == ids[0] for g in r["groups"]} == {
+        "G1",
+        "G2",
+        "G3",
+    }
+    assert (queries("Users"), queries("Groups")) == few

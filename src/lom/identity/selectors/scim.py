@@ -52,7 +52,7 @@ def scim_account(*, organisation: Organisation, user_id: str) -> ManagedAccount 
 def scim_groups(
     *, organisation: Organisation, attribute: str = "", value: str = ""
 ) -> QuerySet[ScimGroup]:
-    qs = ScimGroup.objects.filter(organisation=organisation)
+    qs = ScimGroup.objects.filter(organisation=organisation).prefetch_related("members")
     if attribute == "displayName":
         qs = qs.filter(display_name=value)
     elif attribute == "externalId":
@@ -75,10 +75,40 @@ def _meta(kind: str, obj: Any, location: str) -> dict[str, Any]:
     }
 
 
-def user_resource(*, account: ManagedAccount, base: str) -> dict[str, Any]:
+def groups_by_user(*, organisation_id: int, user_ids: list[int]) -> dict[int, list[ScimGroup]]:
+    """Each user's SCIM groups in the organisation, by display name: one query for a page."""
+    rows = (
+        ScimGroup.members.through.objects.filter(
+            user_id__in=user_ids, scimgroup__organisation_id=organisation_id
+        )
+        .select_related("scimgroup")
+        .order_by("scimgroup__display_name")
+    )
+    out: dict[int, list[ScimGroup]] = {pk: [] for pk in user_ids}
+    for row in rows:
+        out[row.user_id].append(row.scimgroup)
+    return out
+
+
+def user_resources(*, accounts: list[ManagedAccount], base: str) -> list[dict[str, Any]]:
+    """A page of SCIM Users, their groups read in one query."""
+    if not accounts:
+        return []
+    groups = groups_by_user(
+        organisation_id=accounts[0].organisation_id, user_ids=[a.user_id for a in accounts]
+    )
+    return [user_resource(account=a, base=base, groups=groups[a.user_id]) for a in accounts]
+
+
+def user_resource(
+    *, account: ManagedAccount, base: str, groups: list[ScimGroup] | None = None
+) -> dict[str, Any]:
     """The SCIM User of a managed account (`base` ends with a slash: …/scim/v2/)."""
     user = account.user
-    groups = ScimGroup.objects.filter(organisation=account.organisation_id, members=user)
+    if groups is None:
+        groups = groups_by_user(organisation_id=account.organisation_id, user_ids=[user.pk])[
+            user.pk
+        ]
     out: dict[str, Any] = {
         "schemas": [SCHEMA_USER, SCHEMA_ENTERPRISE],
         "id": str(user.pk),
@@ -93,7 +123,7 @@ def user_resource(*, account: ManagedAccount, base: str) -> dict[str, Any]:
         "active": user.is_active,
         "groups": [
             {"value": str(g.pk), "display": g.display_name, "$ref": f"{base}Groups/{g.pk}"}
-            for g in groups.order_by("display_name")
+            for g in groups
         ],
         SCHEMA_ENTERPRISE: {"employeeNumber": account.employee_number},
         "meta": _meta("User", account, f"{base}Users/{user.pk}"),
@@ -115,7 +145,7 @@ def group_resource(*, group: ScimGroup, base: str, members: bool = True) -> dict
     if members:
         out["members"] = [
             {"value": str(u.pk), "display": u.username, "$ref": f"{base}Users/{u.pk}"}
-            for u in group.members.order_by("pk")
+            for u in sorted(group.members.all(), key=lambda u: u.pk)
         ]
     return out
 

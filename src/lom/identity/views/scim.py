@@ -31,6 +31,7 @@ from lom.identity.selectors.scim import (
     scim_organisation,
     scim_token_by_raw,
     user_resource,
+    user_resources,
 )
 from lom.identity.services import scim as services
 from lom.identity.services.scim_protocol import (
@@ -168,7 +169,7 @@ def users_view(request: HttpRequest, scim: Scim):  # one action per branch
     )
     page = list(qs[start - 1 : start - 1 + count])
     services.scim_token_touch(token=token)
-    return _list([user_resource(account=a, base=base) for a in page], qs.count(), start)
+    return _list(user_resources(accounts=page, base=base), qs.count(), start)
 
 
 @scim_endpoint
