@@ -146,6 +146,14 @@ def _list(resources: list[dict[str, Any]], total: int, start: int) -> HttpRespon
     )
 
 
+def _searched(request: HttpRequest, organisation, *, selector, allowed: tuple[str, ...]):
+    """The query of a list request (its `filter`) and the page it asks for."""
+    found = parse_filter(raw=request.GET.get("filter", ""), allowed=allowed)
+    start, count = paging(start_index=request.GET.get("startIndex"), count=request.GET.get("count"))
+    attribute, value = found if found else ("", "")
+    return selector(organisation=organisation, attribute=attribute, value=value), start, count
+
+
 def _not_found(kind: str, pk: str) -> ScimError:
     return ScimError(404, _("%(kind)s %(id)s finns inte.") % {"kind": kind, "id": pk[:40]})
 
@@ -160,12 +168,8 @@ def users_view(request: HttpRequest, scim: Scim):  # one action per branch
         return scim_json(body, status=201, location=body["meta"]["location"])
     if request.method != "GET":
         raise _method_not_allowed()
-    found = parse_filter(raw=request.GET.get("filter", ""), allowed=("userName", "externalId"))
-    start, count = paging(start_index=request.GET.get("startIndex"), count=request.GET.get("count"))
-    qs = scim_accounts(
-        organisation=organisation,
-        attribute=found[0] if found else "",
-        value=found[1] if found else "",
+    qs, start, count = _searched(
+        request, organisation, selector=scim_accounts, allowed=("userName", "externalId")
     )
     page = list(qs[start - 1 : start - 1 + count])
     services.scim_token_touch(token=token)
@@ -210,12 +214,8 @@ def groups_view(request: HttpRequest, scim: Scim):  # one action per branch
         return scim_json(body, status=201, location=body["meta"]["location"])
     if request.method != "GET":
         raise _method_not_allowed()
-    found = parse_filter(raw=request.GET.get("filter", ""), allowed=("displayName", "externalId"))
-    start, count = paging(start_index=request.GET.get("startIndex"), count=request.GET.get("count"))
-    qs = scim_groups(
-        organisation=organisation,
-        attribute=found[0] if found else "",
-        value=found[1] if found else "",
+    qs, start, count = _searched(
+        request, organisation, selector=scim_groups, allowed=("displayName", "externalId")
     )
     members = "members" not in request.GET.get("excludedAttributes", "")
     rows = qs[start - 1 : start - 1 + count]
