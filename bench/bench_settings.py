@@ -7,6 +7,7 @@ template loader is on). Only a fallback SECRET_KEY is supplied so the harness ca
 import os
 
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-never-use-in-production")
+os.environ.setdefault("LOM_BASE_URL", "http://127.0.0.1:8000")
 
 from lom.config.settings import *  # noqa: F403
 

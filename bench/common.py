@@ -86,6 +86,7 @@ def setup_django(database_url: str, *, debug: bool = False) -> None:
     ensure_paths()
     os.environ["DATABASE_URL"] = database_url
     os.environ.setdefault("SECRET_KEY", BENCH_SECRET_KEY)
+    os.environ.setdefault("LOM_BASE_URL", "http://127.0.0.1:8000")
     os.environ["DEBUG"] = "1" if debug else "0"
     os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
     os.environ["DJANGO_SETTINGS_MODULE"] = "bench.bench_settings"

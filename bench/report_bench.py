@@ -35,6 +35,7 @@ def setup(database_url: str | None) -> str:
         path = Path(tempfile.gettempdir()) / "lom_report_bench.sqlite3"
         os.environ["DATABASE_URL"] = f"sqlite:///{path}"
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-never-use-in-production")
+    os.environ.setdefault("LOM_BASE_URL", "http://127.0.0.1:8000")
     os.environ.setdefault("DEBUG", "0")
     os.environ["DJANGO_SETTINGS_MODULE"] = "lom.config.settings"
     import django

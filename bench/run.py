@@ -332,6 +332,7 @@ class Server:
             DJANGO_SETTINGS_MODULE="bench.bench_settings",
             DEBUG="0",
             SECRET_KEY=os.environ.get("SECRET_KEY", common.BENCH_SECRET_KEY),
+            LOM_BASE_URL=os.environ.get("LOM_BASE_URL", "http://127.0.0.1:8000"),
             ALLOWED_HOSTS="127.0.0.1",
             DATABASE_URL=self.url,
             PYTHONDONTWRITEBYTECODE="1",
@@ -658,6 +659,7 @@ def migrate_if_behind(url: str) -> None:
     tables stay empty) so the pages can be measured, and say so."""
     env = dict(os.environ, DATABASE_URL=url, DEBUG="0",
                SECRET_KEY=os.environ.get("SECRET_KEY", common.BENCH_SECRET_KEY),
+               LOM_BASE_URL=os.environ.get("LOM_BASE_URL", "http://127.0.0.1:8000"),
                DJANGO_SETTINGS_MODULE="lom.config.settings")  # fmt: skip
     manage = [sys.executable, str(common.CODE_ROOT / "manage.py"), "migrate", "--noinput"]
     check = subprocess.run([*manage, "--check"], env=env, capture_output=True, text=True)

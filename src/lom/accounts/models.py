@@ -9,6 +9,10 @@ from django.utils.translation import gettext_lazy as _
 class User(AbstractUser):
     """A person who logs in. What they may do lives in organisations.Membership."""
 
+    # The language of the mail LOM sends them (and of their in-app notifications); set when
+    # they switch language while signed in. One of settings.LANGUAGES.
+    language = models.CharField(_("språk"), max_length=8, default="sv")
+
     class Meta:
         verbose_name = _("användare")
         verbose_name_plural = _("användare")

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "lom.common",
     "lom.accounts",
     "lom.organisations",
+    "lom.mail",
     "lom.identity",
     "lom.agreements",
     "lom.funds",
@@ -56,6 +57,7 @@ INSTALLED_APPS = [
     "lom.sector",
     "lom.events",
     "lom.outreach",
+    "lom.register",
     "lom.api",
     "lom.demo",
     "django_tasks",
@@ -262,3 +264,26 @@ LOGGING["loggers"] = {
     "saml2": {"level": "WARNING"},
     "djangosaml2": {"level": "WARNING"},
 }
+
+# --- Mail that reaches people ---
+# Every link in a mail is absolute, built from LOM_BASE_URL (scheme and host, no trailing
+# slash, e.g. https://lom.myndigheten.se). Required with DEBUG off: LOM refuses to start without.
+LOM_BASE_URL = env.str("LOM_BASE_URL", default="http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
+if not LOM_BASE_URL:
+    raise ImproperlyConfigured(
+        "Set LOM_BASE_URL to the address people reach LOM at (e.g. https://lom.example.se): "
+        "the links in every mail are built from it."
+    )
+# Delivery by the task queue: a failed attempt is tried again after each of these delays
+# (seconds); when they are used up, or the server refuses for good (5xx), the mail is listed
+# for the organisation's administrator to send again.
+LOM_MAIL_RETRY_DELAYS = [
+    int(s) for s in env.list("LOM_MAIL_RETRY_DELAYS", default=["60", "300", "1800", "7200"])
+]
+# Seconds to wait for the SMTP server.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+
+# --- Staff register import ---
+# An export file from the HR/payroll system may be at most this large and this long.
+LOM_REGISTER_MAX_BYTES = env.int("LOM_REGISTER_MAX_BYTES", default=60 * 1024 * 1024)
+LOM_REGISTER_MAX_ROWS = env.int("LOM_REGISTER_MAX_ROWS", default=1_000_000)

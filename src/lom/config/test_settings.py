@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-key")
+os.environ.setdefault("LOM_BASE_URL", "http://testserver")
 
 from lom.config.settings import *  # noqa: F403
 

@@ -136,3 +136,31 @@ class ForecastSettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id}: {self.unused_warning_percent} %"
+
+
+class AnnualPayroll(models.Model):
+    """The organisation's payroll (lönesumma) for a calendar year, from the payroll system
+    (staff register import). A fund period allocated by payroll × rate starts from it."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="annual_payrolls"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("år"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    payroll_ore = models.BigIntegerField(_("lönesumma"), validators=AMOUNT_BOUNDS)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["organisation", "-year"]
+        verbose_name = _("lönesumma per år")
+        verbose_name_plural = _("lönesummor per år")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year"], name="annualpayroll_unique"),
+            models.CheckConstraint(
+                condition=models.Q(payroll_ore__gte=0), name="annualpayroll_nonneg"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.year}: {self.payroll_ore}"

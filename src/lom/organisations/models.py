@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -41,12 +42,25 @@ class Unit(models.Model):
     name = models.CharField(_("namn"), max_length=200)
     code = models.CharField(_("kod"), max_length=40, blank=True)
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    # The unit's manager as the HR system names them (staff register import). Their user, once
+    # linked, holds the manager role for the unit's subtree (a Membership of source "register").
+    manager = models.ForeignKey(
+        "Employee",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="managed_units",
+        verbose_name=_("chef"),
+    )
 
     class Meta:
         ordering = ["path"]
         verbose_name = _("enhet")
         verbose_name_plural = _("enheter")
-        indexes = [models.Index(fields=["organisation", "path"])]
+        indexes = [
+            models.Index(fields=["organisation", "path"]),
+            models.Index(fields=["organisation", "code"]),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -111,7 +125,18 @@ class Employee(models.Model):
     last_name = models.CharField(_("efternamn"), max_length=100)
     email = models.EmailField(_("e-post"), blank=True)
     occupational_group = models.CharField(_("yrkesgrupp"), max_length=100, blank=True)
+    # Swedish standard classification of occupations (SSYK 2012), up to four digits.
+    ssyk = models.CharField(_("yrkeskod (SSYK)"), max_length=4, blank=True)
     employment_start = models.DateField(_("anställd sedan"))
+    employment_end = models.DateField(_("anställd till"), null=True, blank=True)
+    employment_rate = models.DecimalField(
+        _("sysselsättningsgrad (procent)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
     employment_form = models.CharField(
         _("anställningsform"),
         max_length=20,
@@ -121,12 +146,24 @@ class Employee(models.Model):
     birth_year = models.PositiveSmallIntegerField(_("födelseår"))
     gender = models.CharField(_("kön"), max_length=1, choices=Gender.choices)
     active = models.BooleanField(_("aktiv"), default=True)
+    # Set when a full staff register import no longer lists the employee (never deleted).
+    left_at = models.DateTimeField(_("utgick ur personalregistret"), null=True, blank=True)
 
     class Meta:
         ordering = ["last_name", "first_name"]
         verbose_name = _("medarbetare")
         verbose_name_plural = _("medarbetare")
-        indexes = [models.Index(fields=["organisation", "unit"])]
+        indexes = [
+            models.Index(fields=["organisation", "unit"]),
+            models.Index(fields=["organisation", "employee_number"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(employment_rate__isnull=True)
+                | models.Q(employment_rate__gte=0, employment_rate__lte=100),
+                name="employee_rate_0_100",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
@@ -168,7 +205,8 @@ class Membership(models.Model):
         Union, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("fackförbund")
     )
     # "idp": given by the identity provider's groups (SSO login or SCIM) and replaced at the
-    # next sync; "manual": granted by an administrator, never touched by a sync.
+    # next sync; "register": a unit's manager as the staff register names them, replaced at the
+    # next register import; "manual": granted by an administrator, never touched by a sync.
     source = models.CharField(max_length=8, default="manual", editable=False)
 
     class Meta:
