@@ -6,6 +6,9 @@ from django.db import connection
 from tests.browser import ARGS, CHROMIUM
 from tests.factories import make_world
 
+# The real SMTP server (aiosmtpd) every test folder may use: fixtures `smtp_server`, `smtp`.
+pytest_plugins = ["tests.mail.smtp_fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def swedish_first():
