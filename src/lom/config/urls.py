@@ -33,6 +33,8 @@ urlpatterns = [
     path("benchmark/", include("lom.sector.urls")),
     path("events/", include("lom.events.urls")),
     path("outreach/", include("lom.outreach.urls")),
+    path("mail/", include("lom.mail.urls")),
+    path("register/", include("lom.register.urls")),
     path("o/", include("lom.outreach.public_urls")),
     path("api/v1/", api.urls),
     path("django-admin/login/", identity_account.admin_login_view),
