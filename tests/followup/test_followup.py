@@ -224,11 +224,14 @@ def test_only_the_participant_reaches_the_survey(world):
     assert r.status_code == 400 and "när insatsen är avslutad" in r.content.decode()
 
 
-def test_a_participant_who_has_not_answered_gets_one_reminder(world):
+def test_a_participant_who_has_not_answered_gets_one_reminder(
+    world, django_capture_on_commit_callbacks
+):
     completed_case(world, days_ago=20)
     fresh = completed_case_for_colleague(world)  # completed today: too early
     today = timezone.localdate()
-    assert services.survey_send_reminders(today=today) == 1
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
+        assert services.survey_send_reminders(today=today) == 1
     assert len(mail.outbox) == 1
     msg = mail.outbox[0]
     assert msg.to == [world.employee_rec.email]

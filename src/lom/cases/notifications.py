@@ -1,10 +1,10 @@
 """Who hears about a case: the applicant side, and the roles the next step waits for."""
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from lom.accounts.models import User
 from lom.cases.models import Case, Status
-from lom.common.notify import notify
+from lom.mail.notify import notify
 from lom.organisations.models import Role
 from lom.organisations.selectors import managers_over_path, users_with_roles
 
@@ -28,7 +28,8 @@ def notify_case_transition(*, case: Case, name: str, actor_user: User) -> None:
     Runs inside the transition's transaction."""
     url = f"/cases/{case.pk}/"
     label = f"{case.display_number} {case.title}"
-    text = _("%(case)s: %(status)s") % {"case": label, "status": case.get_status_display()}
+    text = _("%(case)s: %(status)s")
+    params = {"case": label, "status": Status(case.status).label}  # rendered per recipient
     recipients = applicant_users(case)
     if case.status == Status.SUBMITTED:
         recipients += users_with_roles(case.organisation_id, Role.COORDINATOR)
@@ -44,6 +45,8 @@ def notify_case_transition(*, case: Case, name: str, actor_user: User) -> None:
         organisation_id=case.organisation_id,
         kind=kind,
         text=text,
+        params=params,
         case_id=case.pk,
+        reference=case.number,
         url=url,
     )

@@ -3,9 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from lom.common.bounds import COMMENT_MAX, NAME_MAX, TEXT_MAX
 from lom.common.fields import DateInput, KronorField
-from lom.common.notify import KINDS
 from lom.decisions.models import MAX_CRITERIA, MAX_SCORE, PLACE_MAX, AgendaItem, Objection, Position
 from lom.funds.models import FundPeriod
+from lom.mail.kinds import KINDS
 from lom.organisations.models import Membership, Role
 
 
@@ -177,6 +177,11 @@ class PreferencesForm(forms.Form):
             self.fields[kind] = forms.BooleanField(
                 label=label, required=False, initial=current.get(kind, True)
             )
+        self.fields["digest"] = forms.BooleanField(
+            label=_("En sammanfattning per dag i stället för ett mejl per händelse"),
+            required=False,
+            initial=current.get("digest", False),
+        )
 
 
 class RoundFromProposalsForm(forms.Form):

@@ -5,12 +5,12 @@ from datetime import timedelta
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from lom.cases.models import Case, Status
 from lom.cases.notifications import applicant_users, unit_managers
 from lom.common.models import Notification
-from lom.common.notify import notify
+from lom.mail.notify import notify
 from lom.organisations.models import Role
 from lom.organisations.selectors import users_with_roles
 
@@ -55,8 +55,9 @@ def send_reminders(*, now=None) -> int:
             kind="reminder",
             case_id=case.pk,
             url=f"/cases/{case.pk}/",
-            text=_("Påminnelse: %(n)s har väntat i %(d)d dagar (%(s)s)")
-            % {"n": case.display_number, "d": days, "s": case.get_status_display()},
+            reference=case.number,
+            text=_("Påminnelse: %(n)s har väntat i %(d)d dagar (%(s)s)"),
+            params={"n": case.display_number, "d": days, "s": Status(case.status).label},
         )
         sent += 1
     return sent

@@ -15,6 +15,7 @@ from lom.decisions.models import (
     Position,
     Score,
 )
+from lom.mail.models import MailPreference
 from lom.organisations.access import Actor
 
 
@@ -135,8 +136,11 @@ def unread_count(*, user: User) -> int:
 
 
 def notification_preferences(*, user: User) -> dict[str, bool]:
-    """kind -> whether the user wants it by e-mail (only the kinds they have chosen)."""
-    return dict(NotificationPreference.objects.filter(user=user).values_list("kind", "email"))
+    """kind -> whether the user wants it by e-mail (only the kinds they have chosen), and
+    "digest" -> whether they take a daily digest instead of one mail per event."""
+    prefs = dict(NotificationPreference.objects.filter(user=user).values_list("kind", "email"))
+    prefs["digest"] = MailPreference.objects.filter(user=user, digest=True).exists()
+    return prefs
 
 
 def notifications_for(*, user: User, limit: int = 50) -> list[Notification]:

@@ -12,10 +12,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
-from lom.common.notify import notify
 from lom.events.models import Registration
+from lom.mail.notify import notify
 
 REMIND_BEFORE = timedelta(days=2)
 INVITE_WITHIN = timedelta(days=14)
@@ -42,8 +42,8 @@ def notify_promoted(reg: Registration) -> None:
         organisation_id=reg.organisation_id,
         kind="status",
         url=f"/events/{reg.event_id}/",
-        text=_("Ni har fått plats på %(t)s (%(d)s): anmälan flyttades från väntelistan.")
-        % {"t": reg.event.title, "d": _when(reg)},
+        text=_("Ni har fått plats på %(t)s (%(d)s): anmälan flyttades från väntelistan."),
+        params={"t": reg.event.title, "d": _when(reg)},
     )
 
 
@@ -72,8 +72,8 @@ def send_event_reminders(*, now: datetime | None = None) -> tuple[int, int]:
                 organisation_id=reg.organisation_id,
                 kind=KIND,
                 url=f"/events/{reg.event_id}/",
-                text=_("Påminnelse: %(t)s börjar %(d)s, %(p)s.")
-                % {"t": reg.event.title, "d": _when(reg), "p": place},
+                text=_("Påminnelse: %(t)s börjar %(d)s, %(p)s."),
+                params={"t": reg.event.title, "d": _when(reg), "p": place},
             )
         reminders += 1
     ended = confirmed.filter(
@@ -95,8 +95,8 @@ def send_event_reminders(*, now: datetime | None = None) -> tuple[int, int]:
                 text=_(
                     "Tack för att du deltog i %(t)s. Berätta vad du tyckte: utvärderingen är "
                     "anonym."
-                )
-                % {"t": reg.event.title},
+                ),
+                params={"t": reg.event.title},
             )
         invitations += 1
     return reminders, invitations

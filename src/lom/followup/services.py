@@ -3,12 +3,10 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lom.accounts.models import User
@@ -41,6 +39,8 @@ from lom.followup.selectors import (
     is_group_case,
     survey_answered,
 )
+from lom.mail.services.compose import compose, composed_queue, user_language
+from lom.mail.services.queue import absolute_url
 from lom.organisations.access import Actor
 from lom.organisations.models import Organisation
 
@@ -245,6 +245,27 @@ def survey_answer(*, actor: Actor, case: Case, answers: SurveyAnswers) -> None:
     )
 
 
+def _queue_survey_reminder(
+    *, case: Case, first_name: str, user: User, to: str
+) -> None:  # step: in the reminder's transaction; sent after the commit
+    language = user_language(user)
+    with translation.override(language):
+        subject = _("Hur gick det? En kort enkät om din insats")
+    mail = compose(
+        template="survey_reminder",
+        context={
+            "name": first_name,
+            "title": case.title,
+            "link": absolute_url(reverse("followup:survey_answer", args=[case.pk])),
+        },
+        language=language,
+        subject=f"LOM · {case.number}: {subject}" if case.number else f"LOM: {subject}",
+    )
+    composed_queue(
+        mail, to_address=to, organisation_id=case.organisation_id, user_id=user.pk, kind="survey"
+    )
+
+
 def survey_send_reminders(
     *, today: date, organisation: Organisation | None = None
 ) -> int:  # batch: one reminder per transaction
@@ -262,7 +283,6 @@ def survey_send_reminders(
         .exclude(Exists(done))
         .select_related("applicant__user", "organisation")
     )
-    base = getattr(settings, "LOM_BASE_URL", "").rstrip("/")
     sent = 0
     conf_cache: dict[int, FollowUpSettings] = {}
     for case in cases.iterator(chunk_size=500):
@@ -295,21 +315,6 @@ def survey_send_reminders(
                 continue
             invitation.reminded_at = timezone.now()
             invitation.save(update_fields=["reminded_at"])
-            send_mail(
-                subject=_("Hur gick det? En kort enkät om din insats"),
-                message=_(
-                    "Hej %(name)s!\n\nDin insats ”%(title)s” är avslutad. Vi vill gärna veta "
-                    "hur du upplevde den. Enkäten tar två minuter, och svaren redovisas bara "
-                    "sammanställda, utan namn.\n\nSvara här: %(url)s\n"
-                )
-                % {
-                    "name": emp.first_name,
-                    "title": case.title,
-                    "url": base + reverse("followup:survey_answer", args=[case.pk]),
-                },
-                from_email=None,
-                recipient_list=[address],
-                fail_silently=True,
-            )
+            _queue_survey_reminder(case=case, first_name=emp.first_name, user=user, to=address)
             sent += 1
     return sent

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from lom.mail.views.unsubscribe import unsubscribe_view
 
 app_name = "mail"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("unsubscribe/<str:token>/", unsubscribe_view, name="unsubscribe"),
+]

@@ -12,11 +12,12 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lom.common.audit import audit
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.money import MoneyParseError, parse_kronor
-from lom.common.notify import notify
+from lom.mail.notify import notify
 from lom.organisations.access import Actor
 from lom.organisations.models import Employee
 from lom.support import selectors
@@ -451,15 +452,16 @@ def slot_book(*, actor: Actor, slot_id: int) -> Booking:
         users=[slot.coach],
         organisation_id=slot.organisation_id,
         kind=NOTIFY_KIND,
-        text=_("Ny bokning av vägledning %(t)s med %(n)s.")
-        % {"t": when, "n": actor.employee.full_name},
+        text=gettext_lazy("Ny bokning av vägledning %(t)s med %(n)s."),
+        params={"t": when, "n": actor.employee.full_name},
         url=url,
     )
     notify(
         users=[actor.user],
         organisation_id=actor.organisation.pk,
         kind=NOTIFY_KIND,
-        text=_("Du har bokat vägledning %(t)s med %(n)s.") % {"t": when, "n": _name(slot.coach)},
+        text=gettext_lazy("Du har bokat vägledning %(t)s med %(n)s."),
+        params={"t": when, "n": _name(slot.coach)},
         url=url,
     )
     return booking
@@ -501,8 +503,8 @@ def booking_cancel(*, actor: Actor, booking: Booking, reason: str = "") -> Booki
             users=[employee_user] if employee_user else [],
             organisation_id=booking.employee_organisation_id,
             kind=NOTIFY_KIND,
-            text=_("Vägledaren har avbokat samtalet %(t)s: %(r)s")
-            % {"t": when, "r": booking.cancel_reason},
+            text=gettext_lazy("Vägledaren har avbokat samtalet %(t)s: %(r)s"),
+            params={"t": when, "r": booking.cancel_reason},
             url=url,
         )
     else:
@@ -510,8 +512,8 @@ def booking_cancel(*, actor: Actor, booking: Booking, reason: str = "") -> Booki
             users=[slot.coach],
             organisation_id=slot.organisation_id,
             kind=NOTIFY_KIND,
-            text=_("%(n)s har avbokat samtalet %(t)s.")
-            % {"n": booking.employee.full_name, "t": when},
+            text=gettext_lazy("%(n)s har avbokat samtalet %(t)s."),
+            params={"n": booking.employee.full_name, "t": when},
             url=url,
         )
     return booking

@@ -5,6 +5,7 @@ from datetime import datetime
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lom.accounts.models import User
 from lom.cases.models import Case, Status
@@ -13,7 +14,6 @@ from lom.cases.services import _do_case_transition as case_transition
 from lom.common.audit import audit
 from lom.common.bounds import COMMENT_MAX, NAME_MAX
 from lom.common.errors import DomainError
-from lom.common.notify import notify
 from lom.common.sealed import seal_document
 from lom.common.validation import amount_within, optional_text
 from lom.common.validation import require as _require
@@ -31,6 +31,7 @@ from lom.decisions.permissions import (
     can_record_position,
 )
 from lom.decisions.services._common import _own_case
+from lom.mail.notify import notify
 from lom.organisations.access import Actor
 from lom.organisations.models import Membership, Role, Union
 
@@ -138,8 +139,9 @@ def _add_case(*, actor: Actor, meeting: Meeting, case: Case) -> AgendaItem:
             kind="agenda",
             case_id=case.pk,
             url=f"/decisions/meetings/{meeting.pk}/",
-            text=_("%(case)s är uppsatt på dagordningen till %(m)s")
-            % {"case": case.number, "m": meeting.title},
+            reference=case.number,
+            text=gettext_lazy("%(case)s är uppsatt på dagordningen till %(m)s"),
+            params={"case": case.number, "m": meeting.title},
         )
     return item
 

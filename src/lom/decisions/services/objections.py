@@ -5,13 +5,13 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lom.agreements.selectors import agreement_current
 from lom.cases.models import Case, Decision, Status
 from lom.common.audit import audit
 from lom.common.bounds import COMMENT_MAX, NAME_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
-from lom.common.notify import notify
 from lom.common.validation import optional_text
 from lom.common.validation import require as _require
 from lom.common.validation import required_text as _text
@@ -23,6 +23,7 @@ from lom.decisions.permissions import (
     can_raise_objection,
 )
 from lom.decisions.services._common import _own_case
+from lom.mail.notify import notify
 from lom.organisations.access import Actor
 from lom.organisations.models import Membership, Role, Union
 from lom.organisations.selectors import users_with_roles
@@ -101,7 +102,8 @@ def objection_raise(
         kind="objection",
         case_id=case.pk if case else None,
         url=f"/decisions/objections/{objection.pk}/",
-        text=_("%(u)s invänder: %(s)s") % {"u": union.name, "s": objection.subject},
+        text=gettext_lazy("%(u)s invänder: %(s)s"),
+        params={"u": union.name, "s": objection.subject},
     )
     return objection
 
@@ -142,7 +144,8 @@ def objection_answer(*, actor: Actor, objection: Objection, answer: str) -> Obje
         kind="objection",
         case_id=objection.case_id,
         url=f"/decisions/objections/{objection.pk}/",
-        text=_("Arbetsgivaren har svarat på invändningen: %(s)s") % {"s": objection.subject},
+        text=gettext_lazy("Arbetsgivaren har svarat på invändningen: %(s)s"),
+        params={"s": objection.subject},
     )
     return objection
 
@@ -180,7 +183,7 @@ def objection_close(
         kind="objection",
         case_id=objection.case_id,
         url=f"/decisions/objections/{objection.pk}/",
-        text=_("Invändningen %(s)s: %(o)s")
-        % {"s": objection.subject, "o": objection.get_status_display()},
+        text=gettext_lazy("Invändningen %(s)s: %(o)s"),
+        params={"s": objection.subject, "o": Objection.Status(objection.status).label},
     )
     return objection

@@ -22,7 +22,7 @@ def notifications_view(request, actor: Actor):  # one action per branch
     done = run_form(
         request,
         form,
-        lambda d: services.notification_preferences_save(actor=actor, email=d),
+        lambda d: services.notification_preferences_save(actor=actor, email=d, digest=d["digest"]),
         success=reverse("decisions:notifications"),
         message=_("Dina val för e-post är sparade."),
     )

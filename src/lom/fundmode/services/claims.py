@@ -4,11 +4,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE
 from lom.common.errors import DomainError
 from lom.common.money import format_ore
-from lom.common.notify import notify
 from lom.common.validation import amount_too_large_message, optional_text, validate_upload
 from lom.fundmode.models import (
     Claim,
@@ -26,6 +26,7 @@ from lom.fundmode.services.notifications import (
 )
 from lom.fundmode.services.pots import lock_pot, pot_post
 from lom.fundmode.services.workflow import check_transition, notify_employer, transition
+from lom.mail.notify import notify
 from lom.organisations.access import Actor
 from lom.organisations.models import Role
 from lom.organisations.selectors import users_with_roles
@@ -108,7 +109,9 @@ def claim_submit(
         users=users_with_roles(n.round.fund_id, Role.FUND_OFFICER),
         organisation_id=n.round.fund_id,
         kind="status",
-        text=_("Ny rekvisition: %(n)s %(t)s") % {"n": n.number, "t": n.title},
+        text=gettext_lazy("Ny rekvisition: %(n)s %(t)s"),
+        params={"n": n.number, "t": n.title},
+        reference=n.number,
         url=f"/fund/claims/{claim.pk}/",
     )
     notification.refresh_from_db()
@@ -171,9 +174,9 @@ def claim_pay(*, actor: Actor, claim: Claim) -> Claim:
     )
     notify_employer(
         n,
-        _("Fonden har betalat ut %(a)s för %(n)s")
-        % {"a": format_ore(claim.total_ore), "n": n.number},
+        gettext_lazy("Fonden har betalat ut %(a)s för %(n)s"),
         actor.user,
+        params={"a": format_ore(claim.total_ore), "n": n.number},
     )
     return claim
 
@@ -201,6 +204,9 @@ def claim_return(*, actor: Actor, claim: Claim, reason: str) -> Claim:
         actor=actor, subject=n, name="claim_returned", reason=reason, after={"claim": claim.pk}
     )
     notify_employer(
-        n, _("Fonden har återsänt rekvisitionen för %(n)s") % {"n": n.number}, actor.user
+        n,
+        gettext_lazy("Fonden har återsänt rekvisitionen för %(n)s"),
+        actor.user,
+        params={"n": n.number},
     )
     return claim

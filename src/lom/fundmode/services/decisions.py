@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lom.common.bounds import COMMENT_MAX
 from lom.common.errors import DomainError
@@ -230,9 +231,9 @@ def fund_decide(
     )
     notify_employer(
         n,
-        _("Fonden har beslutat om %(n)s %(t)s: %(o)s")
-        % {"n": n.number, "t": n.title, "o": Outcome(outcome).label},
+        gettext_lazy("Fonden har beslutat om %(n)s %(t)s: %(o)s"),
         actor.user,
+        params={"n": n.number, "t": n.title, "o": Outcome(outcome).label},
     )
     notification.refresh_from_db()
     return decision

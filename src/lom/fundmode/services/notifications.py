@@ -7,12 +7,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lom.agreements.models import MeasureType
 from lom.common.bounds import MAX_AMOUNT_ORE, MAX_COUNT, NAME_MAX, TEXT_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.money import format_ore
-from lom.common.notify import notify
 from lom.common.validation import (
     amount_too_large_message,
     amount_within,
@@ -39,6 +39,7 @@ from lom.fundmode.selectors import (
 )
 from lom.fundmode.services.pots import lock_pot
 from lom.fundmode.services.workflow import audit_notification, check_transition, transition
+from lom.mail.notify import notify
 from lom.organisations.access import Actor
 from lom.organisations.models import Employee, Role
 from lom.organisations.selectors import users_with_roles
@@ -337,8 +338,9 @@ def notification_submit(*, actor: Actor, notification: MeasureNotification) -> M
         users=users_with_roles(n.round.fund_id, Role.FUND_OFFICER),
         organisation_id=n.round.fund_id,
         kind="status",
-        text=_("Ny anmälan till fonden: %(n)s %(t)s (%(o)s)")
-        % {"n": n.number, "t": n.title, "o": actor.organisation.name},
+        text=gettext_lazy("Ny anmälan till fonden: %(n)s %(t)s (%(o)s)"),
+        params={"n": n.number, "t": n.title, "o": actor.organisation.name},
+        reference=n.number,
         url=f"/fund/notifications/{n.pk}/",
     )
     return n

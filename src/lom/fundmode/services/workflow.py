@@ -1,17 +1,17 @@
 """The workflow of fund mode: the one transition function, and recording and telling the
 other side what happened to a notification."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from django.utils.translation import gettext as _
 
 from lom.accounts.models import User
 from lom.common.audit import audit
 from lom.common.errors import DomainError, PermissionDeniedError
-from lom.common.notify import notify
 from lom.fundmode.models import Claim, FundRound, MeasureNotification
 from lom.fundmode.permissions import can_take
 from lom.fundmode.workflow import Subject, audit_organisations, transitions_for
+from lom.mail.notify import Text, notify
 from lom.organisations.access import Actor
 from lom.organisations.models import Role
 from lom.organisations.selectors import users_with_roles
@@ -75,8 +75,11 @@ def audit_notification(  # step: written with the action it records
 
 
 def notify_employer(
-    n: MeasureNotification, text: str, actor_user: User
-) -> None:  # step: notified with the action
+    n: MeasureNotification,
+    text: Text,
+    actor_user: User,
+    params: Mapping[str, object] | None = None,
+) -> None:  # step: notified with the action (text rendered in each recipient's language)
 
     users = [*users_with_roles(n.member_id, Role.COORDINATOR), n.created_by]
     notify(
@@ -84,5 +87,7 @@ def notify_employer(
         organisation_id=n.member_id,
         kind="decision",
         text=text,
+        params=params,
+        reference=n.number,
         url=f"/fund/notifications/{n.pk}/",
     )

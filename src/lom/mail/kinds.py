@@ -1,0 +1,11 @@
+"""The kinds of notification a user can choose to get by e-mail (or not)."""
+
+from django.utils.translation import gettext_lazy as _
+
+KINDS = {
+    "status": _("Ett ärende har bytt status"),
+    "agenda": _("Ett ärende har satts upp på en dagordning"),
+    "decision": _("Ett beslut har fattats"),
+    "objection": _("Invändningar"),
+    "reminder": _("Påminnelser om ärenden som väntar"),
+}
