@@ -13,6 +13,7 @@ urlpatterns = [
     path("accessibility/", site_views.accessibility_view, name="accessibility"),
     path("login/", identity_account.login_view, name="login"),
     path("logout/", identity_account.logout_view, name="logout"),
+    path("i18n/setlang/", site_views.set_language_view, name="set_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sso/", include("lom.identity.urls")),
     path("scim/v2/", include("lom.identity.scim_urls")),

@@ -1,8 +1,11 @@
+from django.conf import settings
 from django.db import connection
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.i18n import set_language
 
+from lom.accounts.services import user_language_save
 from lom.cases.selectors import CaseFilter, case_list, status_counts
 from lom.common.web import actor_view
 from lom.funds.selectors import (
@@ -22,6 +25,17 @@ def healthz(request):
     except Exception:  # any database failure means unhealthy
         return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+def set_language_view(request):
+    """Django's language switch; a signed-in user's choice is also kept on the account, so
+    the mail LOM sends them is in that language too."""
+    response = set_language(request)
+    language = request.POST.get("language", "") if request.method == "POST" else ""
+    user = request.user
+    if user.is_authenticated and language in dict(settings.LANGUAGES) and language != user.language:
+        user_language_save(user=user, language=language)
+    return response
 
 
 def ping(request):

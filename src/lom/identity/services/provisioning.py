@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lom.accounts.models import User
@@ -115,6 +115,12 @@ def _sync_roles(
     return {"added": sorted(k[0] for k in added), "removed": sorted(k[0] for k in removed)}
 
 
+def _sign_in_language() -> str:
+    """The language the sign-in ran in: a new user's mail is in it until they switch."""
+    language = (translation.get_language() or "")[:2]
+    return language if language in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 def _new_username(organisation: Organisation, claims: IdentityClaims) -> str:
     if claims.email and not User.objects.filter(username__iexact=claims.email).exists():
         return claims.email[:150]
@@ -168,6 +174,7 @@ def _do_sso_sign_in(*, organisation: Organisation, claims: IdentityClaims) -> Us
             email=claims.email[:254],
             first_name=claims.given_name[:150],
             last_name=claims.family_name[:150],
+            language=_sign_in_language(),
         )
         user.set_unusable_password()
         user.save(update_fields=["password"])
