@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 
 from lom.common.models import Notification, NotificationPreference
+from lom.mail.kinds import KINDS
 from lom.mail.services.unsubscribe import unsubscribe_token
 from tests.factories import approve, make_case
 
@@ -74,3 +75,12 @@ def test_a_forged_or_altered_token_is_refused_and_changes_nothing(world):
             assert response.status_code == 400
             assert "ogiltig" in response.content.decode()
     assert not NotificationPreference.objects.exists()
+
+
+def test_the_digests_link_turns_off_every_kind(world):
+    token = unsubscribe_token(user_id=world.employee.pk, kind="digest")
+    assert Client().get(f"/mail/unsubscribe/{token}/").status_code == 200
+    assert not NotificationPreference.objects.exists()
+    assert Client().post(f"/mail/unsubscribe/{token}/").status_code == 200
+    off = NotificationPreference.objects.filter(user=world.employee, email=False)
+    assert set(off.values_list("kind", flat=True)) == set(KINDS)

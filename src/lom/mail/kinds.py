@@ -8,4 +8,5 @@ KINDS = {
     "decision": _("Ett beslut har fattats"),
     "objection": _("Invändningar"),
     "reminder": _("Påminnelser om ärenden som väntar"),
+    "counselling": _("Bokningar av vägledningssamtal"),
 }

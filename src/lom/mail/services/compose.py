@@ -47,7 +47,7 @@ def compose(
 ) -> Composed:  # pure: renders both parts in `language`
     with translation.override(language):
         ctx = {"settings_url": absolute_url(reverse("decisions:notifications")), **context}
-        text = render_to_string(f"mail/{template}.txt", ctx)
+        text = render_to_string(f"mail/{template}.txt", ctx).strip() + "\n"
         html = render_to_string(f"mail/{template}.html", ctx)
     return Composed(
         subject=" ".join(subject.split()),

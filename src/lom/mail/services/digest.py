@@ -69,6 +69,7 @@ def _digest_mail(*, pref: MailPreference, since: datetime, now: datetime) -> Out
             "more": total - len(listed),
             "all_url": absolute_url(reverse("decisions:notifications")),
             "unsubscribe_url": unsubscribe_url(user_id=user.pk, kind=DIGEST),
+            "digest": True,
         }
     composed = compose(
         template="digest",
