@@ -8,6 +8,7 @@ from django.test import Client
 
 from lom.common.models import Notification
 from lom.mail.models import OutboundMail
+from lom.mail.notify import notify
 from tests.factories import approve, make_case
 from tests.identity.account_fixtures import password_step
 
@@ -84,3 +85,24 @@ def test_an_english_user_gets_the_mail_and_the_in_app_notification_in_english(
     assert Notification.objects.filter(
         user=world.coordinator, kind="status", text__endswith=": Inskickad"
     ).exists()
+
+
+def test_a_plain_text_with_a_case_gets_the_case_number_and_goes_once_per_person(
+    world, smtp, django_capture_on_commit_callbacks
+):
+    case = make_case(world)
+    world.coordinator.email = "hr@example.se"
+    world.coordinator.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        rows = notify(
+            users=[world.coordinator, None, world.coordinator],
+            organisation_id=world.org.pk,
+            kind="objection",
+            text="Facket invänder",
+            case_id=case.pk,
+            url="/decisions/objections/",
+        )
+    assert len(rows) == 1
+    [got] = smtp.messages
+    assert got.message["Subject"] == f"LOM · {case.number}: Facket invänder"
+    assert "http://testserver/decisions/objections/" in got.part("text/plain")

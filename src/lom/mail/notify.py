@@ -13,7 +13,6 @@ from django.utils import translation
 from django.utils.functional import Promise
 
 from lom.accounts.models import User
-from lom.cases.models import Case
 from lom.common.models import Notification, NotificationPreference
 from lom.mail.kinds import KINDS
 from lom.mail.models import MailPreference
@@ -49,10 +48,12 @@ def _digest_users(users: list[User]) -> set[int]:
     )
 
 
-def _reference(case_id: int | None) -> str:
-    if case_id is None:
+def _case_number(row: Notification) -> str:
+    """The number of the notification's case, in one query for all recipients."""
+    if row.case_id is None or row.pk is None:
         return ""
-    return Case.objects.filter(pk=case_id).values_list("number", flat=True).first() or ""
+    number = Notification.objects.filter(pk=row.pk).values_list("case__number", flat=True)
+    return number.first() or ""
 
 
 def notify(  # step: runs inside the action that causes it
@@ -94,7 +95,7 @@ def notify(  # step: runs inside the action that causes it
     skip = _email_opt_outs(with_address, kind) | _digest_users(with_address)
     recipients = [u for u in with_address if u.pk not in skip]
     if recipients and reference is None:
-        reference = _reference(case_id)
+        reference = _case_number(rows[0])
     for user in recipients:
         composed = notification_mail(
             user=user,

@@ -33,7 +33,7 @@ def user_language(user: User) -> str:  # pure: the language LOM writes to this u
     return lang if lang in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
 
 
-def greeting_name(user: User) -> str:  # pure
+def greeting_name(user: User) -> str:  # pure: how the mail greets them
     return user.first_name or user.get_full_name() or user.username
 
 
@@ -74,7 +74,7 @@ def composed_queue(  # step: in the caller's transaction, like mail_queue
     )
 
 
-def notification_subject(*, text: str, reference: str) -> str:  # pure
+def notification_subject(*, text: str, reference: str) -> str:  # pure: the subject line
     """ "LOM · 2026-0042: Ärendet har beviljats" (the number once, also when the text starts
     with it)."""
     short = text if len(text) <= SUBJECT_TEXT_MAX else text[: SUBJECT_TEXT_MAX - 1] + "…"

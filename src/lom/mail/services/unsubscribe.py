@@ -29,12 +29,12 @@ def unsubscribe_token(*, user_id: int, kind: str) -> str:  # pure: signed, no ex
     return signing.Signer(salt=SALT).sign_object({"u": user_id, "k": kind})
 
 
-def unsubscribe_url(*, user_id: int, kind: str) -> str:  # pure
+def unsubscribe_url(*, user_id: int, kind: str) -> str:  # pure: builds the link
     token = unsubscribe_token(user_id=user_id, kind=kind)
     return absolute_url(reverse("mail:unsubscribe", args=[token]))
 
 
-def unsubscribe_headers(*, user_id: int, kind: str) -> dict[str, str]:  # pure
+def unsubscribe_headers(*, user_id: int, kind: str) -> dict[str, str]:  # pure: builds the headers
     """List-Unsubscribe with its one-click POST (RFC 8058)."""
     return {
         "List-Unsubscribe": f"<{unsubscribe_url(user_id=user_id, kind=kind)}>",
@@ -42,7 +42,7 @@ def unsubscribe_headers(*, user_id: int, kind: str) -> dict[str, str]:  # pure
     }
 
 
-def unsubscribe_read(*, token: str) -> Unsubscribe:  # pure read: checks the signature
+def unsubscribe_read(*, token: str) -> Unsubscribe:  # pure: reads the signed link
     """Who and which kind a link is for; DomainError for a forged, altered or stale link."""
     try:
         data = signing.Signer(salt=SALT).unsign_object(token)
