@@ -179,3 +179,11 @@ def test_the_cron_command_sends_what_is_due(smtp, capsys):
     mail.refresh_from_db()
     assert mail.status == OutboundMail.Status.SENT
     assert len(smtp.messages) == 1
+
+
+def test_a_mail_that_cannot_be_built_fails_at_once(smtp, django_capture_on_commit_callbacks):
+    mail = queued(django_capture_on_commit_callbacks, headers={"X-Bad": "a\nBcc: x@example.se"})
+    assert (mail.status, mail.attempts) == (OutboundMail.Status.FAILED, 1)
+    assert mail.last_error.startswith("BadHeaderError")
+    assert mail_send_due(now=timezone.now() + timedelta(days=1)) == 0
+    assert smtp.messages == []

@@ -94,7 +94,7 @@ def _claim(mail_id: int, now: datetime) -> int | None:
 
 
 def _record(
-    mail_id: int, attempt: int, now: datetime, code: int | None, error: str
+    mail_id: int, attempt: int, now: datetime, code: int | None, error: str, permanent: bool
 ) -> OutboundMail:
     """Log the attempt and move the mail on: SENT, RETRYING at the next delay, or FAILED."""
     delays: list[int] = list(settings.LOM_MAIL_RETRY_DELAYS)
@@ -105,7 +105,7 @@ def _record(
             return mail  # stopped meanwhile, or taken over after our lease ran out
         if not error:
             mail.status, mail.sent_at, mail.next_attempt_at = OutboundMail.Status.SENT, now, None
-        elif _permanent(code) or attempt > len(delays):
+        elif permanent or attempt > len(delays):
             mail.status, mail.last_error, mail.next_attempt_at = (
                 OutboundMail.Status.FAILED,
                 error,
@@ -128,21 +128,26 @@ def _schedule(mail_id: int, run_after: datetime) -> None:
 
 def _attempt(mail_id: int, now: datetime) -> str | None:
     """One claimed attempt: the mail's status afterwards, or None when it was not ours to send."""
+    now = max(now, timezone.now())  # a long sweep's lease counts from the claim, not its start
     attempt = _claim(mail_id, now)
     if attempt is None:
         return None
     mail = OutboundMail.objects.get(pk=mail_id)
     code: int | None = 250
-    error = ""
+    error, permanent = "", False
     try:
         with get_connection(fail_silently=False, timeout=settings.EMAIL_TIMEOUT) as conn:
             conn.send_messages([_message(mail)])
     except (smtplib.SMTPException, OSError) as exc:
         code, error = _describe(exc)
-    mail = _record(mail_id, attempt, now, code, error)
+        permanent = _permanent(code)
+    except Exception as exc:  # a mail that cannot be built fails at once, never loops
+        code, error, permanent = None, f"{exc.__class__.__name__}: {exc}"[:500], True
+    mail = _record(mail_id, attempt, now, code, error, permanent)
     # Never the address or the body: the id, the attempt, the reply code and the outcome.
     kind = f" ({error.split(':')[0]})" if error and code is None else ""
-    log.info("mail %s attempt %s: code %s, %s%s", mail_id, attempt, code, mail.status, kind)
+    level = logging.WARNING if error else logging.INFO
+    log.log(level, "mail %s attempt %s: code %s, %s%s", mail_id, attempt, code, mail.status, kind)
     return str(mail.status)
 
 
