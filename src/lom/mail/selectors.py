@@ -42,3 +42,8 @@ def failed_mail_page(*, organisation_id: int, page: int) -> Page:
 
 def failed_mail_count(*, organisation_id: int) -> int:
     return failed_mails(organisation_id=organisation_id).count()
+
+
+def organisation_mail(*, organisation_id: int, pk: int) -> OutboundMail | None:
+    """One mail of the organisation (None for another organisation's, or none)."""
+    return OutboundMail.objects.filter(pk=pk, organisation_id=organisation_id).first()

@@ -1,5 +1,7 @@
 """The organisation administrator's list of mail that could not be delivered."""
 
+from collections.abc import Callable
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -8,8 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from lom.common.web import actor_view, post_action
-from lom.mail.models import OutboundMail
-from lom.mail.selectors import failed_mail_page
+from lom.mail.selectors import failed_mail_page, organisation_mail
 from lom.mail.services import mail_cancel, mail_resend, mail_resend_all
 from lom.organisations.access import Actor
 
@@ -21,29 +22,37 @@ def _page_number(request: HttpRequest) -> int:
     return int(value) if value.isdigit() and len(value) < 7 else 1
 
 
-def _mail(actor: Actor, pk: int) -> OutboundMail:
-    mail = OutboundMail.objects.filter(pk=pk, organisation=actor.organisation).first()
-    if mail is None:
-        raise Http404
-    return mail
-
-
 @actor_view("org_admin")
 def failures_view(request: HttpRequest, actor: Actor) -> HttpResponse:
     page = failed_mail_page(organisation_id=actor.organisation.pk, page=_page_number(request))
     return render(request, "mail/failures.html", {"page": page})
 
 
+def _on_one_mail(
+    request: HttpRequest, actor: Actor, pk: int, service: Callable[..., None], message: str
+) -> HttpResponse:
+    """A button on one mail of the list: the actor's organisation's mail or 404."""
+    mail = organisation_mail(organisation_id=actor.organisation.pk, pk=pk)
+    if mail is None:
+        raise Http404
+    return post_action(
+        request,
+        lambda: service(actor=actor, mail=mail),
+        success=reverse(FAILURES),
+        message=message % {"to": mail.to_address},
+    )
+
+
 @require_POST
 @actor_view("org_admin")
 def resend_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    mail = _mail(actor, pk)
-    return post_action(
-        request,
-        lambda: mail_resend(actor=actor, mail=mail),
-        success=reverse(FAILURES),
-        message=_("E-posten skickas igen till %(to)s.") % {"to": mail.to_address},
-    )
+    return _on_one_mail(request, actor, pk, mail_resend, _("E-posten skickas igen till %(to)s."))
+
+
+@require_POST
+@actor_view("org_admin")
+def cancel_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    return _on_one_mail(request, actor, pk, mail_cancel, _("E-posten till %(to)s är stoppad."))
 
 
 @require_POST
@@ -59,16 +68,4 @@ def resend_all_view(request: HttpRequest, actor: Actor) -> HttpResponse:
             )
             % {"n": n}
         ),
-    )
-
-
-@require_POST
-@actor_view("org_admin")
-def cancel_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    mail = _mail(actor, pk)
-    return post_action(
-        request,
-        lambda: mail_cancel(actor=actor, mail=mail),
-        success=reverse(FAILURES),
-        message=_("E-posten till %(to)s är stoppad.") % {"to": mail.to_address},
     )
