@@ -23,6 +23,7 @@ def mail_due_ids(
     due = Q(status=OutboundMail.Status.RETRYING, next_attempt_at__lte=now) | (
         Q(status=OutboundMail.Status.QUEUED) & queued_too_long
     )
+    # tenant-scope: the delivery sweep sends every organisation's mail (ids only, no content)
     rows = OutboundMail.objects.filter(due, pk__gt=after_pk).order_by("pk")
     return list(rows.values_list("pk", flat=True)[:limit])
 
