@@ -17,19 +17,21 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 
 install: $(VENV)/.installed
 
-## Start the system with demo data on the embedded SQLite database.
+## Start the system with demo data on the embedded SQLite database. Background work (previews of
+## imports, mail) runs at once in the demo, without a worker; demo loaders send no mail.
+DEMO_ENV := DEBUG=1 TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend
 demo: install
 	mkdir -p var
-	DEBUG=1 $(PY) manage.py migrate --noinput
-	DEBUG=1 $(PY) manage.py load_demo
-	DEBUG=1 $(PY) manage.py load_demo_followup
-	DEBUG=1 $(PY) manage.py load_demo_planning
-	DEBUG=1 $(PY) manage.py load_demo_fund
-	DEBUG=1 $(PY) manage.py load_demo_support
-	DEBUG=1 $(PY) manage.py load_demo_library
-	DEBUG=1 $(PY) manage.py load_demo_events
-	DEBUG=1 $(PY) manage.py load_demo_outreach
-	DEBUG=1 $(PY) manage.py load_demo_sector
+	$(DEMO_ENV) $(PY) manage.py migrate --noinput
+	$(DEMO_ENV) $(PY) manage.py load_demo
+	$(DEMO_ENV) $(PY) manage.py load_demo_followup
+	$(DEMO_ENV) $(PY) manage.py load_demo_planning
+	$(DEMO_ENV) $(PY) manage.py load_demo_fund
+	$(DEMO_ENV) $(PY) manage.py load_demo_support
+	$(DEMO_ENV) $(PY) manage.py load_demo_library
+	$(DEMO_ENV) $(PY) manage.py load_demo_events
+	$(DEMO_ENV) $(PY) manage.py load_demo_outreach
+	$(DEMO_ENV) $(PY) manage.py load_demo_sector
 	@# The local test identity providers run beside the demo and stop with it (Ctrl-C):
 	@# SAML 2.0 on :$(SAML_IDP_PORT) for Statens tillsynsverk, OpenID Connect on :$(OIDC_IDP_PORT)
 	@# for Region Norrsund. Their people are in devidp/users.json (password "idp").
@@ -38,10 +40,10 @@ demo: install
 		$(PY) -m devidp.oidc --port $(OIDC_IDP_PORT) \
 			--redirect-uri http://127.0.0.1:$(PORT)/sso/oidc/region-norrsund/callback/ \
 			--redirect-uri http://localhost:$(PORT)/sso/oidc/region-norrsund/callback/ & \
-		DEBUG=1 $(PY) manage.py load_demo_sso \
+		$(DEMO_ENV) $(PY) manage.py load_demo_sso \
 			--saml-metadata-url http://127.0.0.1:$(SAML_IDP_PORT)/metadata \
 			--oidc-issuer http://127.0.0.1:$(OIDC_IDP_PORT)/o; \
-		DEBUG=1 LOM_TOTP_REQUIRED=0 TASKS_BACKEND=django_tasks.backends.immediate.ImmediateBackend \
+		$(DEMO_ENV) LOM_TOTP_REQUIRED=0 \
 			$(PY) manage.py runserver 127.0.0.1:$(PORT)'
 
 ## Run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
