@@ -135,7 +135,7 @@ def _row_rules(kind: str, values: dict[str, Any], today: date) -> list[tuple[str
 
 def resolve_columns(
     kind: str, headers: list[str], columns: dict[str, str]
-) -> tuple[dict[str, int], list[tuple[str, str]]]:
+) -> tuple[dict[str, int], list[tuple[str, str]]]:  # pure: the header matched
     """{field_key: column index} for the mapping, and the file errors: (column, message) for a
     required field without a column or a mapped column the file does not have."""
     index: dict[str, int] = {}
@@ -183,7 +183,7 @@ def read_file(
     issues: Issues,
     today: date,
     tick: Callable[[int], None] | None = None,
-) -> FileRows:
+) -> FileRows:  # pure: reads a file
     """The checked rows of one file. A file error (unreadable, a missing column, too many rows)
     is recorded with line 0 and marks the file broken; the rows read before a row limit are
     still checked so the admin sees their errors too."""
