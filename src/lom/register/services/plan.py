@@ -147,7 +147,7 @@ def plan_units(
 ) -> dict[str, tuple]:  # pure: reads only
     col = f.columns
     units = _duplicates(f, "code", issues, _("Enhetskoden %(v)s finns redan på rad %(line)d."))
-    known_codes = set(units) | set(reg.unit_by_code)
+    known_codes = f.keys | set(reg.unit_by_code)
     for code, (line, values) in units.items():
         parent = values.get("parent_code")
         if parent and parent not in known_codes:
@@ -362,9 +362,9 @@ def build_plan(
         plan.counts[kind]["rows"] = f.row_count
     employees = files.get("employees")
     units = files.get("units")
-    file_numbers = {v["employee_number"] for _l, v in employees.rows} if employees else set()
+    file_numbers = employees.keys if employees else set()
     numbers = file_numbers | set(reg.employee_by_number)
-    file_codes = {v["code"] for _l, v in units.rows} if units else set()
+    file_codes = units.keys if units else set()
     if units is not None:
         plan_units(plan, reg, units, issues, numbers)
     if employees is not None:
