@@ -166,6 +166,13 @@ def test_only_admins_and_coordinators_may_import(world):
     assert 'href="/register/"' in units_page
 
 
+def test_the_import_page_links_the_example_files(admin):
+    html = admin.get(URL).content.decode()
+    assert "Exempelfiler" in html
+    for name in ("primula_medarbetare.csv", "heroma_personal.xlsx", "heroma_lonesumma.xlsx"):
+        assert f'href="/static/register/examples/{name}"' in html
+
+
 def test_no_file_and_an_unreadable_file_are_refused_on_the_page(admin, world):
     assert admin.post(URL, {"full": "on"}).status_code == 400
     utf16 = "Anst.nr;Förnamn\n1;Å\n".encode("utf-16")
