@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lom.common.bounds import MAX_AMOUNT_ORE
 from lom.common.errors import DomainError
@@ -22,6 +23,7 @@ from lom.register import parsing as p
 from lom.register.fields import FIELDS, FieldSpec, header_row, norm, suggest_columns
 from lom.support.services import MAX_HOURS_PER_WEEK
 
+KEYS = {"units": "code", "employees": "employee_number"}
 STORED_MAX = 5_000  # errors and changes kept on the run (the counts are complete)
 
 
@@ -50,9 +52,18 @@ class FileRows:
     mapped: frozenset[str] = frozenset()
     columns: dict[str, str] = field(default_factory=dict)  # field key -> header in the file
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    # The key (unit code, employee number) of every row whose key cell could be read, also of
+    # rows with other errors: a row's error is not repeated as "not found" in another file.
+    keys: set[str] = field(default_factory=set)
     ignored: list[str] = field(default_factory=list)
     row_count: int = 0
     broken: bool = False  # a file error: the file as a whole could not be read
+
+
+BIRTH_YEAR = gettext_lazy("Födelseåret")
+RATE = gettext_lazy("Sysselsättningsgraden")
+HOURS = gettext_lazy("Timmar per vecka")
+YEAR = gettext_lazy("Året")
 
 
 def _cell_parsers(today: date) -> dict[str, dict[str, Callable[[Any], Any]]]:
@@ -66,17 +77,13 @@ def _cell_parsers(today: date) -> dict[str, dict[str, Callable[[Any], Any]]]:
         return out
 
     def birth_year(v: Any) -> int | None:
-        return p.whole(v, low=today.year - 100, high=today.year - 14, label=_("Födelseåret"))
+        return p.whole(v, low=today.year - 100, high=today.year - 14, label=BIRTH_YEAR)
 
     def rate(v: Any) -> Decimal | None:
-        return p.bounded(
-            v, low=Decimal(0), high=Decimal(100), places=2, label=_("Sysselsättningsgraden")
-        )
+        return p.bounded(v, low=Decimal(0), high=Decimal(100), places=2, label=RATE)
 
     def hours(v: Any) -> Decimal | None:
-        return p.bounded(
-            v, low=Decimal(0), high=MAX_HOURS_PER_WEEK, places=1, label=_("Timmar per vecka")
-        )
+        return p.bounded(v, low=Decimal(0), high=MAX_HOURS_PER_WEEK, places=1, label=HOURS)
 
     def code(v: Any) -> str:
         return p.text(v, max_length=40)
@@ -113,7 +120,7 @@ def _cell_parsers(today: date) -> dict[str, dict[str, Callable[[Any], Any]]]:
             "income": money,
         },
         "payroll": {
-            "year": lambda v: p.whole(v, low=2000, high=2100, label=_("Året")),
+            "year": lambda v: p.whole(v, low=2000, high=2100, label=YEAR),
             "payroll": money,
         },
     }
@@ -135,7 +142,7 @@ def _row_rules(kind: str, values: dict[str, Any], today: date) -> list[tuple[str
 
 def resolve_columns(
     kind: str, headers: list[str], columns: dict[str, str]
-) -> tuple[dict[str, int], list[tuple[str, str]]]:
+) -> tuple[dict[str, int], list[tuple[str, str]]]:  # pure: the header matched
     """{field_key: column index} for the mapping, and the file errors: (column, message) for a
     required field without a column or a mapped column the file does not have."""
     index: dict[str, int] = {}
@@ -183,7 +190,7 @@ def read_file(
     issues: Issues,
     today: date,
     tick: Callable[[int], None] | None = None,
-) -> FileRows:
+) -> FileRows:  # pure: reads a file
     """The checked rows of one file. A file error (unreadable, a missing column, too many rows)
     is recorded with line 0 and marks the file broken; the rows read before a row limit are
     still checked so the admin sees their errors too."""
@@ -232,6 +239,8 @@ def read_file(
                     issues.add(kind, line, headers[i], _("Värde saknas."))
                     bad = True
                 values[key] = value
+            if values.get(KEYS.get(kind, "")):
+                out.keys.add(values[KEYS[kind]])
             if not bad:
                 for key, message in _row_rules(kind, values, today):
                     issues.add(kind, line, out.columns.get(key, key), message)
