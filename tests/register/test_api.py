@@ -133,6 +133,8 @@ def test_bad_uploads_are_refused_naming_the_field(api, world, settings):
     assert error_field(bad_kind) == "columns"
     bad_field = api.post("/imports", {"units": units_csv(), "columns": '{"units": {"x": "y"}}'})
     assert error_field(bad_field) == "columns"
+    pdf = api.post("/imports", {"units": SimpleUploadedFile("enheter.pdf", b"%PDF-1.4")})
+    assert pdf.status_code == 400 and error_field(pdf) == "files"
     settings.LOM_REGISTER_MAX_BYTES = 10
     too_big = api.post("/imports", {"units": units_csv()})
     assert too_big.status_code == 400 and error_field(too_big) == "units"
