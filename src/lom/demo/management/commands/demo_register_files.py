@@ -24,7 +24,7 @@ from lom.demo.management.commands.load_demo import FIRST, LAST, ORGS
 from lom.demo.people import REGISTER_DAY, demo_people, demo_units
 
 OUT = Path(lom.register.__file__).parent / "static" / "register" / "examples"
-SPEC = ORGS[0]
+SPEC: dict[str, Any] = ORGS[0]
 LEAVING = 8  # the last people of the demo are missing from the files: they have left
 NEW_UNIT = (f"{SPEC['code']}-2-3", "Analys", f"{SPEC['code']}-2")
 RENAMED = {f"{SPEC['code']}-3-3": "Registratur och arkiv"}
