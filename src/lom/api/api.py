@@ -52,6 +52,7 @@ from lom.funds.selectors import (
 from lom.identity.api import router as identity_router
 from lom.library.api import router as library_router
 from lom.outreach.api import router as outreach_router
+from lom.register.api import router as register_router
 from lom.reports.api import router as reports_router
 from lom.sector.api import router as sector_router
 from lom.support.api import router as support_router
@@ -72,6 +73,7 @@ api.add_router("/benchmark", sector_router)
 api.add_router("/events", events_router)
 api.add_router("/outreach", outreach_router)
 api.add_router("/identity", identity_router)
+api.add_router("/register", register_router)
 
 
 # When the throttle cannot say how long to wait (the rate was lowered meanwhile).

@@ -25,8 +25,12 @@ class FundPeriodForm(forms.Form):
         label=_("För över det som är kvar från föregående period"), required=False
     )
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, organisation, payroll_year: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if payroll_year is not None:
+            self.fields["payroll"].help_text = _(
+                "Ifylld från personalregistret: lönesumman för %(year)d."
+            ) % {"year": payroll_year}
         self.fields["previous"].queryset = FundPeriod.objects.filter(
             organisation=organisation, next__isnull=True
         )

@@ -9,7 +9,13 @@ from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from lom.funds.models import EntryKind, ForecastSettings, FundPeriod, LedgerEntry
+from lom.funds.models import (
+    AnnualPayroll,
+    EntryKind,
+    ForecastSettings,
+    FundPeriod,
+    LedgerEntry,
+)
 from lom.organisations.models import Organisation
 
 
@@ -140,6 +146,15 @@ def fund_periods_for_org(*, organisation: Organisation) -> QuerySet[FundPeriod]:
 
 def fund_period_get(*, organisation: Organisation, pk: int) -> FundPeriod | None:
     return fund_periods_for_org(organisation=organisation).filter(pk=pk).first()
+
+
+def annual_payroll_for(*, organisation: Organisation, year: int) -> int | None:
+    """The payroll (öre) of `year` from the staff register import, if there is one."""
+    return (
+        AnnualPayroll.objects.filter(organisation=organisation, year=year)
+        .values_list("payroll_ore", flat=True)
+        .first()
+    )
 
 
 def fund_period_current(*, organisation: Organisation, on: date) -> FundPeriod | None:

@@ -1,13 +1,18 @@
+from datetime import date
+
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from lom.common.web import actor_view, run_form
 from lom.funds import services
 from lom.funds.forms import FundPeriodForm, LedgerFilterForm
+from lom.funds.models import FundPeriod
 from lom.funds.selectors import (
+    annual_payroll_for,
     balances_for_periods,
     fund_balance,
     fund_forecast,
@@ -74,9 +79,28 @@ def fund_period_view(request, actor: Actor, pk: int):
     )
 
 
+def _date_param(raw: str) -> date | None:
+    try:
+        return parse_date(raw[:10])
+    except ValueError:
+        return None  # a date that does not exist (2027-02-30): no pre-fill
+
+
 @actor_view("coordinator", "org_admin")
 def fund_period_create_view(request, actor: Actor):
-    form = FundPeriodForm(request.POST or None, organisation=actor.organisation)
+    # The payroll of the start year (`?start=2027-01-01`, else this year) from the register.
+    start = _date_param(request.GET.get("start", ""))
+    year = (start or timezone.localdate()).year
+    payroll = annual_payroll_for(organisation=actor.organisation, year=year)
+    initial = ({"start": start} if start else {}) | (
+        {"payroll": payroll, "method": FundPeriod.Method.PAYROLL_RATE} if payroll else {}
+    )
+    form = FundPeriodForm(
+        request.POST or None,
+        organisation=actor.organisation,
+        initial=initial,
+        payroll_year=year if payroll else None,
+    )
     done = run_form(
         request,
         form,

@@ -15,11 +15,12 @@ from lom.agreements.services import agreement_save
 from lom.cases import services as case_services
 from lom.cases.models import ApplicationKind, CostLine, Decision, Purpose
 from lom.decisions import services as dec
+from lom.demo.people import demo_people, demo_units
 from lom.demo.users import DEMO_PASSWORD, demo_user
 from lom.funds.models import FundPeriod
 from lom.funds.services import fund_period_create
 from lom.organisations.access import actor_for
-from lom.organisations.models import Employee, Organisation, Role, Union
+from lom.organisations.models import Employee, Organisation, Role, Union, Unit
 from lom.organisations.selectors import managers_for_unit
 from lom.organisations.services import (
     employee_save,
@@ -117,6 +118,7 @@ REGION_OCCUPATIONS = [
 ORGS = [
     {
         "slug": "tillsynsverket",
+        "code": "TV",
         "name": "Statens tillsynsverk",
         "kind": "agency",
         "decision_model": DecisionModel.HR_DECIDES,
@@ -134,6 +136,7 @@ ORGS = [
     },
     {
         "slug": "region-norrsund",
+        "code": "RN",
         "name": "Region Norrsund",
         "kind": "region",
         "decision_model": DecisionModel.JOINT,
@@ -181,32 +184,24 @@ class Command(BaseCommand):
     def _load(self, spec, rnd):
         org = Organisation.objects.create(name=spec["name"], slug=spec["slug"], kind=spec["kind"])
         unions = [union_create(actor=None, organisation=org, name=n) for n in spec["unions"]]
-        top = unit_create(actor=None, organisation=org, name=spec["name"])
-        leaves = []
-        for dept, subs in spec["units"].items():
-            d = unit_create(actor=None, organisation=org, name=dept, parent=top)
-            leaves += [unit_create(actor=None, organisation=org, name=s, parent=d) for s in subs]
-        today = date.today()
-        employees = []
-        for i in range(spec["employees"]):
-            employees.append(
-                employee_save(
-                    actor=None,
-                    organisation=org,
-                    unit=leaves[i % len(leaves)],
-                    first_name=rnd.choice(FIRST),
-                    last_name=rnd.choice(LAST),
-                    email=f"{spec['prefix']}anstalld{i}@example.org",
-                    occupational_group=rnd.choice(spec["occupations"]),
-                    employment_start=today - timedelta(days=rnd.randint(90, 12000)),
-                    employment_form=rnd.choice(["permanent"] * 8 + ["fixed_term"]),
-                    birth_year=rnd.randint(today.year - 66, today.year - 22),
-                    gender=rnd.choice(["F", "F", "M", "M", "X"])
-                    if i % 40 == 0
-                    else rnd.choice(["F", "M"]),
-                    active=True,
-                )
+        # Unit codes and employee numbers as the HR system has them (the register import
+        # matches by them; the example export files in register/static match this demo).
+        units: dict[str, Unit] = {}
+        for code, name, parent in demo_units(spec):
+            units[code] = unit_create(
+                actor=None, organisation=org, name=name, parent=units.get(parent), code=code
             )
+        leaves = [u for u in units.values() if u.code.count("-") == 2]
+        employees = []
+        for person in demo_people(spec, rnd, first=FIRST, last=LAST):
+            number, leaf, rate = person.pop("number"), person.pop("leaf"), person.pop("rate")
+            employee = employee_save(
+                actor=None, organisation=org, unit=leaves[leaf], active=True, **person
+            )
+            employee.employee_number, employee.employment_rate = number, rate
+            employees.append(employee)
+        Employee.objects.bulk_update(employees, ["employee_number", "employment_rate"])
+        today = date.today()
         p = spec["prefix"]
         # One login per role. The employee and the manager are also employees.
         emp_user = self._user(f"{p}medarbetare", "Maja", "Medarbetare")
