@@ -335,14 +335,14 @@ def print_report(report: dict[str, Any]) -> None:
     files = report["files"]
     print(f"\nfiles: {files['rows']} rows, {files['mb']} MB; database {report['database']}")
     head = ("s", "x base", "cpu s", "peak MB", "SQL n", "SQL s")
-    print(f"{'phase':34} " + " ".join(f"{h:>7}" for h in head))
+    print(f"{'phase':38} " + " ".join(f"{h:>7}" for h in head))
     for phase, label in PHASES.items():
         for key in [k for k in res if k == phase or k.startswith(phase + "_")]:
             r = res[key]
             sql = r.get("sql", {})
             name = label if key == phase else f"{label} ({key.split('_')[-1]})"
             print(
-                f"{name:34} {r['seconds']:7.2f} {r['seconds'] / base:7.1f} "
+                f"{name:38} {r['seconds']:7.2f} {r['seconds'] / base:7.1f} "
                 f"{r.get('cpu_s', 0):6.1f} {r['peak_mb']:8.0f} "
                 f"{sql.get('statements', ''):>7} {sql.get('sql_s', ''):>6}"
             )
