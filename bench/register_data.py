@@ -113,12 +113,6 @@ class ExportFiles:
     data: dict[str, bytes]  # kind -> file content
     rows: dict[str, int]  # kind -> data rows (without the header)
 
-    def checksum(self, kind: str) -> str:
-        return hashlib.sha256(self.data[kind]).hexdigest()
-
-    def total_rows(self) -> int:
-        return sum(self.rows.values())
-
     def write(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         for kind, data in self.data.items():
@@ -127,6 +121,28 @@ class ExportFiles:
 
 def read_files(folder: Path) -> dict[str, bytes]:
     return {kind: (folder / FILE_NAMES[kind]).read_bytes() for kind in KINDS}
+
+
+@dataclass
+class FileFacts:
+    rows: dict[str, int]  # kind -> data rows (without the header)
+    sha256: dict[str, str]
+    mb: float
+
+
+def describe(folder: Path) -> FileFacts:
+    """Row counts and checksums of the files in `folder`, read in small chunks (the benchmark's
+    parent process stays small: a child's peak RSS starts from its parent's)."""
+    rows, sums, size = {}, {}, 0
+    for kind in KINDS:
+        digest, lines = hashlib.sha256(), 0
+        with open(folder / FILE_NAMES[kind], "rb") as f:
+            while chunk := f.read(1 << 20):
+                digest.update(chunk)
+                lines += chunk.count(b"\n")
+                size += len(chunk)
+        rows[kind], sums[kind] = lines - 1, digest.hexdigest()
+    return FileFacts(rows=rows, sha256=sums, mb=round(size / 1e6, 2))
 
 
 def kr(ore: int) -> str:
@@ -246,10 +262,11 @@ def main() -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--out", type=Path, required=True, help="folder for the four files")
+    parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args()
     files = generate(args.scale, args.seed)
     files.write(args.out)
-    for kind in KINDS:
+    for kind in KINDS if not args.quiet else ():
         size = len(files.data[kind]) / 1e6
         print(f"{FILE_NAMES[kind]:26} {files.rows[kind]:>9} rows {size:8.2f} MB")
 

@@ -242,8 +242,9 @@ def child_main(args) -> None:
     profile = cProfile.Profile() if args.profile else None
     log = QueryLog()
     if args.phase == "baseline":
-        ready_mb = peak_mb()
+        ready_mb, c0 = peak_mb(), cpu_s()
         result = child_baseline(folder, args.database_url)
+        result["cpu_s"] = cpu_s() - c0
     else:
         os.environ["TASKS_BACKEND"] = "django_tasks_db.DatabaseBackend"  # no worker: we call it
         common.setup_django(args.database_url)
@@ -296,7 +297,7 @@ def changes(counts: dict[str, dict[str, int]]) -> int:
     return sum(c.get(k, 0) for c in counts.values() for k in ("new", "changed", "leaving"))
 
 
-def problems(results: dict[str, dict], files: register_data.ExportFiles) -> list[str]:
+def problems(results: dict[str, dict], files: register_data.FileFacts) -> list[str]:
     """What the import must do regardless of timing."""
     found: list[str] = []
     for phase in ("first", "reimport"):
@@ -343,8 +344,8 @@ def print_report(report: dict[str, Any]) -> None:
             name = label if key == phase else f"{label} ({key.split('_')[-1]})"
             print(
                 f"{name:38} {r['seconds']:7.2f} {r['seconds'] / base:7.1f} "
-                f"{r.get('cpu_s', 0):6.1f} {r['peak_mb']:8.0f} "
-                f"{sql.get('statements', ''):>7} {sql.get('sql_s', ''):>6}"
+                f"{r.get('cpu_s', 0):7.1f} {r['peak_mb']:7.0f}"
+                + (f" {sql['statements']:7} {sql['sql_s']:7.2f}" if sql else "")
             )
             if "preview_s" in r:
                 print(f"{'':4}upload {r['upload_s']:.2f} s, preview {r['preview_s']:.2f} s")
@@ -353,7 +354,8 @@ def print_report(report: dict[str, Any]) -> None:
         f"baseline = read the four CSV files with Python's csv module into tuples "
         f"({b['parse_s']:.2f} s) and COPY every row into a temporary text table "
         f"({b['copy_s']:.2f} s); mean of a run before and after the import: {base:.2f} s. "
-        f"A Django process at rest: {res['setup']['ready_mb']:.0f} MB."
+        f"A Django process at rest: {res['setup']['ready_mb']:.0f} MB (the harness itself: "
+        f"{report['harness_peak_mb']:.0f} MB, the least a child can show)."
     )
     for phase in ("first", "reimport"):
         if phase in res:
@@ -383,8 +385,12 @@ def parent_main(args) -> int:
     say = (lambda *a: print(*a, file=sys.stderr, flush=True)) if args.json else print
 
     t0 = time.perf_counter()
-    files = register_data.generate(args.scale, args.seed)
-    files.write(folder)
+    # Written by a child: the parent must stay small, because a child process starts with its
+    # parent's peak RSS as its own (Linux keeps the high-water mark across fork and exec).
+    gen = [sys.executable, str(Path(__file__).with_name("register_data.py")), "--quiet"]
+    gen += ["--scale", str(args.scale), "--seed", str(args.seed), "--out", str(folder)]
+    subprocess.run(gen, check=True)
+    files = register_data.describe(folder)
     say(f"== files ({time.perf_counter() - t0:.1f} s): {files.rows} in {folder}")
     from bench.generate import migrate, prepare_database
 
@@ -415,11 +421,8 @@ def parent_main(args) -> int:
                 conn.execute(drop.format(sql.Identifier(name)))
     bases = [res[k]["seconds"] for k in ("baseline_before", "baseline_after")]
     report["baseline_s"] = sum(bases) / len(bases)
-    report["files"] = {
-        "rows": files.rows,
-        "mb": round(sum(len(d) for d in files.data.values()) / 1e6, 2),
-        "sha256": {k: files.checksum(k) for k in register_data.KINDS},
-    }
+    report["files"] = {"rows": files.rows, "mb": files.mb, "sha256": files.sha256}
+    report["harness_peak_mb"] = peak_mb()
     report["problems"] = problems(res, files)
     report["targets"] = targets(res)
     for r in res.values():
