@@ -8,6 +8,7 @@ the upload to a size, a row count, a column count and an encoding before anythin
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import zipfile
@@ -196,30 +197,40 @@ MAX_COLUMNS = 60
 MAX_CELL_CHARS = 2_000
 # An xlsx is a zip: its unpacked size is held too (a small file can unpack to gigabytes).
 MAX_XLSX_UNPACKED_BYTES = 100 * 1024 * 1024
-ENCODINGS = ("utf-8-sig", "cp1252")
 
 Cell = str | int | float | Decimal | date | datetime | None
 
 
-def _decode(data: bytes) -> str:
-    for enc in ENCODINGS:
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" in text:
-            break  # UTF-16 or a binary file: not a text table
-        return text
-    raise DomainError(
+def _encoding(data: bytes) -> str:
+    """The encoding of a text table: UTF-8 (with or without a byte-order mark), else
+    Windows-1252. UTF-16 and binary files (NUL bytes) are refused. Checked in chunks, so a large
+    file is never held twice as text."""
+    unreadable = DomainError(
         _("Filen gick inte att läsa som text. Spara den som CSV (UTF-8) eller som Excel (xlsx)."),
         field="file",
         code="encoding",
     )
+    if b"\x00" in data:
+        raise unreadable  # UTF-16 or a binary file: not a text table
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    view, step = memoryview(data), 1 << 20
+    try:
+        for at in range(0, len(data), step):
+            decoder.decode(view[at : at + step], final=at + step >= len(data))
+        return "utf-8-sig"
+    except UnicodeDecodeError:
+        pass
+    try:  # cp1252 leaves five bytes undefined: a file holding them is not Windows-1252 text
+        for at in range(0, len(data), step):
+            bytes(view[at : at + step]).decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise unreadable from exc
+    return "cp1252"
 
 
-def _too_many_rows() -> DomainError:
+def _too_many_rows(max_rows: int) -> DomainError:
     return DomainError(
-        _("Filen har fler än %(n)d rader. Dela upp den i flera filer.") % {"n": MAX_ROWS},
+        _("Filen har fler än %(n)d rader. Dela upp den i flera filer.") % {"n": max_rows},
         field="file",
         code="too_many_rows",
     )
@@ -249,24 +260,21 @@ def _check_row(row: Sequence[Any]) -> list[Cell]:
     return out
 
 
-def _read_csv(data: bytes) -> list[list[Cell]]:
-    text = _decode(data)
-    first = text.split("\n", 1)[0]
+def _iter_csv(data: bytes) -> Iterator[list[Cell]]:
+    text = io.TextIOWrapper(io.BytesIO(data), encoding=_encoding(data), newline="")
+    first = text.readline()
+    text.seek(0)
     delimiter = max((";", ",", "\t"), key=first.count) if first else ";"
-    table: list[list[Cell]] = []
     try:
-        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
-            if len(table) >= MAX_ROWS:
-                raise _too_many_rows()
-            table.append(_check_row(row))
+        for row in csv.reader(text, delimiter=delimiter):
+            yield _check_row(row)
     except csv.Error as exc:
         raise DomainError(
             _("Filen gick inte att läsa som CSV: %(e)s") % {"e": exc}, field="file", code="csv"
         ) from exc
-    return table
 
 
-def _read_xlsx(data: bytes) -> list[list[Cell]]:
+def _iter_xlsx(data: bytes, max_unpacked_bytes: int) -> Iterator[list[Cell]]:
     unreadable = DomainError(
         _("Filen gick inte att läsa som Excel (xlsx)."), field="file", code="xlsx"
     )
@@ -275,7 +283,7 @@ def _read_xlsx(data: bytes) -> list[list[Cell]]:
             unpacked = sum(i.file_size for i in zf.infolist())
     except (zipfile.BadZipFile, ValueError) as exc:
         raise unreadable from exc
-    if unpacked > MAX_XLSX_UNPACKED_BYTES:
+    if unpacked > max_unpacked_bytes:
         raise DomainError(
             _("Excel-filen är för stor när den packas upp."), field="file", code="too_large"
         )
@@ -285,28 +293,52 @@ def _read_xlsx(data: bytes) -> list[list[Cell]]:
         raise unreadable from exc
     try:
         if not wb.worksheets:
-            return []
-        table: list[list[Cell]] = []
-        for row in wb.worksheets[0].iter_rows(values_only=True):
-            if len(table) >= MAX_ROWS:
-                raise _too_many_rows()
-            table.append(_check_row(row))
-        return table
-    except DomainError:
-        raise
-    except Exception as exc:  # a broken sheet inside a valid zip
-        raise unreadable from exc
+            return
+        rows = wb.worksheets[0].iter_rows(values_only=True)
+        while True:
+            try:
+                row = next(rows)
+            except StopIteration:
+                return
+            except Exception as exc:  # a broken sheet inside a valid zip
+                raise unreadable from exc
+            yield _check_row(row)
     finally:
         wb.close()
+
+
+def iter_table(
+    *,
+    data: bytes,
+    name: str,
+    max_rows: int = MAX_ROWS,
+    max_unpacked_bytes: int = MAX_XLSX_UNPACKED_BYTES,
+) -> Iterator[list[Cell]]:
+    """The rows of the first sheet of an xlsx or of a CSV/TXT file (`;`, `,` or tab; UTF-8
+    with or without BOM, or Windows-1252), one list of cells at a time, so a large file is
+    read in bounded memory beyond its bytes. Raises DomainError (field `file`) for another
+    type, an unknown encoding, a broken file, more than `max_rows` rows (after yielding those),
+    over 60 columns or a cell over 2 000 characters. Empty rows are kept (row numbers in
+    messages match the file)."""
+    lower = name.lower()
+    if lower.endswith(".xlsx"):
+        rows = _iter_xlsx(data, max_unpacked_bytes)
+    elif lower.endswith((".csv", ".txt")):
+        rows = _iter_csv(data)
+    else:
+        raise DomainError(
+            _("Ladda upp en CSV-fil eller en Excel-fil (xlsx)."), field="file", code="type"
+        )
+    for n, row in enumerate(rows):
+        if n >= max_rows:
+            raise _too_many_rows(max_rows)
+        yield row
 
 
 def read_table(
     upload: UploadedFile | None = None, *, name: str = "", data: bytes | None = None
 ) -> list[list[Cell]]:
-    """The rows of the first sheet of an xlsx or of a CSV/TXT file (`;`, `,` or tab), as
-    lists of cells. Refuses with a message naming the field `file`: a file over 5 MB, of
-    another type, in an unknown encoding, over 20 000 rows or 60 columns, or a cell over
-    2 000 characters. Empty rows are kept (row numbers in messages match the file)."""
+    """The whole table of an upload (see `iter_table`), held to 5 MB and 20 000 rows."""
     if upload is not None:
         name = upload.name or ""
         if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
@@ -316,14 +348,7 @@ def read_table(
         raise DomainError(_("Välj en fil."), field="file", code="required")
     if len(data) > MAX_UPLOAD_BYTES:
         raise _too_large()
-    lower = name.lower()
-    if lower.endswith(".xlsx"):
-        return _read_xlsx(data)
-    if lower.endswith((".csv", ".txt")):
-        return _read_csv(data)
-    raise DomainError(
-        _("Ladda upp en CSV-fil eller en Excel-fil (xlsx)."), field="file", code="type"
-    )
+    return list(iter_table(data=data, name=name))
 
 
 def _too_large() -> DomainError:

@@ -1,0 +1,49 @@
+"""Reads for the staff register import: saved mappings, runs and their files."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from lom.common.errors import DomainError
+from lom.common.files import iter_table
+from lom.organisations.models import Organisation
+from lom.register.fields import header_row
+from lom.register.models import ColumnMapping, ImportFile, ImportRun
+
+
+def mapping_for(*, organisation: Organisation, kind: str) -> dict[str, str]:
+    """The organisation's saved mapping for the kind ({field_key: column header}), else {}."""
+    saved = ColumnMapping.objects.filter(organisation=organisation, kind=kind).first()
+    return dict(saved.columns) if saved else {}
+
+
+def runs_for(*, organisation: Organisation) -> QuerySet[ImportRun]:
+    """The organisation's runs, newest first (without the files' bytes)."""
+    return ImportRun.objects.filter(organisation=organisation).select_related(
+        "created_by", "applied_by"
+    )
+
+
+def run_get(*, organisation: Organisation, pk: int) -> ImportRun:
+    """One run of the organisation; another organisation's run does not exist here."""
+    return ImportRun.objects.get(organisation=organisation, pk=pk)
+
+
+def run_files(*, run: ImportRun) -> QuerySet[ImportFile]:
+    """The run's files without their bytes."""
+    return ImportFile.objects.filter(run=run).defer("data")
+
+
+def run_file(*, run: ImportRun, kind: str) -> ImportFile:
+    """One file of the run, with its bytes (a download of what was imported)."""
+    return ImportFile.objects.get(run=run, kind=kind)
+
+
+def file_headers(*, file_name: str, data: bytes) -> list[str]:
+    """The header row of an export file, for the mapping form."""
+    first = next(iter_table(data=data, name=file_name, max_rows=1), None)
+    headers = header_row(first or [])
+    if not headers:
+        raise DomainError(_("Filen saknar rubrikrad."), field="file", code="no_header")
+    return headers

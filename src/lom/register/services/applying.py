@@ -1,0 +1,288 @@
+"""Writing a plan to the register, inside the caller's transaction: set-based (bulk inserts
+and updates in batches, a fixed number of queries per kind), never a query per row.
+
+Order: units (so employees have them), employees, the units' parents and managers, the unit
+paths (and the copies cases keep), leavers and those coming back, the register's manager roles,
+monthly employment rows, payroll per year."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any, TypeVar
+
+from django.contrib.auth import get_user_model
+from django.db.models import OuterRef, Subquery
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from lom.accounts.models import User
+from lom.cases.models import Case
+from lom.cases.models import Status as CaseStatus
+from lom.cases.workflow import FUNDED_STATES, OPEN_STATES
+from lom.common.notify import notify
+from lom.funds.models import AnnualPayroll
+from lom.organisations.models import Employee, Membership, Organisation, Role, Unit
+from lom.register.services.plan import Plan
+from lom.support.models import EmploymentMonth
+
+BATCH = 1_000
+REGISTER_SOURCE = "register"
+# A leaver's cases the coordinators should hear about: submitted, under way or funded and
+# not yet completed.
+FLAGGED_STATES = (OPEN_STATES | FUNDED_STATES) - {CaseStatus.COMPLETED}
+
+T = TypeVar("T")
+
+
+def chunks(items: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:
+    batch: list[T] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _unit_pks(org: Organisation) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for pk, code in Unit.objects.filter(organisation=org).order_by("pk").values_list("pk", "code"):
+        if code:
+            out.setdefault(code, pk)
+    return out
+
+
+def _employee_pks(org: Organisation) -> dict[str, int]:
+    out: dict[str, int] = {}
+    rows = Employee.objects.filter(organisation=org).exclude(employee_number="")
+    for pk, number in rows.order_by("-active", "pk").values_list("pk", "employee_number"):
+        out.setdefault(number, pk)
+    return out
+
+
+def _write_units(org: Organisation, plan: Plan) -> None:
+    new = [
+        Unit(organisation=org, code=code, name=values["name"])
+        for code, (pk, values) in plan.unit_writes.items()
+        if pk is None
+    ]
+    Unit.objects.bulk_create(new, batch_size=BATCH)
+
+
+def _link_units(org: Organisation, plan: Plan, units: dict[str, int], people: dict[str, int]):
+    """Name, parent and manager of every new or changed unit (after the employees exist)."""
+    rows, fields = [], {"name"}
+    for code, (_pk, values) in plan.unit_writes.items():
+        unit = Unit(pk=units[code], name=values["name"])
+        if "parent_code" in values:
+            fields.add("parent")
+            unit.parent_id = units.get(values["parent_code"]) if values["parent_code"] else None
+        if "manager_number" in values:
+            fields.add("manager")
+            number = values["manager_number"]
+            unit.manager_id = people.get(number) if number else None
+        rows.append(unit)
+    Unit.objects.bulk_update(rows, sorted(fields), batch_size=BATCH)
+
+
+def _repath(org: Organisation) -> int:
+    """Every unit's path from its parents (moved subtrees included), in bulk; the paths cases
+    copy follow. Returns the number of units whose path changed."""
+    rows = {
+        pk: (parent, path)
+        for pk, parent, path in Unit.objects.filter(organisation=org).values_list(
+            "pk", "parent_id", "path"
+        )
+    }
+    paths: dict[int, str] = {}
+
+    def path_of(pk: int) -> str:
+        trail = []
+        node: int | None = pk
+        while node is not None and node not in paths:
+            trail.append(node)
+            node = rows[node][0]
+        base = paths[node] if node is not None else "/"
+        for n in reversed(trail):
+            base = paths[n] = f"{base}{n}/"
+        return paths[pk]
+
+    moved = [Unit(pk=pk, path=path_of(pk)) for pk, (_p, old) in rows.items() if path_of(pk) != old]
+    Unit.objects.bulk_update(moved, ["path"], batch_size=BATCH)
+    for batch in chunks([u.pk for u in moved]):
+        Case.objects.filter(organisation=org, unit_id__in=batch).update(
+            unit_path=Subquery(Unit.objects.filter(pk=OuterRef("unit_id")).values("path")[:1])
+        )
+    return len(moved)
+
+
+def _write_employees(org: Organisation, plan: Plan, units: dict[str, int]) -> None:
+    new, changed, fields = [], [], {"unit"}
+    for number, (pk, model, unit_code) in plan.employee_writes.items():
+        if pk is None:
+            unit_id = units[unit_code]
+            new.append(Employee(organisation=org, employee_number=number, unit_id=unit_id, **model))
+        else:
+            fields |= set(model)
+            changed.append(Employee(pk=pk, unit_id=units[unit_code], **model))
+    Employee.objects.bulk_create(new, batch_size=BATCH)
+    Employee.objects.bulk_update(changed, sorted(fields), batch_size=BATCH)
+
+
+def _user_ids(employee_pks: list[int]) -> list[int]:
+    out: list[int] = []
+    for batch in chunks(employee_pks):
+        out += Employee.objects.filter(pk__in=batch, user__isnull=False).values_list(
+            "user_id", flat=True
+        )
+    return out
+
+
+def _leave_and_return(org: Organisation, plan: Plan, now: datetime) -> dict[str, int]:
+    user_model = get_user_model()
+    for batch in chunks(plan.returning):
+        Employee.objects.filter(pk__in=batch).update(active=True, left_at=None)
+    back = _user_ids(plan.returning)
+    for batch in chunks(back):
+        user_model.objects.filter(pk__in=batch, is_active=False).update(is_active=True)
+    for batch in chunks(plan.leaving):
+        Employee.objects.filter(pk__in=batch).update(active=False, left_at=now)
+    gone = _user_ids(plan.leaving)
+    for batch in chunks(gone):
+        # The session backend refuses an inactive user, and API tokens belong to the user.
+        user_model.objects.filter(pk__in=batch).update(is_active=False)
+    flagged = _flag_open_cases(org, plan.leaving)
+    return {"users_deactivated": len(gone), "users_reactivated": len(back), "cases": flagged}
+
+
+def _flag_open_cases(org: Organisation, leaving: list[int]) -> int:
+    """One notification per open case of a leaver, to the organisation's coordinators."""
+    if not leaving:
+        return 0
+    coordinators = list(
+        get_user_model()
+        .objects.filter(
+            memberships__organisation=org,
+            memberships__role=Role.COORDINATOR,
+            is_active=True,
+        )
+        .distinct()
+    )
+    cases = []
+    for batch in chunks(leaving):
+        cases += list(
+            Case.objects.filter(
+                organisation=org, applicant_id__in=batch, status__in=FLAGGED_STATES
+            ).select_related("applicant")
+        )
+    for case in cases:
+        assert case.applicant is not None  # filtered on the applicant
+        notify(
+            users=coordinators,
+            organisation_id=org.pk,
+            kind="status",
+            text=_("%(name)s har slutat enligt personalregistret och har ärende %(case)s öppet.")
+            % {"name": case.applicant.full_name, "case": case.display_number},
+            case_id=case.pk,
+            url=reverse("cases:detail", args=[case.pk]),
+        )
+    return len(cases)
+
+
+def sync_manager_roles(*, organisation: Organisation) -> dict[str, int]:
+    """The register's manager roles: the user of each unit's (active) manager holds the manager
+    role for that unit (source "register"); register-given roles that no longer match go.
+    Roles given by hand or by the identity provider are never touched. Inside the caller's
+    transaction."""
+    wanted = set(
+        Unit.objects.filter(
+            organisation=organisation,
+            manager__active=True,
+            manager__user__isnull=False,
+            manager__user__is_active=True,
+        ).values_list("manager__user_id", "pk")
+    )
+    ours = {
+        (user, unit): pk
+        for pk, user, unit in Membership.objects.filter(
+            organisation=organisation, role=Role.MANAGER, source=REGISTER_SOURCE
+        ).values_list("pk", "user_id", "unit_id")
+    }
+    others = set(
+        Membership.objects.filter(organisation=organisation, role=Role.MANAGER)
+        .exclude(source=REGISTER_SOURCE)
+        .values_list("user_id", "unit_id")
+    )
+    stale = [pk for key, pk in ours.items() if key not in wanted]
+    for batch in chunks(stale):
+        Membership.objects.filter(pk__in=batch).delete()
+    new = [
+        Membership(
+            organisation=organisation,
+            user_id=user,
+            unit_id=unit,
+            role=Role.MANAGER,
+            source=REGISTER_SOURCE,
+        )
+        for user, unit in sorted(wanted - set(ours) - others)
+    ]
+    Membership.objects.bulk_create(new, batch_size=BATCH)
+    return {"manager_roles_added": len(new), "manager_roles_removed": len(stale)}
+
+
+def _write_months(org: Organisation, plan: Plan, people: dict[str, int], actor, now) -> None:
+    new: list[EmploymentMonth] = []
+    changed: list[EmploymentMonth] = []
+    for (number, month), (pk, hours, income) in plan.month_writes.items():
+        row = EmploymentMonth(
+            pk=pk,
+            organisation=org,
+            employee_id=people[number],
+            month=month,
+            hours_per_week=hours,
+            income_ore=income,
+            imported_by=actor,
+            imported_at=now,
+        )
+        (new if pk is None else changed).append(row)
+    EmploymentMonth.objects.bulk_create(new, batch_size=BATCH)
+    EmploymentMonth.objects.bulk_update(
+        changed, ["hours_per_week", "income_ore", "imported_by", "imported_at"], batch_size=BATCH
+    )
+
+
+def _write_payroll(org: Organisation, plan: Plan) -> None:
+    rows = [
+        AnnualPayroll(organisation=org, year=year, payroll_ore=ore)
+        for year, (_pk, ore) in plan.payroll_writes.items()
+    ]
+    AnnualPayroll.objects.bulk_create(
+        rows,
+        batch_size=BATCH,
+        update_conflicts=True,
+        unique_fields=["organisation", "year"],
+        update_fields=["payroll_ore", "updated_at"],
+    )
+
+
+def apply_plan(
+    *, organisation: Organisation, plan: Plan, actor: User | None, now: datetime
+) -> dict[str, Any]:
+    """Write the plan (inside the caller's transaction). Returns what else changed (roles,
+    users, paths, flagged cases) for the audit trail."""
+    _write_units(organisation, plan)
+    units = _unit_pks(organisation)
+    _write_employees(organisation, plan, units)
+    people = _employee_pks(organisation)
+    if plan.unit_writes:
+        _link_units(organisation, plan, units, people)
+    moved = _repath(organisation) if plan.unit_writes else 0
+    extra = _leave_and_return(organisation, plan, now)
+    extra |= sync_manager_roles(organisation=organisation)
+    if plan.month_writes:
+        _write_months(organisation, plan, people, actor, now)
+    if plan.payroll_writes:
+        _write_payroll(organisation, plan)
+    return extra | {"units_moved": moved}
