@@ -81,6 +81,15 @@ def scratch_url(explicit: str | None, scale: float) -> str:
     return common.with_database(url, f"lom_bench_register_{label}")
 
 
+def backend_cpu_s(pid: int) -> float:
+    """CPU seconds of the PostgreSQL backend process `pid` (the server runs on this machine)."""
+    try:
+        rest = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(rest[11]) + int(rest[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
@@ -107,13 +116,29 @@ class QueryLog:
         try:
             return execute(sql, params, many, context)
         finally:
-            dt = time.perf_counter() - t0
-            self.count += 1
-            self.seconds += dt
             shape = re.sub(r"'[^']*'|\b\d+\b", "?", " ".join(str(sql).split()))[:160]
-            entry = self.by_shape[shape]
-            entry[0] += 1
-            entry[1] += dt
+            self.add(shape, time.perf_counter() - t0)
+
+    def add(self, shape: str, seconds: float) -> None:
+        self.count += 1
+        self.seconds += seconds
+        entry = self.by_shape[shape]
+        entry[0] += 1
+        entry[1] += seconds
+
+    def watch_commits(self, connection) -> None:
+        """COMMIT is no statement Django executes: timed here (PostgreSQL checks the deferred
+        foreign keys of every row written then)."""
+        commit = connection._commit
+
+        def timed_commit():
+            t0 = time.perf_counter()
+            try:
+                return commit()
+            finally:
+                self.add("COMMIT", time.perf_counter() - t0)
+
+        connection._commit = timed_commit
 
     def summary(self, top: int = 8) -> dict[str, Any]:
         slow = sorted(self.by_shape.items(), key=lambda kv: -kv[1][1])[:top]
@@ -137,6 +162,7 @@ def child_baseline(folder: Path, url: str) -> dict[str, Any]:
     parse_s = time.perf_counter() - t0
     t1 = time.perf_counter()
     with psycopg.connect(url) as conn, conn.cursor() as cur:
+        db0 = backend_cpu_s(conn.info.backend_pid)
         for kind, (header, rows) in tables.items():
             name = sql.Identifier(f"baseline_{kind}")
             cols = sql.SQL(", ").join(
@@ -147,9 +173,11 @@ def child_baseline(folder: Path, url: str) -> dict[str, Any]:
                 for row in rows:
                     copy.write_row(row)
         conn.commit()
+        db_cpu = backend_cpu_s(conn.info.backend_pid) - db0
     copy_s = time.perf_counter() - t1
     rows = sum(len(r) for _, r in tables.values())
-    return {"seconds": parse_s + copy_s, "parse_s": parse_s, "copy_s": copy_s, "rows": rows}
+    return {"seconds": parse_s + copy_s, "parse_s": parse_s, "copy_s": copy_s, "rows": rows,
+            "db_cpu_s": db_cpu}  # fmt: skip
 
 
 def child_setup() -> dict[str, Any]:
@@ -247,8 +275,11 @@ def child_main(args) -> None:
         common.setup_django(args.database_url)
         from django.db import connection
 
-        ready_mb = peak_mb()
-        c0 = cpu_s()
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_backend_pid()")
+            backend = cur.fetchone()[0]
+        log.watch_commits(connection)
+        ready_mb, c0, db0 = peak_mb(), cpu_s(), backend_cpu_s(backend)
         with connection.execute_wrapper(log):
             if profile:
                 profile.enable()
@@ -261,6 +292,7 @@ def child_main(args) -> None:
             if profile:
                 profile.disable()
         result["cpu_s"] = cpu_s() - c0
+        result["db_cpu_s"] = backend_cpu_s(backend) - db0
         result["sql"] = log.summary()
         if args.phase in ("apply", "reapply"):
             result["register"] = register_rows(state["organisation_id"])
@@ -332,7 +364,7 @@ def print_report(report: dict[str, Any]) -> None:
     res, base = report["phases"], report["baseline_s"]
     files = report["files"]
     print(f"\nfiles: {files['rows']} rows, {files['mb']} MB; database {report['database']}")
-    head = ("s", "x base", "cpu s", "peak MB", "SQL n", "SQL s")
+    head = ("s", "x base", "cpu s", "db cpu", "peak MB", "SQL n", "SQL s")
     print(f"{'phase':38} " + " ".join(f"{h:>7}" for h in head))
     for phase, label in PHASES.items():
         for key in [k for k in res if k == phase or k.startswith(phase + "_")]:
@@ -341,7 +373,7 @@ def print_report(report: dict[str, Any]) -> None:
             name = label if key == phase else f"{label} ({key.split('_')[-1]})"
             print(
                 f"{name:38} {r['seconds']:7.2f} {r['seconds'] / base:7.1f} "
-                f"{r.get('cpu_s', 0):7.1f} {r['peak_mb']:7.0f}"
+                f"{r.get('cpu_s', 0):7.1f} {r.get('db_cpu_s', 0):7.1f} {r['peak_mb']:7.0f}"
                 + (f" {sql['statements']:7} {sql['sql_s']:7.2f}" if sql else "")
             )
             if "preview_s" in r:
