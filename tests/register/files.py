@@ -3,6 +3,7 @@ helper that uploads them and runs the preview the way the task queue does."""
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Sequence
 from typing import Any
@@ -67,7 +68,9 @@ PEOPLE = [
 def csv_bytes(
     rows: Sequence[Sequence[Any]], *, sep: str = ";", encoding: str = "utf-8", bom: bool = False
 ) -> bytes:
-    text = "\r\n".join(sep.join(str(c) for c in row) for row in rows) + "\r\n"
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=sep).writerows(rows)
+    text = buf.getvalue()
     return ("\ufeff" if bom else "").encode("utf-8") + text.encode(encoding)
 
 

@@ -20,7 +20,7 @@ from lom.common.audit import audit
 from lom.common.errors import DomainError
 from lom.identity.models import ExternalIdentity, ManagedAccount, SsoConfig
 from lom.identity.selectors.groups import scim_groups_of
-from lom.organisations.models import Employee, Membership, Organisation, Role
+from lom.organisations.models import Employee, Membership, Organisation, Role, Unit
 
 IDP_SOURCE = "idp"
 # Groups of one sign-in kept on its link (an IdP may send hundreds; mappings name a few).
@@ -113,6 +113,28 @@ def _sync_roles(
             source=IDP_SOURCE,
         )
     return {"added": sorted(k[0] for k in added), "removed": sorted(k[0] for k in removed)}
+
+
+def _grant_register_manager_roles(
+    organisation: Organisation, user: User, employee: Employee
+) -> None:  # step: the units the staff register names this employee manager of
+    if not employee.active:
+        return
+    held = set(
+        Membership.objects.filter(
+            organisation=organisation, user=user, role=Role.MANAGER
+        ).values_list("unit_id", flat=True)
+    )
+    units = Unit.objects.filter(organisation=organisation, manager=employee).values_list(
+        "pk", flat=True
+    )
+    Membership.objects.bulk_create(
+        Membership(
+            organisation=organisation, user=user, role=Role.MANAGER, unit_id=pk, source="register"
+        )
+        for pk in units
+        if pk not in held
+    )
 
 
 def _new_username(organisation: Organisation, claims: IdentityClaims) -> str:
@@ -212,6 +234,7 @@ def _do_sso_sign_in(*, organisation: Organisation, claims: IdentityClaims) -> Us
         and not Employee.objects.filter(user=user).exists()
     ):
         Employee.objects.filter(pk=employee.pk, user__isnull=True).update(user=user)
+        _grant_register_manager_roles(organisation, user, employee)
     changes = _sync_roles(organisation=organisation, user=user, wanted=wanted)
     audit(
         organisation_id=organisation.pk,

@@ -35,7 +35,7 @@ FLAGGED_STATES = (OPEN_STATES | FUNDED_STATES) - {CaseStatus.COMPLETED}
 T = TypeVar("T")
 
 
-def chunks(items: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:
+def chunks(items: Iterable[T], size: int = BATCH) -> Iterator[list[T]]:  # pure: batches of a list
     batch: list[T] = []
     for item in items:
         batch.append(item)
@@ -191,7 +191,7 @@ def _flag_open_cases(org: Organisation, leaving: list[int]) -> int:
     return len(cases)
 
 
-def sync_manager_roles(*, organisation: Organisation) -> dict[str, int]:
+def sync_manager_roles(*, organisation: Organisation) -> dict[str, int]:  # step: inside the apply
     """The register's manager roles: the user of each unit's (active) manager holds the manager
     role for that unit (source "register"); register-given roles that no longer match go.
     Roles given by hand or by the identity provider are never touched. Inside the caller's
@@ -269,7 +269,7 @@ def _write_payroll(org: Organisation, plan: Plan) -> None:
 
 def apply_plan(
     *, organisation: Organisation, plan: Plan, actor: User | None, now: datetime
-) -> dict[str, Any]:
+) -> dict[str, Any]:  # step: inside the apply
     """Write the plan (inside the caller's transaction). Returns what else changed (roles,
     users, paths, flagged cases) for the audit trail."""
     _write_units(organisation, plan)

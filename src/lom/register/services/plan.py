@@ -37,7 +37,7 @@ UNIT_FIELDS = ("name", "parent_code", "manager_number")
 COUNT_KEYS = ("new", "changed", "leaving", "unchanged")
 
 
-def jsonable(value: Any) -> Any:
+def jsonable(value: Any) -> Any:  # pure: a value for JSON
     if isinstance(value, date):
         return value.isoformat()
     if value is None or isinstance(value, bool | int | str):
@@ -144,10 +144,10 @@ def _node_parent(reg: Register, file_units: dict[str, tuple], node: tuple) -> tu
 
 def plan_units(
     plan: Plan, reg: Register, f: FileRows, issues: Issues, employee_numbers: set[str]
-) -> dict[str, tuple]:
+) -> dict[str, tuple]:  # pure: reads only
     col = f.columns
     units = _duplicates(f, "code", issues, _("Enhetskoden %(v)s finns redan på rad %(line)d."))
-    known_codes = set(units) | set(reg.unit_by_code)
+    known_codes = f.keys | set(reg.unit_by_code)
     for code, (line, values) in units.items():
         parent = values.get("parent_code")
         if parent and parent not in known_codes:
@@ -210,7 +210,7 @@ def plan_units(
 
 def plan_employees(
     plan: Plan, reg: Register, f: FileRows, issues: Issues, unit_codes: set[str], full: bool
-) -> dict[str, tuple]:
+) -> dict[str, tuple]:  # pure: reads only
     people = _duplicates(
         f,
         "employee_number",
@@ -269,7 +269,7 @@ def plan_employees(
 
 def plan_months(
     plan: Plan, reg: Register, f: FileRows, issues: Issues, employee_numbers: set[str]
-) -> None:
+) -> None:  # pure: reads only
     seen: dict[tuple[str, date], int] = {}
     wanted: dict[tuple[str, date], dict[str, Any]] = {}
     for line, values in f.rows:
@@ -325,7 +325,9 @@ def plan_months(
             plan.count("months", "unchanged")
 
 
-def plan_payroll(plan: Plan, reg: Register, f: FileRows, issues: Issues) -> None:
+def plan_payroll(
+    plan: Plan, reg: Register, f: FileRows, issues: Issues
+) -> None:  # pure: reads only
     years = _duplicates(f, "year", issues, _("Året %(v)s finns redan på rad %(line)d."))
     existing = {
         y: (pk, ore)
@@ -349,7 +351,7 @@ def plan_payroll(plan: Plan, reg: Register, f: FileRows, issues: Issues) -> None
 
 def build_plan(
     *, organisation: Organisation, files: dict[str, FileRows], issues: Issues, full: bool
-) -> Plan:
+) -> Plan:  # pure: reads only
     """The plan for the checked files of one run, against the register now. Row errors found
     here are added to `issues`."""
     plan = Plan()
@@ -360,9 +362,9 @@ def build_plan(
         plan.counts[kind]["rows"] = f.row_count
     employees = files.get("employees")
     units = files.get("units")
-    file_numbers = {v["employee_number"] for _l, v in employees.rows} if employees else set()
+    file_numbers = employees.keys if employees else set()
     numbers = file_numbers | set(reg.employee_by_number)
-    file_codes = {v["code"] for _l, v in units.rows} if units else set()
+    file_codes = units.keys if units else set()
     if units is not None:
         plan_units(plan, reg, units, issues, numbers)
     if employees is not None:

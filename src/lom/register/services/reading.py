@@ -22,6 +22,7 @@ from lom.register import parsing as p
 from lom.register.fields import FIELDS, FieldSpec, header_row, norm, suggest_columns
 from lom.support.services import MAX_HOURS_PER_WEEK
 
+KEYS = {"units": "code", "employees": "employee_number"}
 STORED_MAX = 5_000  # errors and changes kept on the run (the counts are complete)
 
 
@@ -50,6 +51,9 @@ class FileRows:
     mapped: frozenset[str] = frozenset()
     columns: dict[str, str] = field(default_factory=dict)  # field key -> header in the file
     rows: list[tuple[int, dict[str, Any]]] = field(default_factory=list)
+    # The key (unit code, employee number) of every row whose key cell could be read, also of
+    # rows with other errors: a row's error is not repeated as "not found" in another file.
+    keys: set[str] = field(default_factory=set)
     ignored: list[str] = field(default_factory=list)
     row_count: int = 0
     broken: bool = False  # a file error: the file as a whole could not be read
@@ -135,7 +139,7 @@ def _row_rules(kind: str, values: dict[str, Any], today: date) -> list[tuple[str
 
 def resolve_columns(
     kind: str, headers: list[str], columns: dict[str, str]
-) -> tuple[dict[str, int], list[tuple[str, str]]]:
+) -> tuple[dict[str, int], list[tuple[str, str]]]:  # pure: the header matched
     """{field_key: column index} for the mapping, and the file errors: (column, message) for a
     required field without a column or a mapped column the file does not have."""
     index: dict[str, int] = {}
@@ -183,7 +187,7 @@ def read_file(
     issues: Issues,
     today: date,
     tick: Callable[[int], None] | None = None,
-) -> FileRows:
+) -> FileRows:  # pure: reads a file
     """The checked rows of one file. A file error (unreadable, a missing column, too many rows)
     is recorded with line 0 and marks the file broken; the rows read before a row limit are
     still checked so the admin sees their errors too."""
@@ -232,6 +236,8 @@ def read_file(
                     issues.add(kind, line, headers[i], _("Värde saknas."))
                     bad = True
                 values[key] = value
+            if values.get(KEYS.get(kind, "")):
+                out.keys.add(values[KEYS[kind]])
             if not bad:
                 for key, message in _row_rules(kind, values, today):
                     issues.add(kind, line, out.columns.get(key, key), message)
