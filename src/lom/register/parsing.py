@@ -10,6 +10,7 @@ import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 
@@ -23,6 +24,8 @@ Cell = str | int | float | Decimal | date | datetime | None
 
 FORMULA_START = ("=", "+", "-", "@")
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
+_PLAIN = re.compile(r"-?\d+(?:[.,]\d+)?")
+_QUANTUM = {0: Decimal(1), 1: Decimal("0.1"), 2: Decimal("0.01")}
 
 
 def text(value: Cell, *, max_length: int) -> str:
@@ -61,6 +64,8 @@ def number(value: Cell) -> Decimal | None:
         return Decimal(repr(value))
     if isinstance(value, date):
         raise CellError(_("Ange ett tal."))
+    if _PLAIN.fullmatch(value):  # the common case, fast: 40 / 37,5 / -12.25
+        return Decimal(value.replace(",", "."))
     t = _SPACES.sub("", str(value)).removesuffix("kr").removesuffix("%")
     if not t:
         return None
@@ -89,7 +94,9 @@ def ore(value: Cell, *, max_ore: int) -> int | None:
     return out
 
 
-def bounded(value: Cell, *, low: Decimal, high: Decimal, places: int, label: str) -> Decimal | None:
+def bounded(
+    value: Cell, *, low: Decimal, high: Decimal, places: int, label: str | Promise
+) -> Decimal | None:
     out = number(value)
     if out is None:
         return None
@@ -98,10 +105,10 @@ def bounded(value: Cell, *, low: Decimal, high: Decimal, places: int, label: str
             _("%(label)s ska vara mellan %(low)s och %(high)s.")
             % {"label": label, "low": low, "high": high}
         )
-    return out.quantize(Decimal(1).scaleb(-places))
+    return out.quantize(_QUANTUM[places])
 
 
-def whole(value: Cell, *, low: int, high: int, label: str) -> int | None:
+def whole(value: Cell, *, low: int, high: int, label: str | Promise) -> int | None:
     out = number(value)
     if out is None:
         return None

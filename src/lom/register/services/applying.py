@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from datetime import datetime
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.contrib.auth import get_user_model
+from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -123,7 +125,9 @@ def _write_employees(org: Organisation, plan: Plan, units: dict[str, int]) -> No
     for number, (pk, model, unit_code) in plan.employee_writes.items():
         if pk is None:
             unit_id = units[unit_code]
-            new.append(Employee(organisation=org, employee_number=number, unit_id=unit_id, **model))
+            new.append(
+                Employee(organisation_id=org.pk, employee_number=number, unit_id=unit_id, **model)
+            )
         else:
             fields |= set(model)
             changed.append(Employee(pk=pk, unit_id=units[unit_code], **model))
@@ -232,25 +236,53 @@ def sync_manager_roles(*, organisation: Organisation) -> dict[str, int]:  # step
     return {"manager_roles_added": len(new), "manager_roles_removed": len(stale)}
 
 
-def _write_months(org: Organisation, plan: Plan, people: dict[str, int], actor, now) -> None:
-    new: list[EmploymentMonth] = []
-    changed: list[EmploymentMonth] = []
-    for (number, month), (pk, hours, income) in plan.month_writes.items():
-        row = EmploymentMonth(
-            pk=pk,
-            organisation=org,
-            employee_id=people[number],
-            month=month,
-            hours_per_week=hours,
-            income_ore=income,
-            imported_by=actor,
-            imported_at=now,
-        )
-        (new if pk is None else changed).append(row)
-    EmploymentMonth.objects.bulk_create(new, batch_size=BATCH)
-    EmploymentMonth.objects.bulk_update(
-        changed, ["hours_per_week", "income_ore", "imported_by", "imported_at"], batch_size=BATCH
+def _upsert_months_sql() -> str:
+    """INSERT … ON CONFLICT (employee, month) DO UPDATE: the same text on PostgreSQL and
+    SQLite. Run with executemany: hundreds of thousands of rows without building a model
+    instance for each (the ORM's per-object work dominated the apply at 25 000 employees)."""
+    meta, q = EmploymentMonth._meta, connection.ops.quote_name
+    cols = [meta.get_field(f).column for f in MONTH_COLUMNS]
+    updated = [meta.get_field(f).column for f in MONTH_COLUMNS[3:]]
+    return (
+        f"INSERT INTO {q(meta.db_table)} ({', '.join(q(c) for c in cols)}) "  # noqa: S608 (names from the model, values as parameters)
+        f"VALUES ({', '.join(['%s'] * len(cols))}) "
+        f"ON CONFLICT ({q(cols[1])}, {q(cols[2])}) DO UPDATE SET "
+        + ", ".join(f"{q(c)} = excluded.{q(c)}" for c in updated)
     )
+
+
+MONTH_COLUMNS = (
+    "organisation",
+    "employee",
+    "month",
+    "hours_per_week",
+    "income_ore",
+    "imported_by",
+    "imported_at",
+)
+
+
+def _write_months(org: Organisation, plan: Plan, people: dict[str, int], actor, now) -> None:
+    """New and changed months in one upsert by (employee, month), in batches."""
+    ops = connection.ops
+    at = ops.adapt_datetimefield_value(now)
+    by = actor.pk if actor is not None else None
+    rows = (
+        (
+            org.pk,
+            people[number],
+            ops.adapt_datefield_value(month),
+            ops.adapt_decimalfield_value(Decimal(hours), 4, 1),
+            income,
+            by,
+            at,
+        )
+        for (number, month), (_pk, hours, income) in plan.month_writes.items()
+    )
+    sql = _upsert_months_sql()
+    with connection.cursor() as cursor:
+        for batch in chunks(rows, 5_000):
+            cursor.executemany(sql, batch)
 
 
 def _write_payroll(org: Organisation, plan: Plan) -> None:

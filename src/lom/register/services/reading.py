@@ -14,6 +14,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lom.common.bounds import MAX_AMOUNT_ORE
 from lom.common.errors import DomainError
@@ -59,6 +60,12 @@ class FileRows:
     broken: bool = False  # a file error: the file as a whole could not be read
 
 
+BIRTH_YEAR = gettext_lazy("Födelseåret")
+RATE = gettext_lazy("Sysselsättningsgraden")
+HOURS = gettext_lazy("Timmar per vecka")
+YEAR = gettext_lazy("Året")
+
+
 def _cell_parsers(today: date) -> dict[str, dict[str, Callable[[Any], Any]]]:
     def email(v: Any) -> str:
         out = p.text(v, max_length=254)
@@ -70,17 +77,13 @@ def _cell_parsers(today: date) -> dict[str, dict[str, Callable[[Any], Any]]]:
         return out
 
     def birth_year(v: Any) -> int | None:
-        return p.whole(v, low=today.year - 100, high=today.year - 14, label=_("Födelseåret"))
+        return p.whole(v, low=today.year - 100, high=today.year - 14, label=BIRTH_YEAR)
 
     def rate(v: Any) -> Decimal | None:
-        return p.bounded(
-            v, low=Decimal(0), high=Decimal(100), places=2, label=_("Sysselsättningsgraden")
-        )
+        return p.bounded(v, low=Decimal(0), high=Decimal(100), places=2, label=RATE)
 
     def hours(v: Any) -> Decimal | None:
-        return p.bounded(
-            v, low=Decimal(0), high=MAX_HOURS_PER_WEEK, places=1, label=_("Timmar per vecka")
-        )
+        return p.bounded(v, low=Decimal(0), high=MAX_HOURS_PER_WEEK, places=1, label=HOURS)
 
     def code(v: Any) -> str:
         return p.text(v, max_length=40)
@@ -117,7 +120,7 @@ def _cell_parsers(today: date) -> dict[str, dict[str, Callable[[Any], Any]]]:
             "income": money,
         },
         "payroll": {
-            "year": lambda v: p.whole(v, low=2000, high=2100, label=_("Året")),
+            "year": lambda v: p.whole(v, low=2000, high=2100, label=YEAR),
             "payroll": money,
         },
     }

@@ -162,20 +162,27 @@ def _read_run(run: ImportRun, issues: Issues, *, track: bool) -> dict[str, FileR
     payroll). With `track`, progress is written as the rows go by (0-80 %)."""
     order = {k: i for i, k in enumerate(ImportKind.values)}
     stored = sorted(ImportFile.objects.filter(run=run), key=lambda f: order[f.kind])
-    total = sum(max(1, bytes(f.data).count(b"\n")) for f in stored) or 1
+    datas = [bytes(f.data) for f in stored]  # bytes, also where the database gives a view
+    for f in stored:
+        f.data = b""  # held once, in `datas`
+    # The rows to come, for the progress bar: a CSV's lines (an xlsx by its size).
+    total = sum(
+        max(1, d.count(b"\n") if not f.file_name.lower().endswith(".xlsx") else f.size // 50)
+        for f, d in zip(stored, datas, strict=True)
+    )
     done = 0
     out: dict[str, FileRows] = {}
     today = date.today()
-    for f in stored:
+    for f, data in zip(stored, datas, strict=True):
 
         def tick(rows: int, base: int = done) -> None:
             if track:
-                _progress(run.pk, 80 * (base + rows) // total)
+                _progress(run.pk, min(80, 80 * (base + rows) // total))
 
         out[f.kind] = read_file(
             kind=f.kind,
             file_name=f.file_name,
-            data=bytes(f.data),
+            data=data,
             columns=f.columns,
             max_rows=settings.LOM_REGISTER_MAX_ROWS + 1,  # the header row is not counted
             issues=issues,
@@ -184,7 +191,7 @@ def _read_run(run: ImportRun, issues: Issues, *, track: bool) -> dict[str, FileR
         )
         done += out[f.kind].row_count
         if track:
-            _progress(run.pk, 80 * done // total)
+            _progress(run.pk, min(80, 80 * done // total))
     return out
 
 
