@@ -244,12 +244,16 @@ def generate(scale: float = 1.0, seed: int = 1) -> ExportFiles:
         for i, year in enumerate(PAYROLL_YEARS):
             payroll_by_year[year] += monthly_ore * 12 * (96 + 2 * i) // 100
 
-    unit_rows = [
+    unit_rows: list[tuple[str, ...]] = [
         (codes[i], names[i], parents[i], numbers[i] if i < n_emp else "") for i in range(n_units)
     ]
-    payroll_rows = [(str(y), kr(payroll_by_year[y])) for y in PAYROLL_YEARS]
-    rows = {"units": unit_rows, "employees": emp_rows, "months": month_rows}
-    rows["payroll"] = payroll_rows
+    payroll_rows: list[tuple[str, ...]] = [(str(y), kr(payroll_by_year[y])) for y in PAYROLL_YEARS]
+    rows: dict[str, list[tuple[str, ...]]] = {
+        "units": unit_rows,
+        "employees": emp_rows,
+        "months": month_rows,
+        "payroll": payroll_rows,
+    }
     return ExportFiles(
         scale=scale,
         data={kind: _csv(kind, rows[kind]) for kind in KINDS},

@@ -175,8 +175,8 @@ def child_baseline(folder: Path, url: str) -> dict[str, Any]:
         conn.commit()
         db_cpu = backend_cpu_s(conn.info.backend_pid) - db0
     copy_s = time.perf_counter() - t1
-    rows = sum(len(r) for _, r in tables.values())
-    return {"seconds": parse_s + copy_s, "parse_s": parse_s, "copy_s": copy_s, "rows": rows,
+    count = sum(len(r) for _, r in tables.values())
+    return {"seconds": parse_s + copy_s, "parse_s": parse_s, "copy_s": copy_s, "rows": count,
             "db_cpu_s": db_cpu}  # fmt: skip
 
 
