@@ -270,8 +270,7 @@ def plan_employees(
 def plan_months(
     plan: Plan, reg: Register, f: FileRows, issues: Issues, employee_numbers: set[str]
 ) -> None:  # pure: reads only
-    seen: dict[tuple[str, date], int] = {}
-    wanted: dict[tuple[str, date], dict[str, Any]] = {}
+    wanted: dict[tuple[str, date], tuple[int, dict[str, Any]]] = {}
     for line, values in f.rows:
         key = (values["employee_number"], values["month"])
         if key[0] not in employee_numbers:
@@ -282,16 +281,17 @@ def plan_months(
                 _("Medarbetaren %(v)s finns varken i medarbetarfilen eller i registret.")
                 % {"v": key[0]},
             )
-        elif key in seen:
+        elif key in wanted:
             issues.add(
                 "months",
                 line,
                 f.columns["month"],
-                _("Samma medarbetare och månad finns redan på rad %(line)d.") % {"line": seen[key]},
+                _("Samma medarbetare och månad finns redan på rad %(line)d.")
+                % {"line": wanted[key][0]},
             )
         else:
-            seen[key] = line
-            wanted[key] = values
+            wanted[key] = (line, values)
+    f.rows = []  # read once: the memory goes back before the register's months are read
     numbers = {e["pk"]: n for n, e in reg.employee_by_number.items()}
     existing = {
         (numbers[e], m): (pk, h, i)
@@ -300,7 +300,7 @@ def plan_months(
         )
         if e in numbers
     }
-    for key, values in wanted.items():
+    for key, (_line, values) in wanted.items():
         hours, income = values.get("hours_per_week"), values.get("income")
         label = f"{key[0]} {key[1]:%Y-%m}"
         old = existing.get(key)

@@ -5,6 +5,7 @@ here touches the database."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -86,7 +87,8 @@ def _cell_parsers(today: date) -> dict[str, dict[str, Callable[[Any], Any]]]:
         return p.bounded(v, low=Decimal(0), high=MAX_HOURS_PER_WEEK, places=1, label=HOURS)
 
     def code(v: Any) -> str:
-        return p.text(v, max_length=40)
+        # Interned: a months file names each employee on twelve rows.
+        return sys.intern(p.text(v, max_length=40))
 
     def money(v: Any) -> int | None:
         return p.ore(v, max_ore=MAX_AMOUNT_ORE)
