@@ -9,4 +9,5 @@ KINDS = {
     "objection": _("Invändningar"),
     "reminder": _("Påminnelser om ärenden som väntar"),
     "counselling": _("Bokningar av vägledningssamtal"),
+    "register": _("Medarbetare med öppna ärenden som har slutat enligt personalregistret"),
 }

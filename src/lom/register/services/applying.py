@@ -16,14 +16,14 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from lom.accounts.models import User
 from lom.cases.models import Case
 from lom.cases.models import Status as CaseStatus
 from lom.cases.workflow import FUNDED_STATES, OPEN_STATES
-from lom.common.notify import notify
 from lom.funds.models import AnnualPayroll
+from lom.mail.notify import notify
 from lom.organisations.models import Employee, Membership, Organisation, Role, Unit
 from lom.register.services.plan import Plan
 from lom.support.models import EmploymentMonth
@@ -188,10 +188,13 @@ def _flag_open_cases(org: Organisation, leaving: list[int]) -> int:
         notify(
             users=coordinators,
             organisation_id=org.pk,
-            kind="status",
-            text=_("%(name)s har slutat enligt personalregistret och har ärende %(case)s öppet.")
-            % {"name": case.applicant.full_name, "case": case.display_number},
+            kind="register",
+            text=_lazy(
+                "%(name)s har slutat enligt personalregistret och har ärende %(case)s öppet."
+            ),
+            params={"name": case.applicant.full_name, "case": case.display_number},
             case_id=case.pk,
+            reference=case.number,
             url=reverse("cases:detail", args=[case.pk]),
         )
     return len(cases)
