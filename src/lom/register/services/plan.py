@@ -293,17 +293,33 @@ def plan_months(
             wanted[key] = (line, values)
     f.rows = []  # read once: the memory goes back before the register's months are read
     numbers = {e["pk"]: n for n, e in reg.employee_by_number.items()}
-    existing = {
-        (numbers[e], m): (pk, h, i)
-        for pk, e, m, h, i in EmploymentMonth.objects.filter(organisation=reg.org).values_list(
-            "pk", "employee_id", "month", "hours_per_week", "income_ore"
-        )
-        if e in numbers
-    }
+    # The register's months are streamed, not held: only the keys found unchanged (a set) and
+    # the rows that differ are kept, so a re-import of 300 000 unchanged months stays small.
+    same: set[tuple[str, date]] = set()
+    differing: dict[tuple[str, date], tuple[int, Any, int]] = {}
+    rows = EmploymentMonth.objects.filter(organisation=reg.org).values_list(
+        "pk", "employee_id", "month", "hours_per_week", "income_ore"
+    )
+    for pk, e, m, h, i in rows.iterator(chunk_size=20_000):
+        number = numbers.get(e)
+        if number is None:
+            continue
+        key = (number, m)
+        found = wanted.get(key)
+        if found is None:
+            continue
+        hours, income = found[1].get("hours_per_week"), found[1].get("income")
+        if (hours is None or hours == h) and (income is None or income == i):
+            same.add(key)
+        else:
+            differing[key] = (pk, h, i)
     for key, (_line, values) in wanted.items():
+        if key in same:
+            plan.count("months", "unchanged")
+            continue
         hours, income = values.get("hours_per_week"), values.get("income")
         label = f"{key[0]} {key[1]:%Y-%m}"
-        old = existing.get(key)
+        old = differing.get(key)
         if old is None:
             plan.month_writes[key] = (None, hours or 0, income or 0)
             fields = {"hours_per_week": (None, hours), "income": (None, income)}
@@ -314,15 +330,12 @@ def plan_months(
             diff["hours_per_week"] = (old[1], hours)
         if income is not None and old[2] != income:
             diff["income"] = (old[2], income)
-        if diff:
-            plan.month_writes[key] = (
-                old[0],
-                old[1] if hours is None else hours,
-                old[2] if income is None else income,
-            )
-            plan.change("months", "changed", label, label, diff)
-        else:
-            plan.count("months", "unchanged")
+        plan.month_writes[key] = (
+            old[0],
+            old[1] if hours is None else hours,
+            old[2] if income is None else income,
+        )
+        plan.change("months", "changed", label, label, diff)
 
 
 def plan_payroll(
