@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _l
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from lom.common.verdict import YES, Verdict
 from lom.fundmode.models import Claim, FundRound, MeasureNotification
@@ -50,7 +50,7 @@ def _t(name, label, sources, target, actor, **kw) -> Transition:
 ROUND_TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in [
-        _t("allocate", _l("Fördela"), {R.OPEN}, R.ALLOCATED, FUND_ADMIN),
+        _t("allocate", gettext_lazy("Fördela"), {R.OPEN}, R.ALLOCATED, FUND_ADMIN),
     ]
 }
 
@@ -59,12 +59,12 @@ EDITABLE = frozenset({N.PRE_NOTIFIED, N.MORE_INFO})
 NOTIFICATION_TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in [
-        _t("submit", _l("Skicka anmälan till fonden"), EDITABLE, N.SUBMITTED, EMPLOYER),
-        _t("withdraw", _l("Återkalla"), EDITABLE, N.WITHDRAWN, EMPLOYER),
-        _t("approve", _l("Bevilja"), {N.SUBMITTED}, N.APPROVED, FUND_OFFICER),
+        _t("submit", gettext_lazy("Skicka anmälan till fonden"), EDITABLE, N.SUBMITTED, EMPLOYER),
+        _t("withdraw", gettext_lazy("Återkalla"), EDITABLE, N.WITHDRAWN, EMPLOYER),
+        _t("approve", gettext_lazy("Bevilja"), {N.SUBMITTED}, N.APPROVED, FUND_OFFICER),
         _t(
             "redecide",
-            _l("Fatta ett nytt beslut"),
+            gettext_lazy("Fatta ett nytt beslut"),
             {N.APPROVED, N.CLAIMED},
             None,
             FUND_OFFICER,
@@ -72,20 +72,33 @@ NOTIFICATION_TRANSITIONS: dict[str, Transition] = {
         ),
         _t(
             "ask_more_info",
-            _l("Begär komplettering"),
+            gettext_lazy("Begär komplettering"),
             {N.SUBMITTED},
             N.MORE_INFO,
             FUND_OFFICER,
             needs_reason=True,
         ),
-        _t("reject", _l("Avslå"), {N.SUBMITTED}, N.REJECTED, FUND_OFFICER, needs_reason=True),
-        _t("claim", _l("Rekvirera"), {N.APPROVED}, N.CLAIMED, EMPLOYER),
+        _t(
+            "reject",
+            gettext_lazy("Avslå"),
+            {N.SUBMITTED},
+            N.REJECTED,
+            FUND_OFFICER,
+            needs_reason=True,
+        ),
+        _t("claim", gettext_lazy("Rekvirera"), {N.APPROVED}, N.CLAIMED, EMPLOYER),
         # Paying a partial claim reopens the approval for the next claim; the final one closes.
-        _t("pay_partial", _l("Betala ut delrekvisition"), {N.CLAIMED}, N.APPROVED, FUND_OFFICER),
-        _t("pay_final", _l("Betala ut"), {N.CLAIMED}, N.PAID, FUND_OFFICER),
+        _t(
+            "pay_partial",
+            gettext_lazy("Betala ut delrekvisition"),
+            {N.CLAIMED},
+            N.APPROVED,
+            FUND_OFFICER,
+        ),
+        _t("pay_final", gettext_lazy("Betala ut"), {N.CLAIMED}, N.PAID, FUND_OFFICER),
         _t(
             "claim_returned",
-            _l("Återsänd rekvisitionen"),
+            gettext_lazy("Återsänd rekvisitionen"),
             {N.CLAIMED},
             N.APPROVED,
             FUND_OFFICER,
@@ -97,8 +110,15 @@ NOTIFICATION_TRANSITIONS: dict[str, Transition] = {
 CLAIM_TRANSITIONS: dict[str, Transition] = {
     t.name: t
     for t in [
-        _t("pay", _l("Godkänn och betala ut"), {C.SUBMITTED}, C.PAID, FUND_OFFICER),
-        _t("return", _l("Återsänd"), {C.SUBMITTED}, C.RETURNED, FUND_OFFICER, needs_reason=True),
+        _t("pay", gettext_lazy("Godkänn och betala ut"), {C.SUBMITTED}, C.PAID, FUND_OFFICER),
+        _t(
+            "return",
+            pgettext_lazy("åtgärd", "Återsänd"),
+            {C.SUBMITTED},
+            C.RETURNED,
+            FUND_OFFICER,
+            needs_reason=True,
+        ),
     ]
 }
 

@@ -16,7 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 from lom.accounts.models import User
 from lom.cases.models import Case
@@ -189,7 +189,7 @@ def _flag_open_cases(org: Organisation, leaving: list[int]) -> int:
             users=coordinators,
             organisation_id=org.pk,
             kind="register",
-            text=_lazy(
+            text=gettext_lazy(
                 "%(name)s har slutat enligt personalregistret och har ärende %(case)s öppet."
             ),
             params={"name": case.applicant.full_name, "case": case.display_number},
