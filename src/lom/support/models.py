@@ -67,14 +67,18 @@ class EmploymentMonth(models.Model):
     """One month of one employee's employment: average hours a week and income that month.
     Imported by the coordinator from the payroll system."""
 
+    # No index of their own on organisation and employee: the (organisation, employee, month)
+    # index and the (employee, month) unique constraint lead with them, and every month row a
+    # register import writes would otherwise update two more indexes.
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="+", editable=False
+        Organisation, on_delete=models.CASCADE, related_name="+", editable=False, db_index=False
     )
     employee = models.ForeignKey(
         Employee,
         on_delete=models.CASCADE,
         related_name="employment_months",
         verbose_name=_("medarbetare"),
+        db_index=False,
     )
     month = models.DateField(_("månad"), help_text=_("Första dagen i månaden."))
     hours_per_week = models.DecimalField(

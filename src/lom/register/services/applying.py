@@ -12,16 +12,18 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, TypeVar
 
+import psycopg
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.db.models import OuterRef, Subquery
 from django.urls import reverse
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from lom.accounts.models import User
 from lom.cases.models import Case
 from lom.cases.models import Status as CaseStatus
 from lom.cases.workflow import FUNDED_STATES, OPEN_STATES
+from lom.common.errors import DomainError
 from lom.funds.models import AnnualPayroll
 from lom.mail.notify import notify
 from lom.organisations.models import Employee, Membership, Organisation, Role, Unit
@@ -267,6 +269,25 @@ def _upsert_months_sql(source: str) -> str:
     )
 
 
+def _copy_new_months(cursor, org: Organisation, plan: Plan, people, by, now) -> None:
+    """The months the register does not have yet, streamed with COPY (PostgreSQL): a fraction
+    of an INSERT's time at 300 000 rows. Another writer adding the same month since the plan
+    was read makes the apply stop with the stale-preview message (nothing is written)."""
+    meta, q = EmploymentMonth._meta, connection.ops.quote_name
+    column = {f.name: str(f.column) for f in meta.concrete_fields}
+    cols = ", ".join(q(column[name]) for name in MONTH_COLUMNS)
+    try:
+        with cursor.cursor.copy(f"COPY {q(meta.db_table)} ({cols}) FROM STDIN") as copy:
+            for (number, month), (pk, hours, income) in plan.month_writes.items():
+                if pk is None:
+                    copy.write_row((org.pk, people[number], month, Decimal(hours), income, by, now))
+    except (IntegrityError, psycopg.IntegrityError) as exc:
+        raise DomainError(
+            gettext("Registret har ändrats sedan förhandsgranskningen. Granska igen."),
+            code="stale",
+        ) from exc
+
+
 def _write_months(org: Organisation, plan: Plan, people: dict[str, int], actor, now) -> None:
     """New and changed months upserted by (employee, month), many rows per statement."""
     ops = connection.ops
@@ -286,13 +307,19 @@ def _write_months(org: Organisation, plan: Plan, people: dict[str, int], actor, 
     )
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            _copy_new_months(cursor, org, plan, people, by, now)
+            changed = (
+                (org.pk, people[number], month, Decimal(hours), income, by, now)
+                for (number, month), (pk, hours, income) in plan.month_writes.items()
+                if pk is not None
+            )
             # One array per column (unnest): seven parameters for 20 000 rows.
             sql = _upsert_months_sql(
                 "SELECT * FROM unnest(%s::int[], %s::int[], %s::date[], %s::numeric[], "
                 "%s::bigint[], %s::int[], %s::timestamptz[])"
             )
-            for batch in chunks(rows, 20_000):
-                cursor.execute(sql, [list(col) for col in zip(*batch, strict=True)])
+            for part in chunks(changed, 20_000):
+                cursor.execute(sql, [list(col) for col in zip(*part, strict=True)])
             return
         limit = connection.features.max_query_params
         size = min(2_000, limit // len(MONTH_COLUMNS)) if limit else 2_000
