@@ -1,10 +1,12 @@
 """Builders for test data. They go through the services, so tests see real ledgers and audits."""
 
+import time
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
@@ -13,6 +15,7 @@ from lom.agreements.models import DecisionModel, MeasureType
 from lom.agreements.services import agreement_save
 from lom.cases import services as case_services
 from lom.cases.models import ApplicationKind, Case, CostLine, Purpose
+from lom.common.auth_session import AUTH_AT_KEY
 from lom.fundmode import services as fs
 from lom.fundmode.models import CostKind, ProviderKind
 from lom.fundmode.selectors import criteria_for
@@ -430,3 +433,14 @@ def notify_measure(f, r, *, world=None, cost=100_000_00, title="Kurs i sjukdomsk
 
 def all_met(r, comment=""):
     return {c.pk: (True, comment) for c in criteria_for(fund_round=r, active_only=True)}
+
+
+def signed_in(user, *, auth_age_seconds: int = 0):
+    """A test client signed in as `user`, whose sign-in is `auth_age_seconds` old (the acts that
+    need a recent sign-in look at it)."""
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[AUTH_AT_KEY] = int(time.time()) - auth_age_seconds
+    session.save()
+    return client

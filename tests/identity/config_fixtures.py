@@ -3,13 +3,12 @@ key pair), a local HTTP server that publishes it, and signed-in admin clients.""
 
 import http.server
 import threading
-import time
 from pathlib import Path
 
 import pytest
 from django.test import Client
 
-from lom.common.auth_session import AUTH_AT_KEY
+from tests.factories import signed_in
 
 DATA = Path(__file__).parent / "data"
 IDP_ENTITY_ID = "http://idp.example.test/metadata"
@@ -46,15 +45,6 @@ def metadata_server():
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
-
-
-def signed_in(user, *, auth_age_seconds: int = 0) -> Client:
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[AUTH_AT_KEY] = int(time.time()) - auth_age_seconds
-    session.save()
-    return client
 
 
 @pytest.fixture

@@ -1,16 +1,14 @@
 """The register import pages: real files uploaded through the test client, the preview read
 on the run page, applied after a recent sign-in, downloaded again byte for byte."""
 
-import time
-
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from lom.common.auth_session import AUTH_AT_KEY
 from lom.organisations.models import Unit
 from lom.register.models import ImportRun
 from lom.register.services import import_upload
+from tests.factories import signed_in
 from tests.register.files import (
     EMPLOYEE_HEADER,
     PEOPLE,
@@ -22,15 +20,6 @@ from tests.register.files import (
 
 S = ImportRun.Status
 URL = "/register/"
-
-
-def signed_in(user, *, auth_age_seconds: int = 0) -> Client:
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[AUTH_AT_KEY] = int(time.time()) - auth_age_seconds
-    session.save()
-    return client
 
 
 @pytest.fixture
