@@ -304,3 +304,14 @@ def suggest_columns(kind: str, headers: Iterable[object]) -> dict[str, str]:
                 taken.add(header)
                 break
     return out
+
+
+def mapping_complete(  # pure: a check of a mapping against a file's headers
+    *, kind: str, headers: list[str], columns: dict[str, str]
+) -> bool:
+    """Whether `columns` names a header of the file for every required field and only headers
+    the file has."""
+    present = set(headers)
+    if any(h not in present for h in columns.values()):
+        return False
+    return all(columns.get(spec.key) for spec in FIELDS[kind] if spec.required)

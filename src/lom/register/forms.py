@@ -127,12 +127,3 @@ class MappingForm(forms.Form):
 
     def columns(self) -> dict[str, str]:
         return {k: v for k, v in self.cleaned_data.items() if v}
-
-
-def mapping_complete(*, kind: str, headers: list[str], columns: dict[str, str]) -> bool:
-    """Whether `columns` names a header of the file for every required field and only headers
-    the file has."""
-    present = set(headers)
-    if any(h not in present for h in columns.values()):
-        return False
-    return all(columns.get(spec.key) for spec in FIELDS[kind] if spec.required)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from lom.common.errors import DomainError
 from lom.common.files import iter_table
 from lom.organisations.models import Organisation
-from lom.register.fields import header_row
+from lom.register.fields import header_row, mapping_complete, suggest_columns
 from lom.register.models import ColumnMapping, ImportFile, ImportRun
 
 
@@ -47,3 +47,19 @@ def file_headers(*, file_name: str, data: bytes) -> list[str]:
     if not headers:
         raise DomainError(_("Filen saknar rubrikrad."), field="file", code="no_header")
     return headers
+
+
+def upload_columns(
+    *, organisation: Organisation, kind: str, file_name: str, data: bytes
+) -> tuple[dict[str, str] | None, bool]:
+    """The columns to read a new file with: None for the saved mapping when it fits the file's
+    headers, else the suggestion from the headers (which the upload then saves). Second:
+    whether they are complete, or the person must choose. DomainError for an unreadable file."""
+    headers = file_headers(file_name=file_name, data=data)
+    saved = mapping_for(organisation=organisation, kind=kind)
+    if saved and mapping_complete(kind=kind, headers=headers, columns=saved):
+        return None, True
+    suggested = suggest_columns(kind, headers)
+    if mapping_complete(kind=kind, headers=headers, columns=suggested):
+        return suggested, True
+    return None, False

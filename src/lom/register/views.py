@@ -22,7 +22,7 @@ from lom.common.reauth import recent_auth_required
 from lom.common.web import actor_view, add_domain_error, form_status, post_action
 from lom.organisations.access import Actor
 from lom.register.fields import FIELDS, suggest_columns
-from lom.register.forms import MappingForm, UploadForm, mapping_complete
+from lom.register.forms import MappingForm, UploadForm
 from lom.register.models import ImportFile, ImportKind, ImportRun
 from lom.register.selectors import (
     file_headers,
@@ -31,6 +31,7 @@ from lom.register.selectors import (
     run_files,
     run_get,
     runs_for,
+    upload_columns,
 )
 from lom.register.services import (
     UploadedExport,
@@ -61,20 +62,6 @@ def _run(actor: Actor, pk: int) -> ImportRun:
         raise Http404 from exc
 
 
-def _columns_for(actor: Actor, export: UploadedExport) -> tuple[dict[str, str] | None, bool]:
-    """The columns to read a new file with: the saved mapping when it fits the file's headers,
-    else the suggestion from the headers (then saved by the upload). Second: whether they are
-    complete, or the person must choose."""
-    headers = file_headers(file_name=export.file_name, data=export.data)
-    saved = mapping_for(organisation=actor.organisation, kind=export.kind)
-    if saved and mapping_complete(kind=export.kind, headers=headers, columns=saved):
-        return None, True
-    suggested = suggest_columns(export.kind, headers)
-    if mapping_complete(kind=export.kind, headers=headers, columns=suggested):
-        return suggested, True
-    return None, False
-
-
 @actor_view(*REGISTER_ROLES)
 def index_view(request: HttpRequest, actor: Actor) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -82,7 +69,12 @@ def index_view(request: HttpRequest, actor: Actor) -> HttpResponse:
         exports, complete = [], True
         for export in form.cleaned_data["exports"]:
             try:
-                columns, fits = _columns_for(actor, export)
+                columns, fits = upload_columns(
+                    organisation=actor.organisation,
+                    kind=export.kind,
+                    file_name=export.file_name,
+                    data=export.data,
+                )
             except DomainError as exc:
                 form.add_error(export.kind, str(exc.message))
                 continue

@@ -19,7 +19,7 @@ from lom.common.errors import DomainError
 from lom.organisations.models import Organisation
 from lom.register.fields import FIELDS, suggest_columns
 from lom.register.models import ColumnMapping, ImportFile, ImportKind, ImportRun
-from lom.register.selectors import file_headers
+from lom.register.selectors import file_headers, mapping_for
 from lom.register.services.applying import apply_plan
 from lom.register.services.plan import COUNT_KEYS, Plan, build_plan
 from lom.register.services.reading import FileRows, Issues, read_file
@@ -130,8 +130,7 @@ def import_upload(
                 actor=actor, organisation=organisation, kind=f.kind, columns=f.columns
             ).columns
         else:
-            saved = ColumnMapping.objects.filter(organisation=organisation, kind=f.kind).first()
-            columns = saved.columns if saved else {}
+            columns = mapping_for(organisation=organisation, kind=f.kind)
             if not columns:
                 try:
                     columns = suggest_columns(
