@@ -87,3 +87,44 @@ class NotificationPreference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}:{self.kind}={self.email}"
+
+
+class ReadLog(models.Model):
+    """Who displayed or exported which special-category record (a personal reason, a
+    counselling note…), and when. Append-only; written by `lom.common.readlog.record_read` in
+    the request that shows or exports the data; searched by the administrator and the auditor."""
+
+    class Channel(models.TextChoices):
+        PAGE = "page", _("sida")
+        EXPORT = "export", _("export")
+        API = "api", _("API")
+
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The data class read, a code such as "case.private_reason" or "support.session_note".
+    data_class = models.CharField(_("uppgiftsslag"), max_length=60)
+    target_type = models.CharField(max_length=60)
+    target_id = models.BigIntegerField()
+    # Whose data it is, when that is an employee of the organisation.
+    employee = models.ForeignKey(
+        "organisations.Employee", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    channel = models.CharField(_("kanal"), max_length=10, choices=Channel.choices)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("läslogg")
+        verbose_name_plural = _("läslogg")
+        indexes = [
+            models.Index(fields=["organisation", "-at"]),
+            models.Index(fields=["organisation", "target_type", "target_id"]),
+            models.Index(fields=["employee", "-at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.data_class} {self.target_type}#{self.target_id}"

@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "lom.events",
     "lom.outreach",
     "lom.register",
+    "lom.privacy",
+    "lom.operations",
     "lom.api",
     "lom.demo",
     "django_tasks",

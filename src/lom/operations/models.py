@@ -1,0 +1,2 @@
+"""Running LOM as a service: the scheduler's record of periodic jobs and the workers'
+heartbeats."""

@@ -1,0 +1,1 @@
+"""Personal data: retention (gallring) per data class and organisation."""
