@@ -179,4 +179,11 @@ def test_backup_drop_restore_then_integrity_and_sign_in(scratch):
     # ... and so is a damaged backup with --force: the restored database is left as it was.
     refused = run(env, str(SCRIPTS / "lom-restore"), "--force", str(tampered), check=False)
     assert refused.returncode == 1 and "does not match its manifest" in refused.stderr
+    # With --force a sound backup replaces what is there.
+    forced = run(env, str(SCRIPTS / "lom-restore"), "--force", str(backup))
+    assert "Integrity: OK" in forced.stdout
     assert json.loads(manage(env, "verify_integrity", "--json").stdout)["checked"] == checked
+
+    # Retention: a newer backup with --keep 1 removes the older one.
+    run(env, str(SCRIPTS / "lom-backup"), "--keep", "1", "--stamp", "later", str(dest))
+    assert sorted(p.name for p in dest.iterdir()) == ["lom-later"]
