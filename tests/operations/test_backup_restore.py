@@ -84,6 +84,9 @@ def _drop(url: str, name: str) -> None:
 def scratch(tmp_path):
     """A database of its own on the server of DATABASE_URL (dropped at the end), a media
     folder, and the environment the application and the scripts run with."""
+    missing = [p for p in ("pg_dump", "pg_restore", "psql") if shutil.which(p) is None]
+    if missing:
+        pytest.fail(f"{', '.join(missing)} not found: apt-get install postgresql-client")
     server_url = os.environ["DATABASE_URL"]
     name = f"lom_restore_{secrets.token_hex(4)}"
     with psycopg.connect(_admin_conninfo(server_url), autocommit=True) as conn:
