@@ -132,9 +132,9 @@ def test_the_read_log_filters_by_reader_class_and_dates(world):
     hit = f"cases.case#{case.pk}"
     assert hit in c.get("/privacy/reads/", {"reader": world.coordinator.username}).content.decode()
     assert hit not in c.get("/privacy/reads/", {"reader": "nobody"}).content.decode()
-    assert hit not in c.get(
-        "/privacy/reads/", {"data_class": "support.session_note"}
-    ).content.decode()
+    assert (
+        hit not in c.get("/privacy/reads/", {"data_class": "support.session_note"}).content.decode()
+    )
     today = timezone.localdate()
     assert hit in c.get("/privacy/reads/", {"date_from": today.isoformat()}).content.decode()
     later = (today + timedelta(days=1)).isoformat()
