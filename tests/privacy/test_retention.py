@@ -164,3 +164,66 @@ def test_a_policy_change_is_audited(world):
     assert event.before == {"data_class": "mail.body", "months": 3}
     assert event.after == {"data_class": "mail.body", "months": 6}
     assert event.actor == world.admin
+
+
+def test_mail_bodies_and_eligibility_reasoning_are_blanked_the_rest_kept(world, other_world):
+    from lom.mail.models import OutboundMail
+    from lom.support.services import eligibility_check_record
+
+    old = timezone.now() - timedelta(days=200)
+    sent = OutboundMail.objects.create(
+        organisation=world.org,
+        to_address="eva@example.org",
+        kind="system",
+        subject="Ditt ärende",
+        text="Hej Eva, ditt ärende om utbrändhet",
+        html="<p>Hej Eva</p>",
+        status=OutboundMail.Status.SENT,
+    )
+    queued = OutboundMail.objects.create(
+        organisation=world.org, to_address="x@example.org", kind="system", subject="Kö", text="t"
+    )
+    OutboundMail.objects.filter(pk__in=[sent.pk, queued.pk]).update(created_at=old)
+    check, _result = eligibility_check_record(
+        actor=world.actor(world.coordinator),
+        employee=world.employee_rec,
+        as_of=timezone.localdate(),
+    )
+    assert check.reasoning  # a check explains itself
+    four_years = timezone.localdate() + timedelta(days=4 * 366)
+    done = retention_run(organisation=world.org, today=four_years)
+    assert done["mail.body"] == 1 and done["support.eligibility_check"] == 1
+    sent.refresh_from_db()
+    queued.refresh_from_db()
+    check.refresh_from_db()
+    assert (sent.text, sent.html, sent.subject) == ("", "", "Ditt ärende")
+    assert queued.text == "t"  # not yet delivered: not touched
+    assert check.reasoning == [] and check.eligible in (True, False)
+    again = retention_run(organisation=world.org, today=four_years)
+    assert again["mail.body"] == 0 and again["support.eligibility_check"] == 0
+
+
+def test_named_event_participants_go_after_the_event_the_registration_stays(world):
+    from lom.events.models import Event, Participant, Registration
+
+    now = timezone.now()
+    event = Event.objects.create(
+        title="Erfarenhetsutbyte",
+        kind="exchange",
+        starts_at=now - timedelta(days=800),
+        ends_at=now - timedelta(days=799),
+        capacity=10,
+        registration_deadline=now - timedelta(days=810),
+        created_by=world.admin,
+    )
+    reg = Registration.objects.create(
+        event=event,
+        organisation=world.org,
+        status="confirmed",
+        persons=1,
+        registered_by=world.admin,
+    )
+    Participant.objects.create(registration=reg, user=world.employee, side="employer")
+    assert retention_run(organisation=world.org)["events.participant"] == 1
+    assert not Participant.objects.exists()
+    assert Registration.objects.get().persons == 1

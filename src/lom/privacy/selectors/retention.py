@@ -168,9 +168,8 @@ def _describe(code: str, obj: Model) -> tuple[str, str]:
     if isinstance(obj, Case):
         return f"{obj.display_number} {obj.title}", reverse("cases:detail", args=[obj.pk])
     if isinstance(obj, SessionNote):
-        return f"#{obj.pk} {obj.created_at:%Y-%m-%d}", reverse(
-            "support:booking", args=[obj.booking_id]
-        )
+        # No link: the notes are for the employee and the coach only.
+        return f"#{obj.pk} {obj.created_at:%Y-%m-%d}", ""
     if isinstance(obj, EligibilityCheck):
         return f"#{obj.pk} {obj.as_of:%Y-%m-%d}", reverse("support:check", args=[obj.pk])
     if isinstance(obj, Participant):
