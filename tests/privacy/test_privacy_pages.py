@@ -166,3 +166,11 @@ def test_the_menu_links_the_privacy_pages_for_the_administrator(world):
     html = signed_in(world.admin).get("/").content.decode()
     assert 'href="/privacy/"' in html
     assert signed_in(world.auditor).get("/privacy/").url == "/privacy/reads/"
+
+
+def test_an_unreadable_search_shows_nothing_and_names_the_field(world):
+    case = _read_by_coordinator(world)
+    r = signed_in(world.auditor).get("/privacy/reads/", {"date_from": "igår"})
+    html = r.content.decode()
+    assert f"cases.case#{case.pk}" not in html
+    assert "Inga läsningar." in html

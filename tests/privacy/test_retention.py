@@ -227,3 +227,18 @@ def test_named_event_participants_go_after_the_event_the_registration_stays(worl
     assert retention_run(organisation=world.org)["events.participant"] == 1
     assert not Participant.objects.exists()
     assert Registration.objects.get().persons == 1
+
+
+def test_a_completed_case_keeps_its_money_and_decision_only_the_reason_goes(world):
+    from lom.funds.models import LedgerEntry
+    from tests.factories import make_completed_case
+
+    case = make_completed_case(world)
+    Case.objects.filter(pk=case.pk).update(private_reason=REASON)
+    ledger = list(LedgerEntry.objects.filter(case=case).values_list("pk", "amount_ore"))
+    assert ledger
+    assert retention_run(organisation=world.org, today=LATER)["case.private_reason"] == 1
+    case.refresh_from_db()
+    assert case.private_reason == "" and case.approved_ore == 20_000_00
+    assert list(LedgerEntry.objects.filter(case=case).values_list("pk", "amount_ore")) == ledger
+    assert Decision.objects.filter(case=case).count() == 1

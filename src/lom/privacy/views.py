@@ -72,6 +72,8 @@ def reads_view(request, actor: Actor):
             date_to=d["date_to"],
         )
     rows = read_log_search(organisation=actor.organisation, filters=filters)
+    if form.is_bound and not form.is_valid():
+        rows = rows.none()  # a search that cannot be read shows nothing, not everything
     if request.GET.get("format") == "csv":
         return csv_response(
             f"laslogg-{timezone.localdate():%Y%m%d}.csv",
