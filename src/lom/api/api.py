@@ -33,9 +33,11 @@ from lom.cases import services
 from lom.cases.models import Case
 from lom.cases.models import Status as CaseStatus
 from lom.cases.permissions import can_see_private_reason, can_take
+from lom.cases.reads import record_private_reason_read
 from lom.cases.selectors import CaseFilter, case_get_for_actor, case_list
 from lom.cases.workflow import TRANSITIONS
 from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.models import ReadLog
 from lom.common.schemas import ErrorOut
 from lom.events.api import router as events_router
 from lom.fundmode.api import router as fundmode_router
@@ -135,8 +137,11 @@ def _actor(request):
 
 
 def _case_out(actor, case: Case) -> CaseOut:
+    show_private = can_see_private_reason(actor, case)
+    if show_private:
+        record_private_reason_read(actor=actor, case=case, channel=ReadLog.Channel.API)
     computed = {
-        "private_reason": case.private_reason if can_see_private_reason(actor, case) else None,
+        "private_reason": case.private_reason if show_private else None,
         "measure_type_ids": [m.pk for m in case.measure_types.all()],
         "cost_lines": [CostLineOut.model_validate(line) for line in case.cost_lines.all()],
         "allowed_transitions": [n for n in TRANSITIONS if can_take(actor, case, n)],

@@ -26,6 +26,7 @@ from lom.cases.permissions import (
     can_see_private_reason,
     can_take,
 )
+from lom.cases.reads import record_private_reason_read
 from lom.cases.selectors import (
     case_detail_related,
     case_get_for_actor,
@@ -36,6 +37,7 @@ from lom.cases.selectors import (
 )
 from lom.cases.workflow import TRANSITIONS
 from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.models import ReadLog
 from lom.common.web import actor_view, add_domain_error, form_status
 from lom.funds.selectors import fund_period_get, fund_periods_for_org
 from lom.organisations.access import Actor
@@ -272,6 +274,9 @@ def case_detail_view(request, actor: Actor, pk: int):
             checklist = completeness_checklist(
                 case=case, agreement=agreement, attachment_count=len(related["attachments"])
             )
+    show_private = can_see_private_reason(actor, case)
+    if show_private:
+        record_private_reason_read(actor=actor, case=case, channel=ReadLog.Channel.PAGE)
     return render(
         request,
         "cases/detail.html",
@@ -281,7 +286,7 @@ def case_detail_view(request, actor: Actor, pk: int):
             "checklist": checklist,
             **related,
             "actions": actions,
-            "show_private": can_see_private_reason(actor, case),
+            "show_private": show_private,
             "can_edit": bool(can_edit_case(actor, case)),
             "can_comment": bool(can_comment(actor, case)),
             "can_expense": bool(can_record_expense(actor, case)),

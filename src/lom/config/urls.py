@@ -36,6 +36,7 @@ urlpatterns = [
     path("outreach/", include("lom.outreach.urls")),
     path("mail/", include("lom.mail.urls")),
     path("register/", include("lom.register.urls")),
+    path("privacy/", include("lom.privacy.urls")),
     path("o/", include("lom.outreach.public_urls")),
     path("api/v1/", api.urls),
     path("django-admin/login/", identity_account.admin_login_view),

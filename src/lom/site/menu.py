@@ -126,6 +126,7 @@ MENU: list[tuple[str | None, list[Item]]] = [
             Item(_("Lokalt avtal"), "agreements:list", _not_fund),
             Item(_("Administration"), "organisations:employees", _roles("org_admin")),
             Item(_("Inloggning (SSO)"), "identity:config", _roles("org_admin")),
+            Item(_("Personuppgifter"), "privacy:index", _roles("org_admin", "auditor")),
         ],
     ),
 ]

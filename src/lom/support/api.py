@@ -12,6 +12,7 @@ from ninja import Field, Router, Schema, Status
 
 from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE
 from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.models import ReadLog
 from lom.common.schemas import ErrorOut
 from lom.common.validation import require as _require
 from lom.support import selectors, services
@@ -24,6 +25,7 @@ from lom.support.permissions import (
     can_self_check,
     is_booking_coach,
 )
+from lom.support.reads import record_note_reads
 
 router = Router(tags=["support"])
 ERR = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
@@ -204,13 +206,15 @@ def _booking_out(actor, b: Booking, *, with_notes: bool = False) -> dict:
         "notes": [],
     }
     if with_notes:
+        notes = selectors.notes_for(actor=actor, booking=b)
+        record_note_reads(actor=actor, booking=b, notes=notes, channel=ReadLog.Channel.API)
         out["notes"] = [
             {
                 "author": n.author.get_full_name() or n.author.username,
                 "text": n.text,
                 "created_at": n.created_at,
             }
-            for n in selectors.notes_for(actor=actor, booking=b)
+            for n in notes
         ]
     return out
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lom.common.errors import DomainError
+from lom.common.models import ReadLog
 from lom.common.web import actor_view, add_domain_error, run_form
 from lom.organisations.access import Actor
 from lom.organisations.models import Role
@@ -44,6 +45,7 @@ from lom.support.permissions import (
     is_booking_coach,
     is_coach,
 )
+from lom.support.reads import record_note_reads
 
 
 def _require(verdict) -> None:
@@ -375,13 +377,15 @@ def booking_view(request, actor: Actor, pk: int):
     )
     if done:
         return done
+    notes = selectors.notes_for(actor=actor, booking=booking)
+    record_note_reads(actor=actor, booking=booking, notes=notes, channel=ReadLog.Channel.PAGE)
     return render(
         request,
         "support/booking.html",
         {
             "booking": booking,
             "as_coach": is_booking_coach(actor, booking),
-            "notes": selectors.notes_for(actor=actor, booking=booking),
+            "notes": notes,
             "note_form": note_form if can_write_note(actor, booking) else None,
             "cancel": can_cancel(actor, booking, now=now),
             "cancel_form": CancelForm(),
