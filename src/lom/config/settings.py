@@ -129,9 +129,21 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = 10
-AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_HOURS", default=1)  # hours
+# Lock the combination of user name and client address: wrong passwords for many users from
+# one address (an office behind one NAT, or every user behind a misconfigured proxy) lock
+# none of the others out, and an attacker elsewhere cannot lock a user out of their own desk.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "lom.common.clientip.client_ip"
+
+# --- Behind a reverse proxy ---
+# The number of reverse proxies in front of the app servers that append the client's address
+# to X-Forwarded-For (nginx: one). 0: no proxy, the peer address (REMOTE_ADDR) is the client.
+LOM_PROXY_COUNT = env.int("LOM_PROXY_COUNT", default=0)
+# Optional: the proxies' own addresses or networks (comma separated). When set, the header is
+# believed only on requests that come from one of them.
+LOM_TRUSTED_PROXIES = env.list("LOM_TRUSTED_PROXIES", default=[])
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
