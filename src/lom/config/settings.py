@@ -276,6 +276,25 @@ LOGGING = {
     },
 }
 
+# The cache holds nothing that is only in one process: it is a table in the database (shared by
+# every app server and worker; created by `manage.py migrate`), or none at all
+# (LOM_CACHE=none: no caching, and the API rate limits and public-page counter limits, which
+# count in the cache, do not hold).
+LOM_CACHE = env.str("LOM_CACHE", default="database")
+CACHE_TABLE = "lom_cache"
+if LOM_CACHE == "database":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": CACHE_TABLE,
+            "OPTIONS": {"MAX_ENTRIES": env.int("LOM_CACHE_MAX_ENTRIES", default=100_000)},
+        }
+    }
+elif LOM_CACHE == "none":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+else:
+    raise ImproperlyConfigured(f"LOM_CACHE must be database or none, not {LOM_CACHE!r}.")
+
 # Error reports to Sentry (or GlitchTip) when SENTRY_DSN is set; nothing personal is sent.
 SENTRY_DSN = env.str("SENTRY_DSN", default="")
 if SENTRY_DSN:

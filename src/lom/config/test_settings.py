@@ -20,6 +20,10 @@ import tempfile  # noqa: E402
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="lom-test-media-")
 STATIC_ROOT = tempfile.mkdtemp(prefix="lom-test-static-")
+# Tests keep a per-process cache: many clear it in fixtures that touch no database. The database
+# cache production uses is proven by tests/common/test_cache.py and, across two app servers,
+# by tests/config/test_shared_state.py.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # The API's rate limits stay on in tests, high enough for the suite (a test lowers them).
 LOM_API_RATE_ANON = os.environ.get("LOM_API_RATE_ANON", "100000/min")
