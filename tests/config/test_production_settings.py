@@ -62,3 +62,12 @@ def test_development_needs_none_of_them():
         del env[name]
     result = manage(env, "check")
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("LOM_CACHE", "locmem"), ("LOG_FORMAT", "xml"), ("LOM_LIBRARY_SEARCH", "magic")],
+)
+def test_an_unknown_choice_stops_start_up_naming_it(sqlite_url, name, value):
+    result = manage(production_env(sqlite_url, **{name: value}), "check")
+    assert result.returncode != 0 and f"{name} must be" in result.stderr

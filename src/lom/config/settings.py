@@ -5,7 +5,9 @@ DEBUG defaults to off. With DEBUG off the settings production cannot do without 
 key, an unknown host name or a throw-away database. docs/operations.md lists every variable.
 """
 
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -112,7 +114,7 @@ MIDDLEWARE = [
 ROOT_URLCONF = "lom.config.urls"
 WSGI_APPLICATION = "lom.config.wsgi.application"
 
-TEMPLATES = [
+TEMPLATES: list[dict[str, Any]] = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "src" / "lom" / "templates"],
@@ -261,7 +263,7 @@ if not DEBUG:
 LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
 if LOG_FORMAT not in ("json", "text"):
     raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
@@ -395,3 +397,20 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 # An export file from the HR/payroll system may be at most this large and this long.
 LOM_REGISTER_MAX_BYTES = env.int("LOM_REGISTER_MAX_BYTES", default=60 * 1024 * 1024)
 LOM_REGISTER_MAX_ROWS = env.int("LOM_REGISTER_MAX_ROWS", default=1_000_000)
+
+# --- Public pages, library search, sector benchmarks ---
+# Visits one client address may add to one public-page counter per window.
+LOM_PUBLIC_COUNT_LIMIT = env.int("LOM_PUBLIC_COUNT_LIMIT", default=60)
+LOM_PUBLIC_COUNT_WINDOW_SECONDS = env.int("LOM_PUBLIC_COUNT_WINDOW_SECONDS", default=3600)
+# Library search: "text" (full-text), or "hybrid"/"embedding" when the embedding model is
+# installed (it falls back to text otherwise). LOM_LIBRARY_ENCODER: dotted path of another
+# encoder class; LOM_LIBRARY_EMBED_ENTRIES=1 computes embeddings even while searching by text.
+LOM_LIBRARY_SEARCH = env.str("LOM_LIBRARY_SEARCH", default="text")
+if LOM_LIBRARY_SEARCH not in ("text", "hybrid", "embedding"):
+    raise ImproperlyConfigured(
+        f"LOM_LIBRARY_SEARCH must be text, hybrid or embedding, not {LOM_LIBRARY_SEARCH!r}."
+    )
+LOM_LIBRARY_ENCODER = env.str("LOM_LIBRARY_ENCODER", default="")
+LOM_LIBRARY_EMBED_ENTRIES = env.bool("LOM_LIBRARY_EMBED_ENTRIES", default=False)
+# Sector benchmarks older than this are refreshed before they are shown.
+LOM_BENCHMARK_MAX_AGE = timedelta(hours=env.int("LOM_BENCHMARK_MAX_AGE_HOURS", default=6))

@@ -17,9 +17,10 @@ SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="lom-test-media-")
-STATIC_ROOT = tempfile.mkdtemp(prefix="lom-test-static-")
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="lom-test-static-"))
 # Tests keep a per-process cache: many clear it in fixtures that touch no database. The database
 # cache production uses is proven by tests/common/test_cache.py and, across two app servers,
 # by tests/config/test_shared_state.py.
