@@ -4,17 +4,27 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "test-only-key")
 os.environ.setdefault("LOM_BASE_URL", "http://testserver")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("LOM_ALLOW_SQLITE", "1")
 
 from lom.config.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 AXES_ENABLED = False
+# The test client speaks plain HTTP.
+SECURE_SSL_REDIRECT = False
+SECURE_HSTS_SECONDS = 0
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
 
 MEDIA_ROOT = tempfile.mkdtemp(prefix="lom-test-media-")
-STATIC_ROOT = tempfile.mkdtemp(prefix="lom-test-static-")
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="lom-test-static-"))
+# Tests keep a per-process cache: many clear it in fixtures that touch no database. The database
+# cache production uses is proven by tests/common/test_cache.py and, across two app servers,
+# by tests/config/test_shared_state.py.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # The API's rate limits stay on in tests, high enough for the suite (a test lowers them).
 LOM_API_RATE_ANON = os.environ.get("LOM_API_RATE_ANON", "100000/min")
