@@ -86,3 +86,22 @@ def test_two_schedulers_started_at_once_run_each_job_once(site):
     queued = rows(site, "SELECT task_path FROM django_tasks_database_dbtaskresult")
     handed = [job.what for job in JOBS if not job.inline]
     assert sorted(path for (path,) in queued if path in handed) == sorted(handed)
+
+
+READYZ = (
+    "from django.test import Client; import json; r = Client().get('/readyz'); "
+    "print(json.dumps([r.status_code, r.json()]))"
+)
+
+
+def test_an_unapplied_migration_is_not_ready(site):
+    site.env["ALLOWED_HOSTS"] = "testserver"
+    site.manage("migrate", "operations", "zero", "-v0")
+
+    status, body = json.loads(site.shell(READYZ))
+    assert status == 503
+    assert body["failed"]["migrations"] == "1 unapplied migrations: operations.0001_initial"
+
+    site.manage("migrate", "-v0")
+    status, body = json.loads(site.shell(READYZ))
+    assert "migrations" not in body["failed"]
