@@ -169,3 +169,10 @@ def test_a_check_that_raises_is_a_failed_check_not_a_500(alive, settings):
     settings.EMAIL_PORT = "not a port"
     status, body = readyz()
     assert status == 503 and body["failed"] == {"smtp": "the check failed (ValueError)"}
+
+
+def test_the_probes_are_not_redirected_to_https(alive, settings):
+    settings.SECURE_SSL_REDIRECT = True
+    assert Client().get("/healthz").status_code == 200
+    assert Client().get("/readyz").status_code == 200
+    assert Client().get("/login/").status_code == 301
