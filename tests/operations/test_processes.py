@@ -105,3 +105,21 @@ def test_an_unapplied_migration_is_not_ready(site):
     site.manage("migrate", "-v0")
     status, body = json.loads(site.shell(READYZ))
     assert "migrations" not in body["failed"]
+
+
+def test_the_scheduler_loop_beats_runs_jobs_and_stops_cleanly(site):
+    from lom.operations.schedule import JOBS
+
+    scheduler = site.start("run_scheduler", "--tick", "0.5")
+    try:
+        wait_for(
+            lambda: rows(site, "SELECT count(*) FROM operations_jobrun")[0][0] == len(JOBS),
+            seconds=90,
+            what="the first tick's runs",
+        )
+        beats = rows(site, "SELECT role FROM operations_workerheartbeat")
+        assert beats == [("scheduler",)]
+    finally:
+        scheduler.send_signal(signal.SIGTERM)
+    assert scheduler.wait(timeout=30) == 0
+    assert rows(site, "SELECT count(*) FROM operations_workerheartbeat") == [(0,)]

@@ -129,3 +129,16 @@ def test_the_inline_jobs_run(db):
     for name in ("axes_expired", "clear_sessions", "prune_task_results", "benchmark_refresh"):
         ran = run_due(jobs=(job_named(name),), manual=True)
         assert [r.outcome for r in ran] == ["ok"], ran
+
+
+def test_the_admin_shows_the_records_read_only(db, client):
+    from lom.accounts.models import User
+
+    admin = User.objects.create_superuser(username="root", email="r@x.se", password="pw-123456")
+    client.force_login(admin)
+    run_due(jobs=(job_named("operations_prune"),), manual=True)
+    run = JobRun.objects.get()
+    page = client.get("/django-admin/operations/jobrun/")
+    assert page.status_code == 200 and "operations_prune" in page.content.decode()
+    assert client.get("/django-admin/operations/jobrun/add/").status_code == 403
+    assert client.post(f"/django-admin/operations/jobrun/{run.pk}/delete/").status_code == 403
