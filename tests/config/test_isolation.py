@@ -168,7 +168,9 @@ def test_no_route_leaks_another_organisation(two_orgs, role):
     for path in paths:
         for method in ("get", "post"):
             r = getattr(c, method)(path)
-            assert r.status_code < 500, (method, path, r.status_code)
+            # The readiness probe answers 503 by design while no worker or scheduler runs.
+            not_ready = path == "/readyz" and r.status_code == 503
+            assert r.status_code < 500 or not_ready, (method, path, r.status_code)
             body = r.getvalue().decode(errors="replace") if r.status_code == 200 else ""
             assert not _leaks(body), (method, path)
             checked += 1
