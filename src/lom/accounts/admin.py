@@ -85,8 +85,7 @@ class ApiTokenAdmin(ServiceAdmin):
 
     can_delete_through_service = True
     list_display = ["user", "name", "prefix", "created_at", "last_used_at"]
-    fields = ("user", "name", "prefix", "created_at", "last_used_at")
-    readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at")
+    fields = readonly_fields = ("user", "name", "prefix", "created_at", "last_used_at")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
