@@ -4,7 +4,7 @@ subtree's paths (and the copies cases keep) along; a role changed there leaves a
 import pytest
 
 from lom.common.models import AuditEvent
-from lom.organisations.models import Membership, Role, Unit
+from lom.organisations.models import Membership, Organisation, Role, Unit
 from lom.organisations.services import unit_create
 from tests.factories import UserFactory, make_case, signed_in
 
@@ -120,3 +120,27 @@ def test_the_admin_has_no_bulk_delete_for_memberships(world, root):
     r = signed_in(root).get("/django-admin/organisations/membership/")
     assert r.status_code == 200
     assert "delete_selected" not in r.content.decode()
+
+
+def test_an_organisation_added_and_renamed_in_the_admin_is_audited(world, root):
+    c = signed_in(root)
+    r = c.post(
+        "/django-admin/organisations/organisation/add/",
+        {"name": "Verket", "slug": world.org.slug, "org_number": "", "kind": "agency"},
+    )
+    assert r.status_code == 200  # the slug is taken: refused on the form
+    r = c.post(
+        "/django-admin/organisations/organisation/add/",
+        {"name": "Verket", "slug": "verket", "org_number": "202100-0000", "kind": "agency"},
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    org = Organisation.objects.get(slug="verket")
+    assert AuditEvent.objects.filter(action="organisation.create", organisation=org).exists()
+    r = c.post(
+        f"/django-admin/organisations/organisation/{org.pk}/change/",
+        {"name": "Verket för omställning", "slug": "verket", "org_number": "202100-0000"},
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    event = AuditEvent.objects.get(action="organisation.update", organisation=org)
+    assert event.before["name"] == "Verket" and event.after["name"] == "Verket för omställning"
+    assert event.actor == root
