@@ -1,12 +1,17 @@
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import OuterRef, Subquery
+from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from lom.agreements.models import ApplicationKind, MeasureType
 from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE, MAX_COUNT, TEXT_MAX
 from lom.funds.models import FundPeriod
 from lom.organisations.models import Employee, Organisation, Unit
+from lom.organisations.signals import unit_paths_changed
 
 # Money in öre: never negative, never past the bound every sum is checked against.
 AMOUNT_BOUNDS = [MinValueValidator(0), MaxValueValidator(MAX_AMOUNT_ORE)]
@@ -278,3 +283,13 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} {self.case_id}"
+
+
+@receiver(unit_paths_changed, dispatch_uid="cases.unit_paths")
+def _follow_unit_paths(*, organisation_id: int, unit_ids: list[int], **_signal: Any) -> None:
+    """Each case keeps a copy of its unit's path (`unit_path`); when unit paths change (a unit
+    moved in the admin, a staff register import), the copies follow in the same transaction."""
+    for start in range(0, len(unit_ids), 1_000):
+        Case.objects.filter(
+            organisation_id=organisation_id, unit_id__in=unit_ids[start : start + 1_000]
+        ).update(unit_path=Subquery(Unit.objects.filter(pk=OuterRef("unit_id")).values("path")[:1]))

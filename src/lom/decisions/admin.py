@@ -1,27 +1,17 @@
 from django.contrib import admin
 
+from lom.common.admin import ReadOnlyAdmin
 from lom.decisions.models import ApplicationRound, Meeting, Objection
 
 
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(Meeting)
-class MeetingAdmin(ReadOnly):
+class MeetingAdmin(ReadOnlyAdmin):
     list_display = ["title", "organisation", "starts_at", "status"]
     list_filter = ["organisation", "status"]
 
 
 @admin.register(Objection)
-class ObjectionAdmin(ReadOnly):
+class ObjectionAdmin(ReadOnlyAdmin):
     """Objections are never deleted or edited outside their routine."""
 
     list_display = ["subject", "organisation", "union", "status", "raised_at"]
@@ -29,5 +19,5 @@ class ObjectionAdmin(ReadOnly):
 
 
 @admin.register(ApplicationRound)
-class ApplicationRoundAdmin(ReadOnly):
+class ApplicationRoundAdmin(ReadOnlyAdmin):
     list_display = ["title", "organisation", "opens_on", "closes_on", "status"]

@@ -1,15 +1,17 @@
 from django.contrib import admin
 
+from lom.common.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 from lom.events.models import Event, ProgrammeItem, Registration
 
 
-class ProgrammeInline(admin.TabularInline):
+class ProgrammeInline(ReadOnlyTabularInline):
     model = ProgrammeItem
-    extra = 0
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(ReadOnlyAdmin):
+    """Read-only: events change through the services (reminders, cancellation notices)."""
+
     list_display = ("title", "kind", "starts_at", "capacity", "cancelled_at")
     list_filter = ("kind",)
     search_fields = ("title",)
@@ -17,18 +19,11 @@ class EventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(ReadOnlyAdmin):
     """Read-only: registrations change through the services (capacity and waiting list)."""
 
     list_display = ("event", "organisation", "status", "persons", "created_at")
     list_filter = ("status",)
-    readonly_fields = [f.name for f in Registration._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 # Evaluations are deliberately not registered: read them only as statistics.

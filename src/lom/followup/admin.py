@@ -1,10 +1,11 @@
 from django.contrib import admin
 
+from lom.common.admin import ReadOnlyAdmin
 from lom.followup.models import FollowUp, FollowUpSettings
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin):
+class FollowUpAdmin(ReadOnlyAdmin):
     """Read-only: follow-ups are recorded through the service. Survey answers are not shown
     here at all: they are reported only in aggregate."""
 
@@ -12,13 +13,7 @@ class FollowUpAdmin(admin.ModelAdmin):
     list_filter = ["organisation", "kind", "need_met"]
     list_select_related = ["case", "organisation"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(FollowUpSettings)
-class FollowUpSettingsAdmin(admin.ModelAdmin):
+class FollowUpSettingsAdmin(ReadOnlyAdmin):
     list_display = ["organisation", "later_months", "survey_reminder_days"]

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from lom.common.admin import ReadOnlyAdmin
 from lom.fundmode.models import (
     Claim,
     Criterion,
@@ -13,19 +14,8 @@ from lom.fundmode.models import (
 )
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 @admin.register(FundMembership)
-class FundMembershipAdmin(admin.ModelAdmin):
+class FundMembershipAdmin(ReadOnlyAdmin):
     list_display = ["fund", "member", "joined_on"]
     list_select_related = ["fund", "member"]
 
@@ -36,7 +26,7 @@ class FundRoundAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Criterion)
-class CriterionAdmin(admin.ModelAdmin):
+class CriterionAdmin(ReadOnlyAdmin):
     list_display = ["text", "round", "order", "active"]
     list_filter = ["round", "active"]
 

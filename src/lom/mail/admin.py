@@ -2,31 +2,19 @@
 no organisation (system mail)."""
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from lom.common.admin import ReadOnlyAdmin, ReadOnlyTabularInline
 from lom.mail.models import MailAttempt, OutboundMail
 
 
-class _ReadOnly:
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-
-class MailAttemptInline(_ReadOnly, admin.TabularInline):
+class MailAttemptInline(ReadOnlyTabularInline):
     model = MailAttempt
     fields = ("at", "ok", "code", "error")
     readonly_fields = fields
-    extra = 0
 
 
 @admin.register(OutboundMail)
-class OutboundMailAdmin(_ReadOnly, admin.ModelAdmin):
+class OutboundMailAdmin(ReadOnlyAdmin):
     list_display = ("created_at", "to_address", "subject", "kind", "status", "attempts")
     list_filter = ("status", "kind", "organisation")
     search_fields = ("to_address", "subject")
@@ -37,7 +25,7 @@ class OutboundMailAdmin(_ReadOnly, admin.ModelAdmin):
 
 
 @admin.register(MailAttempt)
-class MailAttemptAdmin(_ReadOnly, admin.ModelAdmin):
+class MailAttemptAdmin(ReadOnlyAdmin):
     list_display = ("at", "mail", "ok", "code", "error")
     list_filter = ("ok", "code")
     search_fields = ("mail__to_address", "mail__subject")

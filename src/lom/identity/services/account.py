@@ -84,6 +84,17 @@ def two_factor_disable(*, user: User) -> None:
 
 
 @transaction.atomic(durable=True)
+def two_factor_reset(*, actor: User, user: User) -> None:
+    """Support removes a lost authenticator and its recovery codes: the user enrols a new one
+    at their next sign-in (a role that requires the second factor asks for it then)."""
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    org_id = audit_organisation_id(user=user)
+    if org_id is not None:
+        audit(organisation_id=org_id, actor=actor, action="identity.2fa_reset", target=user)
+
+
+@transaction.atomic(durable=True)
 def password_refusal_record(*, user: User, closed: list[SsoConfig]) -> None:
     """Audit a correct password refused because the user's organisations sign in only
     through their identity provider."""

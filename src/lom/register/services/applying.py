@@ -15,7 +15,6 @@ from typing import Any, TypeVar
 import psycopg
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection
-from django.db.models import OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 
@@ -27,6 +26,7 @@ from lom.common.errors import DomainError
 from lom.funds.models import AnnualPayroll
 from lom.mail.notify import notify
 from lom.organisations.models import Employee, Membership, Organisation, Role, Unit
+from lom.organisations.services import unit_paths_recompute
 from lom.register.services.plan import Plan
 from lom.support.models import EmploymentMonth
 
@@ -96,32 +96,7 @@ def _link_units(org: Organisation, plan: Plan, units: dict[str, int], people: di
 def _repath(org: Organisation) -> int:
     """Every unit's path from its parents (moved subtrees included), in bulk; the paths cases
     copy follow. Returns the number of units whose path changed."""
-    rows = {
-        pk: (parent, path)
-        for pk, parent, path in Unit.objects.filter(organisation=org).values_list(
-            "pk", "parent_id", "path"
-        )
-    }
-    paths: dict[int, str] = {}
-
-    def path_of(pk: int) -> str:
-        trail = []
-        node: int | None = pk
-        while node is not None and node not in paths:
-            trail.append(node)
-            node = rows[node][0]
-        base = paths[node] if node is not None else "/"
-        for n in reversed(trail):
-            base = paths[n] = f"{base}{n}/"
-        return paths[pk]
-
-    moved = [Unit(pk=pk, path=path_of(pk)) for pk, (_p, old) in rows.items() if path_of(pk) != old]
-    Unit.objects.bulk_update(moved, ["path"], batch_size=UPDATE_BATCH)
-    for batch in chunks([u.pk for u in moved]):
-        Case.objects.filter(organisation=org, unit_id__in=batch).update(
-            unit_path=Subquery(Unit.objects.filter(pk=OuterRef("unit_id")).values("path")[:1])
-        )
-    return len(moved)
+    return len(unit_paths_recompute(organisation=org))
 
 
 def _write_employees(org: Organisation, plan: Plan, units: dict[str, int]) -> None:
