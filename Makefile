@@ -9,10 +9,11 @@ export PYTHONDONTWRITEBYTECODE = 1
 
 .PHONY: install demo serve test test-postgres lint format messages bench-data bench clean typecheck imports
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+## The development virtualenv: the production lock plus the test and development tools.
+$(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -r requirements.lock
+	$(VENV)/bin/pip install --quiet -r requirements-dev.lock
 	touch $@
 
 install: $(VENV)/.installed
