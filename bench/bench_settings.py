@@ -8,6 +8,8 @@ import os
 
 os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-never-use-in-production")
 os.environ.setdefault("LOM_BASE_URL", "http://127.0.0.1:8000")
+os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")  # measured over plain HTTP on loopback
 
 from lom.config.settings import *  # noqa: F403
 

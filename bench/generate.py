@@ -1587,6 +1587,7 @@ def migrate(url: str) -> None:
         DEBUG="0",
         SECRET_KEY=os.environ.get("SECRET_KEY", common.BENCH_SECRET_KEY),
         LOM_BASE_URL=os.environ.get("LOM_BASE_URL", "http://127.0.0.1:8000"),
+        ALLOWED_HOSTS="127.0.0.1",
         DJANGO_SETTINGS_MODULE="lom.config.settings",
     )
     subprocess.run(

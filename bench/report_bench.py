@@ -37,6 +37,8 @@ def setup(database_url: str | None) -> str:
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-never-use-in-production")
     os.environ.setdefault("LOM_BASE_URL", "http://127.0.0.1:8000")
     os.environ.setdefault("DEBUG", "0")
+    os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,testserver")
+    os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
     os.environ["DJANGO_SETTINGS_MODULE"] = "lom.config.settings"
     import django
 

@@ -660,6 +660,7 @@ def migrate_if_behind(url: str) -> None:
     env = dict(os.environ, DATABASE_URL=url, DEBUG="0",
                SECRET_KEY=os.environ.get("SECRET_KEY", common.BENCH_SECRET_KEY),
                LOM_BASE_URL=os.environ.get("LOM_BASE_URL", "http://127.0.0.1:8000"),
+               ALLOWED_HOSTS="127.0.0.1",
                DJANGO_SETTINGS_MODULE="lom.config.settings")  # fmt: skip
     manage = [sys.executable, str(common.CODE_ROOT / "manage.py"), "migrate", "--noinput"]
     check = subprocess.run([*manage, "--check"], env=env, capture_output=True, text=True)

@@ -1,7 +1,8 @@
 """Settings for LOM, read from the environment (twelve-factor).
 
-DEBUG defaults to off. With DEBUG off a SECRET_KEY must be given: we refuse to start
-rather than run production on a guessable key.
+DEBUG defaults to off. With DEBUG off the settings production cannot do without must be given
+(`required`): we refuse to start, naming the missing variable, rather than run on a guessable
+key, an unknown host name or a throw-away database. docs/operations.md lists every variable.
 """
 
 from pathlib import Path
@@ -14,16 +15,36 @@ BASE_DIR = Path(__file__).resolve().parents[3]
 env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
-SECRET_KEY = env.str("SECRET_KEY", default="")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is not set. Set the SECRET_KEY environment variable "
-            "(or DEBUG=1 for local development)."
-        )
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"  # noqa: S105
 
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
+
+def required(name: str, why: str, *, dev_default: str = "") -> str:
+    """The value of the environment variable `name`; with DEBUG on, `dev_default` stands in for
+    a missing one. Missing in production: start-up stops with a message naming it."""
+    value = env.str(name, default="").strip()
+    if value:
+        return value
+    if DEBUG and dev_default:
+        return dev_default
+    raise ImproperlyConfigured(
+        f"{name} is not set. {why} Set the {name} environment variable "
+        "(or DEBUG=1 for local development); docs/operations.md lists every setting."
+    )
+
+
+SECRET_KEY = required(
+    "SECRET_KEY",
+    "It signs sessions and tokens: at least 50 random characters.",
+    dev_default="dev-only-insecure-key-do-not-use-in-production",
+)
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in required(
+        "ALLOWED_HOSTS",
+        "The host names LOM answers to, comma separated (e.g. lom.example.se).",
+        dev_default="127.0.0.1,localhost",
+    ).split(",")
+    if h.strip()
+]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -107,8 +128,19 @@ TEMPLATES = [
     }
 ]
 
+# PostgreSQL in production. The SQLite file under var/ is for development; with DEBUG off it is
+# used only when LOM_ALLOW_SQLITE=1 says so (a single-process trial), never by accident.
+_SQLITE_DEFAULT = f"sqlite:///{BASE_DIR / 'var' / 'lom.sqlite3'}"
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'lom.sqlite3'}")
+    "default": env.db_url_config(
+        required(
+            "DATABASE_URL",
+            "The database, e.g. postgres://lom:secret@db.example.se:5432/lom.",
+            dev_default=_SQLITE_DEFAULT,
+        )
+        if not env.bool("LOM_ALLOW_SQLITE", default=False)
+        else env.str("DATABASE_URL", default=_SQLITE_DEFAULT)
+    )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # IMMEDIATE: a write transaction takes the lock when it begins, so two approvals
@@ -129,9 +161,21 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = 10
-AXES_COOLOFF_TIME = 1  # hours
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = env.int("AXES_COOLOFF_HOURS", default=1)  # hours
+# Lock the combination of user name and client address: wrong passwords for many users from
+# one address (an office behind one NAT, or every user behind a misconfigured proxy) lock
+# none of the others out, and an attacker elsewhere cannot lock a user out of their own desk.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "lom.common.clientip.client_ip"
+
+# --- Behind a reverse proxy ---
+# The number of reverse proxies in front of the app servers that append the client's address
+# to X-Forwarded-For (nginx: one). 0: no proxy, the peer address (REMOTE_ADDR) is the client.
+LOM_PROXY_COUNT = env.int("LOM_PROXY_COUNT", default=0)
+# Optional: the proxies' own addresses or networks (comma separated). When set, the header is
+# believed only on requests that come from one of them.
+LOM_TRUSTED_PROXIES = env.list("LOM_TRUSTED_PROXIES", default=[])
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -167,6 +211,21 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="lom@localhost")
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+
+# --- TLS, behind the proxy ---
+# The proxy ends TLS and tells the app with X-Forwarded-Proto (which it must set itself,
+# overwriting what a client sent): LOM_PROXY_SSL_HEADER=1 makes Django believe it.
+LOM_PROXY_SSL_HEADER = env.bool("LOM_PROXY_SSL_HEADER", default=False)
+if LOM_PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Plain HTTP is redirected to HTTPS, except the probes, which a load balancer or the
+# orchestrator may call over plain HTTP on the app server's own port.
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$"]
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -270,12 +329,12 @@ LOGGING["loggers"] = {
 # --- Mail that reaches people ---
 # Every link in a mail is absolute, built from LOM_BASE_URL (scheme and host, no trailing
 # slash, e.g. https://lom.myndigheten.se). Required with DEBUG off: LOM refuses to start without.
-LOM_BASE_URL = env.str("LOM_BASE_URL", default="http://127.0.0.1:8000" if DEBUG else "").rstrip("/")
-if not LOM_BASE_URL:
-    raise ImproperlyConfigured(
-        "Set LOM_BASE_URL to the address people reach LOM at (e.g. https://lom.example.se): "
-        "the links in every mail are built from it."
-    )
+LOM_BASE_URL = required(
+    "LOM_BASE_URL",
+    "The address people reach LOM at (e.g. https://lom.example.se): the links in every mail "
+    "are built from it.",
+    dev_default="http://127.0.0.1:8000",
+).rstrip("/")
 # Delivery by the task queue: a failed attempt is tried again after each of these delays
 # (seconds); when they are used up, or the server refuses for good (5xx), the mail is listed
 # for the organisation's administrator to send again.

@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from lom.common.clientip import client_ip
 from lom.organisations.models import Organisation
 from lom.outreach.services import reach_note_application
 
@@ -43,7 +44,7 @@ def count_limit() -> tuple[int, int]:
 
 def within_count_limit(request, *, organisation_id: int, counter: str) -> bool:
     """Whether this visit may still add to `counter`: a fixed window per client address
-    (REMOTE_ADDR), organisation and counter, kept in Django's cache.
+    (`client_ip`: behind the trusted proxies), organisation and counter, kept in Django's cache.
 
     The choice: when the limit is hit the public page still answers as usual (it is public
     information, and a person reloading it must not be refused) but the visit is not counted,
@@ -51,7 +52,7 @@ def within_count_limit(request, *, organisation_id: int, counter: str) -> bool:
     as a cache key, for one window; nothing about the client is stored in the database. The
     cache must be shared by all processes (CACHES) for the limit to hold across them."""
     limit, window = count_limit()
-    client = salted_hmac("outreach.count", request.META.get("REMOTE_ADDR", "")).hexdigest()[:24]
+    client = salted_hmac("outreach.count", client_ip(request)).hexdigest()[:24]
     slot = int(time.time()) // window
     key = f"outreach:count:{counter}:{organisation_id}:{client}:{slot}"
     cache.add(key, 0, timeout=window)
