@@ -348,3 +348,20 @@ EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 # An export file from the HR/payroll system may be at most this large and this long.
 LOM_REGISTER_MAX_BYTES = env.int("LOM_REGISTER_MAX_BYTES", default=60 * 1024 * 1024)
 LOM_REGISTER_MAX_ROWS = env.int("LOM_REGISTER_MAX_ROWS", default=1_000_000)
+
+# --- Operations ---
+# Background workers (`manage.py run_worker`) write a heartbeat every
+# LOM_WORKER_HEARTBEAT_SECONDS; a running task whose worker has not beaten for
+# LOM_WORKER_LOST_AFTER_SECONDS goes back to the queue, and fails for good after
+# LOM_TASK_MAX_ATTEMPTS tries. Finished task results are kept LOM_TASK_RESULT_KEEP_DAYS days.
+LOM_WORKER_HEARTBEAT_SECONDS = env.int("LOM_WORKER_HEARTBEAT_SECONDS", default=10)
+LOM_WORKER_LOST_AFTER_SECONDS = env.int("LOM_WORKER_LOST_AFTER_SECONDS", default=60)
+LOM_TASK_MAX_ATTEMPTS = env.int("LOM_TASK_MAX_ATTEMPTS", default=3)
+LOM_TASK_RESULT_KEEP_DAYS = env.int("LOM_TASK_RESULT_KEEP_DAYS", default=14)
+# The scheduler (`manage.py run_scheduler`) looks for due jobs every LOM_SCHEDULER_TICK_SECONDS.
+LOM_SCHEDULER_TICK_SECONDS = env.int("LOM_SCHEDULER_TICK_SECONDS", default=5)
+# /readyz: the newest worker heartbeat and the scheduler's last tick may be at most this old
+# (seconds); the SMTP server must answer within LOM_READY_SMTP_TIMEOUT seconds.
+LOM_READY_HEARTBEAT_MAX_AGE = env.int("LOM_READY_HEARTBEAT_MAX_AGE", default=120)
+LOM_READY_SCHEDULER_MAX_AGE = env.int("LOM_READY_SCHEDULER_MAX_AGE", default=120)
+LOM_READY_SMTP_TIMEOUT = env.float("LOM_READY_SMTP_TIMEOUT", default=3.0)

@@ -5,11 +5,13 @@ from django.urls import include, path
 from lom.agreements.views import information_view
 from lom.api.api import api
 from lom.identity.views import account as identity_account
+from lom.operations import views as operations_views
 from lom.site import views as site_views
 
 urlpatterns = [
     path("", site_views.home_view, name="home"),
-    path("healthz", site_views.healthz, name="healthz"),
+    path("healthz", operations_views.healthz, name="healthz"),
+    path("readyz", operations_views.readyz, name="readyz"),
     path("accessibility/", site_views.accessibility_view, name="accessibility"),
     path("login/", identity_account.login_view, name="login"),
     path("logout/", identity_account.logout_view, name="logout"),

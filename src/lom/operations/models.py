@@ -1,2 +1,78 @@
 """Running LOM as a service: the scheduler's record of periodic jobs and the workers'
 heartbeats."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from lom.common.bounds import NAME_MAX, SHORT_TEXT_MAX
+
+
+class WorkerHeartbeat(models.Model):
+    """A background process that is alive: a task worker (`manage.py run_worker`) or the
+    scheduler (`manage.py run_scheduler`) writes its row every few seconds. A task whose worker
+    stopped beating is given back to the queue (`tasks_requeue_lost`)."""
+
+    class Role(models.TextChoices):
+        WORKER = "worker", _("arbetsprocess")
+        SCHEDULER = "scheduler", _("schemaläggare")
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.WORKER)
+    host = models.CharField(max_length=NAME_MAX)
+    pid = models.PositiveIntegerField()
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-seen_at"]
+        verbose_name = _("livstecken")
+        verbose_name_plural = _("livstecken")
+
+    def __str__(self) -> str:
+        return f"{self.role} {self.worker_id} ({self.host}:{self.pid})"
+
+
+class JobRun(models.Model):
+    """One run of a periodic job for one slot (the due time it runs for). The pair (job, slot)
+    is unique: two schedulers started by mistake cannot both claim a run."""
+
+    class Outcome(models.TextChoices):
+        RUNNING = "running", _("pågår")
+        ENQUEUED = "enqueued", _("köad")
+        OK = "ok", _("klar")
+        FAILED = "failed", _("misslyckades")
+
+    job = models.CharField(max_length=60)
+    slot = models.DateTimeField()
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    duration_ms = models.PositiveIntegerField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.RUNNING)
+    # The id of the task result when the job was handed to the workers.
+    task_id = models.CharField(max_length=64, blank=True)
+    detail = models.CharField(max_length=SHORT_TEXT_MAX, blank=True)
+
+    class Meta:
+        ordering = ["-slot", "job"]
+        constraints = [models.UniqueConstraint(fields=["job", "slot"], name="jobrun_one_per_slot")]
+        indexes = [models.Index(fields=["job", "-slot"], name="jobrun_job_slot_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.job} @ {self.slot:%Y-%m-%d %H:%M:%S} ({self.outcome})"
+
+
+class OperationsEvent(models.Model):
+    """The audit trail of what the operations machinery itself did to shared state (a lost
+    task given back to the queue or given up). Not tied to one organisation, hence not an
+    AuditEvent. Append-only."""
+
+    action = models.CharField(max_length=60)
+    subject = models.CharField(max_length=NAME_MAX)
+    detail = models.JSONField(default=dict, blank=True)
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.subject}"

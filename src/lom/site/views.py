@@ -1,6 +1,5 @@
 from django.conf import settings
-from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.i18n import set_language
@@ -15,16 +14,6 @@ from lom.funds.selectors import (
     unused_warning_percent,
 )
 from lom.organisations.models import Role
-
-
-def healthz(request):
-    try:
-        with connection.cursor() as cur:
-            cur.execute("SELECT 1")
-            cur.fetchone()
-    except Exception:  # any database failure means unhealthy
-        return JsonResponse({"status": "error", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok"})
 
 
 def set_language_view(request):

@@ -1,0 +1,88 @@
+"""With real processes on one SQLite file: a worker killed with SIGKILL in the middle of a task
+leaves it RUNNING; the requeue job gives it back; another worker completes it. Two schedulers
+started at once run each job once."""
+
+import json
+import signal
+import sqlite3
+import time
+
+
+def wait_for(predicate, *, seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def rows(site, sql: str, *params) -> list[tuple]:
+    with sqlite3.connect(site.db_file, timeout=20) as con:
+        return con.execute(sql, params).fetchall()
+
+
+def task_row(site, task_id: str) -> tuple[str, list[str], object]:
+    status, worker_ids, value = rows(
+        site,
+        "SELECT status, worker_ids, return_value FROM django_tasks_database_dbtaskresult"
+        " WHERE id = ?",
+        task_id.replace("-", ""),
+    )[0]
+    return status, json.loads(worker_ids), json.loads(value) if value else None
+
+
+def test_a_task_of_a_killed_worker_is_requeued_and_completed_by_another(site):
+    work = site.workdir
+    task_id = site.shell(
+        "from tests.operations.blocking import wait_for_release; "
+        f"print(wait_for_release.enqueue(directory={str(work)!r}).id)"
+    )
+
+    first = site.start("run_worker", "--worker-id", "w1", "--interval", "0.2", "--no-startup-delay")
+    try:
+        wait_for(lambda: (work / "starts").exists(), seconds=90, what="the task to start")
+        # The heartbeat keeps beating while the task blocks.
+        seen = rows(site, "SELECT seen_at FROM operations_workerheartbeat WHERE worker_id='w1'")
+        time.sleep(2.5)
+        later = rows(site, "SELECT seen_at FROM operations_workerheartbeat WHERE worker_id='w1'")
+        assert seen and later and later[0][0] > seen[0][0]
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=30)
+    assert first.returncode == -signal.SIGKILL
+    assert task_row(site, task_id)[:2] == ("RUNNING", ["w1"])
+
+    # Lost only once the worker has been silent for LOM_WORKER_LOST_AFTER_SECONDS (3 s here).
+    time.sleep(3.5)
+    out = site.manage("jobs", "--run", "requeue_lost_tasks")
+    assert "requeued 1, failed 0" in out
+    assert task_row(site, task_id)[:2] == ("READY", ["w1"])
+    events = rows(site, "SELECT action, detail FROM operations_operationsevent")
+    assert [(a, json.loads(d)["worker_id"]) for a, d in events] == [("task.lost_requeued", "w1")]
+
+    (work / "release").touch()
+    second = site.start("run_worker", "--worker-id", "w2", "--batch", "--no-startup-delay")
+    assert second.wait(timeout=120) == 0
+    status, worker_ids, value = task_row(site, task_id)
+    assert (status, worker_ids) == ("SUCCESSFUL", ["w1", "w2"])
+    assert value == 2  # started twice, completed once
+    # A worker that stops cleanly removes its heartbeat; the killed one's stays behind.
+    beats = rows(site, "SELECT worker_id FROM operations_workerheartbeat ORDER BY worker_id")
+    assert beats == [("w1",)]
+
+
+def test_two_schedulers_started_at_once_run_each_job_once(site):
+    first = site.start("run_scheduler", "--once")
+    second = site.start("run_scheduler", "--once")
+    assert first.wait(timeout=180) == 0
+    assert second.wait(timeout=180) == 0
+    from lom.operations.schedule import JOBS
+
+    runs = rows(site, "SELECT job, outcome FROM operations_jobrun ORDER BY job")
+    assert sorted(job for job, _ in runs) == sorted(job.name for job in JOBS)
+    assert all(outcome in ("ok", "enqueued") for _, outcome in runs), runs
+    # The jobs handed to the workers are in the queue, each once.
+    queued = rows(site, "SELECT task_path FROM django_tasks_database_dbtaskresult")
+    handed = [job.what for job in JOBS if not job.inline]
+    assert sorted(path for (path,) in queued if path in handed) == sorted(handed)
