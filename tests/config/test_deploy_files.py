@@ -16,7 +16,8 @@ from tests.deploy.stack import PLACEHOLDER, TEMPLATE, nginx_main_conf, render_ng
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"
 SETTINGS = ROOT / "src" / "lom" / "config" / "settings.py"
-ENV_READ = re.compile(r"\benv(?:\.[a-z_]+)?\(\s*\"([A-Z][A-Z0-9_]*)\"", re.S)
+# env.int("NAME", ...), env("NAME"), required("NAME", ...): the ways settings.py reads a variable.
+ENV_READ = re.compile(r"\b(?:env(?:\.[a-z_]+)?|required)\(\s*\"([A-Z][A-Z0-9_]*)\"", re.S)
 
 
 def entrypoint_commands() -> set[str]:

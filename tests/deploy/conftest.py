@@ -30,7 +30,7 @@ from tests.deploy.stack import (
 )
 
 SERVER = os.environ.get("LOM_SMOKE_SERVER", "postgres://postgres@127.0.0.1:54329").rstrip("/")
-N_CASES = int(os.environ.get("LOM_SMOKE_CASES", "200"))
+N_CASES = int(os.environ.get("LOM_SMOKE_CASES", "120"))
 ARTIFACTS = ROOT / "test-artifacts"
 
 
@@ -121,6 +121,7 @@ def _build(s: Stack) -> None:
     )
     assert seeded.returncode == 0, seeded.stderr[-4000:]
     s.seed = json.loads(seeded.stdout.strip().splitlines()[-1])
+    print(f"{N_CASES} cases seeded at {time.monotonic() - started:.0f} s")
 
     for name, port in s.app_ports.items():
         wait_until(lambda port=port: answers_http(port), timeout=60, what=name)
