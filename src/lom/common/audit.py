@@ -1,5 +1,6 @@
 from typing import Any
 
+from lom.common.logs import log_event
 from lom.common.models import AuditEvent
 
 
@@ -16,8 +17,8 @@ def audit(
     case_id: int | None = None,
 ) -> AuditEvent:
     """Record one event; pass the case as `case` or, from below the cases package, as
-    `case_id`."""
-    return AuditEvent.objects.create(
+    `case_id`. The event is also one log line on `lom.event` (without before/after)."""
+    event = AuditEvent.objects.create(
         organisation_id=organisation_id,
         actor=actor if actor is not None and actor.is_authenticated else None,
         action=action,
@@ -28,3 +29,11 @@ def audit(
         after=after or {},
         note=note,
     )
+    log_event(
+        action=action,
+        target_type=event.target_type,
+        target_id=event.target_id,
+        organisation_id=organisation_id,
+        actor_id=event.actor_id,
+    )
+    return event

@@ -1,8 +1,11 @@
+import errno
 import json
+import logging
 from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -80,3 +83,50 @@ class RejectNulMiddleware:
                 status=400,
             )
         return self.get_response(request)
+
+
+# errno values and database error codes that mean "no space left": the disk or the quota.
+_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+_PG_DISK_FULL = "53100"
+_SQLITE_FULL = 13
+
+storage_log = logging.getLogger("lom.storage")
+
+
+def storage_full(exc: BaseException | None) -> bool:
+    """Whether `exc`, or an error it was raised from, says the storage is full (a file write,
+    PostgreSQL's disk_full, SQLite's SQLITE_FULL)."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, OSError) and exc.errno in _FULL_ERRNOS:
+            return True
+        if getattr(exc, "sqlstate", None) == _PG_DISK_FULL:
+            return True
+        if getattr(exc, "sqlite_errorcode", None) == _SQLITE_FULL:
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
+
+
+class StorageFullMiddleware:
+    """A full disk is the operator's problem, not the user's: the request is answered 503 with
+    a page saying nothing was saved and the form is still there behind the back button (a plain
+    page, no context processors: they might need the storage too), and an ERROR line is
+    logged. Never a 500 with a traceback."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not storage_full(exception):
+            return None
+        storage_log.error(
+            "Storage full: %s", exception, exc_info=exception, extra={"request": request}
+        )
+        response = HttpResponse(render_to_string("common/storage_full.html"), status=503)
+        response["Retry-After"] = "300"
+        return response

@@ -88,6 +88,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lom.common.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -95,6 +96,7 @@ MIDDLEWARE = [
     "lom.common.middleware.LanguageCookieMiddleware",
     "lom.common.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "lom.common.middleware.StorageFullMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -253,12 +255,38 @@ if not DEBUG:
         )
     ]
 
+# Logs go to standard error, one JSON object per line in production (LOG_FORMAT=json), plain
+# text in development. One line per request (lom.request) and per domain event (lom.event),
+# both at INFO; everything else from LOG_LEVEL up. docs/operations.md describes the fields.
+LOG_FORMAT = env.str("LOG_FORMAT", default="text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or text, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "lom.common.logs.JsonFormatter"},
+        "text": {"()": "lom.common.logs.TextFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    "loggers": {
+        "lom.request": {"level": env.str("LOG_REQUESTS_LEVEL", default="INFO")},
+        "lom.event": {"level": env.str("LOG_EVENTS_LEVEL", default="INFO")},
+    },
 }
+
+# Error reports to Sentry (or GlitchTip) when SENTRY_DSN is set; nothing personal is sent.
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from lom.common.sentry import init_sentry
+
+    init_sentry(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default=""),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+        release=env.str("SENTRY_RELEASE", default=""),
+    )
 
 # Background work (reports, reminders): django-tasks with its database backend; workers scale
 # by adding `manage.py db_worker` processes. Tests run tasks immediately.
