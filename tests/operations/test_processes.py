@@ -7,6 +7,8 @@ import signal
 import sqlite3
 import time
 
+import pytest
+
 
 def wait_for(predicate, *, seconds: float, what: str) -> None:
     deadline = time.monotonic() + seconds
@@ -86,3 +88,61 @@ def test_two_schedulers_started_at_once_run_each_job_once(site):
     queued = rows(site, "SELECT task_path FROM django_tasks_database_dbtaskresult")
     handed = [job.what for job in JOBS if not job.inline]
     assert sorted(path for (path,) in queued if path in handed) == sorted(handed)
+
+
+READYZ = (
+    "from django.test import Client; import json; r = Client().get('/readyz'); "
+    "print(json.dumps([r.status_code, r.json()]))"
+)
+
+
+def test_an_unapplied_migration_is_not_ready(site):
+    site.env["ALLOWED_HOSTS"] = "testserver"
+    site.manage("migrate", "operations", "zero", "-v0")
+
+    status, body = json.loads(site.shell(READYZ))
+    assert status == 503
+    assert body["failed"]["migrations"] == "1 unapplied migrations: operations.0001_initial"
+
+    site.manage("migrate", "-v0")
+    status, body = json.loads(site.shell(READYZ))
+    assert "migrations" not in body["failed"]
+
+
+def test_the_scheduler_loop_beats_runs_jobs_and_stops_cleanly(site):
+    from lom.operations.schedule import JOBS
+
+    scheduler = site.start("run_scheduler", "--tick", "0.5")
+    try:
+        wait_for(
+            lambda: rows(site, "SELECT count(*) FROM operations_jobrun")[0][0] == len(JOBS),
+            seconds=90,
+            what="the first tick's runs",
+        )
+        beats = rows(site, "SELECT role FROM operations_workerheartbeat")
+        assert beats == [("scheduler",)]
+    finally:
+        scheduler.send_signal(signal.SIGTERM)
+    assert scheduler.wait(timeout=30) == 0
+    assert rows(site, "SELECT count(*) FROM operations_workerheartbeat") == [(0,)]
+
+
+@pytest.mark.postgres
+def test_two_schedulers_on_postgresql_run_each_job_once(transactional_db, tmp_path):
+    """The same race on PostgreSQL, where the two inserts of one (job, slot) really meet: the
+    processes use the test database this test sees (committed rows, no test transaction)."""
+    from django.db import connection
+
+    from lom.operations.models import JobRun
+    from lom.operations.schedule import JOBS
+    from tests.operations.conftest import Site
+
+    site = Site(tmp_path / "unused.sqlite3", tmp_path)
+    s = connection.settings_dict
+    site.env["DATABASE_URL"] = (
+        f"postgres://{s['USER']}@{s['HOST']}:{s['PORT']}/{s['NAME']}"  # the test database
+    )
+    procs = [site.start("run_scheduler", "--once") for _ in range(3)]
+    assert [p.wait(timeout=180) for p in procs] == [0, 0, 0]
+    runs = list(JobRun.objects.values_list("job", flat=True))
+    assert sorted(runs) == sorted(job.name for job in JOBS)

@@ -393,3 +393,5 @@ LOM_SCHEDULER_TICK_SECONDS = env.int("LOM_SCHEDULER_TICK_SECONDS", default=5)
 LOM_READY_HEARTBEAT_MAX_AGE = env.int("LOM_READY_HEARTBEAT_MAX_AGE", default=120)
 LOM_READY_SCHEDULER_MAX_AGE = env.int("LOM_READY_SCHEDULER_MAX_AGE", default=120)
 LOM_READY_SMTP_TIMEOUT = env.float("LOM_READY_SMTP_TIMEOUT", default=3.0)
+# The probes come over plain HTTP from inside the network: never redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]

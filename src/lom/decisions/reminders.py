@@ -1,5 +1,6 @@
 """Reminders for cases that wait too long for someone. Run by a scheduled background task
-(`manage.py send_reminders` enqueues it; a `db_worker` process runs it), never in a request."""
+(the scheduler's job `case_reminders` or `manage.py send_reminders` enqueues it; a
+`run_worker` process runs it), never in a request."""
 
 from datetime import timedelta
 

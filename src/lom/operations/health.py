@@ -127,11 +127,13 @@ def check_media() -> str | None:
     """MEDIA_ROOT takes a small file (written, flushed to disk, removed)."""
     probe = Path(settings.MEDIA_ROOT) / f".readyz-{os.getpid()}-{threading.get_ident()}"
     try:
-        with open(probe, "wb") as fh:
-            fh.write(b"readyz\n" * 64)
-            fh.flush()
-            os.fsync(fh.fileno())
-        probe.unlink()
+        try:
+            with open(probe, "wb") as fh:
+                fh.write(b"readyz\n" * 64)
+                fh.flush()
+                os.fsync(fh.fileno())
+        finally:
+            probe.unlink(missing_ok=True)  # also when the write failed half-way
     except OSError as exc:
         name = errno.errorcode.get(exc.errno or 0, "error")
         reason = "the disk is full" if exc.errno == errno.ENOSPC else f"not writable ({name})"

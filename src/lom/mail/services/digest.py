@@ -1,6 +1,6 @@
 """The daily digest: users who chose it get one mail a day listing their new notifications
 (of the kinds they want by e-mail) instead of one mail per event. Run daily:
-`manage.py send_digests` from cron, or the task `digest_send_task`."""
+the scheduler's daily job `digests` (the task `digest_send_task`), or `manage.py send_digests`."""
 
 from datetime import datetime, timedelta
 

@@ -4,7 +4,7 @@ from lom.decisions.tasks import send_reminders_task
 
 
 class Command(BaseCommand):
-    help = "Enqueue the reminder task (schedule this, e.g. daily from cron or a timer)."
+    help = "Enqueue the reminder task (the scheduler does daily, job case_reminders)."
 
     def handle(self, *args, **options):
         result = send_reminders_task.enqueue()

@@ -5,8 +5,8 @@ from lom.events.tasks import send_event_reminders_task
 
 class Command(BaseCommand):
     help = (
-        "Enqueue the event reminders and evaluation invitations (schedule this, e.g. hourly "
-        "or daily). Each registration is reminded and invited once."
+        "Enqueue the event reminders and evaluation invitations (the scheduler does hourly, "
+        "job event_reminders). Each registration is reminded and invited once."
     )
 
     def handle(self, *args, **options):

@@ -6,7 +6,8 @@ from lom.mail.services import mail_send_due
 class Command(BaseCommand):
     help = (
         "Send every mail that is due: retries whose time has come, and queued mails no worker "
-        "has taken (schedule every minute, e.g. from cron). Safe to run alongside the workers."
+        "has taken (the scheduler runs it every minute, job mail_queue; this command is for a "
+        "manual run). Safe to run alongside the workers."
     )
 
     def handle(self, *args, **options):

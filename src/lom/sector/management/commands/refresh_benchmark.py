@@ -6,7 +6,8 @@ from lom.sector.services import benchmark_refresh, benchmark_request_refresh
 
 class Command(BaseCommand):
     help = (
-        "Recompute the sector benchmark cache (schedule this daily). By default the current "
+        "Recompute the sector benchmark cache (the scheduler queues it daily, job "
+        "benchmark_refresh). By default the current "
         "and the previous year; --now computes here instead of queueing the background task."
     )
 
