@@ -150,3 +150,12 @@ def test_nginx_site_rendered_is_accepted_by_nginx(tmp_path):
         text=True,
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_make_test_leaves_the_smoke_test_to_make_smoke():
+    makefile = (ROOT / "Makefile").read_text()
+    suite = re.search(r"^\t\$\(VENV\)/bin/pytest -n 2 .*$", makefile, re.M)
+    assert suite and "--ignore=tests/deploy" in suite[0]
+    smoke = makefile.split("\nsmoke: install\n", 1)[1].split("\n\n", 1)[0]
+    assert "LOM_SMOKE_SERVER=$(SMOKE_SERVER)" in smoke and "tests/deploy" in smoke
+    assert "make smoke" in (ROOT / ".ci" / "run").read_text()

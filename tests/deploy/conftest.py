@@ -1,7 +1,7 @@
 """Fixtures of the production smoke test (`make smoke`): the whole stack as real processes.
 
-LOM_SMOKE_SERVER is the PostgreSQL server to make a scratch database on (default the local test
-server, postgres://postgres@127.0.0.1:54329). Logs of every process are kept in
+LOM_SMOKE_SERVER is the PostgreSQL server to make a scratch database on (`make smoke` sets it;
+without it the tests are skipped). Logs of every process are kept in
 test-artifacts/smoke-logs/ after the run."""
 
 import json
