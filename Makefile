@@ -7,12 +7,13 @@ SAML_IDP_PORT ?= 8101
 OIDC_IDP_PORT ?= 8102
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: install demo serve test test-postgres lint format messages bench-data bench clean typecheck imports
+.PHONY: install demo serve test test-postgres lint format messages bench-data bench clean typecheck imports smoke
 
-$(VENV)/.installed: requirements.lock pyproject.toml
+## The development virtualenv: the production lock plus the test and development tools.
+$(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip
-	$(VENV)/bin/pip install --quiet -r requirements.lock
+	$(VENV)/bin/pip install --quiet -r requirements-dev.lock
 	touch $@
 
 install: $(VENV)/.installed
@@ -58,8 +59,16 @@ test: install
 	$(VENV)/bin/ruff format --check src tests bench tools devidp
 	DEBUG=1 $(VENV)/bin/mypy $(TYPED)
 	PYTHONPATH=src $(VENV)/bin/lint-imports --no-cache
-	$(VENV)/bin/pytest -n 2 --dist loadfile --ignore=$(CONTRACT)
+	$(VENV)/bin/pytest -n 2 --dist loadfile --ignore=$(CONTRACT) --ignore=tests/deploy
 	$(VENV)/bin/pytest -p no:xdist $(CONTRACT)
+
+## The production smoke test (tests/deploy/, not part of `make test`): a scratch database on
+## SMOKE_SERVER (PostgreSQL), two gunicorn app servers, a worker, the scheduler and nginx with
+## TLS, started from deploy/; a browser journey through nginx, then a load run of approvals
+## during which one app server is killed. Figures in test-artifacts/smoke-kill.json.
+SMOKE_SERVER ?= postgres://postgres@127.0.0.1:54329
+smoke: install
+	LOM_SMOKE_SERVER=$(SMOKE_SERVER) $(VENV)/bin/pytest -p no:xdist -s tests/deploy
 
 ## mypy (django-stubs) on every services and selectors module, a module or a package of modules.
 TYPED := $(shell find src/lom -path '*/migrations' -prune -o \( -name 'services*.py' -o -name 'selectors*.py' -o -path '*/services/*.py' -o -path '*/selectors/*.py' \) -print | sort)
