@@ -275,6 +275,9 @@ LOGGING: dict[str, Any] = {
     "loggers": {
         "lom.request": {"level": env.str("LOG_REQUESTS_LEVEL", default="INFO")},
         "lom.event": {"level": env.str("LOG_EVENTS_LEVEL", default="INFO")},
+        # The workers' and the scheduler's starts, requeued tasks and job runs; mail deliveries.
+        "lom.operations": {"level": "INFO"},
+        "lom.mail": {"level": "INFO"},
     },
 }
 
@@ -310,7 +313,7 @@ if SENTRY_DSN:
     )
 
 # Background work (reports, reminders): django-tasks with its database backend; workers scale
-# by adding `manage.py db_worker` processes. Tests run tasks immediately.
+# by adding `manage.py run_worker` processes. Tests run tasks immediately.
 TASKS = {
     "default": {"BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend")}
 }
@@ -431,3 +434,11 @@ LOM_SCHEDULER_TICK_SECONDS = env.int("LOM_SCHEDULER_TICK_SECONDS", default=5)
 LOM_READY_HEARTBEAT_MAX_AGE = env.int("LOM_READY_HEARTBEAT_MAX_AGE", default=120)
 LOM_READY_SCHEDULER_MAX_AGE = env.int("LOM_READY_SCHEDULER_MAX_AGE", default=120)
 LOM_READY_SMTP_TIMEOUT = env.float("LOM_READY_SMTP_TIMEOUT", default=3.0)
+
+# --- Personal data ---
+# Retention (gallring): the default period of a data class for every organisation of this
+# installation, in months, overriding the table in lom.privacy.classes; an organisation's
+# administrator may still set its own within the class's bounds. E.g.
+# LOM_RETENTION_DEFAULT_MONTHS="mail.body=6,case.draft=12". Unknown classes or periods out of
+# bounds stop `manage.py check`/`migrate` with a message naming them.
+LOM_RETENTION_DEFAULT_MONTHS = env.dict("LOM_RETENTION_DEFAULT_MONTHS", default={})

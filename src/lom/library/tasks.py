@@ -1,4 +1,4 @@
-"""Background work of the library (django-tasks; `manage.py db_worker` runs the queue). The task
+"""Background work of the library (django-tasks; `manage.py run_worker` runs the queue). The task
 is defined next to the service it runs (lom.library.services) and re-exported here under its
 old name."""
 

@@ -109,8 +109,12 @@ JOBS: tuple[Job, ...] = (
         inline=True,
         description="Heartbeats of processes gone for a day, job runs older than 90 days.",
     ),
-    # Retention (gallring) of personal data per data class:
-    # Job("retention", "<the retention task>", daily="04:00", description="..."),
+    Job(
+        "retention",
+        "lom.privacy.tasks.retention_task",
+        daily="04:00",
+        description="Retention (gallring) of personal data per data class and organisation.",
+    ),
     Job(
         "benchmark_refresh",
         "lom.operations.jobs.benchmark_refresh",

@@ -8,6 +8,7 @@ docs/operations.md ("Personal data"). Decisions, amounts, the fund ledger and se
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +30,13 @@ class DataClass:
     reason: Promise
     special: bool = False  # special-category or otherwise sensitive: reads are logged
     max_months: int = MAX_MONTHS
+
+    @property
+    def months_in_force(self) -> int:
+        """The default period of this installation: `LOM_RETENTION_DEFAULT_MONTHS` (environment,
+        e.g. "mail.body=6,case.draft=12") or the table's default. Checked at start-up
+        (`lom.privacy.checks`)."""
+        return int(settings.LOM_RETENTION_DEFAULT_MONTHS.get(self.code, self.default_months))
 
     @property
     def action_label(self) -> Promise:

@@ -142,6 +142,6 @@ def report_job_run(*, job_id: int) -> ReportJob:  # batch: each progress step co
 
 @task()
 def build_annual_report(job_id: int) -> None:  # batch: the background task
-    """The background task that builds a queued job (django-tasks; `manage.py db_worker` runs
+    """The background task that builds a queued job (django-tasks; `manage.py run_worker` runs
     the queue). It sits next to the work it runs, so queueing it needs no import upwards."""
     report_job_run(job_id=job_id)

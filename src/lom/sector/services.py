@@ -70,6 +70,6 @@ def benchmark_request_refresh(*, year: int, force: bool = False) -> bool:
 
 @task()
 def refresh_benchmark_task(year: int) -> int:  # batch: the background task
-    """The background refresh (django-tasks; `manage.py db_worker` runs it). It sits next to
+    """The background refresh (django-tasks; `manage.py run_worker` runs it). It sits next to
     the work it runs, so queueing it needs no import upwards."""
     return benchmark_refresh(year=year).organisations

@@ -1,4 +1,4 @@
-"""Background work of the sector benchmark (django-tasks; `manage.py db_worker` runs it). The
+"""Background work of the sector benchmark (django-tasks; `manage.py run_worker` runs it). The
 task is defined in `lom.sector.services`, next to the work it runs and the service that queues
 it; this module keeps its first path, which rows queued earlier still name."""
 

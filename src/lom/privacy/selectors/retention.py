@@ -139,7 +139,7 @@ def policies_in_force(*, organisation: Organisation) -> list[InForce]:
         out.append(
             InForce(
                 data_class=c,
-                months=p.months if p else c.default_months,
+                months=p.months if p else c.months_in_force,
                 overridden=p is not None,
                 updated_at=p.updated_at if p else None,
             )

@@ -47,7 +47,7 @@ def retention_policy_save(*, actor: Actor, data_class: str, months: int) -> Rete
         )
     org = actor.organisation
     policy = RetentionPolicy.objects.filter(organisation=org, data_class=data_class).first()
-    before = policy.months if policy else cls.default_months
+    before = policy.months if policy else cls.months_in_force
     if policy is None:
         policy = RetentionPolicy(organisation=org, data_class=data_class)
     policy.months = months
