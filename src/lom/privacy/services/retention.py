@@ -115,7 +115,9 @@ def retention_run(*, organisation: Organisation, today: date | None = None) -> d
         return _run_for(organisation, today=today or timezone.localdate())
 
 
-def retention_run_all(*, today: date | None = None) -> dict:
+def retention_run_all(
+    *, today: date | None = None
+) -> dict:  # batch: a transaction per organisation
     """The scheduler's job: every organisation's due retention, each in its own transaction
     (one organisation's failure leaves the others' work done). Counts per organisation (slug)
     and data class."""
