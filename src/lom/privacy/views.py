@@ -15,13 +15,12 @@ from lom.common.files import csv_response
 from lom.common.reauth import recent_auth_required
 from lom.common.web import actor_view, form_status, run_form
 from lom.organisations.access import Actor
-from lom.organisations.models import Employee
 from lom.privacy.documents import render_subject_pdf
 from lom.privacy.forms import ReadSearchForm, RetentionForm, SubjectSearchForm
 from lom.privacy.permissions import READ_LOG_ROLES, RETENTION_ROLES, SUBJECT_EXPORT_ROLES
 from lom.privacy.selectors.reads import ReadFilter, read_log_search, reader_name
 from lom.privacy.selectors.retention import retention_preview
-from lom.privacy.selectors.subject import employee_search
+from lom.privacy.selectors.subject import employee_search, subject_employee
 from lom.privacy.services.retention import retention_policy_save
 from lom.privacy.services.subject import FORMATS, subject_export
 
@@ -118,11 +117,7 @@ def subjects_view(request, actor: Actor):
 def subject_export_view(request, actor: Actor, pk: int, fmt: str):
     if fmt not in FORMATS:
         raise Http404
-    employee = (
-        Employee.objects.filter(organisation=actor.organisation, pk=pk)
-        .select_related("organisation", "unit", "user")
-        .first()
-    )
+    employee = subject_employee(organisation=actor.organisation, pk=pk)
     if employee is None:
         raise Http404
     data = subject_export(actor=actor, employee=employee, fmt=fmt)

@@ -4,7 +4,7 @@ stable keys: dates in ISO 8601, amounts in öre. Rendered as JSON and as a PDF."
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from lom.cases.models import Case
@@ -78,7 +78,7 @@ def _account(e: Employee) -> dict[str, Any] | None:
     }
 
 
-def _case(c: Case, employee: Employee) -> dict[str, Any]:
+def _case(c: Case) -> dict[str, Any]:
     return {
         "id": c.pk,
         "number": c.number,
@@ -124,10 +124,8 @@ def _case(c: Case, employee: Employee) -> dict[str, Any]:
                 "need_met": f.need_met,
                 "comment": f.comment,
                 "recorded_at": _iso(f.recorded_at),
-                "outcomes": [
-                    o.outcome
-                    for o in ParticipantOutcome.objects.filter(followup=f, employee=employee)
-                ],
+                # Prefetched in subject_cases: only this employee's outcomes.
+                "outcomes": [o.outcome for o in f.outcomes.all()],
             }
             for f in c.followups.all()
         ],
@@ -137,7 +135,17 @@ def _case(c: Case, employee: Employee) -> dict[str, Any]:
 def subject_cases(*, employee: Employee) -> list[Case]:
     return list(
         Case.objects.filter(organisation=employee.organisation, applicant=employee)
-        .prefetch_related("cost_lines", "decisions", "comments__author", "attachments", "followups")
+        .prefetch_related(
+            "cost_lines",
+            "decisions",
+            "comments__author",
+            "attachments",
+            "followups",
+            Prefetch(
+                "followups__outcomes",
+                queryset=ParticipantOutcome.objects.filter(employee=employee),
+            ),
+        )
         .order_by("created_at", "id")
     )
 
@@ -194,7 +202,7 @@ def subject_data(
         ),
         "employee": _employee(employee),
         "user_account": _account(employee),
-        "cases": [_case(c, employee) for c in cases],
+        "cases": [_case(c) for c in cases],
         "survey_invitations": [
             {
                 "case_number": i.case.number,
@@ -317,3 +325,12 @@ def employee_search(*, organisation, q: str, limit: int = 50) -> list[Employee]:
             | Q(employee_number__iexact=w)
         )
     return list(qs.order_by("last_name", "first_name", "id")[:limit])
+
+
+def subject_employee(*, organisation, pk: int) -> Employee | None:
+    """One employee of `organisation` for the export (None for another organisation's)."""
+    return (
+        Employee.objects.filter(organisation=organisation, pk=pk)
+        .select_related("organisation", "unit", "user")
+        .first()
+    )
