@@ -71,7 +71,7 @@ smoke: install
 	LOM_SMOKE_SERVER=$(SMOKE_SERVER) $(VENV)/bin/pytest -p no:xdist -s tests/deploy
 
 ## mypy (django-stubs) on every services and selectors module, a module or a package of modules.
-TYPED := src/lom/operations/integrity.py $(shell find src/lom -path '*/migrations' -prune -o \( -name 'services*.py' -o -name 'selectors*.py' -o -path '*/services/*.py' -o -path '*/selectors/*.py' \) -print | sort)
+TYPED := src/lom/operations/integrity.py src/lom/common/pagination.py $(shell find src/lom -path '*/migrations' -prune -o \( -name 'services*.py' -o -name 'selectors*.py' -o -path '*/services/*.py' -o -path '*/selectors/*.py' \) -print | sort)
 typecheck: install
 	DEBUG=1 $(VENV)/bin/mypy $(TYPED)
 

@@ -47,7 +47,7 @@ def named_fields(response) -> set[str]:
     """The fields a 422 (schema) or 400 (service) answer names."""
     body = response.json()
     if response.status_code == 422:
-        return {str(part) for err in body["detail"] for part in err["loc"]}
+        return {part for err in body["errors"] for part in err["field"].split(".")}
     return {body.get("field")}
 
 

@@ -1,19 +1,18 @@
 """JSON API v1. Thin: parse, call the same selectors and services as the HTML views."""
 
-import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Literal
 
 from django.http import Http404
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Query, Status
-from ninja.errors import HttpError, Throttled
+from ninja import Query, Status
+from ninja.errors import HttpError
 
 from lom.agreements.models import LocalAgreement
 from lom.agreements.selectors import agreements_for_org
 from lom.api.auth import SessionAuth, TokenAuth
+from lom.api.contract import LomAPI, install_error_handlers
 from lom.api.schemas import (
     AgreementOut,
     BalanceOut,
@@ -59,7 +58,7 @@ from lom.reports.api import router as reports_router
 from lom.sector.api import router as sector_router
 from lom.support.api import router as support_router
 
-api = NinjaAPI(
+api = LomAPI(
     title="LOM API",
     version="1",
     urls_namespace="api",
@@ -67,6 +66,7 @@ api = NinjaAPI(
     description="Local transition funds: applications, agreements, fund periods and ledger.",
     throttle=[AnonThrottle(), UserThrottle()],
 )
+install_error_handlers(api)
 api.add_router("/reports", reports_router)
 api.add_router("/fund", fundmode_router)
 api.add_router("/support", support_router)
@@ -76,38 +76,6 @@ api.add_router("/events", events_router)
 api.add_router("/outreach", outreach_router)
 api.add_router("/identity", identity_router)
 api.add_router("/register", register_router)
-
-
-# When the throttle cannot say how long to wait (the rate was lowered meanwhile).
-RETRY_AFTER_FALLBACK_SECONDS = 60
-
-
-@api.exception_handler(Throttled)
-def on_throttled(request, exc: Throttled):
-    wait = math.ceil(exc.wait) if exc.wait is not None else RETRY_AFTER_FALLBACK_SECONDS
-    response = api.create_response(
-        request,
-        {
-            "detail": _("För många anrop. Försök igen om %(s)d sekunder.") % {"s": wait},
-            "code": "throttled",
-            "retry_after": wait,
-        },
-        status=429,
-    )
-    response["Retry-After"] = str(wait)
-    return response
-
-
-@api.exception_handler(PermissionDeniedError)
-def on_forbidden(request, exc):
-    return api.create_response(request, {"detail": str(exc.message), "code": exc.code}, status=403)
-
-
-@api.exception_handler(DomainError)
-def on_domain_error(request, exc):
-    return api.create_response(
-        request, {"detail": str(exc.message), "field": exc.field, "code": exc.code}, status=400
-    )
 
 
 # The services name the fields as the forms do; the API's JSON names some of them otherwise.

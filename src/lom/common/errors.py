@@ -12,3 +12,22 @@ class DomainError(Exception):
 class PermissionDeniedError(DomainError):
     def __init__(self, message, *, code: str = "forbidden"):
         super().__init__(message, code=code)
+
+
+class ConflictError(DomainError):
+    """The thing is in a state that refuses the action (already signed, decided, locked, or
+    changed by someone else meanwhile). The API answers 409; the UI shows it like any refusal."""
+
+    def __init__(self, message, *, field: str | None = None, code: str = "conflict"):
+        super().__init__(message, field=field, code=code)
+
+
+# Codes of refusals that are about the state of a thing, not about the input: the API answers
+# 409 for them whichever class raised them.
+CONFLICT_CODES = frozenset(
+    {"conflict", "state", "stale", "status", "newer_exists", "sealed", "signed", "locked"}
+)
+
+
+def is_conflict(exc: DomainError) -> bool:
+    return isinstance(exc, ConflictError) or exc.code in CONFLICT_CODES

@@ -7,25 +7,45 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 
 class LanguageCookieMiddleware:
     """Swedish unless the user chose another language (cookie set by the language switch).
-    The browser's Accept-Language is deliberately not used: the service is Swedish first."""
+    The browser's Accept-Language is deliberately not used for pages: the service is Swedish
+    first. An API client has no language switch, so the API answers in the language its
+    `Accept-Language` asks for (when no cookie says otherwise)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        lang = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, settings.LANGUAGE_CODE)
+        lang = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if lang is None and request.path.startswith(API_PREFIX):
+            lang = _accepted(request.META.get("HTTP_ACCEPT_LANGUAGE", ""))
         if lang not in dict(settings.LANGUAGES):
             lang = settings.LANGUAGE_CODE
         translation.activate(lang)
         request.LANGUAGE_CODE = lang
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", lang)
+        if request.path.startswith(API_PREFIX):
+            patch_vary_headers(response, ["Accept-Language"])
         return response
+
+
+API_PREFIX = "/api/"
+
+
+def _accepted(header: str) -> str:
+    """The first of our languages the caller's Accept-Language names (by quality)."""
+    for code, _quality in parse_accept_lang_header(header[:200]):
+        base = code.split("-")[0].lower()
+        if base in dict(settings.LANGUAGES):
+            return base
+    return settings.LANGUAGE_CODE
 
 
 def _nul_in(value: Any, path: str = "") -> str | None:

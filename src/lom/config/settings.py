@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The API docs page's Swagger UI and its static files (served by us, no CDN).
+    "ninja",
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -66,6 +68,7 @@ INSTALLED_APPS = [
     "lom.accounts",
     "lom.organisations",
     "lom.mail",
+    "lom.webhooks",
     "lom.identity",
     "lom.agreements",
     "lom.funds",
