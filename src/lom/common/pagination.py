@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Field, Model, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from lom.common.errors import DomainError
@@ -51,7 +51,7 @@ def _decode(cursor: str, model: type[Model], fields: Sequence[str]) -> list[Any]
         raise _bad_cursor()
     out = []
     for name, value in zip(fields, values, strict=True):
-        field = model._meta.get_field(name.lstrip("-"))
+        field = _field(model, name.lstrip("-"))
         try:
             out.append(field.to_python(value))
         except Exception:
@@ -91,5 +91,12 @@ def keyset_page(
     return rows, _encode([_attr(last, name.lstrip("-")) for name in order])
 
 
+def _field(model: type[Model], name: str) -> Field:
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field):
+        raise TypeError(f"{name} is a relation's reverse side, not a field to order by")
+    return field
+
+
 def _attr(row: Model, name: str) -> Any:
-    return getattr(row, row._meta.get_field(name).attname)
+    return getattr(row, _field(type(row), name).attname)
