@@ -3,7 +3,9 @@
 from datetime import date, datetime
 from typing import Annotated
 
+from django.db.models import TextChoices
 from ninja import Field, Schema
+from pydantic import WithJsonSchema
 
 from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE, NAME_MAX, TEXT_MAX
 from lom.common.schemas import Id
@@ -16,6 +18,18 @@ MAX_LINKED_NEEDS = 200
 USERNAME_MAX = 150
 CARD_MAX = 300
 AREA_NAME_MAX = 120
+
+
+def _inline(choices: type[TextChoices]) -> WithJsonSchema:
+    """An enum written out where it is used: the models' choices share names (`Status`), which
+    would collide as components of the one document."""
+    return WithJsonSchema({"type": "string", "enum": list(choices.values)})
+
+
+StepValue = Annotated[Step, _inline(Step)]
+WorkshopStatus = Annotated[Workshop.Status, _inline(Workshop.Status)]
+PlanStatus = Annotated[TransitionPlan.Status, _inline(TransitionPlan.Status)]
+NeedSource = Annotated[Need.Source, _inline(Need.Source)]
 
 Username = Annotated[str, Field(min_length=1, max_length=USERNAME_MAX)]
 Score = Annotated[int, Field(ge=1, le=5)]
@@ -39,7 +53,7 @@ class InviteIn(Schema):
 
 
 class StepIn(Schema):
-    step: Step
+    step: StepValue
 
 
 class TimeboxIn(Schema):
@@ -87,8 +101,8 @@ class WorkshopOut(Schema):
     title: str
     held_on: date
     place: str
-    status: Workshop.Status
-    step: Step
+    status: WorkshopStatus
+    step: StepValue
     step_ends_at: datetime | None
     version: int
     previous_id: int | None
@@ -204,7 +218,7 @@ class NeedIn(Schema):
     title: str = Field(min_length=1, max_length=NAME_MAX)
     description: str = Field("", max_length=TEXT_MAX)
     priority: int = Field(Need.Priority.MEDIUM, ge=1, le=3, description="1 high, 2 medium, 3 low.")
-    source: Need.Source = Need.Source.OTHER
+    source: NeedSource = Need.Source.OTHER
 
 
 class MeasureIn(Schema):
@@ -226,7 +240,7 @@ class PlanOut(Schema):
     title: str
     period_start: date
     period_end: date
-    status: TransitionPlan.Status
+    status: PlanStatus
     version: int
     previous_id: int | None
     fund_period_id: int | None
@@ -246,7 +260,7 @@ class NeedOut(Schema):
     description: str
     priority: int
     score: int | None
-    source: Need.Source
+    source: NeedSource
 
 
 class MeasureOut(Schema):
