@@ -37,6 +37,9 @@ UI_ONLY = {
     # The live board's script endpoint: the polling of the board page's own script; the board's
     # state is read with GET /planning/workshops/{workshop_id}.
     "planning:workshop_live": "the live board's polling endpoint for its script",
+    # The facilitator guide: static text on how to run a workshop (the suggested minutes per
+    # step are constants of the code, not data of the organisation).
+    "planning:guide": "the facilitator guide (static text)",
 }
 
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 from lom.agreements.models import LocalAgreement, MeasureType
 from lom.cases import services as cs
 from lom.cases.models import ApplicationKind, Case, CostLine, Purpose, Status
-from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.errors import ConflictError, DomainError, PermissionDeniedError
 from lom.common.models import AuditEvent
 from lom.decisions import services as ds
 from lom.decisions.models import ApplicationRound
@@ -276,8 +276,9 @@ def test_facilitator_leads_the_steps_and_participants_write_in_the_current_one(w
     with pytest.raises(PermissionDeniedError):
         ps.workshop_set_timebox(actor=emp, workshop=ws, minutes=10)
     ps.workshop_set_step(actor=coord, workshop=ws, step=Step.SORT)
-    # A participant writes only in the step the workshop is in, and is told why not.
-    with pytest.raises(PermissionDeniedError) as exc:
+    # A participant writes only in the step the workshop is in, and is told why not (the
+    # step's state refuses it: a conflict, not a matter of role).
+    with pytest.raises(ConflictError) as exc:
         ps.card_add(actor=emp, workshop=ws, text="Sent kort")
     assert "Sortera i områden" in str(exc.value.message)
     # The facilitator may fix anything in any step.
@@ -558,8 +559,8 @@ def test_plan_from_workshop_and_joint_approval(w):
     plan.refresh_from_db()
     assert plan.status == TransitionPlan.Status.APPROVED and plan.approved_at
     assert plan_current(organisation=w.org, on=date.today()) == plan
-    # An approved plan is not edited.
-    with pytest.raises(PermissionDeniedError):
+    # An approved plan is not edited (its state refuses: a conflict).
+    with pytest.raises(ConflictError):
         ps.plan_area_add(actor=coord, plan=plan, name="Nytt")
     with pytest.raises(DomainError) as exc:
         ps.plan_approve(actor=coord, plan=plan)

@@ -53,6 +53,7 @@ from lom.funds.selectors import (
 from lom.identity.api import router as identity_router
 from lom.library.api import router as library_router
 from lom.outreach.api import router as outreach_router
+from lom.planning.api import router as planning_router
 from lom.register.api import router as register_router
 from lom.reports.api import router as reports_router
 from lom.sector.api import router as sector_router
@@ -76,6 +77,7 @@ api.add_router("/events", events_router)
 api.add_router("/outreach", outreach_router)
 api.add_router("/identity", identity_router)
 api.add_router("/register", register_router)
+api.add_router("/planning", planning_router)
 
 
 # The services name the fields as the forms do; the API's JSON names some of them otherwise.

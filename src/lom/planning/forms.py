@@ -36,7 +36,9 @@ class InviteFields(forms.Form):
 
     def __init__(self, *args, people: list[tuple], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["participants"].choices = [
+        field = self.fields["participants"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [
             (u.pk, f"{u.get_full_name() or u.username} ({party})") for u, party in people
         ]
 

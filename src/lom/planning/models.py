@@ -120,7 +120,7 @@ class WorkshopParticipant(models.Model):
 
     @property
     def party_name(self) -> str:
-        return self.union.name if self.union_id else str(_("Arbetsgivaren"))
+        return self.union.name if self.union is not None else str(_("Arbetsgivaren"))
 
 
 class WorkshopArea(models.Model):
@@ -363,7 +363,7 @@ class PlanApproval(models.Model):
 
     @property
     def party_name(self) -> str:
-        return self.union.name if self.union_id else str(_("Arbetsgivaren"))
+        return self.union.name if self.union is not None else str(_("Arbetsgivaren"))
 
 
 class PlanArea(models.Model):

@@ -3,6 +3,8 @@
 Facilitator is a role in one workshop, not in the organisation: the user who created it and
 any participant marked as facilitator."""
 
+from dataclasses import dataclass
+
 from django.utils.translation import gettext as _
 
 from lom.common.verdict import Verdict
@@ -10,6 +12,22 @@ from lom.organisations.access import Actor
 from lom.planning.models import Step, TransitionPlan, Workshop, WorkshopParticipant
 
 YES = Verdict(True)
+
+
+@dataclass(frozen=True)
+class StateVerdict(Verdict):
+    """A no because of the thing's state (a locked workshop, a step that is closed, an
+    approved plan), not because of who asks: the services raise a ConflictError for it."""
+
+    code: str = "state"
+
+
+def _locked() -> StateVerdict:
+    return StateVerdict(
+        False, _("Workshoppen är låst. Gör en ny version för att ändra."), code="locked"
+    )
+
+
 PLAN_PARTIES = ("coordinator", "decision_maker", "union_rep", "org_admin", "auditor")
 EMPLOYER_APPROVERS = ("coordinator", "decision_maker")
 
@@ -52,7 +70,7 @@ def can_facilitate(actor: Actor, workshop: Workshop) -> Verdict:
     if not is_facilitator(actor, workshop):
         return Verdict(False, _("Bara workshoppens facilitator kan göra detta."))
     if workshop.is_locked:
-        return Verdict(False, _("Workshoppen är låst. Gör en ny version för att ändra."))
+        return _locked()
     return YES
 
 
@@ -61,9 +79,9 @@ def can_contribute(actor: Actor, workshop: Workshop, step: str) -> Verdict:
     if not can_view_workshop(actor, workshop):
         return Verdict(False, _("Bara inbjudna deltagare kan skriva i workshoppen."))
     if workshop.is_locked:
-        return Verdict(False, _("Workshoppen är låst. Gör en ny version för att ändra."))
+        return _locked()
     if workshop.step != step and not is_facilitator(actor, workshop):
-        return Verdict(
+        return StateVerdict(
             False,
             _("Workshoppen är i steget ”%(s)s”. Det här hör till steget ”%(t)s”.")
             % {"s": Step(workshop.step).label, "t": Step(step).label},
@@ -120,7 +138,7 @@ def can_edit_plan(actor: Actor, plan: TransitionPlan) -> Verdict:
     if plan.organisation_id != actor.organisation.pk:
         return Verdict(False, _("Planen tillhör en annan organisation."))
     if not plan.is_draft:
-        return Verdict(
+        return StateVerdict(
             False, _("En godkänd plan ändras inte. Gör en ny version för att ändra den.")
         )
     return YES

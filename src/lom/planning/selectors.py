@@ -3,20 +3,23 @@ its invited participants."""
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Model, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lom.accounts.models import User
+from lom.agreements.models import MeasureType
 from lom.agreements.selectors import agreement_current
 from lom.common.errors import DomainError
 from lom.organisations.access import Actor
-from lom.organisations.models import Membership, Organisation, Role
+from lom.organisations.models import Membership, Organisation, Role, Union
 from lom.planning.models import (
     ClosingWord,
     FactorCard,
     Need,
+    PlanApproval,
     Proposal,
     TransitionPlan,
     Workshop,
@@ -24,7 +27,7 @@ from lom.planning.models import (
     WorkshopNeed,
     WorkshopParticipant,
 )
-from lom.planning.permissions import PLAN_PARTIES
+from lom.planning.permissions import PLAN_PARTIES, can_approve_plan
 
 # --- Workshops ------------------------------------------------------------------------------
 
@@ -235,3 +238,82 @@ def need_for_case(*, organisation: Organisation, pk: int, on: date) -> Need | No
     if plan is None:
         return None
     return Need.objects.filter(plan=plan, pk=pk).select_related("area").first()
+
+
+# --- Lookups the views and the API share -----------------------------------------------------
+
+BoardItem = TypeVar("BoardItem", bound=Model)  # a card, area, need or proposal
+PlanItem = TypeVar("PlanItem", bound=Model)  # an area, need or planned measure
+
+
+def workshop_item(*, workshop: Workshop, model: type[BoardItem], pk: int) -> BoardItem | None:
+    """A card, area, need or proposal of the workshop, or None."""
+    return model._default_manager.filter(workshop=workshop, pk=pk).first()
+
+
+def workshop_participant(*, workshop: Workshop, pk: int) -> WorkshopParticipant | None:
+    return WorkshopParticipant.objects.filter(workshop=workshop, pk=pk).first()
+
+
+def locked_workshops_for(*, actor: Actor) -> QuerySet[Workshop]:
+    """The locked workshops the actor took part in: what a plan may take its needs from."""
+    return workshops_for(actor=actor).filter(status=Workshop.Status.LOCKED)
+
+
+def plan_item(*, plan: TransitionPlan, model: type[PlanItem], pk: int) -> PlanItem | None:
+    """An area, need or planned measure of the plan, or None."""
+    return model._default_manager.filter(plan=plan, pk=pk).first()
+
+
+def measure_types_for(*, actor: Actor) -> QuerySet[MeasureType]:
+    """The measure types of the local agreement in force (all of them when there is none)."""
+    agreement = agreement_current(organisation=actor.organisation, on=timezone.localdate())
+    if agreement is None:
+        return MeasureType.objects.all()
+    return agreement.measure_types.all()
+
+
+def plan_union(*, organisation: Organisation, pk: int) -> Union | None:
+    """A union (a party) of the organisation, or None."""
+    return Union.objects.filter(organisation=organisation, pk=pk).first()
+
+
+@dataclass
+class ApprovalRow:
+    party_id: int | None
+    name: str
+    approval: PlanApproval | None
+    mine: bool  # the actor may approve for this party now
+
+
+def plan_approval_rows(
+    *, actor: Actor, plan: TransitionPlan, approvals: list[PlanApproval]
+) -> tuple[list[ApprovalRow], str]:
+    """Each party of the plan with its approval, if given, and whether the actor may give it;
+    or no rows and the reason when the parties cannot be known."""
+    try:
+        parties = plan_parties(plan=plan)
+    except DomainError as exc:
+        return [], str(exc.message)
+    done = {a.union_id: a for a in approvals}
+    rows = [
+        ApprovalRow(
+            party_id=party_id,
+            name=name,
+            approval=done.get(party_id),
+            mine=plan.is_draft and party_id not in done and bool(can_approve_plan(actor, party_id)),
+        )
+        for party_id, name in parties
+    ]
+    return rows, ""
+
+
+def plan_source_workshops(*, actor: Actor, plan: TransitionPlan) -> list[tuple[Workshop, bool]]:
+    """The workshops the plan took needs from, each with whether the actor took part in it."""
+    workshops = list(plan.workshops.all())
+    mine = set(
+        WorkshopParticipant.objects.filter(
+            workshop__in=workshops, user_id=actor.user.pk
+        ).values_list("workshop_id", flat=True)
+    )
+    return [(w, w.pk in mine) for w in workshops]

@@ -5,13 +5,25 @@ from django.utils.translation import gettext as _
 
 from lom.accounts.models import User
 from lom.common.audit import audit
-from lom.common.errors import DomainError
+from lom.common.errors import ConflictError, DomainError, PermissionDeniedError
 from lom.common.models import Notification
+from lom.common.verdict import Verdict
 from lom.organisations.access import Actor
 from lom.organisations.models import Membership, Role
 from lom.planning.models import (
     Workshop,
 )
+from lom.planning.permissions import StateVerdict
+
+
+def _require(verdict: Verdict) -> None:
+    """Raise the verdict's reason when it says no: a conflict (409 in the API) when the
+    thing's state refuses, otherwise a refusal of the actor's role (403)."""
+    if verdict:
+        return
+    if isinstance(verdict, StateVerdict):
+        raise ConflictError(verdict.reason, code=verdict.code)
+    raise PermissionDeniedError(verdict.reason)
 
 
 def _parties(organisation_id: int, user_ids: set[int]) -> dict[int, int | None]:

@@ -5,13 +5,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lom.common.audit import audit
-from lom.common.errors import DomainError
-from lom.common.validation import require as _require
+from lom.common.errors import ConflictError, DomainError
 from lom.organisations.access import Actor
 from lom.organisations.models import Union
 from lom.planning.models import Need, PlanApproval, PlanArea, PlannedMeasure, TransitionPlan
 from lom.planning.permissions import can_approve_plan, can_manage_plans
 from lom.planning.selectors import plan_parties
+from lom.planning.services._common import _require
 
 
 @transaction.atomic(durable=True)
@@ -25,7 +25,7 @@ def plan_approve(
     if plan.organisation_id != actor.organisation.pk:
         raise DomainError(_("Planen tillhör en annan organisation."))
     if not plan.is_draft:
-        raise DomainError(_("Planen är redan godkänd."), code="approved")
+        raise ConflictError(_("Planen är redan godkänd."), code="approved")
     if not plan.needs.exists():
         raise DomainError(_("Planen behöver minst ett behov innan den kan godkännas."))
     parties = plan_parties(plan=plan)
@@ -39,7 +39,7 @@ def plan_approve(
         else plan.approvals.filter(union_id=party_id)
     )
     if mine.exists():
-        raise DomainError(_("Er part har redan godkänt planen."), code="already_approved")
+        raise ConflictError(_("Er part har redan godkänt planen."), code="already_approved")
     approval = PlanApproval.objects.create(plan=plan, union_id=party_id, approved_by=actor.user)
     audit(
         organisation_id=plan.organisation_id,
@@ -92,7 +92,9 @@ def plan_new_version(*, actor: Actor, plan: TransitionPlan) -> TransitionPlan:
     if plan.organisation_id != actor.organisation.pk:
         raise DomainError(_("Planen tillhör en annan organisation."))
     if plan.is_draft:
-        raise DomainError(_("Ett utkast ändras direkt; det behöver ingen ny version."))
+        raise ConflictError(
+            _("Ett utkast ändras direkt; det behöver ingen ny version."), code="state"
+        )
     newer = plan.next_versions.first()
     if newer is not None:
         raise DomainError(

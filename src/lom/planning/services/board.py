@@ -11,7 +11,6 @@ from lom.agreements.models import MeasureType
 from lom.common.bounds import COMMENT_MAX, NAME_MAX, TEXT_MAX
 from lom.common.errors import DomainError
 from lom.common.validation import amount_within, optional_text
-from lom.common.validation import require as _require
 from lom.common.validation import required_text as _text
 from lom.organisations.access import Actor
 from lom.planning.models import (
@@ -28,7 +27,7 @@ from lom.planning.permissions import (
     can_facilitate,
     can_remove_item,
 )
-from lom.planning.services._common import _board_audit, _locked_row, _touch
+from lom.planning.services._common import _board_audit, _locked_row, _require, _touch
 
 # --- Workshops: the board -------------------------------------------------------------------
 

@@ -12,7 +12,6 @@ from lom.common.audit import audit
 from lom.common.bounds import NAME_MAX, TEXT_MAX
 from lom.common.errors import DomainError
 from lom.common.validation import amount_within, optional_text
-from lom.common.validation import require as _require
 from lom.common.validation import required_text as _text
 from lom.funds.models import FundPeriod
 from lom.organisations.access import Actor
@@ -28,6 +27,7 @@ from lom.planning.permissions import (
     can_manage_plans,
     can_view_workshop,
 )
+from lom.planning.services._common import _require
 
 # --- The transition plan --------------------------------------------------------------------
 

@@ -11,10 +11,9 @@ from django.utils.translation import gettext as _
 
 from lom.common.audit import audit
 from lom.common.bounds import NAME_MAX
-from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.errors import ConflictError, DomainError, PermissionDeniedError
 from lom.common.sealed import seal_document
 from lom.common.validation import optional_text
-from lom.common.validation import require as _require
 from lom.common.validation import required_text as _text
 from lom.organisations.access import Actor
 from lom.planning.documents import render_workshop_pdf
@@ -38,6 +37,7 @@ from lom.planning.services._common import (
     _invitees,
     _locked_row,
     _notify_invited,
+    _require,
     _touch,
 )
 
@@ -247,7 +247,7 @@ def workshop_new_version(*, actor: Actor, workshop: Workshop) -> Workshop:
     if not is_facilitator(actor, ws):
         raise PermissionDeniedError(_("Bara workshoppens facilitator kan göra detta."))
     if not ws.is_locked:
-        raise DomainError(_("Bara en låst workshop kan få en ny version."))
+        raise ConflictError(_("Bara en låst workshop kan få en ny version."), code="state")
     newer = ws.next_versions.first()
     if newer is not None:
         raise DomainError(

@@ -5,10 +5,7 @@ from typing import TypeVar
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest
-from django.utils import timezone
 
-from lom.agreements.models import MeasureType
-from lom.agreements.selectors import agreement_current
 from lom.common.errors import DomainError
 from lom.organisations.access import Actor
 from lom.planning import selectors
@@ -18,6 +15,8 @@ from lom.planning.models import (
 )
 
 T = TypeVar("T")
+# A workshop in the API's paths (for the views' @api_counterpart).
+WS = "/planning/workshops/{workshop_id}"
 
 
 def _wants_json(request) -> bool:
@@ -32,10 +31,7 @@ def _workshop_or_404(actor: Actor, pk: int) -> Workshop:
 
 
 def _measure_types(actor: Actor):
-    agreement = agreement_current(organisation=actor.organisation, on=timezone.localdate())
-    if agreement is None:
-        return MeasureType.objects.all()
-    return agreement.measure_types.all()
+    return selectors.measure_types_for(actor=actor)
 
 
 def _plan_or_404(actor: Actor, pk: int) -> TransitionPlan:
@@ -46,7 +42,7 @@ def _plan_or_404(actor: Actor, pk: int) -> TransitionPlan:
 
 
 def _locked_workshops(actor: Actor):
-    return selectors.workshops_for(actor=actor).filter(status=Workshop.Status.LOCKED)
+    return selectors.locked_workshops_for(actor=actor)
 
 
 def run_action(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from lom.common.errors import DomainError
+from lom.common.parity import api_counterpart
 from lom.common.web import actor_view, add_domain_error
 from lom.organisations.access import Actor
 from lom.planning import selectors, services
@@ -41,7 +42,7 @@ from lom.planning.permissions import (
     is_facilitator,
     participant_of,
 )
-from lom.planning.views._common import _measure_types, _wants_json, _workshop_or_404
+from lom.planning.views._common import WS, _measure_types, _wants_json, _workshop_or_404
 
 # Suggested time per step (minutes), from the facilitator guide.
 STEP_MINUTES = {
@@ -94,17 +95,17 @@ def _live_context(request, actor: Actor, ws: Workshop, bound: dict | None = None
             for i, s in enumerate(STEP_ORDER)
         ],
         "step_label": Step(ws.step).label,
-        "step_help": STEP_HELP[ws.step],
+        "step_help": STEP_HELP[Step(ws.step)],
         "is_first_step": ws.step == STEP_ORDER[0],
         "is_last_step": ws.step == STEP_ORDER[-1],
-        "suggested_minutes": STEP_MINUTES[ws.step],
+        "suggested_minutes": STEP_MINUTES[Step(ws.step)],
     }
     if ctx["facilitator"]:
         ctx["step_form"] = bound.get("step_form") or StepForm(
             prefix="nav", initial={"step": ws.step}
         )
         ctx["timebox_form"] = bound.get("timebox_form") or TimeboxForm(
-            prefix="tb", initial={"minutes": STEP_MINUTES[ws.step]}
+            prefix="tb", initial={"minutes": STEP_MINUTES[Step(ws.step)]}
         )
     if can_write:
         if ws.step == Step.FACTORS:
@@ -207,6 +208,7 @@ def _board_form(
     return _after_write(request, actor, pk, error=error, bound={key: form})
 
 
+@api_counterpart(f"GET {WS}")
 @actor_view()
 def workshop_view(request, actor: Actor, pk: int):
     ws = _workshop_or_404(actor, pk)
@@ -221,9 +223,9 @@ def workshop_live_view(request, actor: Actor, pk: int):
         raise Http404
     etag = f'"w{pk}-r{revision}-{getattr(request, "LANGUAGE_CODE", "sv")}"'
     if request.headers.get("If-None-Match") == etag:
-        response = HttpResponseNotModified()
-        response["ETag"] = etag
-        return response
+        not_modified = HttpResponseNotModified()
+        not_modified["ETag"] = etag
+        return not_modified
     ws = _workshop_or_404(actor, pk)
     html = render_to_string(
         "planning/_live.html", _live_context(request, actor, ws), request=request
@@ -243,6 +245,7 @@ def workshop_live_view(request, actor: Actor, pk: int):
     return response
 
 
+@api_counterpart(f"PUT {WS}/step")
 @require_POST
 @actor_view()
 def workshop_step_view(request, actor: Actor, pk: int):
@@ -260,6 +263,7 @@ def workshop_step_view(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart(f"PUT {WS}/timebox")
 @require_POST
 @actor_view()
 def workshop_timebox_view(request, actor: Actor, pk: int):
@@ -277,6 +281,7 @@ def workshop_timebox_view(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart(f"POST {WS}/lock")
 @require_POST
 @actor_view()
 def workshop_lock_view(request, actor: Actor, pk: int):
@@ -293,6 +298,7 @@ def workshop_lock_view(request, actor: Actor, pk: int):
     return redirect("planning:workshop_result", pk=ws.pk)
 
 
+@api_counterpart(f"POST {WS}/cards")
 @require_POST
 @actor_view()
 def card_add_view(request, actor: Actor, pk: int):
@@ -310,17 +316,22 @@ def card_add_view(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart(f"PUT {WS}/cards/{{card_id}}/position")
 @require_POST
 @actor_view()
 def card_move_view(request, actor: Actor, pk: int, card_id: int):
     ws = _workshop_or_404(actor, pk)
-    card = FactorCard.objects.filter(workshop=ws, pk=card_id).first()
+    card = selectors.workshop_item(workshop=ws, model=FactorCard, pk=card_id)
     if card is None:
         raise Http404
     raw = request.POST.get("area", "")
     area = None
     if raw:
-        area = WorkshopArea.objects.filter(workshop=ws, pk=raw).first() if raw.isdigit() else None
+        area = (
+            selectors.workshop_item(workshop=ws, model=WorkshopArea, pk=int(raw))
+            if raw.isdigit()
+            else None
+        )
         if area is None:
             return _after_write(request, actor, pk, error=_("Välj ett område."))
     return _board_action(
@@ -334,6 +345,7 @@ def card_move_view(request, actor: Actor, pk: int, card_id: int):
     )
 
 
+@api_counterpart(f"POST {WS}/areas")
 @require_POST
 @actor_view()
 def area_add_view(request, actor: Actor, pk: int):
@@ -351,6 +363,7 @@ def area_add_view(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart(f"POST {WS}/needs")
 @require_POST
 @actor_view()
 def need_add_view(request, actor: Actor, pk: int):
@@ -377,6 +390,7 @@ def need_add_view(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart(f"POST {WS}/proposals")
 @require_POST
 @actor_view()
 def proposal_add_view(request, actor: Actor, pk: int):
@@ -406,6 +420,7 @@ def proposal_add_view(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart(f"POST {WS}/closing")
 @require_POST
 @actor_view()
 def closing_view(request, actor: Actor, pk: int):
@@ -424,13 +439,15 @@ def closing_view(request, actor: Actor, pk: int):
 
 
 def _remove_view(model, id_name: str, service: Callable[..., None], param: str, message):
-    """Removing one thing from the board (a card, an area, a need, a proposal)."""
+    """Removing one thing from the board (a card, an area, a need, a proposal); its API
+    counterpart is DELETE of the thing's path (e.g. .../cards/{card_id})."""
 
+    @api_counterpart(f"DELETE {WS}/{param}s/{{{id_name}}}")
     @require_POST
     @actor_view()
     def view(request, actor: Actor, pk: int, **ids):
         ws = _workshop_or_404(actor, pk)
-        item = model.objects.filter(workshop=ws, pk=ids[id_name]).first()
+        item = selectors.workshop_item(workshop=ws, model=model, pk=ids[id_name])
         if item is None:
             raise Http404
         return _board_action(

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,15 +15,18 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from lom.common.parity import api_counterpart
 from lom.common.web import actor_view, form_status, run_form
 from lom.organisations.access import Actor
-from lom.planning import services
+from lom.planning import selectors, services
 from lom.planning.forms import PlanMeasureForm, PlanNeedForm
 from lom.planning.models import Need, PlanArea, PlannedMeasure, TransitionPlan
 from lom.planning.permissions import can_edit_plan
 from lom.planning.views._common import _measure_types, _plan_or_404, run_action
 
 PlanItem = Need | PlannedMeasure
+# The plan in the API's paths.
+P = "/planning/plans/{plan_id}"
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,9 @@ def _measure_form(data, *, actor: Actor, plan: TransitionPlan, areas: list[PlanA
         else {}
     )
     form = PlanMeasureForm(data, areas=areas, needs=needs, initial=initial)
-    form.fields["measure_type"].queryset = _measure_types(actor)
+    field = form.fields["measure_type"]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = _measure_types(actor)
     return form
 
 
@@ -143,7 +149,7 @@ MEASURE = ItemKind(
 def _item_or_404(kind: ItemKind, plan: TransitionPlan, item_id: int | None) -> PlanItem | None:
     if item_id is None:
         return None
-    item = kind.model.objects.filter(plan=plan, pk=item_id).first()
+    item = selectors.plan_item(plan=plan, model=kind.model, pk=item_id)
     if item is None:
         raise Http404
     return item
@@ -200,7 +206,13 @@ def item_remove_view(kind: ItemKind):
     return view
 
 
-plan_need_view = item_edit_view(NEED)
-plan_need_remove_view = item_remove_view(NEED)
-plan_measure_view = item_edit_view(MEASURE)
-plan_measure_remove_view = item_remove_view(MEASURE)
+plan_need_view = api_counterpart(
+    f"POST {P}/needs", f"GET {P}/needs/{{need_id}}", f"PUT {P}/needs/{{need_id}}"
+)(item_edit_view(NEED))
+plan_need_remove_view = api_counterpart(f"DELETE {P}/needs/{{need_id}}")(item_remove_view(NEED))
+plan_measure_view = api_counterpart(
+    f"POST {P}/measures", f"GET {P}/measures/{{measure_id}}", f"PUT {P}/measures/{{measure_id}}"
+)(item_edit_view(MEASURE))
+plan_measure_remove_view = api_counterpart(f"DELETE {P}/measures/{{measure_id}}")(
+    item_remove_view(MEASURE)
+)

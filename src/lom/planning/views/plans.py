@@ -9,10 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lom.common.errors import DomainError
+from lom.common.parity import api_counterpart
 from lom.common.web import actor_view, form_status, run_form
 from lom.organisations.access import Actor
-from lom.organisations.models import Union
 from lom.planning import selectors, services
 from lom.planning.forms import (
     ImportForm,
@@ -21,18 +20,16 @@ from lom.planning.forms import (
 )
 from lom.planning.models import (
     PlanArea,
-    TransitionPlan,
-    WorkshopParticipant,
 )
 from lom.planning.permissions import (
     PLAN_PARTIES,
-    can_approve_plan,
     can_edit_plan,
     can_manage_plans,
 )
 from lom.planning.views._common import _locked_workshops, _plan_or_404, run_action
 
 
+@api_counterpart("GET /planning/plans", "POST /planning/plans")
 @actor_view()
 def plans_view(request, actor: Actor):
     form = None
@@ -75,6 +72,7 @@ def plans_view(request, actor: Actor):
     )
 
 
+@api_counterpart("GET /planning/plans/current")
 @actor_view()
 def plan_current_view(request, actor: Actor):
     plan = selectors.plan_current(organisation=actor.organisation, on=timezone.localdate())
@@ -84,33 +82,15 @@ def plan_current_view(request, actor: Actor):
     return redirect("planning:plan", pk=plan.pk)
 
 
-def _approval_rows(actor: Actor, plan: TransitionPlan, approvals) -> tuple[list, str]:
-    try:
-        parties = selectors.plan_parties(plan=plan)
-    except DomainError as exc:
-        return [], str(exc.message)
-    done = {a.union_id: a for a in approvals}
-    rows = []
-    for party_id, name in parties:
-        rows.append(
-            {
-                "party_id": party_id,
-                "name": name,
-                "approval": done.get(party_id),
-                "mine": plan.is_draft
-                and party_id not in done
-                and bool(can_approve_plan(actor, party_id)),
-            }
-        )
-    return rows, ""
-
-
+@api_counterpart("GET /planning/plans/{plan_id}")
 @actor_view()
 def plan_view(request, actor: Actor, pk: int):
     plan = _plan_or_404(actor, pk)
     contents = selectors.plan_contents(plan=plan)
     editable = bool(can_edit_plan(actor, plan))
-    approvals, approval_problem = _approval_rows(actor, plan, contents["approvals"])
+    approvals, approval_problem = selectors.plan_approval_rows(
+        actor=actor, plan=plan, approvals=contents["approvals"]
+    )
     areas = contents["areas"]
     by_area = [
         {
@@ -121,12 +101,7 @@ def plan_view(request, actor: Actor, pk: int):
         }
         for a in areas
     ]
-    workshops = list(plan.workshops.all())
-    mine = set(
-        WorkshopParticipant.objects.filter(
-            workshop__in=workshops, user_id=actor.user.pk
-        ).values_list("workshop_id", flat=True)
-    )
+    sources = selectors.plan_source_workshops(actor=actor, plan=plan)
     ctx = {
         "plan": plan,
         "by_area": by_area,
@@ -136,18 +111,19 @@ def plan_view(request, actor: Actor, pk: int):
         "approval_problem": approval_problem,
         "editable": editable,
         "can_manage": bool(can_manage_plans(actor)),
-        "sources": [(w, w.pk in mine) for w in workshops],
+        "sources": sources,
         "newer": plan.next_versions.order_by("version").first(),
         "show_actual": actor.has(*PLAN_PARTIES),
     }
     if editable:
         ctx["area_form"] = PlanAreaForm(prefix="area")
         ctx["import_form"] = ImportForm(
-            workshops=_locked_workshops(actor).exclude(pk__in=[w.pk for w in workshops])
+            workshops=_locked_workshops(actor).exclude(pk__in=[w.pk for w, _mine in sources])
         )
     return render(request, "planning/plan.html", ctx)
 
 
+@api_counterpart("GET /planning/plans/{plan_id}", "PUT /planning/plans/{plan_id}")
 @actor_view("coordinator", "org_admin")
 def plan_edit_view(request, actor: Actor, pk: int):
     plan = _plan_or_404(actor, pk)
@@ -191,6 +167,7 @@ def plan_edit_view(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart("POST /planning/plans/{plan_id}/import")
 @require_POST
 @actor_view("coordinator", "org_admin")
 def plan_import_view(request, actor: Actor, pk: int):
@@ -209,6 +186,7 @@ def plan_import_view(request, actor: Actor, pk: int):
     return redirect("planning:plan", pk=plan.pk)
 
 
+@api_counterpart("POST /planning/plans/{plan_id}/areas")
 @require_POST
 @actor_view("coordinator", "org_admin")
 def plan_area_add_view(request, actor: Actor, pk: int):
@@ -225,11 +203,12 @@ def plan_area_add_view(request, actor: Actor, pk: int):
     return redirect("planning:plan", pk=plan.pk)
 
 
+@api_counterpart("DELETE /planning/plans/{plan_id}/areas/{area_id}")
 @require_POST
 @actor_view("coordinator", "org_admin")
 def plan_area_remove_view(request, actor: Actor, pk: int, area_id: int):
     plan = _plan_or_404(actor, pk)
-    area = PlanArea.objects.filter(plan=plan, pk=area_id).first()
+    area = selectors.plan_item(plan=plan, model=PlanArea, pk=area_id)
     if area is None:
         raise Http404
     run_action(
@@ -240,6 +219,7 @@ def plan_area_remove_view(request, actor: Actor, pk: int, area_id: int):
     return redirect("planning:plan", pk=plan.pk)
 
 
+@api_counterpart("POST /planning/plans/{plan_id}/approve")
 @require_POST
 @actor_view("coordinator", "decision_maker", "union_rep")
 def plan_approve_view(request, actor: Actor, pk: int):
@@ -248,7 +228,7 @@ def plan_approve_view(request, actor: Actor, pk: int):
     union = None
     if raw:
         union = (
-            Union.objects.filter(organisation=actor.organisation, pk=raw).first()
+            selectors.plan_union(organisation=actor.organisation, pk=int(raw))
             if raw.isdigit()
             else None
         )
@@ -266,6 +246,7 @@ def plan_approve_view(request, actor: Actor, pk: int):
     return redirect("planning:plan", pk=plan.pk)
 
 
+@api_counterpart("POST /planning/plans/{plan_id}/new-version")
 @require_POST
 @actor_view("coordinator", "org_admin")
 def plan_new_version_view(request, actor: Actor, pk: int):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lom.common.errors import DomainError
+from lom.common.parity import api_counterpart
 from lom.common.sealed import sealed_document_response
 from lom.common.web import actor_view, form_status, run_form
 from lom.organisations.access import Actor
@@ -19,19 +20,17 @@ from lom.planning.forms import (
     InviteForm,
     WorkshopForm,
 )
-from lom.planning.models import (
-    WorkshopParticipant,
-)
 from lom.planning.permissions import (
     can_create_workshop,
     can_facilitate,
     can_manage_plans,
     is_facilitator,
 )
-from lom.planning.views._common import _workshop_or_404, run_action
+from lom.planning.views._common import WS, _workshop_or_404, run_action
 from lom.planning.views.board import STEP_MINUTES
 
 
+@api_counterpart("GET /planning/workshops", "GET /planning/plans", "GET /planning/plans/current")
 @actor_view()
 def index_view(request, actor: Actor):
     today = timezone.localdate()
@@ -53,6 +52,7 @@ def guide_view(request, actor: Actor):
     return render(request, "planning/guide.html", {"minutes": STEP_MINUTES})
 
 
+@api_counterpart("GET /planning/workshops")
 @actor_view()
 def workshops_view(request, actor: Actor):
     return render(
@@ -65,6 +65,7 @@ def workshops_view(request, actor: Actor):
     )
 
 
+@api_counterpart("POST /planning/workshops")
 @actor_view("coordinator", "org_admin")
 def workshop_create_view(request, actor: Actor):
     people = selectors.users_for_invitation(actor=actor)
@@ -92,6 +93,7 @@ def workshop_create_view(request, actor: Actor):
     )
 
 
+@api_counterpart(f"GET {WS}", f"POST {WS}/participants")
 @actor_view()
 def workshop_participants_view(request, actor: Actor, pk: int):
     ws = _workshop_or_404(actor, pk)
@@ -131,11 +133,12 @@ def workshop_participants_view(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart(f"DELETE {WS}/participants/{{participant_id}}")
 @require_POST
 @actor_view()
 def workshop_uninvite_view(request, actor: Actor, pk: int, participant_id: int):
     ws = _workshop_or_404(actor, pk)
-    participant = WorkshopParticipant.objects.filter(workshop=ws, pk=participant_id).first()
+    participant = selectors.workshop_participant(workshop=ws, pk=participant_id)
     if participant is None:
         raise Http404
     run_action(
@@ -148,6 +151,7 @@ def workshop_uninvite_view(request, actor: Actor, pk: int, participant_id: int):
     return redirect("planning:workshop_participants", pk=ws.pk)
 
 
+@api_counterpart(f"POST {WS}/new-version")
 @require_POST
 @actor_view()
 def workshop_new_version_view(request, actor: Actor, pk: int):
@@ -164,6 +168,7 @@ def workshop_new_version_view(request, actor: Actor, pk: int):
     return redirect("planning:workshop", pk=new.pk)
 
 
+@api_counterpart(f"GET {WS}/result")
 @actor_view()
 def workshop_result_view(request, actor: Actor, pk: int):
     ws = _workshop_or_404(actor, pk)
@@ -181,6 +186,7 @@ def workshop_result_view(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart(f"GET {WS}/result.pdf")
 @actor_view()
 def workshop_pdf_view(request, actor: Actor, pk: int):
     ws = _workshop_or_404(actor, pk)
