@@ -9,6 +9,7 @@ from lom.agreements.selectors import agreement_current
 from lom.cases import services
 from lom.cases.forms import (
     AttachmentForm,
+    BaseCostLineFormSet,
     CaseDetailsForm,
     CaseStartForm,
     CommentForm,
@@ -178,11 +179,11 @@ def case_edit_view(request, actor: Actor, pk: int, step: str):  # one action per
                 return redirect("cases:edit", pk=case.pk, step=next_step)
         ctx["form"] = form
     elif step == "details":
-        form = CaseDetailsForm(request.POST or None, instance=case)
-        if request.method == "POST" and form.is_valid():
-            d = form.cleaned_data
+        details = CaseDetailsForm(request.POST or None, instance=case)
+        if request.method == "POST" and details.is_valid():
+            d = details.cleaned_data
             need_id = None
-            if "need" in form.fields:
+            if "need" in details.fields:
                 need_id = d["need"].pk if d.get("need") else 0
             try:
                 services.case_update(
@@ -200,16 +201,16 @@ def case_edit_view(request, actor: Actor, pk: int, step: str):  # one action per
                     ),
                 )
             except DomainError as exc:
-                add_domain_error(form, exc)
+                add_domain_error(details, exc)
             else:
                 return redirect("cases:edit", pk=case.pk, step=next_step)
-        ctx["form"] = form
+        ctx["form"] = details
     elif step == "costs":
-        initial = [
+        lines_initial = [
             {"kind": c.kind, "description": c.description, "amount": c.amount_ore}
             for c in case.cost_lines.all()
         ]
-        formset = CostLineFormSet(request.POST or None, initial=initial, prefix="cost")
+        formset = CostLineFormSet(request.POST or None, initial=lines_initial, prefix="cost")
         if request.method == "POST" and formset.is_valid():
             lines = [
                 services.CostLineInput(
@@ -223,7 +224,8 @@ def case_edit_view(request, actor: Actor, pk: int, step: str):  # one action per
             try:
                 services.case_set_cost_lines(actor=actor, case=case, lines=lines)
             except DomainError as exc:
-                formset._non_form_errors = formset.error_class([str(exc.message)])
+                assert isinstance(formset, BaseCostLineFormSet)
+                formset.add_non_form_error(str(exc.message))
             else:
                 return redirect("cases:edit", pk=case.pk, step=next_step)
         ctx["formset"] = formset
@@ -434,5 +436,5 @@ def case_expense_view(request, actor: Actor, pk: int):
         else:
             messages.success(request, _("Utgiften är registrerad."))
     else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("cases:detail", pk=case.pk)

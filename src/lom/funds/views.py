@@ -34,7 +34,7 @@ def fund_overview_view(request, actor: Actor):
     periods = list(fund_periods_for_org(organisation=actor.organisation)[:20])
     balances = balances_for_periods(periods=periods)
     current = fund_period_current(organisation=actor.organisation, on=today)
-    ctx = {"periods": [(p, balances[p.pk]) for p in periods], "current": current}
+    ctx: dict[str, object] = {"periods": [(p, balances[p.pk]) for p in periods], "current": current}
     if current is not None:
         bal = balances[current.pk] if current.pk in balances else fund_balance(period=current)
         ctx["balance"] = bal

@@ -100,7 +100,7 @@ class MembershipIn(Schema):
     union_id: Id | None = None
 
 
-class OrganisationOut(Schema):
+class OrganisationRefOut(Schema):
     id: int
     name: str
 
@@ -114,11 +114,11 @@ class MeOut(Schema):
     name: str
     email: str
     language: str
-    organisation: OrganisationOut
+    organisation: OrganisationRefOut
     roles: list[Role]
     role_labels: list[str]
     employee_id: int | None
-    organisations: list[OrganisationOut]
+    organisations: list[OrganisationRefOut]
 
 
 def _admin(request):
@@ -161,11 +161,11 @@ def me(request) -> MeOut:
         name=str(user),
         email=user.email,
         language=user.language,
-        organisation=OrganisationOut(id=actor.organisation.pk, name=actor.organisation.name),
+        organisation=OrganisationRefOut(id=actor.organisation.pk, name=actor.organisation.name),
         roles=sorted(actor.roles),
         role_labels=[str(Role(r).label) for r in sorted(actor.roles)],
         employee_id=actor.employee.pk if actor.employee is not None else None,
-        organisations=[OrganisationOut(id=o.pk, name=o.name) for o in actor.all_organisations],
+        organisations=[OrganisationRefOut(id=o.pk, name=o.name) for o in actor.all_organisations],
     )
 
 

@@ -7,12 +7,12 @@ from lom.cases import services
 from lom.cases.api.cases import named_as_in_api
 from lom.cases.api.router import router
 from lom.cases.api.schemas import (
-    AttachmentOut,
-    CommentIn,
-    CommentOut,
-    EventOut,
-    ExpenseIn,
-    ExpenseOut,
+    CaseAttachmentOut,
+    CaseCommentIn,
+    CaseCommentOut,
+    CaseEventOut,
+    CaseExpenseIn,
+    CaseExpenseOut,
 )
 from lom.cases.models import Attachment, Comment
 from lom.cases.selectors import (
@@ -29,15 +29,15 @@ from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Id, Limit, Page
 BINARY = {"schema": {"type": "string", "format": "binary"}}
 
 
-def _comment_out(c: Comment) -> CommentOut:
-    return CommentOut(
+def _comment_out(c: Comment) -> CaseCommentOut:
+    return CaseCommentOut(
         id=c.pk, author_id=c.author_id, author=str(c.author), text=c.text, created_at=c.created_at
     )
 
 
-def _event_out(e: AuditEvent) -> EventOut:
+def _event_out(e: AuditEvent) -> CaseEventOut:
     before, after = e.before or {}, e.after or {}
-    return EventOut(
+    return CaseEventOut(
         id=e.pk,
         code=e.action,
         label=event_label(e.action),
@@ -72,23 +72,25 @@ def download_attachment(request, attachment_id: Id) -> FileResponse:
     )
 
 
-@router.get("/{case_id}/comments", response=Page[CommentOut], summary="List the comments on a case")
+@router.get(
+    "/{case_id}/comments", response=Page[CaseCommentOut], summary="List the comments on a case"
+)
 def list_comments(
     request, case_id: Id, cursor: Cursor | None = None, limit: Limit = DEFAULT_LIMIT
-) -> Page[CommentOut]:
+) -> Page[CaseCommentOut]:
     """Oldest first, as on the case's page."""
     case = case_get_for_actor(actor=request.api_actor, pk=case_id)
     qs = case.comments.select_related("author")
     rows, nxt = keyset_page(qs, cursor=cursor, limit=limit, order=("id",))
-    return Page[CommentOut](items=[_comment_out(c) for c in rows], next_cursor=nxt)
+    return Page[CaseCommentOut](items=[_comment_out(c) for c in rows], next_cursor=nxt)
 
 
 @router.post(
     "/{case_id}/comments",
-    response={201: CommentOut, 400: ErrorOut},
+    response={201: CaseCommentOut, 400: ErrorOut},
     summary="Comment on a case",
 )
-def add_comment(request, case_id: Id, payload: CommentIn) -> Status:
+def add_comment(request, case_id: Id, payload: CaseCommentIn) -> Status:
     actor = request.api_actor
     case = case_get_for_actor(actor=actor, pk=case_id)
     comment = services.case_comment_add(actor=actor, case=case, text=payload.text)
@@ -97,22 +99,22 @@ def add_comment(request, case_id: Id, payload: CommentIn) -> Status:
 
 @router.get(
     "/{case_id}/attachments",
-    response=Page[AttachmentOut],
+    response=Page[CaseAttachmentOut],
     summary="List the attachments of a case",
 )
 def list_attachments(
     request, case_id: Id, cursor: Cursor | None = None, limit: Limit = DEFAULT_LIMIT
-) -> Page[AttachmentOut]:
+) -> Page[CaseAttachmentOut]:
     case = case_get_for_actor(actor=request.api_actor, pk=case_id)
     rows, nxt = keyset_page(case.attachments.all(), cursor=cursor, limit=limit, order=("id",))
-    return Page[AttachmentOut](
-        items=[AttachmentOut.model_validate(a) for a in rows], next_cursor=nxt
+    return Page[CaseAttachmentOut](
+        items=[CaseAttachmentOut.model_validate(a) for a in rows], next_cursor=nxt
     )
 
 
 @router.post(
     "/{case_id}/attachments",
-    response={201: AttachmentOut, 400: ErrorOut, 409: ErrorOut},
+    response={201: CaseAttachmentOut, 400: ErrorOut, 409: ErrorOut},
     summary="Upload an attachment to a case",
 )
 def add_attachment(request, case_id: Id, file: File[UploadedFile]) -> Status:
@@ -121,15 +123,15 @@ def add_attachment(request, case_id: Id, file: File[UploadedFile]) -> Status:
     actor = request.api_actor
     case = case_get_for_actor(actor=actor, pk=case_id)
     att: Attachment = services.case_attachment_add(actor=actor, case=case, upload=file)
-    return Status(201, AttachmentOut.model_validate(att))
+    return Status(201, CaseAttachmentOut.model_validate(att))
 
 
 @router.post(
     "/{case_id}/expenses",
-    response={201: ExpenseOut, 400: ErrorOut, 409: ErrorOut},
+    response={201: CaseExpenseOut, 400: ErrorOut, 409: ErrorOut},
     summary="Record an actual cost of an approved case",
 )
-def add_expense(request, case_id: Id, payload: ExpenseIn) -> Status:
+def add_expense(request, case_id: Id, payload: CaseExpenseIn) -> Status:
     """Coordinators only. 409 unless the case is approved or in progress."""
     actor = request.api_actor
     case = case_get_for_actor(actor=actor, pk=case_id)
@@ -139,7 +141,7 @@ def add_expense(request, case_id: Id, payload: ExpenseIn) -> Status:
         )
     return Status(
         201,
-        ExpenseOut(
+        CaseExpenseOut(
             case_id=case.pk,
             amount_ore=payload.amount_ore,
             memo=payload.memo,
@@ -149,12 +151,12 @@ def add_expense(request, case_id: Id, payload: ExpenseIn) -> Status:
     )
 
 
-@router.get("/{case_id}/history", response=Page[EventOut], summary="The history of a case")
+@router.get("/{case_id}/history", response=Page[CaseEventOut], summary="The history of a case")
 def case_history(
     request, case_id: Id, cursor: Cursor | None = None, limit: Limit = DEFAULT_LIMIT
-) -> Page[EventOut]:
+) -> Page[CaseEventOut]:
     """The case's events, oldest first, as its page shows them; `label` in the caller's
     language."""
     case = case_get_for_actor(actor=request.api_actor, pk=case_id)
     rows, nxt = keyset_page(case_events(case=case), cursor=cursor, limit=limit, order=("id",))
-    return Page[EventOut](items=[_event_out(e) for e in rows], next_cursor=nxt)
+    return Page[CaseEventOut](items=[_event_out(e) for e in rows], next_cursor=nxt)

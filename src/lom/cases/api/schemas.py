@@ -116,11 +116,11 @@ class TransitionIn(Schema):
     period_id: Id | None = None
 
 
-class CommentIn(Schema):
+class CaseCommentIn(Schema):
     text: str = Field(min_length=1, max_length=COMMENT_MAX)
 
 
-class CommentOut(Schema):
+class CaseCommentOut(Schema):
     id: int
     author_id: int
     author: str
@@ -128,7 +128,7 @@ class CommentOut(Schema):
     created_at: datetime
 
 
-class AttachmentOut(Schema):
+class CaseAttachmentOut(Schema):
     id: int
     original_name: str
     content_type: str
@@ -138,12 +138,12 @@ class AttachmentOut(Schema):
     uploaded_at: datetime
 
 
-class ExpenseIn(Schema):
+class CaseExpenseIn(Schema):
     amount_ore: int = Field(ge=1, le=MAX_AMOUNT_ORE)
     memo: str = Field("", max_length=NAME_MAX)
 
 
-class ExpenseOut(Schema):
+class CaseExpenseOut(Schema):
     case_id: int
     amount_ore: int
     memo: str
@@ -151,7 +151,7 @@ class ExpenseOut(Schema):
     spent_ore: int
 
 
-class EventOut(Schema):
+class CaseEventOut(Schema):
     id: int
     code: str
     label: str
