@@ -40,7 +40,7 @@ def test_management_command_creates_a_working_token(world, capsys):
     raw = capsys.readouterr().out.strip()
     r = Client().get("/api/v1/fund-periods", HTTP_AUTHORIZATION=f"Bearer {raw}")
     assert r.status_code == 200
-    assert r.json()[0]["balance"]["allocated_ore"] == 1_000_000_00
+    assert r.json()["items"][0]["balance"]["allocated_ore"] == 1_000_000_00
 
 
 def test_full_cycle_through_the_api(world):
@@ -103,7 +103,7 @@ def test_full_cycle_through_the_api(world):
         **coord,
     )
     assert r.status_code == 200 and r.json()["approved_ore"] == 800000
-    periods = c.get("/api/v1/fund-periods", **coord).json()
+    periods = c.get("/api/v1/fund-periods", **coord).json()["items"]
     assert periods[0]["balance"]["committed_ore"] == 800000
     ledger = c.get(f"/api/v1/fund-periods/{periods[0]['id']}/ledger", **coord).json()
     assert ledger["items"][0]["kind"] == "commitment"
@@ -113,8 +113,10 @@ def test_full_cycle_through_the_api(world):
 def test_api_bad_input_is_a_4xx_with_a_reason(world):
     c = Client()
     emp = bearer(world.employee)
-    r = c.post("/api/v1/cases", {"title": ""}, content_type="application/json", **emp)
+    r = c.post("/api/v1/cases", {"title": " "}, content_type="application/json", **emp)
     assert r.status_code == 400 and r.json()["field"] == "title"
+    r = c.post("/api/v1/cases", {"title": ""}, content_type="application/json", **emp)
+    assert r.status_code == 422 and r.json()["field"] == "title"
     r = c.post("/api/v1/cases", {"nonsense": True}, content_type="application/json", **emp)
     assert r.status_code == 422
     r = c.post("/api/v1/cases", "not json", content_type="application/json", **emp)
@@ -126,7 +128,7 @@ def test_api_bad_input_is_a_4xx_with_a_reason(world):
         content_type="application/json",
         **emp,
     )
-    assert r.status_code == 400
+    assert r.status_code == 422 and r.json()["field"] == "name"
     r = c.get("/api/v1/cases?page=0", **emp)
     assert r.status_code == 422
 

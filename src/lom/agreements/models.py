@@ -130,7 +130,7 @@ class LocalAgreement(models.Model):
         return self.title
 
     def application_kinds(self) -> list[str]:
-        kinds = []
+        kinds: list[str] = []
         if self.allow_individual:
             kinds.append(ApplicationKind.INDIVIDUAL)
         if self.allow_with_manager:

@@ -2,7 +2,7 @@ from datetime import date
 
 from django.db.models import Q
 
-from lom.agreements.models import LocalAgreement
+from lom.agreements.models import ContributionRate, LocalAgreement, MeasureType
 from lom.organisations.models import Organisation
 
 
@@ -21,3 +21,13 @@ def agreements_for_org(*, organisation: Organisation):
     return LocalAgreement.objects.filter(organisation=organisation).prefetch_related(
         "measure_types", "unions"
     )
+
+
+def contribution_rate_get(*, pk: int) -> ContributionRate | None:
+    """A share of payroll set aside (installation-wide reference data)."""
+    return ContributionRate.objects.filter(pk=pk).first()
+
+
+def measure_types_with_ids(*, ids: list[int]) -> list[MeasureType]:
+    """The measure types of `ids` that exist (the caller compares the counts)."""
+    return list(MeasureType.objects.filter(pk__in=set(ids)))

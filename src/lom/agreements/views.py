@@ -8,10 +8,12 @@ from lom.agreements.forms import AgreementForm
 from lom.agreements.selectors import agreement_current, agreements_for_org
 from lom.agreements.services import agreement_save
 from lom.common.errors import DomainError
+from lom.common.parity import api_counterpart
 from lom.common.web import actor_view, add_domain_error
 from lom.organisations.access import Actor
 
 
+@api_counterpart("GET /information")
 @actor_view()
 def information_view(request, actor: Actor):
     """What the funds can pay for here: rendered from the agreement in force."""
@@ -19,6 +21,7 @@ def information_view(request, actor: Actor):
     return render(request, "agreements/information.html", {"agreement": agreement})
 
 
+@api_counterpart("GET /agreements")
 @actor_view()
 def agreement_list_view(request, actor: Actor):
     agreements = list(agreements_for_org(organisation=actor.organisation))
@@ -26,6 +29,9 @@ def agreement_list_view(request, actor: Actor):
     return render(request, "agreements/list.html", {"agreements": agreements, "can_edit": can_edit})
 
 
+@api_counterpart(
+    "POST /agreements", "GET /agreements/{agreement_id}", "PUT /agreements/{agreement_id}"
+)
 @actor_view("coordinator", "org_admin")
 def agreement_edit_view(request, actor: Actor, pk: int | None = None):
     instance = None

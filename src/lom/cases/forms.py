@@ -17,6 +17,18 @@ from lom.planning.models import Need
 from lom.planning.selectors import needs_for_case_choice
 
 
+def _set_choices(form: forms.BaseForm, name: str, choices: list) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
+def _set_queryset(form: forms.BaseForm, name: str, queryset) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = queryset
+
+
 class CaseStartForm(forms.Form):
     """Step 1: who applies, for what kind of measure, and why."""
 
@@ -50,32 +62,30 @@ class CaseStartForm(forms.Form):
     def __init__(self, *args, actor: Actor, agreement: LocalAgreement, **kwargs):
         super().__init__(*args, **kwargs)
         kinds = agreement.application_kinds()
-        self.fields["kind"].choices = [(k, ApplicationKind(k).label) for k in kinds]
-        self.fields["measure_types"].choices = [
-            (m.pk, m.name) for m in agreement.measure_types.all()
-        ]
+        _set_choices(self, "kind", [(k, ApplicationKind(k).label) for k in kinds])
+        _set_choices(self, "measure_types", [(m.pk, m.name) for m in agreement.measure_types.all()])
         org = actor.organisation
         if actor.manager_unit_paths:
             emps = employees_in_paths(organisation=org, paths=actor.manager_unit_paths)
             choices = [(e.pk, f"{e.full_name} ({e.unit.name})") for e in emps]
             if actor.employee is not None and actor.employee.pk not in {c[0] for c in choices}:
                 choices.insert(0, (actor.employee.pk, actor.employee.full_name))
-            self.fields["applicant"].choices = [("", _("Välj medarbetare")), *choices]
+            _set_choices(self, "applicant", [("", _("Välj medarbetare")), *choices])
             units = units_managed(organisation=org, paths=actor.manager_unit_paths)
-            self.fields["unit"].choices = [(u.pk, u.name) for u in units]
+            _set_choices(self, "unit", [(u.pk, u.name) for u in units])
         else:
             del self.fields["applicant"]
             if actor.employee is not None:
-                self.fields["unit"].choices = [(actor.employee.unit_id, actor.employee.unit.name)]
+                _set_choices(self, "unit", [(actor.employee.unit_id, actor.employee.unit.name)])
         managers = []
         if actor.employee is not None:
             managers = [
-                (m.user_id, f"{m.user} ({m.unit.name})")
+                (m.user_id, f"{m.user} ({m.unit.name if m.unit else ''})")
                 for m in managers_for_unit(organisation=org, unit=actor.employee.unit)
                 if m.user_id != actor.user.pk
             ]
         if ApplicationKind.WITH_MANAGER in kinds and managers:
-            self.fields["co_applicant_manager"].choices = [("", _("Välj chef")), *managers]
+            _set_choices(self, "co_applicant_manager", [("", _("Välj chef")), *managers])
         else:
             del self.fields["co_applicant_manager"]
 
@@ -164,10 +174,14 @@ class CaseDetailsForm(forms.ModelForm):
             if not case.need_explanation:
                 del self.fields["need_explanation"]
             return
-        self.fields["need"].queryset = (
-            Need.objects.filter(pk__in=ids)
-            .select_related("area")
-            .order_by("plan_id", "area__order", "priority", "id")
+        _set_queryset(
+            self,
+            "need",
+            (
+                Need.objects.filter(pk__in=ids)
+                .select_related("area")
+                .order_by("plan_id", "area__order", "priority", "id")
+            ),
         )
 
     def clean(self):
@@ -194,7 +208,15 @@ class CostLineForm(forms.Form):
         return data
 
 
-CostLineFormSet = forms.formset_factory(CostLineForm, extra=2, max_num=30, validate_max=True)
+class BaseCostLineFormSet(forms.BaseFormSet):
+    def add_non_form_error(self, message: str) -> None:
+        """Show a refusal of the service above the lines (Django has no public way)."""
+        self._non_form_errors = self.error_class([message])
+
+
+CostLineFormSet = forms.formset_factory(
+    CostLineForm, formset=BaseCostLineFormSet, extra=2, max_num=30, validate_max=True
+)
 
 
 class ReasonForm(forms.Form):
@@ -246,10 +268,12 @@ class CaseFilterForm(forms.Form):
     def __init__(self, *args, statuses, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.units = list(units)
-        self.fields["status"].choices = [("", _("Alla")), *list(statuses)]
-        self.fields["unit"].choices = [("", _("Alla enheter"))] + [
-            (u.pk, ("— " * u.depth) + u.name) for u in units
-        ]
+        _set_choices(self, "status", [("", _("Alla")), *list(statuses)])
+        _set_choices(
+            self,
+            "unit",
+            [("", _("Alla enheter"))] + [(u.pk, ("— " * u.depth) + u.name) for u in units],
+        )
 
 
 FILTER_UNIT_DEPTH = 2

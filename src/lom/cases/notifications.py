@@ -11,9 +11,10 @@ from lom.organisations.selectors import managers_over_path, users_with_roles
 
 def applicant_users(case: Case) -> list[User]:
     users = [case.created_by]
-    if case.applicant_id and case.applicant.user_id:
-        users.append(case.applicant.user)
-    if case.co_applicant_manager_id:
+    applicant = case.applicant
+    if applicant is not None and applicant.user is not None:
+        users.append(applicant.user)
+    if case.co_applicant_manager is not None:
         users.append(case.co_applicant_manager)
     return users
 

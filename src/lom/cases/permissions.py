@@ -1,11 +1,31 @@
 """Named predicates about cases. Each answers with a reason the UI can show."""
 
+from dataclasses import dataclass
+
 from django.utils.translation import gettext as _
 
 from lom.cases.models import Case, Status
 from lom.cases.workflow import APPLICANT, EDITABLE_STATES, TRANSITIONS, UNIT_MANAGER
+from lom.common.errors import ConflictError, PermissionDeniedError
 from lom.common.verdict import YES, Verdict
 from lom.organisations.access import Actor
+
+
+@dataclass(frozen=True)
+class StateVerdict(Verdict):
+    """A verdict that also says whether the case's state refused (not the actor's role)."""
+
+    state: bool = False
+
+
+def require(verdict: Verdict) -> None:
+    """Raise the refusal of `verdict`: a conflict when the case's state refused the action
+    (the API answers 409), else a permission refusal (403)."""
+    if verdict:
+        return
+    if isinstance(verdict, StateVerdict) and verdict.state:
+        raise ConflictError(verdict.reason, code="status")
+    raise PermissionDeniedError(verdict.reason)
 
 
 def is_applicant_side(actor: Actor, case: Case) -> bool:
@@ -43,9 +63,10 @@ def can_edit_case(actor: Actor, case: Case) -> Verdict:
     if not is_applicant_side(actor, case):
         return Verdict(False, _("Bara sökande kan ändra ansökan."))
     if case.status not in EDITABLE_STATES:
-        return Verdict(
+        return StateVerdict(
             False,
             _("Ansökan kan bara ändras som utkast eller när den är återsänd för komplettering."),
+            state=True,
         )
     return YES
 
@@ -56,12 +77,6 @@ def can_take(actor: Actor, case: Case, name: str, *, endorsement_required: bool 
         return Verdict(False, _("Okänd åtgärd."))
     if case.organisation_id != actor.organisation.pk:
         return Verdict(False, _("Ärendet tillhör en annan organisation."))
-    if case.status not in t.sources:
-        return Verdict(
-            False,
-            _("Åtgärden går inte att göra när ärendet har status ”%(s)s”.")
-            % {"s": case.get_status_display()},
-        )
     who = set()
     if is_applicant_side(actor, case):
         who.add(APPLICANT)
@@ -74,6 +89,14 @@ def can_take(actor: Actor, case: Case, name: str, *, endorsement_required: bool 
         return Verdict(False, _("Du kan inte besluta i ett ärende där du själv är sökande."))
     if name == "endorse" and is_applicant_side(actor, case):
         return Verdict(False, _("Du kan inte tillstyrka din egen ansökan."))
+    # The role first, then the state: a step the caller may never take is refused as such.
+    if case.status not in t.sources:
+        return StateVerdict(
+            False,
+            _("Åtgärden går inte att göra när ärendet har status ”%(s)s”.")
+            % {"s": case.get_status_display()},
+            state=True,
+        )
     return YES
 
 
@@ -89,7 +112,9 @@ def can_record_expense(actor: Actor, case: Case) -> Verdict:
     if not actor.is_coordinator:
         return Verdict(False, _("Bara samordnare registrerar utgifter."))
     if case.status not in (Status.APPROVED, Status.IN_PROGRESS):
-        return Verdict(False, _("Utgifter kan bara registreras på beviljade ärenden."))
+        return StateVerdict(
+            False, _("Utgifter kan bara registreras på beviljade ärenden."), state=True
+        )
     return YES
 
 

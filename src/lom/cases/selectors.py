@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lom.agreements.models import LocalAgreement
-from lom.cases.models import ApplicationKind, Case, Status
+from lom.cases.models import ApplicationKind, Attachment, Case, Status
 from lom.cases.permissions import can_view_case
-from lom.cases.workflow import FUNDED_STATES
+from lom.cases.workflow import FUNDED_STATES, TRANSITIONS
 from lom.common.models import AuditEvent
 from lom.common.money import format_ore
 from lom.funds.models import EntryKind
@@ -109,6 +109,40 @@ def cases_filtered(
     return qs
 
 
+def attachment_get_for_actor(*, actor: Actor, pk: int) -> Attachment:
+    """An attachment of a case the actor may see, or 404 (another organisation included)."""
+    att = (
+        Attachment.objects.select_related("case")
+        .filter(pk=pk, case__organisation=actor.organisation)
+        .first()
+    )
+    if att is None:
+        raise Http404
+    case_get_for_actor(actor=actor, pk=att.case_id)  # 404 unless the case is visible
+    return att
+
+
+def case_events(*, case: Case) -> QuerySet[AuditEvent]:
+    """The case's history as its page shows it, oldest first."""
+    return AuditEvent.objects.filter(case=case).select_related("actor").order_by("at", "id")
+
+
+def event_label(action: str) -> str:
+    """What an event of a case's history is called, in the active language."""
+    name = action.removeprefix("case.")
+    if name in TRANSITIONS:
+        return str(TRANSITIONS[name].label)
+    labels = {
+        "case.create": _("Ansökan skapad"),
+        "case.comment": _("Kommentar"),
+        "case.attachment": _("Bilaga"),
+        "ledger.commitment": _("Beviljat belopp bokat"),
+        "ledger.release": _("Medel frigjorda"),
+        "ledger.expense": _("Utgift registrerad"),
+    }
+    return str(labels.get(action, action))
+
+
 def case_detail_related(*, case: Case) -> dict:
     """Everything the case page shows beside the case itself, in a fixed number of queries."""
     cost_lines = list(case.cost_lines.all())
@@ -116,7 +150,7 @@ def case_detail_related(*, case: Case) -> dict:
     attachments = list(case.attachments.select_related("uploaded_by"))
     comments = list(case.comments.select_related("author"))
     decisions = list(case.decisions.select_related("decided_by"))
-    events = list(AuditEvent.objects.filter(case=case).select_related("actor").order_by("at", "id"))
+    events = list(case_events(case=case))
     money = case.ledger_entries.aggregate(
         spent=Sum("amount_ore", filter=Q(kind=EntryKind.EXPENSE)),
     )

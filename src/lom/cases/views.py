@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -9,6 +9,7 @@ from lom.agreements.selectors import agreement_current
 from lom.cases import services
 from lom.cases.forms import (
     AttachmentForm,
+    BaseCostLineFormSet,
     CaseDetailsForm,
     CaseStartForm,
     CommentForm,
@@ -18,7 +19,7 @@ from lom.cases.forms import (
     ReasonForm,
     case_list_query,
 )
-from lom.cases.models import ApplicationKind, Attachment, Case, Status
+from lom.cases.models import ApplicationKind, Case, Status
 from lom.cases.permissions import (
     can_comment,
     can_edit_case,
@@ -28,6 +29,7 @@ from lom.cases.permissions import (
 )
 from lom.cases.reads import record_private_reason_read
 from lom.cases.selectors import (
+    attachment_get_for_actor,
     case_detail_related,
     case_get_for_actor,
     case_list,
@@ -38,11 +40,13 @@ from lom.cases.selectors import (
 from lom.cases.workflow import TRANSITIONS
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.models import ReadLog
+from lom.common.parity import api_counterpart
 from lom.common.web import actor_view, add_domain_error, form_status
 from lom.funds.selectors import fund_period_get, fund_periods_for_org
 from lom.organisations.access import Actor
 
 
+@api_counterpart("GET /cases")
 @actor_view()
 def case_list_view(request, actor: Actor):
     staff = actor.is_staff_reader or actor.is_union_rep
@@ -107,6 +111,7 @@ def _start_input(form, actor) -> services.CaseInput:
     )
 
 
+@api_counterpart("POST /cases")
 @actor_view()
 def case_create_view(request, actor: Actor):
     agreement = _agreement_or_message(request, actor)
@@ -135,6 +140,7 @@ def case_create_view(request, actor: Actor):
 STEPS = ("start", "details", "costs", "review")
 
 
+@api_counterpart("GET /cases/{case_id}", "PATCH /cases/{case_id}")
 @actor_view()
 def case_edit_view(request, actor: Actor, pk: int, step: str):  # one action per branch
     case = case_get_for_actor(actor=actor, pk=pk)
@@ -173,11 +179,11 @@ def case_edit_view(request, actor: Actor, pk: int, step: str):  # one action per
                 return redirect("cases:edit", pk=case.pk, step=next_step)
         ctx["form"] = form
     elif step == "details":
-        form = CaseDetailsForm(request.POST or None, instance=case)
-        if request.method == "POST" and form.is_valid():
-            d = form.cleaned_data
+        details = CaseDetailsForm(request.POST or None, instance=case)
+        if request.method == "POST" and details.is_valid():
+            d = details.cleaned_data
             need_id = None
-            if "need" in form.fields:
+            if "need" in details.fields:
                 need_id = d["need"].pk if d.get("need") else 0
             try:
                 services.case_update(
@@ -195,16 +201,16 @@ def case_edit_view(request, actor: Actor, pk: int, step: str):  # one action per
                     ),
                 )
             except DomainError as exc:
-                add_domain_error(form, exc)
+                add_domain_error(details, exc)
             else:
                 return redirect("cases:edit", pk=case.pk, step=next_step)
-        ctx["form"] = form
+        ctx["form"] = details
     elif step == "costs":
-        initial = [
+        lines_initial = [
             {"kind": c.kind, "description": c.description, "amount": c.amount_ore}
             for c in case.cost_lines.all()
         ]
-        formset = CostLineFormSet(request.POST or None, initial=initial, prefix="cost")
+        formset = CostLineFormSet(request.POST or None, initial=lines_initial, prefix="cost")
         if request.method == "POST" and formset.is_valid():
             lines = [
                 services.CostLineInput(
@@ -218,7 +224,8 @@ def case_edit_view(request, actor: Actor, pk: int, step: str):  # one action per
             try:
                 services.case_set_cost_lines(actor=actor, case=case, lines=lines)
             except DomainError as exc:
-                formset._non_form_errors = formset.error_class([str(exc.message)])
+                assert isinstance(formset, BaseCostLineFormSet)
+                formset.add_non_form_error(str(exc.message))
             else:
                 return redirect("cases:edit", pk=case.pk, step=next_step)
         ctx["formset"] = formset
@@ -246,6 +253,12 @@ def _transition_form(name, data, actor):
     return None
 
 
+@api_counterpart(
+    "GET /cases/{case_id}",
+    "GET /cases/{case_id}/history",
+    "GET /cases/{case_id}/comments",
+    "GET /cases/{case_id}/attachments",
+)
 @actor_view()
 def case_detail_view(request, actor: Actor, pk: int):
     case = case_get_for_actor(actor=actor, pk=pk)
@@ -297,6 +310,7 @@ def case_detail_view(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart("POST /cases/{case_id}/transitions")
 @actor_view()
 def case_transition_view(request, actor: Actor, pk: int, name: str):
     case = case_get_for_actor(actor=actor, pk=pk)
@@ -336,6 +350,7 @@ def case_transition_view(request, actor: Actor, pk: int, name: str):
     )
 
 
+@api_counterpart("POST /cases/{case_id}/transitions")
 @require_POST
 @actor_view()
 def case_submit_view(request, actor: Actor, pk: int):
@@ -351,6 +366,7 @@ def case_submit_view(request, actor: Actor, pk: int):
     return redirect("cases:detail", pk=case.pk)
 
 
+@api_counterpart("POST /cases/{case_id}/comments")
 @require_POST
 @actor_view()
 def case_comment_view(request, actor: Actor, pk: int):
@@ -368,6 +384,7 @@ def case_comment_view(request, actor: Actor, pk: int):
     return redirect("cases:detail", pk=case.pk)
 
 
+@api_counterpart("POST /cases/{case_id}/attachments")
 @require_POST
 @actor_view()
 def case_attachment_view(request, actor: Actor, pk: int):
@@ -388,12 +405,10 @@ def case_attachment_view(request, actor: Actor, pk: int):
     return redirect("cases:detail", pk=case.pk)
 
 
+@api_counterpart("GET /cases/attachments/{attachment_id}")
 @actor_view()
 def attachment_download_view(request, actor: Actor, pk: int):
-    att = get_object_or_404(
-        Attachment.objects.select_related("case"), pk=pk, case__organisation=actor.organisation
-    )
-    case_get_for_actor(actor=actor, pk=att.case_id)  # 404 unless the case is visible
+    att = attachment_get_for_actor(actor=actor, pk=pk)
     return FileResponse(
         att.file.open("rb"),
         as_attachment=True,
@@ -402,6 +417,7 @@ def attachment_download_view(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart("POST /cases/{case_id}/expenses")
 @require_POST
 @actor_view("coordinator")
 def case_expense_view(request, actor: Actor, pk: int):
@@ -420,5 +436,5 @@ def case_expense_view(request, actor: Actor, pk: int):
         else:
             messages.success(request, _("Utgiften är registrerad."))
     else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("cases:detail", pk=case.pk)

@@ -31,9 +31,9 @@ class FundPeriodForm(forms.Form):
             self.fields["payroll"].help_text = _(
                 "Ifylld från personalregistret: lönesumman för %(year)d."
             ) % {"year": payroll_year}
-        self.fields["previous"].queryset = FundPeriod.objects.filter(
-            organisation=organisation, next__isnull=True
-        )
+        previous = self.fields["previous"]
+        assert isinstance(previous, forms.ModelChoiceField)
+        previous.queryset = FundPeriod.objects.filter(organisation=organisation, next__isnull=True)
 
     def clean(self):
         data = super().clean()

@@ -165,14 +165,20 @@ def fund_period_current(*, organisation: Organisation, on: date) -> FundPeriod |
     )
 
 
+def ledger_entries(*, period: FundPeriod, kind: str = "") -> QuerySet[LedgerEntry]:
+    """The ledger of a period, unordered; `kind` limits it to one kind of entry."""
+    qs = LedgerEntry.objects.filter(period=period).select_related("case", "created_by")
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
 def ledger_page(
     *, period: FundPeriod, before_id: int | None = None, limit: int = 50, kind: str = ""
 ) -> tuple[list[LedgerEntry], int | None]:
     """Keyset page of the ledger, newest first. Returns the rows and the id to continue from.
     `kind` limits it to one kind of entry (the list's filter, also used by its export)."""
-    qs = LedgerEntry.objects.filter(period=period).select_related("case", "created_by")
-    if kind:
-        qs = qs.filter(kind=kind)
+    qs = ledger_entries(period=period, kind=kind)
     if before_id:
         qs = qs.filter(id__lt=before_id)
     rows = list(qs.order_by("-id")[: limit + 1])

@@ -92,6 +92,8 @@ def fund_period_create(
         raise DomainError(_("Okänt tilldelningssätt."), field="method")
     if previous is not None and previous.organisation_id != organisation.pk:
         raise DomainError(_("Föregående period tillhör en annan organisation."), field="previous")
+    if previous is not None and FundPeriod.objects.filter(previous=previous).exists():
+        raise DomainError(_("Föregående period har redan en efterföljare."), field="previous")
 
     period = FundPeriod.objects.create(
         organisation=organisation,

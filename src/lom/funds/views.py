@@ -7,10 +7,12 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from lom.common.parity import api_counterpart
 from lom.common.web import actor_view, run_form
 from lom.funds import services
 from lom.funds.forms import FundPeriodForm, LedgerFilterForm
 from lom.funds.models import FundPeriod
+from lom.funds.permissions import FUND_KEEPERS, FUND_READERS
 from lom.funds.selectors import (
     annual_payroll_for,
     balances_for_periods,
@@ -24,16 +26,15 @@ from lom.funds.selectors import (
 )
 from lom.organisations.access import Actor
 
-FUND_READERS = ("coordinator", "decision_maker", "auditor", "org_admin", "union_rep")
 
-
+@api_counterpart("GET /fund-periods")
 @actor_view(*FUND_READERS)
 def fund_overview_view(request, actor: Actor):
     today = timezone.localdate()
     periods = list(fund_periods_for_org(organisation=actor.organisation)[:20])
     balances = balances_for_periods(periods=periods)
     current = fund_period_current(organisation=actor.organisation, on=today)
-    ctx = {"periods": [(p, balances[p.pk]) for p in periods], "current": current}
+    ctx: dict[str, object] = {"periods": [(p, balances[p.pk]) for p in periods], "current": current}
     if current is not None:
         bal = balances[current.pk] if current.pk in balances else fund_balance(period=current)
         ctx["balance"] = bal
@@ -46,6 +47,7 @@ def fund_overview_view(request, actor: Actor):
     return render(request, "funds/overview.html", ctx)
 
 
+@api_counterpart("GET /fund-periods/{period_id}", "GET /fund-periods/{period_id}/ledger")
 @actor_view(*FUND_READERS)
 def fund_period_view(request, actor: Actor, pk: int):
     period = fund_period_get(organisation=actor.organisation, pk=pk)
@@ -86,7 +88,8 @@ def _date_param(raw: str) -> date | None:
         return None  # a date that does not exist (2027-02-30): no pre-fill
 
 
-@actor_view("coordinator", "org_admin")
+@api_counterpart("POST /fund-periods")
+@actor_view(*FUND_KEEPERS)
 def fund_period_create_view(request, actor: Actor):
     # The payroll of the start year (`?start=2027-01-01`, else this year) from the register.
     start = _date_param(request.GET.get("start", ""))

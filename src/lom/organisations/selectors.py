@@ -1,11 +1,25 @@
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 
 from lom.accounts.models import User
-from lom.organisations.models import Employee, Membership, Organisation, Role, Unit
+from lom.organisations.models import Employee, Membership, Organisation, Role, Union, Unit
 
 
-def units_for_org(*, organisation: Organisation) -> QuerySet[Unit]:
-    return Unit.objects.filter(organisation=organisation).order_by("path")
+def units_for_org(
+    *, organisation: Organisation, q: str = "", parent_id: int | None = None
+) -> QuerySet[Unit]:
+    """The organisation's units in tree order; `q` a word of the name or the code,
+    `parent_id` only the units directly under that unit."""
+    qs = Unit.objects.filter(organisation=organisation).order_by("path")
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q))
+    if parent_id is not None:
+        qs = qs.filter(parent_id=parent_id)
+    return qs
+
+
+def unions_for_org(*, organisation: Organisation) -> QuerySet[Union]:
+    return Union.objects.filter(organisation=organisation)
 
 
 def units_managed(*, organisation: Organisation, paths: tuple[str, ...]) -> list[Unit]:
@@ -20,8 +34,6 @@ def employees_for_org(
     if unit is not None:
         qs = qs.filter(unit__path__startswith=unit.path)
     if q:
-        from django.db.models import Q
-
         qs = qs.filter(
             Q(first_name__icontains=q) | Q(last_name__icontains=q) | Q(email__icontains=q)
         )
@@ -29,8 +41,6 @@ def employees_for_org(
 
 
 def employees_in_paths(*, organisation: Organisation, paths: tuple[str, ...]) -> QuerySet[Employee]:
-    from django.db.models import Q
-
     q = Q()
     for p in paths:
         q |= Q(unit__path__startswith=p)
@@ -48,6 +58,24 @@ def managers_for_unit(*, organisation: Organisation, unit: Unit) -> list[Members
     )
     mine = [m for m in rows if m.unit and unit.path.startswith(m.unit.path)]
     return sorted(mine, key=lambda m: -len(m.unit.path if m.unit else ""))
+
+
+def membership_get(*, organisation: Organisation, pk: int) -> Membership:
+    """A membership of the organisation, or 404."""
+    membership = (
+        Membership.objects.filter(organisation=organisation, pk=pk).select_related("user").first()
+    )
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def employee_get(*, organisation: Organisation, pk: int) -> Employee:
+    """An employee of the organisation, or 404."""
+    employee = employees_for_org(organisation=organisation).filter(pk=pk).first()
+    if employee is None:
+        raise Http404
+    return employee
 
 
 def memberships_for_org(*, organisation: Organisation) -> QuerySet[Membership]:

@@ -416,6 +416,10 @@ def _do_membership_grant(
 
 @transaction.atomic(durable=True)
 def membership_revoke(*, actor: User | None, membership: Membership) -> None:
+    """Take a role away. An administrator cannot take away their own administrator role (the
+    organisation would risk having none)."""
+    if actor is not None and membership.user_id == actor.pk and membership.role == Role.ORG_ADMIN:
+        raise DomainError(_("Du kan inte ta bort din egen administratörsroll."), code="own_role")
     audit(
         organisation_id=membership.organisation_id,
         actor=actor,

@@ -5,13 +5,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lom.common.errors import DomainError
+from lom.common.parity import api_counterpart
 from lom.common.reauth import recent_auth_required
 from lom.common.web import actor_view, add_domain_error
 from lom.organisations import services
 from lom.organisations.forms import EmployeeForm, MembershipForm, UnionForm, UnitForm
 from lom.organisations.middleware import SESSION_KEY
-from lom.organisations.models import Membership, Union
-from lom.organisations.selectors import employees_for_org, memberships_for_org, units_for_org
+from lom.organisations.selectors import (
+    employees_for_org,
+    membership_get,
+    memberships_for_org,
+    unions_for_org,
+    units_for_org,
+)
 
 
 @require_POST
@@ -26,6 +32,7 @@ def switch_organisation_view(request, actor):
     return redirect("home")
 
 
+@api_counterpart("GET /organisation/units", "POST /organisation/units")
 @actor_view("org_admin")
 def units_view(request, actor):
     form = UnitForm(request.POST or None, organisation=actor.organisation)
@@ -47,6 +54,7 @@ def units_view(request, actor):
     return render(request, "organisations/units.html", {"form": form, "units": units})
 
 
+@api_counterpart("GET /organisation/employees")
 @actor_view("org_admin")
 def employees_view(request, actor):
     q = request.GET.get("q", "")[:100]
@@ -54,6 +62,11 @@ def employees_view(request, actor):
     return render(request, "organisations/employees.html", {"employees": rows, "q": q})
 
 
+@api_counterpart(
+    "POST /organisation/employees",
+    "GET /organisation/employees/{employee_id}",
+    "PUT /organisation/employees/{employee_id}",
+)
 @actor_view("org_admin")
 def employee_edit_view(request, actor, pk: int | None = None):
     instance = None
@@ -77,6 +90,7 @@ def employee_edit_view(request, actor, pk: int | None = None):
     return render(request, "organisations/employee_form.html", {"form": form, "employee": instance})
 
 
+@api_counterpart("GET /organisation/memberships", "POST /organisation/memberships")
 @recent_auth_required
 @actor_view("org_admin")
 def memberships_view(request, actor):
@@ -102,26 +116,23 @@ def memberships_view(request, actor):
     return render(request, "organisations/memberships.html", {"form": form, "memberships": rows})
 
 
+@api_counterpart("DELETE /organisation/memberships/{membership_id}")
 @recent_auth_required
 @actor_view("org_admin")
 def membership_revoke_view(request, actor, pk: int):
     if request.method != "POST":  # back from re-authentication: press the button again
         return redirect("organisations:memberships")
-    membership = (
-        Membership.objects.filter(organisation=actor.organisation, pk=pk)
-        .select_related("user")
-        .first()
-    )
-    if membership is None:
-        raise Http404
-    if membership.user_id == actor.user.pk and membership.role == "org_admin":
-        messages.error(request, _("Du kan inte ta bort din egen administratörsroll."))
-    else:
+    membership = membership_get(organisation=actor.organisation, pk=pk)
+    try:
         services.membership_revoke(actor=actor.user, membership=membership)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
         messages.success(request, _("Rollen är borttagen."))
     return redirect("organisations:memberships")
 
 
+@api_counterpart("GET /organisation/unions", "POST /organisation/unions")
 @actor_view("org_admin")
 def unions_view(request, actor):
     form = UnionForm(request.POST or None)
@@ -135,5 +146,5 @@ def unions_view(request, actor):
         else:
             messages.success(request, _("Förbundet är upplagt."))
             return redirect("organisations:unions")
-    unions = list(Union.objects.filter(organisation=actor.organisation))
+    unions = list(unions_for_org(organisation=actor.organisation))
     return render(request, "organisations/unions.html", {"form": form, "unions": unions})

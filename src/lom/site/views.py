@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 
 from lom.accounts.services import user_language_save
 from lom.cases.selectors import CaseFilter, case_list, status_counts
+from lom.common.parity import api_counterpart
 from lom.common.web import actor_view
 from lom.funds.selectors import (
     fund_balance,
@@ -32,6 +33,7 @@ def ping(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+@api_counterpart("GET /me", "GET /cases", "GET /fund-periods")
 @actor_view()
 def home_view(request, actor):
     ctx = {"role_labels": [str(Role(r).label) for r in sorted(actor.roles)]}

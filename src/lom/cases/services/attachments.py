@@ -5,9 +5,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lom.cases.models import Attachment, Case, Status
-from lom.cases.permissions import can_comment
+from lom.cases.permissions import can_comment, require
 from lom.common.audit import audit
-from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.errors import ConflictError
 from lom.common.validation import validate_upload
 from lom.organisations.access import Actor
 
@@ -22,10 +22,9 @@ def _register_attachments(case: Case) -> None:
 @transaction.atomic(durable=True)
 def case_attachment_add(*, actor: Actor, case: Case, upload: UploadedFile) -> Attachment:
     verdict = can_comment(actor, case)
-    if not verdict:
-        raise PermissionDeniedError(verdict.reason)
+    require(verdict)
     if case.status in (Status.COMPLETED, Status.WITHDRAWN, Status.REJECTED):
-        raise DomainError(_("Ärendet är avslutat; bilagor kan inte läggas till."), field="file")
+        raise ConflictError(_("Ärendet är avslutat; bilagor kan inte läggas till."), field="file")
     name = upload.name or "bilaga"
     ext, content_type = validate_upload(upload)
     seq = case.attachments.count() + 1

@@ -10,10 +10,10 @@ from django.utils.translation import gettext as _
 from lom.agreements.models import LocalAgreement, MeasureType
 from lom.agreements.selectors import agreement_current
 from lom.cases.models import ApplicationKind, Case, CostLine, Purpose, Status
-from lom.cases.permissions import can_create_case, can_edit_case
+from lom.cases.permissions import can_create_case, can_edit_case, require
 from lom.common.audit import audit
 from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE, MAX_COUNT, NAME_MAX, TEXT_MAX
-from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.errors import DomainError
 from lom.common.money import format_ore
 from lom.common.validation import count_within, text_within
 from lom.organisations.access import Actor
@@ -189,8 +189,7 @@ def _do_case_create(
 ) -> Case:
     """`case_create` for a service that composes it inside its own transaction."""
     verdict = can_create_case(actor)
-    if not verdict:
-        raise PermissionDeniedError(verdict.reason)
+    require(verdict)
     agreement = _agreement_or_error(actor)
     case = Case(
         organisation=actor.organisation,
@@ -253,8 +252,7 @@ def _do_case_update(
 ) -> Case:
     case = Case.objects.select_for_update().select_related("unit").get(pk=case.pk)
     verdict = can_edit_case(actor, case)
-    if not verdict:
-        raise PermissionDeniedError(verdict.reason)
+    require(verdict)
     agreement = _agreement_or_error(actor)
     _apply_input(actor=actor, case=case, data=data, agreement=agreement)
     case.save()
@@ -273,8 +271,7 @@ def case_set_cost_lines(*, actor: Actor, case: Case, lines: list[CostLineInput])
 def _do_set_cost_lines(*, actor: Actor, case: Case, lines: list[CostLineInput]) -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
     verdict = can_edit_case(actor, case)
-    if not verdict:
-        raise PermissionDeniedError(verdict.reason)
+    require(verdict)
     valid_kinds = set(CostLine.Kind.values)
     for line in lines:
         if line.kind not in valid_kinds:

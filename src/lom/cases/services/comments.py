@@ -4,18 +4,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lom.cases.models import Case, Comment
-from lom.cases.permissions import can_comment
+from lom.cases.permissions import can_comment, require
 from lom.common.audit import audit
 from lom.common.bounds import COMMENT_MAX
-from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.errors import DomainError
 from lom.organisations.access import Actor
 
 
 @transaction.atomic(durable=True)
 def case_comment_add(*, actor: Actor, case: Case, text: str) -> Comment:
     verdict = can_comment(actor, case)
-    if not verdict:
-        raise PermissionDeniedError(verdict.reason)
+    require(verdict)
     text = (text or "").strip()
     if not text:
         raise DomainError(_("Skriv en kommentar."), field="text")

@@ -9,7 +9,7 @@ from lom.agreements.models import DecisionModel, LocalAgreement
 from lom.agreements.selectors import agreement_current
 from lom.cases.models import Case, CaseCounter, Decision, Status
 from lom.cases.notifications import notify_case_transition
-from lom.cases.permissions import can_record_expense, can_take
+from lom.cases.permissions import can_record_expense, can_take, require
 from lom.cases.selectors import (
     cap_problems,
     case_outstanding_commitment,
@@ -21,7 +21,7 @@ from lom.cases.services.cases import _snapshot
 from lom.cases.workflow import FUNDED_STATES, TRANSITIONS
 from lom.common.audit import audit
 from lom.common.bounds import COMMENT_MAX, NAME_MAX
-from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.errors import DomainError
 from lom.common.money import format_ore
 from lom.common.validation import amount_within, text_within
 from lom.funds.models import EntryKind, FundPeriod
@@ -58,8 +58,7 @@ def _do_case_transition(
     a service that decides inside its own transaction (a meeting, a round) calls this."""
     case = Case.objects.select_for_update().select_related("unit").get(pk=case.pk)
     verdict = can_take(actor, case, name)
-    if not verdict:
-        raise PermissionDeniedError(verdict.reason)
+    require(verdict)
     t = TRANSITIONS[name]
     reason = (reason or "").strip()
     if t.needs_reason and not reason:
@@ -247,8 +246,7 @@ def _release_outstanding(*, actor: Actor, case: Case, memo: str) -> int:
 def case_record_expense(*, actor: Actor, case: Case, amount_ore: int, memo: str = "") -> Case:
     case = Case.objects.select_for_update(of=("self",)).select_related("period").get(pk=case.pk)
     verdict = can_record_expense(actor, case)
-    if not verdict:
-        raise PermissionDeniedError(verdict.reason)
+    require(verdict)
     amount_within(amount_ore, field="amount", allow_zero=False)
     text_within(memo, field="memo", max_length=NAME_MAX)
     spent = case_spent(case=case)
