@@ -13,6 +13,7 @@ Statuses (the body is always `ErrorOut`: `{detail, field, code}`, plus `errors` 
 """
 
 import math
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -144,13 +145,17 @@ def install_error_handlers(api: NinjaAPI) -> None:
             errors=errors,
         )
 
-    api.add_exception_handler(Throttled, on_throttled)
-    api.add_exception_handler(PermissionDeniedError, on_forbidden)
-    api.add_exception_handler(DomainError, on_domain_error)
-    api.add_exception_handler(AuthenticationError, on_unauthenticated)
-    api.add_exception_handler(Http404, on_not_found)
-    api.add_exception_handler(HttpError, on_http_error)
-    api.add_exception_handler(ValidationError, on_invalid)
+    handlers: list[tuple[type[Exception], Callable[..., HttpResponse]]] = [
+        (Throttled, on_throttled),
+        (PermissionDeniedError, on_forbidden),
+        (DomainError, on_domain_error),
+        (AuthenticationError, on_unauthenticated),
+        (Http404, on_not_found),
+        (HttpError, on_http_error),
+        (ValidationError, on_invalid),
+    ]
+    for exc_class, handler in handlers:
+        api.add_exception_handler(exc_class, handler)
 
 
 def deprecate(response: HttpResponse, *, since: date, successor: str) -> HttpResponse:
