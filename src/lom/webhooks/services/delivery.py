@@ -78,10 +78,12 @@ def webhook_emit(  # step: runs in the caller's transaction
     *, organisation: Organisation, event: str, payload: JSON
 ) -> int:
     """One delivery per active endpoint of `organisation` subscribed to `event`, sent when the
-    caller's transaction commits. Returns how many deliveries were made."""
+    caller's transaction commits; the payload gets `at` (now) unless it has one. Returns how
+    many deliveries were made."""
     if event not in EVENTS:
         raise ValueError(f"unknown webhook event {event!r}")
     now = timezone.now()
+    payload = {"at": now.isoformat()} | payload
     ids = [
         WebhookDelivery.objects.create(
             endpoint=endpoint, event=event, payload=payload, next_attempt_at=now + STUCK_AFTER
