@@ -95,7 +95,7 @@ def receiver(certificate, settings):
     state = Receiver(url="")
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+        def do_POST(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
             ok = verify_signature(
                 secret=state.secret, header=self.headers.get("X-LOM-Signature", ""), body=body

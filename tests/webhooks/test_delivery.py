@@ -11,7 +11,7 @@ from lom.webhooks import services
 from lom.webhooks.models import WebhookDelivery
 from lom.webhooks.services.delivery import RETRY_DELAYS
 from lom.webhooks.tasks import webhook_retries_task
-from tests.factories import approve, make_case, make_world
+from tests.factories import approve, make_case
 
 S = WebhookDelivery.Status
 
