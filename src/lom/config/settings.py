@@ -278,9 +278,11 @@ LOGGING: dict[str, Any] = {
     "loggers": {
         "lom.request": {"level": env.str("LOG_REQUESTS_LEVEL", default="INFO")},
         "lom.event": {"level": env.str("LOG_EVENTS_LEVEL", default="INFO")},
-        # The workers' and the scheduler's starts, requeued tasks and job runs; mail deliveries.
+        # The workers' and the scheduler's starts, requeued tasks and job runs; mail and webhook
+        # deliveries.
         "lom.operations": {"level": "INFO"},
         "lom.mail": {"level": "INFO"},
+        "lom.webhooks": {"level": "INFO"},
     },
 }
 
