@@ -12,7 +12,8 @@ from lom.common.parity import ATTRIBUTE
 
 # Not UI pages: the admin, the API itself, SCIM (an API of its own), the identity protocols'
 # endpoints (a browser is redirected through them by the identity provider).
-NOT_UI_PREFIXES = ("django-admin/", "api/", "scim/", "sso/saml/", "sso/oidc/", "static/")
+# `ping` is the benchmarks' bare baseline page (mounted only for them).
+NOT_UI_PREFIXES = ("django-admin/", "api/", "scim/", "sso/saml/", "sso/oidc/", "static/", "ping")
 
 # Pages and actions that are UI-only by nature, each with the reason.
 UI_ONLY = {
@@ -30,7 +31,6 @@ UI_ONLY = {
     # Probes and static pages with no data of the organisation.
     ":healthz": "liveness probe for the load balancer",
     ":readyz": "readiness probe for the load balancer",
-    ":ping": "the bare baseline page of the benchmarks",
     ":accessibility": "the accessibility statement (static text)",
     # Links that arrive by mail and carry their own signed token.
     "mail:unsubscribe": "the unsubscribe link of a mail, signed for its recipient",

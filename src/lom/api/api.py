@@ -20,6 +20,7 @@ from lom.register.api import router as register_router
 from lom.reports.api import router as reports_router
 from lom.sector.api import router as sector_router
 from lom.support.api import router as support_router
+from lom.webhooks.api import router as webhooks_router
 
 api = LomAPI(
     title="LOM API",
@@ -46,3 +47,4 @@ api.add_router("/outreach", outreach_router)
 api.add_router("/identity", identity_router)
 api.add_router("/register", register_router)
 api.add_router("/planning", planning_router)
+api.add_router("/webhooks", webhooks_router)

@@ -278,9 +278,11 @@ LOGGING: dict[str, Any] = {
     "loggers": {
         "lom.request": {"level": env.str("LOG_REQUESTS_LEVEL", default="INFO")},
         "lom.event": {"level": env.str("LOG_EVENTS_LEVEL", default="INFO")},
-        # The workers' and the scheduler's starts, requeued tasks and job runs; mail deliveries.
+        # The workers' and the scheduler's starts, requeued tasks and job runs; mail and webhook
+        # deliveries.
         "lom.operations": {"level": "INFO"},
         "lom.mail": {"level": "INFO"},
+        "lom.webhooks": {"level": "INFO"},
     },
 }
 
@@ -398,6 +400,13 @@ LOM_MAIL_RETRY_DELAYS = [
 ]
 # Seconds to wait for the SMTP server.
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
+
+# --- Webhooks ---
+# Endpoints must be public HTTPS addresses; LOM_WEBHOOK_ALLOW_PRIVATE=1 also allows private,
+# loopback and link-local ones (a closed network, a test). TLS is always verified; a PEM file in
+# LOM_WEBHOOK_CA_BUNDLE adds a CA (for receivers with certificates from a private CA).
+LOM_WEBHOOK_ALLOW_PRIVATE = env.bool("LOM_WEBHOOK_ALLOW_PRIVATE", default=False)
+LOM_WEBHOOK_CA_BUNDLE = env.str("LOM_WEBHOOK_CA_BUNDLE", default="")
 
 # --- Staff register import ---
 # An export file from the HR/payroll system may be at most this large and this long.

@@ -69,6 +69,12 @@ JOBS: tuple[Job, ...] = (
         description="Mail retries that are due, and queued mail whose task was lost.",
     ),
     Job(
+        "webhook_retries",
+        "lom.webhooks.tasks.webhook_retries_task",
+        every=60,
+        description="Webhook deliveries whose next attempt is due.",
+    ),
+    Job(
         "requeue_lost_tasks",
         "lom.operations.jobs.requeue_lost_tasks",
         every=30,

@@ -28,6 +28,7 @@ from lom.funds.models import EntryKind, FundPeriod
 from lom.funds.selectors import fund_balance, fund_period_current
 from lom.funds.services import insufficient_funds_message, ledger_post, lock_period
 from lom.organisations.access import Actor
+from lom.webhooks.services import webhook_emit
 
 
 def _next_case_number(case: Case) -> str:
@@ -124,6 +125,19 @@ def _do_case_transition(
         note=reason,
     )
     notify_case_transition(case=case, name=name, actor_user=actor.user)
+    if name in ("submit", "approve", "reject"):
+        webhook_emit(
+            organisation=actor.organisation,
+            event="case.submitted" if name == "submit" else "case.decided",
+            payload={
+                "case_id": case.pk,
+                "number": case.number,
+                "status": case.status,
+                "outcome": {"approve": "approved", "reject": "rejected"}.get(name, ""),
+                "approved_ore": case.approved_ore,
+                "at": now.isoformat(),
+            },
+        )
     return case
 
 

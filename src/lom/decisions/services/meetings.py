@@ -34,6 +34,7 @@ from lom.decisions.services._common import _own_case
 from lom.mail.notify import notify
 from lom.organisations.access import Actor
 from lom.organisations.models import Membership, Role, Union
+from lom.webhooks.services import webhook_emit
 
 
 def _open_meeting(meeting: Meeting) -> Meeting:
@@ -302,5 +303,16 @@ def meeting_sign(*, actor: Actor, meeting: Meeting) -> Meeting:
         action="meeting.sign",
         target=meeting,
         after={"sha256": sha},
+    )
+    webhook_emit(
+        organisation=actor.organisation,
+        event="document.registered",
+        payload={
+            "document": "minutes",
+            "meeting_id": meeting.pk,
+            "adjusts_meeting_id": meeting.adjusts_id,
+            "title": meeting.title,
+            "sha256": sha,
+        },
     )
     return meeting

@@ -30,6 +30,7 @@ from lom.mail.notify import notify
 from lom.organisations.access import Actor
 from lom.organisations.models import Role
 from lom.organisations.selectors import users_with_roles
+from lom.webhooks.services import webhook_emit
 
 
 @transaction.atomic(durable=True)
@@ -177,6 +178,18 @@ def claim_pay(*, actor: Actor, claim: Claim) -> Claim:
         gettext_lazy("Fonden har betalat ut %(a)s för %(n)s"),
         actor.user,
         params={"a": format_ore(claim.total_ore), "n": n.number},
+    )
+    webhook_emit(
+        organisation=actor.organisation,
+        event="claim.paid",
+        payload={
+            "claim_id": claim.pk,
+            "notification_id": n.pk,
+            "number": n.number,
+            "member_id": n.member_id,
+            "paid_ore": claim.paid_ore,
+            "final": claim.is_final,
+        },
     )
     return claim
 

@@ -27,6 +27,7 @@ from lom.fundmode.selectors import (
 from lom.fundmode.services.pots import lock_pot, pot_post
 from lom.fundmode.services.workflow import check_transition, notify_employer, transition
 from lom.organisations.access import Actor
+from lom.webhooks.services import webhook_emit
 
 S = MeasureNotification.Status
 
@@ -234,6 +235,19 @@ def fund_decide(
         gettext_lazy("Fonden har beslutat om %(n)s %(t)s: %(o)s"),
         actor.user,
         params={"n": n.number, "t": n.title, "o": Outcome(outcome).label},
+    )
+    webhook_emit(
+        organisation=actor.organisation,
+        event="fund_notification.decided",
+        payload={
+            "notification_id": n.pk,
+            "decision_id": decision.pk,
+            "number": n.number,
+            "member_id": n.member_id,
+            "outcome": str(outcome),
+            "status": n.status,
+            "approved_ore": amount,
+        },
     )
     notification.refresh_from_db()
     return decision

@@ -23,6 +23,7 @@ from lom.register.selectors import file_headers, mapping_for
 from lom.register.services.applying import apply_plan
 from lom.register.services.plan import COUNT_KEYS, Plan, build_plan
 from lom.register.services.reading import FileRows, Issues, read_file
+from lom.webhooks.services import webhook_emit
 
 S = ImportRun.Status
 MAX_NAME = 255
@@ -289,6 +290,11 @@ def import_apply(*, actor: User | None, run: ImportRun, dry_run: bool = False) -
             "counts": plan.totals(),
         }
         | extra,
+    )
+    webhook_emit(
+        organisation=locked.organisation,
+        event="register.import_applied",
+        payload={"run_id": locked.pk, "full": locked.full, "counts": plan.totals()},
     )
     return locked
 
