@@ -4,7 +4,7 @@ registrations are the caller's own organisation's; statistics are the organiser'
 from datetime import date, datetime, time
 from typing import Annotated
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.utils import timezone
 from ninja import Field, Path, Router, Schema, Status
 
@@ -236,7 +236,7 @@ Year = Annotated[int, Path(ge=2000, le=2100)]
         }
     },
 )
-def year_statistics_xlsx(request: HttpRequest, year: Year) -> HttpResponse:
+def year_statistics_xlsx(request, year: Year) -> HttpResponse:
     if not can_organise(request.api_actor):
         raise PermissionDeniedError(can_organise(request.api_actor).reason)
     if year not in selectors.event_years():
