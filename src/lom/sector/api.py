@@ -106,7 +106,9 @@ def benchmark(
         "sector": bm.sector,
         "size": bm.size,
         "ready": bm.ready,
-        "computed_at": bm.run.computed_at.isoformat() if bm.ready and bm.run else None,
+        "computed_at": bm.run.computed_at.isoformat()
+        if bm.ready and bm.run and bm.run.computed_at
+        else None,
         "figures": [
             {
                 "metric": f.metric,
