@@ -288,7 +288,7 @@ def test_api_register_and_read(world):
     h = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     c = Client()
     r = c.get("/api/v1/events/", **h)
-    assert r.status_code == 200 and r.json()[0]["free_places"] == 2
+    assert r.status_code == 200 and r.json()["items"][0]["free_places"] == 2
     r = c.put(
         f"/api/v1/events/{event.pk}/registration",
         {"employer_user_ids": [world.coordinator.pk], "union_user_ids": []},

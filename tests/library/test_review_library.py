@@ -55,7 +55,7 @@ def test_api_draft_with_an_out_of_range_measure_type_is_a_400():
         HTTP_AUTHORIZATION=f"Bearer {raw}",
     )
     assert r.status_code in (400, 422)
-    assert error_field(r) == "measure_type_ids"
+    assert error_field(r) == "measure_type_ids.0"
     assert not LibraryEntry.objects.filter(case=case).exists()
 
 

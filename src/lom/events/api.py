@@ -4,14 +4,16 @@ registrations are the caller's own organisation's; statistics are the organiser'
 from datetime import date, datetime, time
 from typing import Annotated
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils import timezone
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Path, Router, Schema, Status
 
 from lom.common.bounds import COMMENT_MAX, DB_ID_MAX, NAME_MAX, TEXT_MAX
 from lom.common.errors import PermissionDeniedError
-from lom.common.schemas import ErrorOut
+from lom.common.pagination import keyset_page
+from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Id, Limit, Page
 from lom.events import selectors, services
+from lom.events.exports import XLSX_TYPE, year_workbook_response
 from lom.events.models import (
     MAX_CAPACITY,
     MAX_PARTICIPANTS,
@@ -84,11 +86,11 @@ class EvaluationOut(Schema):
 class ProgrammeIn(Schema):
     starts_at: time
     ends_at: time | None = None
-    title: str = Field(max_length=NAME_MAX)
+    title: str = Field(min_length=1, max_length=NAME_MAX)
 
 
 class EventIn(Schema):
-    title: str = Field(max_length=NAME_MAX)
+    title: str = Field(min_length=1, max_length=NAME_MAX)
     kind: Event.Kind
     starts_at: datetime
     ends_at: datetime
@@ -180,31 +182,74 @@ def _stats_out(s) -> dict:
     return {**s.__dict__}
 
 
-@router.get("/", response=list[EventOut])
-def list_events(request, past: bool = False):
-    qs = selectors.events_past() if past else selectors.events_upcoming()
-    events = list(qs.prefetch_related("programme")[:100])
+@router.get("/", response=Page[EventOut], summary="List upcoming (or past) events")
+def list_events(
+    request,
+    past: bool = False,
+    cursor: Cursor | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+):
+    """Upcoming events, soonest first; with `past=true` past events, latest first."""
+    if past:
+        qs, order = selectors.events_past(), ("-starts_at", "-id")
+    else:
+        qs, order = selectors.events_upcoming(), ("starts_at", "id")
+    events, nxt = keyset_page(
+        qs.prefetch_related("programme"), cursor=cursor, limit=limit, order=order
+    )
     taken = selectors.places_taken(events=events)
-    return [_event_out(e, taken[e.pk]) for e in events]
+    return {"items": [_event_out(e, taken[e.pk]) for e in events], "next_cursor": nxt}
 
 
-@router.post("/", response={201: EventOut, 400: ErrorOut, 403: ErrorOut})
-def create_event(request, payload: EventIn):
-    """Create an event, with its programme when `programme` is given (one transaction)."""
+def _save(request, payload: EventIn, event: Event | None) -> Event:
     data = payload.dict()
     programme = data.pop("programme")
-    event = services.event_save(
+    return services.event_save(
         actor=request.api_actor,
         data=services.EventInput(**data),
+        event=event,
         programme=None
         if programme is None
         else [services.ProgrammeInput(**item) for item in programme],
     )
-    return Status(201, _event_out(event, 0))
 
 
-@router.get("/statistics/{year}", response={200: YearStatsOut, 403: ErrorOut, 404: ErrorOut})
-def year_statistics(request, year: int):
+@router.post("/", response={201: EventOut, 400: ErrorOut, 403: ErrorOut}, summary="Create an event")
+def create_event(request, payload: EventIn):
+    """Create an event, with its programme when `programme` is given (one transaction)."""
+    return Status(201, _event_out(_save(request, payload, None), 0))
+
+
+Year = Annotated[int, Path(ge=2000, le=2100)]
+
+
+@router.get(
+    "/statistics/{year}.xlsx",
+    response={403: ErrorOut, 404: ErrorOut},
+    summary="Statistics of a year's events as an Excel workbook",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The workbook.",
+                "content": {XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def year_statistics_xlsx(request, year: Year) -> HttpResponse:
+    if not can_organise(request.api_actor):
+        raise PermissionDeniedError(can_organise(request.api_actor).reason)
+    if year not in selectors.event_years():
+        raise Http404
+    return year_workbook_response(year=year)
+
+
+@router.get(
+    "/statistics/{year}",
+    response={200: YearStatsOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Statistics of a year's events",
+)
+def year_statistics(request, year: Year):
     if not can_organise(request.api_actor):
         raise PermissionDeniedError(can_organise(request.api_actor).reason)
     if year not in selectors.event_years():
@@ -218,14 +263,42 @@ def year_statistics(request, year: int):
     }
 
 
-@router.get("/{event_id}", response={200: EventOut, 404: ErrorOut})
-def get_event(request, event_id: int):
-    event = _event(event_id)
+def _one(event: Event) -> dict:
     return _event_out(event, selectors.places_taken(events=[event])[event.pk])
 
 
-@router.get("/{event_id}/registration", response={200: RegistrationOut, 404: ErrorOut})
-def get_registration(request, event_id: int):
+@router.get("/{event_id}", response={200: EventOut, 404: ErrorOut}, summary="Read an event")
+def get_event(request, event_id: Id):
+    return _one(_event(event_id))
+
+
+@router.put(
+    "/{event_id}",
+    response={200: EventOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Change an event",
+)
+def put_event(request, event_id: Id, payload: EventIn):
+    """Change an event; with `programme` its programme is replaced too (one transaction).
+    A cancelled event is not changed (409)."""
+    return _one(_save(request, payload, _event(event_id)))
+
+
+@router.post(
+    "/{event_id}/cancel",
+    response={200: EventOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Cancel an event",
+)
+def cancel_event(request, event_id: Id):
+    """Cancel an event; an event already cancelled answers 409."""
+    return _one(services.event_cancel(actor=request.api_actor, event=_event(event_id)))
+
+
+@router.get(
+    "/{event_id}/registration",
+    response={200: RegistrationOut, 404: ErrorOut},
+    summary="The caller's organisation's registration",
+)
+def get_registration(request, event_id: Id):
     reg = selectors.registration_for(actor=request.api_actor, event=_event(event_id))
     if reg is None:
         raise Http404
@@ -241,8 +314,9 @@ def get_registration(request, event_id: int):
         403: ErrorOut,
         404: ErrorOut,
     },
+    summary="Register the organisation or change its participants",
 )
-def put_registration(request, event_id: int, payload: RegistrationIn):
+def put_registration(request, event_id: Id, payload: RegistrationIn):
     """Register the caller's organisation, or change its participants. A registration that
     does not fit goes on the waiting list (status `waiting`)."""
     reg, created = services.registration_save(
@@ -255,9 +329,11 @@ def put_registration(request, event_id: int, payload: RegistrationIn):
 
 
 @router.delete(
-    "/{event_id}/registration", response={200: RegistrationOut, 403: ErrorOut, 404: ErrorOut}
+    "/{event_id}/registration",
+    response={200: RegistrationOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Cancel the organisation's registration",
 )
-def delete_registration(request, event_id: int):
+def delete_registration(request, event_id: Id):
     actor = request.api_actor
     reg = selectors.registration_for(actor=actor, event=_event(event_id))
     if reg is None:
@@ -268,8 +344,9 @@ def delete_registration(request, event_id: int):
 @router.post(
     "/{event_id}/evaluation",
     response={201: EvaluationOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Evaluate an event (anonymously)",
 )
-def post_evaluation(request, event_id: int, payload: EvaluationIn):
+def post_evaluation(request, event_id: Id, payload: EvaluationIn):
     services.evaluation_submit(
         actor=request.api_actor,
         event=_event(event_id),
@@ -278,8 +355,12 @@ def post_evaluation(request, event_id: int, payload: EvaluationIn):
     return Status(201, {"detail": "Thank you.", "at": timezone.localdate().isoformat()})
 
 
-@router.get("/{event_id}/statistics", response={200: StatsOut, 403: ErrorOut, 404: ErrorOut})
-def event_statistics(request, event_id: int):
+@router.get(
+    "/{event_id}/statistics",
+    response={200: StatsOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Statistics of an event",
+)
+def event_statistics(request, event_id: Id):
     event = _event(event_id)
     if not can_organise(request.api_actor):
         raise PermissionDeniedError(can_organise(request.api_actor).reason)

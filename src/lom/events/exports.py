@@ -3,11 +3,14 @@ one writer (lom.common.files), so no event title ever becomes a formula."""
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lom.common.files import XlsxBook, XlsxColumn
-from lom.events.selectors import YearStats
+from lom.events.selectors import YearStats, year_statistics
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _value(v):
@@ -80,3 +83,10 @@ def year_workbook(stats: YearStats) -> bytes:
         ],
     )
     return book.to_bytes()
+
+
+def year_workbook_response(*, year: int) -> HttpResponse:
+    """The year's workbook as a download: the page and the API give the same bytes."""
+    response = HttpResponse(year_workbook(year_statistics(year=year)), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="evenemang-{year}.xlsx"'
+    return response

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from lom.common.audit import audit
 from lom.common.bounds import COMMENT_MAX, DB_ID_MAX, NAME_MAX, TEXT_MAX
-from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.errors import ConflictError, DomainError, PermissionDeniedError
 from lom.common.validation import require as _require
 from lom.events.models import (
     MAX_CAPACITY,
@@ -181,6 +181,8 @@ def event_save(
         action = "event_created"
     else:
         event = _lock(event)
+        if event.cancelled_at is not None:
+            raise ConflictError(_("Ett inställt evenemang kan inte ändras."), code="cancelled")
         for k, v in fields.items():
             setattr(event, k, v)
         if event.capacity < _used(event):
@@ -207,15 +209,16 @@ def event_cancel(*, actor: Actor, event: Event) -> Event:
     if not can_organise(actor):
         raise PermissionDeniedError(can_organise(actor).reason)
     event = _lock(event)
-    if event.cancelled_at is None:
-        event.cancelled_at = timezone.now()
-        event.save(update_fields=["cancelled_at", "updated_at"])
-        audit(
-            organisation_id=actor.organisation.pk,
-            actor=actor.user,
-            action="event_cancelled",
-            target=event,
-        )
+    if event.cancelled_at is not None:
+        raise ConflictError(_("Evenemanget är redan inställt."), code="cancelled")
+    event.cancelled_at = timezone.now()
+    event.save(update_fields=["cancelled_at", "updated_at"])
+    audit(
+        organisation_id=actor.organisation.pk,
+        actor=actor.user,
+        action="event_cancelled",
+        target=event,
+    )
     return event
 
 

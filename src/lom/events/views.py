@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -8,9 +8,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lom.common.errors import DomainError
+from lom.common.parity import api_counterpart
 from lom.common.web import actor_view, add_domain_error, form_status, run_form
 from lom.events import selectors, services
-from lom.events.exports import year_workbook
+from lom.events.exports import year_workbook_response
 from lom.events.forms import EvaluationForm, EventForm, RegistrationForm, programme_text
 from lom.events.models import Event
 from lom.events.permissions import (
@@ -34,6 +35,7 @@ def _organiser(actor) -> None:
         raise PermissionDenied(verdict.reason)
 
 
+@api_counterpart("GET /events/")
 @actor_view()
 def event_list_view(request, actor):
     upcoming = list(selectors.events_upcoming())
@@ -59,6 +61,7 @@ def event_list_view(request, actor):
     )
 
 
+@api_counterpart("GET /events/{event_id}", "GET /events/{event_id}/registration")
 @actor_view()
 def event_detail_view(request, actor, pk):
     event = _event(pk)
@@ -144,26 +147,34 @@ def _event_form_view(request, actor, event: Event | None):
     )
 
 
+@api_counterpart("POST /events/")
 @actor_view()
 def event_create_view(request, actor):
     return _event_form_view(request, actor, None)
 
 
+@api_counterpart("GET /events/{event_id}", "PUT /events/{event_id}")
 @actor_view()
 def event_edit_view(request, actor, pk):
     return _event_form_view(request, actor, _event(pk))
 
 
+@api_counterpart("POST /events/{event_id}/cancel")
 @require_POST
 @actor_view()
 def event_cancel_view(request, actor, pk):
     event = _event(pk)
     _organiser(actor)
-    services.event_cancel(actor=actor, event=event)
-    messages.success(request, _("Evenemanget är inställt."))
+    try:
+        services.event_cancel(actor=actor, event=event)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("Evenemanget är inställt."))
     return redirect("events:detail", pk=event.pk)
 
 
+@api_counterpart("GET /events/{event_id}/registration", "PUT /events/{event_id}/registration")
 @actor_view()
 def register_view(request, actor, pk):
     event = _event(pk)
@@ -215,6 +226,7 @@ def register_view(request, actor, pk):
     )
 
 
+@api_counterpart("DELETE /events/{event_id}/registration")
 @require_POST
 @actor_view()
 def unregister_view(request, actor, pk):
@@ -231,6 +243,7 @@ def unregister_view(request, actor, pk):
     return redirect("events:detail", pk=event.pk)
 
 
+@api_counterpart("POST /events/{event_id}/evaluation")
 @actor_view()
 def evaluate_view(request, actor, pk):
     event = _event(pk)
@@ -253,6 +266,7 @@ def evaluate_view(request, actor, pk):
     return render(request, "events/evaluate.html", {"form": form, "event": event})
 
 
+@api_counterpart("GET /events/{event_id}/statistics")
 @actor_view()
 def event_statistics_view(request, actor, pk):
     event = _event(pk)
@@ -277,6 +291,7 @@ def _year(request) -> int:
     return year if year in years else years[0]
 
 
+@api_counterpart("GET /events/statistics/{year}")
 @actor_view()
 def year_statistics_view(request, actor):
     _organiser(actor)
@@ -292,15 +307,10 @@ def year_statistics_view(request, actor):
     )
 
 
+@api_counterpart("GET /events/statistics/{year}.xlsx")
 @actor_view()
 def year_statistics_export_view(request, actor, year):
     _organiser(actor)
     if year not in selectors.event_years():
         raise Http404
-    content = year_workbook(selectors.year_statistics(year=year))
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="evenemang-{year}.xlsx"'
-    return response
+    return year_workbook_response(year=year)

@@ -8,13 +8,16 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from lom.common.bounds import COMMENT_MAX, DB_ID_MAX, NAME_MAX, TEXT_MAX
 from lom.common.errors import PermissionDeniedError
-from lom.common.schemas import ErrorOut
+from lom.common.pagination import keyset_page
+from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Id, Limit, Page
 from lom.followup.models import NeedMet
 from lom.library import selectors, services
+from lom.library.exports import library_csv_response
 from lom.library.models import MAX_MEASURE_TYPES, NEED_CATEGORY_MAX, LibraryEntry
 from lom.library.permissions import can_manage_library
 from lom.organisations.models import Organisation
@@ -65,9 +68,9 @@ DbId = Annotated[int, Field(ge=1, le=DB_ID_MAX)]
 
 
 class EntryIn(Schema):
-    title: str = Field(max_length=NAME_MAX)
-    need: str = Field(max_length=TEXT_MAX)
-    summary: str = Field(max_length=TEXT_MAX)
+    title: str = Field(min_length=1, max_length=NAME_MAX)
+    need: str = Field(min_length=1, max_length=TEXT_MAX)
+    summary: str = Field(min_length=1, max_length=TEXT_MAX)
     measure_type_ids: list[DbId] = Field(max_length=MAX_MEASURE_TYPES)
     need_category: str = Field("", max_length=NEED_CATEGORY_MAX)
     lessons: str = Field("", max_length=TEXT_MAX)
@@ -84,14 +87,41 @@ class WithdrawIn(Schema):
     reason: str = Field("", max_length=COMMENT_MAX)
 
 
-class SearchIn(Schema):
+class SimilarOut(Schema):
+    """The published entries most like a text, best first (at most `limit`; not a list to page
+    through)."""
+
+    entries: list[EntryOut]
+
+
+class PublishableCaseOut(Schema):
+    id: int
+    number: str | None
+    title: str
+
+
+class FilterIn(Schema):
     q: str = Field("", max_length=500)
     need_category: str = Field("", max_length=NEED_CATEGORY_MAX)
     measure_type: str = Field("", max_length=50)
-    sector: Organisation.Kind | Literal[""] = ""
+    sector: Organisation.Kind | None = None
     size_band: str = Field("", max_length=20)
-    need_met: NeedMet | Literal[""] = ""
+    need_met: NeedMet | None = None
     year: int | None = Field(None, ge=1900, le=9999)
+
+    def filters(self) -> selectors.LibraryFilters:
+        return selectors.LibraryFilters(
+            q=self.q,
+            need_category=self.need_category,
+            measure_type=self.measure_type,
+            sector=self.sector or "",
+            size_band=self.size_band,
+            need_met=self.need_met or "",
+            year=self.year,
+        )
+
+
+class SearchIn(FilterIn):
     page: int = Field(1, ge=1, le=10_000)
     per_page: int = Field(20, ge=1, le=100)
 
@@ -133,20 +163,17 @@ def _own_out(e: LibraryEntry) -> dict:
     }
 
 
-@router.get("/entries", response={200: PageOut, 400: ErrorOut})
+@router.get(
+    "/entries", response={200: PageOut, 400: ErrorOut}, summary="Search the published library"
+)
 def search_entries(request, params: Query[SearchIn]):
-    actor = request.api_actor
-    filters = selectors.LibraryFilters(
-        q=params.q,
-        need_category=params.need_category,
-        measure_type=params.measure_type,
-        sector=params.sector,
-        size_band=params.size_band,
-        need_met=params.need_met,
-        year=params.year,
-    )
+    """Ranked by the free text `q` when given (newest first otherwise). A search is paged by
+    page number: its ranking is computed per query, so it has no key to page by."""
     res = selectors.library_search(
-        actor=actor, filters=filters, page=params.page, per_page=params.per_page
+        actor=request.api_actor,
+        filters=params.filters(),
+        page=params.page,
+        per_page=params.per_page,
     )
     return {
         "count": res.total,
@@ -157,8 +184,26 @@ def search_entries(request, params: Query[SearchIn]):
     }
 
 
-@router.get("/entries/{entry_id}", response={200: OwnEntryOut, 404: ErrorOut})
-def get_entry(request, entry_id: int):
+@router.get(
+    "/entries.csv",
+    summary="The library's search as CSV",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The CSV file (at most 100 entries, as the page exports).",
+                "content": {"text/csv": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def export_entries(request, params: Query[FilterIn]):
+    return library_csv_response(actor=request.api_actor, filters=params.filters())
+
+
+@router.get(
+    "/entries/{entry_id}", response={200: OwnEntryOut, 404: ErrorOut}, summary="Read an entry"
+)
+def get_entry(request, entry_id: Id):
     actor = request.api_actor
     e = selectors.library_entry_get(actor=actor, pk=entry_id)
     if e is None:
@@ -168,18 +213,52 @@ def get_entry(request, entry_id: int):
     return {**entry_out(e), "status": e.status, "employer_consent": True, "union_consent": True}
 
 
-@router.get("/own", response={200: list[OwnEntryOut], 403: ErrorOut})
-def own_entries(request):
+def _manager(request):
     actor = request.api_actor
     if not can_manage_library(actor):
-        raise PermissionDeniedError("Your role may not manage the library.")
-    return [_own_out(e) for e in selectors.library_entries_for_org(organisation=actor.organisation)]
+        raise PermissionDeniedError(_("Din roll kan inte hantera biblioteket."))
+    return actor
 
 
-@router.get("/similar", response={200: list[EntryOut]})
+@router.get(
+    "/own",
+    response={200: Page[OwnEntryOut], 403: ErrorOut},
+    summary="The organisation's own entries (the manage page)",
+)
+def own_entries(request, cursor: Cursor | None = None, limit: Limit = DEFAULT_LIMIT):
+    actor = _manager(request)
+    rows, nxt = keyset_page(
+        selectors.library_entries_for_org(organisation=actor.organisation),
+        cursor=cursor,
+        limit=limit,
+    )
+    return {"items": [_own_out(e) for e in rows], "next_cursor": nxt}
+
+
+@router.get(
+    "/publishable-cases",
+    response={200: Page[PublishableCaseOut], 403: ErrorOut},
+    summary="Completed cases that may be drafted into the library",
+)
+def publishable_cases(request, cursor: Cursor | None = None, limit: Limit = DEFAULT_LIMIT):
+    """Completed cases with a follow-up at the end and no entry yet (for a coordinator; other
+    roles of the manage page get an empty page, as the page shows them none)."""
+    actor = _manager(request)
+    if not actor.has("coordinator"):
+        return {"items": [], "next_cursor": None}
+    rows, nxt = keyset_page(
+        selectors.publishable_cases(organisation=actor.organisation), cursor=cursor, limit=limit
+    )
+    return {
+        "items": [{"id": c.pk, "number": c.number or None, "title": c.title} for c in rows],
+        "next_cursor": nxt,
+    }
+
+
+@router.get("/similar", response={200: SimilarOut}, summary="Published entries like a text")
 def similar(
     request,
-    text: str = Query(..., max_length=2000),
+    text: str = Query(..., min_length=1, max_length=2000),
     limit: int = Query(3, ge=1, le=10),
 ):
     actor = request.api_actor
@@ -188,14 +267,15 @@ def similar(
         limit=limit,
         exclude_organisation_id=actor.organisation.pk,
     )
-    return [entry_out(e) for e in found]
+    return {"entries": [entry_out(e) for e in found]}
 
 
 @router.post(
     "/cases/{case_id}/entry",
     response={201: OwnEntryOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Draft a library entry from a completed case",
 )
-def create_entry(request, case_id: int, payload: EntryIn):
+def create_entry(request, case_id: Id, payload: EntryIn):
     actor = request.api_actor
     case = selectors.case_for_library(organisation=actor.organisation, pk=case_id)
     if case is None:
@@ -214,11 +294,28 @@ def _own(request, entry_id: int) -> LibraryEntry:
     return e
 
 
+@router.put(
+    "/entries/{entry_id}",
+    response={200: OwnEntryOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Change a draft entry",
+)
+def update_entry(request, entry_id: Id, payload: EntryIn):
+    """Change a draft (the coordinator); both parties' consent is asked again. An entry that is
+    no longer a draft answers 409."""
+    e = services.library_entry_update(
+        actor=request.api_actor,
+        entry=_own(request, entry_id),
+        data=services.EntryInput(**payload.dict()),
+    )
+    return _own_out(e)
+
+
 @router.post(
     "/entries/{entry_id}/consent",
     response={200: OwnEntryOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Consent to publishing, for one party",
 )
-def consent(request, entry_id: int, payload: ConsentIn):
+def consent(request, entry_id: Id, payload: ConsentIn):
     e = services.library_consent(
         actor=request.api_actor, entry=_own(request, entry_id), side=payload.side
     )
@@ -228,8 +325,9 @@ def consent(request, entry_id: int, payload: ConsentIn):
 @router.post(
     "/entries/{entry_id}/withdraw",
     response={200: OwnEntryOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Withdraw an entry from the library",
 )
-def withdraw(request, entry_id: int, payload: WithdrawIn):
+def withdraw(request, entry_id: Id, payload: WithdrawIn):
     e = services.library_entry_withdraw(
         actor=request.api_actor, entry=_own(request, entry_id), reason=payload.reason
     )

@@ -19,7 +19,7 @@ from lom.agreements.models import MeasureType
 from lom.cases.models import Case
 from lom.common.audit import audit
 from lom.common.bounds import COMMENT_MAX, DB_ID_MAX, NAME_MAX, TEXT_MAX
-from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.errors import ConflictError, DomainError, PermissionDeniedError
 from lom.library import search
 from lom.library.embedding import get_encoder, to_bytes
 from lom.library.models import (
@@ -268,6 +268,11 @@ def library_entry_update(*, actor: Actor, entry: LibraryEntry, data: EntryInput)
     entry = LibraryEntry.objects.select_for_update().get(pk=entry.pk)
     verdict = can_edit_entry(actor, entry)
     if not verdict:
+        own_coordinator = entry.organisation_id == actor.organisation.pk and actor.has(
+            "coordinator"
+        )
+        if own_coordinator and entry.status != EntryStatus.DRAFT:
+            raise ConflictError(verdict.reason, code="state")  # only drafts are changed
         raise PermissionDeniedError(verdict.reason)
     before = _summary_for_audit(entry)
     values = _clean(data, entry.organisation, entry.case)

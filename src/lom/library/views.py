@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lom.common.errors import DomainError
-from lom.common.files import csv_response
-from lom.common.money import format_ore
+from lom.common.parity import api_counterpart
 from lom.common.web import actor_view, form_status, run_form
 from lom.library import selectors, services
+from lom.library.exports import library_csv_response
 from lom.library.forms import EntryForm, SearchForm, WithdrawForm
 from lom.library.models import EntryStatus
 from lom.library.permissions import (
@@ -47,6 +47,7 @@ def _page_number(request) -> int:
         return 1
 
 
+@api_counterpart("GET /library/entries")
 @actor_view()
 def index(request, actor: Actor):
     form, filters = _filters(request)
@@ -65,47 +66,15 @@ def index(request, actor: Actor):
     )
 
 
+@api_counterpart("GET /library/entries.csv")
 @actor_view()
 def export_csv(request, actor: Actor):
     """The current search as CSV: the same published fields as the page, nothing more."""
     _form, filters = _filters(request)
-    result = selectors.library_search(actor=actor, filters=filters, per_page=100)
-    header = [
-        _("Rubrik"),
-        _("Behov"),
-        _("Insatstyper"),
-        _("Innehåll"),
-        _("Total kostnad"),
-        _("Kostnad per deltagare"),
-        _("Antal deltagare"),
-        _("Utfall"),
-        _("Sektor"),
-        _("Storlek"),
-        _("År"),
-        _("Organisation och kontakt"),
-    ]
-    rows = (
-        [
-            e.title,
-            e.need,
-            ", ".join(e.measure_type_names),
-            e.summary,
-            format_ore(e.total_cost_ore) if e.total_cost_ore else "",
-            format_ore(e.cost_per_participant_ore) if e.cost_per_participant_ore else "",
-            e.get_participants_band_display(),
-            e.outcome_label,
-            e.get_sector_display(),
-            e.size_band,
-            e.year,
-            f"{e.organisation.name}, {e.contact_name} {e.contact_email}"
-            if e.shows_organisation
-            else "",
-        ]
-        for e in result.items
-    )
-    return csv_response("insatsbiblioteket.csv", header, rows)
+    return library_csv_response(actor=actor, filters=filters)
 
 
+@api_counterpart("GET /library/entries/{entry_id}")
 @actor_view()
 def entry(request, actor: Actor, pk: int):
     obj = selectors.library_entry_get(actor=actor, pk=pk)
@@ -127,6 +96,7 @@ def entry(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart("GET /library/own", "GET /library/publishable-cases")
 @actor_view("coordinator", "decision_maker", "union_rep", "org_admin")
 def manage(request, actor: Actor):
     org = actor.organisation
@@ -157,6 +127,7 @@ def _entry_input(form: EntryForm) -> services.EntryInput:
     )
 
 
+@api_counterpart("POST /library/cases/{case_id}/entry")
 @actor_view("coordinator")
 def draft_new(request, actor: Actor, case_id: int):
     case = selectors.case_for_library(organisation=actor.organisation, pk=case_id)
@@ -192,6 +163,7 @@ def draft_new(request, actor: Actor, case_id: int):
     )
 
 
+@api_counterpart("GET /library/entries/{entry_id}", "PUT /library/entries/{entry_id}")
 @actor_view("coordinator")
 def entry_edit(request, actor: Actor, pk: int):
     obj = selectors.library_entry_get(actor=actor, pk=pk)
@@ -236,6 +208,7 @@ def entry_edit(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart("POST /library/entries/{entry_id}/consent")
 @require_POST
 @actor_view("coordinator", "decision_maker", "union_rep")
 def entry_consent(request, actor: Actor, pk: int):
@@ -258,6 +231,7 @@ def entry_consent(request, actor: Actor, pk: int):
     return redirect(obj.get_absolute_url())
 
 
+@api_counterpart("POST /library/entries/{entry_id}/withdraw")
 @require_POST
 @actor_view("coordinator", "decision_maker", "union_rep")
 def entry_withdraw(request, actor: Actor, pk: int):

@@ -68,7 +68,11 @@ def _reader(request):
     return actor
 
 
-@router.get("/options", response={200: OptionsOut, 403: ErrorOut})
+@router.get(
+    "/options",
+    response={200: OptionsOut, 403: ErrorOut},
+    summary="The years, sectors and sizes the benchmark offers",
+)
 def options(request):
     _reader(request)
     return {
@@ -78,7 +82,11 @@ def options(request):
     }
 
 
-@router.get("/{year}", response={200: BenchmarkOut, 400: ErrorOut, 403: ErrorOut})
+@router.get(
+    "/{year}",
+    response={200: BenchmarkOut, 400: ErrorOut, 403: ErrorOut},
+    summary="The sector benchmark of a year",
+)
 def benchmark(
     request,
     year: int = Path(..., ge=1, le=9999),
@@ -98,7 +106,9 @@ def benchmark(
         "sector": bm.sector,
         "size": bm.size,
         "ready": bm.ready,
-        "computed_at": bm.run.computed_at.isoformat() if bm.ready and bm.run else None,
+        "computed_at": bm.run.computed_at.isoformat()
+        if bm.ready and bm.run and bm.run.computed_at
+        else None,
         "figures": [
             {
                 "metric": f.metric,

@@ -2,6 +2,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils import timezone
 
+from lom.common.parity import api_counterpart
 from lom.common.web import actor_view
 from lom.sector.permissions import can_read_benchmark
 from lom.sector.presentation import bar, fmt
@@ -22,6 +23,7 @@ def _int(value: str, default: int) -> int:
         return default
 
 
+@api_counterpart("GET /benchmark/options", "GET /benchmark/{year}")
 @actor_view()
 def benchmark_view(request, actor):
     verdict = can_read_benchmark(actor)
