@@ -47,9 +47,15 @@ def _error_response(code: str) -> dict[str, Any]:
     }
 
 
+# Parts of a validation error's location that are not the client's names: where the value
+# came from, ninja's parameter models, and pydantic's tags of a union's member.
+NOT_FIELD_NAMES = {"body", "query", "path", "header", "cookie", "form", "file", "payload", "params"}
+
+
 def _field_of(loc: list[Any]) -> str:
-    """`["body", "payload", "title"]` → "title"; `["query", "status"]` → "status"."""
-    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header", "payload")]
+    """`["body", "payload", "title"]` → "title"; `["query", "params", "sector", "str-enum[Kind]"]`
+    → "sector"."""
+    parts = [str(p) for p in loc if str(p) not in NOT_FIELD_NAMES and "[" not in str(p)]
     return ".".join(parts) or "body"
 
 
