@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -25,7 +24,6 @@ from lom.decisions.models import AgendaItem
 from lom.decisions.permissions import can_manage_meetings
 from lom.decisions.views._common import READERS, _error
 from lom.organisations.access import Actor
-from lom.organisations.models import Union
 
 
 @actor_view(*READERS)
@@ -68,10 +66,10 @@ def _meeting_or_404(actor, pk):
 def meeting_view(request, actor: Actor, pk: int):
     meeting = _meeting_or_404(actor, pk)
     manage = bool(can_manage_meetings(actor))
-    my_parties = []
+    my_parties: list[tuple[int | None, str]] = []
     if actor.has("coordinator", "decision_maker"):
         my_parties.append((None, _("Arbetsgivaren")))
-    for u in Union.objects.filter(pk__in=actor.union_ids):
+    for u in selectors.actor_unions(actor=actor):
         my_parties.append((u.pk, u.name))
     items = []
     for item in meeting.items.all():
@@ -139,11 +137,7 @@ def meeting_attendance_view(request, actor: Actor, pk: int):
 
 
 def _item_or_404(actor, pk) -> AgendaItem:
-    item = (
-        AgendaItem.objects.select_related("meeting", "case")
-        .filter(pk=pk, meeting__organisation=actor.organisation)
-        .first()
-    )
+    item = selectors.agenda_item_get(actor=actor, pk=pk)
     if item is None:
         raise Http404
     return item
@@ -157,11 +151,7 @@ def position_view(request, actor: Actor, pk: int):
     party = request.POST.get("party", "")
     union = None
     if party:
-        union = (
-            Union.objects.filter(organisation=actor.organisation, pk=party).first()
-            if party.isdigit()
-            else None
-        )
+        union = selectors.union_get(actor=actor, pk=int(party)) if party.isdigit() else None
         if union is None:
             raise Http404
     if form.is_valid():
@@ -202,7 +192,7 @@ def item_decide_view(request, actor: Actor, pk: int):
         except DomainError as exc:
             _error(request, exc)
     else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect(f"/decisions/meetings/{item.meeting_id}/#item-{item.pk}")
 
 
@@ -227,14 +217,7 @@ def meeting_adjust_view(request, actor: Actor, pk: int):
         return redirect("decisions:meeting", pk=pk)
     meeting = _meeting_or_404(actor, pk)
     try:
-        new = services.meeting_create(
-            actor=actor,
-            title=_("Justering av %(t)s") % {"t": meeting.title},
-            starts_at=timezone.now(),
-            place=meeting.place,
-            attendee_ids=[a.user_id for a in meeting.attendees.all()],
-            adjusts=meeting,
-        )
+        new = services.meeting_adjust(actor=actor, meeting=meeting)
     except DomainError as exc:
         _error(request, exc)
         return redirect("decisions:meeting", pk=meeting.pk)

@@ -7,7 +7,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lom.cases.models import Decision
 from lom.cases.selectors import case_get_for_actor
 from lom.common.errors import DomainError
 from lom.common.web import actor_view, form_status, run_form
@@ -49,9 +48,7 @@ def objection_raise_view(request, actor: Actor):
     d = form.cleaned_data
     case = decision = None
     if d["decision"]:
-        decision = Decision.objects.filter(
-            pk=d["decision"], case__organisation=actor.organisation
-        ).first()
+        decision = selectors.decision_get(actor=actor, pk=d["decision"])
         if decision is None:
             raise Http404
         case_get_for_actor(actor=actor, pk=decision.case_id)
@@ -63,8 +60,9 @@ def objection_raise_view(request, actor: Actor):
         )
     except DomainError as exc:
         _error(request, exc)
-        if case or decision:
-            return redirect("cases:detail", pk=(case or decision.case).pk)
+        concerned = decision.case if decision is not None else case
+        if concerned is not None:
+            return redirect("cases:detail", pk=concerned.pk)
         return redirect("decisions:objections")
     messages.success(request, _("Invändningen är registrerad. Arbetsgivaren ska svara."))
     return redirect("decisions:objection", pk=objection.pk)

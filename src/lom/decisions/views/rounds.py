@@ -19,7 +19,6 @@ from lom.decisions.forms import (
     RoundForm,
     ScoreForm,
 )
-from lom.decisions.models import Criterion
 from lom.decisions.permissions import can_assess, can_manage_meetings
 from lom.decisions.views._common import _error
 from lom.organisations.access import Actor
@@ -89,7 +88,7 @@ def score_view(request, actor: Actor, pk: int, case_id: int):
     case = case_get_for_actor(actor=actor, pk=case_id)
     form = ScoreForm(request.POST)
     if form.is_valid():
-        criterion = Criterion.objects.filter(round=rnd, pk=form.cleaned_data["criterion"]).first()
+        criterion = selectors.criterion_get(rnd=rnd, pk=form.cleaned_data["criterion"])
         if criterion is None:
             raise Http404
         try:
