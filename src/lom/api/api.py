@@ -38,6 +38,7 @@ from lom.cases.workflow import TRANSITIONS
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.models import ReadLog
 from lom.common.schemas import ErrorOut
+from lom.decisions.api import router as decisions_router
 from lom.events.api import router as events_router
 from lom.fundmode.api import router as fundmode_router
 from lom.funds.models import FundPeriod
@@ -76,6 +77,7 @@ api.add_router("/events", events_router)
 api.add_router("/outreach", outreach_router)
 api.add_router("/identity", identity_router)
 api.add_router("/register", register_router)
+api.add_router("/decisions", decisions_router)
 
 
 # The services name the fields as the forms do; the API's JSON names some of them otherwise.

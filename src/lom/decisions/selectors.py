@@ -49,8 +49,12 @@ def meeting_get(*, actor: Actor, pk: int) -> Meeting | None:
 
 
 def agenda_item_get(*, actor: Actor, pk: int) -> AgendaItem | None:
+    """The agenda item with its case, positions and decisions."""
     return (
         AgendaItem.objects.select_related("meeting", "case")
+        .prefetch_related(
+            Prefetch("positions", queryset=Position.objects.select_related("union")), "decisions"
+        )
         .filter(pk=pk, meeting__organisation=actor.organisation)
         .first()
     )

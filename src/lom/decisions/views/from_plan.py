@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lom.common.errors import DomainError
+from lom.common.parity import api_counterpart
 from lom.common.web import actor_view, form_status, run_form
 from lom.decisions import selectors, services
 from lom.decisions.forms import RoundFromProposalsForm
@@ -28,6 +29,7 @@ def _workshop_or_404(actor: Actor, pk: int) -> Workshop:
     return ws
 
 
+@api_counterpart("POST /decisions/proposals/{proposal_id}/case")
 @require_POST
 @actor_view()
 def proposal_to_case_view(request, actor: Actor, pk: int, proposal_id: int):
@@ -47,6 +49,7 @@ def proposal_to_case_view(request, actor: Actor, pk: int, proposal_id: int):
     return redirect("cases:edit", pk=case.pk, step="start")
 
 
+@api_counterpart("POST /decisions/workshops/{workshop_id}/round")
 @actor_view("coordinator")
 def proposals_round_view(request, actor: Actor, pk: int):
     ws = _workshop_or_404(actor, pk)

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from lom.cases.selectors import case_get_for_actor
 from lom.common.errors import DomainError
+from lom.common.parity import api_counterpart
 from lom.common.reauth import recent_auth_required
 from lom.common.sealed import sealed_document_response
 from lom.common.web import actor_view, form_status, run_form
@@ -26,6 +27,10 @@ from lom.decisions.views._common import READERS, _error
 from lom.organisations.access import Actor
 
 
+@api_counterpart(
+    "GET /decisions/meetings",
+    "POST /decisions/meetings",
+)
 @actor_view(*READERS)
 def meetings_view(request, actor: Actor):
     form = None
@@ -62,6 +67,7 @@ def _meeting_or_404(actor, pk):
     return meeting
 
 
+@api_counterpart("GET /decisions/meetings/{meeting_id}")
 @actor_view(*READERS)
 def meeting_view(request, actor: Actor, pk: int):
     meeting = _meeting_or_404(actor, pk)
@@ -99,6 +105,7 @@ def meeting_view(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart("POST /decisions/meetings/{meeting_id}/agenda")
 @require_POST
 @actor_view("coordinator")
 def meeting_agenda_view(request, actor: Actor, pk: int):  # one action per branch
@@ -120,6 +127,7 @@ def meeting_agenda_view(request, actor: Actor, pk: int):  # one action per branc
     return redirect("decisions:meeting", pk=meeting.pk)
 
 
+@api_counterpart("PUT /decisions/meetings/{meeting_id}/attendance")
 @require_POST
 @actor_view("coordinator")
 def meeting_attendance_view(request, actor: Actor, pk: int):
@@ -143,6 +151,7 @@ def _item_or_404(actor, pk) -> AgendaItem:
     return item
 
 
+@api_counterpart("PUT /decisions/items/{item_id}/position")
 @require_POST
 @actor_view("coordinator", "decision_maker", "union_rep")
 def position_view(request, actor: Actor, pk: int):
@@ -173,6 +182,7 @@ def position_view(request, actor: Actor, pk: int):
     return redirect(f"/decisions/meetings/{item.meeting_id}/#item-{item.pk}")
 
 
+@api_counterpart("POST /decisions/items/{item_id}/decision")
 @require_POST
 @actor_view("coordinator")
 def item_decide_view(request, actor: Actor, pk: int):
@@ -196,6 +206,7 @@ def item_decide_view(request, actor: Actor, pk: int):
     return redirect(f"/decisions/meetings/{item.meeting_id}/#item-{item.pk}")
 
 
+@api_counterpart("POST /decisions/meetings/{meeting_id}/sign")
 @recent_auth_required
 @actor_view("coordinator")
 def meeting_sign_view(request, actor: Actor, pk: int):
@@ -210,6 +221,7 @@ def meeting_sign_view(request, actor: Actor, pk: int):
     return redirect("decisions:meeting", pk=meeting.pk)
 
 
+@api_counterpart("POST /decisions/meetings/{meeting_id}/adjust")
 @recent_auth_required
 @actor_view("coordinator")
 def meeting_adjust_view(request, actor: Actor, pk: int):
@@ -224,6 +236,7 @@ def meeting_adjust_view(request, actor: Actor, pk: int):
     return redirect("decisions:meeting", pk=new.pk)
 
 
+@api_counterpart("GET /decisions/meetings/{meeting_id}/minutes.pdf")
 @actor_view(*READERS)
 def meeting_minutes_view(request, actor: Actor, pk: int):
     meeting = _meeting_or_404(actor, pk)

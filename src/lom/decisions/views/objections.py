@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from lom.cases.selectors import case_get_for_actor
 from lom.common.errors import DomainError
+from lom.common.parity import api_counterpart
 from lom.common.web import actor_view, form_status, run_form
 from lom.decisions import selectors, services
 from lom.decisions.forms import (
@@ -21,6 +22,7 @@ from lom.decisions.views._common import READERS, _error
 from lom.organisations.access import Actor
 
 
+@api_counterpart("GET /decisions/objections")
 @actor_view(*READERS)
 def objections_view(request, actor: Actor):
     status = request.GET.get("status", "")
@@ -35,6 +37,7 @@ def objections_view(request, actor: Actor):
     )
 
 
+@api_counterpart("POST /decisions/objections")
 @require_POST
 @actor_view("union_rep")
 def objection_raise_view(request, actor: Actor):
@@ -68,6 +71,11 @@ def objection_raise_view(request, actor: Actor):
     return redirect("decisions:objection", pk=objection.pk)
 
 
+@api_counterpart(
+    "GET /decisions/objections/{objection_id}",
+    "POST /decisions/objections/{objection_id}/answer",
+    "POST /decisions/objections/{objection_id}/close",
+)
 @actor_view(*READERS)
 def objection_view(request, actor: Actor, pk: int):  # one action per branch
     objection = selectors.objection_get(actor=actor, pk=pk)
