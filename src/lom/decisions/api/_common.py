@@ -3,7 +3,7 @@ spells them, and the case as it appears in a meeting or a round."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Literal
 
 from ninja import Schema
 
@@ -21,6 +21,14 @@ API_FIELD_NAMES = {
     "case": "case_id",
     "decision": "decision_id",
 }
+# The models' choices as the API's enums. Literal types, not the models' TextChoices: those are
+# all named Status, Outcome... and would share one name in the OpenAPI document.
+MeetingStatus = Literal["planned", "signed"]
+Stance = Literal["agree", "disagree"]
+ItemOutcome = Literal["", "approved", "rejected", "deferred"]
+ObjectionStatus = Literal["raised", "answered", "resolved", "escalated"]
+RoundStatus = Literal["open", "decided"]
+
 # The refusals a write declares besides the standard ones (lom.api.contract).
 REFUSALS: dict[int, type[ErrorOut]] = {400: ErrorOut, 409: ErrorOut}
 

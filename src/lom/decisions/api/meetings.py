@@ -3,7 +3,7 @@ attendance, the parties' positions and the decisions, signing and adjusting the 
 the minutes as a PDF."""
 
 from datetime import datetime
-from typing import Literal
+from typing import Literal, cast
 
 from django.http import Http404, HttpRequest
 from django.http.response import HttpResponseBase
@@ -18,7 +18,16 @@ from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Id, Limit, Page
 from lom.common.sealed import BROKEN_SEAL, sealed_document_response
 from lom.common.validation import require
 from lom.decisions import selectors, services
-from lom.decisions.api._common import REFUSALS, CaseRefOut, actor_of, case_ref, named_as_in_api
+from lom.decisions.api._common import (
+    REFUSALS,
+    CaseRefOut,
+    ItemOutcome,
+    MeetingStatus,
+    Stance,
+    actor_of,
+    case_ref,
+    named_as_in_api,
+)
 from lom.decisions.minutes import render_minutes_pdf
 from lom.decisions.models import PLACE_MAX, AgendaItem, Meeting, Position
 from lom.decisions.permissions import can_manage_meetings, can_read_meetings
@@ -36,7 +45,7 @@ class MeetingListOut(Schema):
     title: str
     starts_at: datetime
     place: str
-    status: Meeting.Status
+    status: MeetingStatus
     item_count: int
     adjusts_id: int | None
     signed_at: datetime | None
@@ -55,7 +64,7 @@ class PositionOut(Schema):
     union_id: int | None
     party: str
     final: bool
-    stance: Position.Stance
+    stance: Stance
     reason: str
     recorded_at: datetime
 
@@ -71,7 +80,7 @@ class DecisionOut(Schema):
 class ItemOut(Schema):
     id: int
     order: int
-    outcome: AgendaItem.Outcome
+    outcome: ItemOutcome
     minute_text: str
     case: CaseRefOut
     positions: list[PositionOut]
@@ -115,7 +124,7 @@ class AttendanceIn(Schema):
 
 
 class PositionIn(Schema):
-    stance: Position.Stance
+    stance: Stance
     reason: str = Field("", max_length=COMMENT_MAX)
     final: bool = False
     # The party: a union of the organisation, or null for the employer.
@@ -147,7 +156,7 @@ def _position_out(p: Position) -> PositionOut:
         union_id=p.union_id,
         party=p.party_name,
         final=p.final,
-        stance=Position.Stance(p.stance),
+        stance=cast(Stance, p.stance),
         reason=p.reason,
         recorded_at=p.recorded_at,
     )
@@ -157,7 +166,7 @@ def _item_out(item: AgendaItem) -> ItemOut:
     return ItemOut(
         id=item.pk,
         order=item.order,
-        outcome=AgendaItem.Outcome(item.outcome),
+        outcome=cast(ItemOutcome, item.outcome),
         minute_text=item.minute_text,
         case=case_ref(item.case),
         positions=[_position_out(p) for p in item.positions.all()],

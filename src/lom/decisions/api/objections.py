@@ -13,7 +13,7 @@ from lom.common.pagination import keyset_page
 from lom.common.schemas import DEFAULT_LIMIT, Cursor, Id, Limit, Page
 from lom.common.validation import require
 from lom.decisions import selectors, services
-from lom.decisions.api._common import REFUSALS, actor_of, named_as_in_api
+from lom.decisions.api._common import REFUSALS, ObjectionStatus, actor_of, named_as_in_api
 from lom.decisions.models import Objection
 from lom.decisions.permissions import can_read_objections
 from lom.organisations.access import Actor
@@ -24,7 +24,7 @@ router = Router(tags=["decisions"])
 class ObjectionListOut(Schema):
     id: int
     subject: str
-    status: Objection.Status
+    status: ObjectionStatus
     union_id: int
     union: str
     case_id: int | None
@@ -107,7 +107,7 @@ def _objection_out(actor: Actor, objection_id: int) -> ObjectionOut:
 @router.get("/objections", response=Page[ObjectionListOut], summary="List the objections")
 def list_objections(
     request: HttpRequest,
-    status: Objection.Status | None = None,
+    status: ObjectionStatus | None = None,
     cursor: Cursor | None = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[ObjectionListOut]:

@@ -14,7 +14,14 @@ from lom.common.errors import DomainError
 from lom.common.pagination import keyset_page
 from lom.common.schemas import DEFAULT_LIMIT, Cursor, Id, Limit, Page
 from lom.decisions import selectors, services
-from lom.decisions.api._common import REFUSALS, CaseRefOut, actor_of, case_ref, named_as_in_api
+from lom.decisions.api._common import (
+    REFUSALS,
+    CaseRefOut,
+    RoundStatus,
+    actor_of,
+    case_ref,
+    named_as_in_api,
+)
 from lom.decisions.models import MAX_CRITERIA, MAX_SCORE, ApplicationRound, Score
 from lom.decisions.permissions import can_assess, can_manage_meetings
 from lom.funds.models import FundPeriod
@@ -35,7 +42,7 @@ class RoundListOut(Schema):
     budget_ore: int
     period_id: int
     period: str
-    status: ApplicationRound.Status
+    status: RoundStatus
     case_count: int
 
 
