@@ -101,9 +101,12 @@ def test_a_round_from_call_to_joint_decision(world):
     assert r.status_code == 200 and r.json()["score"] == 4
     r = rep.put(f"/rounds/{rid}/scores/{case.pk}", {"criterion_id": criterion, "score": 9})
     assert r.status_code == 400 and r.json()["field"] == "score"
-    assert emp.put(
-        f"/rounds/{rid}/scores/{case.pk}", {"criterion_id": criterion, "score": 1}
-    ).status_code == 403
+    assert (
+        emp.put(
+            f"/rounds/{rid}/scores/{case.pk}", {"criterion_id": criterion, "score": 1}
+        ).status_code
+        == 403
+    )
     r = rep.put(f"/rounds/{rid}/scores/{case.pk}", {"criterion_id": 999999, "score": 1})
     assert r.status_code == 404
     # Assessors see the scores; the applicant sees the call only.

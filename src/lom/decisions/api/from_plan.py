@@ -13,7 +13,7 @@ from lom.common.schemas import Id
 from lom.common.validation import require
 from lom.decisions import selectors, services
 from lom.decisions.api._common import REFUSALS, actor_of, named_as_in_api
-from lom.decisions.api.rounds import RoundOut, _period, _round_out
+from lom.decisions.api.rounds import RoundOut, period_of, round_out
 from lom.decisions.permissions import can_manage_meetings
 from lom.organisations.access import Actor
 from lom.planning.models import Workshop
@@ -88,7 +88,7 @@ def proposals_round(request: HttpRequest, workshop_id: Id, payload: ProposalsRou
             title=payload.title,
             opens_on=payload.opens_on,
             closes_on=payload.closes_on,
-            period=_period(actor, payload.period_id),
+            period=period_of(actor, payload.period_id),
             budget_ore=payload.budget_ore,
         )
-    return Status(201, _round_out(actor, rnd.pk))
+    return Status(201, round_out(actor, rnd.pk))

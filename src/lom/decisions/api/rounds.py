@@ -152,14 +152,14 @@ def _round(actor: Actor, round_id: int) -> ApplicationRound:
     return rnd
 
 
-def _period(actor: Actor, period_id: int) -> FundPeriod:
+def period_of(actor: Actor, period_id: int) -> FundPeriod:
     period = fund_period_get(organisation=actor.organisation, pk=period_id)
     if period is None:
         raise DomainError(_("Fondperioden finns inte i organisationen."), field="period_id")
     return period
 
 
-def _round_out(actor: Actor, round_id: int) -> RoundOut:
+def round_out(actor: Actor, round_id: int) -> RoundOut:
     rnd = _round(actor, round_id)
     assessor = bool(can_assess(actor))
     matrix = selectors.round_matrix(rnd=rnd) if assessor or actor.has("auditor") else []
@@ -225,10 +225,10 @@ def create_round(request: HttpRequest, payload: RoundIn) -> Status:
             opens_on=payload.opens_on,
             closes_on=payload.closes_on,
             budget_ore=payload.budget_ore,
-            period=_period(actor, payload.period_id),
+            period=period_of(actor, payload.period_id),
             criteria=[(c.name, c.max_score) for c in payload.criteria],
         )
-    return Status(201, _round_out(actor, rnd.pk))
+    return Status(201, round_out(actor, rnd.pk))
 
 
 @router.get(
@@ -237,7 +237,7 @@ def create_round(request: HttpRequest, payload: RoundIn) -> Status:
     summary="A round: the call, criteria, applications and scores",
 )
 def get_round(request: HttpRequest, round_id: Id) -> RoundOut:
-    return _round_out(actor_of(request), round_id)
+    return round_out(actor_of(request), round_id)
 
 
 @router.put(
@@ -278,7 +278,7 @@ def decide_round(request: HttpRequest, round_id: Id, payload: RoundDecisionIn) -
     ]
     with named_as_in_api():
         services.round_decide(actor=actor, rnd=rnd, decisions=decisions)
-    return _round_out(actor, rnd.pk)
+    return round_out(actor, rnd.pk)
 
 
 @router.post(
