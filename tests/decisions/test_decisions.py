@@ -110,9 +110,8 @@ def test_joint_model_meeting_from_agenda_to_signed_minutes(joint):
     with pytest.raises(DomainError):
         dec.meeting_add_case(actor=coord, meeting=meeting, case=in_review(w))
     # An adjustment is a new, linked record; the original stays as it was.
-    adj = dec.meeting_create(
-        actor=coord, title="Justering", starts_at=timezone.now(), adjusts=meeting
-    )
+    adj = dec.meeting_adjust(actor=coord, meeting=meeting)
+    assert adj.title == "Justering av Partssamverkan v.12"
     assert adj.adjusts == meeting and Meeting.objects.get(pk=meeting.pk).is_signed
     # The downloaded PDF is the stored one, byte for byte.
     c = Client()

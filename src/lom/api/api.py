@@ -7,6 +7,7 @@ from lom.api.auth import SessionAuth, TokenAuth
 from lom.api.contract import LomAPI, install_error_handlers
 from lom.api.throttling import AnonThrottle, UserThrottle
 from lom.cases.api import router as cases_router
+from lom.decisions.api import router as decisions_router
 from lom.events.api import router as events_router
 from lom.fundmode.api import router as fundmode_router
 from lom.funds.api import router as funds_router
@@ -47,4 +48,5 @@ api.add_router("/outreach", outreach_router)
 api.add_router("/identity", identity_router)
 api.add_router("/register", register_router)
 api.add_router("/planning", planning_router)
+api.add_router("/decisions", decisions_router)
 api.add_router("/webhooks", webhooks_router)

@@ -143,7 +143,7 @@ class Position(models.Model):
 
     @property
     def party_name(self) -> str:
-        return self.union.name if self.union_id else str(_("Arbetsgivaren"))
+        return self.union.name if self.union is not None else str(_("Arbetsgivaren"))
 
 
 class Objection(models.Model):

@@ -7,6 +7,8 @@ from lom.organisations.access import Actor
 
 YES = Verdict(True)
 EMPLOYER_DECIDERS = ("coordinator", "decision_maker")
+# The roles that read meetings and objections.
+READERS = ("coordinator", "decision_maker", "union_rep", "auditor", "org_admin")
 
 
 def can_manage_meetings(actor: Actor) -> Verdict:
@@ -16,9 +18,15 @@ def can_manage_meetings(actor: Actor) -> Verdict:
 
 
 def can_read_meetings(actor: Actor) -> Verdict:
-    if actor.has("coordinator", "decision_maker", "union_rep", "auditor", "org_admin"):
+    if actor.has(*READERS):
         return YES
     return Verdict(False, _("Din roll har inte tillgång till sammanträden."))
+
+
+def can_read_objections(actor: Actor) -> Verdict:
+    if actor.has(*READERS):
+        return YES
+    return Verdict(False, _("Din roll har inte tillgång till invändningar."))
 
 
 def can_record_position(actor: Actor, union_id: int | None) -> Verdict:

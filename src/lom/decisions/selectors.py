@@ -4,12 +4,13 @@ from typing import Any
 from django.db.models import Count, Prefetch, QuerySet
 
 from lom.accounts.models import User
-from lom.cases.models import Case
+from lom.cases.models import Case, Decision
 from lom.common.models import AuditEvent, Notification, NotificationPreference
 from lom.decisions.models import (
     AgendaItem,
     ApplicationRound,
     Attendee,
+    Criterion,
     Meeting,
     Objection,
     Position,
@@ -17,6 +18,8 @@ from lom.decisions.models import (
 )
 from lom.mail.models import MailPreference
 from lom.organisations.access import Actor
+from lom.organisations.models import Union
+from lom.planning.models import Proposal, Workshop
 
 
 def meetings_for(*, actor: Actor) -> QuerySet[Meeting]:
@@ -36,12 +39,35 @@ def meeting_get(*, actor: Actor, pk: int) -> Meeting | None:
                 queryset=AgendaItem.objects.select_related(
                     "case", "case__applicant", "case__unit"
                 ).prefetch_related(
-                    Prefetch("positions", queryset=Position.objects.select_related("union"))
+                    Prefetch("positions", queryset=Position.objects.select_related("union")),
+                    "decisions",
                 ),
             ),
         )
         .first()
     )
+
+
+def agenda_item_get(*, actor: Actor, pk: int) -> AgendaItem | None:
+    """The agenda item with its case, positions and decisions."""
+    return (
+        AgendaItem.objects.select_related("meeting", "case")
+        .prefetch_related(
+            Prefetch("positions", queryset=Position.objects.select_related("union")), "decisions"
+        )
+        .filter(pk=pk, meeting__organisation=actor.organisation)
+        .first()
+    )
+
+
+def union_get(*, actor: Actor, pk: int) -> Union | None:
+    """A union (a party) of the actor's organisation."""
+    return Union.objects.filter(organisation=actor.organisation, pk=pk).first()
+
+
+def actor_unions(*, actor: Actor) -> list[Union]:
+    """The unions the actor speaks for."""
+    return list(Union.objects.filter(pk__in=actor.union_ids))
 
 
 def cases_ready_for_agenda(*, actor: Actor) -> QuerySet[Case]:
@@ -77,6 +103,11 @@ def objection_events(*, actor: Actor, pk: int) -> list[AuditEvent]:
     )
 
 
+def decision_get(*, actor: Actor, pk: int) -> Decision | None:
+    """A decision on a case of the actor's organisation (what an objection can concern)."""
+    return Decision.objects.filter(pk=pk, case__organisation=actor.organisation).first()
+
+
 def objections_for_case(*, case: Case) -> list[Objection]:
     return list(case.objections.select_related("union", "raised_by", "answered_by"))
 
@@ -103,6 +134,10 @@ def rounds_open_to_join(*, actor: Actor, on: date) -> list[ApplicationRound]:
 
 def round_get(*, actor: Actor, pk: int) -> ApplicationRound | None:
     return rounds_for(actor=actor).filter(pk=pk).prefetch_related("criteria").first()
+
+
+def criterion_get(*, rnd: ApplicationRound, pk: int) -> Criterion | None:
+    return Criterion.objects.filter(round=rnd, pk=pk).select_related("round").first()
 
 
 def round_matrix(*, rnd: ApplicationRound) -> list[dict]:
@@ -143,8 +178,13 @@ def notification_preferences(*, user: User) -> dict[str, bool]:
     return prefs
 
 
+def notifications_of(*, user: User) -> QuerySet[Notification]:
+    """The user's in-app notifications, newest first."""
+    return Notification.objects.filter(user=user).select_related("case")
+
+
 def notifications_for(*, user: User, limit: int = 50) -> list[Notification]:
-    return list(Notification.objects.filter(user=user).select_related("case")[:limit])
+    return list(notifications_of(user=user)[:limit])
 
 
 def visible_positions(*, actor: Actor, case: Case) -> list[Position]:
@@ -154,3 +194,22 @@ def visible_positions(*, actor: Actor, case: Case) -> list[Position]:
         .select_related("union", "item__meeting")
         .order_by("item__meeting__starts_at", "final", "union_id")
     )
+
+
+def proposal_get(*, workshop: Workshop, pk: int) -> Proposal | None:
+    return Proposal.objects.filter(workshop=workshop, pk=pk).first()
+
+
+def proposal_workshop_id(*, actor: Actor, pk: int) -> int | None:
+    """The workshop of a proposal of the actor's organisation (whether the actor may see the
+    workshop is for `workshop_get` to say)."""
+    return (
+        Proposal.objects.filter(pk=pk, workshop__organisation=actor.organisation)
+        .values_list("workshop_id", flat=True)
+        .first()
+    )
+
+
+def proposals_without_round(*, workshop: Workshop) -> list[Proposal]:
+    """The workshop's proposals that are not yet the call of a round."""
+    return list(workshop.proposals.filter(round__isnull=True).order_by("id"))

@@ -13,6 +13,7 @@ from lom.decisions.services.from_plan import (
 from lom.decisions.services.meetings import (
     item_decide,
     meeting_add_case,
+    meeting_adjust,
     meeting_create,
     meeting_fill_agenda,
     meeting_set_attendance,
@@ -37,6 +38,7 @@ __all__ = [
     "RoundDecision",
     "item_decide",
     "meeting_add_case",
+    "meeting_adjust",
     "meeting_create",
     "meeting_fill_agenda",
     "meeting_set_attendance",

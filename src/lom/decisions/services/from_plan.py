@@ -13,7 +13,7 @@ from lom.agreements.selectors import agreement_current
 from lom.cases import services as case_services
 from lom.cases.models import ApplicationKind, Case, CostLine
 from lom.common.audit import audit
-from lom.common.errors import DomainError
+from lom.common.errors import ConflictError, DomainError
 from lom.common.validation import amount_within
 from lom.common.validation import require as _require
 from lom.decisions.models import ApplicationRound
@@ -54,7 +54,7 @@ def proposal_to_case(*, actor: Actor, proposal: Proposal, kind: str | None = Non
     workshop = proposal.workshop
     _require(can_convert_proposal(actor, workshop, proposal.author_id))
     if proposal.case_id:
-        raise DomainError(_("Förslaget har redan blivit en ansökan."), code="already_converted")
+        raise ConflictError(_("Förslaget har redan blivit en ansökan."), code="already_converted")
     agreement = agreement_current(organisation=actor.organisation, on=timezone.localdate())
     if agreement is None:
         raise DomainError(_("Organisationen har inget gällande lokalt avtal."))

@@ -4,6 +4,7 @@ the decision per item, and signing the minutes."""
 from datetime import datetime
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -13,7 +14,7 @@ from lom.cases.notifications import applicant_users
 from lom.cases.services import _do_case_transition as case_transition
 from lom.common.audit import audit
 from lom.common.bounds import COMMENT_MAX, NAME_MAX
-from lom.common.errors import DomainError
+from lom.common.errors import ConflictError, DomainError
 from lom.common.sealed import seal_document
 from lom.common.validation import amount_within, optional_text
 from lom.common.validation import require as _require
@@ -40,7 +41,7 @@ from lom.webhooks.services import webhook_emit
 def _open_meeting(meeting: Meeting) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_signed:
-        raise DomainError(
+        raise ConflictError(
             _(
                 "Protokollet är justerat och kan inte ändras. Gör en justering "
                 "som ett nytt, länkat protokoll."
@@ -61,6 +62,33 @@ def meeting_create(
     starts_at: datetime,
     place: str = "",
     attendee_ids: list[int] | None = None,
+) -> Meeting:
+    return _meeting_create(
+        actor=actor, title=title, starts_at=starts_at, place=place, attendee_ids=attendee_ids
+    )
+
+
+@transaction.atomic(durable=True)
+def meeting_adjust(*, actor: Actor, meeting: Meeting) -> Meeting:
+    """An adjustment of signed minutes: a new meeting, linked back, with the same place and
+    representatives."""
+    return _meeting_create(
+        actor=actor,
+        title=_("Justering av %(t)s") % {"t": meeting.title},
+        starts_at=timezone.now(),
+        place=meeting.place,
+        attendee_ids=[a.user_id for a in meeting.attendees.all()],
+        adjusts=meeting,
+    )
+
+
+def _meeting_create(
+    *,
+    actor: Actor,
+    title: str,
+    starts_at: datetime,
+    place: str = "",
+    attendee_ids: list[int] | None = None,
     adjusts: Meeting | None = None,
 ) -> Meeting:
     _require(can_manage_meetings(actor))
@@ -68,11 +96,12 @@ def meeting_create(
         title, field="title", message=_("Ge sammanträdet en rubrik."), max_length=NAME_MAX
     )
     place = optional_text(place, field="place", max_length=PLACE_MAX)
-    if adjusts is not None and (
-        adjusts.organisation_id != actor.organisation.pk or not adjusts.is_signed
-    ):
-        raise DomainError(
-            _("Bara ett justerat protokoll i den egna organisationen kan justeras i efterhand.")
+    if adjusts is not None and adjusts.organisation_id != actor.organisation.pk:
+        raise DomainError(_("Sammanträdet tillhör en annan organisation."))
+    if adjusts is not None and not adjusts.is_signed:
+        raise ConflictError(
+            _("Bara ett justerat protokoll i den egna organisationen kan justeras i efterhand."),
+            code="state",
         )
     meeting = Meeting.objects.create(
         organisation=actor.organisation,
@@ -118,7 +147,9 @@ def _add_case(*, actor: Actor, meeting: Meeting, case: Case) -> AgendaItem:
     """Put one case on an open meeting's agenda, inside the caller's transaction."""
     _own_case(actor, case)
     if case.status != Status.IN_REVIEW:
-        raise DomainError(_("Bara ärenden under handläggning kan sättas upp på dagordningen."))
+        raise ConflictError(
+            _("Bara ärenden under handläggning kan sättas upp på dagordningen."), code="state"
+        )
     if case.round_id:
         raise DomainError(_("Ärendet beslutas i sin ansökningsomgång."))
     item, created = AgendaItem.objects.get_or_create(
@@ -196,7 +227,7 @@ def position_record(
     if meeting.organisation_id != actor.organisation.pk:
         raise DomainError(_("Sammanträdet tillhör en annan organisation."))
     if item.outcome:
-        raise DomainError(_("Punkten är redan beslutad."))
+        raise ConflictError(_("Punkten är redan beslutad."), code="state")
     if stance not in Position.Stance.values:
         raise DomainError(_("Välj tillstyrker eller avstyrker."), field="stance")
     reason = optional_text(reason, field="reason", max_length=COMMENT_MAX)
@@ -234,7 +265,7 @@ def item_decide(
     meeting = _open_meeting(item.meeting)
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
     if item.outcome:
-        raise DomainError(_("Punkten är redan beslutad."))
+        raise ConflictError(_("Punkten är redan beslutad."), code="state")
     reason = _text(
         reason, field="reason", message=_("Skriv beslutets motivering."), max_length=COMMENT_MAX
     )
@@ -287,8 +318,9 @@ def meeting_sign(*, actor: Actor, meeting: Meeting) -> Meeting:
     _require(can_manage_meetings(actor))
     meeting = _open_meeting(meeting)
     if meeting.items.filter(outcome="").exists():
-        raise DomainError(
-            _("Alla punkter måste vara beslutade eller bordlagda innan protokollet justeras.")
+        raise ConflictError(
+            _("Alla punkter måste vara beslutade eller bordlagda innan protokollet justeras."),
+            code="state",
         )
     meeting.status = Meeting.Status.SIGNED
     sha = seal_document(

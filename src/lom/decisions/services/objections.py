@@ -11,7 +11,7 @@ from lom.agreements.selectors import agreement_current
 from lom.cases.models import Case, Decision, Status
 from lom.common.audit import audit
 from lom.common.bounds import COMMENT_MAX, NAME_MAX
-from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.errors import ConflictError, DomainError, PermissionDeniedError
 from lom.common.validation import optional_text
 from lom.common.validation import require as _require
 from lom.common.validation import required_text as _text
@@ -115,7 +115,7 @@ def objection_answer(*, actor: Actor, objection: Objection, answer: str) -> Obje
     if objection.organisation_id != actor.organisation.pk:
         raise DomainError(_("Invändningen tillhör en annan organisation."))
     if objection.status != Objection.Status.RAISED:
-        raise DomainError(_("Invändningen är redan besvarad."))
+        raise ConflictError(_("Invändningen är redan besvarad."), code="state")
     answer = _text(
         answer, field="answer", message=_("Skriv arbetsgivarens svar."), max_length=COMMENT_MAX
     )
@@ -161,7 +161,9 @@ def objection_close(
     if objection.union_id not in actor.union_ids:
         raise PermissionDeniedError(_("Bara det fackförbund som invände kan avsluta invändningen."))
     if objection.status != Objection.Status.ANSWERED:
-        raise DomainError(_("Invändningen kan avslutas först när arbetsgivaren har svarat."))
+        raise ConflictError(
+            _("Invändningen kan avslutas först när arbetsgivaren har svarat."), code="state"
+        )
     if outcome not in (Objection.Status.RESOLVED, Objection.Status.ESCALATED):
         raise DomainError(_("Välj löst lokalt eller hänskjuten."), field="outcome")
     objection.status = outcome

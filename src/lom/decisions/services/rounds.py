@@ -12,7 +12,7 @@ from lom.cases.permissions import can_edit_case
 from lom.cases.services import _do_case_transition as case_transition
 from lom.common.audit import audit
 from lom.common.bounds import COMMENT_MAX, NAME_MAX, TEXT_MAX
-from lom.common.errors import DomainError
+from lom.common.errors import ConflictError, DomainError
 from lom.common.money import format_ore
 from lom.common.validation import amount_within, optional_text
 from lom.common.validation import require as _require
@@ -127,7 +127,7 @@ def round_join(*, actor: Actor, rnd: ApplicationRound, case: Case) -> Case:
     if rnd.organisation_id != actor.organisation.pk:
         raise DomainError(_("Omgången tillhör en annan organisation."))
     if not (rnd.opens_on <= today <= rnd.closes_on) or rnd.status != rnd.Status.OPEN:
-        raise DomainError(_("Omgången är inte öppen för ansökningar."))
+        raise ConflictError(_("Omgången är inte öppen för ansökningar."), code="state")
     if case.kind != ApplicationKind.DEVELOPMENT_PROJECT:
         raise DomainError(_("Bara utvecklingsprojekt kan ingå i en ansökningsomgång."))
     case.round = rnd
@@ -144,7 +144,7 @@ def score_record(
     if case.round_id != criterion.round_id:
         raise DomainError(_("Kriteriet hör inte till ärendets omgång."))
     if criterion.round.status != ApplicationRound.Status.OPEN:
-        raise DomainError(_("Omgången är redan beslutad."))
+        raise ConflictError(_("Omgången är redan beslutad."), code="state")
     if not 0 <= score <= criterion.max_score:
         raise DomainError(
             _("Poängen ska vara mellan 0 och %(m)d.") % {"m": criterion.max_score}, field="score"
@@ -187,7 +187,7 @@ def round_decide(
     if rnd.organisation_id != actor.organisation.pk:
         raise DomainError(_("Omgången tillhör en annan organisation."))
     if rnd.status != ApplicationRound.Status.OPEN:
-        raise DomainError(_("Omgången är redan beslutad."))
+        raise ConflictError(_("Omgången är redan beslutad."), code="state")
     cases = {c.pk: c for c in rnd.cases.filter(status=Status.IN_REVIEW)}
     if set(cases) != {d.case_id for d in decisions}:
         raise DomainError(

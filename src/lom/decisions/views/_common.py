@@ -3,8 +3,9 @@
 from django.contrib import messages
 
 from lom.common.errors import DomainError
+from lom.decisions.permissions import READERS
 
-READERS = ("coordinator", "decision_maker", "union_rep", "auditor", "org_admin")
+__all__ = ["READERS", "_error"]
 
 
 def _error(request, exc: DomainError) -> None:

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lom.common.errors import DomainError
+from lom.common.parity import api_counterpart
 from lom.common.web import actor_view, form_status, run_form
-from lom.decisions import services
+from lom.decisions import selectors, services
 from lom.decisions.forms import RoundFromProposalsForm
 from lom.organisations.access import Actor
-from lom.planning.models import Proposal, Workshop
+from lom.planning.models import Workshop
 from lom.planning.permissions import can_convert_proposal
 from lom.planning.selectors import workshop_get
 
@@ -28,11 +29,12 @@ def _workshop_or_404(actor: Actor, pk: int) -> Workshop:
     return ws
 
 
+@api_counterpart("POST /decisions/proposals/{proposal_id}/case")
 @require_POST
 @actor_view()
 def proposal_to_case_view(request, actor: Actor, pk: int, proposal_id: int):
     ws = _workshop_or_404(actor, pk)
-    proposal = Proposal.objects.filter(workshop=ws, pk=proposal_id).first()
+    proposal = selectors.proposal_get(workshop=ws, pk=proposal_id)
     if proposal is None:
         raise Http404
     try:
@@ -47,6 +49,7 @@ def proposal_to_case_view(request, actor: Actor, pk: int, proposal_id: int):
     return redirect("cases:edit", pk=case.pk, step="start")
 
 
+@api_counterpart("POST /decisions/workshops/{workshop_id}/round")
 @actor_view("coordinator")
 def proposals_round_view(request, actor: Actor, pk: int):
     ws = _workshop_or_404(actor, pk)
@@ -54,7 +57,7 @@ def proposals_round_view(request, actor: Actor, pk: int):
     if not verdict:
         messages.error(request, verdict.reason)
         return redirect("planning:workshop_result", pk=ws.pk)
-    proposals = list(ws.proposals.filter(round__isnull=True).order_by("id"))
+    proposals = selectors.proposals_without_round(workshop=ws)
     today = timezone.localdate()
     form = RoundFromProposalsForm(
         request.POST or None,

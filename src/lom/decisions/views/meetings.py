@@ -5,12 +5,12 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lom.cases.selectors import case_get_for_actor
 from lom.common.errors import DomainError
+from lom.common.parity import api_counterpart
 from lom.common.reauth import recent_auth_required
 from lom.common.sealed import sealed_document_response
 from lom.common.web import actor_view, form_status, run_form
@@ -25,9 +25,12 @@ from lom.decisions.models import AgendaItem
 from lom.decisions.permissions import can_manage_meetings
 from lom.decisions.views._common import READERS, _error
 from lom.organisations.access import Actor
-from lom.organisations.models import Union
 
 
+@api_counterpart(
+    "GET /decisions/meetings",
+    "POST /decisions/meetings",
+)
 @actor_view(*READERS)
 def meetings_view(request, actor: Actor):
     form = None
@@ -64,14 +67,15 @@ def _meeting_or_404(actor, pk):
     return meeting
 
 
+@api_counterpart("GET /decisions/meetings/{meeting_id}")
 @actor_view(*READERS)
 def meeting_view(request, actor: Actor, pk: int):
     meeting = _meeting_or_404(actor, pk)
     manage = bool(can_manage_meetings(actor))
-    my_parties = []
+    my_parties: list[tuple[int | None, str]] = []
     if actor.has("coordinator", "decision_maker"):
         my_parties.append((None, _("Arbetsgivaren")))
-    for u in Union.objects.filter(pk__in=actor.union_ids):
+    for u in selectors.actor_unions(actor=actor):
         my_parties.append((u.pk, u.name))
     items = []
     for item in meeting.items.all():
@@ -101,6 +105,7 @@ def meeting_view(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart("POST /decisions/meetings/{meeting_id}/agenda")
 @require_POST
 @actor_view("coordinator")
 def meeting_agenda_view(request, actor: Actor, pk: int):  # one action per branch
@@ -122,6 +127,7 @@ def meeting_agenda_view(request, actor: Actor, pk: int):  # one action per branc
     return redirect("decisions:meeting", pk=meeting.pk)
 
 
+@api_counterpart("PUT /decisions/meetings/{meeting_id}/attendance")
 @require_POST
 @actor_view("coordinator")
 def meeting_attendance_view(request, actor: Actor, pk: int):
@@ -139,16 +145,13 @@ def meeting_attendance_view(request, actor: Actor, pk: int):
 
 
 def _item_or_404(actor, pk) -> AgendaItem:
-    item = (
-        AgendaItem.objects.select_related("meeting", "case")
-        .filter(pk=pk, meeting__organisation=actor.organisation)
-        .first()
-    )
+    item = selectors.agenda_item_get(actor=actor, pk=pk)
     if item is None:
         raise Http404
     return item
 
 
+@api_counterpart("PUT /decisions/items/{item_id}/position")
 @require_POST
 @actor_view("coordinator", "decision_maker", "union_rep")
 def position_view(request, actor: Actor, pk: int):
@@ -157,11 +160,7 @@ def position_view(request, actor: Actor, pk: int):
     party = request.POST.get("party", "")
     union = None
     if party:
-        union = (
-            Union.objects.filter(organisation=actor.organisation, pk=party).first()
-            if party.isdigit()
-            else None
-        )
+        union = selectors.union_get(actor=actor, pk=int(party)) if party.isdigit() else None
         if union is None:
             raise Http404
     if form.is_valid():
@@ -183,6 +182,7 @@ def position_view(request, actor: Actor, pk: int):
     return redirect(f"/decisions/meetings/{item.meeting_id}/#item-{item.pk}")
 
 
+@api_counterpart("POST /decisions/items/{item_id}/decision")
 @require_POST
 @actor_view("coordinator")
 def item_decide_view(request, actor: Actor, pk: int):
@@ -202,10 +202,11 @@ def item_decide_view(request, actor: Actor, pk: int):
         except DomainError as exc:
             _error(request, exc)
     else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect(f"/decisions/meetings/{item.meeting_id}/#item-{item.pk}")
 
 
+@api_counterpart("POST /decisions/meetings/{meeting_id}/sign")
 @recent_auth_required
 @actor_view("coordinator")
 def meeting_sign_view(request, actor: Actor, pk: int):
@@ -220,6 +221,7 @@ def meeting_sign_view(request, actor: Actor, pk: int):
     return redirect("decisions:meeting", pk=meeting.pk)
 
 
+@api_counterpart("POST /decisions/meetings/{meeting_id}/adjust")
 @recent_auth_required
 @actor_view("coordinator")
 def meeting_adjust_view(request, actor: Actor, pk: int):
@@ -227,20 +229,14 @@ def meeting_adjust_view(request, actor: Actor, pk: int):
         return redirect("decisions:meeting", pk=pk)
     meeting = _meeting_or_404(actor, pk)
     try:
-        new = services.meeting_create(
-            actor=actor,
-            title=_("Justering av %(t)s") % {"t": meeting.title},
-            starts_at=timezone.now(),
-            place=meeting.place,
-            attendee_ids=[a.user_id for a in meeting.attendees.all()],
-            adjusts=meeting,
-        )
+        new = services.meeting_adjust(actor=actor, meeting=meeting)
     except DomainError as exc:
         _error(request, exc)
         return redirect("decisions:meeting", pk=meeting.pk)
     return redirect("decisions:meeting", pk=new.pk)
 
 
+@api_counterpart("GET /decisions/meetings/{meeting_id}/minutes.pdf")
 @actor_view(*READERS)
 def meeting_minutes_view(request, actor: Actor, pk: int):
     meeting = _meeting_or_404(actor, pk)

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from lom.common.parity import api_counterpart
 from lom.common.web import actor_view, form_status, run_form
 from lom.decisions import selectors, services
 from lom.decisions.forms import (
@@ -12,6 +13,12 @@ from lom.decisions.forms import (
 from lom.organisations.access import Actor
 
 
+@api_counterpart(
+    "GET /decisions/notifications",
+    "POST /decisions/notifications/read",
+    "GET /decisions/notifications/preferences",
+    "PUT /decisions/notifications/preferences",
+)
 @actor_view()
 def notifications_view(request, actor: Actor):  # one action per branch
     current = selectors.notification_preferences(user=actor.user)

@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lom.cases.models import Decision
 from lom.cases.selectors import case_get_for_actor
 from lom.common.errors import DomainError
+from lom.common.parity import api_counterpart
 from lom.common.web import actor_view, form_status, run_form
 from lom.decisions import selectors, services
 from lom.decisions.forms import (
@@ -22,6 +22,7 @@ from lom.decisions.views._common import READERS, _error
 from lom.organisations.access import Actor
 
 
+@api_counterpart("GET /decisions/objections")
 @actor_view(*READERS)
 def objections_view(request, actor: Actor):
     status = request.GET.get("status", "")
@@ -36,6 +37,7 @@ def objections_view(request, actor: Actor):
     )
 
 
+@api_counterpart("POST /decisions/objections")
 @require_POST
 @actor_view("union_rep")
 def objection_raise_view(request, actor: Actor):
@@ -49,9 +51,7 @@ def objection_raise_view(request, actor: Actor):
     d = form.cleaned_data
     case = decision = None
     if d["decision"]:
-        decision = Decision.objects.filter(
-            pk=d["decision"], case__organisation=actor.organisation
-        ).first()
+        decision = selectors.decision_get(actor=actor, pk=d["decision"])
         if decision is None:
             raise Http404
         case_get_for_actor(actor=actor, pk=decision.case_id)
@@ -63,13 +63,19 @@ def objection_raise_view(request, actor: Actor):
         )
     except DomainError as exc:
         _error(request, exc)
-        if case or decision:
-            return redirect("cases:detail", pk=(case or decision.case).pk)
+        concerned = decision.case if decision is not None else case
+        if concerned is not None:
+            return redirect("cases:detail", pk=concerned.pk)
         return redirect("decisions:objections")
     messages.success(request, _("Invändningen är registrerad. Arbetsgivaren ska svara."))
     return redirect("decisions:objection", pk=objection.pk)
 
 
+@api_counterpart(
+    "GET /decisions/objections/{objection_id}",
+    "POST /decisions/objections/{objection_id}/answer",
+    "POST /decisions/objections/{objection_id}/close",
+)
 @actor_view(*READERS)
 def objection_view(request, actor: Actor, pk: int):  # one action per branch
     objection = selectors.objection_get(actor=actor, pk=pk)

@@ -13,18 +13,22 @@ from lom.cases.models import Case, Status
 from lom.cases.selectors import case_get_for_actor
 from lom.common.errors import DomainError
 from lom.common.money import MoneyParseError, parse_kronor
+from lom.common.parity import api_counterpart
 from lom.common.web import actor_view, form_status, run_form
 from lom.decisions import selectors, services
 from lom.decisions.forms import (
     RoundForm,
     ScoreForm,
 )
-from lom.decisions.models import Criterion
 from lom.decisions.permissions import can_assess, can_manage_meetings
 from lom.decisions.views._common import _error
 from lom.organisations.access import Actor
 
 
+@api_counterpart(
+    "GET /decisions/rounds",
+    "POST /decisions/rounds",
+)
 @actor_view()
 def rounds_view(request, actor: Actor):
     form = None
@@ -57,6 +61,7 @@ def rounds_view(request, actor: Actor):
     )
 
 
+@api_counterpart("GET /decisions/rounds/{round_id}")
 @actor_view()
 def round_view(request, actor: Actor, pk: int):
     rnd = selectors.round_get(actor=actor, pk=pk)
@@ -80,6 +85,7 @@ def round_view(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart("PUT /decisions/rounds/{round_id}/scores/{case_id}")
 @require_POST
 @actor_view("coordinator", "decision_maker", "union_rep")
 def score_view(request, actor: Actor, pk: int, case_id: int):
@@ -89,7 +95,7 @@ def score_view(request, actor: Actor, pk: int, case_id: int):
     case = case_get_for_actor(actor=actor, pk=case_id)
     form = ScoreForm(request.POST)
     if form.is_valid():
-        criterion = Criterion.objects.filter(round=rnd, pk=form.cleaned_data["criterion"]).first()
+        criterion = selectors.criterion_get(rnd=rnd, pk=form.cleaned_data["criterion"])
         if criterion is None:
             raise Http404
         try:
@@ -108,6 +114,7 @@ def score_view(request, actor: Actor, pk: int, case_id: int):
     return redirect("decisions:round", pk=rnd.pk)
 
 
+@api_counterpart("POST /decisions/rounds/{round_id}/decision")
 @require_POST
 @actor_view("coordinator")
 def round_decide_view(request, actor: Actor, pk: int):
@@ -137,6 +144,7 @@ def round_decide_view(request, actor: Actor, pk: int):
     return redirect("decisions:round", pk=rnd.pk)
 
 
+@api_counterpart("POST /decisions/rounds/join/{case_id}")
 @require_POST
 @actor_view()
 def round_join_view(request, actor: Actor, case_id: int):
