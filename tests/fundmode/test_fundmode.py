@@ -10,7 +10,7 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.errors import ConflictError, DomainError, PermissionDeniedError
 from lom.common.models import Notification
 from lom.fundmode import services as fs
 from lom.fundmode.models import (
@@ -431,11 +431,12 @@ def test_who_may_do_what(fw):
             claim_deadline=date(2030, 3, 1),
             total_ore=1,
         )
-    # Submitted notifications cannot be edited.
-    with pytest.raises(PermissionDeniedError):
+    # Submitted notifications cannot be edited: the state refuses (a conflict), not the role.
+    with pytest.raises(ConflictError) as exc:
         fs.notification_set_participants(
             actor=f.alfa.actor(f.alfa.coordinator), notification=n, groups=[]
         )
+    assert exc.value.code == "state"
 
 
 def test_notification_needs_minutes_and_checks_uploads(fw):

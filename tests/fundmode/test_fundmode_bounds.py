@@ -12,7 +12,7 @@ from lom.accounts.models import ApiToken
 from lom.common.bounds import MAX_COUNT, NAME_MAX, TEXT_MAX
 from lom.common.errors import DomainError
 from lom.fundmode import services as fs
-from lom.fundmode.api import StatusFilter
+from lom.fundmode.api.schemas import StatusFilter
 from lom.fundmode.models import FundDecision, MeasureNotification
 from tests.factories import all_met, make_fund, notify_measure, open_and_allocate
 
@@ -35,7 +35,7 @@ def _api(user) -> tuple[Client, dict]:
 
 def _fields(resp) -> set[str]:
     """The fields a 422 names (the last part of each error's location)."""
-    return {str(e["loc"][-1]) for e in resp.json()["detail"]}
+    return {e["field"].rsplit(".", 1)[-1] for e in resp.json()["errors"]}
 
 
 def _prenotify(f, **extra) -> dict:

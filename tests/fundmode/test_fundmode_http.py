@@ -212,8 +212,8 @@ def test_employer_never_sees_another_employers_notifications(fw):
     c = Client()
     assert c.get(f"/api/v1/fund/notifications/{nb.pk}", **h).status_code == 404
     assert c.get(f"/api/v1/fund/pots/{claim_pot}", **h).status_code == 404
-    assert [x["id"] for x in c.get("/api/v1/fund/notifications", **h).json()] == []
-    pots = c.get(f"/api/v1/fund/periods/{f.round.pk}/pots", **h).json()
+    assert [x["id"] for x in c.get("/api/v1/fund/notifications", **h).json()["items"]] == []
+    pots = c.get(f"/api/v1/fund/periods/{f.round.pk}/pots", **h).json()["items"]
     assert [p["member_id"] for p in pots] == [f.alfa.org.pk]
 
 
@@ -239,7 +239,7 @@ def test_api_round_trip(fw):
     _t, raw = ApiToken.issue(user=f.alfa.coordinator)
     h = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
     c = Client()
-    periods = c.get("/api/v1/fund/periods", **h).json()
+    periods = c.get("/api/v1/fund/periods", **h).json()["items"]
     assert [p["id"] for p in periods] == [f.round.pk]
     r = c.post(
         "/api/v1/fund/notifications",

@@ -42,7 +42,7 @@ def test_api_notification_list_with_an_out_of_range_round_id_is_a_4xx(fw):
     c = Client(raise_request_exception=False)
     h = api_headers(fw.alfa.coordinator)
     r = c.get("/api/v1/fund/notifications?round_id=99999999999999999999999", **h)
-    assert r.status_code == 404
+    assert r.status_code == 422 and r.json()["field"] == "round_id"
     # A period of another fund is not found either, and the own period still lists.
     other = make_fund("annanfond")
     today = timezone.localdate()
@@ -57,7 +57,10 @@ def test_api_notification_list_with_an_out_of_range_round_id_is_a_4xx(fw):
     r = c.get(f"/api/v1/fund/notifications?round_id={foreign.pk}", **h)
     assert r.status_code == 404
     n = notify_measure(fw, fw.round)
-    ids = [x["id"] for x in c.get(f"/api/v1/fund/notifications?round_id={fw.round.pk}", **h).json()]
+    ids = [
+        x["id"]
+        for x in c.get(f"/api/v1/fund/notifications?round_id={fw.round.pk}", **h).json()["items"]
+    ]
     assert ids == [n.pk]
 
 
@@ -188,7 +191,7 @@ def test_api_notification_list_does_not_query_per_notification(fw):
     for i in range(4):
         notify_measure(f, f.round, title=f"Insats {i}", cost=10_000_00)
     assert _count(c, "/api/v1/fund/notifications", **h) == one
-    rows = c.get("/api/v1/fund/notifications", **h).json()
+    rows = c.get("/api/v1/fund/notifications", **h).json()["items"]
     assert {r["cost_ore"] for r in rows} == {100_000_00, 10_000_00}
     assert rows[0]["participants"] == [
         {"occupation_code": "3344", "gender": "F", "count": 8},

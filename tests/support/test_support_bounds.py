@@ -20,7 +20,7 @@ def _api(user) -> tuple[Client, dict]:
 
 
 def _fields(resp) -> set[str]:
-    return {str(e["loc"][-1]) for e in resp.json()["detail"]}
+    return {e["field"].rsplit(".", 1)[-1] for e in resp.json()["errors"]}
 
 
 def test_self_check_with_an_income_over_the_bound_is_a_422(world):

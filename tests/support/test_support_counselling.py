@@ -482,18 +482,25 @@ def test_api_booking_flow(world, fund, coach):
     assert r.status_code == 400 and r.json()["field"] in ("starts_at", "video_link")
     e = Client()
     e.force_login(world.employee)
-    assert [s["id"] for s in e.get("/api/v1/support/slots").json()] == [slot_id]
+    assert [s["id"] for s in e.get("/api/v1/support/slots").json()["items"]] == [slot_id]
+    mine = c.get("/api/v1/support/slots?mine=true").json()["items"]
+    assert [s["id"] for s in mine] == [slot_id]
     r = e.post(f"/api/v1/support/slots/{slot_id}/booking")
     assert r.status_code == 201 and r.json()["video_link"] == "https://v.example.org/x"
     r = Client()
     r.force_login(world.colleague)
     again = r.post(f"/api/v1/support/slots/{slot_id}/booking")
-    assert again.status_code == 400 and again.json()["code"] == "taken"
+    assert again.status_code == 409 and again.json()["code"] == "taken"
     assert r.post("/api/v1/support/slots/999999/booking").status_code == 404
-    booking_id = e.get("/api/v1/support/bookings").json()[0]["id"]
+    booking_id = e.get("/api/v1/support/bookings").json()["items"][0]["id"]
+    as_coach = c.get("/api/v1/support/bookings?as_coach=true").json()["items"]
+    assert [b["id"] for b in as_coach] == [booking_id]
     assert e.post(f"/api/v1/support/bookings/{booking_id}/held").status_code == 403
     r = e.post(f"/api/v1/support/bookings/{booking_id}/cancel", {}, content_type="application/json")
     assert r.status_code == 200 and r.json()["status"] == "cancelled"
+    # Cancelled: the state refuses cancelling again.
+    r = e.post(f"/api/v1/support/bookings/{booking_id}/cancel", {}, content_type="application/json")
+    assert r.status_code == 409 and r.json()["code"] == "state"
 
 
 def test_employer_coach_serves_own_employees_only(world, other_world):

@@ -415,9 +415,9 @@ def test_api_self_check_and_coordinator_check(world):
     )
     assert r.status_code == 201 and r.json()["eligible"] is True
     r = k.get("/api/v1/support/eligibility-checks")
-    assert r.status_code == 200 and len(r.json()) == 1
+    assert r.status_code == 200 and len(r.json()["items"]) == 1
     r = k.get(f"/api/v1/support/employees/{world.employee_rec.pk}/employment-months")
-    assert r.status_code == 200 and len(r.json()) == 12
+    assert r.status_code == 200 and len(r.json()["items"]) == 12
     bad = k.post(
         f"/api/v1/support/employees/{world.employee_rec.pk}/eligibility-checks",
         {"as_of": "not a date"},

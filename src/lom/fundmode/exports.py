@@ -2,10 +2,13 @@
 the one writer (`lom.common.files.XlsxBook`): every text cell stays text, whatever it starts
 with (a measure titled `=HYPERLINK(...)` is not a live formula)."""
 
+from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
 
-from lom.common.files import XlsxBook, XlsxColumn
-from lom.fundmode.selectors import FundStatistics, StatRow
+from lom.common.files import XlsxBook, XlsxColumn, xlsx_response
+from lom.fundmode.models import FundAttachment, FundRound
+from lom.fundmode.selectors import FundStatistics, StatRow, fund_statistics
+from lom.organisations.access import Actor
 
 KR = '#,##0.00 "kr"'
 
@@ -86,3 +89,19 @@ def statistics_workbook(stats: FundStatistics) -> bytes:
         ),
     )
     return book.to_bytes()
+
+
+def statistics_xlsx_response(*, actor: Actor, fund_round: FundRound) -> HttpResponse:
+    """The statistics of the period as an Excel file (the page's download and the API's)."""
+    data = statistics_workbook(fund_statistics(actor=actor, fund_round=fund_round))
+    return xlsx_response(f"fondstatistik-{fund_round.pk}.xlsx", data)
+
+
+def attachment_response(attachment: FundAttachment) -> FileResponse:
+    """The stored file of an attachment, as it was uploaded."""
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )

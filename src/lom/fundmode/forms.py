@@ -4,8 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from lom.agreements.models import MeasureType
 from lom.common.bounds import COMMENT_MAX, DB_ID_MAX, MAX_COUNT, SHORT_TEXT_MAX, TEXT_MAX
 from lom.common.fields import KronorField
-from lom.fundmode.models import CostKind, FundAttachment, ProviderKind
-from lom.organisations.models import Employee
+from lom.fundmode.models import CostKind, FundAttachment, FundRound, ProviderKind
+from lom.organisations.models import Employee, Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -64,7 +64,9 @@ class CriterionForm(forms.Form):
 
 
 class PrenotifyForm(forms.Form):
-    round = forms.ModelChoiceField(label=_("Period"), queryset=None, empty_label=None)
+    round: "forms.ModelChoiceField[FundRound]" = forms.ModelChoiceField(
+        label=_("Period"), queryset=FundRound.objects.none(), empty_label=None
+    )
     title = forms.CharField(label=_("Planerad insats"), max_length=200)
     measure_type = forms.ModelChoiceField(
         label=_("Insatstyp"), queryset=MeasureType.objects.all(), required=False
@@ -302,9 +304,9 @@ class ReturnForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    member = forms.ModelChoiceField(
+    member: "forms.ModelChoiceField[Organisation]" = forms.ModelChoiceField(
         label=_("Arbetsgivare"),
-        queryset=None,
+        queryset=Organisation.objects.none(),
         empty_label=_("Välj en region eller kommun"),
         error_messages={"required": _("Välj vilken arbetsgivare som ska bli medlem.")},
     )

@@ -5,8 +5,12 @@ allocates, its officer (FUND_OFFICER) assesses notifications and claims, its aud
 The employer side is a member organisation: its coordinator pre-notifies, notifies and claims;
 union representatives, decision makers, auditors and administrators read its own notifications."""
 
+from dataclasses import dataclass
+
 from django.utils.translation import gettext as _
 
+from lom.common.errors import ConflictError
+from lom.common.validation import require as require_role
 from lom.common.verdict import Verdict
 from lom.fundmode.models import FundMembership, FundRound, MeasureNotification
 from lom.fundmode.workflow import (
@@ -29,6 +33,19 @@ MEMBER_READERS = (
     Role.AUDITOR,
     Role.ORG_ADMIN,
 )
+
+
+@dataclass(frozen=True)
+class StateRefusal(Verdict):
+    """No because of the thing's state (already sent, not approved), not the actor's role."""
+
+
+def require(verdict: Verdict) -> None:
+    """Raise the verdict's reason when it says no: a conflict (code "state", the API's 409)
+    when the thing's state refuses, else a permission error."""
+    if isinstance(verdict, StateRefusal) and not verdict:
+        raise ConflictError(verdict.reason, code="state")
+    require_role(verdict)
 
 
 def is_fund_side(actor: Actor) -> bool:
@@ -85,7 +102,7 @@ def can_edit_notification(actor: Actor, notification: MeasureNotification) -> Ve
         MeasureNotification.Status.PRE_NOTIFIED,
         MeasureNotification.Status.MORE_INFO,
     ):
-        return Verdict(False, _("Anmälan kan inte ändras när den är skickad till fonden."))
+        return StateRefusal(False, _("Anmälan kan inte ändras när den är skickad till fonden."))
     return YES
 
 
@@ -96,7 +113,7 @@ def can_claim(actor: Actor, notification: MeasureNotification) -> Verdict:
     if notification.member_id != actor.organisation.pk:
         return Verdict(False, _("Anmälan tillhör en annan arbetsgivare."))
     if notification.status != MeasureNotification.Status.APPROVED:
-        return Verdict(False, _("Bara en beviljad insats kan rekvireras."))
+        return StateRefusal(False, _("Bara en beviljad insats kan rekvireras."))
     return YES
 
 

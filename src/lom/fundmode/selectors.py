@@ -362,6 +362,29 @@ def claim_get(*, actor: Actor, pk: int) -> Claim | None:
     )
 
 
+def claims_for(
+    *,
+    actor: Actor,
+    status: str = "",
+    paid_from: date | None = None,
+    paid_to: date | None = None,
+) -> QuerySet[Claim]:
+    """The claims of the notifications the actor sees; a paid claim's payment day is the day
+    it was handled (in the installation's time zone), `paid_from` and `paid_to` inclusive."""
+    qs = Claim.objects.filter(notification__in=notifications_for(actor=actor)).select_related(
+        "notification"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if paid_from is not None or paid_to is not None:
+        qs = qs.filter(status=Claim.Status.PAID)
+    if paid_from is not None:
+        qs = qs.filter(handled_at__date__gte=paid_from)
+    if paid_to is not None:
+        qs = qs.filter(handled_at__date__lte=paid_to)
+    return qs
+
+
 def attachment_get(*, actor: Actor, pk: int) -> FundAttachment | None:
     return FundAttachment.objects.filter(
         pk=pk, notification__in=notifications_for(actor=actor)
@@ -521,6 +544,10 @@ def memberships_of(*, fund: Organisation):
     return (
         FundMembership.objects.filter(fund=fund).select_related("member").order_by("member__name")
     )
+
+
+def membership_of(*, fund: Organisation, member_id: int) -> FundMembership | None:
+    return memberships_of(fund=fund).filter(member_id=member_id).first()
 
 
 def member_candidates(*, fund: Organisation):  # tenant-scope: any region may join a fund

@@ -188,15 +188,15 @@ def check_eligibility(
     in_window = set(months)
     lines = []
     for m in months:
-        counted, reason, text = _judge(by_month.get(m), thresholds)
-        r = by_month.get(m)
+        rec = by_month.get(m)
+        ok, reason, text = _judge(rec, thresholds)
         lines.append(
             MonthLine(
                 month=m,
-                counted=counted,
+                counted=ok,
                 reason=reason,
-                hours_per_week=r.hours_per_week if r else None,
-                income_ore=r.income_ore if r else None,
+                hours_per_week=rec.hours_per_week if rec else None,
+                income_ore=rec.income_ore if rec else None,
                 explanation=text,
             )
         )

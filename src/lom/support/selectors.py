@@ -41,6 +41,10 @@ def rules_all() -> QuerySet[EligibilityRule]:
     return EligibilityRule.objects.order_by("-year")
 
 
+def rule_get(*, year: int) -> EligibilityRule | None:
+    return EligibilityRule.objects.filter(year=year).first()
+
+
 def rule_for(*, as_of: date) -> EligibilityRule:
     """The thresholds of the year of `as_of`. A missing year is an error the user can act on."""
     rule = EligibilityRule.objects.filter(year=as_of.year).first()

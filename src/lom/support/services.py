@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lom.common.audit import audit
-from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.errors import ConflictError, DomainError, PermissionDeniedError
 from lom.common.money import MoneyParseError, parse_kronor
+from lom.common.verdict import Verdict
 from lom.mail.notify import notify
 from lom.organisations.access import Actor
 from lom.organisations.models import Employee
@@ -394,7 +395,7 @@ def slot_withdraw(*, actor: Actor, slot: Slot) -> None:
     if slot.coach_id != actor.user.pk or slot.organisation_id != actor.organisation.pk:
         raise PermissionDeniedError(_("Tiden är inte din."))
     if slot.is_booked:
-        raise DomainError(_("Tiden är bokad. Avboka samtalet först."), code="booked")
+        raise ConflictError(_("Tiden är bokad. Avboka samtalet först."), code="booked")
     audit(
         organisation_id=actor.organisation.pk,
         actor=actor.user,
@@ -427,9 +428,11 @@ def slot_book(*, actor: Actor, slot_id: int) -> Booking:
         actor, slot, now=now, upcoming=selectors.upcoming_count(employee=actor.employee)
     )
     if not _verdict:
-        raise DomainError(_verdict.reason, code="taken" if slot.is_booked else "refused")
+        if slot.is_booked:
+            raise ConflictError(_verdict.reason, code="taken")
+        raise DomainError(_verdict.reason, code="refused")
     if not Slot.objects.filter(pk=slot.pk, is_booked=False, withdrawn=False).update(is_booked=True):
-        raise DomainError(_("Tiden är redan bokad."), code="taken")
+        raise ConflictError(_("Tiden är redan bokad."), code="taken")
     try:
         with transaction.atomic():
             booking = Booking.objects.create(
@@ -438,7 +441,7 @@ def slot_book(*, actor: Actor, slot_id: int) -> Booking:
                 employee_organisation=actor.organisation,
             )
     except IntegrityError as exc:
-        raise DomainError(_("Tiden är redan bokad."), code="taken") from exc
+        raise ConflictError(_("Tiden är redan bokad."), code="taken") from exc
     audit(
         organisation_id=actor.organisation.pk,
         actor=actor.user,
@@ -467,6 +470,15 @@ def slot_book(*, actor: Actor, slot_id: int) -> Booking:
     return booking
 
 
+def _refuse_unless(verdict: Verdict, booking: Booking) -> None:  # pure: a check that raises
+    """A booking already cancelled or held refuses as a conflict (its state), else as a rule."""
+    if verdict:
+        return
+    if booking.status != Booking.Status.BOOKED:
+        raise ConflictError(verdict.reason, code="state")
+    raise DomainError(verdict.reason, code="refused")
+
+
 @transaction.atomic(durable=True)
 def booking_cancel(*, actor: Actor, booking: Booking, reason: str = "") -> Booking:
     """The employee cancels up to 24 hours before (the time becomes free again); the coach
@@ -474,9 +486,7 @@ def booking_cancel(*, actor: Actor, booking: Booking, reason: str = "") -> Booki
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
     slot = Slot.objects.select_for_update().get(pk=booking.slot_id)
     booking.slot = slot
-    verdict = can_cancel(actor, booking, now=timezone.now())
-    if not verdict:
-        raise DomainError(verdict.reason, code="refused")
+    _refuse_unless(can_cancel(actor, booking, now=timezone.now()), booking)
     by_coach = is_booking_coach(actor, booking)
     if by_coach and not reason.strip():
         raise DomainError(_("Skriv varför du avbokar, så att medarbetaren vet."), field="reason")
@@ -522,9 +532,7 @@ def booking_cancel(*, actor: Actor, booking: Booking, reason: str = "") -> Booki
 @transaction.atomic(durable=True)
 def booking_mark_held(*, actor: Actor, booking: Booking) -> Booking:
     booking = Booking.objects.select_for_update().get(pk=booking.pk)
-    verdict = can_mark_held(actor, booking, now=timezone.now())
-    if not verdict:
-        raise DomainError(verdict.reason, code="refused")
+    _refuse_unless(can_mark_held(actor, booking, now=timezone.now()), booking)
     booking.status = Booking.Status.HELD
     booking.held_at = timezone.now()
     booking.save(update_fields=["status", "held_at"])

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from lom.common.errors import DomainError
 from lom.common.models import ReadLog
+from lom.common.parity import api_counterpart
 from lom.common.web import actor_view, add_domain_error, run_form
 from lom.organisations.access import Actor
 from lom.organisations.models import Role
@@ -30,7 +31,7 @@ from lom.support.forms import (
     SlotForm,
 )
 from lom.support.imports import TEMPLATE_HEADER, read_upload
-from lom.support.models import Booking, EligibilityRule
+from lom.support.models import Booking
 from lom.support.permissions import (
     CANCEL_NOTICE,
     can_cancel,
@@ -53,6 +54,7 @@ def _require(verdict) -> None:
         raise PermissionDenied(verdict.reason)
 
 
+@api_counterpart("GET /support/eligibility-checks", "GET /support/slots", "GET /support/bookings")
 @actor_view()
 def index_view(request, actor: Actor):
     return render(
@@ -82,6 +84,7 @@ def _as_of(request) -> tuple[AsOfForm, date]:
     return form, as_of
 
 
+@api_counterpart("POST /support/eligibility/self-check")
 @actor_view()
 def self_check_view(request, actor: Actor):
     """The employee's own check. Nothing is saved: the page says so."""
@@ -142,6 +145,7 @@ def self_check_view(request, actor: Actor):
     )
 
 
+@api_counterpart("GET /support/eligibility-checks")
 @actor_view()
 def eligibility_view(request, actor: Actor):
     """The coordinator's list of employees to check, and the latest recorded checks."""
@@ -162,6 +166,11 @@ def eligibility_view(request, actor: Actor):
     )
 
 
+@api_counterpart(
+    "GET /support/employees/{employee_id}/employment-months",
+    "POST /support/employees/{employee_id}/eligibility-checks",
+    "GET /support/eligibility-checks",
+)
 @actor_view()
 def employee_check_view(request, actor: Actor, employee_id: int):
     _require(can_check_employees(actor))
@@ -199,6 +208,7 @@ def employee_check_view(request, actor: Actor, employee_id: int):
     )
 
 
+@api_counterpart("GET /support/eligibility-checks/{check_id}")
 @actor_view()
 def check_detail_view(request, actor: Actor, pk: int):
     _require(can_read_checks(actor))
@@ -208,6 +218,7 @@ def check_detail_view(request, actor: Actor, pk: int):
     return render(request, "support/check_detail.html", {"check": check, "r": check.reasoning})
 
 
+@api_counterpart("POST /support/eligibility/imports")
 @actor_view()
 def import_view(request, actor: Actor):
     _require(can_import_employment(actor))
@@ -237,6 +248,7 @@ def import_view(request, actor: Actor):
     )
 
 
+@api_counterpart("GET /support/eligibility/rules", "PUT /support/eligibility/rules/{year}")
 @actor_view()
 def rules_view(request, actor: Actor):
     editable = bool(can_edit_rules(actor))
@@ -247,7 +259,7 @@ def rules_view(request, actor: Actor):
         except ValueError:  # empty, text, or digits int() does not read (e.g. "²")
             year = None
         initial = {"months_required": 12, "window_months": 24, "min_hours_per_week": "16"}
-        rule = EligibilityRule.objects.filter(year=year).first() if year else None
+        rule = selectors.rule_get(year=year) if year else None
         if rule is not None:
             initial = {
                 "year": rule.year,
@@ -289,6 +301,7 @@ def rules_view(request, actor: Actor):
 # --- counselling -----------------------------------------------------------------------------
 
 
+@api_counterpart("GET /support/slots", "POST /support/slots", "GET /support/bookings")
 @actor_view()
 def counselling_view(request, actor: Actor):
     """Employees: coaches, free times, own bookings. Coaches: their times and bookings, and the
@@ -327,6 +340,7 @@ def counselling_view(request, actor: Actor):
     )
 
 
+@api_counterpart("POST /support/slots/{slot_id}/booking")
 @require_POST
 @actor_view()
 def book_view(request, actor: Actor, pk: int):
@@ -341,6 +355,7 @@ def book_view(request, actor: Actor, pk: int):
     return redirect("support:booking", pk=booking.pk)
 
 
+@api_counterpart("POST /support/slots/{slot_id}/withdraw")
 @require_POST
 @actor_view()
 def slot_withdraw_view(request, actor: Actor, pk: int):
@@ -363,6 +378,7 @@ def _booking_or_404(actor: Actor, pk: int) -> Booking:
     return booking
 
 
+@api_counterpart("GET /support/bookings/{booking_id}", "POST /support/bookings/{booking_id}/notes")
 @actor_view()
 def booking_view(request, actor: Actor, pk: int):
     booking = _booking_or_404(actor, pk)
@@ -395,6 +411,7 @@ def booking_view(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart("POST /support/bookings/{booking_id}/cancel")
 @require_POST
 @actor_view()
 def booking_cancel_view(request, actor: Actor, pk: int):
@@ -410,6 +427,7 @@ def booking_cancel_view(request, actor: Actor, pk: int):
     return redirect("support:booking", pk=booking.pk)
 
 
+@api_counterpart("POST /support/bookings/{booking_id}/held")
 @require_POST
 @actor_view()
 def booking_held_view(request, actor: Actor, pk: int):
@@ -423,6 +441,7 @@ def booking_held_view(request, actor: Actor, pk: int):
     return redirect("support:booking", pk=booking.pk)
 
 
+@api_counterpart("GET /support/counselling-counts/{year}")
 @actor_view()
 def counts_view(request, actor: Actor):
     _require(can_read_counts(actor))

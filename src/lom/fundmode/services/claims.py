@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE
-from lom.common.errors import DomainError
+from lom.common.errors import ConflictError, DomainError
 from lom.common.money import format_ore
 from lom.common.validation import amount_too_large_message, optional_text, validate_upload
 from lom.fundmode.models import (
@@ -56,7 +56,7 @@ def claim_submit(
     if not n.partial_claims_allowed:
         is_final = True
         if n.claims.filter(status=Claim.Status.PAID).exists():
-            raise DomainError(_("Insatsen är redan rekvirerad."))
+            raise ConflictError(_("Insatsen är redan rekvirerad."), code="state")
     external = clean_costs(costs)
     if internal_salary_ore < 0:
         raise DomainError(_("Beloppet kan inte vara negativt."), field="internal_salary")

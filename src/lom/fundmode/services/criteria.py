@@ -7,9 +7,9 @@ from lom.common.audit import audit
 from lom.common.bounds import SHORT_TEXT_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.validation import optional_text
-from lom.common.validation import require as _require
 from lom.fundmode.models import CRITERION_MAX, Criterion, FundRound
 from lom.fundmode.permissions import can_administer
+from lom.fundmode.permissions import require as _require
 from lom.fundmode.selectors import criteria_for
 from lom.organisations.access import Actor
 

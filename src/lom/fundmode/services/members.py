@@ -7,10 +7,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lom.common.audit import audit
-from lom.common.errors import DomainError, PermissionDeniedError
-from lom.common.validation import require as _require
+from lom.common.errors import ConflictError, DomainError, PermissionDeniedError
 from lom.fundmode.models import FundMembership, Pot
 from lom.fundmode.permissions import can_administer
+from lom.fundmode.permissions import require as _require
 from lom.organisations.access import Actor
 from lom.organisations.models import Organisation
 
@@ -54,7 +54,7 @@ def member_remove(*, actor: Actor, membership) -> None:
     if Pot.objects.filter(
         round__fund_id=membership.fund_id, member_id=membership.member_id
     ).exists():
-        raise DomainError(
+        raise ConflictError(
             _("%(m)s har en pott i en period och kan inte tas bort.")
             % {"m": membership.member.name},
             field="member",

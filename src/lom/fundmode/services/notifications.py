@@ -19,7 +19,6 @@ from lom.common.validation import (
     optional_text,
     validate_upload,
 )
-from lom.common.validation import require as _require
 from lom.fundmode.models import (
     Claim,
     CostKind,
@@ -31,6 +30,7 @@ from lom.fundmode.models import (
     ProviderKind,
 )
 from lom.fundmode.permissions import can_act_for_employer, can_edit_notification
+from lom.fundmode.permissions import require as _require
 from lom.fundmode.selectors import (
     notification_cost_total,
     pot_balance,

@@ -14,11 +14,10 @@ from django.utils.translation import gettext as _
 
 from lom.accounts.models import User
 from lom.common.audit import audit
-from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.errors import ConflictError, DomainError, PermissionDeniedError
 from lom.common.files import Cell, read_table
 from lom.common.money import MoneyParseError, parse_kronor
 from lom.common.validation import amount_within, optional_text
-from lom.common.validation import require as _require
 from lom.fundmode.models import (
     ROUND_NAME_MAX,
     Claim,
@@ -31,6 +30,7 @@ from lom.fundmode.models import (
     PotEntryKind,
 )
 from lom.fundmode.permissions import can_administer
+from lom.fundmode.permissions import require as _require
 from lom.fundmode.selectors import members_of
 from lom.fundmode.services.workflow import check_transition, transition
 from lom.organisations.access import Actor
@@ -140,7 +140,9 @@ def _payrolls_put(
     if fund_round.fund_id != actor.organisation.pk:
         raise PermissionDeniedError(_("Perioden tillhör en annan fond."))
     if fund_round.status != FundRound.Status.OPEN:
-        raise DomainError(_("Perioden är redan fördelad; lönesummorna kan inte ändras."))
+        raise ConflictError(
+            _("Perioden är redan fördelad; lönesummorna kan inte ändras."), code="state"
+        )
     members = {m.pk: m for m in members_of(fund=actor.organisation)}
     rows = []
     for member_id, payroll_ore in payrolls.items():

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lom.common.parity import api_counterpart
 from lom.common.web import actor_view, form_status, post_action
 from lom.fundmode import services
 from lom.fundmode.forms import ClaimForm, ReturnForm, costs_from, groups_from
@@ -27,6 +28,7 @@ from lom.fundmode.views.common import (
 from lom.organisations.access import Actor
 
 
+@api_counterpart("POST /fund/notifications/{notification_id}/claims")
 @actor_view()
 def claim_new_view(request, actor: Actor, pk: int):
     n = notification_or_404(actor, pk)
@@ -62,6 +64,7 @@ def claim_new_view(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart("GET /fund/claims/{claim_id}")
 @actor_view()
 def claim_view(request, actor: Actor, pk: int):
     claim = claim_get(actor=actor, pk=pk)
@@ -94,6 +97,7 @@ def _claim_to_handle(actor: Actor, pk: int) -> Claim:
     return claim
 
 
+@api_counterpart("POST /fund/claims/{claim_id}/payment")
 @require_POST
 @actor_view()
 def claim_pay_view(request, actor: Actor, pk: int):
@@ -106,6 +110,7 @@ def claim_pay_view(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart("POST /fund/claims/{claim_id}/return")
 @require_POST
 @actor_view()
 def claim_return_view(request, actor: Actor, pk: int):

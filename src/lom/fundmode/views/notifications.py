@@ -1,14 +1,16 @@
 """Fund-mode pages of a notification: pre-notify, fill in, attach, submit, assess."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lom.common.parity import api_counterpart
 from lom.common.web import actor_view, form_status, post_action, run_form
 from lom.fundmode import services
+from lom.fundmode.exports import attachment_response
 from lom.fundmode.forms import (
     DecisionForm,
     EmployeePickForm,
@@ -33,6 +35,7 @@ from lom.organisations.selectors import employees_for_org
 S = MeasureNotification.Status
 
 
+@api_counterpart("GET /fund/periods", "POST /fund/notifications")
 @actor_view()
 def prenotify_view(request, actor: Actor):
     rounds = [r for r in rounds_for(actor=actor) if can_act_for_employer(actor, r)]
@@ -62,12 +65,14 @@ def prenotify_view(request, actor: Actor):
     )
 
 
+@api_counterpart("GET /fund/notifications/{notification_id}", "GET /fund/claims")
 @actor_view()
 def notification_view(request, actor: Actor, pk: int):
     n = notification_or_404(actor, pk)
     return render(request, "fundmode/notification.html", notification_ctx(actor, n))
 
 
+@api_counterpart("PATCH /fund/notifications/{notification_id}")
 @actor_view()
 def notification_edit_view(request, actor: Actor, pk: int):
     n = notification_or_404(actor, pk)
@@ -123,6 +128,7 @@ def notification_edit_view(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart("PUT /fund/notifications/{notification_id}/employees")
 @actor_view()
 def pick_employees_view(request, actor: Actor, pk: int):
     n = notification_or_404(actor, pk)
@@ -147,6 +153,7 @@ def pick_employees_view(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart("POST /fund/notifications/{notification_id}/attachments")
 @require_POST
 @actor_view()
 def attach_view(request, actor: Actor, pk: int):
@@ -168,17 +175,13 @@ def attach_view(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart("GET /fund/attachments/{attachment_id}")
 @actor_view()
 def attachment_download_view(request, actor: Actor, pk: int):
     att = attachment_get(actor=actor, pk=pk)
     if att is None:
         raise Http404
-    return FileResponse(
-        att.file.open("rb"),
-        as_attachment=True,
-        filename=att.original_name,
-        content_type=att.content_type,
-    )
+    return attachment_response(att)
 
 
 def _notification_button(request, actor: Actor, pk: int, service, message: str):
@@ -192,6 +195,7 @@ def _notification_button(request, actor: Actor, pk: int, service, message: str):
     )
 
 
+@api_counterpart("POST /fund/notifications/{notification_id}/submit")
 @require_POST
 @actor_view()
 def submit_view(request, actor: Actor, pk: int):
@@ -200,6 +204,7 @@ def submit_view(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart("POST /fund/notifications/{notification_id}/withdraw")
 @require_POST
 @actor_view()
 def withdraw_view(request, actor: Actor, pk: int):
@@ -208,6 +213,9 @@ def withdraw_view(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart(
+    "GET /fund/periods/{round_id}/criteria", "POST /fund/notifications/{notification_id}/decisions"
+)
 @actor_view()
 def assess_view(request, actor: Actor, pk: int):
     n = notification_or_404(actor, pk)

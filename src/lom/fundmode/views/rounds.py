@@ -8,10 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from lom.common.files import xlsx_response
+from lom.common.parity import api_counterpart
 from lom.common.web import actor_view, form_status, post_action, run_form
 from lom.fundmode import services
-from lom.fundmode.exports import statistics_workbook
+from lom.fundmode.exports import statistics_xlsx_response
 from lom.fundmode.forms import CriterionForm, ImportForm, MemberForm, PayrollForm, RoundForm
 from lom.fundmode.models import FundRound, MeasureNotification
 from lom.fundmode.permissions import (
@@ -42,6 +42,7 @@ from lom.organisations.access import Actor
 S = MeasureNotification.Status
 
 
+@api_counterpart("GET /fund/periods", "GET /fund/pots", "GET /fund/notifications")
 @actor_view()
 def index_view(request, actor: Actor):
     reader_or_404(actor)
@@ -68,6 +69,7 @@ def index_view(request, actor: Actor):
     )
 
 
+@api_counterpart("POST /fund/periods")
 @actor_view()
 def round_new_view(request, actor: Actor):
     verdict = can_administer(actor)
@@ -124,11 +126,18 @@ def _round_page(request, actor: Actor, r: FundRound, *, import_form: ImportForm 
     return render(request, "fundmode/round.html", ctx, status=form_status(request))
 
 
+@api_counterpart(
+    "GET /fund/periods/{round_id}",
+    "GET /fund/periods/{round_id}/pots",
+    "GET /fund/periods/{round_id}/criteria",
+    "PUT /fund/periods/{round_id}/payroll",
+)
 @actor_view()
 def round_view(request, actor: Actor, pk: int):
     return _round_page(request, actor, round_or_404(actor, pk))
 
 
+@api_counterpart("POST /fund/periods/{round_id}/payroll")
 @require_POST
 @actor_view()
 def payroll_import_view(request, actor: Actor, pk: int):
@@ -147,6 +156,7 @@ def payroll_import_view(request, actor: Actor, pk: int):
     return done or _round_page(request, actor, r, import_form=form)
 
 
+@api_counterpart("POST /fund/periods/{round_id}/allocation")
 @require_POST
 @actor_view()
 def allocate_view(request, actor: Actor, pk: int):
@@ -161,6 +171,7 @@ def allocate_view(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart("GET /fund/periods/{round_id}/criteria", "POST /fund/periods/{round_id}/criteria")
 @actor_view()
 def criteria_view(request, actor: Actor, pk: int):
     r = round_or_404(actor, pk)
@@ -183,6 +194,7 @@ def criteria_view(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart("PUT /fund/criteria/{criterion_id}")
 @actor_view()
 def criterion_edit_view(request, actor: Actor, pk: int):
     c = criterion_get(actor=actor, pk=pk)
@@ -204,6 +216,7 @@ def criterion_edit_view(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart("PUT /fund/criteria/{criterion_id}/active")
 @require_POST
 @actor_view()
 def criterion_active_view(request, actor: Actor, pk: int):
@@ -220,6 +233,7 @@ def criterion_active_view(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart("GET /fund/pots/{pot_id}", "GET /fund/notifications")
 @actor_view()
 def pot_view(request, actor: Actor, pk: int):
     pot = pot_get(actor=actor, pk=pk)
@@ -235,6 +249,7 @@ def pot_view(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart("GET /fund/periods/{round_id}/statistics")
 @actor_view()
 def statistics_view(request, actor: Actor, pk: int):
     r = round_or_404(actor, pk)
@@ -244,15 +259,16 @@ def statistics_view(request, actor: Actor, pk: int):
     return render(request, "fundmode/statistics.html", {"round": r, "stats": stats})
 
 
+@api_counterpart("GET /fund/periods/{round_id}/statistics.xlsx")
 @actor_view()
 def statistics_xlsx_view(request, actor: Actor, pk: int):
     r = round_or_404(actor, pk)
     if not can_read_fund(actor):
         raise Http404
-    data = statistics_workbook(fund_statistics(actor=actor, fund_round=r))
-    return xlsx_response(f"fondstatistik-{r.pk}.xlsx", data)
+    return statistics_xlsx_response(actor=actor, fund_round=r)
 
 
+@api_counterpart("GET /fund/members", "POST /fund/members")
 @actor_view()
 def members_view(request, actor: Actor):
     """The fund administrator's list of member employers, and adding one."""
@@ -274,6 +290,7 @@ def members_view(request, actor: Actor):
     )
 
 
+@api_counterpart("DELETE /fund/members/{member_id}")
 @actor_view()
 @require_POST
 def member_remove_view(request, actor: Actor, pk: int):
