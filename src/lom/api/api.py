@@ -52,7 +52,9 @@ from lom.funds.selectors import (
 )
 from lom.identity.api import router as identity_router
 from lom.library.api import router as library_router
+from lom.mail.api import router as mail_router
 from lom.outreach.api import router as outreach_router
+from lom.privacy.api import router as privacy_router
 from lom.register.api import router as register_router
 from lom.reports.api import router as reports_router
 from lom.sector.api import router as sector_router
@@ -76,6 +78,8 @@ api.add_router("/events", events_router)
 api.add_router("/outreach", outreach_router)
 api.add_router("/identity", identity_router)
 api.add_router("/register", register_router)
+api.add_router("/privacy", privacy_router)
+api.add_router("/mail", mail_router)
 
 
 # The services name the fields as the forms do; the API's JSON names some of them otherwise.
