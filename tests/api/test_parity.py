@@ -32,6 +32,10 @@ UI_ONLY = {
     ":healthz": "liveness probe for the load balancer",
     ":readyz": "readiness probe for the load balancer",
     ":accessibility": "the accessibility statement (static text)",
+    # The public page's step to the application form: counts the click and leaves an
+    # anonymous marker in the browser session, then redirects to the (signed-in) form; an API
+    # client creates the application with POST /cases.
+    "public:apply": "counts a browser's click and redirects it to the application form",
     # Links that arrive by mail and carry their own signed token.
     "mail:unsubscribe": "the unsubscribe link of a mail, signed for its recipient",
     # The live board's script endpoint: the polling of the board page's own script; the board's

@@ -95,7 +95,8 @@ def test_mappings(world, other_world):
     )
     assert made.status_code == 201
     listed = client.get(url, **auth).json()
-    assert [m["group"] for m in listed] == ["LOM-Samordnare"]
+    assert [m["group"] for m in listed["items"]] == ["LOM-Samordnare"]
+    assert listed["next_cursor"] is None
     assert client.delete(f"{url}/{made.json()['id']}", **auth).status_code == 204
     assert client.delete(f"{url}/{made.json()['id']}", **auth).status_code == 404
     assert not RoleMapping.objects.exists()

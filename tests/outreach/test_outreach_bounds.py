@@ -67,8 +67,15 @@ def test_api_ids_of_another_organisation_or_past_a_column(api, world, other_worl
     assert not ContactPerson.objects.exists()
     for kind in ("news", "campaigns", "contacts"):
         assert api("put", f"/api/v1/outreach/{kind}/{2**64}", {}).status_code in (404, 422)
-    assert api("get", f"/api/v1/outreach/news/{2**64}").status_code == 404
-    assert api("get", f"/api/v1/outreach/campaigns/{2**64}").status_code == 404
+    for kind, param in (
+        ("news", "news_id"),
+        ("campaigns", "campaign_id"),
+        ("contacts", "contact_id"),
+    ):
+        past = api("get", f"/api/v1/outreach/{kind}/{2**64}")
+        assert past.status_code == 422 and error_field(past) == param
+        other = api("get", f"/api/v1/outreach/{kind}/999999")
+        assert other.status_code == 404
     r = Client().get(f"/api/v1/outreach/public/{world.org.slug}/guide?goal=x")
     assert r.status_code == 400 and r.json()["field"] == "goal"
     r = Client().get(f"/api/v1/outreach/public/{world.org.slug}/guide?" + "suits=course&" * 21)

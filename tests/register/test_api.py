@@ -79,7 +79,8 @@ def test_upload_answers_202_and_the_run_is_polled_to_its_preview(
     everything = api.get(f"/imports/{body['id']}", limit=100).json()["changes"]
     page2 = api.get(f"/imports/{body['id']}", offset=2, limit=2).json()
     assert page2["changes"] == everything[2:4] and everything[:2] == run["changes"]
-    assert [r["id"] for r in api.get("/imports").json()] == [body["id"]]
+    listed = api.get("/imports").json()
+    assert [r["id"] for r in listed["items"]] == [body["id"]] and listed["next_cursor"] is None
 
 
 def test_dry_run_writes_nothing_and_apply_runs_in_the_background(
@@ -97,7 +98,7 @@ def test_dry_run_writes_nothing_and_apply_runs_in_the_background(
     assert api.get(f"/imports/{run_id}").json()["status"] == "applied"
     assert Unit.objects.filter(organisation=world.org, code="A").exists()
     again = api.post(f"/imports/{run_id}/apply", json_body={})
-    assert again.status_code == 400 and "kan inte tillämpas" in again.json()["detail"]
+    assert again.status_code == 409 and "kan inte tillämpas" in again.json()["detail"]
 
 
 def test_the_file_comes_back_as_uploaded(api, world, django_capture_on_commit_callbacks):
@@ -157,10 +158,15 @@ def test_other_roles_and_other_organisations_are_kept_out(
     assert api.get(f"/imports/{run_id}").status_code == 404
     assert api.get(f"/imports/{run_id}/files/units").status_code == 404
     assert api.post(f"/imports/{run_id}/apply", json_body={"dry_run": True}).status_code == 404
-    assert api.get("/imports").json() == []
+    assert api.get("/imports").json()["items"] == []
+    assert api.post(f"/imports/{run_id}/discard").status_code == 404
+    assert api.get(f"/imports/{run_id}/columns").status_code == 404
+    assert api.put(f"/imports/{run_id}/columns", {"columns": {}}).status_code == 404
+    assert ImportRun.objects.get(pk=run_id).status == S.PREVIEWED
     employee = Caller(world.employee)
     assert employee.get("/imports").status_code == 403
     assert employee.post("/imports", {"units": units_csv()}).status_code == 403
+    assert employee.post(f"/imports/{run_id}/discard").status_code == 403
     assert Caller(world.coordinator).get("/imports").status_code == 200
 
 

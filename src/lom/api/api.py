@@ -13,10 +13,12 @@ from lom.fundmode.api import router as fundmode_router
 from lom.funds.api import router as funds_router
 from lom.identity.api import router as identity_router
 from lom.library.api import router as library_router
+from lom.mail.api import router as mail_router
 from lom.organisations.api import me_router
 from lom.organisations.api import router as organisation_router
 from lom.outreach.api import router as outreach_router
 from lom.planning.api import router as planning_router
+from lom.privacy.api import router as privacy_router
 from lom.register.api import router as register_router
 from lom.reports.api import router as reports_router
 from lom.sector.api import router as sector_router
@@ -49,4 +51,6 @@ api.add_router("/identity", identity_router)
 api.add_router("/register", register_router)
 api.add_router("/planning", planning_router)
 api.add_router("/decisions", decisions_router)
+api.add_router("/privacy", privacy_router)
+api.add_router("/mail", mail_router)
 api.add_router("/webhooks", webhooks_router)

@@ -4,6 +4,7 @@ Organisation admins only. The OIDC client secret is write-only: answers say whet
 stored (`has_client_secret`), never what it is. A call made with the browser session must come
 from a recent sign-in (as the settings page asks); a call with an API token need not."""
 
+from datetime import datetime
 from typing import Annotated, Literal
 
 from django.http import Http404
@@ -12,20 +13,23 @@ from ninja import Field, Router, Schema, Status
 
 from lom.common.bounds import DB_ID_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
-from lom.common.schemas import ErrorOut
+from lom.common.pagination import keyset_page
+from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Limit, Page
 from lom.identity.api_reauth import ensure_recent_auth
-from lom.identity.models import METADATA_XML_MAX, RoleMapping, SsoConfig
+from lom.identity.models import METADATA_XML_MAX, RoleMapping, ScimToken, SsoConfig
 from lom.identity.selectors.config import (
     role_mapping_get,
     role_mappings_for_org,
     sso_config_for_org,
 )
+from lom.identity.selectors.scim import scim_token_get, scim_tokens_for_org
 from lom.identity.services.config import (
     role_mapping_add,
     role_mapping_remove,
     sso_config_delete,
     sso_config_save,
 )
+from lom.identity.services.scim_tokens import TOKEN_NAME_MAX, scim_token_issue, scim_token_revoke
 from lom.organisations.models import Role
 
 router = Router(tags=["identity"])
@@ -83,7 +87,7 @@ class SsoConfigOut(Schema):
 
 
 class MappingIn(Schema):
-    group: Name
+    group: str = Field(min_length=1, max_length=255)
     role: Role
     unit_id: DbId | None = None
     union_id: DbId | None = None
@@ -131,12 +135,12 @@ def _config(actor) -> SsoConfig:
     return config
 
 
-@router.get("/sso", response={200: SsoConfigOut, **ERR})
+@router.get("/sso", response={200: SsoConfigOut, **ERR}, summary="The sign-in (SSO) configuration")
 def get_config(request):
     return _config_out(_config(_admin(request)))
 
 
-@router.put("/sso", response={200: SsoConfigOut, **ERR})
+@router.put("/sso", response={200: SsoConfigOut, **ERR}, summary="Save the sign-in configuration")
 def put_config(request, payload: SsoConfigIn):
     actor = _admin(request, changes=True)
     config = sso_config_save(
@@ -145,7 +149,9 @@ def put_config(request, payload: SsoConfigIn):
     return _config_out(config)
 
 
-@router.delete("/sso", response={204: None, **ERR})
+@router.delete(
+    "/sso", response={204: None, **ERR}, summary="Remove the sign-in configuration (passwords only)"
+)
 def delete_config(request):
     actor = _admin(request, changes=True)
     _config(actor)
@@ -153,13 +159,23 @@ def delete_config(request):
     return Status(204, None)
 
 
-@router.get("/sso/mappings", response={200: list[MappingOut], **ERR})
-def list_mappings(request):
+@router.get(
+    "/sso/mappings",
+    response={200: Page[MappingOut], **ERR},
+    summary="The identity provider's groups mapped to roles",
+)
+def list_mappings(request, cursor: Cursor | None = None, limit: Limit = DEFAULT_LIMIT):
     actor = _admin(request)
-    return [_mapping_out(m) for m in role_mappings_for_org(organisation=actor.organisation)]
+    rows, nxt = keyset_page(
+        role_mappings_for_org(organisation=actor.organisation),
+        cursor=cursor,
+        limit=limit,
+        order=("id",),
+    )
+    return Page[MappingOut](items=[_mapping_out(m) for m in rows], next_cursor=nxt)
 
 
-@router.post("/sso/mappings", response={201: MappingOut, **ERR})
+@router.post("/sso/mappings", response={201: MappingOut, **ERR}, summary="Map a group to a role")
 def add_mapping(request, payload: MappingIn):
     actor = _admin(request, changes=True)
     try:
@@ -177,11 +193,83 @@ def add_mapping(request, payload: MappingIn):
     return Status(201, _mapping_out(mapping))
 
 
-@router.delete("/sso/mappings/{mapping_id}", response={204: None, **ERR})
+@router.delete(
+    "/sso/mappings/{mapping_id}", response={204: None, **ERR}, summary="Remove a group's mapping"
+)
 def delete_mapping(request, mapping_id: DbId):
     actor = _admin(request, changes=True)
     mapping = role_mapping_get(organisation=actor.organisation, pk=mapping_id)
     if mapping is None:
         raise Http404
     role_mapping_remove(actor=actor.user, mapping=mapping)
+    return Status(204, None)
+
+
+# --- SCIM tokens ----------------------------------------------------------------------------
+
+
+class ScimTokenIn(Schema):
+    name: str = Field(min_length=1, max_length=TOKEN_NAME_MAX)
+
+
+class ScimTokenOut(Schema):
+    id: int
+    name: str
+    prefix: str = Field(description="The first characters after `scim_`, to tell tokens apart.")
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+
+class ScimTokenIssuedOut(ScimTokenOut):
+    token: str = Field(description="The secret: shown in this answer only, never again.")
+
+
+def _token_out(t: ScimToken) -> ScimTokenOut:
+    return ScimTokenOut(
+        id=t.pk,
+        name=t.name,
+        prefix=t.prefix,
+        created_at=t.created_at,
+        last_used_at=t.last_used_at,
+        revoked_at=t.revoked_at,
+    )
+
+
+@router.get(
+    "/scim-tokens",
+    response={200: Page[ScimTokenOut], **ERR},
+    summary="The SCIM endpoint's tokens (without their secrets)",
+)
+def list_scim_tokens(request, cursor: Cursor | None = None, limit: Limit = DEFAULT_LIMIT):
+    actor = _admin(request)
+    rows, nxt = keyset_page(
+        scim_tokens_for_org(organisation=actor.organisation), cursor=cursor, limit=limit
+    )
+    return Page[ScimTokenOut](items=[_token_out(t) for t in rows], next_cursor=nxt)
+
+
+@router.post(
+    "/scim-tokens",
+    response={201: ScimTokenIssuedOut, **ERR},
+    summary="Issue a SCIM token (its secret is in this answer only)",
+)
+def issue_scim_token(request, payload: ScimTokenIn) -> Status:
+    actor = _admin(request, changes=True)
+    token, raw = scim_token_issue(
+        actor=actor.user, organisation=actor.organisation, name=payload.name
+    )
+    return Status(201, ScimTokenIssuedOut(**_token_out(token).model_dump(), token=raw))
+
+
+@router.delete(
+    "/scim-tokens/{token_id}",
+    response={204: None, 409: ErrorOut, **ERR},
+    summary="Revoke a SCIM token (the identity provider using it is refused from now on)",
+)
+def revoke_scim_token(request, token_id: DbId) -> Status:
+    actor = _admin(request, changes=True)
+    if scim_token_get(organisation=actor.organisation, pk=token_id) is None:
+        raise Http404
+    scim_token_revoke(actor=actor.user, organisation=actor.organisation, token_id=token_id)
     return Status(204, None)

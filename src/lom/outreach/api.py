@@ -11,7 +11,8 @@ from ninja import Query, Router, Status
 
 from lom.agreements.models import MeasureType
 from lom.common.errors import DomainError, PermissionDeniedError
-from lom.common.schemas import ErrorOut
+from lom.common.pagination import keyset_page
+from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Id, Limit, Page
 from lom.organisations.models import Union
 from lom.outreach import guide, selectors, services
 from lom.outreach.models import Campaign, ContactPerson, NewsItem
@@ -28,6 +29,8 @@ from lom.outreach.schemas import (
     NewsOut,
     PublicPageOut,
     ReachOut,
+    Slug,
+    Year,
 )
 
 router = Router(tags=["outreach"])
@@ -109,8 +112,13 @@ def _public_page(slug: str):
     return org, selectors.public_page(organisation=org, today=timezone.localdate())
 
 
-@router.get("/public/{slug}", auth=None, response={200: PublicPageOut, 404: ErrorOut})
-def public_page(request, slug: str):
+@router.get(
+    "/public/{slug}",
+    auth=None,
+    response={200: PublicPageOut, 404: ErrorOut},
+    summary="The organisation's public page (no sign-in)",
+)
+def public_page(request, slug: Slug):
     org, page = _public_page(slug)
     ag = page.agreement
     return {
@@ -171,9 +179,12 @@ def public_page(request, slug: str):
 
 
 @router.get(
-    "/public/{slug}/guide", auth=None, response={200: GuideOut, 400: ErrorOut, 404: ErrorOut}
+    "/public/{slug}/guide",
+    auth=None,
+    response={200: GuideOut, 400: ErrorOut, 404: ErrorOut},
+    summary="The public guide's recommendation for the answers given (no sign-in)",
 )
-def public_guide(request, slug: str, q: Query[GuideQuery]):
+def public_guide(request, slug: Slug, q: Query[GuideQuery]):
     org, page = _public_page(slug)
     choices = {
         "goal": dict(guide.GOALS),
@@ -222,20 +233,29 @@ def public_guide(request, slug: str, q: Query[GuideQuery]):
 # --- News -----------------------------------------------------------------------------------
 
 
-@router.get("/news", response={200: list[NewsOut], 403: ErrorOut})
-def list_news(request):
+@router.get(
+    "/news", response={200: Page[NewsOut], 403: ErrorOut}, summary="The news items, newest first"
+)
+def list_news(request, cursor: Cursor | None = None, limit: Limit = DEFAULT_LIMIT):
     actor = _reader(request)
-    return [_news(n) for n in selectors.news_for(actor=actor)[:500]]
+    rows, nxt = keyset_page(
+        selectors.news_for(actor=actor), cursor=cursor, limit=limit, order=("-publish_from", "-id")
+    )
+    return {"items": [_news(n) for n in rows], "next_cursor": nxt}
 
 
-@router.post("/news", response={201: NewsOut, 400: ErrorOut, 403: ErrorOut})
+@router.post(
+    "/news", response={201: NewsOut, 400: ErrorOut, 403: ErrorOut}, summary="Add a news item"
+)
 def create_news(request, payload: NewsIn):
     actor = _editor(request)
     return Status(201, _news(services.news_save(actor=actor, **payload.dict())))
 
 
-@router.get("/news/{news_id}", response={200: NewsOut, 403: ErrorOut, 404: ErrorOut})
-def get_news(request, news_id: int):
+@router.get(
+    "/news/{news_id}", response={200: NewsOut, 403: ErrorOut, 404: ErrorOut}, summary="A news item"
+)
+def get_news(request, news_id: Id):
     actor = _reader(request)
     item = selectors.news_get(actor=actor, pk=news_id)
     if item is None:
@@ -243,8 +263,12 @@ def get_news(request, news_id: int):
     return _news(item)
 
 
-@router.put("/news/{news_id}", response={200: NewsOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
-def update_news(request, news_id: int, payload: NewsIn):
+@router.put(
+    "/news/{news_id}",
+    response={200: NewsOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Change a news item",
+)
+def update_news(request, news_id: Id, payload: NewsIn):
     actor = _editor(request)
     item = selectors.news_get(actor=actor, pk=news_id)
     if item is None:
@@ -252,8 +276,12 @@ def update_news(request, news_id: int, payload: NewsIn):
     return _news(services.news_save(actor=actor, item=item, **payload.dict()))
 
 
-@router.delete("/news/{news_id}", response={204: None, 403: ErrorOut, 404: ErrorOut})
-def delete_news(request, news_id: int):
+@router.delete(
+    "/news/{news_id}",
+    response={204: None, 403: ErrorOut, 404: ErrorOut},
+    summary="Remove a news item",
+)
+def delete_news(request, news_id: Id):
     actor = _editor(request)
     item = selectors.news_get(actor=actor, pk=news_id)
     if item is None:
@@ -265,13 +293,27 @@ def delete_news(request, news_id: int):
 # --- Campaigns ------------------------------------------------------------------------------
 
 
-@router.get("/campaigns", response={200: list[CampaignOut], 403: ErrorOut})
-def list_campaigns(request):
+@router.get(
+    "/campaigns",
+    response={200: Page[CampaignOut], 403: ErrorOut},
+    summary="The campaigns, latest start first",
+)
+def list_campaigns(request, cursor: Cursor | None = None, limit: Limit = DEFAULT_LIMIT):
     actor = _reader(request)
-    return [_campaign(c) for c in selectors.campaigns_for(actor=actor)[:500]]
+    rows, nxt = keyset_page(
+        selectors.campaigns_for(actor=actor),
+        cursor=cursor,
+        limit=limit,
+        order=("-starts_on", "-id"),
+    )
+    return {"items": [_campaign(c) for c in rows], "next_cursor": nxt}
 
 
-@router.post("/campaigns", response={201: CampaignOut, 400: ErrorOut, 403: ErrorOut})
+@router.post(
+    "/campaigns",
+    response={201: CampaignOut, 400: ErrorOut, 403: ErrorOut},
+    summary="Add a campaign",
+)
 def create_campaign(request, payload: CampaignIn):
     actor = _editor(request)
     data = payload.dict()
@@ -280,8 +322,12 @@ def create_campaign(request, payload: CampaignIn):
     return Status(201, _campaign(campaign))
 
 
-@router.get("/campaigns/{campaign_id}", response={200: CampaignOut, 403: ErrorOut, 404: ErrorOut})
-def get_campaign(request, campaign_id: int):
+@router.get(
+    "/campaigns/{campaign_id}",
+    response={200: CampaignOut, 403: ErrorOut, 404: ErrorOut},
+    summary="A campaign",
+)
+def get_campaign(request, campaign_id: Id):
     actor = _reader(request)
     campaign = selectors.campaign_get(actor=actor, pk=campaign_id)
     if campaign is None:
@@ -292,8 +338,9 @@ def get_campaign(request, campaign_id: int):
 @router.put(
     "/campaigns/{campaign_id}",
     response={200: CampaignOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Change a campaign",
 )
-def update_campaign(request, campaign_id: int, payload: CampaignIn):
+def update_campaign(request, campaign_id: Id, payload: CampaignIn):
     actor = _editor(request)
     campaign = selectors.campaign_get(actor=actor, pk=campaign_id)
     if campaign is None:
@@ -307,10 +354,30 @@ def update_campaign(request, campaign_id: int, payload: CampaignIn):
 # --- Contacts -------------------------------------------------------------------------------
 
 
-@router.get("/contacts", response={200: list[ContactOut], 403: ErrorOut})
-def list_contacts(request):
+@router.get(
+    "/contacts",
+    response={200: Page[ContactOut], 403: ErrorOut},
+    summary="The contact persons, in their sort order",
+)
+def list_contacts(request, cursor: Cursor | None = None, limit: Limit = DEFAULT_LIMIT):
     actor = _reader(request)
-    return [_contact(c) for c in selectors.contacts_for(actor=actor)]
+    rows, nxt = keyset_page(
+        selectors.contacts_for(actor=actor), cursor=cursor, limit=limit, order=("sort_order", "id")
+    )
+    return {"items": [_contact(c) for c in rows], "next_cursor": nxt}
+
+
+@router.get(
+    "/contacts/{contact_id}",
+    response={200: ContactOut, 403: ErrorOut, 404: ErrorOut},
+    summary="A contact person",
+)
+def get_contact(request, contact_id: Id):
+    actor = _reader(request)
+    contact = selectors.contact_get(actor=actor, pk=contact_id)
+    if contact is None:
+        raise Http404
+    return _contact(contact)
 
 
 def _union(actor, union_id: int | None) -> Union | None:
@@ -322,7 +389,11 @@ def _union(actor, union_id: int | None) -> Union | None:
     return union
 
 
-@router.post("/contacts", response={201: ContactOut, 400: ErrorOut, 403: ErrorOut})
+@router.post(
+    "/contacts",
+    response={201: ContactOut, 400: ErrorOut, 403: ErrorOut},
+    summary="Add a contact person",
+)
 def create_contact(request, payload: ContactIn):
     actor = _editor(request)
     data = payload.dict()
@@ -333,8 +404,9 @@ def create_contact(request, payload: ContactIn):
 @router.put(
     "/contacts/{contact_id}",
     response={200: ContactOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Change a contact person",
 )
-def update_contact(request, contact_id: int, payload: ContactIn):
+def update_contact(request, contact_id: Id, payload: ContactIn):
     actor = _editor(request)
     contact = selectors.contact_get(actor=actor, pk=contact_id)
     if contact is None:
@@ -344,8 +416,12 @@ def update_contact(request, contact_id: int, payload: ContactIn):
     return _contact(services.contact_save(actor=actor, contact=contact, union=union, **data))
 
 
-@router.delete("/contacts/{contact_id}", response={204: None, 403: ErrorOut, 404: ErrorOut})
-def delete_contact(request, contact_id: int):
+@router.delete(
+    "/contacts/{contact_id}",
+    response={204: None, 403: ErrorOut, 404: ErrorOut},
+    summary="Remove a contact person",
+)
+def delete_contact(request, contact_id: Id):
     actor = _editor(request)
     contact = selectors.contact_get(actor=actor, pk=contact_id)
     if contact is None:
@@ -357,8 +433,12 @@ def delete_contact(request, contact_id: int):
 # --- Reach ----------------------------------------------------------------------------------
 
 
-@router.get("/stats", response={200: ReachOut, 403: ErrorOut, 404: ErrorOut})
-def reach(request, year: int | None = None):
+@router.get(
+    "/stats",
+    response={200: ReachOut, 403: ErrorOut, 404: ErrorOut},
+    summary="The reach figures of a year (this year by default)",
+)
+def reach(request, year: Year | None = None):
     actor = request.api_actor
     verdict = can_read_reach(actor)
     if not verdict:

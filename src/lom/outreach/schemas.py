@@ -19,11 +19,15 @@ from lom.outreach.models import (
 
 MAX_CODES = 50
 Code = Annotated[str, Field(max_length=50)]
+# An organisation's slug in a public address.
+Slug = Annotated[str, Field(min_length=1, max_length=50, pattern=r"^[-a-zA-Z0-9_]+$")]
+# A year of the reach figures.
+Year = Annotated[int, Field(ge=2000, le=2100)]
 
 
 class NewsIn(Schema):
-    title: str = Field(max_length=NEWS_TITLE_MAX)
-    body: str = Field(max_length=NEWS_BODY_MAX)
+    title: str = Field(min_length=1, max_length=NEWS_TITLE_MAX)
+    body: str = Field(min_length=1, max_length=NEWS_BODY_MAX)
     publish_from: date
     publish_to: date | None = None
     status: PublishStatus = PublishStatus.DRAFT
@@ -39,8 +43,8 @@ class NewsOut(Schema):
 
 
 class CampaignIn(Schema):
-    title: str = Field(max_length=NEWS_TITLE_MAX)
-    text: str = Field(max_length=CAMPAIGN_TEXT_MAX)
+    title: str = Field(min_length=1, max_length=NEWS_TITLE_MAX)
+    text: str = Field(min_length=1, max_length=CAMPAIGN_TEXT_MAX)
     starts_on: date
     ends_on: date
     measure_type_codes: list[Code] = Field(default_factory=list, max_length=MAX_CODES)
@@ -58,9 +62,9 @@ class CampaignOut(Schema):
 
 
 class ContactIn(Schema):
-    name: str = Field(max_length=CONTACT_NAME_MAX)
-    role: str = Field(max_length=CONTACT_NAME_MAX)
-    email: str = Field(max_length=254)
+    name: str = Field(min_length=1, max_length=CONTACT_NAME_MAX)
+    role: str = Field(min_length=1, max_length=CONTACT_NAME_MAX)
+    email: str = Field(min_length=3, max_length=254)
     phone: str = Field("", max_length=PHONE_MAX)
     union_id: int | None = Field(None, ge=1, le=DB_ID_MAX)
     sort_order: int = Field(100, ge=0, le=SORT_ORDER_MAX)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from lom.agreements.selectors import agreement_current
+from lom.common.parity import api_counterpart
 from lom.common.web import actor_view, form_status, post_action, run_form
 from lom.organisations.access import Actor
 from lom.outreach import guide, selectors
@@ -50,6 +51,7 @@ def _guide_url(org, campaign_id: int | None) -> str:
     return url + (f"?k={campaign_id}" if campaign_id else "")
 
 
+@api_counterpart("GET /outreach/public/{slug}")
 @require_safe
 def public_page_view(request, org_slug: str):
     org, today, page = _public(org_slug)
@@ -70,6 +72,7 @@ def public_page_view(request, org_slug: str):
     )
 
 
+@api_counterpart("GET /outreach/public/{slug}/guide")
 @require_safe
 def public_guide_view(request, org_slug: str):
     org, today, page = _public(org_slug)
@@ -146,6 +149,7 @@ def public_apply_view(request, org_slug: str):
 # --- Staff pages ----------------------------------------------------------------------------
 
 
+@api_counterpart("GET /outreach/contacts", "GET /outreach/news", "GET /outreach/campaigns")
 @actor_view()
 def index_view(request, actor: Actor):
     editor = bool(can_manage_outreach(actor))
@@ -201,6 +205,11 @@ def _edit_page(request, form, action, *, message: str, heading: str, delete_url:
     )
 
 
+@api_counterpart(
+    "POST /outreach/contacts",
+    "GET /outreach/contacts/{contact_id}",
+    "PUT /outreach/contacts/{contact_id}",
+)
 @actor_view("coordinator", "org_admin")
 def contact_edit_view(request, actor: Actor, pk: int | None = None):
     contact = _own_or_404(selectors.contact_get, actor, pk)
@@ -224,6 +233,7 @@ def contact_edit_view(request, actor: Actor, pk: int | None = None):
     )
 
 
+@api_counterpart("DELETE /outreach/contacts/{contact_id}")
 @require_POST
 @actor_view("coordinator", "org_admin")
 def contact_delete_view(request, actor: Actor, pk: int):
@@ -235,6 +245,9 @@ def contact_delete_view(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart(
+    "POST /outreach/news", "GET /outreach/news/{news_id}", "PUT /outreach/news/{news_id}"
+)
 @actor_view("coordinator", "org_admin")
 def news_edit_view(request, actor: Actor, pk: int | None = None):
     item = _own_or_404(selectors.news_get, actor, pk)
@@ -258,6 +271,7 @@ def news_edit_view(request, actor: Actor, pk: int | None = None):
     )
 
 
+@api_counterpart("DELETE /outreach/news/{news_id}")
 @require_POST
 @actor_view("coordinator", "org_admin")
 def news_delete_view(request, actor: Actor, pk: int):
@@ -269,6 +283,11 @@ def news_delete_view(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart(
+    "POST /outreach/campaigns",
+    "GET /outreach/campaigns/{campaign_id}",
+    "PUT /outreach/campaigns/{campaign_id}",
+)
 @actor_view("coordinator", "org_admin")
 def campaign_edit_view(request, actor: Actor, pk: int | None = None):
     campaign = _own_or_404(selectors.campaign_get, actor, pk)
@@ -300,6 +319,7 @@ def campaign_edit_view(request, actor: Actor, pk: int | None = None):
     )
 
 
+@api_counterpart("GET /outreach/stats")
 @actor_view(*STATS_READERS)
 def stats_view(request, actor: Actor):
     this_year = timezone.localdate().year

@@ -1,40 +1,37 @@
 """Personal data pages: retention (administrator), the read log (administrator and auditor),
 and the data-subject export (administrator, after a recent sign-in)."""
 
-import json
-
 from django.core.paginator import Paginator
-from django.core.serializers.json import DjangoJSONEncoder
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lom.common.files import csv_response
+from lom.common.parity import api_counterpart
 from lom.common.reauth import recent_auth_required
 from lom.common.web import actor_view, form_status, run_form
 from lom.organisations.access import Actor
-from lom.privacy.documents import render_subject_pdf
+from lom.privacy.documents import reads_csv_response, subject_export_response
 from lom.privacy.forms import ReadSearchForm, RetentionForm, SubjectSearchForm
 from lom.privacy.permissions import READ_LOG_ROLES, RETENTION_ROLES, SUBJECT_EXPORT_ROLES
-from lom.privacy.selectors.reads import ReadFilter, read_log_search, reader_name
+from lom.privacy.selectors.reads import ReadFilter, read_log_search
 from lom.privacy.selectors.retention import retention_preview
 from lom.privacy.selectors.subject import employee_search, subject_employee
 from lom.privacy.services.retention import retention_policy_save
 from lom.privacy.services.subject import FORMATS, subject_export
 
 READS_PER_PAGE = 50
-# A CSV of the read log is bounded like every other export.
-READS_CSV_MAX = 100_000
+SUBJECTS_SHOWN = 50
 
 
+@api_counterpart("GET /privacy/retention", "GET /privacy/reads")
 @actor_view(*READ_LOG_ROLES)
 def index_view(request, actor: Actor):
     name = "privacy:retention" if actor.has(*RETENTION_ROLES) else "privacy:reads"
     return redirect(name)
 
 
+@api_counterpart("GET /privacy/retention", "PUT /privacy/retention")
 @actor_view(*RETENTION_ROLES)
 def retention_view(request, actor: Actor):
     form = RetentionForm(request.POST or None)
@@ -57,6 +54,7 @@ def retention_view(request, actor: Actor):
     )
 
 
+@api_counterpart("GET /privacy/reads", "GET /privacy/reads.csv")
 @actor_view(*READ_LOG_ROLES)
 def reads_view(request, actor: Actor):
     form = ReadSearchForm(request.GET or None)
@@ -74,28 +72,7 @@ def reads_view(request, actor: Actor):
     if form.is_bound and not form.is_valid():
         rows = rows.none()  # a search that cannot be read shows nothing, not everything
     if request.GET.get("format") == "csv":
-        return csv_response(
-            f"laslogg-{timezone.localdate():%Y%m%d}.csv",
-            [
-                _("Tidpunkt"),
-                _("Vem läste"),
-                _("Medarbetare"),
-                _("Uppgiftsslag"),
-                _("Kanal"),
-                _("Post"),
-            ],
-            (
-                [
-                    timezone.localtime(r.at),
-                    reader_name(r),
-                    r.employee.full_name if r.employee else "",
-                    r.data_class,
-                    r.get_channel_display(),
-                    f"{r.target_type}#{r.target_id}",
-                ]
-                for r in rows[:READS_CSV_MAX].iterator()
-            ),
-        )
+        return reads_csv_response(rows)
     page = Paginator(rows, READS_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -104,14 +81,19 @@ def reads_view(request, actor: Actor):
     )
 
 
+@api_counterpart("GET /privacy/subjects")
 @actor_view(*SUBJECT_EXPORT_ROLES)
 def subjects_view(request, actor: Actor):
     form = SubjectSearchForm(request.GET or None)
     q = form.cleaned_data["q"] if form.is_valid() else ""
-    employees = employee_search(organisation=actor.organisation, q=q)
+    employees = employee_search(organisation=actor.organisation, q=q)[:SUBJECTS_SHOWN]
     return render(request, "privacy/subjects.html", {"form": form, "employees": employees, "q": q})
 
 
+@api_counterpart(
+    "GET /privacy/subjects/{employee_id}/export.json",
+    "GET /privacy/subjects/{employee_id}/export.pdf",
+)
 @actor_view(*SUBJECT_EXPORT_ROLES)
 @recent_auth_required
 def subject_export_view(request, actor: Actor, pk: int, fmt: str):
@@ -121,11 +103,4 @@ def subject_export_view(request, actor: Actor, pk: int, fmt: str):
     if employee is None:
         raise Http404
     data = subject_export(actor=actor, employee=employee, fmt=fmt)
-    name = f"registerutdrag-{employee.pk}-{timezone.localdate():%Y%m%d}"
-    if fmt == "json":
-        body = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    else:
-        response = HttpResponse(render_subject_pdf(data), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return subject_export_response(employee=employee, data=data, fmt=fmt)

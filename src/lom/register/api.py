@@ -16,7 +16,8 @@ from ninja import Field, File, Form, Query, Router, Status, UploadedFile
 
 from lom.common.bounds import DB_ID_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
-from lom.common.schemas import ErrorOut
+from lom.common.pagination import keyset_page
+from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Limit, Page
 from lom.identity.api_reauth import ensure_recent_auth
 from lom.organisations.access import Actor
 from lom.register.fields import FIELDS
@@ -24,7 +25,10 @@ from lom.register.models import ImportFile, ImportKind, ImportRun
 from lom.register.schemas import (
     ApplyIn,
     ChangeOut,
+    ColumnsIn,
+    ColumnsOut,
     FieldSpecOut,
+    FileColumnsOut,
     FileOut,
     MappingIn,
     MappingOut,
@@ -32,11 +36,20 @@ from lom.register.schemas import (
     RunDetailOut,
     RunOut,
 )
-from lom.register.selectors import mapping_for, run_file, run_files, run_get, runs_for
+from lom.register.selectors import (
+    mapping_for,
+    run_column_choices,
+    run_file,
+    run_files,
+    run_get,
+    runs_for,
+)
 from lom.register.services import (
     UploadedExport,
     import_apply,
     import_apply_request,
+    import_discard,
+    import_rerun,
     import_upload,
     mapping_save,
 )
@@ -44,9 +57,9 @@ from lom.register.summary import kind_counts
 
 router = Router(tags=["register"])
 ERR = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+STATE = {409: ErrorOut}
 REGISTER_ROLES = ("org_admin", "coordinator")
 COLUMNS_JSON_MAX = 20_000
-LIST_MAX = 50
 DbId = Annotated[int, Field(ge=1, le=DB_ID_MAX)]
 
 
@@ -155,7 +168,11 @@ def _export(kind: str, upload: UploadedFile, columns: dict[str, str] | None) -> 
     )
 
 
-@router.post("/imports", response={202: RunOut, **ERR})
+@router.post(
+    "/imports",
+    response={202: RunOut, **ERR},
+    summary="Upload the HR system's export files (the preview runs in the background)",
+)
 def upload_import(
     request,
     units: File[UploadedFile | None] = None,
@@ -190,14 +207,23 @@ def upload_import(
     return Status(202, _run_out(run))
 
 
-@router.get("/imports", response={200: list[RunOut], 403: ErrorOut})
-def list_imports(request) -> list[RunOut]:
-    """The latest imports, newest first."""
+@router.get(
+    "/imports", response={200: Page[RunOut], 403: ErrorOut}, summary="The imports, newest first"
+)
+def list_imports(
+    request, cursor: Cursor | None = None, limit: Limit = DEFAULT_LIMIT
+) -> Page[RunOut]:
     actor = _importer(request)
-    return [_run_out(run) for run in runs_for(organisation=actor.organisation)[:LIST_MAX]]
+    rows, nxt = keyset_page(runs_for(organisation=actor.organisation), cursor=cursor, limit=limit)
+    return Page[RunOut](items=[_run_out(run) for run in rows], next_cursor=nxt)
 
 
-@router.get("/imports/{run_id}", response={200: RunDetailOut, **ERR}, url_name="register_run")
+@router.get(
+    "/imports/{run_id}",
+    response={200: RunDetailOut, **ERR},
+    url_name="register_run",
+    summary="An import: status, progress, counts, and a page of its errors and changes",
+)
 def get_import(
     request,
     run_id: DbId,
@@ -219,14 +245,20 @@ def get_import(
     )
 
 
-@router.post("/imports/{run_id}/apply", response={200: RunOut, 202: RunOut, **ERR})
+@router.post(
+    "/imports/{run_id}/apply",
+    response={200: RunOut, 202: RunOut, **ERR, **STATE},
+    summary="Apply a clean preview to the register (or, with dry_run, count what it would do)",
+)
 def apply_import(  # one action per branch
     request,
     payload: ApplyIn,
     run_id: DbId,
 ) -> Status:
     """Apply a previewed run without errors: 202, it applies in the background (poll
-    `status_url`). With `dry_run`: 200 with the counts it would apply; nothing is written."""
+    `status_url`). With `dry_run`: 200 with the counts it would apply; nothing is written.
+    409 when the run is not a clean preview (it has errors, is applied, or the register
+    changed since the preview)."""
     actor = _importer(request, changes=not payload.dry_run)
     run = _run(actor, run_id)
     if payload.dry_run:
@@ -238,7 +270,17 @@ def apply_import(  # one action per branch
     "/imports/{run_id}/files/{kind}",
     response={403: ErrorOut, 404: ErrorOut},
     url_name="register_file",
-    openapi_extra={"responses": {"200": {"description": "The file as it was uploaded."}}},
+    summary="An imported file again, as it was uploaded",
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The file as it was uploaded.",
+                "content": {
+                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}
+                },
+            }
+        }
+    },
 )
 def download_file(
     request,
@@ -269,14 +311,22 @@ def _mapping_out(kind: ImportKind, columns: dict[str, str]) -> MappingOut:
     )
 
 
-@router.get("/mappings/{kind}", response={200: MappingOut, 403: ErrorOut})
+@router.get(
+    "/mappings/{kind}",
+    response={200: MappingOut, 403: ErrorOut},
+    summary="The saved column mapping of a kind of file",
+)
 def get_mapping(request, kind: ImportKind) -> MappingOut:
     """The saved column mapping of a kind of file ({} when none is saved), and its fields."""
     actor = _importer(request)
     return _mapping_out(kind, mapping_for(organisation=actor.organisation, kind=kind.value))
 
 
-@router.put("/mappings/{kind}", response={200: MappingOut, **ERR})
+@router.put(
+    "/mappings/{kind}",
+    response={200: MappingOut, **ERR},
+    summary="Save the column mapping of a kind of file",
+)
 def put_mapping(request, kind: ImportKind, payload: MappingIn) -> MappingOut:
     """Save the column mapping of a kind of file: {"columns": {field: header}}."""
     actor = _importer(request)
@@ -285,3 +335,56 @@ def put_mapping(request, kind: ImportKind, payload: MappingIn) -> MappingOut:
         actor=actor.user, organisation=actor.organisation, kind=kind.value, columns=columns
     )
     return _mapping_out(kind, dict(saved.columns))
+
+
+@router.post(
+    "/imports/{run_id}/discard",
+    response={200: RunOut, **ERR, **STATE},
+    summary="Set an import that was not applied aside (nothing in the register changes)",
+)
+def discard_import(request, run_id: DbId) -> RunOut:
+    """409 when the run is applied, being applied, or already discarded."""
+    actor = _importer(request)
+    return _run_out(import_discard(actor=actor.user, run=_run(actor, run_id)))
+
+
+@router.get(
+    "/imports/{run_id}/columns",
+    response={200: ColumnsOut, **ERR},
+    summary="The headers of each file of an import and the columns offered for its fields",
+)
+def get_columns(request, run_id: DbId) -> ColumnsOut:
+    actor = _importer(request)
+    run = _run(actor, run_id)
+    choices = run_column_choices(organisation=actor.organisation, run=run)
+    return ColumnsOut(
+        files=[
+            FileColumnsOut(
+                kind=ImportKind(c.file.kind),
+                file_name=c.file.file_name,
+                headers=c.headers,
+                columns=c.columns,
+                used=dict(c.file.columns or {}),
+            )
+            for c in choices
+        ]
+    )
+
+
+@router.put(
+    "/imports/{run_id}/columns",
+    response={202: RunOut, **ERR, **STATE},
+    summary="Import the files of an import again with the columns chosen (a new import)",
+)
+def put_columns(request, run_id: DbId, payload: ColumnsIn) -> Status:
+    """The columns per kind of file ({"employees": {"employee_number": "Anst.nr"}}) are saved
+    as the organisation's mappings; the files are imported again as a new run (202, its
+    preview runs in the background; poll `status_url`). A kind not named keeps the columns it
+    was read with. 409 for an applied run."""
+    actor = _importer(request)
+    run = _run(actor, run_id)
+    columns = {
+        kind.value: _known_fields(kind.value, dict(given), field="columns")
+        for kind, given in payload.columns.items()
+    }
+    return Status(202, _run_out(import_rerun(actor=actor.user, run=run, columns=columns)))

@@ -95,3 +95,24 @@ class MappingOut(Schema):
     kind: ImportKind
     columns: dict[str, str]
     fields: list[FieldSpecOut] = Field(description="The fields of this kind of file.")
+
+
+class ColumnsIn(Schema):
+    columns: dict[ImportKind, dict[FieldKey, Header]] = Field(
+        description="Per kind of file: register field → the column header in the file.",
+        max_length=len(ImportKind.values),
+    )
+
+
+class FileColumnsOut(Schema):
+    kind: ImportKind
+    file_name: str
+    headers: list[str] = Field(description="The file's header row.")
+    columns: dict[str, str] = Field(
+        description="The columns offered: suggested, then saved, then those it was read with."
+    )
+    used: dict[str, str] = Field(description="The columns the file was read with.")
+
+
+class ColumnsOut(Schema):
+    files: list[FileColumnsOut]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -9,7 +11,7 @@ from lom.common.errors import DomainError
 from lom.common.files import iter_table
 from lom.organisations.models import Organisation
 from lom.register.fields import header_row, mapping_complete, suggest_columns
-from lom.register.models import ColumnMapping, ImportFile, ImportRun
+from lom.register.models import ColumnMapping, ImportFile, ImportKind, ImportRun
 
 
 def mapping_for(*, organisation: Organisation, kind: str) -> dict[str, str]:
@@ -63,3 +65,28 @@ def upload_columns(
     if mapping_complete(kind=kind, headers=headers, columns=suggested):
         return suggested, True
     return None, False
+
+
+@dataclass(frozen=True)
+class ColumnChoice:
+    """One file of a run for the column mapping: its headers, and the columns to offer first
+    (suggested from the headers, then the saved mapping, then what the file was read with)."""
+
+    file: ImportFile
+    headers: list[str]
+    columns: dict[str, str]
+
+
+def run_column_choices(*, organisation: Organisation, run: ImportRun) -> list[ColumnChoice]:
+    """Per file of the run, in the order of the kinds. DomainError for an unreadable file."""
+    order = {k: i for i, k in enumerate(ImportKind.values)}
+    out = []
+    for f in sorted(ImportFile.objects.filter(run=run), key=lambda f: order[f.kind]):
+        headers = file_headers(file_name=f.file_name, data=bytes(f.data))
+        columns = (
+            suggest_columns(f.kind, headers)
+            | mapping_for(organisation=organisation, kind=f.kind)
+            | (f.columns or {})
+        )
+        out.append(ColumnChoice(file=f, headers=headers, columns=columns))
+    return out

@@ -18,15 +18,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lom.common.errors import DomainError
+from lom.common.parity import api_counterpart
 from lom.common.reauth import recent_auth_required
 from lom.common.web import actor_view, add_domain_error, form_status, post_action
 from lom.organisations.access import Actor
-from lom.register.fields import FIELDS, suggest_columns
+from lom.register.fields import FIELDS
 from lom.register.forms import MappingForm, UploadForm
 from lom.register.models import ImportFile, ImportKind, ImportRun
 from lom.register.selectors import (
-    file_headers,
-    mapping_for,
+    run_column_choices,
     run_file,
     run_files,
     run_get,
@@ -37,6 +37,7 @@ from lom.register.services import (
     UploadedExport,
     import_apply_request,
     import_discard,
+    import_rerun,
     import_upload,
 )
 from lom.register.summary import kind_counts
@@ -62,6 +63,7 @@ def _run(actor: Actor, pk: int) -> ImportRun:
         raise Http404 from exc
 
 
+@api_counterpart("GET /register/imports", "POST /register/imports")
 @actor_view(*REGISTER_ROLES)
 def index_view(request: HttpRequest, actor: Actor) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
@@ -140,6 +142,7 @@ def _counts(run: ImportRun) -> list[tuple[str, dict[str, Any]]]:
     return [(_kind_label(k), c) for k, c in kind_counts(run).items()]
 
 
+@api_counterpart("GET /register/imports/{run_id}")
 @actor_view(*REGISTER_ROLES)
 def run_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     run = _run(actor, pk)
@@ -165,6 +168,7 @@ def run_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     )
 
 
+@api_counterpart("POST /register/imports/{run_id}/apply")
 @actor_view(*REGISTER_ROLES)
 @recent_auth_required
 def run_apply_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
@@ -180,6 +184,7 @@ def run_apply_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     )
 
 
+@api_counterpart("POST /register/imports/{run_id}/discard")
 @require_POST
 @actor_view(*REGISTER_ROLES)
 def run_discard_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
@@ -195,27 +200,20 @@ def run_discard_view(request: HttpRequest, actor: Actor, pk: int) -> HttpRespons
 def _mapping_forms(
     request: HttpRequest, actor: Actor, run: ImportRun
 ) -> tuple[list[MappingForm], list[ImportFile]]:
-    forms, files = [], []
-    for kind in ImportKind:
-        try:
-            f = run_file(run=run, kind=kind.value)
-        except ImportFile.DoesNotExist:
-            continue
-        headers = file_headers(file_name=f.file_name, data=bytes(f.data))
-        initial = (
-            suggest_columns(kind.value, headers)
-            | mapping_for(organisation=actor.organisation, kind=kind.value)
-            | (f.columns or {})
+    choices = run_column_choices(organisation=actor.organisation, run=run)
+    forms = [
+        MappingForm(
+            request.POST or None,
+            kind=c.file.kind,
+            headers=c.headers,
+            initial_columns=c.columns,
         )
-        forms.append(
-            MappingForm(
-                request.POST or None, kind=kind.value, headers=headers, initial_columns=initial
-            )
-        )
-        files.append(f)
-    return forms, files
+        for c in choices
+    ]
+    return forms, [c.file for c in choices]
 
 
+@api_counterpart("GET /register/imports/{run_id}/columns", "PUT /register/imports/{run_id}/columns")
 @actor_view(*REGISTER_ROLES)
 def run_columns_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     """Choose the columns of the run's files; the files are imported again with them (a new
@@ -228,15 +226,11 @@ def run_columns_view(request: HttpRequest, actor: Actor, pk: int) -> HttpRespons
             request, "register/columns.html", {"run": run, "file_error": exc.message}, status=400
         )
     if request.method == "POST" and all(form.is_valid() for form in forms):
-        exports = [
-            UploadedExport(
-                kind=f.kind, file_name=f.file_name, data=bytes(f.data), columns=form.columns()
-            )
-            for form, f in zip(forms, files, strict=True)
-        ]
         try:
-            new_run = import_upload(
-                actor=actor.user, organisation=actor.organisation, files=exports, full=run.full
+            new_run = import_rerun(
+                actor=actor.user,
+                run=run,
+                columns={f.kind: form.columns() for form, f in zip(forms, files, strict=True)},
             )
         except DomainError as exc:
             add_domain_error(forms[0], exc)
@@ -250,6 +244,7 @@ def run_columns_view(request: HttpRequest, actor: Actor, pk: int) -> HttpRespons
     )
 
 
+@api_counterpart("GET /register/imports/{run_id}/files/{kind}")
 @actor_view(*REGISTER_ROLES)
 def file_download_view(request: HttpRequest, actor: Actor, pk: int, kind: str) -> HttpResponse:
     """An imported file again: its original bytes and name."""

@@ -27,6 +27,11 @@ def scim_tokens_for_org(*, organisation: Organisation) -> QuerySet[ScimToken]:
     return ScimToken.objects.filter(organisation=organisation).order_by("revoked_at", "-created_at")
 
 
+def scim_token_get(*, organisation: Organisation, pk: int) -> ScimToken | None:
+    """One of the organisation's tokens (None for another organisation's)."""
+    return ScimToken.objects.filter(organisation=organisation, pk=pk).first()
+
+
 def scim_accounts(
     *, organisation: Organisation, attribute: str = "", value: str = ""
 ) -> QuerySet[ManagedAccount]:

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from lom.accounts.models import User
 from lom.common.audit import audit
-from lom.common.errors import DomainError
+from lom.common.errors import ConflictError, DomainError
 from lom.identity.models import ScimToken, hash_secret
 from lom.organisations.models import Organisation
 
@@ -49,7 +49,7 @@ def scim_token_revoke(
     if token is None:
         raise DomainError(_("Nyckeln finns inte."), code="not_found")
     if token.revoked_at is not None:
-        raise DomainError(_("Nyckeln är redan återkallad."), code="revoked")
+        raise ConflictError(_("Nyckeln är redan återkallad."), code="revoked")
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     audit(

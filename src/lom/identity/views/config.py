@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lom.common.errors import DomainError
+from lom.common.parity import api_counterpart
 from lom.common.reauth import recent_auth_for_posts, recent_auth_required
 from lom.common.web import actor_view, add_domain_error, form_status, post_action
 from lom.identity.forms.config import RoleMappingForm, SsoConfigForm
@@ -60,6 +61,7 @@ def _page(request, actor, config: SsoConfig | None, form, mapping_form):
     return render(request, "identity/config_settings.html", context, status=form_status(request))
 
 
+@api_counterpart("GET /identity/sso", "PUT /identity/sso", "GET /identity/sso/mappings")
 @actor_view("org_admin")
 @recent_auth_for_posts
 def settings_view(request, actor):
@@ -81,6 +83,7 @@ def settings_view(request, actor):
     return _page(request, actor, config, form, mapping_form)
 
 
+@api_counterpart("POST /identity/sso/mappings")
 @require_POST
 @actor_view("org_admin")
 @recent_auth_required
@@ -101,6 +104,7 @@ def mapping_add_view(request, actor):
     return _page(request, actor, config, form, mapping_form)
 
 
+@api_counterpart("DELETE /identity/sso/mappings/{mapping_id}")
 @require_POST
 @actor_view("org_admin")
 @recent_auth_required
@@ -116,6 +120,7 @@ def mapping_remove_view(request, actor, pk: int):
     )
 
 
+@api_counterpart("DELETE /identity/sso")
 @require_POST
 @actor_view("org_admin")
 @recent_auth_required

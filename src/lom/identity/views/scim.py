@@ -337,7 +337,7 @@ def service_provider_config_view(request: HttpRequest, scim: Scim):
 @scim_endpoint
 def resource_types_view(request: HttpRequest, scim: Scim):
     base = scim.base
-    types = [
+    types: list[dict[str, Any]] = [
         {
             "schemas": ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"],
             "id": "User",

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from lom.common.errors import DomainError
+from lom.common.parity import api_counterpart
 from lom.common.reauth import recent_auth_for_posts
 from lom.common.web import actor_view, add_domain_error, form_status, post_action
 from lom.identity.forms.scim_tokens import ScimTokenForm
@@ -14,6 +15,7 @@ from lom.identity.services import scim_tokens as services
 from lom.organisations.access import Actor
 
 
+@api_counterpart("GET /identity/scim-tokens", "POST /identity/scim-tokens")
 @recent_auth_for_posts
 @actor_view("org_admin")
 def scim_tokens_view(request, actor: Actor):
@@ -40,6 +42,7 @@ def scim_tokens_view(request, actor: Actor):
     return render(request, "identity/scim_tokens_list.html", context, status=status)
 
 
+@api_counterpart("DELETE /identity/scim-tokens/{token_id}")
 @recent_auth_for_posts
 @actor_view("org_admin")
 def scim_token_revoke_view(request, actor: Actor, pk: int):

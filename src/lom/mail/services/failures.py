@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lom.common.audit import audit
-from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.errors import ConflictError, PermissionDeniedError
 from lom.mail.models import OutboundMail
 from lom.mail.selectors import failed_mails
 from lom.mail.services.delivery import deliver_mail_task
@@ -41,7 +41,9 @@ def mail_resend(*, actor: Actor, mail: OutboundMail) -> None:
     """Send a failed mail again."""
     _check(actor, mail)
     if not _requeue(OutboundMail.objects.filter(pk=mail.pk, status=OutboundMail.Status.FAILED)):
-        raise DomainError(_("Bara e-post som inte kunde levereras kan skickas igen."))
+        raise ConflictError(
+            _("Bara e-post som inte kunde levereras kan skickas igen."), code="status"
+        )
     audit(
         organisation_id=actor.organisation.pk,
         actor=actor.user,
@@ -75,7 +77,7 @@ def mail_cancel(*, actor: Actor, mail: OutboundMail) -> None:
     _check(actor, mail)
     locked = OutboundMail.objects.select_for_update().get(pk=mail.pk)
     if locked.status not in UNSENT:
-        raise DomainError(_("E-posten är redan skickad eller stoppad."))
+        raise ConflictError(_("E-posten är redan skickad eller stoppad."), code="status")
     before = locked.status
     locked.status, locked.next_attempt_at = OutboundMail.Status.CANCELLED, None
     locked.save(update_fields=["status", "next_attempt_at"])

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from lom.common.parity import api_counterpart
 from lom.common.web import actor_view, post_action
 from lom.mail.selectors import failed_mail_page, organisation_mail
 from lom.mail.services import mail_cancel, mail_resend, mail_resend_all
@@ -22,6 +23,7 @@ def _page_number(request: HttpRequest) -> int:
     return int(value) if value.isdigit() and len(value) < 7 else 1
 
 
+@api_counterpart("GET /mail/failures")
 @actor_view("org_admin")
 def failures_view(request: HttpRequest, actor: Actor) -> HttpResponse:
     page = failed_mail_page(organisation_id=actor.organisation.pk, page=_page_number(request))
@@ -43,18 +45,21 @@ def _on_one_mail(
     )
 
 
+@api_counterpart("POST /mail/failures/{message_id}/resend")
 @require_POST
 @actor_view("org_admin")
 def resend_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     return _on_one_mail(request, actor, pk, mail_resend, _("E-posten skickas igen till %(to)s."))
 
 
+@api_counterpart("POST /mail/failures/{message_id}/cancel")
 @require_POST
 @actor_view("org_admin")
 def cancel_view(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     return _on_one_mail(request, actor, pk, mail_cancel, _("E-posten till %(to)s är stoppad."))
 
 
+@api_counterpart("POST /mail/failures/resend")
 @require_POST
 @actor_view("org_admin")
 def resend_all_view(request: HttpRequest, actor: Actor) -> HttpResponse:

@@ -4,7 +4,7 @@ stable keys: dates in ISO 8601, amounts in öre. Rendered as JSON and as a PDF."
 from collections.abc import Callable
 from typing import Any
 
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from lom.cases.models import Case
@@ -311,12 +311,13 @@ def subject_data(
     }
 
 
-def employee_search(*, organisation, q: str, limit: int = 50) -> list[Employee]:
-    """Employees of `organisation` whose name, e-mail or number matches every word of `q`."""
+def employee_search(*, organisation, q: str) -> QuerySet[Employee]:
+    """Employees of `organisation` whose name, e-mail or number matches every word of `q`
+    (none for an empty `q`), by name."""
     qs = Employee.objects.filter(organisation=organisation).select_related("unit")
     words = q.split()[:5]
     if not words:
-        return []
+        return qs.none()
     for w in words:
         qs = qs.filter(
             Q(first_name__icontains=w)
@@ -324,7 +325,7 @@ def employee_search(*, organisation, q: str, limit: int = 50) -> list[Employee]:
             | Q(email__icontains=w)
             | Q(employee_number__iexact=w)
         )
-    return list(qs.order_by("last_name", "first_name", "id")[:limit])
+    return qs.order_by("last_name", "first_name", "id")
 
 
 def subject_employee(*, organisation, pk: int) -> Employee | None:

@@ -15,7 +15,7 @@ from django_tasks import task
 
 from lom.accounts.models import User
 from lom.common.audit import audit
-from lom.common.errors import DomainError
+from lom.common.errors import ConflictError, DomainError
 from lom.organisations.models import Organisation
 from lom.register.fields import FIELDS, suggest_columns
 from lom.register.models import ColumnMapping, ImportFile, ImportKind, ImportRun
@@ -118,6 +118,53 @@ def import_upload(
     """A new run holding the files (with their SHA-256), previewed in the background. A given
     mapping is saved as the organisation's for that kind (kept even if the file later proves
     bad); without one the saved mapping is used, else one suggested from the headers."""
+    return _do_import_upload(
+        actor=actor,
+        organisation=organisation,
+        files=files,
+        full=full,
+        apply_when_clean=apply_when_clean,
+    )
+
+
+@transaction.atomic(durable=True)
+def import_rerun(*, actor: User, run: ImportRun, columns: dict[str, dict[str, str]]) -> ImportRun:
+    """The files of `run` imported again as a new run, read with the columns chosen per kind
+    (saved as the organisation's mappings); a kind not named keeps the columns it was read
+    with. The old run stays as it was."""
+    if run.status in (S.APPLIED, S.APPLYING):
+        raise ConflictError(
+            _("Importen kan inte läsas in igen i läget %(s)s.") % {"s": run.get_status_display()},
+            code="status",
+        )
+    stored = list(ImportFile.objects.filter(run=run))
+    unknown = sorted(set(columns) - {f.kind for f in stored})
+    if unknown:
+        raise DomainError(
+            _("Importen har ingen fil av typen %(k)s.") % {"k": unknown[0][:20]}, field="columns"
+        )
+    exports = [
+        UploadedExport(
+            kind=f.kind,
+            file_name=f.file_name,
+            data=bytes(f.data),
+            columns=columns.get(f.kind, dict(f.columns or {})),
+        )
+        for f in stored
+    ]
+    return _do_import_upload(
+        actor=actor, organisation=run.organisation, files=exports, full=run.full
+    )
+
+
+def _do_import_upload(
+    *,
+    actor: User,
+    organisation: Organisation,
+    files: list[UploadedExport],
+    full: bool,
+    apply_when_clean: bool = False,
+) -> ImportRun:
     _check_upload(files)
     run = ImportRun.objects.create(
         organisation=organisation,
@@ -261,7 +308,7 @@ def import_apply(*, actor: User | None, run: ImportRun, dry_run: bool = False) -
             code="status",
         )
     if locked.error_count:
-        raise DomainError(_("Importen har fel och kan inte tillämpas."), code="errors")
+        raise ConflictError(_("Importen har fel och kan inte tillämpas."), code="errors")
     plan, issues, _files = _plan(locked, track=False)
     if issues.count or plan.totals() != _totals(locked.counts):
         raise DomainError(
