@@ -271,7 +271,9 @@ def get_meeting(request: HttpRequest, meeting_id: Id) -> MeetingOut:
     response={200: MeetingOut, **REFUSALS},
     summary="Put a case, or every case ready for decision, on the agenda",
 )
-def add_to_agenda(request: HttpRequest, meeting_id: Id, payload: AgendaIn) -> MeetingOut:
+def add_to_agenda(  # one action per branch
+    request: HttpRequest, meeting_id: Id, payload: AgendaIn
+) -> MeetingOut:
     actor = actor_of(request)
     meeting = _meeting(actor, meeting_id)
     if payload.fill:
