@@ -1,3 +1,7 @@
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+
+
 class DomainError(Exception):
     """A rule refused the action. The message is for the user (Swedish, translatable);
     `field` names the form field it belongs to, when there is one."""
@@ -31,3 +35,14 @@ CONFLICT_CODES = frozenset(
 
 def is_conflict(exc: DomainError) -> bool:
     return isinstance(exc, ConflictError) or exc.code in CONFLICT_CODES
+
+
+@contextmanager
+def fields_renamed(names: Mapping[str, str]) -> Iterator[None]:
+    """A refusal names the field as the caller named it: the services name fields as the forms
+    do, and the API's JSON names some of them otherwise (`unit` → `unit_id`)."""
+    try:
+        yield
+    except DomainError as exc:
+        exc.field = names.get(exc.field or "", exc.field)
+        raise

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from lom.common.bounds import DB_ID_MAX
-from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.errors import PermissionDeniedError, fields_renamed
 from lom.common.pagination import keyset_page
 from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Limit, Page
 from lom.identity.api_reauth import ensure_recent_auth
@@ -178,7 +178,7 @@ def list_mappings(request, cursor: Cursor | None = None, limit: Limit = DEFAULT_
 @router.post("/sso/mappings", response={201: MappingOut, **ERR}, summary="Map a group to a role")
 def add_mapping(request, payload: MappingIn):
     actor = _admin(request, changes=True)
-    try:
+    with fields_renamed(API_FIELD_NAMES):
         mapping = role_mapping_add(
             actor=actor.user,
             organisation=actor.organisation,
@@ -187,9 +187,6 @@ def add_mapping(request, payload: MappingIn):
             unit_id=payload.unit_id,
             union_id=payload.union_id,
         )
-    except DomainError as exc:
-        exc.field = API_FIELD_NAMES.get(exc.field or "", exc.field)
-        raise
     return Status(201, _mapping_out(mapping))
 
 

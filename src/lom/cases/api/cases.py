@@ -26,7 +26,7 @@ from lom.cases.permissions import can_see_private_reason, can_take
 from lom.cases.reads import record_private_reason_read
 from lom.cases.selectors import CaseFilter, case_get_for_actor, case_list, cases_filtered
 from lom.cases.workflow import TRANSITIONS
-from lom.common.errors import DomainError
+from lom.common.errors import fields_renamed
 from lom.common.models import ReadLog
 from lom.common.pagination import keyset_page
 from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Id, Limit
@@ -55,11 +55,8 @@ PAGE = Query(
 @contextmanager
 def named_as_in_api() -> Iterator[None]:
     """A refused input names the field as the client sent it."""
-    try:
+    with fields_renamed(API_FIELD_NAMES):
         yield
-    except DomainError as exc:
-        exc.field = API_FIELD_NAMES.get(exc.field or "", exc.field)
-        raise
 
 
 def case_out(actor, case: Case) -> CaseOut:

@@ -8,7 +8,7 @@ from typing import Any, Literal
 from ninja import Schema
 
 from lom.cases.models import Case
-from lom.common.errors import DomainError
+from lom.common.errors import fields_renamed
 from lom.common.schemas import ErrorOut
 from lom.organisations.access import Actor
 
@@ -42,11 +42,8 @@ def actor_of(request: Any) -> Actor:
 @contextmanager
 def named_as_in_api() -> Iterator[None]:
     """A refused input names the field as the client sent it."""
-    try:
+    with fields_renamed(API_FIELD_NAMES):
         yield
-    except DomainError as exc:
-        exc.field = API_FIELD_NAMES.get(exc.field or "", exc.field)
-        raise
 
 
 class CaseRefOut(Schema):

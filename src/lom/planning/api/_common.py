@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from django.http import Http404
 
-from lom.common.errors import DomainError
+from lom.common.errors import fields_renamed
 from lom.organisations.access import Actor
 from lom.planning import selectors
 from lom.planning.models import TransitionPlan, Workshop
@@ -29,11 +29,8 @@ API_FIELD_NAMES = {
 
 @contextmanager
 def _named_as_in_api() -> Iterator[None]:
-    try:
+    with fields_renamed(API_FIELD_NAMES):
         yield
-    except DomainError as exc:
-        exc.field = API_FIELD_NAMES.get(exc.field or "", exc.field)
-        raise
 
 
 def call(action: Callable[[], T]) -> T:
