@@ -8,6 +8,7 @@ from lom.api.contract import LomAPI, install_error_handlers
 from lom.api.throttling import AnonThrottle, UserThrottle
 from lom.cases.api import router as cases_router
 from lom.events.api import router as events_router
+from lom.followup.api import router as followup_router
 from lom.fundmode.api import router as fundmode_router
 from lom.funds.api import router as funds_router
 from lom.identity.api import router as identity_router
@@ -48,3 +49,4 @@ api.add_router("/identity", identity_router)
 api.add_router("/register", register_router)
 api.add_router("/planning", planning_router)
 api.add_router("/webhooks", webhooks_router)
+api.add_router("/followup", followup_router)
