@@ -7,7 +7,7 @@ from datetime import date, datetime
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from lom.cases.models import Case
 from lom.cases.selectors import case_get_for_actor
@@ -317,4 +317,4 @@ def answer_survey(request, survey_id: Id, payload: SurveyIn):
             free_text=payload.free_text,
         ),
     )
-    return 201, _survey_out(actor, case)
+    return Status(201, _survey_out(actor, case))
