@@ -9,6 +9,7 @@ from lom.api.throttling import AnonThrottle, UserThrottle
 from lom.cases.api import router as cases_router
 from lom.decisions.api import router as decisions_router
 from lom.events.api import router as events_router
+from lom.followup.api import router as followup_router
 from lom.fundmode.api import router as fundmode_router
 from lom.funds.api import router as funds_router
 from lom.identity.api import router as identity_router
@@ -54,3 +55,4 @@ api.add_router("/decisions", decisions_router)
 api.add_router("/privacy", privacy_router)
 api.add_router("/mail", mail_router)
 api.add_router("/webhooks", webhooks_router)
+api.add_router("/followup", followup_router)

@@ -6,11 +6,14 @@ due list is computed from the completed cases and the follow-ups already recorde
 import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
+from django_stubs_ext import WithAnnotations
 
 from lom.cases.models import ApplicationKind, Case, Status
+from lom.cases.selectors import case_spent
 from lom.common.models import AuditEvent
 from lom.followup.models import (
     FollowUp,
@@ -73,12 +76,21 @@ class DueFollowUp:
     overdue: bool
 
 
-def followups_due(
-    *, organisation: Organisation, today: date, limit: int = 200
-) -> list[DueFollowUp]:
-    """Completed cases whose follow-up at the end is missing, and those whose second
-    follow-up (the agreement's months after completion) is due or due within 30 days.
-    Earliest first. Bounded: a large backlog shows its oldest `limit` items."""
+class _DueAnnotations(TypedDict):
+    completed_at: datetime | None
+    has_end: bool
+    has_later: bool
+
+
+if TYPE_CHECKING:  # the annotated model, for the type checker only
+    DueCase = WithAnnotations[Case, _DueAnnotations]
+else:
+    DueCase = Case
+
+
+def due_cases(*, organisation: Organisation, today: date) -> QuerySet[DueCase]:
+    """The completed cases with a follow-up due (see `followups_due`), annotated with
+    `completed_at`, `has_end` and `has_later`; unordered (the list and the API page it)."""
     conf = followup_settings(organisation=organisation)
     has_end = Exists(FollowUp.objects.filter(case=OuterRef("pk"), kind=FollowUp.Kind.END))
     has_later = Exists(FollowUp.objects.filter(case=OuterRef("pk"), kind=FollowUp.Kind.LATER))
@@ -89,22 +101,33 @@ def followups_due(
             datetime.combine(cutoff + timedelta(days=1), datetime.min.time())
         )
         wanted |= Q(has_end=True, has_later=False, completed_at__lt=cutoff_at)
-    rows = list(
+    return (
         Case.objects.filter(organisation=organisation, status=Status.COMPLETED)
         .annotate(completed_at=completed_at_subquery(), has_end=has_end, has_later=has_later)
         .filter(wanted)
         .select_related("applicant", "unit")
         .defer("business_need", "description", "private_reason")
-        .order_by("completed_at", "id")[:limit]
     )
-    out = []
-    for case in rows:
-        done_on = _local_date(case.completed_at) or timezone.localdate(case.updated_at)
-        if not case.has_end:
-            out.append(DueFollowUp(case, FollowUp.Kind.END, done_on, done_on < today))
-        else:
-            due = add_months(done_on, conf.later_months)
-            out.append(DueFollowUp(case, FollowUp.Kind.LATER, due, due < today))
+
+
+def due_followup(case: DueCase, *, conf: FollowUpSettings, today: date) -> DueFollowUp:
+    """Which follow-up of a row of `due_cases` is due, and when."""
+    done_on = _local_date(case.completed_at) or timezone.localdate(case.updated_at)
+    if not case.has_end:
+        return DueFollowUp(case, FollowUp.Kind.END, done_on, done_on < today)
+    due = add_months(done_on, conf.later_months)
+    return DueFollowUp(case, FollowUp.Kind.LATER, due, due < today)
+
+
+def followups_due(
+    *, organisation: Organisation, today: date, limit: int = 200
+) -> list[DueFollowUp]:
+    """Completed cases whose follow-up at the end is missing, and those whose second
+    follow-up (the agreement's months after completion) is due or due within 30 days.
+    Earliest first. Bounded: a large backlog shows its oldest `limit` items."""
+    conf = followup_settings(organisation=organisation)
+    rows = due_cases(organisation=organisation, today=today).order_by("completed_at", "id")[:limit]
+    out = [due_followup(case, conf=conf, today=today) for case in rows]
     return sorted(out, key=lambda d: (d.due_on, d.case.pk))
 
 
@@ -125,27 +148,73 @@ def followups_for_case(*, case: Case) -> dict[str, FollowUp]:
     return {f.kind: f for f in rows}
 
 
+@dataclass(frozen=True)
+class FollowUpCasePage:
+    """What the follow-up page of a case shows: the recorded follow-ups, when the case was
+    completed and when the later follow-up is due, and the cost against the estimate."""
+
+    records: dict[str, FollowUp]
+    completed_on: date | None
+    later_due: date | None
+    requested_ore: int
+    approved_ore: int | None
+    spent_ore: int
+    difference_ore: int
+
+
+def followup_case_page(*, case: Case) -> FollowUpCasePage:
+    completed_on = case_completed_on(case=case)
+    conf = followup_settings(organisation=case.organisation)
+    spent = case_spent(case=case)
+    return FollowUpCasePage(
+        records=followups_for_case(case=case),
+        completed_on=completed_on,
+        later_due=(
+            add_months(completed_on, conf.later_months)
+            if completed_on and conf.later_months
+            else None
+        ),
+        requested_ore=case.requested_ore,
+        approved_ore=case.approved_ore,
+        spent_ore=spent,
+        difference_ore=spent - case.requested_ore,
+    )
+
+
 def survey_answered(*, case: Case, employee_id: int) -> bool:
     return SurveyInvitation.objects.filter(
         case=case, employee_id=employee_id, answered_on__isnull=False
     ).exists()
 
 
-def surveys_open_for(*, actor: Actor) -> list[Case]:
-    """The actor's own completed cases whose survey they have not answered yet."""
+def surveys_open(*, actor: Actor) -> QuerySet[Case]:
+    """The actor's own completed cases whose survey they have not answered yet (unordered)."""
     if actor.employee is None:
-        return []
+        return Case.objects.none()
     answered = SurveyInvitation.objects.filter(
         case=OuterRef("pk"), employee_id=actor.employee.pk, answered_on__isnull=False
     )
-    return list(
-        Case.objects.filter(
-            organisation=actor.organisation,
-            applicant_id=actor.employee.pk,
-            status=Status.COMPLETED,
-        )
-        .exclude(Exists(answered))
-        .order_by("-updated_at", "-id")[:20]
+    return Case.objects.filter(
+        organisation=actor.organisation,
+        applicant_id=actor.employee.pk,
+        status=Status.COMPLETED,
+    ).exclude(Exists(answered))
+
+
+def surveys_open_for(*, actor: Actor) -> list[Case]:
+    """The newest 20 of `surveys_open`, as the page lists them."""
+    return list(surveys_open(actor=actor).order_by("-updated_at", "-id")[:20])
+
+
+def survey_case_for(*, actor: Actor, pk: int) -> Case | None:
+    """The case whose survey the actor, its participant, may see; None for anything else
+    (another person's case, a draft, another organisation, a user who is no employee)."""
+    if actor.employee is None:
+        return None
+    return (
+        Case.objects.filter(organisation=actor.organisation, pk=pk, applicant_id=actor.employee.pk)
+        .exclude(status=Status.DRAFT)
+        .first()
     )
 
 

@@ -13,7 +13,7 @@ from lom.accounts.models import User
 from lom.cases.models import Case, Status
 from lom.common.audit import audit
 from lom.common.bounds import COMMENT_MAX, MAX_COUNT
-from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.errors import ConflictError, DomainError, PermissionDeniedError
 from lom.followup.models import (
     FREE_TEXT_MAX,
     LATER_MONTHS_MAX,
@@ -32,6 +32,7 @@ from lom.followup.permissions import (
     can_answer_survey,
     can_manage_followup_settings,
     can_record_followup,
+    is_participant,
 )
 from lom.followup.selectors import (
     completed_at_subquery,
@@ -90,6 +91,9 @@ def followup_record(*, actor: Actor, case: Case, data: FollowUpInput) -> FollowU
     """Record (or correct) the follow-up at the end of a measure or the later one."""
     verdict = can_record_followup(actor, case)
     if not verdict:
+        if actor.is_coordinator and case.organisation_id == actor.organisation.pk:
+            # The coordinator may; the case's state refuses (not completed yet).
+            raise ConflictError(verdict.reason, code="status")
         raise PermissionDeniedError(verdict.reason)
     if data.kind not in FollowUp.Kind.values:
         raise DomainError(_("Okänd uppföljning."), field="kind")
@@ -97,7 +101,7 @@ def followup_record(*, actor: Actor, case: Case, data: FollowUpInput) -> FollowU
         raise DomainError(_("Ange om verksamhetens behov möttes."), field="need_met")
     existing = {f.kind: f for f in FollowUp.objects.select_for_update().filter(case=case)}
     if data.kind == FollowUp.Kind.LATER and FollowUp.Kind.END not in existing:
-        raise DomainError(_("Gör först uppföljningen vid avslut."), field="kind")
+        raise ConflictError(_("Gör först uppföljningen vid avslut."), field="kind", code="state")
     rows = _outcome_rows(case, data)
     followup = existing.get(data.kind)
     before = {}
@@ -205,6 +209,9 @@ def survey_answer(*, actor: Actor, case: Case, answers: SurveyAnswers) -> None:
     answered = employee_id is not None and survey_answered(case=case, employee_id=employee_id)
     verdict = can_answer_survey(actor, case, already_answered=answered)
     if not verdict:
+        if is_participant(actor, case):
+            # Their own survey, but answered already or not open yet: the state refuses.
+            raise ConflictError(verdict.reason, code="state")
         raise PermissionDeniedError(verdict.reason)
     for name in ("satisfaction", "usefulness"):
         if getattr(answers, name) not in (1, 2, 3, 4, 5):

@@ -6,9 +6,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lom.cases.models import Case, Status
-from lom.cases.selectors import case_get_for_actor, case_spent
+from lom.cases.models import Case
+from lom.cases.selectors import case_get_for_actor
 from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.parity import api_counterpart
 from lom.common.web import actor_view, add_domain_error, run_form
 from lom.followup import services
 from lom.followup.forms import FollowUpForm, SurveyForm
@@ -20,19 +21,21 @@ from lom.followup.permissions import (
     can_view_followup,
 )
 from lom.followup.selectors import (
-    add_months,
-    case_completed_on,
+    FollowUpCasePage,
+    followup_case_page,
     followup_settings,
     followups_due,
     followups_for_case,
     followups_recent,
     is_group_case,
     survey_answered,
+    survey_case_for,
     surveys_open_for,
 )
 from lom.organisations.access import Actor
 
 
+@api_counterpart("GET /followup/cases")
 @actor_view(*FOLLOWUP_READERS)
 def followup_list_view(request, actor: Actor):
     today = timezone.localdate()
@@ -56,40 +59,40 @@ def _case_for_followup(actor: Actor, pk: int) -> Case:
     return case
 
 
-def _cost_figures(case: Case) -> dict:
-    spent = case_spent(case=case)
+def _cost_figures(page: FollowUpCasePage) -> dict:
     return {
-        "requested_ore": case.requested_ore,
-        "approved_ore": case.approved_ore,
-        "spent_ore": spent,
-        "difference_ore": spent - case.requested_ore,
+        "requested_ore": page.requested_ore,
+        "approved_ore": page.approved_ore,
+        "spent_ore": page.spent_ore,
+        "difference_ore": page.difference_ore,
     }
 
 
+@api_counterpart("GET /followup/cases/{case_id}")
 @actor_view()
 def followup_case_view(request, actor: Actor, pk: int):
     case = _case_for_followup(actor, pk)
-    records = followups_for_case(case=case)
-    completed_on = case_completed_on(case=case)
-    conf = followup_settings(organisation=actor.organisation)
-    later_due = (
-        add_months(completed_on, conf.later_months) if completed_on and conf.later_months else None
-    )
+    page = followup_case_page(case=case)
     return render(
         request,
         "followup/case.html",
         {
             "case": case,
-            "end": records.get(FollowUp.Kind.END),
-            "later": records.get(FollowUp.Kind.LATER),
-            "completed_on": completed_on,
-            "later_due": later_due,
+            "end": page.records.get(FollowUp.Kind.END),
+            "later": page.records.get(FollowUp.Kind.LATER),
+            "completed_on": page.completed_on,
+            "later_due": page.later_due,
             "can_record": bool(can_record_followup(actor, case)),
-            **_cost_figures(case),
+            **_cost_figures(page),
         },
     )
 
 
+@api_counterpart(
+    "GET /followup/cases/{case_id}",
+    "POST /followup/cases/{case_id}/end",
+    "POST /followup/cases/{case_id}/later",
+)
 @actor_view("coordinator")
 def followup_record_view(request, actor: Actor, pk: int, kind: str):
     case = _case_for_followup(actor, pk)
@@ -99,7 +102,7 @@ def followup_record_view(request, actor: Actor, pk: int, kind: str):
         return redirect("followup:case", pk=case.pk)
     group = is_group_case(case)
     existing = followups_for_case(case=case).get(kind)
-    initial = {}
+    initial: dict[str, object] = {}
     if existing is not None:
         initial = {
             "need_met": existing.need_met,
@@ -146,28 +149,24 @@ def followup_record_view(request, actor: Actor, pk: int, kind: str):
             "kind_label": FollowUp.Kind(kind).label,
             "form": form,
             "group": group,
-            **_cost_figures(case),
+            **_cost_figures(followup_case_page(case=case)),
         },
         status=400 if request.method == "POST" else 200,
     )
 
 
+@api_counterpart("GET /followup/surveys")
 @actor_view()
 def survey_list_view(request, actor: Actor):
     return render(request, "followup/surveys.html", {"cases": surveys_open_for(actor=actor)})
 
 
+@api_counterpart("GET /followup/surveys/{survey_id}", "POST /followup/surveys/{survey_id}/answers")
 @actor_view()
 def survey_answer_view(request, actor: Actor, pk: int):
-    if actor.employee is None:
-        raise Http404
     # Only the participant's own case exists here: anything else is 404.
-    case = (
-        Case.objects.filter(organisation=actor.organisation, pk=pk, applicant_id=actor.employee.pk)
-        .exclude(status=Status.DRAFT)
-        .first()
-    )
-    if case is None:
+    case = survey_case_for(actor=actor, pk=pk)
+    if case is None or actor.employee is None:
         raise Http404
     answered = survey_answered(case=case, employee_id=actor.employee.pk)
     verdict = can_answer_survey(actor, case, already_answered=answered)
