@@ -33,6 +33,13 @@ def body_of(response) -> bytes:
     return response.content
 
 
+@pytest.fixture(autouse=True)
+def own_media(settings, tmp_path):
+    """Report files of these tests in a folder of their own (a job's file path repeats across
+    tests, and another test reads a file's name)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 @pytest.fixture
 def scenario(world):
     return build_scenario(world)
