@@ -14,11 +14,13 @@ from lom.followup.selectors import followup_settings
 from lom.funds.selectors import unused_warning_percent
 from lom.planning import services as ps
 from lom.reports.models import ReportJob
+from tests.identity.account_fixtures import age_session
 from tests.reporting import build_scenario
 from tests.reports.test_reports import _pdf_text
 
 API = "/api/v1/reports"
 YEAR = date.today().year
+STALE = 16 * 60  # LOM_REAUTH_MINUTES is 15
 
 
 def client_for(user) -> Client:
@@ -253,3 +255,14 @@ def test_plan_against_actual(world, other_world):
     assert client_for(world.employee).get(f"{API}/plans/{plan.pk}/actual").status_code == 403
     r = c.get(f"{API}/plans/{2**63}/actual.xlsx")
     assert r.status_code == 422 and r.json()["field"] == "plan_id"
+
+
+@pytest.mark.parametrize("path", ["/exports/cases.csv", "/exports/decisions.xlsx"])
+def test_a_session_export_needs_a_recent_sign_in_like_the_page(world, path):
+    c = client_for(world.coordinator)
+    c.get("/")
+    age_session(c, at=STALE)
+    r = c.get(API + path)
+    assert r.status_code == 403 and r.json()["code"] == "reauth_required"
+    age_session(c, at=60)
+    assert c.get(API + path).status_code == 200
