@@ -33,9 +33,13 @@ def test_malformed_path_values_are_422_naming_the_field(world, url, field):
     assert field in r.content.decode()
 
 
-def test_a_year_outside_the_reports_is_400_naming_the_year(world):
+def test_a_year_outside_the_reports_is_refused_naming_the_year(world):
     c = api_client(world.coordinator)
+    # Outside the schema's bounds: 422; inside them but not yet reportable: 400.
     for url in ("/api/v1/reports/annual/1999/figures", "/api/v1/reports/fairness/9999"):
+        r = c.get(url)
+        assert r.status_code == 422 and r.json()["field"] == "year"
+    for url in ("/api/v1/reports/annual/2099/figures", "/api/v1/reports/fairness/2099"):
         r = c.get(url)
         assert r.status_code == 400 and r.json()["field"] == "year"
 

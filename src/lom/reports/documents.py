@@ -88,7 +88,7 @@ def annual_report_xlsx(fig: AnnualFigures) -> bytes:
     about = book.sheet(_("Om rapporten"))
     about.column_dimensions["A"].width = 30
     about.column_dimensions["B"].width = 60
-    for row in [
+    about_rows: list[list[Any]] = [
         [_("Årsrapport om omställningsmedel")],
         [_("Organisation"), fig.organisation.name],
         [_("År"), fig.year],
@@ -100,7 +100,8 @@ def annual_report_xlsx(fig: AnnualFigures) -> bytes:
                 "Alla belopp kommer ur fondens huvudbok."
             ),
         ],
-    ]:
+    ]
+    for row in about_rows:
         book.row(about, row)
     for table in fig.tables():
         write_table(book, table)

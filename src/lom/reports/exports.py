@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
-from django.http import HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,6 +22,7 @@ from lom.funds.models import EntryKind, FundPeriod, LedgerEntry
 from lom.organisations.access import Actor
 from lom.reports.documents import XLSX_FORMATS, xlsx_value
 from lom.reports.figures import COUNT, DATE, MONEY, Column, year_bounds
+from lom.reports.models import ReportJob
 
 DATETIME = "datetime"
 CHUNK = 2000
@@ -258,3 +259,21 @@ def xlsx_response(export: Export) -> HttpResponse:
 
 def export_response(export: Export, fmt: str) -> HttpResponse | StreamingHttpResponse:
     return xlsx_response(export) if fmt == "xlsx" else csv_response(export)
+
+
+# --- the annual report's files, as stored -----------------------------------------------------
+
+
+def report_job_file_response(job: ReportJob, fmt: str) -> FileResponse | None:
+    """The finished job's PDF or workbook as a download; None when it has no such file."""
+    if job.status != ReportJob.Status.DONE:
+        return None
+    field = job.pdf if fmt == "pdf" else job.xlsx
+    if not field or not field.name:
+        return None
+    return FileResponse(
+        field.open("rb"),
+        as_attachment=True,
+        filename=field.name.rsplit("/", 1)[-1],
+        content_type="application/pdf" if fmt == "pdf" else files.XLSX_TYPE,
+    )

@@ -9,16 +9,18 @@ from datetime import datetime, time
 from typing import Any
 
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lom.cases.models import Case, Status
-from lom.common.files import XlsxBook
+from lom.common.files import XlsxBook, xlsx_response
 from lom.funds.models import LedgerEntry
 from lom.funds.selectors import BALANCE_AGGREGATES, EMPTY_BALANCE, Balance
 from lom.planning.models import Need, PlanArea, PlannedMeasure, TransitionPlan
 
 NOT_COUNTED = (Status.DRAFT, Status.WITHDRAWN, Status.REJECTED)
+XLSX_CASE_LIMIT = 10_000
 
 
 @dataclass
@@ -234,3 +236,47 @@ def plan_actual_xlsx(actual: PlanActual) -> bytes:
     for c in actual.cases_without_need:
         book.row(gaps, [c.number, c.title, c.get_status_display(), c.need_explanation])
     return book.to_bytes()
+
+
+def plan_actual_xlsx_response(plan: TransitionPlan) -> HttpResponse:
+    """The plan against its outcome as a workbook (every application, not the page's first)."""
+    data = plan_actual_xlsx(plan_vs_actual(plan=plan, case_limit=XLSX_CASE_LIMIT))
+    return xlsx_response(f"plan-{plan.pk}-utfall.xlsx", data)
+
+
+# --- As JSON (the API) -------------------------------------------------------------------------
+
+
+def _area_json(row: AreaActual) -> dict[str, Any]:
+    return {
+        "area_id": row.area.pk if row.area else None,
+        "area": row.area.name if row.area else None,
+        "planned_ore": row.planned,
+        "committed_ore": row.committed,
+        "spent_ore": row.spent,
+        "left_ore": row.left,
+        "used_percent": row.used_percent,
+        "case_count": row.case_count,
+    }
+
+
+def plan_actual_json(actual: PlanActual) -> dict[str, Any]:
+    return {
+        "plan_id": actual.plan.pk,
+        "plan_title": actual.plan.title,
+        "areas": [_area_json(a) for a in actual.areas],
+        "unlinked": _area_json(actual.unlinked),
+        "total": _area_json(actual.total),
+        "needs_without_measures": [
+            {"id": n.pk, "title": n.title} for n in actual.needs_without_measures
+        ],
+        "needs_without_cases": [{"id": n.pk, "title": n.title} for n in actual.needs_without_cases],
+        "measures_without_needs": [
+            {"id": m.pk, "title": m.title} for m in actual.measures_without_needs
+        ],
+        "cases_without_need": [
+            {"id": c.pk, "number": c.number, "title": c.title} for c in actual.cases_without_need
+        ],
+        "cases_without_need_more": actual.cases_without_need_more,
+        "flagged_count": actual.flagged_count,
+    }

@@ -1,4 +1,6 @@
-from django.http import FileResponse, Http404
+from dataclasses import asdict
+
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -6,32 +8,21 @@ from django.utils.translation import gettext as _
 
 from lom.cases.forms import case_list_query
 from lom.common.errors import DomainError
-from lom.common.files import XLSX_TYPE, xlsx_response
+from lom.common.parity import api_counterpart
 from lom.common.reauth import recent_auth_required
 from lom.common.web import actor_view, add_domain_error, form_status, run_form
-from lom.followup.models import SurveyResponse
-from lom.followup.permissions import can_read_free_text
-from lom.followup.selectors import MIN_ANSWERS, followup_settings, survey_free_texts
+from lom.followup.selectors import MIN_ANSWERS
 from lom.funds.forms import LedgerFilterForm
-from lom.funds.selectors import (
-    fund_period_current,
-    fund_period_get,
-    fund_periods_for_org,
-    unused_warning_percent,
-)
+from lom.funds.selectors import fund_period_get
 from lom.organisations.access import Actor
 from lom.planning.permissions import PLAN_PARTIES
-from lom.planning.selectors import plan_current, plan_get
-from lom.reports import exports, services
-from lom.reports.figures import (
-    fairness_figures,
-    period_figures,
-    survey_tables,
-)
+from lom.planning.selectors import plan_get
+from lom.reports import exports, selectors, services
+from lom.reports.figures import fairness_figures
 from lom.reports.forms import AnnualReportForm, DecisionFilterForm, SettingsForm, YearForm
 from lom.reports.models import ReportJob
 from lom.reports.permissions import LEDGER_READERS, REPORT_READERS
-from lom.reports.plan_actual import plan_actual_xlsx, plan_vs_actual
+from lom.reports.plan_actual import plan_actual_xlsx_response, plan_vs_actual
 from lom.reports.selectors import report_job_get, report_jobs_for_org
 
 REFRESH_SECONDS = 3
@@ -46,25 +37,30 @@ def _year(request) -> int:
 
 def _dashboard(request, actor: Actor, period):
     today = timezone.localdate()
-    periods = list(fund_periods_for_org(organisation=actor.organisation)[:20])
-    ctx = {"periods": periods, "period": period, "today": today}
-    if period is not None:
-        fig = period_figures(organisation=actor.organisation, period=period, today=today)
-        ctx.update(fig=fig, balance=fig.balance, forecast=fig.forecast)
-    plan = plan_current(organisation=actor.organisation, on=today)
-    ctx["plan_actual"] = plan_vs_actual(plan=plan) if plan is not None else None
+    board = selectors.dashboard(organisation=actor.organisation, period=period, today=today)
+    ctx = {
+        "periods": board.periods,
+        "period": period,
+        "today": today,
+        "plan_actual": board.plan_actual,
+    }
+    if board.figures is not None:
+        ctx.update(
+            fig=board.figures, balance=board.figures.balance, forecast=board.figures.forecast
+        )
     return render(request, "reports/dashboard.html", ctx)
 
 
+@api_counterpart("GET /reports/dashboard")
 @actor_view(*REPORT_READERS)
 def dashboard_view(request, actor: Actor):
-    today = timezone.localdate()
-    period = fund_period_current(organisation=actor.organisation, on=today)
-    if period is None:
-        period = fund_periods_for_org(organisation=actor.organisation).first()
+    period = selectors.dashboard_period_default(
+        organisation=actor.organisation, today=timezone.localdate()
+    )
     return _dashboard(request, actor, period)
 
 
+@api_counterpart("GET /reports/dashboard/{period_id}")
 @actor_view(*REPORT_READERS)
 def dashboard_period_view(request, actor: Actor, period_id: int):
     period = fund_period_get(organisation=actor.organisation, pk=period_id)
@@ -73,6 +69,7 @@ def dashboard_period_view(request, actor: Actor, period_id: int):
     return _dashboard(request, actor, period)
 
 
+@api_counterpart("GET /reports/fairness/{year}")
 @actor_view(*REPORT_READERS)
 def fairness_view(request, actor: Actor):
     year = _year(request)
@@ -84,31 +81,26 @@ def fairness_view(request, actor: Actor):
     )
 
 
+@api_counterpart("GET /reports/surveys")
 @actor_view(*REPORT_READERS)
 def surveys_view(request, actor: Actor):
     year = _year(request)
-    tables = survey_tables(
-        organisation=actor.organisation, responses=SurveyResponse.objects.filter(year=year)
-    )
-    free = (
-        survey_free_texts(organisation=actor.organisation, year=year)
-        if can_read_free_text(actor)
-        else None
-    )
+    report = selectors.survey_report(actor=actor, year=year)
     return render(
         request,
         "reports/surveys.html",
         {
             "year": year,
             "form": YearForm(initial={"year": year}),
-            "tables": tables,
-            "show_free_text": can_read_free_text(actor),
-            "free_texts": free,
+            "tables": report.tables,
+            "show_free_text": report.show_free_text,
+            "free_texts": report.free_texts,
             "min_answers": MIN_ANSWERS,
         },
     )
 
 
+@api_counterpart("GET /reports/annual", "POST /reports/annual")
 @actor_view(*REPORT_READERS)
 def annual_view(request, actor: Actor):
     form = AnnualReportForm(
@@ -128,6 +120,7 @@ def annual_view(request, actor: Actor):
     return render(request, "reports/annual.html", {"form": form, "jobs": jobs})
 
 
+@api_counterpart("GET /reports/annual/{job_id}")
 @actor_view(*REPORT_READERS)
 def annual_job_view(request, actor: Actor, pk: int):
     job = report_job_get(organisation=actor.organisation, pk=pk)
@@ -139,34 +132,21 @@ def annual_job_view(request, actor: Actor, pk: int):
     return response
 
 
+@api_counterpart("GET /reports/annual/{job_id}/pdf", "GET /reports/annual/{job_id}/xlsx")
 @actor_view(*REPORT_READERS)
 def annual_download_view(request, actor: Actor, pk: int, fmt: str):
     job = report_job_get(organisation=actor.organisation, pk=pk)
-    if job is None or job.status != ReportJob.Status.DONE:
+    response = None if job is None else exports.report_job_file_response(job, fmt)
+    if response is None:
         raise Http404
-    field = job.pdf if fmt == "pdf" else job.xlsx
-    if not field:
-        raise Http404
-    content_type = "application/pdf" if fmt == "pdf" else XLSX_TYPE
-    return FileResponse(
-        field.open("rb"),
-        as_attachment=True,
-        filename=field.name.rsplit("/", 1)[-1],
-        content_type=content_type,
-    )
+    return response
 
 
+@api_counterpart("GET /reports/settings", "PUT /reports/settings")
 @actor_view("coordinator", "org_admin")
 def settings_view(request, actor: Actor):
-    conf = followup_settings(organisation=actor.organisation)
-    form = SettingsForm(
-        request.POST or None,
-        initial={
-            "unused_warning_percent": unused_warning_percent(organisation=actor.organisation),
-            "later_months": conf.later_months,
-            "survey_reminder_days": conf.survey_reminder_days,
-        },
-    )
+    conf = selectors.report_settings(organisation=actor.organisation)
+    form = SettingsForm(request.POST or None, initial=asdict(conf))
     done = run_form(
         request,
         form,
@@ -197,6 +177,7 @@ def _decision_filter(request) -> tuple[DecisionFilterForm, exports.DecisionFilte
     return form, filters, page
 
 
+@api_counterpart("GET /reports/decisions")
 @actor_view(*REPORT_READERS)
 def decisions_view(request, actor: Actor):
     form, filters, page = _decision_filter(request)
@@ -217,6 +198,7 @@ def decisions_view(request, actor: Actor):
     )
 
 
+@api_counterpart("GET /reports/exports/cases.csv", "GET /reports/exports/cases.xlsx")
 @recent_auth_required
 @actor_view()
 def export_cases_view(request, actor: Actor, fmt: str):
@@ -224,6 +206,9 @@ def export_cases_view(request, actor: Actor, fmt: str):
     return exports.export_response(exports.cases_export(actor=actor, filters=filters), fmt)
 
 
+@api_counterpart(
+    "GET /reports/exports/ledger/{period_id}.csv", "GET /reports/exports/ledger/{period_id}.xlsx"
+)
 @actor_view(*LEDGER_READERS)
 def export_ledger_view(request, actor: Actor, period_id: int, fmt: str):
     period = fund_period_get(organisation=actor.organisation, pk=period_id)
@@ -234,6 +219,7 @@ def export_ledger_view(request, actor: Actor, period_id: int, fmt: str):
     return exports.export_response(exports.ledger_export(period=period, kind=kind), fmt)
 
 
+@api_counterpart("GET /reports/exports/decisions.csv", "GET /reports/exports/decisions.xlsx")
 @recent_auth_required
 @actor_view(*REPORT_READERS)
 def export_decisions_view(request, actor: Actor, fmt: str):
@@ -251,6 +237,7 @@ def _plan_or_404(actor: Actor, pk: int):
     return plan
 
 
+@api_counterpart("GET /reports/plans/{plan_id}/actual")
 @actor_view(*PLAN_PARTIES)
 def plan_actual_view(request, actor: Actor, pk: int):
     plan = _plan_or_404(actor, pk)
@@ -261,8 +248,7 @@ def plan_actual_view(request, actor: Actor, pk: int):
     )
 
 
+@api_counterpart("GET /reports/plans/{plan_id}/actual.xlsx")
 @actor_view(*PLAN_PARTIES)
 def plan_actual_xlsx_view(request, actor: Actor, pk: int):
-    plan = _plan_or_404(actor, pk)
-    data = plan_actual_xlsx(plan_vs_actual(plan=plan, case_limit=10_000))
-    return xlsx_response(f"plan-{plan.pk}-utfall.xlsx", data)
+    return plan_actual_xlsx_response(_plan_or_404(actor, pk))
