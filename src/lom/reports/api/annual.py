@@ -4,6 +4,7 @@ settings."""
 from dataclasses import asdict
 
 from django.http import FileResponse, Http404
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from lom.common.errors import PermissionDeniedError
@@ -118,7 +119,7 @@ def job_xlsx(request, job_id: Id):
 def _manager(request):
     actor = request.api_actor
     if not can_manage_report_settings(actor):
-        raise PermissionDeniedError("Your role may not change the report settings.")
+        raise PermissionDeniedError(_("Din roll får inte ändra rapportinställningarna."))
     return actor
 
 

@@ -5,6 +5,7 @@ neutralised by the one writer, lom.common.files)."""
 from typing import Literal
 
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from lom.cases.selectors import CaseFilter
@@ -58,7 +59,7 @@ def cases_xlsx(request, params: Query[CaseFilterIn]):
 def _ledger(request, period_id: int, kind: str, fmt: Fmt):
     actor: Actor = request.api_actor
     if not actor.has(*LEDGER_READERS):
-        raise PermissionDeniedError("Your role may not read the ledger.")
+        raise PermissionDeniedError(_("Din roll får inte läsa huvudboken."))
     period = fund_period_get(organisation=actor.organisation, pk=period_id)
     if period is None:
         raise Http404
@@ -117,7 +118,7 @@ def decisions_xlsx(request, params: Query[DecisionFilterIn]):
 def _plan(request, plan_id: int) -> TransitionPlan:
     actor: Actor = request.api_actor
     if not actor.has(*PLAN_PARTIES):
-        raise PermissionDeniedError("Your role may not read the plan.")
+        raise PermissionDeniedError(_("Din roll får inte läsa planen."))
     plan = plan_get(actor=actor, pk=plan_id)
     if plan is None:
         raise Http404

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router
 
 from lom.common.errors import DomainError, PermissionDeniedError
@@ -44,7 +45,7 @@ router = Router(tags=["reports"])
 def reader(request) -> Actor:
     actor = request.api_actor
     if not can_read_reports(actor):
-        raise PermissionDeniedError("Your role may not read reports.")
+        raise PermissionDeniedError(_("Din roll får inte läsa rapporterna."))
     return actor
 
 
