@@ -14,7 +14,6 @@ Statuses (the body is always `ErrorOut`: `{detail, field, code}`, plus `errors` 
 
 import math
 from collections.abc import Callable
-from datetime import UTC, date, datetime, time
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -162,13 +161,3 @@ def install_error_handlers(api: NinjaAPI) -> None:
     ]
     for exc_class, handler in handlers:
         api.add_exception_handler(exc_class, handler)
-
-
-def deprecate(response: HttpResponse, *, since: date, successor: str) -> HttpResponse:
-    """Announce on a response that what the request used is deprecated: RFC 9745's
-    `Deprecation` header (the date it was announced) and a `Link` to what replaces it (here a
-    parameter or operation of v1 itself, or of /api/v2/). It keeps working in v1."""
-    moment = datetime.combine(since, time.min, tzinfo=UTC)
-    response["Deprecation"] = f"@{int(moment.timestamp())}"
-    response["Link"] = f'<{successor}>; rel="successor-version"'
-    return response

@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from lom.agreements.selectors import contribution_rate_get
-from lom.api.contract import deprecate
 from lom.common.bounds import MAX_AMOUNT_ORE
+from lom.common.deprecation import deprecate
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.pagination import keyset_page
 from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Id, Limit, Page

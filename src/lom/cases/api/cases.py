@@ -8,7 +8,6 @@ from typing import Literal
 from django.http import Http404, HttpResponse
 from ninja import Query, Status
 
-from lom.api.contract import deprecate
 from lom.cases import services
 from lom.cases.api.router import router
 from lom.cases.api.schemas import (
@@ -26,6 +25,7 @@ from lom.cases.permissions import can_see_private_reason, can_take
 from lom.cases.reads import record_private_reason_read
 from lom.cases.selectors import CaseFilter, case_get_for_actor, case_list, cases_filtered
 from lom.cases.workflow import TRANSITIONS
+from lom.common.deprecation import deprecate
 from lom.common.errors import fields_renamed
 from lom.common.models import ReadLog
 from lom.common.pagination import keyset_page
