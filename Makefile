@@ -7,7 +7,7 @@ SAML_IDP_PORT ?= 8101
 OIDC_IDP_PORT ?= 8102
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: install demo serve test test-postgres lint format messages bench-data bench clean typecheck imports smoke
+.PHONY: install demo serve test contract test-postgres lint format messages bench-data bench clean typecheck imports smoke
 
 ## The development virtualenv: the production lock plus the test and development tools.
 $(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml
@@ -48,8 +48,9 @@ demo: install
 			$(PY) manage.py runserver 127.0.0.1:$(PORT)'
 
 ## Run the whole test suite (SQLite by default; set DATABASE_URL for PostgreSQL).
-## The API contract (schemathesis) runs in a process of its own: under xdist its generated
-## tests collapse to a single operation.
+## The API contract (schemathesis) runs in processes of its own: under xdist its generated
+## tests collapse to a single operation. Its two roles run side by side (one per core), each
+## writing its own report (test-artifacts/api-contract-<role>.json) and log.
 CONTRACT := tests/api/test_contract.py
 
 ## The guards run first (lint, format, types, the import contract); the suite then checks the rest
@@ -60,7 +61,19 @@ test: install
 	DEBUG=1 $(VENV)/bin/mypy $(TYPED)
 	PYTHONPATH=src $(VENV)/bin/lint-imports --no-cache
 	$(VENV)/bin/pytest -n 2 --dist loadfile --ignore=$(CONTRACT) --ignore=tests/deploy
-	$(VENV)/bin/pytest -p no:xdist $(CONTRACT)
+	$(MAKE) --no-print-directory contract
+
+contract:
+	@mkdir -p test-artifacts
+	@LOM_TEST_DB_SUFFIX=coordinator LOM_CONTRACT_REPORT=test-artifacts/api-contract-coordinator.json \
+	  $(VENV)/bin/pytest -p no:xdist "$(CONTRACT)::test_every_operation_keeps_its_contract_for_a_coordinator" \
+	  "$(CONTRACT)::test_every_operation_has_a_typed_success_response" > test-artifacts/contract-coordinator.log 2>&1 & c=$$!; \
+	LOM_TEST_DB_SUFFIX=employee LOM_CONTRACT_REPORT=test-artifacts/api-contract-employee.json \
+	  $(VENV)/bin/pytest -p no:xdist "$(CONTRACT)::test_every_operation_keeps_its_contract_for_an_employee" \
+	  > test-artifacts/contract-employee.log 2>&1 & e=$$!; \
+	wait $$c; rc=$$?; wait $$e; re=$$?; \
+	tail -n 40 test-artifacts/contract-coordinator.log; tail -n 40 test-artifacts/contract-employee.log; \
+	test $$rc -eq 0 && test $$re -eq 0
 
 ## The production smoke test (tests/deploy/, not part of `make test`): a scratch database on
 ## SMOKE_SERVER (PostgreSQL), two gunicorn app servers, a worker, the scheduler and nginx with

@@ -25,6 +25,11 @@ STATIC_ROOT = Path(tempfile.mkdtemp(prefix="lom-test-static-"))
 # cache production uses is proven by tests/common/test_cache.py and, across two app servers,
 # by tests/config/test_shared_state.py.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Two test processes side by side on one PostgreSQL server (the API contract's two roles) each
+# need a test database of their own (SQLite's test database is in memory, per process).
+if os.environ.get("LOM_TEST_DB_SUFFIX") and "postgresql" in DATABASES["default"]["ENGINE"]:  # noqa: F405
+    _name = DATABASES["default"]["NAME"]  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": f"test_{_name}_{os.environ['LOM_TEST_DB_SUFFIX']}"}  # noqa: F405
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # The API's rate limits stay on in tests, high enough for the suite (a test lowers them).
 LOM_API_RATE_ANON = os.environ.get("LOM_API_RATE_ANON", "100000/min")
