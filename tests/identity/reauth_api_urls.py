@@ -3,9 +3,9 @@
 from django.urls import path
 from ninja import NinjaAPI
 
+from lom.accounts.api_reauth import ensure_recent_auth
 from lom.api.auth import SessionAuth, TokenAuth
 from lom.common.errors import PermissionDeniedError
-from lom.identity.api_reauth import ensure_recent_auth
 
 api = NinjaAPI(urls_namespace="reauth_probe", auth=[TokenAuth(), SessionAuth()])
 

@@ -5,6 +5,7 @@ from django.test import Client
 
 from lom.accounts.models import ApiToken
 from lom.organisations.models import Employee, Membership, Unit
+from tests.factories import signed_in
 
 JSON = "application/json"
 
@@ -100,3 +101,17 @@ def test_a_union_is_added(world):
     assert r.status_code == 201
     names = [u["name"] for u in c.get("/api/v1/organisation/unions", **admin).json()["items"]]
     assert "Vision" in names
+
+
+def test_a_browser_session_changes_roles_only_after_a_recent_sign_in(world):
+    stale = signed_in(world.admin, auth_age_seconds=24 * 3600)
+    body = {"username": world.employee.username, "role": "coordinator"}
+    r = stale.post("/api/v1/organisation/memberships", body, content_type=JSON)
+    assert r.status_code == 403 and r.json()["code"] == "reauth_required"
+    own = Membership.objects.get(user=world.admin, organisation=world.org, role="org_admin")
+    r = stale.delete(f"/api/v1/organisation/memberships/{own.pk}")
+    assert r.status_code == 403 and r.json()["code"] == "reauth_required"
+    assert not Membership.objects.filter(user=world.employee, role="coordinator").exists()
+    fresh = signed_in(world.admin)
+    r = fresh.post("/api/v1/organisation/memberships", body, content_type=JSON)
+    assert r.status_code == 201, r.content

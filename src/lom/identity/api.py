@@ -11,11 +11,11 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from lom.accounts.api_reauth import ensure_recent_auth
 from lom.common.bounds import DB_ID_MAX
 from lom.common.errors import PermissionDeniedError, fields_renamed
 from lom.common.pagination import keyset_page
 from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Limit, Page
-from lom.identity.api_reauth import ensure_recent_auth
 from lom.identity.models import METADATA_XML_MAX, RoleMapping, ScimToken, SsoConfig
 from lom.identity.selectors.config import (
     role_mapping_get,

@@ -6,6 +6,7 @@ from datetime import date
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
+from lom.accounts.api_reauth import ensure_recent_auth
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.pagination import keyset_page
 from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Id, Limit, Page
@@ -288,6 +289,7 @@ def list_memberships(
 def grant_membership(request, payload: MembershipIn) -> Status:
     """A manager's role needs `unit_id`, a union representative's `union_id`."""
     actor = _admin(request)
+    ensure_recent_auth(request)  # as the roles page: a session must be a recent sign-in
     org = actor.organisation
     unit: Unit | None = _in_org(units_for_org(organisation=org), payload.unit_id, "unit_id")
     union: Union | None = _in_org(unions_for_org(organisation=org), payload.union_id, "union_id")
@@ -315,6 +317,7 @@ def grant_membership(request, payload: MembershipIn) -> Status:
 def revoke_membership(request, membership_id: Id) -> Status:
     """An administrator cannot take away their own administrator role (400)."""
     actor = _admin(request)
+    ensure_recent_auth(request)  # as the roles page: a session must be a recent sign-in
     membership = membership_get(organisation=actor.organisation, pk=membership_id)
     services.membership_revoke(actor=actor.user, membership=membership)
     return Status(204, None)

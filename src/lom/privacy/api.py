@@ -10,11 +10,11 @@ from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 
+from lom.accounts.api_reauth import ensure_recent_auth
 from lom.common.bounds import DB_ID_MAX
 from lom.common.errors import PermissionDeniedError
 from lom.common.pagination import keyset_page
 from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Limit, Page
-from lom.identity.api_reauth import ensure_recent_auth
 from lom.organisations.access import Actor
 from lom.privacy.classes import CLASSES, MAX_MONTHS
 from lom.privacy.documents import reads_csv_response, subject_export_response

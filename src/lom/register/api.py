@@ -14,11 +14,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Status, UploadedFile
 
+from lom.accounts.api_reauth import ensure_recent_auth
 from lom.common.bounds import DB_ID_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.pagination import keyset_page
 from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Limit, Page
-from lom.identity.api_reauth import ensure_recent_auth
 from lom.organisations.access import Actor
 from lom.register.fields import FIELDS
 from lom.register.models import ImportFile, ImportKind, ImportRun

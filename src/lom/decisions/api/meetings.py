@@ -10,6 +10,7 @@ from django.http.response import HttpResponseBase
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
+from lom.accounts.api_reauth import ensure_recent_auth
 from lom.cases.selectors import case_get_for_actor
 from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE, NAME_MAX
 from lom.common.errors import ConflictError, DomainError
@@ -31,7 +32,6 @@ from lom.decisions.api._common import (
 from lom.decisions.minutes import render_minutes_pdf
 from lom.decisions.models import PLACE_MAX, AgendaItem, Meeting, Position
 from lom.decisions.permissions import can_manage_meetings, can_read_meetings
-from lom.identity.api_reauth import ensure_recent_auth
 from lom.organisations.access import Actor
 
 router = Router(tags=["decisions"])

@@ -4,7 +4,7 @@ from django.conf import settings
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from lom.accounts.models import ApiToken, User, hash_token
+from lom.accounts.models import User
 from lom.identity.models import SsoConfig
 from lom.organisations.models import Membership, Role
 
@@ -85,10 +85,3 @@ def audit_organisation_id(*, user: User) -> int | None:
         .values_list("organisation_id", flat=True)
         .first()
     )
-
-
-def bearer_token_of(*, user: User, token: str) -> bool:
-    """Is `token` a live API token of this user (a token call, not a browser session)?"""
-    return ApiToken.objects.filter(
-        key_hash=hash_token(token), user=user, user__is_active=True
-    ).exists()

@@ -8,12 +8,12 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Query, Router
 
+from lom.accounts.api_reauth import ensure_recent_auth
 from lom.cases.selectors import CaseFilter
 from lom.common.errors import PermissionDeniedError
 from lom.common.schemas import ErrorOut, Id
 from lom.funds.models import EntryKind
 from lom.funds.selectors import fund_period_get
-from lom.identity.api_reauth import ensure_recent_auth
 from lom.organisations.access import Actor
 from lom.planning.models import TransitionPlan
 from lom.planning.permissions import PLAN_PARTIES

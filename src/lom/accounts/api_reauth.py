@@ -6,20 +6,26 @@ API token is not bound to a session and passes."""
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from lom.accounts.models import User
+from lom.accounts.models import ApiToken, User, hash_token
 from lom.common.auth_session import authenticated_within
 from lom.common.errors import PermissionDeniedError
 from lom.common.reauth import reauth_seconds
-from lom.identity.selectors.account import bearer_token_of
 
 REAUTH_REQUIRED = "reauth_required"
+
+
+def _bearer_token_of(*, user: User, token: str) -> bool:
+    """Is `token` a live API token of this user (a token call, not a browser session)?"""
+    return ApiToken.objects.filter(
+        key_hash=hash_token(token), user=user, user__is_active=True
+    ).exists()
 
 
 def ensure_recent_auth(request: HttpRequest) -> None:
     header = request.headers.get("Authorization", "")
     user = request.user
     token = header[7:].strip() if header[:7].lower() == "bearer " else ""
-    if token and isinstance(user, User) and bearer_token_of(user=user, token=token):
+    if token and isinstance(user, User) and _bearer_token_of(user=user, token=token):
         return
     if not authenticated_within(request, reauth_seconds()):
         raise PermissionDeniedError(
