@@ -23,7 +23,7 @@ def test_401_has_the_one_shape_in_swedish_by_default(db):
 def test_the_caller_gets_english_when_it_asks_for_it(db):
     r = Client().get("/api/v1/cases", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.9,sv;q=0.5")
     assert r.status_code == 401
-    assert r.json()["detail"] == "Give a valid API key or sign in."
+    assert r.json()["detail"] == "Provide a valid API key or log in."
     assert r["Content-Language"] == "en"
     assert "Accept-Language" in r["Vary"]
 
