@@ -2,7 +2,10 @@
 text cannot be empty, lists are cursor pages, and every status the operation can answer is
 declared with the one error shape."""
 
+from collections import defaultdict
+
 import pytest
+from ninja import Schema
 
 from lom.api.api import api
 
@@ -35,6 +38,8 @@ def _loose_inputs(node: dict, where: str, required: bool, out: list[str]) -> Non
             out.append(f"{where}: text without maxLength")
         if required and node.get("minLength", 0) < 1 and node.get("format") is None:
             out.append(f"{where}: required text without minLength")
+    if node.get("format") in ("date", "date-time") and "x-year-range" not in node:
+        out.append(f"{where}: a date without the years it may name (common.schemas Day, Moment)")
     if kind == "integer" and ("minimum" not in node or "maximum" not in node):
         out.append(f"{where}: integer without minimum and maximum")
     if kind == "array":
@@ -99,3 +104,19 @@ def test_every_operation_has_a_summary_and_a_tag(key):
     op = OPERATIONS[key]
     assert op.get("tags"), "no tag"
     assert op.get("summary") or op.get("description"), "no summary"
+
+
+def test_no_two_schemas_share_a_name():
+    """The document names each schema by its class name: two classes of the same name would be
+    documented as one (the second silently replaces the first)."""
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    by_name = defaultdict(set)
+    for cls in subclasses(Schema):
+        if cls.__module__.startswith("lom."):
+            by_name[cls.__name__].add(f"{cls.__module__}.{cls.__qualname__}")
+    shared = {n: sorted(c) for n, c in by_name.items() if len(c) > 1 and n in COMPONENTS}
+    assert shared == {}

@@ -14,7 +14,7 @@ from lom.agreements.services import agreement_save
 from lom.common.bounds import MAX_AMOUNT_ORE, TEXT_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.pagination import keyset_page
-from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Id, Limit, Page
+from lom.common.schemas import DEFAULT_LIMIT, Cursor, Day, ErrorOut, Id, Limit, Page
 from lom.organisations.selectors import unions_for_org
 
 router = Router(tags=["agreements"])
@@ -49,8 +49,8 @@ class AgreementIn(Schema):
     """As the agreement's form; PUT replaces every field."""
 
     title: str = Field(min_length=1, max_length=200)
-    valid_from: date
-    valid_to: date | None = None
+    valid_from: Day
+    valid_to: Day | None = None
     decision_model: DecisionModel = DecisionModel.HR_DECIDES
     purpose_text: str = Field("", max_length=TEXT_MAX)
     exclusions: str = Field("", max_length=TEXT_MAX)

@@ -23,3 +23,11 @@ COMMENT_MAX = 5_000  # a comment on a case, a reason for a decision
 # The largest id a database integer column holds: a larger one makes SQLite raise
 # OverflowError (a 500) instead of "not found".
 DB_ID_MAX = 2**63 - 1
+
+# The years a date or a moment given to the API may name: wide enough for any employment,
+# plan or meeting, narrow enough that date arithmetic never overflows and PostgreSQL never
+# refuses the value.
+FIRST_YEAR = 1900
+LAST_YEAR = 2200
+# The largest offset from UTC a moment may carry (the world's zones lie within ±14 hours).
+MAX_UTC_OFFSET_HOURS = 14

@@ -1,10 +1,14 @@
 """API schemas and parameters every router shares."""
 
+from datetime import date, datetime, timedelta
 from typing import Annotated, Generic, TypeVar
 
+from django.utils.translation import gettext as _
 from ninja import Field, Schema
+from pydantic import AfterValidator
+from pydantic_core import PydanticCustomError
 
-from lom.common.bounds import DB_ID_MAX
+from lom.common.bounds import DB_ID_MAX, FIRST_YEAR, LAST_YEAR, MAX_UTC_OFFSET_HOURS
 from lom.common.pagination import CURSOR_MAX, DEFAULT_LIMIT, MAX_LIMIT
 
 __all__ = ["DEFAULT_LIMIT"]
@@ -47,3 +51,44 @@ Id = Annotated[int, Field(ge=1, le=DB_ID_MAX)]
 Cursor = Annotated[str, Field(min_length=1, max_length=CURSOR_MAX, pattern=r"^[A-Za-z0-9_-]+$")]
 # How many items a page holds (the default is DEFAULT_LIMIT).
 Limit = Annotated[int, Field(ge=1, le=MAX_LIMIT)]
+
+
+def _year_in_range(value: date) -> None:
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise PydanticCustomError(
+            "date_out_of_range",
+            _("Datumet måste ligga mellan år %(first)s och %(last)s.")
+            % {"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
+
+
+def _bounded_day(value: date) -> date:
+    _year_in_range(value)
+    return value
+
+
+def _bounded_moment(value: datetime) -> datetime:
+    _year_in_range(value)
+    offset = value.utcoffset()
+    if offset is not None and abs(offset) > timedelta(hours=MAX_UTC_OFFSET_HOURS):
+        raise PydanticCustomError(
+            "offset_out_of_range",
+            _("Tidszonen får ligga högst %(hours)s timmar från UTC.")
+            % {"hours": MAX_UTC_OFFSET_HOURS},
+        )
+    return value
+
+
+# A date given to the API (years FIRST_YEAR to LAST_YEAR).
+Day = Annotated[
+    date,
+    AfterValidator(_bounded_day),
+    Field(json_schema_extra={"x-year-range": [FIRST_YEAR, LAST_YEAR]}),
+]
+# A date and time given to the API (same years; an offset within ±14 hours; without an
+# offset it is the organisation's local time).
+Moment = Annotated[
+    datetime,
+    AfterValidator(_bounded_moment),
+    Field(json_schema_extra={"x-year-range": [FIRST_YEAR, LAST_YEAR]}),
+]

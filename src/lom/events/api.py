@@ -11,7 +11,7 @@ from ninja import Field, Path, Router, Schema, Status
 from lom.common.bounds import COMMENT_MAX, DB_ID_MAX, NAME_MAX, TEXT_MAX
 from lom.common.errors import PermissionDeniedError
 from lom.common.pagination import keyset_page
-from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Id, Limit, Page
+from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Id, Limit, Moment, Page
 from lom.events import selectors, services
 from lom.events.exports import XLSX_TYPE, year_workbook_response
 from lom.events.models import (
@@ -48,7 +48,7 @@ class EventOut(Schema):
     programme: list[ProgrammeOut]
 
 
-class ParticipantOut(Schema):
+class EventParticipantOut(Schema):
     user_id: int
     name: str
     side: str
@@ -60,7 +60,7 @@ class RegistrationOut(Schema):
     status: str
     persons: int
     waiting_position: int | None
-    participants: list[ParticipantOut]
+    participants: list[EventParticipantOut]
 
 
 UserId = Annotated[int, Field(ge=1, le=DB_ID_MAX)]
@@ -92,10 +92,10 @@ class ProgrammeIn(Schema):
 class EventIn(Schema):
     title: str = Field(min_length=1, max_length=NAME_MAX)
     kind: Event.Kind
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: Moment
+    ends_at: Moment
     capacity: int = Field(ge=1, le=MAX_CAPACITY)
-    registration_deadline: datetime
+    registration_deadline: Moment
     place: str = Field("", max_length=NAME_MAX)
     online_url: str = Field("", max_length=200)
     description: str = Field("", max_length=TEXT_MAX)

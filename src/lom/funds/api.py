@@ -12,7 +12,7 @@ from lom.common.bounds import MAX_AMOUNT_ORE
 from lom.common.deprecation import deprecate
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.pagination import keyset_page
-from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Id, Limit, Page
+from lom.common.schemas import DEFAULT_LIMIT, Cursor, Day, ErrorOut, Id, Limit, Page
 from lom.funds import services
 from lom.funds.models import EntryKind, FundPeriod
 from lom.funds.permissions import FUND_KEEPERS, FUND_READERS
@@ -56,8 +56,8 @@ class FundPeriodIn(Schema):
     """As the form that sets up a period: a payroll and a rate, or a fixed amount."""
 
     name: str = Field(min_length=1, max_length=100)
-    start: date
-    end: date
+    start: Day
+    end: Day
     method: FundPeriod.Method
     payroll_ore: int | None = Field(None, ge=1, le=MAX_AMOUNT_ORE)
     rate_id: Id | None = None

@@ -86,14 +86,14 @@ class SsoConfigOut(Schema):
     password_login_enabled: bool
 
 
-class MappingIn(Schema):
+class GroupMappingIn(Schema):
     group: str = Field(min_length=1, max_length=255)
     role: Role
     unit_id: DbId | None = None
     union_id: DbId | None = None
 
 
-class MappingOut(Schema):
+class GroupMappingOut(Schema):
     id: int
     group: str
     role: str
@@ -124,8 +124,10 @@ def _config_out(config: SsoConfig) -> SsoConfigOut:
     )
 
 
-def _mapping_out(m: RoleMapping) -> MappingOut:
-    return MappingOut(id=m.pk, group=m.group, role=m.role, unit_id=m.unit_id, union_id=m.union_id)
+def _mapping_out(m: RoleMapping) -> GroupMappingOut:
+    return GroupMappingOut(
+        id=m.pk, group=m.group, role=m.role, unit_id=m.unit_id, union_id=m.union_id
+    )
 
 
 def _config(actor) -> SsoConfig:
@@ -161,7 +163,7 @@ def delete_config(request):
 
 @router.get(
     "/sso/mappings",
-    response={200: Page[MappingOut], **ERR},
+    response={200: Page[GroupMappingOut], **ERR},
     summary="The identity provider's groups mapped to roles",
 )
 def list_mappings(request, cursor: Cursor | None = None, limit: Limit = DEFAULT_LIMIT):
@@ -172,11 +174,13 @@ def list_mappings(request, cursor: Cursor | None = None, limit: Limit = DEFAULT_
         limit=limit,
         order=("id",),
     )
-    return Page[MappingOut](items=[_mapping_out(m) for m in rows], next_cursor=nxt)
+    return Page[GroupMappingOut](items=[_mapping_out(m) for m in rows], next_cursor=nxt)
 
 
-@router.post("/sso/mappings", response={201: MappingOut, **ERR}, summary="Map a group to a role")
-def add_mapping(request, payload: MappingIn):
+@router.post(
+    "/sso/mappings", response={201: GroupMappingOut, **ERR}, summary="Map a group to a role"
+)
+def add_mapping(request, payload: GroupMappingIn):
     actor = _admin(request, changes=True)
     with fields_renamed(API_FIELD_NAMES):
         mapping = role_mapping_add(

@@ -9,7 +9,7 @@ from ninja import Field, Query, Router, Schema, Status
 from lom.accounts.api_reauth import ensure_recent_auth
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.pagination import keyset_page
-from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Id, Limit, Page
+from lom.common.schemas import DEFAULT_LIMIT, Cursor, Day, ErrorOut, Id, Limit, Page
 from lom.organisations import services
 from lom.organisations.models import Employee, Membership, Role, Union, Unit
 from lom.organisations.selectors import (
@@ -63,7 +63,7 @@ class EmployeeIn(Schema):
     email: str = Field("", max_length=254)
     unit_id: Id
     occupational_group: str = Field("", max_length=100)
-    employment_start: date
+    employment_start: Day
     employment_form: Employee.EmploymentForm = Employee.EmploymentForm.PERMANENT
     birth_year: int = Field(ge=1900, le=2100)
     gender: Employee.Gender

@@ -7,6 +7,7 @@ from typing import Annotated
 from ninja import Field, Schema
 
 from lom.common.bounds import DB_ID_MAX
+from lom.common.schemas import Day
 from lom.outreach.models import (
     CAMPAIGN_TEXT_MAX,
     CONTACT_NAME_MAX,
@@ -28,8 +29,8 @@ Year = Annotated[int, Field(ge=2000, le=2100)]
 class NewsIn(Schema):
     title: str = Field(min_length=1, max_length=NEWS_TITLE_MAX)
     body: str = Field(min_length=1, max_length=NEWS_BODY_MAX)
-    publish_from: date
-    publish_to: date | None = None
+    publish_from: Day
+    publish_to: Day | None = None
     status: PublishStatus = PublishStatus.DRAFT
 
 
@@ -45,8 +46,8 @@ class NewsOut(Schema):
 class CampaignIn(Schema):
     title: str = Field(min_length=1, max_length=NEWS_TITLE_MAX)
     text: str = Field(min_length=1, max_length=CAMPAIGN_TEXT_MAX)
-    starts_on: date
-    ends_on: date
+    starts_on: Day
+    ends_on: Day
     measure_type_codes: list[Code] = Field(default_factory=list, max_length=MAX_CODES)
     status: PublishStatus = PublishStatus.DRAFT
 
@@ -135,7 +136,7 @@ class PublicCampaignOut(Schema):
     measure_type_codes: list[str]
 
 
-class RoundOut(Schema):
+class OutreachRoundOut(Schema):
     title: str
     opens_on: date
     closes_on: date
@@ -159,7 +160,7 @@ class PublicPageOut(Schema):
     union_contacts: list[PublicContactOut]
     news: list[PublicNewsOut]
     campaign: PublicCampaignOut | None
-    application_rounds: list[RoundOut]
+    application_rounds: list[OutreachRoundOut]
     examples: list[ExampleOut]
 
 

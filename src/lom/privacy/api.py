@@ -3,7 +3,7 @@ organisation's administrator), the read log (administrator and auditor), and the
 export (administrator; by browser session only after a recent sign-in). The same selectors,
 services and files as the pages."""
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Annotated, Literal, get_args
 
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -14,7 +14,7 @@ from lom.accounts.api_reauth import ensure_recent_auth
 from lom.common.bounds import DB_ID_MAX
 from lom.common.errors import PermissionDeniedError
 from lom.common.pagination import keyset_page
-from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Limit, Page
+from lom.common.schemas import DEFAULT_LIMIT, Cursor, Day, ErrorOut, Limit, Page
 from lom.organisations.access import Actor
 from lom.privacy.classes import CLASSES, MAX_MONTHS
 from lom.privacy.documents import reads_csv_response, subject_export_response
@@ -168,8 +168,8 @@ class ReadQuery(Schema):
     )
     reader: SearchText = Field("", description="Words of the reader's user name or name.")
     data_class: LoggedClassCode = ""
-    date_from: date | None = Field(None, description="Read on or after this day.")
-    date_to: date | None = Field(None, description="Read on or before this day.")
+    date_from: Day | None = Field(None, description="Read on or after this day.")
+    date_to: Day | None = Field(None, description="Read on or before this day.")
 
 
 class ReadOut(Schema):

@@ -25,13 +25,13 @@ from lom.register.models import ImportFile, ImportKind, ImportRun
 from lom.register.schemas import (
     ApplyIn,
     ChangeOut,
+    ColumnMappingIn,
+    ColumnMappingOut,
     ColumnsIn,
     ColumnsOut,
     FieldSpecOut,
     FileColumnsOut,
     FileOut,
-    MappingIn,
-    MappingOut,
     RowErrorOut,
     RunDetailOut,
     RunOut,
@@ -298,8 +298,8 @@ def download_file(
     return response
 
 
-def _mapping_out(kind: ImportKind, columns: dict[str, str]) -> MappingOut:
-    return MappingOut(
+def _mapping_out(kind: ImportKind, columns: dict[str, str]) -> ColumnMappingOut:
+    return ColumnMappingOut(
         kind=kind,
         columns=columns,
         fields=[
@@ -313,10 +313,10 @@ def _mapping_out(kind: ImportKind, columns: dict[str, str]) -> MappingOut:
 
 @router.get(
     "/mappings/{kind}",
-    response={200: MappingOut, 403: ErrorOut},
+    response={200: ColumnMappingOut, 403: ErrorOut},
     summary="The saved column mapping of a kind of file",
 )
-def get_mapping(request, kind: ImportKind) -> MappingOut:
+def get_mapping(request, kind: ImportKind) -> ColumnMappingOut:
     """The saved column mapping of a kind of file ({} when none is saved), and its fields."""
     actor = _importer(request)
     return _mapping_out(kind, mapping_for(organisation=actor.organisation, kind=kind.value))
@@ -324,10 +324,10 @@ def get_mapping(request, kind: ImportKind) -> MappingOut:
 
 @router.put(
     "/mappings/{kind}",
-    response={200: MappingOut, **ERR},
+    response={200: ColumnMappingOut, **ERR},
     summary="Save the column mapping of a kind of file",
 )
-def put_mapping(request, kind: ImportKind, payload: MappingIn) -> MappingOut:
+def put_mapping(request, kind: ImportKind, payload: ColumnMappingIn) -> ColumnMappingOut:
     """Save the column mapping of a kind of file: {"columns": {field: header}}."""
     actor = _importer(request)
     columns = _known_fields(kind.value, payload.columns, field="columns")

@@ -85,13 +85,13 @@ class FieldSpecOut(Schema):
     synonyms: list[str]
 
 
-class MappingIn(Schema):
+class ColumnMappingIn(Schema):
     columns: dict[FieldKey, Header] = Field(
         description="Register field → the column header in the file.", max_length=40
     )
 
 
-class MappingOut(Schema):
+class ColumnMappingOut(Schema):
     kind: ImportKind
     columns: dict[str, str]
     fields: list[FieldSpecOut] = Field(description="The fields of this kind of file.")

@@ -8,7 +8,7 @@ from ninja import Field, Schema
 from lom.cases.models import ApplicationKind, CostLine, Purpose
 from lom.cases.services import MAX_COST_LINES
 from lom.common.bounds import COMMENT_MAX, DB_ID_MAX, MAX_AMOUNT_ORE, MAX_COUNT, NAME_MAX, TEXT_MAX
-from lom.common.schemas import Id, Page
+from lom.common.schemas import Day, Id, Page
 
 # An amount in öre within the bound every sum is checked against.
 Amount = Annotated[int, Field(ge=0, le=MAX_AMOUNT_ORE)]
@@ -58,8 +58,8 @@ class CaseFieldsIn(Schema):
     private_reason: str | None = Field(None, max_length=TEXT_MAX)
     share_private_reason: bool | None = None
     participant_count: int | None = Field(None, ge=1, le=MAX_COUNT)
-    start_date: date | None = None
-    end_date: date | None = None
+    start_date: Day | None = None
+    end_date: Day | None = None
     # A need of the transition plan in force; 0 clears it.
     need_id: int | None = Field(None, ge=0, le=DB_ID_MAX)
     need_explanation: str | None = Field(None, max_length=COMMENT_MAX)

@@ -1,15 +1,13 @@
 """Workshop proposals turned into a draft application or an application round (the plan's
 bridge to applications and rounds)."""
 
-from datetime import date
-
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from lom.common.bounds import MAX_AMOUNT_ORE, NAME_MAX
 from lom.common.errors import DomainError
-from lom.common.schemas import Id
+from lom.common.schemas import Day, Id
 from lom.common.validation import require
 from lom.decisions import selectors, services
 from lom.decisions.api._common import REFUSALS, actor_of, named_as_in_api
@@ -33,8 +31,8 @@ class ProposalCaseOut(Schema):
 class ProposalsRoundIn(Schema):
     proposal_ids: list[Id] = Field(min_length=1, max_length=MAX_PROPOSALS)
     title: str = Field(min_length=1, max_length=NAME_MAX)
-    opens_on: date = Field(ge=date(2000, 1, 1), le=date(2100, 12, 31))
-    closes_on: date = Field(ge=date(2000, 1, 1), le=date(2100, 12, 31))
+    opens_on: Day
+    closes_on: Day
     period_id: Id
     # The budget frame; null takes the sum of the proposals' estimated costs.
     budget_ore: int | None = Field(None, ge=1, le=MAX_AMOUNT_ORE)

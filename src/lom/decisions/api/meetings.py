@@ -15,7 +15,7 @@ from lom.cases.selectors import case_get_for_actor
 from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE, NAME_MAX
 from lom.common.errors import ConflictError, DomainError
 from lom.common.pagination import keyset_page
-from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Id, Limit, Page
+from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Id, Limit, Moment, Page
 from lom.common.sealed import BROKEN_SEAL, sealed_document_response
 from lom.common.validation import require
 from lom.decisions import selectors, services
@@ -105,7 +105,7 @@ class MeetingOut(MeetingListOut):
 
 class MeetingIn(Schema):
     title: str = Field(min_length=1, max_length=NAME_MAX)
-    starts_at: datetime
+    starts_at: Moment
     place: str = Field("", max_length=PLACE_MAX)
     attendee_ids: list[Id] = Field(default_factory=list, max_length=MAX_ATTENDEES)
 

@@ -12,7 +12,7 @@ from lom.cases.selectors import case_get_for_actor
 from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE, NAME_MAX, TEXT_MAX
 from lom.common.errors import DomainError
 from lom.common.pagination import keyset_page
-from lom.common.schemas import DEFAULT_LIMIT, Cursor, Id, Limit, Page
+from lom.common.schemas import DEFAULT_LIMIT, Cursor, Day, Id, Limit, Page
 from lom.decisions import selectors, services
 from lom.decisions.api._common import (
     REFUSALS,
@@ -93,8 +93,8 @@ class CriterionIn(Schema):
 class RoundIn(Schema):
     title: str = Field(min_length=1, max_length=NAME_MAX)
     call_text: str = Field(min_length=1, max_length=TEXT_MAX)
-    opens_on: date = Field(ge=date(2000, 1, 1), le=date(2100, 12, 31))
-    closes_on: date = Field(ge=date(2000, 1, 1), le=date(2100, 12, 31))
+    opens_on: Day
+    closes_on: Day
     budget_ore: int = Field(ge=1, le=MAX_AMOUNT_ORE)
     period_id: Id
     criteria: list[CriterionIn] = Field(min_length=1, max_length=MAX_CRITERIA)

@@ -2,7 +2,6 @@
 the fund pays or returns it; a finance system reads the paid claims. The same selectors and
 services as the pages."""
 
-from datetime import date
 from typing import Annotated
 
 from django.http import Http404
@@ -10,7 +9,7 @@ from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from lom.common.pagination import keyset_page
-from lom.common.schemas import DEFAULT_LIMIT, Cursor, Id, Limit, Page
+from lom.common.schemas import DEFAULT_LIMIT, Cursor, Day, Id, Limit, Page
 from lom.fundmode import services
 from lom.fundmode.api.common import REFUSALS, claim_out, notification_or_404, reader
 from lom.fundmode.api.schemas import ClaimForm, ClaimOut, ClaimStatus, ReturnIn
@@ -27,8 +26,8 @@ PREFETCH = ("cost_lines", "participants", "attachments")
 
 class ClaimFilter(Schema):
     status: ClaimStatus = ""
-    paid_from: date | None = Field(None, description="Paid on or after this day.")
-    paid_to: date | None = Field(None, description="Paid on or before this day.")
+    paid_from: Day | None = Field(None, description="Paid on or after this day.")
+    paid_to: Day | None = Field(None, description="Paid on or before this day.")
 
 
 def _claim_or_404(actor: Actor, claim_id: int) -> Claim:

@@ -26,7 +26,7 @@ from lom.fundmode.api.schemas import (
     AttachmentOut,
     DecisionIn,
     EmployeesIn,
-    NotificationOut,
+    FundNotificationOut,
     NotificationPatch,
     PrenotifyIn,
     StatusFilter,
@@ -49,7 +49,7 @@ def _measure_type(measure_type_id: int | None) -> MeasureType | None:
 
 @router.get(
     "/notifications",
-    response=Page[NotificationOut],
+    response=Page[FundNotificationOut],
     summary="List the notifications the caller sees, newest first",
 )
 def list_notifications(
@@ -68,13 +68,13 @@ def list_notifications(
         .prefetch_related("participants")
     )
     rows, nxt = keyset_page(qs, cursor=cursor, limit=limit)
-    return Page[NotificationOut](
-        items=[NotificationOut(**notification_out(n)) for n in rows], next_cursor=nxt
+    return Page[FundNotificationOut](
+        items=[FundNotificationOut(**notification_out(n)) for n in rows], next_cursor=nxt
     )
 
 
 @router.get(
-    "/notifications/{notification_id}", response=NotificationOut, summary="Read a notification"
+    "/notifications/{notification_id}", response=FundNotificationOut, summary="Read a notification"
 )
 def get_notification(request, notification_id: Id):
     return notification_out(notification_or_404(reader(request), notification_id))
@@ -82,7 +82,7 @@ def get_notification(request, notification_id: Id):
 
 @router.post(
     "/notifications",
-    response={201: NotificationOut, **REFUSALS, 404: ErrorOut},
+    response={201: FundNotificationOut, **REFUSALS, 404: ErrorOut},
     summary="Pre-notify a measure from the employer's pot",
 )
 def prenotify(request, payload: PrenotifyIn):
@@ -116,7 +116,7 @@ def _current_input(n: MeasureNotification) -> services.NotificationInput:
 
 @router.patch(
     "/notifications/{notification_id}",
-    response={200: NotificationOut, **REFUSALS},
+    response={200: FundNotificationOut, **REFUSALS},
     summary="Fill in a notification (a field left out keeps its value)",
 )
 def edit_notification(request, notification_id: Id, payload: NotificationPatch):
@@ -198,7 +198,7 @@ def _button(request, notification_id: int, service) -> dict:
 
 @router.post(
     "/notifications/{notification_id}/submit",
-    response={200: NotificationOut, **REFUSALS},
+    response={200: FundNotificationOut, **REFUSALS},
     summary="Send a notification to the fund",
 )
 def submit(request, notification_id: Id):
@@ -207,7 +207,7 @@ def submit(request, notification_id: Id):
 
 @router.post(
     "/notifications/{notification_id}/withdraw",
-    response={200: NotificationOut, **REFUSALS},
+    response={200: FundNotificationOut, **REFUSALS},
     summary="Withdraw a notification not yet sent (or sent back for more information)",
 )
 def withdraw(request, notification_id: Id):
@@ -216,7 +216,7 @@ def withdraw(request, notification_id: Id):
 
 @router.post(
     "/notifications/{notification_id}/decisions",
-    response={201: NotificationOut, **REFUSALS},
+    response={201: FundNotificationOut, **REFUSALS},
     summary="The fund's decision on a notification, with its criteria checklist",
 )
 def decide(request, notification_id: Id, payload: DecisionIn):

@@ -22,15 +22,15 @@ from lom.fundmode.api.common import (
 )
 from lom.fundmode.api.schemas import (
     ActiveIn,
-    CriterionIn,
-    CriterionOut,
-    ImportedOut,
+    FundCriterionIn,
+    FundCriterionOut,
+    FundImportedOut,
+    FundRoundIn,
+    FundRoundOut,
     MemberIn,
     MemberOut,
     PayrollsIn,
     PotOut,
-    RoundIn,
-    RoundOut,
     StatisticsOut,
 )
 from lom.fundmode.exports import statistics_xlsx_response
@@ -55,26 +55,26 @@ router = Router(tags=["fundmode"])
 # --- periods ---------------------------------------------------------------------------------
 
 
-@router.get("/periods", response=Page[RoundOut], summary="List the fund's periods")
+@router.get("/periods", response=Page[FundRoundOut], summary="List the fund's periods")
 def list_rounds(request, cursor: Cursor | None = None, limit: Limit = DEFAULT_LIMIT):
     rows, nxt = keyset_page(rounds_for(actor=reader(request)), cursor=cursor, limit=limit)
-    return Page[RoundOut](items=[RoundOut.from_orm(r) for r in rows], next_cursor=nxt)
+    return Page[FundRoundOut](items=[FundRoundOut.from_orm(r) for r in rows], next_cursor=nxt)
 
 
-@router.post("/periods", response={201: RoundOut, **REFUSALS}, summary="Open a period")
-def open_round(request, payload: RoundIn):
+@router.post("/periods", response={201: FundRoundOut, **REFUSALS}, summary="Open a period")
+def open_round(request, payload: FundRoundIn):
     r = services.round_open(actor=request.api_actor, **payload.dict())
     return Status(201, r)
 
 
-@router.get("/periods/{round_id}", response=RoundOut, summary="Read a period")
+@router.get("/periods/{round_id}", response=FundRoundOut, summary="Read a period")
 def get_round(request, round_id: Id):
     return round_or_404(reader(request), round_id)
 
 
 @router.put(
     "/periods/{round_id}/payroll",
-    response={200: ImportedOut, **REFUSALS},
+    response={200: FundImportedOut, **REFUSALS},
     summary="Set the payroll of member employers of an open period (all or none)",
 )
 def set_payrolls(request, round_id: Id, payload: PayrollsIn):
@@ -90,7 +90,7 @@ def set_payrolls(request, round_id: Id, payload: PayrollsIn):
 
 @router.post(
     "/periods/{round_id}/payroll",
-    response={200: ImportedOut, **REFUSALS},
+    response={200: FundImportedOut, **REFUSALS},
     summary="Import the payroll of member employers from a CSV or XLSX file",
 )
 def import_payrolls(request, round_id: Id, file: File[UploadedFile]):
@@ -101,7 +101,7 @@ def import_payrolls(request, round_id: Id, file: File[UploadedFile]):
 
 @router.post(
     "/periods/{round_id}/allocation",
-    response={200: RoundOut, **REFUSALS},
+    response={200: FundRoundOut, **REFUSALS},
     summary="Allocate the period to the member employers by payroll",
 )
 def allocate(request, round_id: Id):
@@ -165,8 +165,8 @@ def statistics_xlsx(request, round_id: Id) -> HttpResponse:
 # --- criteria --------------------------------------------------------------------------------
 
 
-def _criterion_out(c: Criterion) -> CriterionOut:
-    return CriterionOut(
+def _criterion_out(c: Criterion) -> FundCriterionOut:
+    return FundCriterionOut(
         id=c.pk,
         round_id=c.round_id,
         order=c.order,
@@ -178,7 +178,7 @@ def _criterion_out(c: Criterion) -> CriterionOut:
 
 @router.get(
     "/periods/{round_id}/criteria",
-    response=Page[CriterionOut],
+    response=Page[FundCriterionOut],
     summary="List the approval criteria of a period",
 )
 def list_criteria(
@@ -187,15 +187,15 @@ def list_criteria(
     actor = fund_reader(request)
     qs = criteria_for(fund_round=round_or_404(actor, round_id))
     rows, nxt = keyset_page(qs, cursor=cursor, limit=limit, order=("order", "id"))
-    return Page[CriterionOut](items=[_criterion_out(c) for c in rows], next_cursor=nxt)
+    return Page[FundCriterionOut](items=[_criterion_out(c) for c in rows], next_cursor=nxt)
 
 
 @router.post(
     "/periods/{round_id}/criteria",
-    response={201: CriterionOut, **REFUSALS},
+    response={201: FundCriterionOut, **REFUSALS},
     summary="Add an approval criterion to a period",
 )
-def add_criterion(request, round_id: Id, payload: CriterionIn):
+def add_criterion(request, round_id: Id, payload: FundCriterionIn):
     actor = request.api_actor
     r = round_or_404(actor, round_id)
     c = services.criterion_save(actor=actor, fund_round=r, **payload.dict())
@@ -212,10 +212,10 @@ def _criterion_to_administer(request, criterion_id: int) -> Criterion:
 
 @router.put(
     "/criteria/{criterion_id}",
-    response={200: CriterionOut, **REFUSALS},
+    response={200: FundCriterionOut, **REFUSALS},
     summary="Change the text of an approval criterion",
 )
-def edit_criterion(request, criterion_id: Id, payload: CriterionIn):
+def edit_criterion(request, criterion_id: Id, payload: FundCriterionIn):
     c = _criterion_to_administer(request, criterion_id)
     c = services.criterion_save(
         actor=request.api_actor, fund_round=c.round, criterion=c, **payload.dict()
@@ -225,7 +225,7 @@ def edit_criterion(request, criterion_id: Id, payload: CriterionIn):
 
 @router.put(
     "/criteria/{criterion_id}/active",
-    response={200: CriterionOut, **REFUSALS},
+    response={200: FundCriterionOut, **REFUSALS},
     summary="Retire an approval criterion or bring it back",
 )
 def set_criterion_active(request, criterion_id: Id, payload: ActiveIn):

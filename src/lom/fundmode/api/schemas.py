@@ -13,7 +13,7 @@ from lom.common.bounds import (
     SHORT_TEXT_MAX,
     TEXT_MAX,
 )
-from lom.common.schemas import Id
+from lom.common.schemas import Day, Id
 from lom.fundmode.models import (
     CRITERION_MAX,
     ROUND_NAME_MAX,
@@ -33,7 +33,7 @@ ROWS_MAX = 500
 # --- periods, members, criteria, pots --------------------------------------------------------
 
 
-class RoundOut(Schema):
+class FundRoundOut(Schema):
     id: int
     fund_id: int
     name: str
@@ -44,11 +44,11 @@ class RoundOut(Schema):
     status: str
 
 
-class RoundIn(Schema):
+class FundRoundIn(Schema):
     name: str = Field(..., min_length=1, max_length=ROUND_NAME_MAX)
-    start: date
-    end: date
-    claim_deadline: date
+    start: Day
+    end: Day
+    claim_deadline: Day
     total_ore: int = Field(..., ge=1, le=MAX_AMOUNT_ORE)
 
 
@@ -61,7 +61,7 @@ class PayrollsIn(Schema):
     payrolls: list[PayrollIn] = Field(..., min_length=1, max_length=ROWS_MAX)
 
 
-class ImportedOut(Schema):
+class FundImportedOut(Schema):
     imported: int
 
 
@@ -73,10 +73,10 @@ class MemberOut(Schema):
 
 class MemberIn(Schema):
     member_id: Id
-    joined_on: date | None = None
+    joined_on: Day | None = None
 
 
-class CriterionOut(Schema):
+class FundCriterionOut(Schema):
     id: int
     round_id: int
     order: int
@@ -85,7 +85,7 @@ class CriterionOut(Schema):
     active: bool
 
 
-class CriterionIn(Schema):
+class FundCriterionIn(Schema):
     text: str = Field(..., min_length=1, max_length=CRITERION_MAX)
     help_text: str = Field("", max_length=SHORT_TEXT_MAX)
 
@@ -143,7 +143,7 @@ class StatisticsOut(Schema):
 # --- notifications ---------------------------------------------------------------------------
 
 
-class ParticipantOut(Schema):
+class FundParticipantOut(Schema):
     occupation_code: str
     gender: str
     count: int
@@ -155,7 +155,7 @@ class ParticipantIn(Schema):
     count: int = Field(..., ge=0, le=MAX_COUNT)
 
 
-class CostLineOut(Schema):
+class FundCostLineOut(Schema):
     kind: str
     description: str
     amount_ore: int
@@ -166,7 +166,7 @@ class CostIn(Schema):
     description: str = Field("", max_length=NAME_MAX)
 
 
-class NotificationOut(Schema):
+class FundNotificationOut(Schema):
     id: int
     number: str
     round_id: int
@@ -184,7 +184,7 @@ class NotificationOut(Schema):
     measure_type_id: int | None
     plan_version: int | None
     plan_approved_on: date | None
-    participants: list[ParticipantOut]
+    participants: list[FundParticipantOut]
 
 
 # The notification statuses as a filter ("" for all; tests keep it equal to the model's).
@@ -205,8 +205,8 @@ class PrenotifyIn(Schema):
     round_id: Id
     title: str = Field(..., min_length=1, max_length=NAME_MAX)
     estimated_ore: int = Field(..., ge=1, le=MAX_AMOUNT_ORE)
-    planned_start: date
-    planned_end: date
+    planned_start: Day
+    planned_end: Day
     measure_type_id: Id | None = None
 
 
@@ -221,8 +221,8 @@ class NotificationPatch(Schema):
     measure_type_id: Id | None = None
     provider_kind: Literal["", "fund", "own_staff", "supplier"] | None = None
     provider_name: str | None = Field(None, max_length=NAME_MAX)
-    planned_start: date | None = None
-    planned_end: date | None = None
+    planned_start: Day | None = None
+    planned_end: Day | None = None
     costs: dict[CostKind, CostIn] | None = None
     participants: list[ParticipantIn] | None = Field(None, max_length=ROWS_MAX)
 
@@ -280,8 +280,8 @@ class ClaimOut(Schema):
     return_reason: str
     submitted_at: datetime
     handled_at: datetime | None
-    costs: list[CostLineOut]
-    participants: list[ParticipantOut]
+    costs: list[FundCostLineOut]
+    participants: list[FundParticipantOut]
     invoices: list[AttachmentOut]
 
 

@@ -23,7 +23,6 @@ from lom.planning.api._common import actor_of, call, found, plan_or_404
 from lom.planning.api.schemas import (
     ApprovalOut,
     ApproveIn,
-    ImportedOut,
     ImportIn,
     MeasureIn,
     MeasureOut,
@@ -33,6 +32,7 @@ from lom.planning.api.schemas import (
     PlanAreaOut,
     PlanCreateIn,
     PlanDetailOut,
+    PlanImportedOut,
     PlanIn,
     PlanOut,
 )
@@ -192,15 +192,15 @@ def update_plan(request, plan_id: Id, payload: PlanIn) -> PlanDetailOut:
 
 @router.post(
     P + "/import",
-    response={200: ImportedOut, **REFUSED},
+    response={200: PlanImportedOut, **REFUSED},
     summary="Take a locked workshop's needs and proposals into a draft plan",
 )
-def import_workshop(request, plan_id: Id, payload: ImportIn) -> ImportedOut:
+def import_workshop(request, plan_id: Id, payload: ImportIn) -> PlanImportedOut:
     actor = actor_of(request)
     plan = plan_or_404(actor, plan_id)
     workshop = _locked_workshop(actor, payload.workshop_id)
     n = call(lambda: services.plan_import_workshop(actor=actor, plan=plan, workshop=workshop))
-    return ImportedOut(needs=n)
+    return PlanImportedOut(needs=n)
 
 
 @router.post(

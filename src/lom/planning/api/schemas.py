@@ -8,7 +8,7 @@ from ninja import Field, Schema
 from pydantic import WithJsonSchema
 
 from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE, NAME_MAX, TEXT_MAX
-from lom.common.schemas import Id
+from lom.common.schemas import Day, Id
 from lom.planning.models import PLACE_MAX, Need, Step, TransitionPlan, Workshop
 from lom.planning.services import MAX_TIMEBOX_MINUTES
 
@@ -40,7 +40,7 @@ Ore = Annotated[int, Field(ge=0, le=MAX_AMOUNT_ORE)]
 
 class WorkshopIn(Schema):
     title: str = Field(min_length=1, max_length=NAME_MAX)
-    held_on: date
+    held_on: Day
     place: str = Field("", max_length=PLACE_MAX)
     participant_ids: list[Id] = Field([], max_length=MAX_INVITEES)
     usernames: list[Username] = Field([], max_length=MAX_INVITEES)
@@ -109,7 +109,7 @@ class WorkshopOut(Schema):
     revision: int
 
 
-class ParticipantOut(Schema):
+class WorkshopParticipantOut(Schema):
     id: int
     user_id: int
     name: str
@@ -170,7 +170,7 @@ class BoardOut(WorkshopOut):
     is_locked: bool
     facilitator: bool
     can_write: bool
-    participants: list[ParticipantOut]
+    participants: list[WorkshopParticipantOut]
     areas: list[AreaOut]
     cards: list[CardOut]
     needs: list[WorkshopNeedOut]
@@ -195,8 +195,8 @@ class InvitedOut(Schema):
 
 class PlanIn(Schema):
     title: str = Field(min_length=1, max_length=NAME_MAX)
-    period_start: date
-    period_end: date
+    period_start: Day
+    period_end: Day
     fund_period_id: Id | None = None
     analyses: str = Field("", max_length=TEXT_MAX)
 
@@ -297,5 +297,5 @@ class PlanDetailOut(PlanOut):
     newer_id: int | None
 
 
-class ImportedOut(Schema):
+class PlanImportedOut(Schema):
     needs: int

@@ -20,7 +20,6 @@ from lom.planning.api.schemas import (
     ClosingWordOut,
     InvitedOut,
     InviteIn,
-    ParticipantOut,
     ProposalOut,
     ResultOut,
     StepIn,
@@ -28,6 +27,7 @@ from lom.planning.api.schemas import (
     WorkshopIn,
     WorkshopNeedOut,
     WorkshopOut,
+    WorkshopParticipantOut,
 )
 from lom.planning.documents import render_workshop_pdf
 from lom.planning.models import (
@@ -121,7 +121,7 @@ def board_out(
         facilitator=is_facilitator(actor, ws) and not ws.is_locked,
         can_write=bool(can_contribute(actor, ws, ws.step)),
         participants=[
-            ParticipantOut(
+            WorkshopParticipantOut(
                 id=p.pk,
                 user_id=p.user_id,
                 name=p.display_name,

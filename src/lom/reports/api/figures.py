@@ -21,9 +21,9 @@ from lom.reports.api.schemas import (
     AnnualFiguresOut,
     DashboardOut,
     DecisionFilterIn,
-    DecisionOut,
     FairnessOut,
     PeriodFiguresOut,
+    ReportDecisionOut,
     SurveysOut,
     Year,
 )
@@ -164,7 +164,7 @@ def decision_filter(params: DecisionFilterIn) -> exports.DecisionFilter:
 
 @router.get(
     "/decisions",
-    response={200: Page[DecisionOut], 403: ErrorOut},
+    response={200: Page[ReportDecisionOut], 403: ErrorOut},
     summary="The decisions of the cases the caller may see, newest first",
 )
 def decisions_report(
@@ -177,7 +177,7 @@ def decisions_report(
     qs = exports.decisions_visible(actor=actor, filters=decision_filter(params))
     rows, nxt = keyset_page(qs, cursor=cursor, limit=limit, order=("-decided_at", "-id"))
     items = [
-        DecisionOut(
+        ReportDecisionOut(
             id=d.pk,
             case_id=d.case_id,
             case_number=d.case.number,
@@ -189,4 +189,4 @@ def decisions_report(
         )
         for d in rows
     ]
-    return Page[DecisionOut](items=items, next_cursor=nxt)
+    return Page[ReportDecisionOut](items=items, next_cursor=nxt)

@@ -123,7 +123,7 @@ class NamedRefOut(Schema):
     title: str
 
 
-class CaseRefOut(Schema):
+class ReportCaseRefOut(Schema):
     id: int
     number: str
     title: str
@@ -138,7 +138,7 @@ class PlanActualOut(Schema):
     needs_without_measures: list[NamedRefOut]
     needs_without_cases: list[NamedRefOut]
     measures_without_needs: list[NamedRefOut]
-    cases_without_need: list[CaseRefOut]
+    cases_without_need: list[ReportCaseRefOut]
     cases_without_need_more: bool
     flagged_count: int
 
@@ -182,7 +182,7 @@ class SettingsOut(SettingsIn):
     pass
 
 
-class DecisionOut(Schema):
+class ReportDecisionOut(Schema):
     id: int
     case_id: int
     case_number: str

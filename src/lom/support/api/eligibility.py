@@ -31,12 +31,12 @@ from lom.support.api.schemas import (
     CheckIn,
     CheckOut,
     EmploymentMonthOut,
-    ImportedOut,
     RecordedCheckOut,
     RuleIn,
     RuleOut,
     SelfCheckIn,
     SelfCheckOut,
+    SupportImportedOut,
     Year,
 )
 from lom.support.eligibility import MonthRecord
@@ -144,7 +144,7 @@ def record_check(request, employee_id: Id, payload: CheckIn):
 
 @router.post(
     "/eligibility/imports",
-    response={200: ImportedOut, **REFUSALS},
+    response={200: SupportImportedOut, **REFUSALS},
     summary="Import employment months from a CSV or XLSX file (all rows or none)",
 )
 def import_employment(request, file: File[UploadedFile]):

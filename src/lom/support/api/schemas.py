@@ -8,7 +8,7 @@ from ninja import Field, Schema
 from pydantic import WithJsonSchema
 
 from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE
-from lom.common.schemas import ErrorOut
+from lom.common.schemas import Day, ErrorOut, Moment
 from lom.support.models import Slot
 
 # The refusals an operation that changes something declares besides the standard ones.
@@ -42,7 +42,7 @@ class RuleIn(Schema):
     source: str = Field("", max_length=200)
 
 
-class ImportedOut(Schema):
+class SupportImportedOut(Schema):
     """The months read from the file: new ones and changed ones."""
 
     created: int
@@ -58,12 +58,12 @@ class MonthIn(Schema):
 
 
 class SelfCheckIn(Schema):
-    as_of: date
+    as_of: Day
     months: list[MonthIn] = Field(..., max_length=120)
 
 
 class CheckIn(Schema):
-    as_of: date
+    as_of: Day
 
 
 class EmploymentMonthOut(Schema):
@@ -85,7 +85,7 @@ class CheckOut(Schema):
 
 
 class SlotIn(Schema):
-    starts_at: datetime
+    starts_at: Moment
     duration_minutes: int = Field(60, ge=15, le=240)
     mode: Slot.Mode
     place: str = Field("", max_length=200)
