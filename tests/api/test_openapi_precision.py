@@ -109,6 +109,7 @@ def test_every_operation_has_a_summary_and_a_tag(key):
 def test_no_two_schemas_share_a_name():
     """The document names each schema by its class name: two classes of the same name would be
     documented as one (the second silently replaces the first)."""
+
     def subclasses(cls):
         for sub in cls.__subclasses__():
             yield sub
