@@ -74,34 +74,25 @@ def test_a_rule_refusing_the_input_is_a_400_naming_the_field(world):
     assert set(r.json()) <= {"detail", "field", "code"}
 
 
+def _post(user, path: str, body: dict):
+    return Client().post(f"/api/v1{path}", body, content_type="application/json", **bearer(user))
+
+
 def test_a_moment_out_of_range_is_a_422_not_a_database_error(world):
     """PostgreSQL refuses an offset beyond ±16 hours; the schema refuses it first."""
-    r = Client().post(
-        "/api/v1/decisions/meetings",
-        {"title": "Partsmöte", "starts_at": "0305-12-15T16:44:35-20:00"},
-        content_type="application/json",
-        **bearer(world.coordinator),
-    )
+    meeting = {"title": "Partsmöte", "starts_at": "0305-12-15T16:44:35-20:00"}
+    r = _post(world.coordinator, "/decisions/meetings", meeting)
     assert r.status_code == 422
     assert r.json()["field"] == "starts_at"
     assert {e["code"] for e in r.json()["errors"]} == {"date_out_of_range"}
-    r = Client().post(
-        "/api/v1/decisions/meetings",
-        {"title": "Partsmöte", "starts_at": "2027-03-01T09:00:00-20:00"},
-        content_type="application/json",
-        **bearer(world.coordinator),
-    )
+    meeting["starts_at"] = "2027-03-01T09:00:00-20:00"
+    r = _post(world.coordinator, "/decisions/meetings", meeting)
     assert r.status_code == 422
     assert r.json()["errors"][0]["code"] == "offset_out_of_range"
 
 
 def test_a_date_outside_the_years_is_a_422_naming_the_field(world):
-    r = Client().post(
-        "/api/v1/cases",
-        {"title": "Kurs", "start_date": "0001-01-01"},
-        content_type="application/json",
-        **bearer(world.employee),
-    )
+    r = _post(world.employee, "/cases", {"title": "Kurs", "start_date": "0001-01-01"})
     assert r.status_code == 422
     assert r.json()["field"] == "start_date"
     assert "1900" in r.json()["detail"]
