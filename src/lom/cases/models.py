@@ -7,7 +7,7 @@ from django.db.models import OuterRef, Subquery
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
-from lom.agreements.models import ApplicationKind, MeasureType
+from lom.agreements.models import AgreementVersion, ApplicationKind, MeasureType
 from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE, MAX_COUNT, TEXT_MAX
 from lom.funds.models import FundPeriod
 from lom.organisations.models import Employee, Organisation, Unit
@@ -143,6 +143,16 @@ class Case(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    # The version of the agreement in force when the case was submitted: its rules apply to
+    # the case until it is closed (lom.cases.rules.rules_for_case).
+    agreement_version = models.ForeignKey(
+        AgreementVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("avtalsversion"),
     )
     # The need in the organisation's transition plan that the application answers, or why it
     # answers a need that is not in the plan (flagged for the coordinator).

@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lom.agreements.models import LocalAgreement
+from lom.agreements.rules import AgreementRules
 from lom.cases.models import ApplicationKind, Attachment, Case, Status
 from lom.cases.permissions import can_view_case
 from lom.cases.workflow import FUNDED_STATES, TRANSITIONS
@@ -204,7 +204,7 @@ def status_counts(*, actor: Actor) -> dict[str, int]:
 # --- completeness: what a submitted application must have ---------------------------------
 
 
-def completeness_problems(*, case: Case, agreement: LocalAgreement) -> list[tuple[str, str]]:
+def completeness_problems(*, case: Case, agreement: AgreementRules) -> list[tuple[str, str]]:
     """(field, message) for everything a submitted application must have."""
     problems: list[tuple[str, str]] = []
     if not case.title.strip():
@@ -268,7 +268,7 @@ def _need_checklist_item(case: Case) -> tuple[str, bool] | None:
 
 
 def completeness_checklist(
-    *, case: Case, agreement: LocalAgreement, attachment_count: int
+    *, case: Case, agreement: AgreementRules, attachment_count: int
 ) -> list[tuple[str, bool]]:
     """What the coordinator checks before deciding: each item and whether it holds."""
     problems = {field for field, _msg in completeness_problems(case=case, agreement=agreement)}
@@ -292,7 +292,7 @@ def completeness_checklist(
     return items
 
 
-def cap_problems(*, case: Case, agreement: LocalAgreement, amount: int) -> list[str]:
+def cap_problems(*, case: Case, agreement: AgreementRules, amount: int) -> list[str]:
     out = []
     cap_app = agreement.cap_per_application_ore
     if cap_app and amount > cap_app:

@@ -28,6 +28,7 @@ from lom.cases.permissions import (
     can_take,
 )
 from lom.cases.reads import record_private_reason_read
+from lom.cases.rules import rules_for_case
 from lom.cases.selectors import (
     attachment_get_for_actor,
     case_detail_related,
@@ -282,7 +283,7 @@ def case_detail_view(request, actor: Actor, pk: int):
         Status.IN_REVIEW,
         Status.AWAITING_ENDORSEMENT,
     ):
-        agreement = agreement_current(organisation=actor.organisation, on=timezone.localdate())
+        agreement = rules_for_case(case)
         if agreement is not None:
             checklist = completeness_checklist(
                 case=case, agreement=agreement, attachment_count=len(related["attachments"])

@@ -5,11 +5,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lom.agreements.models import DecisionModel, LocalAgreement
-from lom.agreements.selectors import agreement_current
+from lom.agreements.models import DecisionModel
+from lom.agreements.rules import AgreementRules
+from lom.agreements.selectors import rules_in_force
 from lom.cases.models import Case, CaseCounter, Decision, Status
 from lom.cases.notifications import notify_case_transition
 from lom.cases.permissions import can_record_expense, can_take, require
+from lom.cases.rules import rules_for_case
 from lom.cases.selectors import (
     cap_problems,
     case_outstanding_commitment,
@@ -68,7 +70,14 @@ def _do_case_transition(
     amount_within(amount_ore, field="amount", allow_zero=False)
     before = _snapshot(case)
     target = t.target
-    agreement = agreement_current(organisation=actor.organisation, on=timezone.localdate())
+    today = timezone.localdate()
+    # At submission the rules in force today apply, and the case keeps their version; every
+    # later step reads the version the case was submitted under.
+    agreement = (
+        rules_in_force(organisation=actor.organisation, on=today)
+        if name == "submit"
+        else rules_for_case(case)
+    )
     now = timezone.now()
 
     if name == "submit":
@@ -90,6 +99,7 @@ def _do_case_transition(
             case.number = _next_case_number(case)
             _register_attachments(case)
         case.submitted_at = now
+        case.agreement_version_id = agreement.version_id
     elif name == "endorse":
         case.endorsed_by = actor.user
     elif name in ("approve", "reject"):
@@ -144,7 +154,9 @@ def _do_case_transition(
 case_transition = transaction.atomic(durable=True)(_do_case_transition)
 
 
-def _check_decision_route(*, case: Case, agreement, agenda_item, in_round: bool) -> None:
+def _check_decision_route(
+    *, case: Case, agreement: AgreementRules | None, agenda_item, in_round: bool
+) -> None:
     """The agreement's decision model decides where a decision may be taken."""
 
     if agreement is None:
@@ -180,7 +192,7 @@ def _decide(
     reason: str,
     amount_ore: int | None,
     period: FundPeriod | None,
-    agreement: LocalAgreement | None,
+    agreement: AgreementRules | None,
     agenda_item=None,
 ) -> None:
     model = agreement.decision_model if agreement else ""

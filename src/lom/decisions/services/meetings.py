@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from lom.accounts.models import User
 from lom.cases.models import Case, Status
 from lom.cases.notifications import applicant_users
+from lom.cases.rules import rules_for_case
 from lom.cases.services import _do_case_transition as case_transition
 from lom.common.audit import audit
 from lom.common.bounds import COMMENT_MAX, NAME_MAX
@@ -19,6 +20,7 @@ from lom.common.sealed import seal_document
 from lom.common.validation import amount_within, optional_text
 from lom.common.validation import require as _require
 from lom.common.validation import required_text as _text
+from lom.decisions.decision_models import outcome_problem
 from lom.decisions.minutes import render_minutes_pdf
 from lom.decisions.models import (
     PLACE_MAX,
@@ -272,21 +274,14 @@ def item_decide(
     amount_within(amount_ore, field="amount")
     finals = list(item.positions.filter(final=True))
     parties_present = {a.union_id for a in meeting.attendees.filter(present=True)}
-    parties_with_position = {p.union_id for p in finals}
-    if outcome == AgendaItem.Outcome.APPROVED:
-        missing = parties_present - parties_with_position
-        if missing:
-            raise DomainError(
-                _("Alla närvarande parter ska ha tagit ställning innan beslut."), field="outcome"
-            )
-        if any(p.stance == Position.Stance.DISAGREE for p in finals):
-            raise DomainError(
-                _(
-                    "Parterna är oense. Ärendet kan inte beviljas gemensamt; "
-                    "avslå eller bordlägg det."
-                ),
-                field="outcome",
-            )
+    problem = outcome_problem(
+        rules=rules_for_case(item.case),
+        outcome=outcome,
+        finals=finals,
+        parties_present=parties_present,
+    )
+    if problem:
+        raise DomainError(problem, field="outcome")
     if outcome in (AgendaItem.Outcome.APPROVED, AgendaItem.Outcome.REJECTED):
         case_transition(
             actor=actor,
