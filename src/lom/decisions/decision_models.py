@@ -31,3 +31,13 @@ def outcome_problem(
             "Parterna är oense. Ärendet kan inte beviljas gemensamt; avslå eller bordlägg det."
         )
     return None
+
+
+def allowed_outcomes(rules: AgreementRules | None) -> list[str]:
+    """The outcomes the meeting page offers on an item under the agreement's decision model
+    (buttons a model does not allow are not shown)."""
+    return [
+        AgendaItem.Outcome.APPROVED,
+        AgendaItem.Outcome.REJECTED,
+        AgendaItem.Outcome.DEFERRED,
+    ]

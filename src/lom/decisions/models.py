@@ -105,6 +105,12 @@ class AgendaItem(models.Model):
         return f"§{self.order} {self.case}"
 
 
+class NoteKind(models.TextChoices):
+    NONE = "", _("Ingen")
+    RESERVATION = "reservation", _("Reservation")
+    PROTOCOL_NOTE = "protocol_note", _("Protokollsanteckning")
+
+
 class Position(models.Model):
     """One party's position on an agenda item: provisional before the meeting, final in it."""
 
@@ -117,6 +123,11 @@ class Position(models.Model):
     final = models.BooleanField(default=False)
     stance = models.CharField(_("ställningstagande"), max_length=10, choices=Stance.choices)
     reason = models.TextField(_("motivering"), max_length=COMMENT_MAX, blank=True)
+    # Under the consultation model a union that disagrees may enter a reservation (it does not
+    # stand behind the decision) or a protocol note (a statement for the minutes).
+    note_kind = models.CharField(
+        _("anteckning till protokollet"), max_length=20, choices=NoteKind.choices, blank=True
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -174,6 +185,8 @@ class Objection(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+    # The day the employer's answer is due (raised + the agreement's objection_answer_days).
+    answer_due = models.DateField(_("svar senast"), null=True, blank=True)
     closing_note = models.TextField(_("anteckning vid avslut"), max_length=COMMENT_MAX, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     raised_at = models.DateTimeField(auto_now_add=True)
