@@ -3,7 +3,15 @@ from django.utils.translation import gettext_lazy as _
 
 from lom.common.bounds import COMMENT_MAX, NAME_MAX, TEXT_MAX
 from lom.common.fields import DateInput, KronorField
-from lom.decisions.models import MAX_CRITERIA, MAX_SCORE, PLACE_MAX, AgendaItem, Objection, Position
+from lom.decisions.models import (
+    MAX_CRITERIA,
+    MAX_SCORE,
+    PLACE_MAX,
+    AgendaItem,
+    NoteKind,
+    Objection,
+    Position,
+)
 from lom.funds.models import FundPeriod
 from lom.mail.kinds import KINDS
 from lom.organisations.models import Membership, Role
@@ -64,6 +72,14 @@ class PositionForm(forms.Form):
     )
     final = forms.BooleanField(
         label=_("Slutligt ställningstagande på sammanträdet"), required=False
+    )
+    note_kind = forms.ChoiceField(
+        label=_("Reservation eller protokollsanteckning"),
+        choices=NoteKind.choices,
+        required=False,
+        help_text=_(
+            "Bara för en facklig parts slutliga avstyrkan när arbetsgivaren beslutar efter samråd."
+        ),
     )
 
 

@@ -59,6 +59,10 @@ class AttendeeOut(Schema):
     present: bool
 
 
+# A union's reservation or protocol note on its final position (consultation model only).
+PositionNoteKind = Literal["", "reservation", "protocol_note"]
+
+
 class PositionOut(Schema):
     id: int
     union_id: int | None
@@ -66,6 +70,7 @@ class PositionOut(Schema):
     final: bool
     stance: Stance
     reason: str
+    note_kind: PositionNoteKind
     recorded_at: datetime
 
 
@@ -129,6 +134,8 @@ class PositionIn(Schema):
     final: bool = False
     # The party: a union of the organisation, or null for the employer.
     union_id: Id | None = None
+    # Only a union's final position that disagrees, under the consultation model.
+    note_kind: PositionNoteKind = ""
 
 
 class ItemDecisionIn(Schema):
@@ -158,6 +165,7 @@ def _position_out(p: Position) -> PositionOut:
         final=p.final,
         stance=cast(Stance, p.stance),
         reason=p.reason,
+        note_kind=cast(PositionNoteKind, p.note_kind),
         recorded_at=p.recorded_at,
     )
 
@@ -377,6 +385,7 @@ def record_position(request: HttpRequest, item_id: Id, payload: PositionIn) -> P
         reason=payload.reason,
         final=payload.final,
         union=union,
+        note_kind=payload.note_kind,
     )
     return _position_out(p)
 

@@ -223,7 +223,13 @@ def position_record(
     reason: str = "",
     final: bool,
     union: Union | None,
+    note_kind: str = "",
 ) -> Position:
+    """A party's position on an item. Under the consultation model a union whose final
+    position disagrees may add a reservation or a protocol note (its reason says why)."""
+    from lom.decisions.decision_models import note_kind_problem
+    from lom.decisions.models import NoteKind
+
     _require(can_record_position(actor, union.pk if union else None))
     meeting = _open_meeting(item.meeting)
     if meeting.organisation_id != actor.organisation.pk:
@@ -235,11 +241,28 @@ def position_record(
     reason = optional_text(reason, field="reason", max_length=COMMENT_MAX)
     if stance == Position.Stance.DISAGREE and not reason:
         raise DomainError(_("Motivera varför ni avstyrker."), field="reason")
+    note_kind = note_kind or ""
+    if note_kind not in NoteKind.values:
+        raise DomainError(_("Välj reservation eller protokollsanteckning."), field="note_kind")
+    problem = note_kind_problem(
+        rules=rules_for_case(item.case),
+        note_kind=note_kind,
+        stance=stance,
+        final=final,
+        union_id=union.pk if union else None,
+    )
+    if problem:
+        raise DomainError(problem, field="note_kind")
     position, _created = Position.objects.update_or_create(
         item=item,
         union=union,
         final=final,
-        defaults={"stance": stance, "reason": reason, "recorded_by": actor.user},
+        defaults={
+            "stance": stance,
+            "reason": reason,
+            "note_kind": note_kind,
+            "recorded_by": actor.user,
+        },
     )
     audit(
         organisation_id=meeting.organisation_id,
@@ -247,7 +270,12 @@ def position_record(
         action="position.final" if final else "position.provisional",
         target=position,
         case=item.case,
-        after={"party": position.party_name, "stance": stance, "reason": reason},
+        after={
+            "party": position.party_name,
+            "stance": stance,
+            "reason": reason,
+            "note_kind": note_kind,
+        },
     )
     return position
 

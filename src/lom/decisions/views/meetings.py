@@ -173,6 +173,7 @@ def position_view(request, actor: Actor, pk: int):
                 reason=d["reason"],
                 final=d["final"],
                 union=union,
+                note_kind=d["note_kind"],
             )
             messages.success(request, _("Ställningstagandet är sparat."))
         except DomainError as exc:
