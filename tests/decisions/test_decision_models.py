@@ -12,8 +12,10 @@ from lom.common.errors import DomainError
 from lom.decisions import services as dec
 from lom.decisions.decision_models import allowed_outcomes, outcome_problem
 from lom.decisions.models import AgendaItem, Position
+from lom.decisions.selectors import item_positions_for_minutes
 from lom.organisations.models import Role, Union
 from lom.organisations.services import membership_grant
+from lom.reports.figures import annual_figures
 from tests.decisions.api_helpers import Api, in_review
 from tests.factories import UserFactory, make_world, signed_in
 
@@ -96,6 +98,35 @@ def test_consultation_approves_over_a_union_reservation_shown_on_the_case(consul
     body = signed_in(w.coordinator).get(f"/cases/{case.pk}/").content.decode()
     assert "Vision" in body and "Reservation" in body
     assert "Insatsen är ordinarie kompetensutveckling." in body
+    # The minutes read the final positions, employer first, with the reservation.
+    minutes = item_positions_for_minutes(item=item)
+    assert [(p.party_name, p.note_kind) for p in minutes] == [
+        ("Arbetsgivaren", ""),
+        ("Saco-S", ""),
+        ("Vision", "reservation"),
+    ]
+    # The annual report: one decision after consultation, one with a reservation (Vision's).
+    today = timezone.localdate()
+    fig = annual_figures(organisation=w.org, year=today.year, today=today)
+    table = fig.consultation
+    assert table.title == "Beslut efter samråd med reservation"
+    assert table.row("Vision") == {
+        "union": "Vision",
+        "consulted": 1,
+        "reservations": 1,
+        "protocol_notes": 0,
+    }
+    assert table.row("Saco-S")["reservations"] == 0
+    assert table.total_dict() == {
+        "union": "Totalt",
+        "consulted": 1,
+        "reservations": 1,
+        "protocol_notes": 0,
+    }
+    keys = {r[0]: r[1] for r in fig.key_figures.rows}
+    assert keys["Beslut efter samråd med reservation"] == 1
+    assert keys["Beslut efter samråd"] == 1
+    assert table in fig.tables()  # so the workbook has a sheet for it
 
 
 def test_unanimity_refuses_the_same_approval_and_a_reservation(joint):

@@ -213,3 +213,15 @@ def proposal_workshop_id(*, actor: Actor, pk: int) -> int | None:
 def proposals_without_round(*, workshop: Workshop) -> list[Proposal]:
     """The workshop's proposals that are not yet the call of a round."""
     return list(workshop.proposals.filter(round__isnull=True).order_by("id"))
+
+
+# --- Positions for the minutes and the reports ----------------------------------------------
+
+
+def item_positions_for_minutes(*, item: AgendaItem) -> list[Position]:
+    """The parties' final positions on an item as the minutes record them: the employer first,
+    then each union, with any reservation or protocol note (`note_kind`) and its reason."""
+    return sorted(
+        (p for p in item.positions.all() if p.final),
+        key=lambda p: (p.union_id is not None, p.party_name),
+    )

@@ -39,7 +39,11 @@ from lom.reports.figures.cases import (
     primary_measure_types,
     year_bounds,
 )
-from lom.reports.figures.decisions import decision_tables, objection_table
+from lom.reports.figures.decisions import (
+    consultation_table,
+    decision_tables,
+    objection_table,
+)
 from lom.reports.figures.fairness import (
     AGE_BANDS,
     FAIRNESS_COLUMNS,
@@ -113,6 +117,7 @@ __all__ = [
     "balance_json",
     "case_infos",
     "case_money",
+    "consultation_table",
     "decision_tables",
     "department_path",
     "fairness",
