@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lom.cases.models import Case, Decision
@@ -199,6 +200,15 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def is_overdue(self) -> bool:
+        """Not answered, and the day the answer was due has passed."""
+        return (
+            self.status == self.Status.RAISED
+            and self.answer_due is not None
+            and self.answer_due < timezone.localdate()
+        )
 
 
 class ApplicationRound(models.Model):

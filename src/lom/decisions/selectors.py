@@ -1,7 +1,8 @@
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
 
 from lom.accounts.models import User
 from lom.cases.models import Case, Decision
@@ -225,3 +226,41 @@ def item_positions_for_minutes(*, item: AgendaItem) -> list[Position]:
         (p for p in item.positions.all() if p.final),
         key=lambda p: (p.union_id is not None, p.party_name),
     )
+
+
+# --- Objections and their answer deadline ---------------------------------------------------
+
+
+def objections_past_due(*, actor: Actor, on: date) -> QuerySet[Objection]:
+    """The organisation's objections the employer has not answered although the day the
+    agreement gave for the answer (`answer_due`) is before `on`; the oldest due first."""
+    return (
+        objections_for(actor=actor, status=Objection.Status.RAISED)
+        .filter(answer_due__lt=on)
+        .order_by("answer_due", "id")
+    )
+
+
+def objections_answer_late(
+    *, organisation_id: int, since: datetime, until: datetime, on: date
+) -> list[tuple[Objection, date | None]]:
+    """The objections raised in [since, until) answered after their due day, or not answered
+    although the day has passed (on `on`): (objection, answered on or None), oldest first."""
+    rows: list[tuple[Objection, date | None]] = []
+    for o in (
+        Objection.objects.filter(
+            organisation_id=organisation_id,
+            raised_at__gte=since,
+            raised_at__lt=until,
+            answer_due__isnull=False,
+        )
+        .select_related("union", "case")
+        .order_by("raised_at", "id")
+    ):
+        assert o.answer_due is not None  # filtered above
+        answered_on = timezone.localdate(o.answered_at) if o.answered_at else None
+        if answered_on is not None and answered_on > o.answer_due:
+            rows.append((o, answered_on))
+        elif answered_on is None and o.answer_due < on:
+            rows.append((o, None))
+    return rows

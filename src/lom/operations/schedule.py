@@ -146,6 +146,12 @@ JOBS: tuple[Job, ...] = (
         daily="06:30",
         description="The daily digest mail of users who chose one.",
     ),
+    Job(
+        "objection_reminders",
+        "lom.decisions.tasks.send_objection_reminders_task",
+        daily="07:20",
+        description="Objections whose answer is due in three days or today (each once).",
+    ),
 )
 
 

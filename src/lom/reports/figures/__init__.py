@@ -42,6 +42,7 @@ from lom.reports.figures.cases import (
 from lom.reports.figures.decisions import (
     consultation_table,
     decision_tables,
+    late_objection_table,
     objection_table,
 )
 from lom.reports.figures.fairness import (
@@ -124,6 +125,7 @@ __all__ = [
     "fairness_figures",
     "full_years",
     "hide",
+    "late_objection_table",
     "month_start",
     "months_between",
     "next_month",

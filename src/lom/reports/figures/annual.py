@@ -28,6 +28,7 @@ from lom.reports.figures.cases import month_start, year_bounds
 from lom.reports.figures.decisions import (
     consultation_table,
     decision_tables,
+    late_objection_table,
     objection_table,
 )
 from lom.reports.figures.fairness import FairnessResult, fairness
@@ -108,6 +109,7 @@ class AnnualFigures:
     decisions: list[Table]
     consultation: Table
     objections: Table
+    late_objections: Table
     outcomes: list[Table]
     survey: list[Table]
     fairness: FairnessResult
@@ -122,6 +124,7 @@ class AnnualFigures:
             *self.decisions,
             self.consultation,
             self.objections,
+            self.late_objections,
             *self.outcomes,
             *self.survey,
             *self.fairness.tables,
@@ -178,6 +181,9 @@ def annual_figures(
     decisions = decision_tables(organisation=organisation, since=since, until=until)
     consultation = consultation_table(organisation=organisation, since=since, until=until)
     objections = objection_table(organisation=organisation, since=since, until=until)
+    late_objections = late_objection_table(
+        organisation=organisation, since=since, until=until, today=today
+    )
     step(45, _("Uppföljning och enkäter"))
     outcomes = outcome_tables(
         organisation=organisation, followup_scope=Q(recorded_at__gte=since, recorded_at__lt=until)
@@ -238,6 +244,12 @@ def annual_figures(
                 None,
             ],
             [_("Fackliga invändningar"), len(objections.rows), None, None],
+            [
+                _("Invändningar besvarade för sent eller inte alls"),
+                len(late_objections.rows),
+                None,
+                None,
+            ],
         ],
     )
     step(60, _("Nyckeltal klara"))
@@ -253,6 +265,7 @@ def annual_figures(
         decisions=decisions,
         consultation=consultation,
         objections=objections,
+        late_objections=late_objections,
         outcomes=outcomes,
         survey=survey,
         fairness=fair,

@@ -3,7 +3,7 @@ objections of a year."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.apps import apps
 from django.core.exceptions import FieldError
@@ -16,6 +16,7 @@ from lom.cases.models import Decision
 from lom.cases.rules import rules_for_case
 from lom.decisions.decision_models import decision_model_of
 from lom.decisions.models import NoteKind, Position
+from lom.decisions.selectors import objections_answer_late
 from lom.organisations.models import Organisation
 from lom.reports.figures.cases import (
     department_name,
@@ -208,4 +209,39 @@ def consultation_table(*, organisation: Organisation, since: datetime, until: da
             "Beslut som arbetsgivaren fattat efter samråd med de fackliga parterna. Totalraden "
             "räknar beslut; ett beslut med reservation från två förbund räknas en gång."
         ),
+    )
+
+
+def late_objection_table(
+    *, organisation: Organisation, since: datetime, until: datetime, today: date
+) -> Table:
+    """The objections of the year the employer answered after the day the agreement gave for
+    the answer, or has not answered although that day has passed."""
+    rows = [
+        [
+            timezone.localdate(o.raised_at),
+            o.case.number if o.case is not None else "",
+            o.union.name,
+            o.subject,
+            o.answer_due,
+            answered_on,
+            str(_("Besvarad för sent")) if answered_on else str(_("Obesvarad")),
+        ]
+        for o, answered_on in objections_answer_late(
+            organisation_id=organisation.pk, since=since, until=until, on=today
+        )
+    ]
+    return Table(
+        key="objections_late",
+        title=_("Invändningar som besvarats för sent eller inte alls"),
+        columns=[
+            Column("date", _("Datum"), DATE),
+            Column("number", _("Diarienummer")),
+            Column("union", _("Fackförbund")),
+            Column("subject", _("Avser")),
+            Column("answer_due", _("Svar senast"), DATE),
+            Column("answered", _("Besvarad"), DATE),
+            Column("status", _("Status")),
+        ],
+        rows=rows,
     )
