@@ -146,6 +146,9 @@ def test_an_unanswered_objection_past_its_day_is_flagged(w):
     # The objection page shows the due day.
     page = signed_in(w.coordinator).get(f"/decisions/objections/{late.pk}/").content.decode()
     assert (today - timedelta(days=2)).isoformat() in page and "Försenat svar" in page
+    # So does the case page.
+    case_page = signed_in(w.coordinator).get(f"/cases/{late.case_id}/").content.decode()
+    assert "Försenat svar" in case_page
     # The API: answer_due and overdue on every objection, and a filter.
     r = Api(w.coordinator).get("/objections", overdue="true")
     assert r.status_code == 200

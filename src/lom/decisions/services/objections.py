@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lom.accounts.models import User
 from lom.agreements.rules import AgreementRules
 from lom.agreements.selectors import rules_in_force
 from lom.cases.models import Case, Decision, Status
@@ -52,7 +53,7 @@ def answer_due_on(*, rules: AgreementRules | None, raised_on: date) -> date:
     return raised_on + timedelta(days=days)
 
 
-def _register(objection: Objection, *, kind: str, direction: str, by) -> None:
+def _register(objection: Objection, *, kind: str, direction: str, by: User) -> None:
     """The objection, or the employer's answer, in the diarium. One about a case can touch an
     applicant's circumstances and is examined before it is handed out."""
     case = objection.case
