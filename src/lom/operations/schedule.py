@@ -146,6 +146,12 @@ JOBS: tuple[Job, ...] = (
         daily="06:30",
         description="The daily digest mail of users who chose one.",
     ),
+    Job(
+        "fund_periods_close",
+        "lom.funds.tasks.fund_periods_close_task",
+        daily="00:30",
+        description="Close fund periods whose end date has passed and book their carry-over.",
+    ),
 )
 
 
