@@ -152,6 +152,12 @@ JOBS: tuple[Job, ...] = (
         daily="07:20",
         description="Objections whose answer is due in three days or today (each once).",
     ),
+    Job(
+        "fund_periods_close",
+        "lom.funds.tasks.fund_periods_close_task",
+        daily="00:30",
+        description="Close fund periods whose end date has passed and book their carry-over.",
+    ),
 )
 
 

@@ -227,7 +227,7 @@ def _decide(
             field="period",
         )
     # Lock the period so that two approvals at the same instant see each other.
-    period = lock_period(period.pk)
+    period = lock_period(period.pk, commit=True)
     remaining = fund_balance(period=period).remaining
     if amount > remaining:
         raise DomainError(

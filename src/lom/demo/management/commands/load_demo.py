@@ -18,7 +18,7 @@ from lom.decisions import services as dec
 from lom.demo.people import demo_people, demo_units
 from lom.demo.users import DEMO_PASSWORD, demo_user
 from lom.funds.models import FundPeriod
-from lom.funds.services import fund_period_create
+from lom.funds.services import fund_period_close, fund_period_create
 from lom.organisations.access import actor_for
 from lom.organisations.models import Employee, Organisation, Role, Union, Unit
 from lom.organisations.selectors import managers_for_unit
@@ -295,6 +295,7 @@ class Command(BaseCommand):
                 previous=prev,
                 carry_over=True,
             )
+            fund_period_close(actor=admin, period=prev)  # last year closed: its carry-over
         else:
             period = fund_period_create(
                 actor=admin,
