@@ -41,6 +41,8 @@ def joint(db):
     vision = Union.objects.create(organisation=w.org, name="Vision")
     rep2 = UserFactory(username="gemensam-vision")
     membership_grant(actor=None, organisation=w.org, user=rep2, role=Role.UNION_REP, union=vision)
+    # Vision is a party of the agreement too.
+    LocalAgreement.objects.get(organisation=w.org).unions.add(vision)
     w.vision, w.rep2 = vision, rep2
     return w
 
@@ -57,7 +59,7 @@ def test_joint_model_meeting_from_agenda_to_signed_minutes(joint):
     meeting = dec.meeting_create(
         actor=coord,
         title="Partssamverkan v.12",
-        starts_at=timezone.now() + timedelta(days=2),
+        starts_at=timezone.now() - timedelta(hours=1),
         place="Rum 4",
         attendee_ids=[w.union_rep.pk, w.rep2.pk],
     )
@@ -96,7 +98,10 @@ def test_joint_model_meeting_from_agenda_to_signed_minutes(joint):
     assert case.decisions.get().agenda_item == item
     assert fund_balance(period=w.period).committed == 25_000_00
 
-    meeting = dec.meeting_sign(actor=coord, meeting=meeting)
+    # The chair and each union party's adjuster adjust; the last one seals the minutes.
+    for adjuster in (rep2, coord):
+        assert not dec.meeting_sign(actor=adjuster, meeting=meeting).is_signed
+    meeting = dec.meeting_sign(actor=rep, meeting=meeting)
     text = pdf_text(meeting.sealed_file.read())
     assert "Partssamverkan v.12" in text and case.number in text
     assert "Tillstyrker" in text and "Vision" in text and "Beviljad" in text
@@ -127,7 +132,10 @@ def test_disagreement_then_escalated_objection(joint):
     coord, rep = w.actor(w.coordinator), w.actor(w.union_rep)
     case = in_review(w)
     meeting = dec.meeting_create(
-        actor=coord, title="Möte", starts_at=timezone.now(), attendee_ids=[w.union_rep.pk]
+        actor=coord,
+        title="Möte",
+        starts_at=timezone.now(),
+        attendee_ids=[w.union_rep.pk, w.rep2.pk],
     )
     item = dec.meeting_add_case(actor=coord, meeting=meeting, case=case)
     with pytest.raises(DomainError):  # disagreeing needs a reason
@@ -333,9 +341,9 @@ def test_meeting_pages_over_http(joint):
         "/decisions/meetings/",
         {
             "title": "Möte",
-            "starts_at": "2030-03-01T09:00",
+            "starts_at": (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
             "place": "Rum 1",
-            "attendees": [w.union_rep.pk],
+            "attendees": [w.union_rep.pk, w.rep2.pk],
         },
     )
     meeting = Meeting.objects.get(title="Möte")
@@ -354,6 +362,12 @@ def test_meeting_pages_over_http(joint):
         {"party": w.vision.pk, "stance": "disagree", "reason": "x", "final": "on"},
     )
     assert item.positions.count() == 1
+    rep2 = Client()
+    rep2.force_login(w.rep2)
+    rep2.post(
+        f"/decisions/items/{item.pk}/position/",
+        {"party": w.vision.pk, "stance": "agree", "final": "on"},
+    )
     c.post(f"/decisions/items/{item.pk}/position/", {"party": "", "stance": "agree", "final": "on"})
     r = c.post(
         f"/decisions/items/{item.pk}/decide/",
@@ -365,7 +379,8 @@ def test_meeting_pages_over_http(joint):
     )
     case.refresh_from_db()
     assert case.status == Status.APPROVED
-    r = c.post(f"/decisions/meetings/{meeting.pk}/sign/")
+    for adjuster in (c, rep, rep2):
+        adjuster.post(f"/decisions/meetings/{meeting.pk}/sign/")
     meeting.refresh_from_db()
     assert meeting.is_signed and meeting.sealed_sha256
     r = c.get(f"/decisions/meetings/{meeting.pk}/minutes.pdf")

@@ -83,6 +83,92 @@ class Attendee(models.Model):
         return f"{self.user} ({self.union or _('arbetsgivaren')})"
 
 
+class MeetingParty(models.Model):
+    """A party of the agreement at a meeting (the employer: union empty): present with its
+    representative (perhaps a substitute, ersättare) or absent. A union party present names
+    its adjuster (justerare) of the minutes; empty means the representative."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="parties")
+    union = models.ForeignKey(
+        Union, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("part")
+    )
+    present = models.BooleanField(_("närvarande"), default=False)
+    representative = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("företrädare"),
+    )
+    substitute = models.BooleanField(_("ersättare"), default=False)
+    adjuster = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("justerare"),
+    )
+
+    class Meta:
+        ordering = ["union__name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "union"],
+                condition=models.Q(union__isnull=False),
+                name="meeting_party_unique_union",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=models.Q(union__isnull=True),
+                name="meeting_party_unique_employer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.union.name if self.union_id and self.union else str(_("Arbetsgivaren"))
+
+    @property
+    def adjuster_user_id(self) -> int | None:
+        """Who adjusts the minutes for this party (a union party present only)."""
+        if self.union_id is None or not self.present:
+            return None
+        return self.adjuster_id or self.representative_id
+
+
+class Adjustment(models.Model):
+    """One adjuster's adjustment (justering) of the minutes, in their own session: for a
+    union party, or (union empty) as the meeting's chair."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="adjusted_by")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    union = models.ForeignKey(Union, on_delete=models.PROTECT, null=True, blank=True)
+    adjusted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["adjusted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "union"],
+                condition=models.Q(union__isnull=False),
+                name="adjustment_unique_union",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=models.Q(union__isnull=True),
+                name="adjustment_unique_chair",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.adjusted_at:%Y-%m-%d %H:%M}"
+
+
 class AgendaItem(models.Model):
     class Outcome(models.TextChoices):
         PENDING = "", _("Ej beslutat")

@@ -8,18 +8,20 @@ from lom.accounts.models import User
 from lom.cases.models import Case, Decision
 from lom.common.models import AuditEvent, Notification, NotificationPreference
 from lom.decisions.models import (
+    Adjustment,
     AgendaItem,
     ApplicationRound,
     Attendee,
     Criterion,
     Meeting,
+    MeetingParty,
     Objection,
     Position,
     Score,
 )
 from lom.mail.models import MailPreference
 from lom.organisations.access import Actor
-from lom.organisations.models import Union
+from lom.organisations.models import Membership, Role, Union
 from lom.planning.models import Proposal, Workshop
 
 
@@ -32,9 +34,14 @@ def meetings_for(*, actor: Actor) -> QuerySet[Meeting]:
 def meeting_get(*, actor: Actor, pk: int) -> Meeting | None:
     return (
         Meeting.objects.filter(organisation=actor.organisation, pk=pk)
-        .select_related("adjusts", "sealed_by")
+        .select_related("adjusts", "sealed_by", "created_by")
         .prefetch_related(
             Prefetch("attendees", queryset=Attendee.objects.select_related("user", "union")),
+            Prefetch(
+                "parties",
+                queryset=MeetingParty.objects.select_related("union", "representative", "adjuster"),
+            ),
+            Prefetch("adjusted_by", queryset=Adjustment.objects.select_related("user", "union")),
             Prefetch(
                 "items",
                 queryset=AgendaItem.objects.select_related(
@@ -64,6 +71,29 @@ def agenda_item_get(*, actor: Actor, pk: int) -> AgendaItem | None:
 def union_get(*, actor: Actor, pk: int) -> Union | None:
     """A union (a party) of the actor's organisation."""
     return Union.objects.filter(organisation=actor.organisation, pk=pk).first()
+
+
+def meeting_candidates(*, actor: Actor) -> list[tuple[int, int | None, str]]:
+    """Who may represent a party at the actor's organisation's meetings: (user id, union id or
+    None for the employer, name), coordinators and decision makers for the employer and each
+    union's representatives for their union."""
+    rows = (
+        Membership.objects.filter(
+            organisation=actor.organisation,
+            role__in=[Role.COORDINATOR, Role.DECISION_MAKER, Role.UNION_REP],
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "id")
+    )
+    seen: set[tuple[int, int | None]] = set()
+    out = []
+    for m in rows:
+        union = m.union_id if m.role == Role.UNION_REP else None
+        if (m.role == Role.UNION_REP and union is None) or (m.user_id, union) in seen:
+            continue
+        seen.add((m.user_id, union))
+        out.append((m.user_id, union, str(m.user)))
+    return out
 
 
 def actor_unions(*, actor: Actor) -> list[Union]:
