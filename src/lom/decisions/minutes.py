@@ -10,6 +10,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from lom.decisions.models import AgendaItem, Meeting
+from lom.decisions.selectors import item_positions_for_minutes
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,14 @@ def minutes_context(meeting: Meeting) -> dict:
     parties = list(meeting.parties.select_related("union", "representative", "adjuster"))
     return {
         "meeting": meeting,
-        "items": [{"item": i, "granted_ore": granted_ore(i)} for i in items],
+        "items": [
+            {
+                "item": i,
+                "granted_ore": granted_ore(i),
+                "positions": item_positions_for_minutes(item=i),
+            }
+            for i in items
+        ],
         "attendees": attendees,
         "parties": parties,
         "adjusters": adjusting_rows(meeting),

@@ -32,13 +32,14 @@ from lom.common.errors import ConflictError, DomainError
 from lom.common.validation import amount_within, optional_text
 from lom.common.validation import require as _require
 from lom.common.validation import required_text as _text
-from lom.decisions.decision_models import outcome_problem
+from lom.decisions.decision_models import note_kind_problem, outcome_problem
 from lom.decisions.models import (
     PLACE_MAX,
     AgendaItem,
     Attendee,
     Meeting,
     MeetingParty,
+    NoteKind,
     Position,
 )
 from lom.decisions.permissions import (
@@ -394,9 +395,6 @@ def position_record(
 ) -> Position:
     """A party's position on an item. Under the consultation model a union whose final
     position disagrees may add a reservation or a protocol note (its reason says why)."""
-    from lom.decisions.decision_models import note_kind_problem
-    from lom.decisions.models import NoteKind
-
     _require(can_record_position(actor, union.pk if union else None))
     meeting = _open_meeting(item.meeting)
     if meeting.organisation_id != actor.organisation.pk:

@@ -94,13 +94,17 @@ def _meeting_page(request, actor: Actor, meeting: Meeting, attendance_form=None,
     adjusters = adjusting_rows(meeting)
     adjusting = any(a.adjusted_at for a in adjusters)
     items = []
+    present = {p.union_id for p in meeting.parties.all() if p.present}
     for item in meeting.items.all():
         positions = list(item.positions.all())
         decide_form = None
         if manage and not item.outcome:
-            decide_form = ItemDecisionForm(
-                prefix=f"i{item.pk}", outcomes=allowed_outcomes(rules_for_case(item.case))
+            offered = allowed_outcomes(
+                rules=rules_for_case(item.case),
+                finals=[p for p in positions if p.final],
+                parties_present=present,
             )
+            decide_form = ItemDecisionForm(prefix=f"i{item.pk}", outcomes=offered)
         items.append(
             {
                 "item": item,
@@ -225,9 +229,9 @@ def position_view(request, actor: Actor, pk: int):
 @actor_view("coordinator")
 def item_decide_view(request, actor: Actor, pk: int):
     item = _item_or_404(actor, pk)
-    form = ItemDecisionForm(
-        request.POST, prefix=f"i{item.pk}", outcomes=allowed_outcomes(rules_for_case(item.case))
-    )
+    # Every outcome is accepted here: the service refuses one the model does not allow, with
+    # the rule that refuses it (the page offers only the allowed ones).
+    form = ItemDecisionForm(request.POST, prefix=f"i{item.pk}")
     if form.is_valid():
         d = form.cleaned_data
         try:
