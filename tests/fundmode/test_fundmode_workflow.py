@@ -37,6 +37,9 @@ def _claim(coord, n, *, final: bool) -> Claim:
         participants=[("3344", "F", 2)],
         invoices=[],
         is_final=final,
+        # A partial claim covers the measure's first month (the measure has ended).
+        term_start=None if final else n.planned_start,
+        term_end=None if final else n.planned_start + timedelta(days=30),
     )
 
 

@@ -282,12 +282,22 @@ class ClaimForm(forms.Form):
         initial=True,
         help_text=_("Det som inte rekvireras återgår till potten när slutrekvisitionen betalas."),
     )
+    term_start = forms.DateField(
+        label=_("Delrekvisitionen gäller perioden från"), required=False, widget=DATE
+    )
+    term_end = forms.DateField(
+        label=_("till och med"),
+        required=False,
+        widget=DATE,
+        help_text=_("Terminen eller perioden som delrekvisitionen gäller; den måste vara slut."),
+    )
 
     def __init__(self, *args, partial_allowed: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         _cost_fields(self)
         if not partial_allowed:
-            del self.fields["is_final"]
+            for name in ("is_final", "term_start", "term_end"):
+                del self.fields[name]
 
     def invoices(self):
         return [

@@ -274,6 +274,8 @@ class ClaimOut(Schema):
     member_id: int
     status: str
     is_final: bool
+    term_start: date | None
+    term_end: date | None
     internal_salary_ore: int
     total_ore: int
     paid_ore: int | None
@@ -302,6 +304,12 @@ class ClaimForm(Schema):
     costdesc_coordination: str = Field("", max_length=NAME_MAX)
     internal_salary_ore: Amount = 0
     is_final: bool = True
+    term_start: Day | None = Field(
+        None, description="First day of the term a partial claim covers (not final only)."
+    )
+    term_end: Day | None = Field(
+        None, description="Last day of the term a partial claim covers; it must have ended."
+    )
     participants: list[
         Annotated[str, Field(min_length=5, max_length=12, pattern=r"^\d{4}:[FMX]:\d{1,6}$")]
     ] = Field(..., min_length=1, max_length=ROWS_MAX)
