@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -31,7 +30,7 @@ from lom.fundmode.models import (
     ProviderKind,
 )
 from lom.fundmode.permissions import can_read_as_member, can_read_fund, is_fund_side
-from lom.funds.selectors import Balance
+from lom.funds.selectors import Balance, unused_warning_percents
 from lom.organisations.access import Actor
 from lom.organisations.models import Organisation
 
@@ -181,9 +180,12 @@ class Expiry:
         return round(100 * self.elapsed_days / self.total_days) if self.total_days else 0
 
 
-def pot_expiry(*, fund_round: FundRound, balance: Balance, today: date) -> Expiry:
+def pot_expiry(
+    *, fund_round: FundRound, balance: Balance, today: date, warning_percent: int
+) -> Expiry:
     """Project the pace of approvals (committed + paid) from the period start to the last
-    date for claims. Money not approved and paid by then expires."""
+    date for claims. Money not approved and paid by then expires. The warning uses
+    `warning_percent`, the member employer's own threshold (`lom.funds` forecast settings)."""
     total_days = (fund_round.claim_deadline - fund_round.start).days + 1
     if today < fund_round.start:
         return Expiry(0, total_days, None, None, None, False)
@@ -194,7 +196,7 @@ def pot_expiry(*, fund_round: FundRound, balance: Balance, today: date) -> Expir
         projected_use = balance.spent  # after the deadline only what was paid counts
     projected_unused = max(balance.allocated - projected_use, 0)
     pct = round(100 * projected_unused / balance.allocated) if balance.allocated > 0 else None
-    warning = pct is not None and pct > settings.LOM_UNUSED_WARNING_PERCENT
+    warning = pct is not None and pct > warning_percent
     return Expiry(elapsed, total_days, projected_use, projected_unused, pct, warning)
 
 
@@ -227,6 +229,7 @@ def pot_figures_for(*, pots: list[Pot], today: date) -> list[PotFigures]:
         return []
     ids = [p.pk for p in pots]
     balances = balances_for_pots(pots=pots)
+    thresholds = unused_warning_percents(organisation_ids=sorted({p.member_id for p in pots}))
     notes = MeasureNotification.objects.filter(pot_id__in=ids)
     pre = _sums_by_pot(notes.filter(status=S.PRE_NOTIFIED), "pot_id", "estimated_ore")
     notified = _sums_by_pot(
@@ -258,7 +261,12 @@ def pot_figures_for(*, pots: list[Pot], today: date) -> list[PotFigures]:
                 claimed=claimed.get(pot.pk, 0),
                 paid=balance.spent,
                 remaining=balance.remaining,
-                expiry=pot_expiry(fund_round=pot.round, balance=balance, today=today),
+                expiry=pot_expiry(
+                    fund_round=pot.round,
+                    balance=balance,
+                    today=today,
+                    warning_percent=thresholds[pot.member_id],
+                ),
             )
         )
     return out
