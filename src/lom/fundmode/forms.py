@@ -75,9 +75,11 @@ class PrenotifyForm(forms.Form):
     planned_start = forms.DateField(label=_("Planerad start"), widget=DATE)
     planned_end = forms.DateField(label=_("Planerat slut"), widget=DATE)
 
-    def __init__(self, *args, rounds=None, **kwargs):
+    def __init__(self, *args, rounds=None, measure_types=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["round"].queryset = rounds
+        if measure_types is not None:
+            self.fields["measure_type"].queryset = measure_types
 
 
 def _cost_fields(form, prefix_label: str = "") -> None:
@@ -126,8 +128,10 @@ class NotificationForm(forms.Form):
     planned_start = forms.DateField(label=_("Planerad start"), widget=DATE)
     planned_end = forms.DateField(label=_("Planerat slut"), widget=DATE)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, measure_types=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if measure_types is not None:
+            self.fields["measure_type"].queryset = measure_types
         _cost_fields(self)
 
     def clean(self):

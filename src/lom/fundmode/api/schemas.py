@@ -331,3 +331,23 @@ ClaimStatus = Literal["", "submitted", "returned", "paid"]
 
 class ReturnIn(Schema):
     reason: str = Field(..., min_length=1, max_length=COMMENT_MAX)
+
+
+class FundReconciliationRowOut(Schema):
+    name: str
+    start: date
+    end: date
+    granted_ore: int = Field(description="Approved by the fund in the dates (öre).")
+    claimed_ore: int = Field(description="Claims sent in the dates, returned ones excluded.")
+    paid_ore: int = Field(description="Paid by the fund in the dates.")
+    ledger_used_ore: int = Field(description="Committed and spent in the member's own ledger.")
+    difference_ore: int = Field(description="granted_ore − ledger_used_ore.")
+
+
+class FundReconciliationOut(Schema):
+    """The member's own fund periods beside its pot at the fund. Notifications are not linked
+    to the member's cases: the two sides are compared by the dates of each own period."""
+
+    linked_to_cases: bool
+    rows: list[FundReconciliationRowOut]
+    total: FundReconciliationRowOut
