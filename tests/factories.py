@@ -394,9 +394,10 @@ def open_and_allocate(f, total=1_000_000_00, payroll=(300_000_000_00, 100_000_00
 
 
 def notify_measure(f, r, *, world=None, cost=100_000_00, title="Kurs i sjukdomsklassifikation"):
+    """A notified measure that ended a month ago (so it can be claimed once approved)."""
     world = world or f.alfa
     coord = world.actor(world.coordinator)
-    today = timezone.localdate()
+    today = timezone.localdate() - timedelta(days=120)
     n = fs.notification_prenotify(
         actor=coord,
         fund_round=r,

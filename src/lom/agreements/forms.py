@@ -53,6 +53,13 @@ class AgreementForm(forms.ModelForm):
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unions"].queryset = Union.objects.filter(organisation=organisation)
+        self.fields["measure_types"].queryset = MeasureType.objects.filter(
+            pk__in=[
+                pk
+                for pk, sectors in MeasureType.objects.values_list("pk", "sectors")
+                if organisation.kind in (sectors or [organisation.kind])
+            ]
+        )
         if self.instance.pk:
             self.initial["cap_per_person"] = self.instance.cap_per_person_ore
             self.initial["cap_per_application"] = self.instance.cap_per_application_ore

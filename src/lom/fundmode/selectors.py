@@ -8,11 +8,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lom.agreements.models import MeasureType
 from lom.fundmode.models import (
     Claim,
     CostKind,
@@ -31,7 +32,12 @@ from lom.fundmode.models import (
     ProviderKind,
 )
 from lom.fundmode.permissions import can_read_as_member, can_read_fund, is_fund_side
-from lom.funds.selectors import Balance
+from lom.funds.selectors import (
+    Balance,
+    balances_for_periods,
+    fund_periods_for_org,
+    unused_warning_percents,
+)
 from lom.organisations.access import Actor
 from lom.organisations.models import Organisation
 
@@ -61,6 +67,15 @@ OCCUPATIONS: dict[str, str] = {
 def occupation_label(code: str) -> str:
     name = OCCUPATIONS.get(code)
     return f"{code} {name}" if name else code
+
+
+def measure_types_for(*, kind: str) -> QuerySet[MeasureType]:
+    """The measure types offered to an organisation of `kind`: those of its sector and those
+    of every sector (no sectors listed)."""
+    # A short reference table, filtered here: JSON containment is not portable across backends.
+    rows = MeasureType.objects.values_list("pk", "sectors")
+    offered = [pk for pk, sectors in rows if kind in (sectors or [kind])]
+    return MeasureType.objects.filter(pk__in=offered)
 
 
 # --- Periods and pots -----------------------------------------------------------------------
@@ -181,9 +196,12 @@ class Expiry:
         return round(100 * self.elapsed_days / self.total_days) if self.total_days else 0
 
 
-def pot_expiry(*, fund_round: FundRound, balance: Balance, today: date) -> Expiry:
+def pot_expiry(
+    *, fund_round: FundRound, balance: Balance, today: date, warning_percent: int
+) -> Expiry:
     """Project the pace of approvals (committed + paid) from the period start to the last
-    date for claims. Money not approved and paid by then expires."""
+    date for claims. Money not approved and paid by then expires. The warning uses
+    `warning_percent`, the member employer's own threshold (`lom.funds` forecast settings)."""
     total_days = (fund_round.claim_deadline - fund_round.start).days + 1
     if today < fund_round.start:
         return Expiry(0, total_days, None, None, None, False)
@@ -194,7 +212,7 @@ def pot_expiry(*, fund_round: FundRound, balance: Balance, today: date) -> Expir
         projected_use = balance.spent  # after the deadline only what was paid counts
     projected_unused = max(balance.allocated - projected_use, 0)
     pct = round(100 * projected_unused / balance.allocated) if balance.allocated > 0 else None
-    warning = pct is not None and pct > settings.LOM_UNUSED_WARNING_PERCENT
+    warning = pct is not None and pct > warning_percent
     return Expiry(elapsed, total_days, projected_use, projected_unused, pct, warning)
 
 
@@ -227,6 +245,7 @@ def pot_figures_for(*, pots: list[Pot], today: date) -> list[PotFigures]:
         return []
     ids = [p.pk for p in pots]
     balances = balances_for_pots(pots=pots)
+    thresholds = unused_warning_percents(organisation_ids=sorted({p.member_id for p in pots}))
     notes = MeasureNotification.objects.filter(pot_id__in=ids)
     pre = _sums_by_pot(notes.filter(status=S.PRE_NOTIFIED), "pot_id", "estimated_ore")
     notified = _sums_by_pot(
@@ -258,7 +277,12 @@ def pot_figures_for(*, pots: list[Pot], today: date) -> list[PotFigures]:
                 claimed=claimed.get(pot.pk, 0),
                 paid=balance.spent,
                 remaining=balance.remaining,
-                expiry=pot_expiry(fund_round=pot.round, balance=balance, today=today),
+                expiry=pot_expiry(
+                    fund_round=pot.round,
+                    balance=balance,
+                    today=today,
+                    warning_percent=thresholds[pot.member_id],
+                ),
             )
         )
     return out
@@ -451,8 +475,6 @@ def fund_statistics(*, actor: Actor, fund_round: FundRound) -> FundStatistics:
     """Approved measures of the period, per employer and in total, per year and quarter of the
     approval, with amounts approved and paid and participants by occupation and gender (from
     the final claim when there is one, else from the notification). Fund staff only."""
-    from django.utils import timezone
-
     notes = list(
         notifications_for(actor=actor, fund_round=fund_round)
         .filter(status__in=APPROVED_STATES)
@@ -559,3 +581,77 @@ def member_candidates(*, fund: Organisation):  # tenant-scope: any region may jo
         .exclude(pk__in=FundMembership.objects.values("member_id"))
         .order_by("name")
     )
+
+
+# --- Reconciliation of a member's own fund periods with its pot at the fund ------------------
+
+
+@dataclass(frozen=True)
+class ReconciliationRow:
+    """One of the member's own fund periods, with what its pot at the fund did in the same
+    dates. Fund-mode notifications are not linked to the member's cases, so the two sides are
+    shown side by side: `difference` = granted by the pot − used in the internal ledger."""
+
+    name: str
+    start: date
+    end: date
+    granted_ore: int  # approved by the fund (decisions in the dates; a re-decision replaces)
+    claimed_ore: int  # claims sent in the dates (returned ones excluded)
+    paid_ore: int  # paid by the fund in the dates
+    ledger_used_ore: int  # the internal ledger: committed + spent of the period
+
+    @property
+    def difference_ore(self) -> int:
+        return self.granted_ore - self.ledger_used_ore
+
+
+@dataclass(frozen=True)
+class Reconciliation:
+    rows: list[ReconciliationRow]
+    total: ReconciliationRow
+
+
+def member_reconciliation(*, actor: Actor) -> Reconciliation | None:
+    """For a member employer that has both its own fund periods (`lom.funds`) and a pot at a
+    fund: per own period, what the pot granted, what was claimed and paid, and what the
+    internal ledger committed and spent. None when the actor's organisation has not both."""
+    if is_fund_side(actor) or not can_read_as_member(actor):
+        return None
+    org = actor.organisation
+    periods = list(fund_periods_for_org(organisation=org).order_by("start", "id"))
+    if not periods or not pots_for(actor=actor).exists():
+        return None
+    balances = balances_for_periods(periods=periods)
+    notes = notifications_for(actor=actor)
+    decisions = FundDecision.objects.filter(
+        notification__in=notes, outcome=FundDecision.Outcome.APPROVED
+    ).values_list("notification_id", "decided_at", "amount_ore", "supersedes__amount_ore")
+    claims = Claim.objects.filter(notification__in=notes).exclude(status=Claim.Status.RETURNED)
+    paid = PotEntry.objects.filter(notification__in=notes, kind=PotEntryKind.EXPENSE)
+    rows = []
+    for p in periods:
+        granted = sum(
+            (amount or 0) - (replaced or 0)
+            for _nid, at, amount, replaced in decisions
+            if p.start <= timezone.localdate(at) <= p.end
+        )
+        within = {"submitted_at__date__gte": p.start, "submitted_at__date__lte": p.end}
+        claimed = claims.filter(**within).aggregate(s=Coalesce(Sum("total_ore"), 0))["s"]
+        spent = paid.filter(created_at__date__gte=p.start, created_at__date__lte=p.end).aggregate(
+            s=Coalesce(Sum("amount_ore"), 0)
+        )["s"]
+        rows.append(
+            ReconciliationRow(
+                p.name, p.start, p.end, granted, int(claimed), int(spent), balances[p.pk].used
+            )
+        )
+    total = ReconciliationRow(
+        _("Totalt"),
+        periods[0].start,
+        max(p.end for p in periods),
+        sum(r.granted_ore for r in rows),
+        sum(r.claimed_ore for r in rows),
+        sum(r.paid_ore for r in rows),
+        sum(r.ledger_used_ore for r in rows),
+    )
+    return Reconciliation(rows, total)

@@ -271,3 +271,17 @@ def periods_due_for_closing(*, today: date) -> QuerySet[FundPeriod]:
     return FundPeriod.objects.filter(
         end__lt=today, closed_at__isnull=True, reopened_at__isnull=True
     ).order_by("start", "id")
+
+
+def unused_warning_percents(*, organisation_ids: list[int]) -> dict[int, int]:
+    """`unused_warning_percent` of many organisations in one query (organisation id ->
+    threshold; the installation default for those without their own)."""
+    own = dict(
+        ForecastSettings.objects.filter(organisation_id__in=organisation_ids).values_list(
+            "organisation_id", "unused_warning_percent"
+        )
+    )
+    return {
+        pk: int(own[pk]) if pk in own else settings.LOM_UNUSED_WARNING_PERCENT
+        for pk in organisation_ids
+    }

@@ -26,6 +26,7 @@ from lom.fundmode.selectors import (
     criterion_get,
     fund_statistics,
     member_candidates,
+    member_reconciliation,
     members_of,
     memberships_of,
     notifications_for,
@@ -305,3 +306,12 @@ def member_remove_view(request, actor: Actor, pk: int):
         success=reverse("fundmode:members"),
         message=_("%(m)s är inte längre medlem.") % {"m": membership.member.name},
     )
+
+
+@api_counterpart("GET /fund/reconciliation")
+@actor_view()
+def reconciliation_view(request, actor: Actor):
+    rec = member_reconciliation(actor=actor)
+    if rec is None:
+        raise Http404
+    return render(request, "fundmode/reconciliation.html", {"rec": rec})
