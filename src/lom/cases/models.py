@@ -29,6 +29,7 @@ class Status(models.TextChoices):
     IN_PROGRESS = "in_progress", _("Pågår")
     COMPLETED = "completed", _("Avslutad")
     WITHDRAWN = "withdrawn", _("Återtagen")
+    RECONSIDERATION = "reconsideration", _("Omprövning begärd")
 
 
 class Purpose(models.TextChoices):

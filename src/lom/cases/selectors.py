@@ -282,14 +282,19 @@ def completeness_checklist(
         (_("Inom avtalets tak"), "amount" not in problems),
         (_("Minst en bilaga (t.ex. kursplan eller offert)"), attachment_count > 0),
     ]
-    if agreement.requires_manager_endorsement:
-        items.append(
-            (_("Tillstyrkt av chef"), bool(case.endorsed_by_id or case.co_applicant_manager_id))
-        )
+    if needs_endorsement(case=case, rules=agreement):
+        # Ticked only by the manager's own endorsement, never by a name picked on the form.
+        items.append((_("Tillstyrkt av chef"), case.endorsed_by_id is not None))
     need_item = _need_checklist_item(case)
     if need_item is not None:
         items.append(need_item)
     return items
+
+
+def needs_endorsement(*, case: Case, rules: AgreementRules) -> bool:
+    """Whether the case waits for a manager's endorsement at submission: when the agreement
+    requires it, and always when a co-applying manager is named (they confirm it themselves)."""
+    return rules.requires_manager_endorsement or case.co_applicant_manager_id is not None
 
 
 def cap_problems(*, case: Case, agreement: AgreementRules, amount: int) -> list[str]:

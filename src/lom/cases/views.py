@@ -236,7 +236,7 @@ def case_edit_view(request, actor: Actor, pk: int, step: str):  # one action per
         ctx["problems"] = completeness_problems(case=case, agreement=agreement)
         ctx["attachment_form"] = AttachmentForm()
         ctx["needs_endorsement"] = (
-            agreement.requires_manager_endorsement and not case.co_applicant_manager_id
+            agreement.requires_manager_endorsement or case.co_applicant_manager_id is not None
         )
     return render(request, "cases/wizard.html", ctx, status=form_status(request))
 

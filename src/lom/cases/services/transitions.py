@@ -17,6 +17,7 @@ from lom.cases.selectors import (
     case_outstanding_commitment,
     case_spent,
     completeness_problems,
+    needs_endorsement,
 )
 from lom.cases.services.attachments import _register_attachments
 from lom.cases.services.cases import _snapshot
@@ -88,12 +89,10 @@ def _do_case_transition(
             raise DomainError(
                 " ".join(p[1] for p in problems), field=problems[0][0], code="incomplete"
             )
-        needs_endorsement = (
-            agreement.requires_manager_endorsement
-            and case.co_applicant_manager_id is None
-            and not (actor.is_manager and actor.manages_path(case.unit_path))
-        )
-        if needs_endorsement:
+        # Only the endorsing manager's own step endorses (see lom.cases.workflow): submitting
+        # never does, and a case submitted again is endorsed again.
+        case.endorsed_by = None
+        if needs_endorsement(case=case, rules=agreement):
             target = Status.AWAITING_ENDORSEMENT
         if not case.number:
             case.number = _next_case_number(case)
