@@ -39,8 +39,10 @@ def notify_case_transition(*, case: Case, name: str, actor_user: User) -> None:
         recipients += users_with_roles(case.organisation_id, Role.COORDINATOR)
     if case.status == Status.AWAITING_ENDORSEMENT:
         recipients += unit_managers(case)
+    if case.status == Status.RECONSIDERATION:
+        recipients += users_with_roles(case.organisation_id, Role.COORDINATOR, Role.DECISION_MAKER)
     kind = "status"
-    if name in ("approve", "reject"):
+    if name in ("approve", "reject", "reconsider_approve", "reconsider_reject"):
         kind = "decision"
         recipients += users_with_roles(case.organisation_id, Role.UNION_REP)
     recipients = [u for u in recipients if u.pk != actor_user.pk]
