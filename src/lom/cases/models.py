@@ -29,6 +29,7 @@ class Status(models.TextChoices):
     IN_PROGRESS = "in_progress", _("Pågår")
     COMPLETED = "completed", _("Avslutad")
     WITHDRAWN = "withdrawn", _("Återtagen")
+    RECONSIDERATION = "reconsideration", _("Omprövning begärd")
 
 
 class Purpose(models.TextChoices):
@@ -263,7 +264,14 @@ class Decision(models.Model):
         APPROVED = "approved", _("Beviljad")
         REJECTED = "rejected", _("Avslagen")
 
+    class Kind(models.TextChoices):
+        DECISION = "decision", _("Beslut")
+        RECONSIDERATION = "reconsideration", _("Beslut efter omprövning")
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField(
+        _("typ av beslut"), max_length=20, choices=Kind.choices, default=Kind.DECISION
+    )
     outcome = models.CharField(_("beslut"), max_length=20, choices=Outcome.choices)
     amount_ore = models.BigIntegerField(
         _("beviljat belopp"),
@@ -293,6 +301,45 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} {self.case_id}"
+
+
+class Reconsideration(models.Model):
+    """The applicant's request that a decision be reconsidered (omprövning), and its outcome.
+    One per case; `decision` is the new decision taken on it."""
+
+    class Outcome(models.TextChoices):
+        CHANGED = "changed", _("Ändrat beslut")
+        UPHELD = "upheld", _("Beslutet står fast")
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="reconsideration")
+    previous_decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="reconsiderations_asked"
+    )
+    # The status the case goes back to when the decision is upheld.
+    previous_status = models.CharField(max_length=30, choices=Status.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reasons = models.TextField(_("skäl för omprövning"), max_length=COMMENT_MAX)
+    requested_at = models.DateTimeField()
+    # The last day the request could be made (the decision's day + the agreement's days).
+    last_day = models.DateField(_("sista dag att begära omprövning"))
+    outcome = models.CharField(_("utfall"), max_length=20, choices=Outcome.choices, blank=True)
+    reasoning = models.TextField(_("motivering"), max_length=COMMENT_MAX, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision = models.OneToOneField(
+        Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="reconsideration"
+    )
+
+    class Meta:
+        verbose_name = _("omprövning")
+        verbose_name_plural = _("omprövningar")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.outcome or 'open'}"
 
 
 @receiver(unit_paths_changed, dispatch_uid="cases.unit_paths")

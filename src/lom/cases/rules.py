@@ -11,6 +11,7 @@ from lom.cases.models import Case
 def rules_for_case(case: Case) -> AgreementRules | None:
     """The rules of the version the case was submitted under; a case not yet submitted (or
     submitted before versions existed) reads the rules in force today."""
-    if case.agreement_version_id is not None:
-        return rules_of_version(case.agreement_version)
+    version = case.agreement_version if case.agreement_version_id is not None else None
+    if version is not None:
+        return rules_of_version(version)
     return rules_in_force(organisation=case.organisation, on=timezone.localdate())

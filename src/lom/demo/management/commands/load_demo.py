@@ -14,7 +14,7 @@ from lom.agreements.models import ContributionRate, DecisionModel, MeasureType
 from lom.agreements.reference_data import ensure_reference_data
 from lom.agreements.services import agreement_save
 from lom.cases import services as case_services
-from lom.cases.models import ApplicationKind, CostLine, Decision, Purpose
+from lom.cases.models import ApplicationKind, Case, CostLine, Decision, Purpose
 from lom.decisions import services as dec
 from lom.demo.people import demo_people, demo_units
 from lom.demo.users import DEMO_PASSWORD, demo_user
@@ -347,6 +347,7 @@ class Command(BaseCommand):
             ("returned", 2),
             ("approved", 5),
             ("rejected", 2),
+            ("reconsideration", 1),
             ("in_progress", 6),
             ("completed", 6),
             ("withdrawn", 2),
@@ -438,7 +439,7 @@ class Command(BaseCommand):
                         "behov, och bifoga kursplanen.",
                     )
                     continue
-                if state == "rejected":
+                if state in ("rejected", "reconsideration"):
                     self._decide(
                         spec,
                         coordinator,
@@ -450,6 +451,14 @@ class Command(BaseCommand):
                         "kompetensutveckling för nuvarande uppgifter och ska betalas "
                         "av enhetens budget.",
                     )
+                    if state == "reconsideration":
+                        case_services.case_transition(
+                            actor=actor,
+                            case=Case.objects.get(pk=case.pk),
+                            name="request_reconsideration",
+                            reason="Kursen gäller inte mina nuvarande uppgifter utan den roll "
+                            "som ersätter dem efter omorganisationen; se enhetens plan.",
+                        )
                     continue
                 amount = case.requested_ore if rnd.random() < 0.7 else case.requested_ore * 8 // 10
                 case = self._decide(
