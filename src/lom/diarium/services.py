@@ -12,7 +12,6 @@ from lom.common.bounds import NAME_MAX
 from lom.common.errors import DomainError
 from lom.common.validation import optional_text
 from lom.diarium.models import (
-    DEFAULT_FORMAT,
     FORMAT_MAX,
     NUMBER_MAX,
     PREFIX_MAX,
@@ -21,16 +20,10 @@ from lom.diarium.models import (
     Secrecy,
     SeriesCounter,
 )
+from lom.diarium.numbering import format_number
 from lom.organisations.models import Organisation
 
-
-def format_number(series: DocumentSeries | None, *, year: int, sequence: int) -> str:
-    # pure: `LOM 2026/42` for the default series.
-    prefix = series.prefix if series else "LOM"
-    fmt = series.number_format if series else DEFAULT_FORMAT
-    width = series.number_width if series else 0
-    number = f"{sequence:0{width}d}" if width else str(sequence)
-    return fmt.replace("{prefix}", prefix).replace("{year}", str(year)).replace("{number}", number)
+__all__ = ["document_register", "format_number", "series_save"]
 
 
 def document_register(
