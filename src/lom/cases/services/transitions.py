@@ -20,6 +20,7 @@ from lom.cases.selectors import (
 )
 from lom.cases.services.attachments import _register_attachments
 from lom.cases.services.cases import _snapshot
+from lom.cases.services.letters import decision_letter_issue
 from lom.cases.workflow import FUNDED_STATES, TRANSITIONS
 from lom.common.audit import audit
 from lom.common.bounds import COMMENT_MAX, NAME_MAX
@@ -197,7 +198,7 @@ def _decide(
 ) -> None:
     model = agreement.decision_model if agreement else ""
     if name == "reject":
-        Decision.objects.create(
+        decision = Decision.objects.create(
             case=case,
             outcome=Decision.Outcome.REJECTED,
             reasoning=reason,
@@ -205,6 +206,7 @@ def _decide(
             decided_by=actor.user,
             agenda_item=agenda_item,
         )
+        decision_letter_issue(case=case, decision=decision, by=actor.user)
         return
     amount = case.requested_ore if amount_ore is None else amount_ore
     if amount <= 0:
@@ -243,7 +245,7 @@ def _decide(
     )
     case.approved_ore = amount
     case.period = period
-    Decision.objects.create(
+    decision = Decision.objects.create(
         case=case,
         outcome=Decision.Outcome.APPROVED,
         amount_ore=amount,
@@ -252,6 +254,7 @@ def _decide(
         decided_by=actor.user,
         agenda_item=agenda_item,
     )
+    decision_letter_issue(case=case, decision=decision, by=actor.user)
 
 
 def _release_outstanding(*, actor: Actor, case: Case, memo: str) -> int:
