@@ -97,6 +97,17 @@ class TestNumbering:
         assert exc.value.field == field
         assert not DocumentSeries.objects.filter(organisation=world.org).exists()
 
+    def test_a_series_whose_numbers_would_not_fit_is_refused(self, world):
+        with pytest.raises(DomainError, match="för långa") as exc:
+            series_save(
+                actor=world.admin,
+                organisation=world.org,
+                prefix="X" * 20,
+                number_format="{prefix}" * 5 + "{year}/{number}",
+            )
+        assert exc.value.field == "number_format"
+        assert not DocumentSeries.objects.filter(organisation=world.org).exists()
+
     def test_preview_of_the_next_number(self, world):
         register(world, at=timezone.now())
         year = timezone.localdate().year
@@ -257,6 +268,19 @@ class TestSeriesPage:
             "{prefix}-{year}-{number}",
             3,
         )
+
+    def test_preview_of_a_refused_format_names_the_rule(self, world):
+        response = signed_in(world.admin).post(
+            "/diarium/series/",
+            {
+                "prefix": "HR",
+                "number_format": "{prefix}-{number}",
+                "number_width": "0",
+                "preview": "1",
+            },
+        )
+        assert response.status_code == 400
+        assert "måste innehålla" in response.content.decode()
 
     def test_refused_format_keeps_what_was_typed(self, world):
         client = signed_in(world.coordinator)

@@ -13,7 +13,7 @@ from lom.common.errors import DomainError
 from lom.common.pagination import DEFAULT_LIMIT, keyset_page
 from lom.common.parity import api_counterpart
 from lom.common.verdict import Verdict
-from lom.common.web import actor_view, form_status, run_form
+from lom.common.web import actor_view, add_domain_error, form_status, run_form
 from lom.diarium import selectors, services
 from lom.diarium.exports import register_csv_response, register_xlsx_response
 from lom.diarium.forms import DocumentFilterForm, SeriesForm
@@ -21,6 +21,8 @@ from lom.diarium.links import document_link
 from lom.diarium.models import DocumentSeries, RegisteredDocument
 from lom.diarium.permissions import can_manage_series, can_read_register, reads_public_only
 from lom.organisations.access import Actor
+
+FIELDS = ("prefix", "number_format", "number_width")
 
 
 def _check(verdict: Verdict) -> None:
@@ -89,10 +91,21 @@ def series_view(request: HttpRequest, actor: Actor) -> HttpResponse:
     form = SeriesForm(request.POST or None, instance=series)
     preview = selectors.series_next_number(organisation=actor.organisation)
     if request.method == "POST" and "preview" in request.POST:
+        status = 400
         if form.is_valid():
-            typed = DocumentSeries(**{k: form.cleaned_data[k] for k in SeriesForm.Meta.fields})
-            preview = selectors.series_next_number(organisation=actor.organisation, series=typed)
-        return render(request, "diarium/series.html", {"form": form, "preview": preview})
+            try:
+                checked = services.series_check(**{k: form.cleaned_data[k] for k in FIELDS})
+            except DomainError as exc:
+                add_domain_error(form, exc)
+            else:
+                typed = DocumentSeries(**dict(zip(FIELDS, checked, strict=True)))
+                preview = selectors.series_next_number(
+                    organisation=actor.organisation, series=typed
+                )
+                status = 200
+        return render(
+            request, "diarium/series.html", {"form": form, "preview": preview}, status=status
+        )
     done = run_form(
         request,
         form,
