@@ -69,9 +69,13 @@ def document_get(*, actor: Actor, pk: int) -> RegisteredDocument:
     return found
 
 
-def documents_of_target(*, target_type: str, target_id: int) -> QuerySet[RegisteredDocument]:
+def documents_of_target(
+    *, organisation_id: int, target_type: str, target_id: int
+) -> QuerySet[RegisteredDocument]:
     """The registrations of one document (e.g. `cases.decisionletter` 12)."""
-    return RegisteredDocument.objects.filter(target_type=target_type, target_id=target_id)
+    return RegisteredDocument.objects.filter(
+        organisation_id=organisation_id, target_type=target_type, target_id=target_id
+    )
 
 
 def series_of(*, organisation: Organisation) -> DocumentSeries:

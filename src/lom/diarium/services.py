@@ -70,8 +70,8 @@ def document_register(
 
 
 def series_check(*, prefix: str, number_format: str, number_width: int) -> tuple[str, str, int]:
-    """The series' settings checked (pure; the settings page's preview uses it too): a format
-    with the year and the number, a width of 0–8, and numbers that fit the register's column."""
+    # pure: the series' settings checked (the settings page's preview uses it too): a format
+    # with the year and the number, a width of 0–8, and numbers that fit the register's column.
     prefix = optional_text(prefix, field="prefix", max_length=PREFIX_MAX)
     number_format = optional_text(number_format, field="number_format", max_length=FORMAT_MAX)
     if "{number}" not in number_format or "{year}" not in number_format:

@@ -85,7 +85,7 @@ def export_view(request: HttpRequest, actor: Actor, fmt: str) -> HttpResponseBas
 
 @api_counterpart("GET /diarium/series", "PUT /diarium/series")
 @actor_view()
-def series_view(request: HttpRequest, actor: Actor) -> HttpResponse:
+def series_view(request: HttpRequest, actor: Actor) -> HttpResponse:  # one action per branch
     _check(can_manage_series(actor))
     series = selectors.series_of(organisation=actor.organisation)
     form = SeriesForm(request.POST or None, instance=series)

@@ -20,7 +20,11 @@ from lom.organisations.access import Actor
 def _attachment_register(att: Attachment, *, case: Case, by: User | None) -> None:
     # step: one attachment into the register (incoming from whoever handed it in; it may hold
     # the applicant's personal circumstances, so it is tried for secrecy before release).
-    if documents_of_target(target_type=Attachment._meta.label_lower, target_id=att.pk).exists():
+    if documents_of_target(
+        organisation_id=case.organisation_id,
+        target_type=Attachment._meta.label_lower,
+        target_id=att.pk,
+    ).exists():
         return
     document_register(
         organisation_id=case.organisation_id,
