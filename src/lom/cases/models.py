@@ -8,7 +8,8 @@ from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
 from lom.agreements.models import AgreementVersion, ApplicationKind, MeasureType
-from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE, MAX_COUNT, TEXT_MAX
+from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE, MAX_COUNT, NAME_MAX, TEXT_MAX
+from lom.common.sealed import SealedDocument
 from lom.funds.models import FundPeriod
 from lom.organisations.models import Employee, Organisation, Unit
 from lom.organisations.signals import unit_paths_changed
@@ -350,3 +351,31 @@ def _follow_unit_paths(*, organisation_id: int, unit_ids: list[int], **_signal: 
         Case.objects.filter(
             organisation_id=organisation_id, unit_id__in=unit_ids[start : start + 1_000]
         ).update(unit_path=Subquery(Unit.objects.filter(pk=OuterRef("unit_id")).values("path")[:1]))
+
+
+class DecisionLetter(SealedDocument):
+    """The letter that tells the applicant a decision (approval or rejection, also after a
+    reconsideration), in the applicant's language: sealed once as a PDF with its SHA-256 and
+    registered in the diarium. The deadlines it states are kept with it."""
+
+    SEAL_UPLOAD_TO = "letters/"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="letters")
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="letter")
+    language = models.CharField(_("språk"), max_length=8, default="sv")
+    recipient = models.CharField(_("mottagare"), max_length=NAME_MAX, blank=True)
+    # The diarium number the letter was registered under (printed on it).
+    register_number = models.CharField(_("diarienummer"), max_length=80, blank=True)
+    # The last day to ask for reconsideration (None: nothing to reconsider, a full approval).
+    reconsideration_until = models.DateField(null=True, blank=True)
+    # The last day a union party may object to the decision.
+    objection_until = models.DateField(null=True, blank=True)
+    issued_at = models.DateTimeField(_("utfärdat"))
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("beslutsbrev")
+        verbose_name_plural = _("beslutsbrev")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.decision_id}"

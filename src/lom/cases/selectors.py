@@ -138,6 +138,7 @@ def event_label(action: str) -> str:
         "case.create": _("Ansökan skapad"),
         "case.comment": _("Kommentar"),
         "case.attachment": _("Bilaga"),
+        "case.letter": _("Beslutsbrev skickat"),
         "ledger.commitment": _("Beviljat belopp bokat"),
         "ledger.release": _("Medel frigjorda"),
         "ledger.expense": _("Utgift registrerad"),

@@ -12,7 +12,6 @@ from lom.common.bounds import NAME_MAX
 from lom.common.errors import DomainError
 from lom.common.validation import optional_text
 from lom.diarium.models import (
-    DEFAULT_FORMAT,
     FORMAT_MAX,
     NUMBER_MAX,
     PREFIX_MAX,
@@ -21,16 +20,10 @@ from lom.diarium.models import (
     Secrecy,
     SeriesCounter,
 )
+from lom.diarium.numbering import format_number
 from lom.organisations.models import Organisation
 
-
-def format_number(series: DocumentSeries | None, *, year: int, sequence: int) -> str:
-    # pure: `LOM 2026/42` for the default series.
-    prefix = series.prefix if series else "LOM"
-    fmt = series.number_format if series else DEFAULT_FORMAT
-    width = series.number_width if series else 0
-    number = f"{sequence:0{width}d}" if width else str(sequence)
-    return fmt.replace("{prefix}", prefix).replace("{year}", str(year)).replace("{number}", number)
+__all__ = ["document_register", "format_number", "series_check", "series_save"]
 
 
 def document_register(
@@ -76,6 +69,27 @@ def document_register(
     )
 
 
+def series_check(*, prefix: str, number_format: str, number_width: int) -> tuple[str, str, int]:
+    # pure: the series' settings checked (the settings page's preview uses it too): a format
+    # with the year and the number, a width of 0–8, and numbers that fit the register's column.
+    prefix = optional_text(prefix, field="prefix", max_length=PREFIX_MAX)
+    number_format = optional_text(number_format, field="number_format", max_length=FORMAT_MAX)
+    if "{number}" not in number_format or "{year}" not in number_format:
+        raise DomainError(
+            _("Formatet måste innehålla {year} och {number}, t.ex. {prefix} {year}/{number}."),
+            field="number_format",
+        )
+    if not 0 <= number_width <= 8:
+        raise DomainError(_("Ange 0–8 siffror."), field="number_width")
+    longest = DocumentSeries(prefix=prefix, number_format=number_format, number_width=number_width)
+    if len(format_number(longest, year=9999, sequence=99_999_999)) > NUMBER_MAX:
+        raise DomainError(
+            _("Numren blir för långa: högst %(n)d tecken.") % {"n": NUMBER_MAX},
+            field="number_format",
+        )
+    return prefix, number_format, number_width
+
+
 @transaction.atomic(durable=True)
 def series_save(
     *,
@@ -86,15 +100,9 @@ def series_save(
     number_width: int = 0,
 ) -> DocumentSeries:
     """Set the organisation's numbering series. Numbers already given are kept."""
-    prefix = optional_text(prefix, field="prefix", max_length=PREFIX_MAX)
-    number_format = optional_text(number_format, field="number_format", max_length=FORMAT_MAX)
-    if "{number}" not in number_format or "{year}" not in number_format:
-        raise DomainError(
-            _("Formatet måste innehålla {year} och {number}, t.ex. {prefix} {year}/{number}."),
-            field="number_format",
-        )
-    if not 0 <= number_width <= 8:
-        raise DomainError(_("Ange 0–8 siffror."), field="number_width")
+    prefix, number_format, number_width = series_check(
+        prefix=prefix, number_format=number_format, number_width=number_width
+    )
     series, _created = DocumentSeries.objects.get_or_create(organisation=organisation)
     before = {"prefix": series.prefix, "format": series.number_format}
     series.prefix = prefix

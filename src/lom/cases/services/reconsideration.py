@@ -19,6 +19,7 @@ from lom.cases.services.commitments import (
     _register,
     _register_decision,
 )
+from lom.cases.services.letters import decision_letter_issue
 from lom.common.errors import ConflictError, DomainError
 from lom.common.money import format_ore
 from lom.diarium.models import Direction, DocumentKind
@@ -130,4 +131,5 @@ def _decide_reconsideration(
     rec.decision = decision
     rec.save()
     _register_decision(actor=actor, case=case, decision=decision)
+    decision_letter_issue(case=case, decision=decision, by=actor.user)
     return target

@@ -26,6 +26,7 @@ from lom.cases.services.commitments import (
     _register,
     _register_decision,
 )
+from lom.cases.services.letters import decision_letter_issue
 from lom.cases.services.reconsideration import _decide_reconsideration, _request_reconsideration
 from lom.cases.workflow import FUNDED_STATES, TRANSITIONS
 from lom.common.audit import audit
@@ -137,6 +138,7 @@ def _do_case_transition(
         decision = case.decisions.order_by("-id").first()
         assert decision is not None
         _register_decision(actor=actor, case=case, decision=decision)
+        decision_letter_issue(case=case, decision=decision, by=actor.user)
     elif name == "request_reconsideration":
         _request_reconsideration(actor=actor, case=case, reasons=reason, rules=agreement, at=now)
     elif name in ("reconsider_approve", "reconsider_reject"):
