@@ -5,6 +5,7 @@ import hashlib
 import io
 from datetime import timedelta
 
+import pypdf
 import pytest
 from django.utils import timezone
 
@@ -18,7 +19,6 @@ from tests.factories import approve, make_case, signed_in
 
 
 def pdf_text(data: bytes) -> str:
-    pypdf = pytest.importorskip("pypdf")
     return " ".join(
         " ".join(page.extract_text().split()) for page in pypdf.PdfReader(io.BytesIO(data)).pages
     )
