@@ -146,6 +146,12 @@ JOBS: tuple[Job, ...] = (
         daily="06:30",
         description="The daily digest mail of users who chose one.",
     ),
+    Job(
+        "agreement_versions_in_force",
+        "lom.agreements.tasks.agreement_versions_in_force_task",
+        daily="00:05",
+        description="Agreement versions approved by every party whose date has come.",
+    ),
 )
 
 
