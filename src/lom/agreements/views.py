@@ -19,7 +19,7 @@ from lom.agreements.services import agreement_save, version_approve, version_wit
 from lom.common.errors import DomainError
 from lom.common.parity import api_counterpart
 from lom.common.reauth import recent_auth_required
-from lom.common.web import actor_view, add_domain_error, form_status, post_action
+from lom.common.web import actor_view, add_domain_error, post_action
 from lom.organisations.access import Actor
 from lom.organisations.selectors import unions_for_org
 
@@ -115,7 +115,6 @@ def agreement_edit_view(request, actor: Actor, pk: int | None = None):
         request,
         "agreements/form.html",
         {"form": form, "agreement": instance, "draft": draft},
-        status=form_status(request) if form.errors else 200,
     )
 
 
