@@ -13,7 +13,7 @@ from lom.decisions import services as dec
 from lom.decisions.models import AgendaItem, Meeting
 from lom.organisations.models import Role, Union
 from lom.organisations.services import membership_grant
-from tests.factories import UserFactory, World, make_case, make_world
+from tests.factories import UserFactory, World, add_agreement_union, make_case, make_world
 
 
 @dataclass
@@ -34,13 +34,12 @@ class Body:
 
 def joint_body(slug: str = "parter", decision_model: str = DecisionModel.JOINT) -> Body:
     w = make_world(slug, decision_model=decision_model)
-    agreement = LocalAgreement.objects.get(organisation=w.org)
     extra = {}
     for name in ("Kommunal", "Vision"):
         union = Union.objects.create(organisation=w.org, name=name)
         rep = UserFactory(username=f"{slug}-{name.lower()}", first_name=name, last_name="Rep")
         membership_grant(actor=None, organisation=w.org, user=rep, role=Role.UNION_REP, union=union)
-        agreement.unions.add(union)
+        add_agreement_union(w.org, union)
         extra[name] = (union, rep)
     return Body(
         w=w,

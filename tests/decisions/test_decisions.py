@@ -9,7 +9,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from lom.agreements.models import DecisionModel, LocalAgreement, MeasureType
+from lom.agreements.models import DecisionModel, MeasureType
 from lom.cases import services as cs
 from lom.cases.models import Case, Status
 from lom.common.errors import DomainError, PermissionDeniedError
@@ -20,7 +20,13 @@ from lom.decisions.reminders import send_reminders
 from lom.funds.selectors import fund_balance
 from lom.organisations.models import Role, Union
 from lom.organisations.services import membership_grant
-from tests.factories import UserFactory, make_case, make_world
+from tests.factories import (
+    UserFactory,
+    add_agreement_union,
+    make_case,
+    make_world,
+    set_agreement_rules,
+)
 
 
 def in_review(w, **kw):
@@ -42,7 +48,7 @@ def joint(db):
     rep2 = UserFactory(username="gemensam-vision")
     membership_grant(actor=None, organisation=w.org, user=rep2, role=Role.UNION_REP, union=vision)
     # Vision is a party of the agreement too.
-    LocalAgreement.objects.get(organisation=w.org).unions.add(vision)
+    add_agreement_union(w.org, vision)
     w.vision, w.rep2 = vision, rep2
     return w
 
@@ -213,7 +219,7 @@ def test_hr_model_unions_are_told_and_object_within_the_window(
 
 
 def test_applicant_participation_before_decision(world):
-    LocalAgreement.objects.filter(organisation=world.org).update(applicant_participation=True)
+    set_agreement_rules(world.org, applicant_participation=True)
     coord, emp = world.actor(world.coordinator), world.actor(world.employee)
     case = in_review(world)
     with pytest.raises(DomainError) as exc:

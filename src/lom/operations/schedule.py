@@ -158,6 +158,12 @@ JOBS: tuple[Job, ...] = (
         daily="00:30",
         description="Close fund periods whose end date has passed and book their carry-over.",
     ),
+    Job(
+        "agreement_versions_in_force",
+        "lom.agreements.tasks.agreement_versions_in_force_task",
+        daily="00:05",
+        description="Agreement versions approved by every party whose date has come.",
+    ),
 )
 
 
