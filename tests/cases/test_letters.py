@@ -9,13 +9,12 @@ import pypdf
 import pytest
 from django.utils import timezone
 
-from lom.agreements.models import LocalAgreement
 from lom.cases import services as case_services
 from lom.cases.letters import letter_text
 from lom.cases.models import DecisionLetter
 from lom.diarium.models import RegisteredDocument
 from tests.api_client import token_caller
-from tests.factories import approve, make_case, signed_in
+from tests.factories import approve, make_case, set_agreement_rules, signed_in
 
 
 def pdf_text(data: bytes) -> str:
@@ -91,10 +90,7 @@ class TestIssue:
         assert text.reconsideration == "" and "14 dagar" in text.objection
 
     def test_the_deadlines_follow_the_agreement(self, world):
-        agreement = LocalAgreement.objects.get(organisation=world.org)
-        agreement.reconsideration_days = 30
-        agreement.objection_days = 10
-        agreement.save(update_fields=["reconsideration_days", "objection_days"])
+        set_agreement_rules(world.org, reconsideration_days=30, objection_days=10)
         case = reject(world, make_case(world))
         letter = case.letters.get()
         today = timezone.localdate()

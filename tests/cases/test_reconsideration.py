@@ -62,8 +62,12 @@ def test_every_application_and_decision_is_registered(world):
     case = make_case(world)
     case = approve(world, case, amount_ore=15_000_00)
     docs = list(RegisteredDocument.objects.filter(case_id=case.pk).order_by("sequence"))
-    assert [d.kind for d in docs] == [DocumentKind.APPLICATION, DocumentKind.DECISION]
-    app, decision = docs
+    assert [d.kind for d in docs] == [
+        DocumentKind.APPLICATION,
+        DocumentKind.DECISION,
+        DocumentKind.DECISION_LETTER,
+    ]
+    app, decision, _letter = docs
     assert (app.direction, app.secrecy, app.party) == ("incoming", Secrecy.REVIEW, "Eva Ek")
     assert app.case_number == case.number and app.title == case.title
     assert app.target_type == "cases.case" and app.target_id == case.pk
@@ -71,7 +75,12 @@ def test_every_application_and_decision_is_registered(world):
     assert decision.target_type == "cases.decision"
     assert decision.target_id == case.decisions.get().pk
     year = timezone.localdate().year
-    assert (app.number, decision.number) == (f"LOM {year}/1", f"LOM {year}/2")
+    # The series continues after the documents registered before (the agreement's version 1).
+    assert decision.sequence == app.sequence + 1
+    assert (app.number, decision.number) == (
+        f"LOM {year}/{app.sequence}",
+        f"LOM {year}/{app.sequence + 1}",
+    )
 
 
 def test_a_rejection_is_reconsidered_on_request_and_registered(world):

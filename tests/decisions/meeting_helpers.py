@@ -7,13 +7,20 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from lom.agreements.models import DecisionModel, LocalAgreement
+from lom.agreements.models import DecisionModel
 from lom.cases import services as cs
 from lom.decisions import services as dec
 from lom.decisions.models import AgendaItem, Meeting
 from lom.organisations.models import Role, Union
 from lom.organisations.services import membership_grant
-from tests.factories import UserFactory, World, add_agreement_union, make_case, make_world
+from tests.factories import (
+    UserFactory,
+    World,
+    add_agreement_union,
+    make_case,
+    make_world,
+    set_agreement_rules,
+)
 
 
 @dataclass
@@ -51,7 +58,7 @@ def joint_body(slug: str = "parter", decision_model: str = DecisionModel.JOINT) 
 
 
 def set_quorum(b: Body, quorum: str) -> None:
-    LocalAgreement.objects.filter(organisation=b.w.org).update(quorum=quorum)
+    set_agreement_rules(b.w.org, quorum=quorum)
 
 
 def in_review(w: World, **kw):

@@ -17,7 +17,7 @@ from lom.organisations.models import Role, Union
 from lom.organisations.services import membership_grant
 from lom.reports.figures import annual_figures
 from tests.decisions.api_helpers import Api, in_review
-from tests.factories import UserFactory, make_world, signed_in
+from tests.factories import UserFactory, add_agreement_union, make_world, signed_in
 
 
 def _world(slug: str, model: str):
@@ -25,6 +25,7 @@ def _world(slug: str, model: str):
     vision = Union.objects.create(organisation=w.org, name="Vision")
     rep2 = UserFactory(username=f"{slug}-vision")
     membership_grant(actor=None, organisation=w.org, user=rep2, role=Role.UNION_REP, union=vision)
+    add_agreement_union(w.org, vision)  # Vision is a party of the agreement too
     w.vision, w.rep2 = vision, rep2
     return w
 

@@ -20,13 +20,13 @@ from lom.diarium.models import RegisteredDocument
 from lom.operations.schedule import job_named
 from lom.reports.figures import annual_figures
 from tests.decisions.api_helpers import Api, in_review
-from tests.factories import make_world, signed_in
+from tests.factories import make_world, set_agreement_rules, signed_in
 
 
 @pytest.fixture
 def w(db):
     world = make_world("frister")
-    LocalAgreement.objects.filter(organisation=world.org).update(objection_answer_days=10)
+    set_agreement_rules(world.org, objection_answer_days=10)
     return world
 
 
@@ -70,7 +70,7 @@ def test_raising_sets_the_due_day_and_registers_both_documents(w):
     assert answer.sequence == doc.sequence + 1
 
     # How the agreement is applied (no case): the rules in force, a public document.
-    LocalAgreement.objects.filter(organisation=w.org).update(objection_answer_days=5)
+    set_agreement_rules(w.org, objection_answer_days=5)
     general = dec.objection_raise(actor=rep, reasons="Medlen når inte deltidsanställda.")
     assert general.answer_due == today + timedelta(days=5)
     assert RegisteredDocument.objects.get(target_id=general.pk, kind="objection").secrecy == (
@@ -83,7 +83,7 @@ def test_a_case_reads_the_days_of_the_version_it_was_submitted_under(w):
     agreement = LocalAgreement.objects.get(organisation=w.org)
     version = AgreementVersion.objects.create(
         agreement=agreement,
-        number=1,
+        number=agreement.versions.count() + 1,
         status=AgreementVersion.Status.IN_FORCE,
         effective_from=date(2020, 1, 1),
         rules={"objection_answer_days": 7, "objection_days": 30},
@@ -93,7 +93,7 @@ def test_a_case_reads_the_days_of_the_version_it_was_submitted_under(w):
     objection = dec.objection_raise(
         actor=w.actor(w.union_rep), decision=decision, reasons="Fel bedömning."
     )
-    # The version's 7 days, not the 10 the agreement's fields now say.
+    # The version's 7 days, not the 10 of the version in force now.
     assert objection.answer_due == timezone.localdate() + timedelta(days=7)
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from lom.agreements.models import ContributionRate, LocalAgreement
+from lom.agreements.models import ContributionRate
 from lom.cases import services as case_services
 from lom.cases.models import Case
 from lom.common.errors import DomainError
@@ -23,7 +23,7 @@ from lom.funds.services import (
     fund_periods_close_due,
 )
 from lom.operations.schedule import JOBS
-from tests.factories import approve, make_case, make_world
+from tests.factories import approve, make_case, make_world, set_agreement_rules
 from tests.funds.test_api import JSON, bearer
 
 TODAY = timezone.localdate()
@@ -175,7 +175,7 @@ def test_released_money_runs_down_a_chain_of_closed_periods(world):
 def test_closing_without_carry_over_in_the_agreement_books_nothing_and_says_so(world):
     approve(world, make_case(world, amount_ore=400_000_00))
     nxt = successor(world)
-    LocalAgreement.objects.filter(organisation=world.org).update(allows_carry_over=False)
+    set_agreement_rules(world.org, allows_carry_over=False)
     rows = LedgerEntry.objects.count()
     closing = fund_period_close(actor=world.coordinator, period=world.period)
     assert closing.carried_ore == 0 and closing.carried_to is None
