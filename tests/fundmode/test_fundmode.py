@@ -23,13 +23,13 @@ from lom.fundmode.models import (
 )
 from lom.fundmode.selectors import (
     criteria_for,
-    fund_statistics,
     notifications_for,
     pot_balance,
     pot_figures,
     pots_for,
     submit_problems,
 )
+from lom.fundmode.selectors.figures import fund_statistics
 from tests.factories import all_met, make_fund, make_world, notify_measure, open_and_allocate, pdf
 
 S = MeasureNotification.Status

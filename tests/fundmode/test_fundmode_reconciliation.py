@@ -7,7 +7,7 @@ from django.test import Client
 
 from lom.accounts.models import ApiToken
 from lom.fundmode import services as fs
-from lom.fundmode.selectors import member_reconciliation
+from lom.fundmode.selectors.figures import member_reconciliation
 from lom.funds.models import EntryKind
 from lom.funds.services import ledger_post
 from tests.factories import all_met, make_fund, notify_measure, open_and_allocate

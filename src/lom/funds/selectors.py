@@ -268,7 +268,7 @@ def carry_over_links(*, period: FundPeriod) -> list[CarryOverLink]:
 def periods_due_for_closing(*, today: date) -> QuerySet[FundPeriod]:
     """Periods whose end date has passed that are neither closed nor reopened, oldest first
     (a predecessor closes before its successor, so carry-overs run down the chain)."""
-    return FundPeriod.objects.filter(
+    return FundPeriod.objects.filter(  # tenant-scope: the nightly job closes every organisation's
         end__lt=today, closed_at__isnull=True, reopened_at__isnull=True
     ).order_by("start", "id")
 

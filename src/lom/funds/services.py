@@ -428,8 +428,8 @@ def insufficient_funds_message(remaining: int, wanted: int) -> str:  # pure: a m
 
 
 def fund_periods_close_due(*, today: date) -> int:
-    """The daily job: close every period whose end date has passed (and that was not
-    reopened), oldest first, each in its own transaction. Answers how many were closed."""
+    # batch: the daily job closes every period whose end date has passed (and that was not
+    # reopened), oldest first, each in its own transaction. Answers how many were closed.
     closed = 0
     for period in periods_due_for_closing(today=today):
         try:

@@ -66,7 +66,7 @@ def _commit(
 
 
 def applicant_party(case: Case) -> str:
-    """Who the case's documents are from or about, for the register of documents."""
+    # pure: who the case's documents are from or about, for the register of documents.
     if case.applicant_id is not None and case.applicant is not None:
         return case.applicant.full_name
     return str(case.created_by)

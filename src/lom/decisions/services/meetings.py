@@ -354,8 +354,8 @@ QUORUM_RULE: dict[str, StrOrPromise] = {
 def quorum_problem(
     *, rules: AgreementRules | None, parties: list[MeetingParty], outcome: str
 ) -> str | None:
-    """Why the parties present may not take `outcome` under the agreement's quorum, naming the
-    missing parties and the rule; None when they may. A deferral needs no quorum."""
+    # pure: why the parties present may not take `outcome` under the agreement's quorum,
+    # naming the missing parties and the rule; None when they may. A deferral needs no quorum.
     if outcome == AgendaItem.Outcome.DEFERRED:
         return None
     present = {p.union_id for p in parties if p.present}

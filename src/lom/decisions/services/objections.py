@@ -48,7 +48,7 @@ def _rules(actor: Actor, case: Case | None) -> AgreementRules | None:
 
 
 def answer_due_on(*, rules: AgreementRules | None, raised_on: date) -> date:
-    """The day the employer's answer is due: the day raised plus the agreement's days."""
+    # pure: the day the employer's answer is due: the day raised plus the agreement's days.
     days = rules.objection_answer_days if rules else DEFAULT_ANSWER_DAYS
     return raised_on + timedelta(days=days)
 

@@ -39,12 +39,9 @@ from lom.fundmode.exports import statistics_xlsx_response
 from lom.fundmode.models import Criterion, FundMembership
 from lom.fundmode.permissions import can_administer, require
 from lom.fundmode.selectors import (
-    ReconciliationRow,
     criteria_for,
     criterion_get,
-    fund_statistics,
     member_candidates,
-    member_reconciliation,
     membership_of,
     memberships_of,
     pot_figures_for,
@@ -52,6 +49,7 @@ from lom.fundmode.selectors import (
     pots_for,
     rounds_for,
 )
+from lom.fundmode.selectors.figures import ReconciliationRow, fund_statistics, member_reconciliation
 
 router = Router(tags=["fundmode"])
 

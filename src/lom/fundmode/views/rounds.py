@@ -24,9 +24,7 @@ from lom.fundmode.selectors import (
     balances_for_pots,
     criteria_for,
     criterion_get,
-    fund_statistics,
     member_candidates,
-    member_reconciliation,
     members_of,
     memberships_of,
     notifications_for,
@@ -37,6 +35,7 @@ from lom.fundmode.selectors import (
     pots_for,
     rounds_for,
 )
+from lom.fundmode.selectors.figures import fund_statistics, member_reconciliation
 from lom.fundmode.views.common import reader_or_404, round_or_404
 from lom.organisations.access import Actor
 
