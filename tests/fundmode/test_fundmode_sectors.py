@@ -9,7 +9,8 @@ from django.utils import timezone
 
 from lom.accounts.models import ApiToken
 from lom.agreements.forms import AgreementForm
-from lom.agreements.models import MeasureType
+from lom.agreements.models import ContributionRate, MeasureType
+from lom.agreements.reference_data import ensure_reference_data
 from lom.common.errors import DomainError
 from lom.fundmode import services as fs
 from lom.fundmode.models import MeasureNotification
@@ -29,6 +30,9 @@ def fw(world, other_world):
 
 
 def test_avtalspension_belongs_to_the_state_sector(db):
+    # The migrations seed the reference data; a transactional test that ran earlier may have
+    # flushed it, and ensure_reference_data is what brings it back (with the sectors).
+    ensure_reference_data(MeasureType, ContributionRate)
     pension = MeasureType.objects.get(code="pension_agreement")
     assert pension.sectors == ["agency"]
     assert pension not in measure_types_for(kind="region")
