@@ -394,9 +394,10 @@ def open_and_allocate(f, total=1_000_000_00, payroll=(300_000_000_00, 100_000_00
 
 
 def notify_measure(f, r, *, world=None, cost=100_000_00, title="Kurs i sjukdomsklassifikation"):
+    """A notified measure that ended a month ago (so it can be claimed once approved)."""
     world = world or f.alfa
     coord = world.actor(world.coordinator)
-    today = timezone.localdate()
+    today = timezone.localdate() - timedelta(days=120)
     n = fs.notification_prenotify(
         actor=coord,
         fund_round=r,
@@ -444,3 +445,27 @@ def signed_in(user, *, auth_age_seconds: int = 0):
     session[AUTH_AT_KEY] = int(time.time()) - auth_age_seconds
     session.save()
     return client
+
+
+def set_agreement_rules(organisation: Organisation, **changes) -> None:
+    """Change rules of the organisation's agreement in place, in its fields AND in the version
+    in force (the rules a case reads), skipping the draft and approvals a real change needs."""
+    from lom.agreements.models import AgreementVersion, LocalAgreement
+
+    LocalAgreement.objects.filter(organisation=organisation).update(**changes)
+    for v in AgreementVersion.objects.filter(agreement__organisation=organisation):
+        v.rules = v.rules | changes
+        v.save(update_fields=["rules"])
+
+
+def add_agreement_union(organisation: Organisation, union: Union) -> None:
+    """Make `union` a party of the organisation's agreement, in its fields AND in its versions
+    (the parties a meeting and a version's approval read), without the approvals a real
+    change needs."""
+    from lom.agreements.models import AgreementVersion, LocalAgreement
+
+    for agreement in LocalAgreement.objects.filter(organisation=organisation):
+        agreement.unions.add(union)
+    for v in AgreementVersion.objects.filter(agreement__organisation=organisation):
+        v.rules = v.rules | {"union_ids": sorted(set(v.rules.get("union_ids", [])) | {union.pk})}
+        v.save(update_fields=["rules"])

@@ -12,7 +12,7 @@ from lom.cases import services as case_services
 from lom.cases.models import ApplicationKind, Case, CostLine, Decision, Purpose
 from lom.common.models import AuditEvent
 from lom.funds.models import EntryKind, FundPeriod, LedgerEntry
-from lom.funds.services import fund_carry_over, fund_period_create
+from lom.funds.services import fund_period_close, fund_period_create, fund_period_reopen
 from tests.factories import World
 
 
@@ -126,6 +126,7 @@ def build_scenario(world: World) -> Scenario:
         fixed_amount_ore=100_000_00,
     )
     book(None, EntryKind.ALLOCATION, at(2024, 1, 2), period=p1)
+    fund_period_reopen(actor=world.admin, period=p1, reason="Ärenden från 2024 läggs in nu.")
     a = new_case(world, world.employee, title="Kurs A", amount_ore=30_000_00)
     a = grant(world, a, p1, at(2024, 2, 10))
     b = new_case(
@@ -151,9 +152,11 @@ def build_scenario(world: World) -> Scenario:
         method=FundPeriod.Method.FIXED_POT,
         fixed_amount_ore=200_000_00,
         previous=p1,
+        carry_over=True,
     )
     book(None, EntryKind.ALLOCATION, at(2024, 7, 1), period=p2)
-    moved = fund_carry_over(actor=world.admin, source=p1, target=p2)
+    fund_period_reopen(actor=world.admin, period=p2, reason="Ärenden från 2024/25 läggs in nu.")
+    moved = fund_period_close(actor=world.admin, period=p1).carried_ore
     assert moved == 75_000_00
     book(None, EntryKind.CARRY_OVER, at(2024, 7, 1), period=p1)
     book(None, EntryKind.CARRY_OVER, at(2024, 7, 1), period=p2)

@@ -45,10 +45,23 @@ def test_a_coordinator_adds_and_changes_an_agreement(world, other_world):
     agreement = LocalAgreement.objects.get(pk=r.json()["id"])
     assert agreement.organisation == world.org and list(agreement.unions.all()) == [world.union]
     url = f"/api/v1/agreements/{agreement.pk}"
+    # A change of the rules needs the date the new version is to apply from...
     r = c.put(url, payload(title="Ändrat", objection_days=30), content_type=JSON, **coord)
+    assert r.status_code == 400 and r.json()["field"] == "effective_from"
+    # ...and becomes a draft: the title changes at once, the rules in force do not.
+    r = c.put(
+        url,
+        payload(title="Ändrat", objection_days=30, effective_from="2031-06-01"),
+        content_type=JSON,
+        **coord,
+    )
     assert r.status_code == 200 and r.json()["title"] == "Ändrat"
+    assert r.json()["objection_days"] == 14
     agreement.refresh_from_db()
-    assert agreement.objection_days == 30 and list(agreement.unions.all()) == []
+    assert agreement.objection_days == 14 and list(agreement.unions.all()) == [world.union]
+    draft = agreement.versions.get(status="draft")
+    assert draft.number == 2 and draft.rules["objection_days"] == 30
+    assert draft.rules["union_ids"] == []
     # Another organisation's union, an end before the start: refused naming the field.
     r = c.put(url, payload(union_ids=[other_world.union.pk]), content_type=JSON, **coord)
     assert r.status_code == 400 and r.json()["field"] == "union_ids"

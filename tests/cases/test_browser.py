@@ -77,68 +77,100 @@ def test_employee_applies_coordinator_approves_fund_shows_commitment(live_server
 
 @pytest.mark.django_db(transaction=True)
 def test_joint_meeting_from_agenda_to_pdf_minutes(live_server, browser):
+    """From the agenda to minutes adjusted by the chair and both union parties' adjusters,
+    each union representative in a browser of their own."""
+    import subprocess
+    from datetime import timedelta
+
     from django.utils import timezone
 
     from lom.agreements.models import DecisionModel
     from lom.cases import services as cs
-    from tests.factories import make_case, make_world
+    from lom.organisations.models import Role, Union
+    from lom.organisations.services import membership_grant
+    from tests.factories import UserFactory, add_agreement_union, make_case, make_world
 
     w = make_world("mote", decision_model=DecisionModel.JOINT)
+    vision = Union.objects.create(organisation=w.org, name="Vision")
+    rep2 = UserFactory(username="mote-vision", first_name="Vera", last_name="Vision")
+    membership_grant(actor=None, organisation=w.org, user=rep2, role=Role.UNION_REP, union=vision)
+    add_agreement_union(w.org, vision)
     case = cs.case_transition(actor=w.actor(w.coordinator), case=make_case(w), name="start_review")
     base = live_server.url
 
-    # The coordinator plans the meeting with the union's representative.
+    # The coordinator plans the meeting (it began a few minutes ago) with both unions.
     ctx = browser.new_context(locale="sv-SE", accept_downloads=True)
     page = ctx.new_page()
     login(page, base, w.coordinator.username)
     page.goto(f"{base}/decisions/meetings/")
     page.get_by_label("Rubrik").fill("Partssamverkan vecka 12")
-    page.get_by_label("Tid").fill(timezone.localtime().strftime("%Y-%m-%dT%H:%M"))
+    started = timezone.localtime() - timedelta(minutes=5)
+    page.get_by_label("Tid").fill(started.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Plats eller länk").fill("Rum 4")
     page.get_by_label(f"{w.union_rep} (Saco-S)").check()
+    page.get_by_label(f"{rep2} (Vision)").check()
     page.get_by_role("button", name="Planera").click()
     page.get_by_role("button", name="Lägg till 1 ärende som är redo för beslut").click()
     meeting_url = page.url
     ctx.close()
 
-    # The union representative records the union's position.
-    ctx = browser.new_context(locale="sv-SE")
-    page = ctx.new_page()
-    login(page, base, w.union_rep.username)
-    page.goto(meeting_url)
-    form = page.locator("form", has_text="Ställningstagande för Saco-S")
-    form.get_by_label("Tillstyrker").check()
-    form.get_by_label("Slutligt ställningstagande på sammanträdet").check()
-    form.get_by_role("button", name="Spara ställningstagande").click()
-    assert page.get_by_text("Ställningstagandet är sparat.").is_visible()
-    ctx.close()
+    def as_union_rep(user, union_name, then):
+        ctx = browser.new_context(locale="sv-SE")
+        page = ctx.new_page()
+        login(page, base, user.username)
+        page.goto(meeting_url)
+        then(page, union_name)
+        ctx.close()
 
-    # The coordinator records the employer's position, the decision, and signs the minutes.
+    def agree(page, union_name):
+        form = page.locator("form", has_text=f"Ställningstagande för {union_name}")
+        form.get_by_label("Tillstyrker").check()
+        form.get_by_label("Slutligt ställningstagande på sammanträdet").check()
+        form.get_by_role("button", name="Spara ställningstagande").click()
+        assert page.get_by_text("Ställningstagandet är sparat.").is_visible()
+
+    def adjust(page, union_name):
+        page.get_by_role("button", name="Justera protokollet").click()
+        assert page.get_by_text("Protokollet justeras").first.is_visible() or (
+            page.get_by_text("Protokollet är justerat av samtliga").is_visible()
+        )
+
+    as_union_rep(w.union_rep, "Saco-S", agree)
+    as_union_rep(rep2, "Vision", agree)
+
+    # The coordinator records the employer's position and the decision, and adjusts as chair.
     ctx = browser.new_context(locale="sv-SE", accept_downloads=True)
     page = ctx.new_page()
     login(page, base, w.coordinator.username)
     page.goto(meeting_url)
-    form = page.locator("form", has_text="Ställningstagande för Arbetsgivaren")
-    form.get_by_label("Tillstyrker").check()
-    form.get_by_label("Slutligt ställningstagande på sammanträdet").check()
-    form.get_by_role("button", name="Spara ställningstagande").click()
+    agree(page, "Arbetsgivaren")
     page.get_by_label("Beviljad").check()
     page.get_by_label("Motivering och protokollsanteckning").fill("Parterna är eniga.")
     page.get_by_role("button", name="För beslutet till protokollet").click()
     assert page.get_by_text("Beslut: Beviljad").is_visible()
-    page.get_by_role("button", name="Justera och lås protokollet").click()
-    assert page.get_by_text("kan inte ändras").is_visible()
+    adjust(page, "Arbetsgivaren")
+    assert page.get_by_text("ej justerat").count() == 2  # the two union adjusters
+    ctx.close()
+
+    # Each union's adjuster adjusts in a session of their own; the last one locks the minutes.
+    as_union_rep(w.union_rep, "Saco-S", adjust)
+    as_union_rep(rep2, "Vision", adjust)
+
+    ctx = browser.new_context(locale="sv-SE", accept_downloads=True)
+    page = ctx.new_page()
+    login(page, base, w.coordinator.username)
+    page.goto(meeting_url)
+    assert page.get_by_text("Protokollet är justerat av samtliga justerare").is_visible()
     with page.expect_download() as info:
         page.get_by_role("link", name="Ladda ned protokollet (PDF)").click()
     with open(info.value.path(), "rb") as fh:
         pdf = fh.read()
     assert pdf.startswith(b"%PDF")
-    import subprocess
-
     text = subprocess.run(
         ["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True
     ).stdout.decode()
     assert "Partssamverkan vecka 12" in text and case.number in text
+    assert "Vision" in text and "Saco-S" in text
     case.refresh_from_db()
     assert case.status == "approved"
     ctx.close()

@@ -4,12 +4,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from lom.agreements.models import LocalAgreement
 from lom.cases.models import Status
 from lom.organisations.models import Role, Union
 from lom.organisations.services import membership_grant
 from tests.decisions.api_helpers import Api
-from tests.factories import UserFactory, make_world
+from tests.factories import UserFactory, add_agreement_union, make_world
 from tests.planning.test_planning import run_workshop
 
 
@@ -17,7 +16,7 @@ from tests.planning.test_planning import run_workshop
 def w(db):
     w = make_world("plan")
     vision = Union.objects.create(organisation=w.org, name="Vision")
-    LocalAgreement.objects.get(organisation=w.org).unions.add(vision)
+    add_agreement_union(w.org, vision)
     rep2 = UserFactory(username="plan-vision")
     membership_grant(actor=None, organisation=w.org, user=rep2, role=Role.UNION_REP, union=vision)
     w.vision, w.rep2 = vision, rep2

@@ -23,12 +23,12 @@ def joint(db):
     return make_world("gemensam", decision_model=DecisionModel.JOINT)
 
 
-def _planned(w, api: Api) -> dict:
+def _planned(w, api: Api, starts_in=timedelta(days=1)) -> dict:
     r = api.post(
         "/meetings",
         {
             "title": "Partssamverkan v.12",
-            "starts_at": (timezone.now() + timedelta(days=1)).isoformat(),
+            "starts_at": (timezone.now() + starts_in).isoformat(),
             "place": "Rum 4",
             "attendee_ids": [w.union_rep.pk],
         },
@@ -41,7 +41,7 @@ def test_a_meeting_from_planning_to_signed_minutes_through_the_api(joint):
     w = joint
     coord, rep = Api(w.coordinator), Api(w.union_rep)
     case = in_review(w, amount_ore=30_000_00, private_reason="Hälsoskäl, hemligt")
-    meeting = _planned(w, coord)
+    meeting = _planned(w, coord, starts_in=-timedelta(hours=1))
     mid = meeting["id"]
     assert meeting["status"] == "planned" and meeting["agenda"] == []
     assert [c["id"] for c in meeting["ready_cases"]] == [case.pk]
@@ -53,13 +53,23 @@ def test_a_meeting_from_planning_to_signed_minutes_through_the_api(joint):
     assert r.status_code == 200
     (item,) = r.json()["agenda"]
     assert item["case"]["number"] == case.number and "Hälsoskäl" not in r.content.decode()
-    # Attendance: the representative is marked absent, then present again.
-    r = coord.put(f"/meetings/{mid}/attendance", {"present_user_ids": [w.coordinator.pk]})
+    # Attendance: the union party is marked absent, then present again with its representative.
+    r = coord.put(
+        f"/meetings/{mid}/attendance", {"parties": [{"union_id": w.union.pk, "present": False}]}
+    )
     present = {a["user_id"]: a["present"] for a in r.json()["attendees"]}
     assert present == {w.coordinator.pk: True, w.union_rep.pk: False}
-    coord.put(
-        f"/meetings/{mid}/attendance", {"present_user_ids": [w.coordinator.pk, w.union_rep.pk]}
+    parties = {p["party"]: p["present"] for p in r.json()["parties"]}
+    assert parties == {"Arbetsgivaren": True, w.union.name: False}
+    r = coord.put(
+        f"/meetings/{mid}/attendance",
+        {
+            "parties": [
+                {"union_id": w.union.pk, "present": True, "representative_id": w.union_rep.pk}
+            ]
+        },
     )
+    assert r.status_code == 200, r.content
 
     # Positions: each party for itself (the representative's own union; the employer).
     r = rep.put(f"/items/{item['id']}/position", {"stance": "agree", "final": True})
@@ -78,6 +88,7 @@ def test_a_meeting_from_planning_to_signed_minutes_through_the_api(joint):
     assert r.status_code == 200, r.content
     decided = r.json()
     assert decided["outcome"] == "approved" and decided["decisions"][0]["amount_ore"] == 25_000_00
+    assert decided["granted_ore"] == 25_000_00
     assert {p["party"] for p in decided["positions"]} == {w.union.name, "Arbetsgivaren"}
     case.refresh_from_db()
     assert case.status == Status.APPROVED
@@ -85,8 +96,11 @@ def test_a_meeting_from_planning_to_signed_minutes_through_the_api(joint):
     r = coord.post(f"/items/{item['id']}/decision", {"outcome": "deferred", "reason": "x"})
     assert r.status_code == 409 and r.json()["code"] == "state"
 
-    # Signing with a token (not bound to a session) seals the minutes.
+    # Adjusting with a token (not bound to a session): the chair, then the union's adjuster,
+    # whose adjustment seals the minutes.
     r = coord.post(f"/meetings/{mid}/sign")
+    assert r.status_code == 200 and r.json()["status"] == "planned", r.content
+    r = rep.post(f"/meetings/{mid}/sign")
     assert r.status_code == 200 and r.json()["status"] == "signed", r.content
     sha = r.json()["minutes_sha256"]
     pdf = Api(w.auditor).get(f"/meetings/{mid}/minutes.pdf")
@@ -113,14 +127,22 @@ def test_a_meeting_from_planning_to_signed_minutes_through_the_api(joint):
 def test_signing_with_an_old_session_asks_for_a_recent_sign_in(joint):
     w = joint
     meeting = dec.meeting_create(
-        actor=w.actor(w.coordinator), title="Möte", starts_at=timezone.now()
+        actor=w.actor(w.coordinator),
+        title="Möte",
+        starts_at=timezone.now(),
+        attendee_ids=[w.union_rep.pk],
     )
     stale = Api(w.coordinator, signed_in(w.coordinator, auth_age_seconds=24 * 3600))
     for action in ("sign", "adjust"):
         r = stale.post(f"/meetings/{meeting.pk}/{action}")
         assert r.status_code == 403 and r.json()["code"] == "reauth_required"
+    stale_rep = Api(w.union_rep, signed_in(w.union_rep, auth_age_seconds=24 * 3600))
+    r = stale_rep.post(f"/meetings/{meeting.pk}/sign")
+    assert r.status_code == 403 and r.json()["code"] == "reauth_required"
     fresh = Api(w.coordinator, signed_in(w.coordinator))
     assert fresh.post(f"/meetings/{meeting.pk}/sign").status_code == 200
+    fresh_rep = Api(w.union_rep, signed_in(w.union_rep))
+    assert fresh_rep.post(f"/meetings/{meeting.pk}/sign").json()["status"] == "signed"
     # Adjusting needs signed minutes; the first meeting is now signed, the adjustment is not.
     adj = fresh.post(f"/meetings/{meeting.pk}/adjust").json()
     r = fresh.post(f"/meetings/{adj['id']}/adjust")

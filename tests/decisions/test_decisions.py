@@ -9,7 +9,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from lom.agreements.models import DecisionModel, LocalAgreement, MeasureType
+from lom.agreements.models import DecisionModel, MeasureType
 from lom.cases import services as cs
 from lom.cases.models import Case, Status
 from lom.common.errors import DomainError, PermissionDeniedError
@@ -20,7 +20,13 @@ from lom.decisions.reminders import send_reminders
 from lom.funds.selectors import fund_balance
 from lom.organisations.models import Role, Union
 from lom.organisations.services import membership_grant
-from tests.factories import UserFactory, make_case, make_world
+from tests.factories import (
+    UserFactory,
+    add_agreement_union,
+    make_case,
+    make_world,
+    set_agreement_rules,
+)
 
 
 def in_review(w, **kw):
@@ -41,6 +47,8 @@ def joint(db):
     vision = Union.objects.create(organisation=w.org, name="Vision")
     rep2 = UserFactory(username="gemensam-vision")
     membership_grant(actor=None, organisation=w.org, user=rep2, role=Role.UNION_REP, union=vision)
+    # Vision is a party of the agreement too.
+    add_agreement_union(w.org, vision)
     w.vision, w.rep2 = vision, rep2
     return w
 
@@ -57,7 +65,7 @@ def test_joint_model_meeting_from_agenda_to_signed_minutes(joint):
     meeting = dec.meeting_create(
         actor=coord,
         title="Partssamverkan v.12",
-        starts_at=timezone.now() + timedelta(days=2),
+        starts_at=timezone.now() - timedelta(hours=1),
         place="Rum 4",
         attendee_ids=[w.union_rep.pk, w.rep2.pk],
     )
@@ -96,7 +104,10 @@ def test_joint_model_meeting_from_agenda_to_signed_minutes(joint):
     assert case.decisions.get().agenda_item == item
     assert fund_balance(period=w.period).committed == 25_000_00
 
-    meeting = dec.meeting_sign(actor=coord, meeting=meeting)
+    # The chair and each union party's adjuster adjust; the last one seals the minutes.
+    for adjuster in (rep2, coord):
+        assert not dec.meeting_sign(actor=adjuster, meeting=meeting).is_signed
+    meeting = dec.meeting_sign(actor=rep, meeting=meeting)
     text = pdf_text(meeting.sealed_file.read())
     assert "Partssamverkan v.12" in text and case.number in text
     assert "Tillstyrker" in text and "Vision" in text and "Beviljad" in text
@@ -127,7 +138,10 @@ def test_disagreement_then_escalated_objection(joint):
     coord, rep = w.actor(w.coordinator), w.actor(w.union_rep)
     case = in_review(w)
     meeting = dec.meeting_create(
-        actor=coord, title="Möte", starts_at=timezone.now(), attendee_ids=[w.union_rep.pk]
+        actor=coord,
+        title="Möte",
+        starts_at=timezone.now(),
+        attendee_ids=[w.union_rep.pk, w.rep2.pk],
     )
     item = dec.meeting_add_case(actor=coord, meeting=meeting, case=case)
     with pytest.raises(DomainError):  # disagreeing needs a reason
@@ -205,7 +219,7 @@ def test_hr_model_unions_are_told_and_object_within_the_window(
 
 
 def test_applicant_participation_before_decision(world):
-    LocalAgreement.objects.filter(organisation=world.org).update(applicant_participation=True)
+    set_agreement_rules(world.org, applicant_participation=True)
     coord, emp = world.actor(world.coordinator), world.actor(world.employee)
     case = in_review(world)
     with pytest.raises(DomainError) as exc:
@@ -333,9 +347,9 @@ def test_meeting_pages_over_http(joint):
         "/decisions/meetings/",
         {
             "title": "Möte",
-            "starts_at": "2030-03-01T09:00",
+            "starts_at": (timezone.localtime() - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
             "place": "Rum 1",
-            "attendees": [w.union_rep.pk],
+            "attendees": [w.union_rep.pk, w.rep2.pk],
         },
     )
     meeting = Meeting.objects.get(title="Möte")
@@ -354,6 +368,12 @@ def test_meeting_pages_over_http(joint):
         {"party": w.vision.pk, "stance": "disagree", "reason": "x", "final": "on"},
     )
     assert item.positions.count() == 1
+    rep2 = Client()
+    rep2.force_login(w.rep2)
+    rep2.post(
+        f"/decisions/items/{item.pk}/position/",
+        {"party": w.vision.pk, "stance": "agree", "final": "on"},
+    )
     c.post(f"/decisions/items/{item.pk}/position/", {"party": "", "stance": "agree", "final": "on"})
     r = c.post(
         f"/decisions/items/{item.pk}/decide/",
@@ -365,7 +385,8 @@ def test_meeting_pages_over_http(joint):
     )
     case.refresh_from_db()
     assert case.status == Status.APPROVED
-    r = c.post(f"/decisions/meetings/{meeting.pk}/sign/")
+    for adjuster in (c, rep, rep2):
+        adjuster.post(f"/decisions/meetings/{meeting.pk}/sign/")
     meeting.refresh_from_db()
     assert meeting.is_signed and meeting.sealed_sha256
     r = c.get(f"/decisions/meetings/{meeting.pk}/minutes.pdf")

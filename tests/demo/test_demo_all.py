@@ -8,6 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from lom.agreements.models import AgreementVersion, DecisionModel, LocalAgreement
+from lom.decisions.minutes import adjusters_of
+from lom.decisions.models import Meeting, Position
 from lom.identity.models import RoleMapping, SsoConfig
 from lom.organisations.models import Organisation
 from tests.identity import saml_fixtures
@@ -60,6 +63,25 @@ def test_demo_has_what_readme_promises_and_every_menu_page_answers(demo, saml_id
     for name in demo_commands():
         load(name, saml_idp)
     assert (Organisation.objects.count(), LibraryEntry.objects.count()) == before
+
+    # Region Norrsund's agreement moved to consultation in a version 2 in force (still two
+    # versions after the second run); under it a union reserved itself against a decision whose
+    # minutes the chair and every union party's adjuster adjusted.
+    region = Organisation.objects.get(slug="region-norrsund")
+    agreement = LocalAgreement.objects.get(organisation=region)
+    versions = list(agreement.versions.order_by("number"))
+    assert [v.number for v in versions] == [1, 2]
+    assert versions[1].status == AgreementVersion.Status.IN_FORCE
+    assert versions[1].rules["decision_model"] == DecisionModel.CONSULTATION
+    assert agreement.decision_model == DecisionModel.CONSULTATION
+    reservation = Position.objects.get(item__meeting__organisation=region, note_kind="reservation")
+    assert reservation.item.case.agreement_version_id == versions[1].pk
+    meeting = reservation.item.meeting
+    assert meeting.status == Meeting.Status.SIGNED
+    adjusters = adjusters_of(meeting)
+    assert len(adjusters) == 1 + agreement.unions.count()
+    adjusted = sorted((a.union_id or 0, a.user_id) for a in meeting.adjusted_by.all())
+    assert adjusted == sorted((union or 0, user) for union, user in adjusters.items())
 
     # Two organisations sign in through the local test IdPs; the login page offers both.
     configs = dict(SsoConfig.objects.values_list("organisation__slug", "protocol"))

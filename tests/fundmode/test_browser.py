@@ -26,7 +26,8 @@ def test_officer_assesses_with_criteria_and_member_sees_the_pot(live_server, bro
     ctx = browser.new_context(locale="sv-SE")
     page = ctx.new_page()
     login(page, base, f.officer.username)
-    # The officer's only page about money is the fund's: a menu link of its own, not a group.
+    # The officer's pages about money: the fund's and its register of documents.
+    page.locator(".nav-group summary", has_text="Pengar och beslut").click()
     page.get_by_role("link", name="Omställningsfonden").click()
     page.get_by_role("link", name=n.title).first.click()
     page.get_by_role("link", name="Bedöm och besluta").click()

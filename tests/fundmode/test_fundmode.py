@@ -23,13 +23,13 @@ from lom.fundmode.models import (
 )
 from lom.fundmode.selectors import (
     criteria_for,
-    fund_statistics,
     notifications_for,
     pot_balance,
     pot_figures,
     pots_for,
     submit_problems,
 )
+from lom.fundmode.selectors.figures import fund_statistics
 from tests.factories import all_met, make_fund, make_world, notify_measure, open_and_allocate, pdf
 
 S = MeasureNotification.Status
@@ -340,6 +340,8 @@ def test_returned_claim_and_partial_claims(fw):
         partial_claims_allowed=True,
     )
     coord = f.alfa.actor(f.alfa.coordinator)
+    # The first term of the measure (it ran from 120 to 30 days ago).
+    term = {"term_start": n.planned_start, "term_end": n.planned_start + timedelta(days=60)}
     c1 = fs.claim_submit(
         actor=coord,
         notification=n,
@@ -348,6 +350,7 @@ def test_returned_claim_and_partial_claims(fw):
         participants=[("3344", "F", 3)],
         invoices=[],
         is_final=False,
+        **term,
     )
     with pytest.raises(DomainError):
         fs.claim_return(actor=officer, claim=c1, reason=" ")
@@ -362,6 +365,7 @@ def test_returned_claim_and_partial_claims(fw):
         participants=[("3344", "F", 3)],
         invoices=[],
         is_final=False,
+        **term,
     )
     fs.claim_pay(actor=officer, claim=c2)
     n.refresh_from_db()

@@ -40,8 +40,8 @@ def test_employer_flow_through_pages(fw):
             "round": f.round.pk,
             "title": "Digital dokumentation",
             "estimated_ore": "9 999 999",
-            "planned_start": "2030-01-01",
-            "planned_end": "2030-03-01",
+            "planned_start": "2024-01-01",
+            "planned_end": "2024-03-01",
         },
     )
     assert r.status_code == 400 and "räcker inte" in r.content.decode()
@@ -52,8 +52,8 @@ def test_employer_flow_through_pages(fw):
             "round": f.round.pk,
             "title": "Digital dokumentation",
             "estimated_ore": "50 000",
-            "planned_start": "2030-01-01",
-            "planned_end": "2030-03-01",
+            "planned_start": "2024-01-01",
+            "planned_end": "2024-03-01",
         },
     )
     assert r.status_code == 302
@@ -64,8 +64,8 @@ def test_employer_flow_through_pages(fw):
         "need": "Undersköterskor behöver dokumentera digitalt.",
         "provider_kind": "supplier",
         "provider_name": "",
-        "planned_start": "2030-01-01",
-        "planned_end": "2030-03-01",
+        "planned_start": "2024-01-01",
+        "planned_end": "2024-03-01",
         "cost_tuition": "40 000",
         "cost_coordination": "5 000",
         "p-TOTAL_FORMS": "3",

@@ -37,6 +37,9 @@ def _claim(coord, n, *, final: bool) -> Claim:
         participants=[("3344", "F", 2)],
         invoices=[],
         is_final=final,
+        # A partial claim covers the measure's first month (the measure has ended).
+        term_start=None if final else n.planned_start,
+        term_end=None if final else n.planned_start + timedelta(days=30),
     )
 
 
@@ -136,3 +139,34 @@ def test_a_claim_is_handled_once(fw):
         fs.claim_return(actor=officer, claim=claim, reason="För sent.")
     claim.refresh_from_db()
     assert claim.status == Claim.Status.PAID and claim.return_reason == ""
+
+
+def test_no_code_of_fund_mode_sets_a_status_but_the_transition_function():
+    """Every status change of a period, notification or claim goes through `transition()`:
+    no other module of the package assigns `.status` (nor updates it in bulk)."""
+    import ast
+    from pathlib import Path
+
+    import lom.fundmode
+
+    root = Path(lom.fundmode.__file__).parent
+    allowed = root / "services" / "workflow.py"
+    offenders = []
+    for path in root.rglob("*.py"):
+        if path == allowed or "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            targets = node.targets if isinstance(node, ast.Assign) else []
+            if isinstance(node, ast.AugAssign | ast.AnnAssign):
+                targets = [node.target]
+            for t in targets:
+                if isinstance(t, ast.Attribute) and t.attr == "status":
+                    offenders.append(f"{path.relative_to(root)}:{node.lineno}")
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == "update"
+                and any(k.arg == "status" for k in node.keywords)
+            ):
+                offenders.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert offenders == []

@@ -6,7 +6,7 @@ from lom.agreements.models import ContributionRate
 from lom.common.errors import DomainError
 from lom.funds.models import EntryKind, FundPeriod, LedgerEntry
 from lom.funds.selectors import Balance, fund_balance, fund_forecast
-from lom.funds.services import fund_carry_over, fund_period_create
+from lom.funds.services import fund_period_close, fund_period_create
 from tests.factories import approve, make_case
 
 
@@ -39,7 +39,7 @@ def test_overlapping_period_is_refused(world):
     assert exc.value.field == "start"
 
 
-def test_carry_over_moves_remaining_into_the_next_period(world):
+def test_closing_carries_remaining_into_the_next_period(world):
     make_case_and_approve = approve(world, make_case(world, amount_ore=300_000_00))
     assert make_case_and_approve.status == "approved"
     nxt = fund_period_create(
@@ -50,8 +50,11 @@ def test_carry_over_moves_remaining_into_the_next_period(world):
         end=date(2090, 12, 31),
         method=FundPeriod.Method.FIXED_POT,
         fixed_amount_ore=50_000_00,
+        previous=world.period,
+        carry_over=True,
     )
-    moved = fund_carry_over(actor=world.admin, source=world.period, target=nxt)
+    assert fund_balance(period=world.period).remaining == 700_000_00  # nothing moved yet
+    moved = fund_period_close(actor=world.admin, period=world.period).carried_ore
     assert moved == 700_000_00
     assert fund_balance(period=world.period).remaining == 0
     assert fund_balance(period=nxt).carried_over == 700_000_00
@@ -89,24 +92,23 @@ def test_forecast_projects_unused_money_at_current_pace():
     period = FundPeriod(start=date(2026, 1, 1), end=date(2026, 12, 31))
     bal = Balance(allocated=1_000_000, carried_over=0, commitments=200_000, releases=0, spent=0)
     # 73 of 365 days gone (20 %), 20 % used: at this pace everything is used.
-    f = fund_forecast(period=period, balance=bal, today=date(2026, 3, 14))
+    f = fund_forecast(period=period, balance=bal, today=date(2026, 3, 14), warning_percent=20)
     assert f.elapsed_days == 73
     assert f.projected_unused == 0
     # Half the year gone, 10 % used: 80 % will be left.
     bal = Balance(allocated=1_000_000, carried_over=0, commitments=100_000, releases=0, spent=0)
-    f = fund_forecast(period=period, balance=bal, today=date(2026, 7, 2))
+    f = fund_forecast(period=period, balance=bal, today=date(2026, 7, 2), warning_percent=20)
     assert f.unused_percent == 80
     assert f.warning is True
     # Before the period starts there is no projection.
-    assert (
-        fund_forecast(period=period, balance=bal, today=date(2025, 12, 1)).projected_unused is None
-    )
+    before = fund_forecast(period=period, balance=bal, today=date(2025, 12, 1), warning_percent=20)
+    assert before.projected_unused is None
 
 
 def test_forecast_says_when_money_runs_out_at_a_fast_pace():
     period = FundPeriod(start=date(2026, 1, 1), end=date(2026, 12, 31))
     bal = Balance(allocated=1_000_000, carried_over=0, commitments=600_000, releases=0, spent=0)
-    f = fund_forecast(period=period, balance=bal, today=date(2026, 3, 31))
+    f = fund_forecast(period=period, balance=bal, today=date(2026, 3, 31), warning_percent=20)
     assert f.projected_unused == 0
     assert f.runs_out_on is not None and f.runs_out_on < period.end
 

@@ -40,9 +40,13 @@ def build(slug: str = "hel") -> IntegrityWorld:
         upload=SimpleUploadedFile("kursplan.pdf", b"%PDF-1.4 kursplan", "application/pdf"),
     )
     meeting = dec.meeting_create(
-        actor=coord, title="Partssamverkan", starts_at=timezone.now() + timedelta(days=1)
+        actor=coord,
+        title="Partssamverkan",
+        starts_at=timezone.now() - timedelta(hours=1),
+        attendee_ids=[w.union_rep.pk],
     )
-    meeting = dec.meeting_sign(actor=coord, meeting=meeting)
+    dec.meeting_sign(actor=coord, meeting=meeting)  # the chair, then the union's adjuster
+    meeting = dec.meeting_sign(actor=w.actor(w.union_rep), meeting=meeting)
     other = make_world(f"{slug}-b")
     fund = make_fund(f"{slug}-fond", members=[w.org, other.org])
     fund.alfa, fund.beta = w, other  # the names open_and_allocate reads

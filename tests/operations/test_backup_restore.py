@@ -168,7 +168,8 @@ def test_backup_drop_restore_then_integrity_and_sign_in(scratch):
     result = json.loads(manage(env, "verify_integrity", "--json").stdout)
     assert result["ok"] is True, result["problems"]
     checked = result["checked"]
-    assert checked["sealed_documents"] == 1 and checked["files"] == 1
+    # The signed minutes and the decision letter of the approved case; the case's attachment.
+    assert checked["sealed_documents"] == 2 and checked["files"] == 1
     assert checked["fund_periods"] == 2 and checked["ledger_entries"] == 4
     assert checked["pots"] == 2
 

@@ -103,6 +103,9 @@ def test_coordinator_records_a_new_local_agreement(world):
             "valid_from": "2030-01-01",
             "valid_to": "2032-12-31",
             "decision_model": "joint",
+            "quorum": "all_parties",
+            "objection_answer_days": 14,
+            "reconsideration_days": 21,
             "purpose_text": "Proaktivt.",
             "exclusions": "",
             "excludes_ordinary_training": "on",
@@ -129,6 +132,9 @@ def test_coordinator_records_a_new_local_agreement(world):
             "title": "Tomt",
             "valid_from": "2030-01-01",
             "decision_model": "joint",
+            "quorum": "all_parties",
+            "objection_answer_days": 14,
+            "reconsideration_days": 21,
             "objection_days": 14,
             "measure_types": [mts[0].pk],
         },
@@ -155,7 +161,8 @@ def test_coordinator_creates_fund_period_from_payroll_and_rate(world):
     assert r.status_code == 302
     p = FundPeriod.objects.get(name="LOM 2031")
     b = fund_balance(period=p)
-    assert b.allocated == 1_600_000_00 and b.carried_over == 1_000_000_00
+    # The carry-over is only the intent: it is booked when the previous period is closed.
+    assert b.allocated == 1_600_000_00 and b.carried_over == 0 and p.carry_over_from_previous
     # Missing payroll: told which field.
     r = c.post(
         reverse("funds:create"),

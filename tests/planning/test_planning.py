@@ -14,7 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from lom.agreements.models import LocalAgreement, MeasureType
+from lom.agreements.models import MeasureType
 from lom.cases import services as cs
 from lom.cases.models import ApplicationKind, Case, CostLine, Purpose, Status
 from lom.common.errors import ConflictError, DomainError, PermissionDeniedError
@@ -34,7 +34,7 @@ from lom.planning.models import (
 )
 from lom.planning.selectors import plan_current
 from lom.reports.plan_actual import plan_vs_actual
-from tests.factories import UserFactory, approve, make_case, make_world
+from tests.factories import UserFactory, add_agreement_union, approve, make_case, make_world
 
 
 def client_for(user) -> Client:
@@ -663,7 +663,7 @@ def test_applications_must_point_to_a_need_of_the_plan_in_force(w, other_world):
 
 def other_world_with_vision(other):
     vision = Union.objects.create(organisation=other.org, name="Vision")
-    LocalAgreement.objects.get(organisation=other.org).unions.add(vision)
+    add_agreement_union(other.org, vision)
     rep2 = UserFactory(username="beta-vision")
     membership_grant(
         actor=None, organisation=other.org, user=rep2, role=Role.UNION_REP, union=vision

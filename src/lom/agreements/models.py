@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,9 @@ class MeasureType(models.Model):
     name = models.CharField(_("namn"), max_length=120)
     description = models.TextField(_("beskrivning"), blank=True, max_length=TEXT_MAX)
     sort_order = models.PositiveSmallIntegerField(default=100)
+    # The kinds of organisation (Organisation.Kind values) whose agreements may offer this
+    # type; empty: every sector (a state-sector type such as avtalspension lists "agency").
+    sectors = models.JSONField(_("sektorer"), default=list, blank=True)
 
     class Meta:
         ordering = ["sort_order", "name"]
@@ -52,7 +56,22 @@ class ContributionRate(models.Model):
 
 class DecisionModel(models.TextChoices):
     HR_DECIDES = "hr_decides", _("Samordnaren/HR beslutar i varje ärende")
+    # Unanimity: every party present must agree for an approval.
     JOINT = "joint", _("Partsgemensamt beslut")
+    # The employer decides at the joint meeting once the unions have been consulted; a union
+    # that disagrees records a reservation (or a protocol note), shown with the decision.
+    CONSULTATION = "consultation", _("Arbetsgivaren beslutar efter samråd med de fackliga parterna")
+
+
+class Quorum(models.TextChoices):
+    """Which parties a joint meeting needs present to decide."""
+
+    ALL_PARTIES = "all_parties", _("Arbetsgivaren och alla fackliga parter")
+    EMPLOYER_AND_MAJORITY = (
+        "employer_and_majority",
+        _("Arbetsgivaren och en majoritet av de fackliga parterna"),
+    )
+    EMPLOYER_AND_ONE = "employer_and_one", _("Arbetsgivaren och minst en facklig part")
 
 
 class LocalAgreement(models.Model):
@@ -113,6 +132,22 @@ class LocalAgreement(models.Model):
         default=14,
         validators=[MaxValueValidator(365)],
     )
+    quorum = models.CharField(
+        _("beslutförhet vid partsgemensamma möten"),
+        max_length=30,
+        choices=Quorum.choices,
+        default=Quorum.ALL_PARTIES,
+    )
+    objection_answer_days = models.PositiveSmallIntegerField(
+        _("dagar för arbetsgivarens svar på en invändning"),
+        default=14,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
+    reconsideration_days = models.PositiveSmallIntegerField(
+        _("dagar för att begära omprövning efter beslut"),
+        default=21,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+    )
     allows_carry_over = models.BooleanField(_("outnyttjade medel får föras över"), default=True)
     follow_up_text = models.TextField(
         _("uppföljning och återrapportering"), blank=True, max_length=TEXT_MAX
@@ -140,3 +175,70 @@ class LocalAgreement(models.Model):
         if self.allow_development_project:
             kinds.append(ApplicationKind.DEVELOPMENT_PROJECT)
         return kinds
+
+
+class AgreementVersion(models.Model):
+    """One version of an agreement's rules. A change is a draft; it comes into force on
+    `effective_from` once the employer and every union party of the agreement have approved
+    it. `rules` is the snapshot of the rules (`lom.agreements.rules.AgreementRules` as JSON);
+    a case keeps the version in force when it was submitted."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Utkast")
+        APPROVED = "approved", _("Godkänd av parterna")
+        IN_FORCE = "in_force", _("Gäller")
+        SUPERSEDED = "superseded", _("Ersatt")
+
+    agreement = models.ForeignKey(LocalAgreement, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveSmallIntegerField(_("version"))
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    effective_from = models.DateField(_("gäller från"))
+    rules = models.JSONField(default=dict)
+    change_note = models.TextField(_("vad som ändras"), blank=True, max_length=TEXT_MAX)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    in_force_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["agreement_id", "-number"]
+        verbose_name = _("avtalsversion")
+        verbose_name_plural = _("avtalsversioner")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "number"], name="agreement_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} v{self.number}"
+
+
+class VersionApproval(models.Model):
+    """One party's approval of a draft version: the employer (union empty) or one union."""
+
+    version = models.ForeignKey(
+        AgreementVersion, on_delete=models.CASCADE, related_name="approvals"
+    )
+    union = models.ForeignKey(Union, on_delete=models.PROTECT, null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["union_id", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "union"],
+                condition=models.Q(union__isnull=False),
+                name="version_approval_union",
+            ),
+            models.UniqueConstraint(
+                fields=["version"],
+                condition=models.Q(union__isnull=True),
+                name="version_approval_employer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version}: {self.union or _('arbetsgivaren')}"

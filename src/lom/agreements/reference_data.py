@@ -43,6 +43,14 @@ MEASURE_TYPES = [
     ),
 ]
 
+# The sectors (Organisation.Kind values) a measure type belongs to; a type not named here is
+# offered in every sector. Avtalspension (an extra pension provision for senior staff who hand
+# over their competence) is a tool of the state sector's agreement on local transition funds;
+# regions and municipalities have no such type under their transition agreement.
+MEASURE_TYPE_SECTORS: dict[str, list[str]] = {
+    "pension_agreement": ["agency"],
+}
+
 CONTRIBUTION_RATES = [
     ("Avtal om lokala omställningsmedel (staten) 2015", "0.300", "2015-01-01", "2023-12-31"),
     ("Avtal om lokala omställningsmedel (staten) 2024", "0.200", "2024-01-01", None),
@@ -56,7 +64,17 @@ def ensure_reference_data(measure_type_model, rate_model) -> None:
         measure_type_model.objects.update_or_create(
             code=code, defaults={"name": name, "description": description, "sort_order": i}
         )
+    if any(f.name == "sectors" for f in measure_type_model._meta.get_fields()):
+        ensure_measure_type_sectors(measure_type_model)
     for name, percent, valid_from, valid_to in CONTRIBUTION_RATES:
         rate_model.objects.get_or_create(
             name=name, defaults={"percent": percent, "valid_from": valid_from, "valid_to": valid_to}
+        )
+
+
+def ensure_measure_type_sectors(measure_type_model) -> None:
+    """Idempotent: the sectors of the reference measure types (MEASURE_TYPE_SECTORS)."""
+    for code, _name, _description in MEASURE_TYPES:
+        measure_type_model.objects.filter(code=code).update(
+            sectors=MEASURE_TYPE_SECTORS.get(code, [])
         )

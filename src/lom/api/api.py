@@ -8,6 +8,7 @@ from lom.api.contract import LomAPI, install_error_handlers
 from lom.api.throttling import AnonThrottle, UserThrottle
 from lom.cases.api import router as cases_router
 from lom.decisions.api import router as decisions_router
+from lom.diarium.api import router as diarium_router
 from lom.events.api import router as events_router
 from lom.followup.api import router as followup_router
 from lom.fundmode.api import router as fundmode_router
@@ -56,3 +57,4 @@ api.add_router("/privacy", privacy_router)
 api.add_router("/mail", mail_router)
 api.add_router("/webhooks", webhooks_router)
 api.add_router("/followup", followup_router)
+api.add_router("/diarium", diarium_router)

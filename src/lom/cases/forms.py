@@ -228,6 +228,15 @@ class ReasonForm(forms.Form):
     )
 
 
+class ReconsiderationRequestForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Skäl för omprövning"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=COMMENT_MAX,
+        help_text=_("Skriv varför beslutet bör ändras och vad du vill att det ändras till."),
+    )
+
+
 class DecisionForm(ReasonForm):
     amount = KronorField(
         label=_("Beviljat belopp (kr)"),

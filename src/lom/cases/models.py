@@ -7,8 +7,9 @@ from django.db.models import OuterRef, Subquery
 from django.dispatch import receiver
 from django.utils.translation import gettext_lazy as _
 
-from lom.agreements.models import ApplicationKind, MeasureType
-from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE, MAX_COUNT, TEXT_MAX
+from lom.agreements.models import AgreementVersion, ApplicationKind, MeasureType
+from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE, MAX_COUNT, NAME_MAX, TEXT_MAX
+from lom.common.sealed import SealedDocument
 from lom.funds.models import FundPeriod
 from lom.organisations.models import Employee, Organisation, Unit
 from lom.organisations.signals import unit_paths_changed
@@ -29,6 +30,7 @@ class Status(models.TextChoices):
     IN_PROGRESS = "in_progress", _("Pågår")
     COMPLETED = "completed", _("Avslutad")
     WITHDRAWN = "withdrawn", _("Återtagen")
+    RECONSIDERATION = "reconsideration", _("Omprövning begärd")
 
 
 class Purpose(models.TextChoices):
@@ -144,6 +146,16 @@ class Case(models.Model):
         blank=True,
         related_name="+",
     )
+    # The version of the agreement in force when the case was submitted: its rules apply to
+    # the case until it is closed (lom.cases.rules.rules_for_case).
+    agreement_version = models.ForeignKey(
+        AgreementVersion,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("avtalsversion"),
+    )
     # The need in the organisation's transition plan that the application answers, or why it
     # answers a need that is not in the plan (flagged for the coordinator).
     need = models.ForeignKey(
@@ -253,7 +265,14 @@ class Decision(models.Model):
         APPROVED = "approved", _("Beviljad")
         REJECTED = "rejected", _("Avslagen")
 
+    class Kind(models.TextChoices):
+        DECISION = "decision", _("Beslut")
+        RECONSIDERATION = "reconsideration", _("Beslut efter omprövning")
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="decisions")
+    kind = models.CharField(
+        _("typ av beslut"), max_length=20, choices=Kind.choices, default=Kind.DECISION
+    )
     outcome = models.CharField(_("beslut"), max_length=20, choices=Outcome.choices)
     amount_ore = models.BigIntegerField(
         _("beviljat belopp"),
@@ -285,6 +304,45 @@ class Decision(models.Model):
         return f"{self.get_outcome_display()} {self.case_id}"
 
 
+class Reconsideration(models.Model):
+    """The applicant's request that a decision be reconsidered (omprövning), and its outcome.
+    One per case; `decision` is the new decision taken on it."""
+
+    class Outcome(models.TextChoices):
+        CHANGED = "changed", _("Ändrat beslut")
+        UPHELD = "upheld", _("Beslutet står fast")
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="reconsideration")
+    previous_decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="reconsiderations_asked"
+    )
+    # The status the case goes back to when the decision is upheld.
+    previous_status = models.CharField(max_length=30, choices=Status.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reasons = models.TextField(_("skäl för omprövning"), max_length=COMMENT_MAX)
+    requested_at = models.DateTimeField()
+    # The last day the request could be made (the decision's day + the agreement's days).
+    last_day = models.DateField(_("sista dag att begära omprövning"))
+    outcome = models.CharField(_("utfall"), max_length=20, choices=Outcome.choices, blank=True)
+    reasoning = models.TextField(_("motivering"), max_length=COMMENT_MAX, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision = models.OneToOneField(
+        Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="reconsideration"
+    )
+
+    class Meta:
+        verbose_name = _("omprövning")
+        verbose_name_plural = _("omprövningar")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.outcome or 'open'}"
+
+
 @receiver(unit_paths_changed, dispatch_uid="cases.unit_paths")
 def _follow_unit_paths(*, organisation_id: int, unit_ids: list[int], **_signal: Any) -> None:
     """Each case keeps a copy of its unit's path (`unit_path`); when unit paths change (a unit
@@ -293,3 +351,31 @@ def _follow_unit_paths(*, organisation_id: int, unit_ids: list[int], **_signal: 
         Case.objects.filter(
             organisation_id=organisation_id, unit_id__in=unit_ids[start : start + 1_000]
         ).update(unit_path=Subquery(Unit.objects.filter(pk=OuterRef("unit_id")).values("path")[:1]))
+
+
+class DecisionLetter(SealedDocument):
+    """The letter that tells the applicant a decision (approval or rejection, also after a
+    reconsideration), in the applicant's language: sealed once as a PDF with its SHA-256 and
+    registered in the diarium. The deadlines it states are kept with it."""
+
+    SEAL_UPLOAD_TO = "letters/"
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="letters")
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="letter")
+    language = models.CharField(_("språk"), max_length=8, default="sv")
+    recipient = models.CharField(_("mottagare"), max_length=NAME_MAX, blank=True)
+    # The diarium number the letter was registered under (printed on it).
+    register_number = models.CharField(_("diarienummer"), max_length=80, blank=True)
+    # The last day to ask for reconsideration (None: nothing to reconsider, a full approval).
+    reconsideration_until = models.DateField(null=True, blank=True)
+    # The last day a union party may object to the decision.
+    objection_until = models.DateField(null=True, blank=True)
+    issued_at = models.DateTimeField(_("utfärdat"))
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        verbose_name = _("beslutsbrev")
+        verbose_name_plural = _("beslutsbrev")
+
+    def __str__(self) -> str:
+        return f"{self.case_id}: {self.decision_id}"

@@ -4,9 +4,10 @@ from django.utils.translation import gettext_lazy as _
 
 from lom.accounts.models import User
 from lom.cases.models import Case, Status
+from lom.cases.permissions import case_endorsers
 from lom.mail.notify import notify
 from lom.organisations.models import Role
-from lom.organisations.selectors import managers_over_path, users_with_roles
+from lom.organisations.selectors import users_with_roles
 
 
 def applicant_users(case: Case) -> list[User]:
@@ -20,7 +21,9 @@ def applicant_users(case: Case) -> list[User]:
 
 
 def unit_managers(case: Case) -> list[User]:
-    return managers_over_path(organisation_id=case.organisation_id, path=case.unit_path)
+    """Who a case awaiting endorsement waits for: the named co-applying manager, else the
+    managers over its unit other than the applicant (or, with none, the coordinators)."""
+    return case_endorsers(case)
 
 
 def notify_case_transition(*, case: Case, name: str, actor_user: User) -> None:
@@ -36,8 +39,10 @@ def notify_case_transition(*, case: Case, name: str, actor_user: User) -> None:
         recipients += users_with_roles(case.organisation_id, Role.COORDINATOR)
     if case.status == Status.AWAITING_ENDORSEMENT:
         recipients += unit_managers(case)
+    if case.status == Status.RECONSIDERATION:
+        recipients += users_with_roles(case.organisation_id, Role.COORDINATOR, Role.DECISION_MAKER)
     kind = "status"
-    if name in ("approve", "reject"):
+    if name in ("approve", "reject", "reconsider_approve", "reconsider_reject"):
         kind = "decision"
         recipients += users_with_roles(case.organisation_id, Role.UNION_REP)
     recipients = [u for u in recipients if u.pk != actor_user.pk]

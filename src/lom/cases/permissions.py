@@ -4,11 +4,14 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from lom.accounts.models import User
 from lom.cases.models import Case, Status
-from lom.cases.workflow import APPLICANT, EDITABLE_STATES, TRANSITIONS, UNIT_MANAGER
+from lom.cases.workflow import APPLICANT, EDITABLE_STATES, ENDORSER, TRANSITIONS, UNIT_MANAGER
 from lom.common.errors import ConflictError, PermissionDeniedError
 from lom.common.verdict import YES, Verdict
 from lom.organisations.access import Actor
+from lom.organisations.models import Role
+from lom.organisations.selectors import managers_over_path, users_with_roles
 
 
 @dataclass(frozen=True)
@@ -16,6 +19,10 @@ class StateVerdict(Verdict):
     """A verdict that also says whether the case's state refused (not the actor's role)."""
 
     state: bool = False
+
+
+# The steps that decide a case: never by someone on the applicant's side.
+DECIDING = frozenset({"approve", "reject", "reconsider_approve", "reconsider_reject"})
 
 
 def require(verdict: Verdict) -> None:
@@ -37,6 +44,59 @@ def is_applicant_side(actor: Actor, case: Case) -> bool:
 
 def is_unit_manager(actor: Actor, case: Case) -> bool:
     return actor.is_manager and actor.manages_path(case.unit_path)
+
+
+def _own_user_id(case: Case) -> int | None:
+    """Whose application it is: the applicant's user, or for a case without an applicant (a
+    group, a project) the user who created it. They never endorse it."""
+    applicant = case.applicant if case.applicant_id is not None else None
+    if applicant is not None:
+        return applicant.user_id
+    return case.created_by_id
+
+
+def case_endorsers(case: Case) -> list[User]:
+    """Who may endorse the case: the co-applying manager when one is named; else the managers
+    over its unit except the applicant (so a manager's own application goes to the next
+    manager up); where there is no such manager, the coordinators."""
+    if case.co_applicant_manager_id is not None:
+        assert case.co_applicant_manager is not None
+        return [case.co_applicant_manager]
+    own = _own_user_id(case)
+    managers = [
+        u
+        for u in managers_over_path(organisation_id=case.organisation_id, path=case.unit_path)
+        if u.pk != own
+    ]
+    if managers:
+        return managers
+    return [u for u in users_with_roles(case.organisation_id, Role.COORDINATOR) if u.pk != own]
+
+
+def endorser_verdict(actor: Actor, case: Case) -> Verdict:
+    """Whether the actor may endorse (or send back) the case, and why not."""
+    uid = actor.user.pk
+    if uid == _own_user_id(case):
+        return Verdict(False, _("Du kan inte tillstyrka din egen ansökan."))
+    if case.co_applicant_manager_id is not None and case.co_applicant_manager_id != uid:
+        return Verdict(
+            False,
+            _(
+                "Ansökan ska tillstyrkas av %(m)s, som är medsökande chef. Bara hen kan "
+                "bekräfta den."
+            )
+            % {"m": case.co_applicant_manager},
+        )
+    if case.co_applicant_manager_id == uid or is_unit_manager(actor, case):
+        return YES
+    # The coordinators stand in only where no manager can (looked up only when it matters).
+    if (
+        actor.is_coordinator
+        and case.status == Status.AWAITING_ENDORSEMENT
+        and any(u.pk == uid for u in case_endorsers(case))
+    ):
+        return YES
+    return Verdict(False, _("Bara en chef för enheten kan tillstyrka ansökan."))
 
 
 def can_view_case(actor: Actor, case: Case) -> bool:
@@ -83,12 +143,15 @@ def can_take(actor: Actor, case: Case, name: str, *, endorsement_required: bool 
     if is_unit_manager(actor, case):
         who.add(UNIT_MANAGER)
     who |= set(actor.roles)
+    if ENDORSER in t.actors:
+        endorser = endorser_verdict(actor, case)
+        if not endorser:
+            return endorser
+        who.add(ENDORSER)
     if not (who & t.actors):
         return Verdict(False, _("Din roll får inte göra detta."))
-    if name in ("approve", "reject") and is_applicant_side(actor, case):
+    if name in DECIDING and is_applicant_side(actor, case):
         return Verdict(False, _("Du kan inte besluta i ett ärende där du själv är sökande."))
-    if name == "endorse" and is_applicant_side(actor, case):
-        return Verdict(False, _("Du kan inte tillstyrka din egen ansökan."))
     # The role first, then the state: a step the caller may never take is refused as such.
     if case.status not in t.sources:
         return StateVerdict(

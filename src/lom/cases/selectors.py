@@ -1,15 +1,17 @@
 """Reads of cases, always scoped to the acting user's organisation and visibility."""
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lom.agreements.models import LocalAgreement
-from lom.cases.models import ApplicationKind, Attachment, Case, Status
-from lom.cases.permissions import can_view_case
+from lom.agreements.rules import AgreementRules
+from lom.cases.models import ApplicationKind, Attachment, Case, Reconsideration, Status
+from lom.cases.permissions import can_take, can_view_case
+from lom.cases.rules import rules_for_case
 from lom.cases.workflow import FUNDED_STATES, TRANSITIONS
 from lom.common.models import AuditEvent
 from lom.common.money import format_ore
@@ -136,6 +138,7 @@ def event_label(action: str) -> str:
         "case.create": _("Ansökan skapad"),
         "case.comment": _("Kommentar"),
         "case.attachment": _("Bilaga"),
+        "case.letter": _("Beslutsbrev skickat"),
         "ledger.commitment": _("Beviljat belopp bokat"),
         "ledger.release": _("Medel frigjorda"),
         "ledger.expense": _("Utgift registrerad"),
@@ -151,6 +154,7 @@ def case_detail_related(*, case: Case) -> dict:
     comments = list(case.comments.select_related("author"))
     decisions = list(case.decisions.select_related("decided_by"))
     events = list(case_events(case=case))
+    reconsideration = case_reconsideration(case=case)
     money = case.ledger_entries.aggregate(
         spent=Sum("amount_ore", filter=Q(kind=EntryKind.EXPENSE)),
     )
@@ -161,6 +165,7 @@ def case_detail_related(*, case: Case) -> dict:
         "comments": comments,
         "decisions": decisions,
         "events": events,
+        "reconsideration": reconsideration,
         "spent_ore": int(money["spent"] or 0),
     }
 
@@ -190,6 +195,7 @@ def status_counts(*, actor: Actor) -> dict[str, int]:
                 Status.AWAITING_ENDORSEMENT,
                 Status.SUBMITTED,
                 Status.IN_REVIEW,
+                Status.RECONSIDERATION,
                 Status.RETURNED,
                 Status.APPROVED,
                 Status.IN_PROGRESS,
@@ -204,7 +210,7 @@ def status_counts(*, actor: Actor) -> dict[str, int]:
 # --- completeness: what a submitted application must have ---------------------------------
 
 
-def completeness_problems(*, case: Case, agreement: LocalAgreement) -> list[tuple[str, str]]:
+def completeness_problems(*, case: Case, agreement: AgreementRules) -> list[tuple[str, str]]:
     """(field, message) for everything a submitted application must have."""
     problems: list[tuple[str, str]] = []
     if not case.title.strip():
@@ -268,7 +274,7 @@ def _need_checklist_item(case: Case) -> tuple[str, bool] | None:
 
 
 def completeness_checklist(
-    *, case: Case, agreement: LocalAgreement, attachment_count: int
+    *, case: Case, agreement: AgreementRules, attachment_count: int
 ) -> list[tuple[str, bool]]:
     """What the coordinator checks before deciding: each item and whether it holds."""
     problems = {field for field, _msg in completeness_problems(case=case, agreement=agreement)}
@@ -282,17 +288,22 @@ def completeness_checklist(
         (_("Inom avtalets tak"), "amount" not in problems),
         (_("Minst en bilaga (t.ex. kursplan eller offert)"), attachment_count > 0),
     ]
-    if agreement.requires_manager_endorsement:
-        items.append(
-            (_("Tillstyrkt av chef"), bool(case.endorsed_by_id or case.co_applicant_manager_id))
-        )
+    if needs_endorsement(case=case, rules=agreement):
+        # Ticked only by the manager's own endorsement, never by a name picked on the form.
+        items.append((_("Tillstyrkt av chef"), case.endorsed_by_id is not None))
     need_item = _need_checklist_item(case)
     if need_item is not None:
         items.append(need_item)
     return items
 
 
-def cap_problems(*, case: Case, agreement: LocalAgreement, amount: int) -> list[str]:
+def needs_endorsement(*, case: Case, rules: AgreementRules) -> bool:
+    """Whether the case waits for a manager's endorsement at submission: when the agreement
+    requires it, and always when a co-applying manager is named (they confirm it themselves)."""
+    return rules.requires_manager_endorsement or case.co_applicant_manager_id is not None
+
+
+def cap_problems(*, case: Case, agreement: AgreementRules, amount: int) -> list[str]:
     out = []
     cap_app = agreement.cap_per_application_ore
     if cap_app and amount > cap_app:
@@ -328,3 +339,69 @@ def cap_problems(*, case: Case, agreement: LocalAgreement, amount: int) -> list[
                     % {"t": format_ore(earlier + amount), "c": format_ore(cap_person)}
                 )
     return out
+
+
+# --- reconsideration (omprövning) ----------------------------------------------------------
+
+
+def case_reconsideration(*, case: Case) -> Reconsideration | None:
+    """The case's reconsideration (asked for, and decided when it was), if any."""
+    return (
+        Reconsideration.objects.filter(case=case)
+        .select_related("requested_by", "decided_by", "previous_decision")
+        .first()
+    )
+
+
+def reconsideration_last_day(*, case: Case, rules: AgreementRules | None) -> date | None:
+    """The last day the applicant may ask for reconsideration: the day of the decision plus the
+    agreement's `reconsideration_days`. None for a case not decided."""
+    if case.decided_at is None or rules is None:
+        return None
+    return timezone.localdate(case.decided_at) + timedelta(days=rules.reconsideration_days)
+
+
+def reconsideration_refusal(
+    *, case: Case, rules: AgreementRules | None, today: date
+) -> tuple[str, str] | None:
+    """(code, message) when the case's decision may not be reconsidered now; None when the
+    applicant may ask (the status and the asker are checked by the workflow)."""
+    if Reconsideration.objects.filter(case=case).exists():
+        return "state", _("Beslutet har redan omprövats. Ett beslut kan omprövas en gång.")
+    if case.status == Status.APPROVED and (case.approved_ore or 0) >= case.requested_ore:
+        return "full_amount", _(
+            "Omprövning kan begäras av ett avslag eller av ett beviljande med lägre belopp än "
+            "det sökta. Hela det sökta beloppet är beviljat."
+        )
+    last_day = reconsideration_last_day(case=case, rules=rules)
+    if last_day is None:
+        return "state", _("Ärendet har inget beslut att ompröva.")
+    if today > last_day:
+        assert rules is not None
+        return "deadline", _(
+            "Tiden för att begära omprövning gick ut %(d)s: enligt det lokala avtalet ska "
+            "begäran komma in inom %(n)s dagar från beslutet."
+        ) % {"d": last_day.isoformat(), "n": rules.reconsideration_days}
+    return None
+
+
+@dataclass(frozen=True)
+class ReconsiderationOffer:
+    """Whether the actor may ask for reconsideration of the case now; the last day to ask;
+    and, when the workflow would allow it but a rule does not, the rule's message."""
+
+    allowed: bool
+    last_day: date | None
+    refusal: str = ""
+
+
+def reconsideration_offer(*, actor: Actor, case: Case) -> ReconsiderationOffer:
+    if not can_take(actor, case, "request_reconsideration"):
+        return ReconsiderationOffer(False, None)
+    rules = rules_for_case(case)
+    last_day = reconsideration_last_day(case=case, rules=rules)
+    refusal = reconsideration_refusal(case=case, rules=rules, today=timezone.localdate())
+    if refusal is not None:
+        # Only a missed deadline is worth telling the applicant about unasked.
+        return ReconsiderationOffer(False, last_day, refusal[1] if refusal[0] == "deadline" else "")
+    return ReconsiderationOffer(True, last_day)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from lom.cases import views
+from lom.cases import letter_views, views
 
 app_name = "cases"
 urlpatterns = [
@@ -14,4 +14,5 @@ urlpatterns = [
     path("<int:pk>/attachments/", views.case_attachment_view, name="attachment"),
     path("<int:pk>/expense/", views.case_expense_view, name="expense"),
     path("attachments/<int:pk>/", views.attachment_download_view, name="attachment_download"),
+    path("<int:pk>/letters/<int:letter_id>.pdf", letter_views.letter_pdf_view, name="letter_pdf"),
 ]

@@ -17,6 +17,7 @@ from lom.cases.forms import (
     DecisionForm,
     ExpenseForm,
     ReasonForm,
+    ReconsiderationRequestForm,
     case_list_query,
 )
 from lom.cases.models import ApplicationKind, Case, Status
@@ -28,13 +29,16 @@ from lom.cases.permissions import (
     can_take,
 )
 from lom.cases.reads import record_private_reason_read
+from lom.cases.rules import rules_for_case
 from lom.cases.selectors import (
     attachment_get_for_actor,
     case_detail_related,
     case_get_for_actor,
     case_list,
+    case_reconsideration,
     completeness_checklist,
     completeness_problems,
+    reconsideration_offer,
     status_counts,
 )
 from lom.cases.workflow import TRANSITIONS
@@ -72,6 +76,7 @@ def case_list_view(request, actor: Actor):
                     Status.SUBMITTED,
                     Status.IN_REVIEW,
                     Status.AWAITING_ENDORSEMENT,
+                    Status.RECONSIDERATION,
                     Status.RETURNED,
                     Status.APPROVED,
                     Status.IN_PROGRESS,
@@ -235,13 +240,15 @@ def case_edit_view(request, actor: Actor, pk: int, step: str):  # one action per
         ctx["problems"] = completeness_problems(case=case, agreement=agreement)
         ctx["attachment_form"] = AttachmentForm()
         ctx["needs_endorsement"] = (
-            agreement.requires_manager_endorsement and not case.co_applicant_manager_id
+            agreement.requires_manager_endorsement or case.co_applicant_manager_id is not None
         )
     return render(request, "cases/wizard.html", ctx, status=form_status(request))
 
 
 def _transition_form(name, data, actor):
-    if name == "approve":
+    if name == "request_reconsideration":
+        return ReconsiderationRequestForm(data)
+    if name in ("approve", "reconsider_approve"):
         form = DecisionForm(data)
         periods = list(fund_periods_for_org(organisation=actor.organisation)[:10])
         form.fields["period"].choices = [("", _("Innevarande period"))] + [
@@ -265,8 +272,8 @@ def case_detail_view(request, actor: Actor, pk: int):
     related = case_detail_related(case=case)
     actions = []
     for name, t in TRANSITIONS.items():
-        if name == "submit":
-            continue  # submitted from the review step of the form
+        if name in ("submit", "request_reconsideration"):
+            continue  # the review step of the form, and the reconsideration panel
         if can_take(actor, case, name):
             actions.append(
                 {
@@ -282,7 +289,7 @@ def case_detail_view(request, actor: Actor, pk: int):
         Status.IN_REVIEW,
         Status.AWAITING_ENDORSEMENT,
     ):
-        agreement = agreement_current(organisation=actor.organisation, on=timezone.localdate())
+        agreement = rules_for_case(case)
         if agreement is not None:
             checklist = completeness_checklist(
                 case=case, agreement=agreement, attachment_count=len(related["attachments"])
@@ -303,6 +310,8 @@ def case_detail_view(request, actor: Actor, pk: int):
             "can_edit": bool(can_edit_case(actor, case)),
             "can_comment": bool(can_comment(actor, case)),
             "can_expense": bool(can_record_expense(actor, case)),
+            "offer": reconsideration_offer(actor=actor, case=case),
+            "reconsideration_form": ReconsiderationRequestForm(),
             "comment_form": CommentForm(),
             "attachment_form": AttachmentForm(),
             "expense_form": ExpenseForm(),
@@ -323,7 +332,7 @@ def case_transition_view(request, actor: Actor, pk: int, name: str):
         kwargs = {}
         if form is not None:
             kwargs["reason"] = form.cleaned_data["reason"]
-            if name == "approve":
+            if name in ("approve", "reconsider_approve"):
                 kwargs["amount_ore"] = form.cleaned_data["amount"]
                 pid = form.cleaned_data["period"]
                 if pid:
@@ -345,7 +354,16 @@ def case_transition_view(request, actor: Actor, pk: int, name: str):
     return render(
         request,
         "cases/transition.html",
-        {"case": case, "transition": t, "form": form, "verdict": verdict},
+        {
+            "case": case,
+            "transition": t,
+            "form": form,
+            "verdict": verdict,
+            "offer": reconsideration_offer(actor=actor, case=case)
+            if name == "request_reconsideration"
+            else None,
+            "reconsideration": case_reconsideration(case=case),
+        },
         status=status,
     )
 

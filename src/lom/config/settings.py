@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "lom.organisations",
     "lom.mail",
     "lom.webhooks",
+    "lom.diarium",
     "lom.identity",
     "lom.agreements",
     "lom.funds",

@@ -3,7 +3,16 @@ from django.utils.translation import gettext_lazy as _
 
 from lom.common.bounds import COMMENT_MAX, NAME_MAX, TEXT_MAX
 from lom.common.fields import DateInput, KronorField
-from lom.decisions.models import MAX_CRITERIA, MAX_SCORE, PLACE_MAX, AgendaItem, Objection, Position
+from lom.decisions.models import (
+    MAX_CRITERIA,
+    MAX_SCORE,
+    PLACE_MAX,
+    AgendaItem,
+    NoteKind,
+    Objection,
+    Position,
+)
+from lom.decisions.services.meetings import PartyAttendance
 from lom.funds.models import FundPeriod
 from lom.mail.kinds import KINDS
 from lom.organisations.models import Membership, Role
@@ -51,6 +60,82 @@ class MeetingForm(forms.Form):
         self.fields["attendees"].choices = choices
 
 
+class AttendanceForm(forms.Form):
+    """Each party of the meeting: present or absent, its representative, whether the
+    representative is a substitute (ersättare), and a union party's adjuster of the minutes.
+    Fields are named `<party>-present` etc., the party being `employer` or the union's id."""
+
+    def __init__(self, *args, parties, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.parties = list(parties)
+        self.groups = []
+        for party in self.parties:
+            key = party_key(party.union_id)
+            people = [("", _("– välj –"))] + [
+                (uid, name) for uid, union, name in candidates if union == party.union_id
+            ]
+            names = {"party": party.name}
+            self.fields[f"{key}-present"] = forms.BooleanField(
+                label=_("%(party)s är närvarande") % names,
+                required=False,
+                initial=party.present,
+            )
+            self.fields[f"{key}-representative"] = forms.TypedChoiceField(
+                label=_("Företrädare för %(party)s") % names,
+                choices=people,
+                coerce=int,
+                empty_value=None,
+                required=False,
+                initial=party.representative_id,
+            )
+            self.fields[f"{key}-substitute"] = forms.BooleanField(
+                label=_("Företrädaren är ersättare"), required=False, initial=party.substitute
+            )
+            group = [f"{key}-present", f"{key}-representative", f"{key}-substitute"]
+            if party.union_id is not None:
+                self.fields[f"{key}-adjuster"] = forms.TypedChoiceField(
+                    label=_("Justerare för %(party)s (tomt: företrädaren)") % names,
+                    choices=people,
+                    coerce=int,
+                    empty_value=None,
+                    required=False,
+                    initial=party.adjuster_id,
+                )
+                group.append(f"{key}-adjuster")
+            self.groups.append((party, [self[name] for name in group]))
+
+    def clean(self):
+        data = super().clean()
+        for party in self.parties:
+            key = party_key(party.union_id)
+            if data.get(f"{key}-present") and not data.get(f"{key}-representative"):
+                self.add_error(
+                    f"{key}-representative",
+                    _("Ange vem som företräder %(party)s.") % {"party": party.name},
+                )
+        return data
+
+    def attendance(self) -> list[PartyAttendance]:
+        d = self.cleaned_data
+        out = []
+        for party in self.parties:
+            key = party_key(party.union_id)
+            out.append(
+                PartyAttendance(
+                    union_id=party.union_id,
+                    present=bool(d.get(f"{key}-present")),
+                    representative_id=d.get(f"{key}-representative"),
+                    substitute=bool(d.get(f"{key}-substitute")),
+                    adjuster_id=d.get(f"{key}-adjuster"),
+                )
+            )
+        return out
+
+
+def party_key(union_id: int | None) -> str:
+    return "employer" if union_id is None else f"u{union_id}"
+
+
 class PositionForm(forms.Form):
     stance = forms.ChoiceField(
         label=_("Ställningstagande"), choices=Position.Stance.choices, widget=forms.RadioSelect
@@ -64,6 +149,14 @@ class PositionForm(forms.Form):
     )
     final = forms.BooleanField(
         label=_("Slutligt ställningstagande på sammanträdet"), required=False
+    )
+    note_kind = forms.ChoiceField(
+        label=_("Reservation eller protokollsanteckning"),
+        choices=NoteKind.choices,
+        required=False,
+        help_text=_(
+            "Bara för en facklig parts slutliga avstyrkan när arbetsgivaren beslutar efter samråd."
+        ),
     )
 
 
@@ -84,6 +177,13 @@ class ItemDecisionForm(forms.Form):
         max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args, outcomes=None, **kwargs):
+        """`outcomes`: those the agreement's decision model offers (all when None)."""
+        super().__init__(*args, **kwargs)
+        if outcomes is not None:
+            field = self.fields["outcome"]
+            field.choices = [c for c in field.choices if c[0] in outcomes]
 
 
 class ObjectionForm(forms.Form):

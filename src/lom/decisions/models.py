@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lom.cases.models import Case, Decision
@@ -82,6 +83,92 @@ class Attendee(models.Model):
         return f"{self.user} ({self.union or _('arbetsgivaren')})"
 
 
+class MeetingParty(models.Model):
+    """A party of the agreement at a meeting (the employer: union empty): present with its
+    representative (perhaps a substitute, ersättare) or absent. A union party present names
+    its adjuster (justerare) of the minutes; empty means the representative."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="parties")
+    union = models.ForeignKey(
+        Union, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("part")
+    )
+    present = models.BooleanField(_("närvarande"), default=False)
+    representative = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("företrädare"),
+    )
+    substitute = models.BooleanField(_("ersättare"), default=False)
+    adjuster = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("justerare"),
+    )
+
+    class Meta:
+        ordering = ["union__name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "union"],
+                condition=models.Q(union__isnull=False),
+                name="meeting_party_unique_union",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=models.Q(union__isnull=True),
+                name="meeting_party_unique_employer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.union.name if self.union_id and self.union else str(_("Arbetsgivaren"))
+
+    @property
+    def adjuster_user_id(self) -> int | None:
+        """Who adjusts the minutes for this party (a union party present only)."""
+        if self.union_id is None or not self.present:
+            return None
+        return self.adjuster_id or self.representative_id
+
+
+class Adjustment(models.Model):
+    """One adjuster's adjustment (justering) of the minutes, in their own session: for a
+    union party, or (union empty) as the meeting's chair."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="adjusted_by")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    union = models.ForeignKey(Union, on_delete=models.PROTECT, null=True, blank=True)
+    adjusted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["adjusted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "union"],
+                condition=models.Q(union__isnull=False),
+                name="adjustment_unique_union",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting"],
+                condition=models.Q(union__isnull=True),
+                name="adjustment_unique_chair",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.adjusted_at:%Y-%m-%d %H:%M}"
+
+
 class AgendaItem(models.Model):
     class Outcome(models.TextChoices):
         PENDING = "", _("Ej beslutat")
@@ -105,6 +192,12 @@ class AgendaItem(models.Model):
         return f"§{self.order} {self.case}"
 
 
+class NoteKind(models.TextChoices):
+    NONE = "", _("Ingen")
+    RESERVATION = "reservation", _("Reservation")
+    PROTOCOL_NOTE = "protocol_note", _("Protokollsanteckning")
+
+
 class Position(models.Model):
     """One party's position on an agenda item: provisional before the meeting, final in it."""
 
@@ -117,6 +210,11 @@ class Position(models.Model):
     final = models.BooleanField(default=False)
     stance = models.CharField(_("ställningstagande"), max_length=10, choices=Stance.choices)
     reason = models.TextField(_("motivering"), max_length=COMMENT_MAX, blank=True)
+    # Under the consultation model a union that disagrees may enter a reservation (it does not
+    # stand behind the decision) or a protocol note (a statement for the minutes).
+    note_kind = models.CharField(
+        _("anteckning till protokollet"), max_length=20, choices=NoteKind.choices, blank=True
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -174,6 +272,8 @@ class Objection(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+    # The day the employer's answer is due (raised + the agreement's objection_answer_days).
+    answer_due = models.DateField(_("svar senast"), null=True, blank=True)
     closing_note = models.TextField(_("anteckning vid avslut"), max_length=COMMENT_MAX, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     raised_at = models.DateTimeField(auto_now_add=True)
@@ -186,6 +286,15 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    @property
+    def is_overdue(self) -> bool:
+        """Not answered, and the day the answer was due has passed."""
+        return (
+            self.status == self.Status.RAISED
+            and self.answer_due is not None
+            and self.answer_due < timezone.localdate()
+        )
 
 
 class ApplicationRound(models.Model):

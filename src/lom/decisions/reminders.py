@@ -1,6 +1,7 @@
-"""Reminders for cases that wait too long for someone. Run by a scheduled background task
-(the scheduler's job `case_reminders` or `manage.py send_reminders` enqueues it; a
-`run_worker` process runs it), never in a request."""
+"""Reminders for cases that wait too long for someone, and for objections whose answer is due.
+Run by scheduled background tasks (the scheduler's jobs `case_reminders` and
+`objection_reminders`, or `manage.py send_reminders`, enqueue them; a `run_worker` process runs
+them), never in a request."""
 
 from datetime import timedelta
 
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from lom.cases.models import Case, Status
 from lom.cases.notifications import applicant_users, unit_managers
 from lom.common.models import Notification
+from lom.decisions.models import Objection
 from lom.mail.notify import notify
 from lom.organisations.models import Role
 from lom.organisations.selectors import users_with_roles
@@ -59,6 +61,47 @@ def send_reminders(*, now=None) -> int:
             reference=case.number,
             text=_("Påminnelse: %(n)s har väntat i %(d)d dagar (%(s)s)"),
             params={"n": case.display_number, "d": days, "s": Status(case.status).label},
+        )
+        sent += 1
+    return sent
+
+
+# Days before the answer is due when the employer's deciders are reminded (and on the day).
+OBJECTION_REMIND_DAYS_BEFORE = 3
+
+
+def send_objection_reminders(*, now=None) -> int:
+    """Remind the employer's deciders (coordinators and decision makers) of an unanswered
+    objection: once when its answer is due within OBJECTION_REMIND_DAYS_BEFORE days, and once on
+    the day it is due (or, if that day was missed, the first run after). Each reminder is sent
+    once, however often this runs: it is recognised by its link. Returns the number sent."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    sent = 0
+    due = Objection.objects.filter(
+        status=Objection.Status.RAISED,
+        answer_due__isnull=False,
+        answer_due__lte=today + timedelta(days=OBJECTION_REMIND_DAYS_BEFORE),
+    ).select_related("union", "case")
+    for o in due.iterator(chunk_size=500):
+        assert o.answer_due is not None  # filtered above
+        stage = "due" if o.answer_due <= today else "soon"
+        url = f"/decisions/objections/{o.pk}/#{stage}"
+        if Notification.objects.filter(kind="reminder", url=url).exists():
+            continue
+        text = (
+            _("Påminnelse: svaret på invändningen %(s)s från %(u)s ska lämnas senast %(d)s")
+            if stage == "soon"
+            else _("Sista dag: svaret på invändningen %(s)s från %(u)s skulle lämnas senast %(d)s")
+        )
+        notify(
+            users=users_with_roles(o.organisation_id, Role.COORDINATOR, Role.DECISION_MAKER),
+            organisation_id=o.organisation_id,
+            kind="reminder",
+            url=url,
+            reference=o.case.number if o.case is not None else o.subject,
+            text=text,
+            params={"s": o.subject, "u": o.union.name, "d": o.answer_due.isoformat()},
         )
         sent += 1
     return sent

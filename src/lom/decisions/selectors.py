@@ -1,24 +1,27 @@
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
 
 from lom.accounts.models import User
 from lom.cases.models import Case, Decision
 from lom.common.models import AuditEvent, Notification, NotificationPreference
 from lom.decisions.models import (
+    Adjustment,
     AgendaItem,
     ApplicationRound,
     Attendee,
     Criterion,
     Meeting,
+    MeetingParty,
     Objection,
     Position,
     Score,
 )
 from lom.mail.models import MailPreference
 from lom.organisations.access import Actor
-from lom.organisations.models import Union
+from lom.organisations.models import Membership, Role, Union
 from lom.planning.models import Proposal, Workshop
 
 
@@ -31,9 +34,14 @@ def meetings_for(*, actor: Actor) -> QuerySet[Meeting]:
 def meeting_get(*, actor: Actor, pk: int) -> Meeting | None:
     return (
         Meeting.objects.filter(organisation=actor.organisation, pk=pk)
-        .select_related("adjusts", "sealed_by")
+        .select_related("adjusts", "sealed_by", "created_by")
         .prefetch_related(
             Prefetch("attendees", queryset=Attendee.objects.select_related("user", "union")),
+            Prefetch(
+                "parties",
+                queryset=MeetingParty.objects.select_related("union", "representative", "adjuster"),
+            ),
+            Prefetch("adjusted_by", queryset=Adjustment.objects.select_related("user", "union")),
             Prefetch(
                 "items",
                 queryset=AgendaItem.objects.select_related(
@@ -63,6 +71,29 @@ def agenda_item_get(*, actor: Actor, pk: int) -> AgendaItem | None:
 def union_get(*, actor: Actor, pk: int) -> Union | None:
     """A union (a party) of the actor's organisation."""
     return Union.objects.filter(organisation=actor.organisation, pk=pk).first()
+
+
+def meeting_candidates(*, actor: Actor) -> list[tuple[int, int | None, str]]:
+    """Who may represent a party at the actor's organisation's meetings: (user id, union id or
+    None for the employer, name), coordinators and decision makers for the employer and each
+    union's representatives for their union."""
+    rows = (
+        Membership.objects.filter(
+            organisation=actor.organisation,
+            role__in=[Role.COORDINATOR, Role.DECISION_MAKER, Role.UNION_REP],
+        )
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "id")
+    )
+    seen: set[tuple[int, int | None]] = set()
+    out = []
+    for m in rows:
+        union = m.union_id if m.role == Role.UNION_REP else None
+        if (m.role == Role.UNION_REP and union is None) or (m.user_id, union) in seen:
+            continue
+        seen.add((m.user_id, union))
+        out.append((m.user_id, union, str(m.user)))
+    return out
 
 
 def actor_unions(*, actor: Actor) -> list[Union]:
@@ -213,3 +244,53 @@ def proposal_workshop_id(*, actor: Actor, pk: int) -> int | None:
 def proposals_without_round(*, workshop: Workshop) -> list[Proposal]:
     """The workshop's proposals that are not yet the call of a round."""
     return list(workshop.proposals.filter(round__isnull=True).order_by("id"))
+
+
+# --- Positions for the minutes and the reports ----------------------------------------------
+
+
+def item_positions_for_minutes(*, item: AgendaItem) -> list[Position]:
+    """The parties' final positions on an item as the minutes record them: the employer first,
+    then each union, with any reservation or protocol note (`note_kind`) and its reason."""
+    return sorted(
+        (p for p in item.positions.all() if p.final),
+        key=lambda p: (p.union_id is not None, p.party_name),
+    )
+
+
+# --- Objections and their answer deadline ---------------------------------------------------
+
+
+def objections_past_due(*, actor: Actor, on: date) -> QuerySet[Objection]:
+    """The organisation's objections the employer has not answered although the day the
+    agreement gave for the answer (`answer_due`) is before `on`; the oldest due first."""
+    return (
+        objections_for(actor=actor, status=Objection.Status.RAISED)
+        .filter(answer_due__lt=on)
+        .order_by("answer_due", "id")
+    )
+
+
+def objections_answer_late(
+    *, organisation_id: int, since: datetime, until: datetime, on: date
+) -> list[tuple[Objection, date | None]]:
+    """The objections raised in [since, until) answered after their due day, or not answered
+    although the day has passed (on `on`): (objection, answered on or None), oldest first."""
+    rows: list[tuple[Objection, date | None]] = []
+    for o in (
+        Objection.objects.filter(
+            organisation_id=organisation_id,
+            raised_at__gte=since,
+            raised_at__lt=until,
+            answer_due__isnull=False,
+        )
+        .select_related("union", "case")
+        .order_by("raised_at", "id")
+    ):
+        assert o.answer_due is not None  # filtered above
+        answered_on = timezone.localdate(o.answered_at) if o.answered_at else None
+        if answered_on is not None and answered_on > o.answer_due:
+            rows.append((o, answered_on))
+        elif answered_on is None and o.answer_due < on:
+            rows.append((o, None))
+    return rows

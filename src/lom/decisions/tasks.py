@@ -1,8 +1,13 @@
 from django_tasks import task
 
-from lom.decisions.reminders import send_reminders
+from lom.decisions.reminders import send_objection_reminders, send_reminders
 
 
 @task()
 def send_reminders_task() -> int:
     return send_reminders()
+
+
+@task()
+def send_objection_reminders_task() -> int:
+    return send_objection_reminders()

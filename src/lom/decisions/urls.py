@@ -9,6 +9,11 @@ urlpatterns = [
     path("meetings/<int:pk>/agenda/", views.meeting_agenda_view, name="meeting_agenda"),
     path("meetings/<int:pk>/attendance/", views.meeting_attendance_view, name="meeting_attendance"),
     path("meetings/<int:pk>/sign/", views.meeting_sign_view, name="meeting_sign"),
+    path(
+        "meetings/<int:pk>/adjusting/restart/",
+        views.meeting_adjusting_restart_view,
+        name="meeting_adjusting_restart",
+    ),
     path("meetings/<int:pk>/adjust/", views.meeting_adjust_view, name="meeting_adjust"),
     path("meetings/<int:pk>/minutes.pdf", views.meeting_minutes_view, name="meeting_minutes"),
     path("items/<int:pk>/position/", views.position_view, name="position"),

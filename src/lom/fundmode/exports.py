@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 
 from lom.common.files import XlsxBook, XlsxColumn, xlsx_response
 from lom.fundmode.models import FundAttachment, FundRound
-from lom.fundmode.selectors import FundStatistics, StatRow, fund_statistics
+from lom.fundmode.selectors.figures import FundStatistics, StatRow, fund_statistics
 from lom.organisations.access import Actor
 
 KR = '#,##0.00 "kr"'

@@ -75,9 +75,11 @@ class PrenotifyForm(forms.Form):
     planned_start = forms.DateField(label=_("Planerad start"), widget=DATE)
     planned_end = forms.DateField(label=_("Planerat slut"), widget=DATE)
 
-    def __init__(self, *args, rounds=None, **kwargs):
+    def __init__(self, *args, rounds=None, measure_types=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["round"].queryset = rounds
+        if measure_types is not None:
+            self.fields["measure_type"].queryset = measure_types
 
 
 def _cost_fields(form, prefix_label: str = "") -> None:
@@ -126,8 +128,10 @@ class NotificationForm(forms.Form):
     planned_start = forms.DateField(label=_("Planerad start"), widget=DATE)
     planned_end = forms.DateField(label=_("Planerat slut"), widget=DATE)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, measure_types=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if measure_types is not None:
+            self.fields["measure_type"].queryset = measure_types
         _cost_fields(self)
 
     def clean(self):
@@ -282,12 +286,22 @@ class ClaimForm(forms.Form):
         initial=True,
         help_text=_("Det som inte rekvireras återgår till potten när slutrekvisitionen betalas."),
     )
+    term_start = forms.DateField(
+        label=_("Delrekvisitionen gäller perioden från"), required=False, widget=DATE
+    )
+    term_end = forms.DateField(
+        label=_("till och med"),
+        required=False,
+        widget=DATE,
+        help_text=_("Terminen eller perioden som delrekvisitionen gäller; den måste vara slut."),
+    )
 
     def __init__(self, *args, partial_allowed: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         _cost_fields(self)
         if not partial_allowed:
-            del self.fields["is_final"]
+            for name in ("is_final", "term_start", "term_end"):
+                del self.fields[name]
 
     def invoices(self):
         return [

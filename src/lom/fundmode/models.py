@@ -446,6 +446,10 @@ class Claim(models.Model):
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
     is_final = models.BooleanField(_("slutrekvisition"), default=True)
+    # The term (termin/period) a partial claim covers; a final claim covers the whole measure
+    # and leaves these empty. A claim is made only once its term (or the measure) has ended.
+    term_start = models.DateField(_("delperiod från"), null=True, blank=True)
+    term_end = models.DateField(_("delperiod till"), null=True, blank=True)
     internal_salary_ore = models.BigIntegerField(
         _("interna lönekostnader"), default=0, validators=MONEY
     )
@@ -465,6 +469,14 @@ class Claim(models.Model):
         ordering = ["-submitted_at", "-id"]
         verbose_name = _("rekvisition")
         verbose_name_plural = _("rekvisitioner")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(term_start__isnull=True)
+                | models.Q(term_end__isnull=True)
+                | models.Q(term_end__gte=models.F("term_start")),
+                name="claim_term_end_after_start",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.notification_id}: {self.total_ore}"

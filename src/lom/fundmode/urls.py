@@ -18,6 +18,7 @@ urlpatterns = [
     path("criteria/<int:pk>/", views.criterion_edit_view, name="criterion_edit"),
     path("criteria/<int:pk>/active/", views.criterion_active_view, name="criterion_active"),
     path("pots/<int:pk>/", views.pot_view, name="pot"),
+    path("reconciliation/", views.reconciliation_view, name="reconciliation"),
     path("notifications/new/", views.prenotify_view, name="prenotify"),
     path("notifications/<int:pk>/", views.notification_view, name="notification"),
     path("notifications/<int:pk>/edit/", views.notification_edit_view, name="notification_edit"),

@@ -8,13 +8,13 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from lom.agreements.selectors import contribution_rate_get
-from lom.common.bounds import MAX_AMOUNT_ORE
+from lom.common.bounds import MAX_AMOUNT_ORE, SHORT_TEXT_MAX
 from lom.common.deprecation import deprecate
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.pagination import keyset_page
 from lom.common.schemas import DEFAULT_LIMIT, Cursor, Day, ErrorOut, Id, Limit, Page
 from lom.funds import services
-from lom.funds.models import EntryKind, FundPeriod
+from lom.funds.models import EntryKind, FundPeriod, PeriodStatus
 from lom.funds.permissions import FUND_KEEPERS, FUND_READERS
 from lom.funds.selectors import (
     Balance,
@@ -25,6 +25,7 @@ from lom.funds.selectors import (
     fund_periods_for_org,
     ledger_entries,
     ledger_page,
+    unused_warning_percent_for,
 )
 
 router = Router(tags=["funds"])
@@ -49,7 +50,26 @@ class FundPeriodOut(Schema):
     start: date
     end: date
     method: str
+    status: PeriodStatus
+    carry_over_from_previous: bool
+    closed_at: datetime | None
+    carried_to_id: int | None
+    reopened_at: datetime | None
+    reopen_reason: str
     balance: BalanceOut
+
+
+class FundPeriodClosingOut(Schema):
+    """The closed period, and what was carried over (or why nothing was)."""
+
+    period: FundPeriodOut
+    carried_ore: int
+    carried_to_id: int | None
+    note: str
+
+
+class FundPeriodReopenIn(Schema):
+    reason: str = Field(min_length=1, max_length=SHORT_TEXT_MAX)
 
 
 class FundPeriodIn(Schema):
@@ -97,14 +117,23 @@ def _period(actor, period_id: int) -> FundPeriod:
     return period
 
 
-def _period_out(period: FundPeriod, balance: Balance) -> FundPeriodOut:
-    forecast = fund_forecast(period=period, balance=balance, today=timezone.localdate())
+def _period_out(period: FundPeriod, balance: Balance, warning_percent: int) -> FundPeriodOut:
+    today = timezone.localdate()
+    forecast = fund_forecast(
+        period=period, balance=balance, today=today, warning_percent=warning_percent
+    )
     return FundPeriodOut(
         id=period.pk,
         name=period.name,
         start=period.start,
         end=period.end,
         method=period.method,
+        status=period.status(today=today),
+        carry_over_from_previous=period.carry_over_from_previous,
+        closed_at=period.closed_at,
+        carried_to_id=period.carried_to_id,
+        reopened_at=period.reopened_at,
+        reopen_reason=period.reopen_reason,
         balance=BalanceOut(
             allocated_ore=balance.allocated,
             carried_over_ore=balance.carried_over,
@@ -125,15 +154,17 @@ def list_fund_periods(
     qs = fund_periods_for_org(organisation=actor.organisation)
     periods, nxt = keyset_page(qs, cursor=cursor, limit=limit, order=("-start", "-id"))
     balances = balances_for_periods(periods=periods)
+    threshold = unused_warning_percent_for(organisation=actor.organisation)
     return Page[FundPeriodOut](
-        items=[_period_out(p, balances[p.pk]) for p in periods], next_cursor=nxt
+        items=[_period_out(p, balances[p.pk], threshold) for p in periods], next_cursor=nxt
     )
 
 
 @router.post("", response={201: FundPeriodOut, 400: ErrorOut}, summary="Set up a fund period")
 def create_fund_period(request, payload: FundPeriodIn) -> Status:
-    """Its allocation is booked at once; with `previous_id` and `carry_over` what is left of
-    the previous period is carried over (when the agreement allows it)."""
+    """Its allocation is booked at once. With `previous_id` and `carry_over` what is left of
+    the previous period is carried over when that period is closed (at once if it already
+    is), when the agreement allows it. The contribution rate must be valid for the dates."""
     actor = _actor_with(request, FUND_KEEPERS)
     rate = None
     if payload.rate_id is not None:
@@ -160,16 +191,55 @@ def create_fund_period(request, payload: FundPeriodIn) -> Status:
             carry_over=payload.carry_over,
         )
     except DomainError as exc:
-        exc.field = {"previous": "previous_id"}.get(exc.field or "", exc.field)
+        exc.field = {"previous": "previous_id", "rate": "rate_id"}.get(exc.field or "", exc.field)
         raise
-    return Status(201, _period_out(period, fund_balance(period=period)))
+    return Status(201, _out(actor, period))
+
+
+def _out(actor, period: FundPeriod) -> FundPeriodOut:
+    threshold = unused_warning_percent_for(organisation=actor.organisation)
+    return _period_out(period, fund_balance(period=period), threshold)
 
 
 @router.get("/{period_id}", response=FundPeriodOut, summary="Read a fund period")
 def get_fund_period(request, period_id: Id) -> FundPeriodOut:
     actor = _actor_with(request, FUND_READERS)
     period = _period(actor, period_id)
-    return _period_out(period, fund_balance(period=period))
+    return _out(actor, period)
+
+
+@router.post(
+    "/{period_id}/close",
+    response={200: FundPeriodClosingOut, 400: ErrorOut, 409: ErrorOut},
+    summary="Close a fund period and book its carry-over",
+)
+def close_fund_period(request, period_id: Id) -> FundPeriodClosingOut:
+    """No new approvals against the period afterwards. What is left is carried over into the
+    successor set up with carry-over, when the agreement allows it; money released in the
+    period later follows it. 409 when the period is already closed."""
+    actor = _actor_with(request, FUND_KEEPERS)
+    closing = services.fund_period_close(actor=actor.user, period=_period(actor, period_id))
+    return FundPeriodClosingOut(
+        period=_out(actor, closing.period),
+        carried_ore=closing.carried_ore,
+        carried_to_id=closing.carried_to.pk if closing.carried_to else None,
+        note=closing.note,
+    )
+
+
+@router.post(
+    "/{period_id}/reopen",
+    response={200: FundPeriodOut, 400: ErrorOut, 409: ErrorOut},
+    summary="Reopen an ended or closed fund period for a reason",
+)
+def reopen_fund_period(request, period_id: Id, payload: FundPeriodReopenIn) -> FundPeriodOut:
+    """Approvals are accepted again until the period is closed. A booked carry-over is booked
+    back; 409 when the successor has already used it, is closed, or the period is open."""
+    actor = _actor_with(request, FUND_KEEPERS)
+    period = services.fund_period_reopen(
+        actor=actor.user, period=_period(actor, period_id), reason=payload.reason
+    )
+    return _out(actor, period)
 
 
 @router.get("/{period_id}/ledger", response=LedgerPageOut, summary="The ledger of a fund period")

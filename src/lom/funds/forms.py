@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lom.agreements.models import ContributionRate
+from lom.common.bounds import SHORT_TEXT_MAX
 from lom.common.fields import DateInput, KronorField
 from lom.funds.models import EntryKind, FundPeriod
 
@@ -22,7 +23,9 @@ class FundPeriodForm(forms.Form):
         label=_("Föregående period"), required=False, queryset=FundPeriod.objects.none()
     )
     carry_over = forms.BooleanField(
-        label=_("För över det som är kvar från föregående period"), required=False
+        label=_("För över det som är kvar från föregående period"),
+        required=False,
+        help_text=_("Överföringen bokförs när föregående period stängs."),
     )
 
     def __init__(self, *args, organisation, payroll_year: int | None = None, **kwargs):
@@ -53,4 +56,13 @@ class FundPeriodForm(forms.Form):
 class LedgerFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Typ"), required=False, choices=[("", _("Alla")), *EntryKind.choices]
+    )
+
+
+class FundPeriodReopenForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Skäl att öppna perioden igen"),
+        max_length=SHORT_TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Till exempel ett beslut som gäller perioden men fattades för sent."),
     )

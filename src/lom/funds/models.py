@@ -1,14 +1,23 @@
+from datetime import date
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from lom.agreements.models import ContributionRate
-from lom.common.bounds import MAX_AMOUNT_ORE
+from lom.common.bounds import MAX_AMOUNT_ORE, SHORT_TEXT_MAX
 from lom.organisations.models import Organisation
 
 # Money in öre: never negative, never past the bound every sum is checked against.
 AMOUNT_BOUNDS = [MinValueValidator(0), MaxValueValidator(MAX_AMOUNT_ORE)]
+
+
+class PeriodStatus(models.TextChoices):
+    OPEN = "open", _("Öppen")
+    ENDED = "ended", _("Slut, väntar på stängning")
+    CLOSED = "closed", _("Stängd")
+    REOPENED = "reopened", _("Öppnad igen")
 
 
 class FundPeriod(models.Model):
@@ -50,6 +59,33 @@ class FundPeriod(models.Model):
         related_name="next",
         verbose_name=_("föregående period"),
     )
+    # The intent recorded when the period is set up: what is left of `previous` is carried
+    # over into this period when `previous` is closed (nothing moves before that).
+    carry_over_from_previous = models.BooleanField(
+        _("för över det som är kvar från föregående period"), default=False
+    )
+    # Closed: no new approvals; the carry-over (if any) was booked into `carried_to`, and money
+    # released here later follows there.
+    closed_at = models.DateTimeField(_("stängd"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    carried_to = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("överfört till"),
+    )
+    # Reopened (after its end or after closing): approvals are accepted again until it is closed.
+    reopened_at = models.DateTimeField(_("öppnad igen"), null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reopen_reason = models.TextField(
+        _("skäl att öppna igen"), max_length=SHORT_TEXT_MAX, blank=True
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -65,6 +101,17 @@ class FundPeriod(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def accepts_commitments(self, *, today: date) -> bool:
+        """Approvals may be booked: not closed, and not ended unless reopened."""
+        return self.closed_at is None and (self.end >= today or self.reopened_at is not None)
+
+    def status(self, *, today: date) -> PeriodStatus:
+        if self.closed_at is not None:
+            return PeriodStatus.CLOSED
+        if self.reopened_at is not None:
+            return PeriodStatus.REOPENED
+        return PeriodStatus.ENDED if self.end < today else PeriodStatus.OPEN
 
 
 class EntryKind(models.TextChoices):
@@ -95,6 +142,15 @@ class LedgerEntry(models.Model):
         "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="ledger_entries"
     )
     memo = models.CharField(_("text"), max_length=255, blank=True)
+    # A carry-over names the other period of its pair (from the giver: the receiver, and back).
+    linked_period = models.ForeignKey(
+        FundPeriod,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("motpart"),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -114,10 +114,10 @@ class Forecast:
 
 
 def fund_forecast(
-    *, period: FundPeriod, balance: Balance, today: date, warning_percent: int | None = None
+    *, period: FundPeriod, balance: Balance, today: date, warning_percent: int
 ) -> Forecast:
-    """`warning_percent` is the organisation's threshold (`unused_warning_percent`
-    below); without it the installation default applies."""
+    """`warning_percent` is the organisation's own threshold (`unused_warning_percent_for`
+    below): there is no installation-wide default here, so no warning uses another one."""
     total_days = (period.end - period.start).days + 1
     if today < period.start:
         return Forecast(0, total_days, None, None, None, False, None)
@@ -133,8 +133,7 @@ def fund_forecast(
 
         days_to_use_all = balance.available * elapsed // balance.used
         runs_out_on = period.start + timedelta(days=max(days_to_use_all - 1, 0))
-    threshold = settings.LOM_UNUSED_WARNING_PERCENT if warning_percent is None else warning_percent
-    warning = unused_percent is not None and unused_percent > threshold
+    warning = unused_percent is not None and unused_percent > warning_percent
     return Forecast(
         elapsed, total_days, projected_use, projected_unused, unused_percent, warning, runs_out_on
     )
@@ -212,13 +211,77 @@ def fund_movements_by_month(*, periods: list[FundPeriod]) -> dict[int, dict[date
     return out
 
 
-def unused_warning_percent(*, organisation: Organisation) -> int:
+def unused_warning_percent_for(*, organisation: Organisation) -> int:
     """The organisation's threshold for the unused-funds warning, or the installation default
-    (LOM_UNUSED_WARNING_PERCENT). Every forecast warning (fund pages, dashboard, report, API)
-    is computed with this value."""
+    (LOM_UNUSED_WARNING_PERCENT) when it has set none. Every forecast warning (fund pages,
+    dashboard, report, API, fund mode's pot) is computed with this value."""
     value = (
         ForecastSettings.objects.filter(organisation=organisation)
         .values_list("unused_warning_percent", flat=True)
         .first()
     )
     return settings.LOM_UNUSED_WARNING_PERCENT if value is None else int(value)
+
+
+# The name it had first; the callers outside the fund keep it.
+unused_warning_percent = unused_warning_percent_for
+
+
+def carried_out(*, period: FundPeriod) -> int:
+    """What the period has carried over, net, into the period that took its carry-over
+    (`carried_to`): the carry-over pairs booked at closing and after it, less reversals."""
+    if period.carried_to_id is None:
+        return 0
+    total = LedgerEntry.objects.filter(
+        period=period, kind=EntryKind.CARRY_OVER, linked_period_id=period.carried_to_id
+    ).aggregate(s=Sum("amount_ore"))["s"]
+    return -int(total or 0)
+
+
+@dataclass(frozen=True)
+class CarryOverLink:
+    """Net carry-over between this period and another one: positive = received from it."""
+
+    other: FundPeriod
+    amount: int
+
+    @property
+    def size(self) -> int:
+        return abs(self.amount)
+
+
+def carry_over_links(*, period: FundPeriod) -> list[CarryOverLink]:
+    """The carry-overs booked in the period, net per other period (received and given)."""
+    rows = (
+        LedgerEntry.objects.filter(
+            period=period, kind=EntryKind.CARRY_OVER, linked_period__isnull=False
+        )
+        .values("linked_period_id")
+        .annotate(s=Sum("amount_ore"))
+        .order_by("linked_period_id")
+    )
+    net = {int(r["linked_period_id"]): int(r["s"] or 0) for r in rows}
+    others = FundPeriod.objects.in_bulk(list(net))
+    return [CarryOverLink(others[pk], amount) for pk, amount in net.items() if amount]
+
+
+def periods_due_for_closing(*, today: date) -> QuerySet[FundPeriod]:
+    """Periods whose end date has passed that are neither closed nor reopened, oldest first
+    (a predecessor closes before its successor, so carry-overs run down the chain)."""
+    return FundPeriod.objects.filter(  # tenant-scope: the nightly job closes every organisation's
+        end__lt=today, closed_at__isnull=True, reopened_at__isnull=True
+    ).order_by("start", "id")
+
+
+def unused_warning_percents(*, organisation_ids: list[int]) -> dict[int, int]:
+    """`unused_warning_percent` of many organisations in one query (organisation id ->
+    threshold; the installation default for those without their own)."""
+    own = dict(
+        ForecastSettings.objects.filter(organisation_id__in=organisation_ids).values_list(
+            "organisation_id", "unused_warning_percent"
+        )
+    )
+    return {
+        pk: int(own[pk]) if pk in own else settings.LOM_UNUSED_WARNING_PERCENT
+        for pk in organisation_ids
+    }

@@ -1,18 +1,23 @@
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from lom.accounts.models import User
 from lom.agreements.models import ContributionRate
-from lom.agreements.selectors import agreement_current
+from lom.agreements.selectors import rules_in_force
 from lom.common.audit import audit
+from lom.common.bounds import SHORT_TEXT_MAX
 from lom.common.errors import DomainError
 from lom.common.money import format_ore, percent_of
-from lom.common.validation import amount_within, fields_within
+from lom.common.validation import amount_within, fields_within, text_within
 from lom.funds.models import EntryKind, ForecastSettings, FundPeriod, LedgerEntry
-from lom.funds.selectors import fund_balance
+from lom.funds.selectors import carried_out, fund_balance, periods_due_for_closing
 from lom.organisations.models import Organisation
 
 
@@ -24,9 +29,13 @@ def ledger_post(  # step: the caller holds the period lock in its transaction
     actor: User | None,
     case_id: int | None = None,
     memo: str = "",
+    linked_period: FundPeriod | None = None,
 ) -> LedgerEntry:
     """The one place a ledger row is written. Callers hold the period lock when the
-    balance matters."""
+    balance matters. A commitment is refused in a period that no longer takes approvals;
+    money freed in a closed period whose carry-over was booked follows that carry-over."""
+    if kind == EntryKind.COMMITMENT:
+        _ensure_accepts_commitments(period)
     entry = LedgerEntry.objects.create(
         organisation_id=period.organisation_id,
         period=period,
@@ -35,6 +44,7 @@ def ledger_post(  # step: the caller holds the period lock in its transaction
         case_id=case_id,
         memo=memo,
         created_by=actor,
+        linked_period=linked_period,
     )
     audit(
         organisation_id=period.organisation_id,
@@ -42,16 +52,65 @@ def ledger_post(  # step: the caller holds the period lock in its transaction
         action=f"ledger.{kind}",
         target=entry,
         case_id=case_id,
-        after={"amount_ore": amount_ore, "period": period.pk, "memo": memo},
+        after={
+            "amount_ore": amount_ore,
+            "period": period.pk,
+            "memo": memo,
+            **({"linked_period": linked_period.pk} if linked_period else {}),
+        },
     )
+    outgoing = kind == EntryKind.CARRY_OVER and amount_ore < 0
+    if period.closed_at is not None and period.carried_to_id is not None and not outgoing:
+        _carry_remaining(actor=actor, source=period, follow_on=True)
     return entry
 
 
 def lock_period(
-    period_id: int,
+    period_id: int, *, commit: bool = False
 ) -> FundPeriod:  # step: a row lock only means something inside a transaction
-    """Row lock on PostgreSQL; on SQLite the IMMEDIATE transaction already serialises writers."""
-    return FundPeriod.objects.select_for_update().get(pk=period_id)
+    """Row lock on PostgreSQL; on SQLite the IMMEDIATE transaction already serialises writers.
+    `commit`: the lock is taken to book an approval, which the period must still accept."""
+    period = FundPeriod.objects.select_for_update().get(pk=period_id)
+    if commit:
+        _ensure_accepts_commitments(period)
+    return period
+
+
+def _ensure_accepts_commitments(period: FundPeriod) -> None:
+    """No approval against a period that is closed, or has ended and was not reopened."""
+    if period.accepts_commitments(today=timezone.localdate()):
+        return
+    names = {"name": period.name, "end": date_format(period.end, "j F Y")}
+    if period.closed_at is not None:
+        msg = _(
+            "Fondperioden %(name)s (till %(end)s) är stängd; nya beslut kan inte bokas mot den. "
+            "Organisationen kan öppna perioden igen med ett skäl."
+        )
+    else:
+        msg = _(
+            "Fondperioden %(name)s slutade %(end)s; nya beslut kan inte bokas mot en period "
+            "som har slutat. Organisationen kan öppna perioden igen med ett skäl."
+        )
+    raise DomainError(msg % names, field="period", code="period_closed")
+
+
+def _check_rate_valid(*, rate: ContributionRate, start: date, end: date) -> None:
+    if rate.valid_from > start or (rate.valid_to is not None and rate.valid_to < end):
+        until = date_format(rate.valid_to, "j F Y") if rate.valid_to else _("tills vidare")
+        raise DomainError(
+            _(
+                "Avsättningsnivån %(rate)s gäller %(start)s – %(end)s och kan inte användas för "
+                "en period %(p_start)s – %(p_end)s."
+            )
+            % {
+                "rate": str(rate),
+                "start": date_format(rate.valid_from, "j F Y"),
+                "end": until,
+                "p_start": date_format(start, "j F Y"),
+                "p_end": date_format(end, "j F Y"),
+            },
+            field="rate",
+        )
 
 
 @transaction.atomic(durable=True)
@@ -69,6 +128,9 @@ def fund_period_create(
     previous: FundPeriod | None = None,
     carry_over: bool = False,
 ) -> FundPeriod:
+    """Set up a period and book its allocation. With `previous` and `carry_over` only the
+    intent is recorded: what is left of `previous` is carried over when `previous` is closed
+    (at once if it already is)."""
     if end < start:
         raise DomainError(
             _("Slutdatum måste vara samma dag som eller efter startdatum."), field="end"
@@ -83,6 +145,7 @@ def fund_period_create(
     if method == FundPeriod.Method.PAYROLL_RATE:
         if not payroll_ore or rate is None:
             raise DomainError(_("Ange lönesumma och avsättningsnivå."), field="payroll_ore")
+        _check_rate_valid(rate=rate, start=start, end=end)
         allocation = percent_of(payroll_ore, Decimal(rate.percent))
     elif method == FundPeriod.Method.FIXED_POT:
         if not fixed_amount_ore:
@@ -90,10 +153,16 @@ def fund_period_create(
         allocation = fixed_amount_ore
     else:
         raise DomainError(_("Okänt tilldelningssätt."), field="method")
-    if previous is not None and previous.organisation_id != organisation.pk:
-        raise DomainError(_("Föregående period tillhör en annan organisation."), field="previous")
-    if previous is not None and FundPeriod.objects.filter(previous=previous).exists():
-        raise DomainError(_("Föregående period har redan en efterföljare."), field="previous")
+    if previous is not None:
+        previous = lock_period(previous.pk)
+        if previous.organisation_id != organisation.pk:
+            raise DomainError(
+                _("Föregående period tillhör en annan organisation."), field="previous"
+            )
+        if FundPeriod.objects.filter(previous=previous).exists():
+            raise DomainError(_("Föregående period har redan en efterföljare."), field="previous")
+        if carry_over and not _carry_over_allowed(previous):
+            raise DomainError(_(CARRY_OVER_NOT_ALLOWED), field="carry_over")
 
     period = FundPeriod.objects.create(
         organisation=organisation,
@@ -105,6 +174,7 @@ def fund_period_create(
         rate=rate if method == FundPeriod.Method.PAYROLL_RATE else None,
         fixed_amount_ore=fixed_amount_ore if method == FundPeriod.Method.FIXED_POT else None,
         previous=previous,
+        carry_over_from_previous=previous is not None and carry_over,
     )
     audit(
         organisation_id=organisation.pk,
@@ -117,6 +187,7 @@ def fund_period_create(
             "end": str(end),
             "method": method,
             "allocation_ore": allocation,
+            "carry_over_from_previous": period.carry_over_from_previous,
         },
     )
     ledger_post(
@@ -126,33 +197,202 @@ def fund_period_create(
         actor=actor,
         memo=_("Tilldelning för %(name)s") % {"name": name},
     )
-    if previous is not None and carry_over:
-        _do_fund_carry_over(actor=actor, source=previous, target=period)
+    if previous is not None and carry_over and previous.closed_at is not None:
+        # The previous period is already closed: its carry-over is due now.
+        previous.carried_to = period
+        previous.save(update_fields=["carried_to"])
+        _carry_remaining(actor=actor, source=previous)
     return period
 
 
-@transaction.atomic(durable=True)
-def fund_carry_over(*, actor: User, source: FundPeriod, target: FundPeriod) -> int:
-    """Move what is left of `source` into `target`, if the agreement allows it."""
-    return _do_fund_carry_over(actor=actor, source=source, target=target)
+# Marked for translation; looked up with _() where it is raised or shown.
+CARRY_OVER_NOT_ALLOWED = gettext_noop(
+    "Det lokala avtalet tillåter inte att outnyttjade medel förs över."
+)
 
 
-def _do_fund_carry_over(*, actor: User, source: FundPeriod, target: FundPeriod) -> int:
-    agreement = agreement_current(organisation=source.organisation, on=target.start)
-    if agreement is not None and not agreement.allows_carry_over:
-        raise DomainError(_("Det lokala avtalet tillåter inte att outnyttjade medel förs över."))
-    source = lock_period(source.pk)
-    if source.organisation_id != target.organisation_id:
-        raise DomainError(_("Perioderna tillhör olika organisationer."))
+def _carry_over_allowed(period: FundPeriod) -> bool:
+    """The rules in force when the period ends decide; without an agreement it is allowed."""
+    rules = rules_in_force(organisation=period.organisation, on=period.end)
+    return rules is None or rules.allows_carry_over
+
+
+def _carry_remaining(*, actor: User | None, source: FundPeriod, follow_on: bool = False) -> int:
+    """Book what is left of the closed `source` as a carry-over pair into `source.carried_to`
+    (locked here, after `source`: older period first, always). Posting into a closed receiver
+    carries on down the chain (ledger_post). Answers the amount moved."""
+    assert source.carried_to_id is not None
     amount = fund_balance(period=source).remaining
     if amount <= 0:
         return 0
-    memo = _("Överfört från %(a)s till %(b)s") % {"a": source.name, "b": target.name}
-    ledger_post(
-        period=source, kind=EntryKind.CARRY_OVER, amount_ore=-amount, actor=actor, memo=memo
-    )
-    ledger_post(period=target, kind=EntryKind.CARRY_OVER, amount_ore=amount, actor=actor, memo=memo)
+    target = lock_period(source.carried_to_id)
+    names = {"a": source.name, "b": target.name}
+    memo = (
+        _("Frigjort efter stängningen av %(a)s, fört vidare till %(b)s")
+        if follow_on
+        else _("Överfört från %(a)s till %(b)s")
+    ) % names
+    _carry_over_pair(actor=actor, giver=source, receiver=target, amount=amount, memo=memo)
     return amount
+
+
+def _carry_over_pair(
+    *, actor: User | None, giver: FundPeriod, receiver: FundPeriod, amount: int, memo: str
+) -> None:
+    """A carry-over pair: out of `giver`, into `receiver`, each row naming the other period."""
+    for period, signed, other in ((giver, -amount, receiver), (receiver, amount, giver)):
+        ledger_post(
+            period=period,
+            kind=EntryKind.CARRY_OVER,
+            amount_ore=signed,
+            actor=actor,
+            memo=memo,
+            linked_period=other,
+        )
+
+
+@dataclass(frozen=True)
+class PeriodClosing:
+    """What closing a period did: the amount carried over and where, or why nothing was."""
+
+    period: FundPeriod
+    carried_ore: int
+    carried_to: FundPeriod | None
+    note: str
+
+
+@transaction.atomic(durable=True)
+def fund_period_close(*, actor: User | None, period: FundPeriod) -> PeriodClosing:
+    """Close a period ("Stäng perioden"): no new approvals against it; what is left is
+    carried over into the successor set up with carry-over, if the agreement allows it.
+    Also run by the daily job for periods whose end date has passed (`actor` None)."""
+    return _do_fund_period_close(actor=actor, period=period)
+
+
+def _do_fund_period_close(*, actor: User | None, period: FundPeriod) -> PeriodClosing:
+    period = lock_period(period.pk)
+    if period.closed_at is not None:
+        raise DomainError(
+            _("Fondperioden %(name)s är redan stängd.") % {"name": period.name},
+            code="state",
+        )
+    successor = FundPeriod.objects.filter(previous=period).first()
+    carried_to = None
+    if successor is None or not successor.carry_over_from_previous:
+        note = _(
+            "Ingen efterföljande period tar emot överföring; det som är kvar stannar i perioden."
+        )
+    elif not _carry_over_allowed(period):
+        note = _("%(rule)s Inget fördes över.") % {"rule": _(CARRY_OVER_NOT_ALLOWED)}
+    else:
+        carried_to = successor
+        note = ""
+    period.closed_at = timezone.now()
+    period.closed_by = actor
+    period.carried_to = carried_to
+    period.save(update_fields=["closed_at", "closed_by", "carried_to"])
+    carried = _carry_remaining(actor=actor, source=period) if carried_to else 0
+    if carried_to is not None:
+        note = _("%(amount)s fördes över till %(to)s.") % {
+            "amount": format_ore(carried),
+            "to": carried_to.name,
+        }
+    audit(
+        organisation_id=period.organisation_id,
+        actor=actor,
+        action="fund_period.close",
+        target=period,
+        after={
+            "carried_to": carried_to.pk if carried_to else None,
+            "carried_ore": carried,
+        },
+        note=note,
+    )
+    return PeriodClosing(period=period, carried_ore=carried, carried_to=carried_to, note=note)
+
+
+@transaction.atomic(durable=True)
+def fund_period_reopen(*, actor: User, period: FundPeriod, reason: str) -> FundPeriod:
+    """Accept approvals again in a period that has ended or was closed, for a reason.
+
+    A booked carry-over is reversed (the pair booked back), and only while the successor still
+    has that money left and is itself open: once the successor has committed it, or was closed
+    in turn, reopening is refused, so no figure of another period ever goes below zero."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Ange skälet till att perioden öppnas igen."), field="reason")
+    text_within(reason, field="reason", max_length=SHORT_TEXT_MAX)
+    period = lock_period(period.pk)
+    today = timezone.localdate()
+    if period.accepts_commitments(today=today):
+        raise DomainError(
+            _("Fondperioden %(name)s är öppen; det finns inget att öppna igen.")
+            % {"name": period.name},
+            code="state",
+        )
+    before = {
+        "closed_at": period.closed_at.isoformat() if period.closed_at else None,
+        "carried_to": period.carried_to_id,
+    }
+    successor = lock_period(period.carried_to_id) if period.carried_to_id else None
+    carried = carried_out(period=period) if successor else 0
+    if successor is not None and carried > 0:
+        if successor.closed_at is not None:
+            raise DomainError(
+                _(
+                    "Överföringen från %(name)s har förts vidare från %(to)s, som också är "
+                    "stängd; öppna %(to)s igen först."
+                )
+                % {"name": period.name, "to": successor.name},
+                code="state",
+            )
+        left = fund_balance(period=successor).remaining
+        if left < carried:
+            raise DomainError(
+                _(
+                    "%(amount)s fördes över från %(name)s till %(to)s, där bara %(left)s "
+                    "återstår; överföringen har använts och perioden kan inte öppnas igen."
+                )
+                % {
+                    "amount": format_ore(carried),
+                    "name": period.name,
+                    "to": successor.name,
+                    "left": format_ore(left),
+                },
+                code="state",
+            )
+    period.closed_at = None
+    period.closed_by = None
+    period.carried_to = None
+    period.reopened_at = timezone.now()
+    period.reopened_by = actor
+    period.reopen_reason = reason
+    period.save(
+        update_fields=[
+            "closed_at",
+            "closed_by",
+            "carried_to",
+            "reopened_at",
+            "reopened_by",
+            "reopen_reason",
+        ]
+    )
+    if successor is not None and carried > 0:
+        memo = _("Överföringen till %(b)s återförd: %(a)s öppnad igen") % {
+            "a": period.name,
+            "b": successor.name,
+        }
+        _carry_over_pair(actor=actor, giver=successor, receiver=period, amount=carried, memo=memo)
+    audit(
+        organisation_id=period.organisation_id,
+        actor=actor,
+        action="fund_period.reopen",
+        target=period,
+        before=before,
+        after={"reversed_ore": carried},
+        note=reason,
+    )
+    return period
 
 
 def _forecast_settings_save(
@@ -185,3 +425,16 @@ def insufficient_funds_message(remaining: int, wanted: int) -> str:  # pure: a m
         "Det finns inte tillräckligt med medel: %(remaining)s återstår i perioden, "
         "beslutet kräver %(wanted)s."
     ) % {"remaining": format_ore(remaining), "wanted": format_ore(wanted)}
+
+
+def fund_periods_close_due(*, today: date) -> int:
+    # batch: the daily job closes every period whose end date has passed (and that was not
+    # reopened), oldest first, each in its own transaction. Answers how many were closed.
+    closed = 0
+    for period in periods_due_for_closing(today=today):
+        try:
+            fund_period_close(actor=None, period=period)
+        except DomainError:
+            continue  # closed meanwhile by someone else
+        closed += 1
+    return closed

@@ -6,23 +6,25 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from lom.common.parity import api_counterpart
-from lom.common.web import actor_view, run_form
+from lom.common.web import actor_view, form_status, post_action, run_form
 from lom.funds import services
-from lom.funds.forms import FundPeriodForm, LedgerFilterForm
+from lom.funds.forms import FundPeriodForm, FundPeriodReopenForm, LedgerFilterForm
 from lom.funds.models import FundPeriod
 from lom.funds.permissions import FUND_KEEPERS, FUND_READERS
 from lom.funds.selectors import (
     annual_payroll_for,
     balances_for_periods,
+    carry_over_links,
     fund_balance,
     fund_forecast,
     fund_period_current,
     fund_period_get,
     fund_periods_for_org,
     ledger_page,
-    unused_warning_percent,
+    unused_warning_percent_for,
 )
 from lom.organisations.access import Actor
 
@@ -34,7 +36,10 @@ def fund_overview_view(request, actor: Actor):
     periods = list(fund_periods_for_org(organisation=actor.organisation)[:20])
     balances = balances_for_periods(periods=periods)
     current = fund_period_current(organisation=actor.organisation, on=today)
-    ctx: dict[str, object] = {"periods": [(p, balances[p.pk]) for p in periods], "current": current}
+    ctx: dict[str, object] = {
+        "periods": [(p, balances[p.pk], p.status(today=today)) for p in periods],
+        "current": current,
+    }
     if current is not None:
         bal = balances[current.pk] if current.pk in balances else fund_balance(period=current)
         ctx["balance"] = bal
@@ -42,17 +47,27 @@ def fund_overview_view(request, actor: Actor):
             period=current,
             balance=bal,
             today=today,
-            warning_percent=unused_warning_percent(organisation=actor.organisation),
+            warning_percent=unused_warning_percent_for(organisation=actor.organisation),
         )
     return render(request, "funds/overview.html", ctx)
+
+
+def _period_or_404(actor: Actor, pk: int) -> FundPeriod:
+    period = fund_period_get(organisation=actor.organisation, pk=pk)
+    if period is None:
+        raise Http404
+    return period
 
 
 @api_counterpart("GET /fund-periods/{period_id}", "GET /fund-periods/{period_id}/ledger")
 @actor_view(*FUND_READERS)
 def fund_period_view(request, actor: Actor, pk: int):
-    period = fund_period_get(organisation=actor.organisation, pk=pk)
-    if period is None:
-        raise Http404
+    return _period_page(request, actor, _period_or_404(actor, pk), FundPeriodReopenForm())
+
+
+def _period_page(request, actor: Actor, period: FundPeriod, reopen_form: FundPeriodReopenForm):
+    """The period: its status and carry-overs, its balance and forecast, its ledger, and
+    (for those who keep the fund) the close button and the reopen form."""
     try:
         before = int(request.GET.get("before", "") or 0) or None
     except ValueError:
@@ -61,11 +76,17 @@ def fund_period_view(request, actor: Actor, pk: int):
     kind = filter_form.cleaned_data["kind"] if filter_form.is_valid() else ""
     balance = fund_balance(period=period)
     entries, next_id = ledger_page(period=period, before_id=before, kind=kind)
+    today = timezone.localdate()
     return render(
         request,
         "funds/period.html",
         {
             "period": period,
+            "status": period.status(today=today),
+            "accepts_commitments": period.accepts_commitments(today=today),
+            "carry_overs": carry_over_links(period=period),
+            "may_keep": actor.has(*FUND_KEEPERS),
+            "form": reopen_form,
             "balance": balance,
             "entries": entries,
             "next_id": next_id,
@@ -74,11 +95,41 @@ def fund_period_view(request, actor: Actor, pk: int):
             "forecast": fund_forecast(
                 period=period,
                 balance=balance,
-                today=timezone.localdate(),
-                warning_percent=unused_warning_percent(organisation=actor.organisation),
+                today=today,
+                warning_percent=unused_warning_percent_for(organisation=actor.organisation),
             ),
         },
+        status=form_status(request) if reopen_form.is_bound else 200,
     )
+
+
+@api_counterpart("POST /fund-periods/{period_id}/close")
+@require_POST
+@actor_view(*FUND_KEEPERS)
+def fund_period_close_view(request, actor: Actor, pk: int):
+    period = _period_or_404(actor, pk)
+    return post_action(
+        request,
+        lambda: services.fund_period_close(actor=actor.user, period=period),
+        success=reverse("funds:period", args=[period.pk]),
+        message=lambda closing: _("Perioden är stängd. %(note)s") % {"note": closing.note},
+    )
+
+
+@api_counterpart("POST /fund-periods/{period_id}/reopen")
+@require_POST
+@actor_view(*FUND_KEEPERS)
+def fund_period_reopen_view(request, actor: Actor, pk: int):
+    period = _period_or_404(actor, pk)
+    form = FundPeriodReopenForm(request.POST)
+    done = run_form(
+        request,
+        form,
+        lambda d: services.fund_period_reopen(actor=actor.user, period=period, reason=d["reason"]),
+        success=reverse("funds:period", args=[period.pk]),
+        message=_("Perioden är öppen igen; beslut kan bokas mot den tills den stängs."),
+    )
+    return done or _period_page(request, actor, period, form)
 
 
 def _date_param(raw: str) -> date | None:

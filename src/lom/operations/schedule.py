@@ -146,6 +146,24 @@ JOBS: tuple[Job, ...] = (
         daily="06:30",
         description="The daily digest mail of users who chose one.",
     ),
+    Job(
+        "objection_reminders",
+        "lom.decisions.tasks.send_objection_reminders_task",
+        daily="07:20",
+        description="Objections whose answer is due in three days or today (each once).",
+    ),
+    Job(
+        "fund_periods_close",
+        "lom.funds.tasks.fund_periods_close_task",
+        daily="00:30",
+        description="Close fund periods whose end date has passed and book their carry-over.",
+    ),
+    Job(
+        "agreement_versions_in_force",
+        "lom.agreements.tasks.agreement_versions_in_force_task",
+        daily="00:05",
+        description="Agreement versions approved by every party whose date has come.",
+    ),
 )
 
 

@@ -83,6 +83,7 @@ MENU: list[tuple[str | None, list[Item]]] = [
                 _roles("coordinator", "decision_maker", "union_rep", "auditor"),
             ),
             Item(_("Omgångar"), "decisions:rounds", _not_fund),
+            Item(_("Diarium"), "diarium:register", _roles("fund_officer", *STAFF)),
         ],
     ),
     (

@@ -8,6 +8,7 @@ from lom.accounts.services import user_language_save
 from lom.cases.selectors import CaseFilter, case_list, status_counts
 from lom.common.parity import api_counterpart
 from lom.common.web import actor_view
+from lom.decisions.selectors import objections_past_due
 from lom.funds.selectors import (
     fund_balance,
     fund_forecast,
@@ -33,7 +34,11 @@ def ping(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
-@api_counterpart("GET /me", "GET /cases", "GET /fund-periods")
+# The most unanswered objections past their due day the home page lists.
+HOME_OVERDUE = 10
+
+
+@api_counterpart("GET /me", "GET /cases", "GET /fund-periods", "GET /decisions/objections")
 @actor_view()
 def home_view(request, actor):
     ctx = {"role_labels": [str(Role(r).label) for r in sorted(actor.roles)]}
@@ -56,6 +61,10 @@ def home_view(request, actor):
                     warning_percent=unused_warning_percent(organisation=actor.organisation),
                 ),
             )
+    if actor.has("coordinator", "decision_maker"):
+        ctx["overdue_objections"] = list(
+            objections_past_due(actor=actor, on=timezone.localdate())[:HOME_OVERDUE]
+        )
     return render(request, "home.html", ctx)
 
 

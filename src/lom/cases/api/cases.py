@@ -16,6 +16,7 @@ from lom.cases.api.schemas import (
     CaseOut,
     CasePageOut,
     CasePatchIn,
+    CaseReconsiderationOut,
     CostLineOut,
     TransitionIn,
 )
@@ -23,7 +24,16 @@ from lom.cases.models import Case
 from lom.cases.models import Status as CaseStatus
 from lom.cases.permissions import can_see_private_reason, can_take
 from lom.cases.reads import record_private_reason_read
-from lom.cases.selectors import CaseFilter, case_get_for_actor, case_list, cases_filtered
+from lom.cases.rules import rules_for_case
+from lom.cases.selectors import (
+    CaseFilter,
+    case_get_for_actor,
+    case_list,
+    case_reconsideration,
+    cases_filtered,
+    reconsideration_last_day,
+    reconsideration_offer,
+)
 from lom.cases.workflow import TRANSITIONS
 from lom.common.deprecation import deprecate
 from lom.common.errors import fields_renamed
@@ -63,11 +73,18 @@ def case_out(actor, case: Case) -> CaseOut:
     show_private = can_see_private_reason(actor, case)
     if show_private:
         record_private_reason_read(actor=actor, case=case, channel=ReadLog.Channel.API)
+    offer = reconsideration_offer(actor=actor, case=case)
+    allowed = [n for n in TRANSITIONS if can_take(actor, case, n)]
+    rec = case_reconsideration(case=case)
     computed = {
         "private_reason": case.private_reason if show_private else None,
         "measure_type_ids": [m.pk for m in case.measure_types.all()],
         "cost_lines": [CostLineOut.model_validate(line) for line in case.cost_lines.all()],
-        "allowed_transitions": [n for n in TRANSITIONS if can_take(actor, case, n)],
+        "allowed_transitions": [
+            n for n in allowed if n != "request_reconsideration" or offer.allowed
+        ],
+        "reconsideration_last_day": reconsideration_last_day(case=case, rules=rules_for_case(case)),
+        "reconsideration": CaseReconsiderationOut.model_validate(rec) if rec else None,
     }
     plain = {f: getattr(case, f) for f in CaseOut.model_fields if f not in computed}
     return CaseOut.model_validate(plain | computed)

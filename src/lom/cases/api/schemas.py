@@ -26,6 +26,9 @@ TransitionName = Literal[
     "applicant_respond",
     "approve",
     "reject",
+    "request_reconsideration",
+    "reconsider_approve",
+    "reconsider_reject",
     "start",
     "complete",
     "withdraw",
@@ -95,6 +98,19 @@ class CasePageOut(Page[CaseListOut]):
     has_next: bool
 
 
+class CaseReconsiderationOut(Schema):
+    """The applicant's request for reconsideration and, once decided, its outcome."""
+
+    requested_by_id: int
+    reasons: str
+    requested_at: datetime
+    last_day: date
+    outcome: Literal["", "changed", "upheld"]
+    reasoning: str
+    decided_by_id: int | None
+    decided_at: datetime | None
+
+
 class CaseOut(CaseListOut):
     purpose: str
     business_need: str
@@ -107,6 +123,10 @@ class CaseOut(CaseListOut):
     measure_type_ids: list[int]
     cost_lines: list[CostLineOut]
     allowed_transitions: list[str]
+    endorsed_by_id: int | None
+    # The last day the applicant may ask for reconsideration (null before a decision).
+    reconsideration_last_day: date | None
+    reconsideration: CaseReconsiderationOut | None
 
 
 class TransitionIn(Schema):

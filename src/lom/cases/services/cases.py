@@ -145,6 +145,11 @@ def _apply_input(*, actor: Actor, case: Case, data: CaseInput, agreement: LocalA
         ).select_related("unit")
         if not any(m.unit and target_path.startswith(m.unit.path) for m in managers):
             raise DomainError(_("Välj en chef för din enhet."), field="co_applicant_manager")
+        if case.applicant is not None and case.applicant.user_id == data.co_applicant_manager_id:
+            raise DomainError(
+                _("Du kan inte vara medsökande chef i din egen ansökan; välj din närmaste chef."),
+                field="co_applicant_manager",
+            )
         case.co_applicant_manager_id = data.co_applicant_manager_id
     if case.start_date and case.end_date and case.end_date < case.start_date:
         raise DomainError(_("Slutdatum kan inte vara före startdatum."), field="end_date")

@@ -5,30 +5,43 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lom.agreements.models import DecisionModel, LocalAgreement
-from lom.agreements.selectors import agreement_current
+from lom.agreements.models import DecisionModel
+from lom.agreements.rules import AgreementRules
+from lom.agreements.selectors import rules_in_force
 from lom.cases.models import Case, CaseCounter, Decision, Status
 from lom.cases.notifications import notify_case_transition
-from lom.cases.permissions import can_record_expense, can_take, require
+from lom.cases.permissions import DECIDING, can_record_expense, can_take, require
+from lom.cases.rules import rules_for_case
 from lom.cases.selectors import (
-    cap_problems,
     case_outstanding_commitment,
     case_spent,
     completeness_problems,
+    needs_endorsement,
 )
 from lom.cases.services.attachments import _register_attachments
 from lom.cases.services.cases import _snapshot
+from lom.cases.services.commitments import (
+    _check_grant,
+    _commit,
+    _register,
+    _register_decision,
+)
+from lom.cases.services.letters import decision_letter_issue
+from lom.cases.services.reconsideration import _decide_reconsideration, _request_reconsideration
 from lom.cases.workflow import FUNDED_STATES, TRANSITIONS
 from lom.common.audit import audit
 from lom.common.bounds import COMMENT_MAX, NAME_MAX
 from lom.common.errors import DomainError
 from lom.common.money import format_ore
 from lom.common.validation import amount_within, text_within
+from lom.diarium.models import Direction, DocumentKind
 from lom.funds.models import EntryKind, FundPeriod
-from lom.funds.selectors import fund_balance, fund_period_current
-from lom.funds.services import insufficient_funds_message, ledger_post, lock_period
+from lom.funds.services import ledger_post, lock_period
 from lom.organisations.access import Actor
 from lom.webhooks.services import webhook_emit
+
+# What a decision's webhook calls the status it leaves the case in.
+OUTCOMES = {str(Status.APPROVED): "approved", str(Status.REJECTED): "rejected"}
 
 
 def _next_case_number(case: Case) -> str:
@@ -68,7 +81,14 @@ def _do_case_transition(
     amount_within(amount_ore, field="amount", allow_zero=False)
     before = _snapshot(case)
     target = t.target
-    agreement = agreement_current(organisation=actor.organisation, on=timezone.localdate())
+    today = timezone.localdate()
+    # At submission the rules in force today apply, and the case keeps their version; every
+    # later step reads the version the case was submitted under.
+    agreement = (
+        rules_in_force(organisation=actor.organisation, on=today)
+        if name == "submit"
+        else rules_for_case(case)
+    )
     now = timezone.now()
 
     if name == "submit":
@@ -79,17 +99,25 @@ def _do_case_transition(
             raise DomainError(
                 " ".join(p[1] for p in problems), field=problems[0][0], code="incomplete"
             )
-        needs_endorsement = (
-            agreement.requires_manager_endorsement
-            and case.co_applicant_manager_id is None
-            and not (actor.is_manager and actor.manages_path(case.unit_path))
-        )
-        if needs_endorsement:
+        # Only the endorsing manager's own step endorses (see lom.cases.workflow): submitting
+        # never does, and a case submitted again is endorsed again.
+        case.endorsed_by = None
+        if needs_endorsement(case=case, rules=agreement):
             target = Status.AWAITING_ENDORSEMENT
         if not case.number:
             case.number = _next_case_number(case)
             _register_attachments(case)
+            _register(
+                actor=actor,
+                case=case,
+                kind=DocumentKind.APPLICATION,
+                title=case.title,
+                target=case,
+                direction=Direction.INCOMING,
+                at=now,
+            )
         case.submitted_at = now
+        case.agreement_version_id = agreement.version_id
     elif name == "endorse":
         case.endorsed_by = actor.user
     elif name in ("approve", "reject"):
@@ -105,6 +133,24 @@ def _do_case_transition(
             amount_ore=amount_ore,
             period=period,
             agreement=agreement,
+        )
+        case.decided_at = now
+        decision = case.decisions.order_by("-id").first()
+        assert decision is not None
+        _register_decision(actor=actor, case=case, decision=decision)
+        decision_letter_issue(case=case, decision=decision, by=actor.user)
+    elif name == "request_reconsideration":
+        _request_reconsideration(actor=actor, case=case, reasons=reason, rules=agreement, at=now)
+    elif name in ("reconsider_approve", "reconsider_reject"):
+        target = _decide_reconsideration(
+            actor=actor,
+            case=case,
+            approve=name == "reconsider_approve",
+            reasoning=reason,
+            amount_ore=amount_ore,
+            period=period,
+            rules=agreement,
+            at=now,
         )
         case.decided_at = now
     elif name in ("complete", "withdraw") and case.status in FUNDED_STATES:
@@ -125,7 +171,7 @@ def _do_case_transition(
         note=reason,
     )
     notify_case_transition(case=case, name=name, actor_user=actor.user)
-    if name in ("submit", "approve", "reject"):
+    if name in ("submit", *DECIDING):
         webhook_emit(
             organisation=actor.organisation,
             event="case.submitted" if name == "submit" else "case.decided",
@@ -133,7 +179,7 @@ def _do_case_transition(
                 "case_id": case.pk,
                 "number": case.number,
                 "status": case.status,
-                "outcome": {"approve": "approved", "reject": "rejected"}.get(name, ""),
+                "outcome": OUTCOMES.get(str(case.status), "") if name != "submit" else "",
                 "approved_ore": case.approved_ore,
                 "at": now.isoformat(),
             },
@@ -144,7 +190,9 @@ def _do_case_transition(
 case_transition = transaction.atomic(durable=True)(_do_case_transition)
 
 
-def _check_decision_route(*, case: Case, agreement, agenda_item, in_round: bool) -> None:
+def _check_decision_route(
+    *, case: Case, agreement: AgreementRules | None, agenda_item, in_round: bool
+) -> None:
     """The agreement's decision model decides where a decision may be taken."""
 
     if agreement is None:
@@ -180,7 +228,7 @@ def _decide(
     reason: str,
     amount_ore: int | None,
     period: FundPeriod | None,
-    agreement: LocalAgreement | None,
+    agreement: AgreementRules | None,
     agenda_item=None,
 ) -> None:
     model = agreement.decision_model if agreement else ""
@@ -195,38 +243,12 @@ def _decide(
         )
         return
     amount = case.requested_ore if amount_ore is None else amount_ore
-    if amount <= 0:
-        raise DomainError(_("Det beviljade beloppet måste vara större än noll."), field="amount")
-    if amount > case.requested_ore:
-        raise DomainError(
-            _("Det beviljade beloppet kan inte vara högre än det sökta (%(r)s).")
-            % {"r": format_ore(case.requested_ore)},
-            field="amount",
-        )
-    if agreement is not None:
-        problems = cap_problems(case=case, agreement=agreement, amount=amount)
-        if problems:
-            raise DomainError(" ".join(problems), field="amount")
-    if period is None:
-        period = fund_period_current(organisation=actor.organisation, on=timezone.localdate())
-    if period is None or period.organisation_id != case.organisation_id:
-        raise DomainError(
-            _("Det finns ingen fondperiod för dagens datum. Lägg upp en fondperiod först."),
-            field="period",
-        )
-    # Lock the period so that two approvals at the same instant see each other.
-    period = lock_period(period.pk)
-    remaining = fund_balance(period=period).remaining
-    if amount > remaining:
-        raise DomainError(
-            insufficient_funds_message(remaining, amount), field="amount", code="insufficient_funds"
-        )
-    ledger_post(
+    _check_grant(case=case, amount=amount, agreement=agreement)
+    period = _commit(
+        actor=actor,
+        case=case,
+        amount=amount,
         period=period,
-        kind=EntryKind.COMMITMENT,
-        amount_ore=amount,
-        actor=actor.user,
-        case_id=case.pk,
         memo=_("Beviljat %(n)s") % {"n": case.number},
     )
     case.approved_ore = amount

@@ -1,7 +1,10 @@
-"""Meetings of the joint body: the list, planning one, the meeting with its agenda,
-attendance, the parties' positions and the decisions, signing and adjusting the minutes, and
-the minutes as a PDF."""
+"""Meetings of the joint body: the list, planning one, the meeting with its agenda, the
+parties present or absent, the parties' positions and the decisions, adjusting the minutes
+(`POST .../sign`: the signed-in adjuster adjusts, as chair or for their union party; the last
+adjustment seals the minutes), restarting the adjusting, a linked adjustment of sealed minutes
+(`POST .../adjust`), and the minutes as a PDF."""
 
+from dataclasses import asdict
 from datetime import datetime
 from typing import Literal, cast
 
@@ -29,7 +32,7 @@ from lom.decisions.api._common import (
     case_ref,
     named_as_in_api,
 )
-from lom.decisions.minutes import render_minutes_pdf
+from lom.decisions.minutes import adjusting_rows, granted_ore, render_minutes_pdf
 from lom.decisions.models import PLACE_MAX, AgendaItem, Meeting, Position
 from lom.decisions.permissions import can_manage_meetings, can_read_meetings
 from lom.organisations.access import Actor
@@ -38,6 +41,8 @@ router = Router(tags=["decisions"])
 
 # The most representatives a meeting is planned with, or marked present, in one request.
 MAX_ATTENDEES = 500
+# The most parties a meeting records (the employer and the union parties).
+MAX_PARTIES = 50
 
 
 class MeetingListOut(Schema):
@@ -51,12 +56,38 @@ class MeetingListOut(Schema):
     signed_at: datetime | None
 
 
+class MeetingPartyOut(Schema):
+    """A party of the meeting (`union_id` null: the employer), present or absent."""
+
+    union_id: int | None
+    party: str
+    present: bool
+    representative_id: int | None
+    representative: str | None
+    substitute: bool
+    adjuster_id: int | None
+
+
+class MeetingAdjusterOut(Schema):
+    """An adjuster of the minutes (`union_id` null: the chair); `adjusted_at` null: not yet."""
+
+    union_id: int | None
+    role: str
+    user_id: int | None
+    name: str
+    adjusted_at: datetime | None
+
+
 class AttendeeOut(Schema):
     user_id: int
     name: str
     union_id: int | None
     party: str
     present: bool
+
+
+# A union's reservation or protocol note on its final position (consultation model only).
+PositionNoteKind = Literal["", "reservation", "protocol_note"]
 
 
 class PositionOut(Schema):
@@ -66,6 +97,7 @@ class PositionOut(Schema):
     final: bool
     stance: Stance
     reason: str
+    note_kind: PositionNoteKind
     recorded_at: datetime
 
 
@@ -83,6 +115,7 @@ class ItemOut(Schema):
     outcome: ItemOutcome
     minute_text: str
     case: CaseRefOut
+    granted_ore: int | None
     positions: list[PositionOut]
     decisions: list[DecisionOut]
 
@@ -97,6 +130,8 @@ class PartyOut(Schema):
 class MeetingOut(MeetingListOut):
     signed_by: str | None
     minutes_sha256: str
+    parties: list[MeetingPartyOut]
+    adjusters: list[MeetingAdjusterOut]
     attendees: list[AttendeeOut]
     agenda: list[ItemOut]
     my_parties: list[PartyOut]
@@ -117,10 +152,22 @@ class AgendaIn(Schema):
     case_id: Id | None = None
 
 
-class AttendanceIn(Schema):
-    """The representatives present; everyone else on the meeting is marked absent."""
+class MeetingPartyIn(Schema):
+    """One party's attendance (`union_id` null: the employer). A party present names its
+    representative; `adjuster_id` (a union party's adjuster of the minutes) defaults to the
+    representative."""
 
-    present_user_ids: list[Id] = Field(max_length=MAX_ATTENDEES)
+    union_id: Id | None = None
+    present: bool
+    representative_id: Id | None = None
+    substitute: bool = False
+    adjuster_id: Id | None = None
+
+
+class AttendanceIn(Schema):
+    """The parties whose attendance changes; parties not listed stay as they are."""
+
+    parties: list[MeetingPartyIn] = Field(max_length=MAX_PARTIES)
 
 
 class PositionIn(Schema):
@@ -129,6 +176,8 @@ class PositionIn(Schema):
     final: bool = False
     # The party: a union of the organisation, or null for the employer.
     union_id: Id | None = None
+    # Only a union's final position that disagrees, under the consultation model.
+    note_kind: PositionNoteKind = ""
 
 
 class ItemDecisionIn(Schema):
@@ -158,6 +207,7 @@ def _position_out(p: Position) -> PositionOut:
         final=p.final,
         stance=cast(Stance, p.stance),
         reason=p.reason,
+        note_kind=cast(PositionNoteKind, p.note_kind),
         recorded_at=p.recorded_at,
     )
 
@@ -169,6 +219,7 @@ def _item_out(item: AgendaItem) -> ItemOut:
         outcome=cast(ItemOutcome, item.outcome),
         minute_text=item.minute_text,
         case=case_ref(item.case),
+        granted_ore=granted_ore(item),
         positions=[_position_out(p) for p in item.positions.all()],
         decisions=[
             DecisionOut(
@@ -205,13 +256,26 @@ def _meeting_out(actor: Actor, meeting_id: int) -> MeetingOut:
     manage = bool(can_manage_meetings(actor))
     ready = (
         list(selectors.cases_ready_for_agenda(actor=actor)[:50])
-        if manage and not m.is_signed
+        if manage and not m.is_signed and not m.adjusted_by.all()
         else []
     )
     return MeetingOut(
         **_meeting_row(m, len(items)),
         signed_by=str(m.sealed_by) if m.sealed_by else None,
         minutes_sha256=m.sealed_sha256,
+        parties=[
+            MeetingPartyOut(
+                union_id=p.union_id,
+                party=p.name,
+                present=p.present,
+                representative_id=p.representative_id,
+                representative=str(p.representative) if p.representative else None,
+                substitute=p.substitute,
+                adjuster_id=p.adjuster_user_id,
+            )
+            for p in m.parties.all()
+        ],
+        adjusters=[MeetingAdjusterOut(**asdict(a)) for a in adjusting_rows(m)],
         attendees=[
             AttendeeOut(
                 user_id=a.user_id,
@@ -289,13 +353,15 @@ def add_to_agenda(  # one action per branch
 @router.put(
     "/meetings/{meeting_id}/attendance",
     response={200: MeetingOut, **REFUSALS},
-    summary="Record who is present",
+    summary="Record each party present (with its representative) or absent",
 )
 def set_attendance(request: HttpRequest, meeting_id: Id, payload: AttendanceIn) -> MeetingOut:
     actor = actor_of(request)
     meeting = _meeting(actor, meeting_id)
     services.meeting_set_attendance(
-        actor=actor, meeting=meeting, present_ids=set(payload.present_user_ids)
+        actor=actor,
+        meeting=meeting,
+        parties=[services.PartyAttendance(**p.dict()) for p in payload.parties],
     )
     return _meeting_out(actor, meeting.pk)
 
@@ -303,13 +369,26 @@ def set_attendance(request: HttpRequest, meeting_id: Id, payload: AttendanceIn) 
 @router.post(
     "/meetings/{meeting_id}/sign",
     response={200: MeetingOut, **REFUSALS},
-    summary="Sign the minutes (needs a recent sign-in when called with a session)",
+    summary="Adjust the minutes as the caller (chair or a union party's adjuster); the last "
+    "adjustment seals them (needs a recent sign-in when called with a session)",
 )
 def sign_meeting(request: HttpRequest, meeting_id: Id) -> MeetingOut:
     actor = actor_of(request)
     meeting = _meeting(actor, meeting_id)
     ensure_recent_auth(request)
     services.meeting_sign(actor=actor, meeting=meeting)
+    return _meeting_out(actor, meeting.pk)
+
+
+@router.post(
+    "/meetings/{meeting_id}/adjusting/restart",
+    response={200: MeetingOut, **REFUSALS},
+    summary="Withdraw the adjustments made so far so the minutes can be corrected",
+)
+def restart_adjusting(request: HttpRequest, meeting_id: Id) -> MeetingOut:
+    actor = actor_of(request)
+    meeting = _meeting(actor, meeting_id)
+    services.meeting_adjusting_restart(actor=actor, meeting=meeting)
     return _meeting_out(actor, meeting.pk)
 
 
@@ -377,6 +456,7 @@ def record_position(request: HttpRequest, item_id: Id, payload: PositionIn) -> P
         reason=payload.reason,
         final=payload.final,
         union=union,
+        note_kind=payload.note_kind,
     )
     return _position_out(p)
 

@@ -1,10 +1,11 @@
 """Objections: a union raises one (about a case, a decision, or how the agreement is applied),
 the employer answers, the union closes it (resolved locally or escalated)."""
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from django.http import Http404, HttpRequest
+from django.utils import timezone
 from ninja import Field, Router, Schema, Status
 
 from lom.cases.selectors import case_get_for_actor
@@ -32,6 +33,10 @@ class ObjectionListOut(Schema):
     decision_id: int | None
     raised_by: str
     raised_at: datetime
+    # The day the employer's answer is due under the agreement (null: raised before due days).
+    answer_due: date | None
+    # Not answered and the due day has passed.
+    overdue: bool
 
 
 class ObjectionEventOut(Schema):
@@ -81,6 +86,8 @@ def _row(o: Objection) -> dict:
         "decision_id": o.decision_id,
         "raised_by": str(o.raised_by),
         "raised_at": o.raised_at,
+        "answer_due": o.answer_due,
+        "overdue": o.is_overdue,
     }
 
 
@@ -108,13 +115,21 @@ def _objection_out(actor: Actor, objection_id: int) -> ObjectionOut:
 def list_objections(
     request: HttpRequest,
     status: ObjectionStatus | None = None,
+    overdue: bool = False,
     cursor: Cursor | None = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[ObjectionListOut]:
+    """`overdue`: only those not answered by the day the agreement gives for the answer (what
+    the coordinator's home page flags)."""
     actor = actor_of(request)
     require(can_read_objections(actor))
+    qs = (
+        selectors.objections_past_due(actor=actor, on=timezone.localdate())
+        if overdue
+        else selectors.objections_for(actor=actor, status=status or "")
+    )
     rows, nxt = keyset_page(
-        selectors.objections_for(actor=actor, status=status or ""),
+        qs,
         cursor=cursor,
         limit=limit,
         order=("-raised_at", "-id"),

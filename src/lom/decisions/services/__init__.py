@@ -5,19 +5,23 @@ a round (from_plan).
 Every public service is one durable transaction; services that share work call the private,
 non-durable helpers of the module that owns it."""
 
+from lom.decisions.services.adjusting import (
+    meeting_adjust,
+    meeting_adjusting_restart,
+    meeting_sign,
+)
 from lom.decisions.services.from_plan import (
     DEFAULT_ROUND_CRITERIA,
     proposal_to_case,
     proposals_to_round,
 )
 from lom.decisions.services.meetings import (
+    PartyAttendance,
     item_decide,
     meeting_add_case,
-    meeting_adjust,
     meeting_create,
     meeting_fill_agenda,
     meeting_set_attendance,
-    meeting_sign,
     position_record,
 )
 from lom.decisions.services.notifications import (
@@ -35,10 +39,12 @@ from lom.decisions.services.rounds import (
 
 __all__ = [
     "DEFAULT_ROUND_CRITERIA",
+    "PartyAttendance",
     "RoundDecision",
     "item_decide",
     "meeting_add_case",
     "meeting_adjust",
+    "meeting_adjusting_restart",
     "meeting_create",
     "meeting_fill_agenda",
     "meeting_set_attendance",

@@ -1,30 +1,45 @@
-"""Joint meetings (partssamverkan): planning, the agenda, attendance, the parties' positions,
-the decision per item, and signing the minutes."""
+"""Joint meetings (partssamverkan): planning, the agenda, the parties present or absent, the
+parties' positions, and the decision per item under the agreement's quorum.
 
+Every party of the agreement in force (the employer and each union party) is recorded for the
+meeting as present, with its representative (perhaps a substitute), or absent. A decision to
+approve or reject needs the parties the agreement's quorum demands; a deferral needs none.
+Under "HR decides each case" the meeting only consults, so no union quorum applies, but the
+employer must still be present to decide. Adjusting the minutes is in `minutes.py`; once the
+first adjuster has adjusted, the meeting refuses every change (409) until the coordinator
+restarts the adjusting, so nobody's adjustment ever covers text they did not read."""
+
+from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrOrPromise
 
 from lom.accounts.models import User
+from lom.agreements.models import DecisionModel, Quorum
+from lom.agreements.rules import AgreementRules
+from lom.agreements.selectors import rules_in_force
 from lom.cases.models import Case, Status
 from lom.cases.notifications import applicant_users
+from lom.cases.rules import rules_for_case
 from lom.cases.services import _do_case_transition as case_transition
 from lom.common.audit import audit
 from lom.common.bounds import COMMENT_MAX, NAME_MAX
 from lom.common.errors import ConflictError, DomainError
-from lom.common.sealed import seal_document
 from lom.common.validation import amount_within, optional_text
 from lom.common.validation import require as _require
 from lom.common.validation import required_text as _text
-from lom.decisions.minutes import render_minutes_pdf
+from lom.decisions.decision_models import note_kind_problem, outcome_problem
 from lom.decisions.models import (
     PLACE_MAX,
     AgendaItem,
     Attendee,
     Meeting,
+    MeetingParty,
+    NoteKind,
     Position,
 )
 from lom.decisions.permissions import (
@@ -35,10 +50,10 @@ from lom.decisions.services._common import _own_case
 from lom.mail.notify import notify
 from lom.organisations.access import Actor
 from lom.organisations.models import Membership, Role, Union
-from lom.webhooks.services import webhook_emit
 
 
-def _open_meeting(meeting: Meeting) -> Meeting:
+def _unsealed_meeting(meeting: Meeting) -> Meeting:
+    """The meeting locked for this transaction; refused once its minutes are sealed."""
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if meeting.is_signed:
         raise ConflictError(
@@ -47,6 +62,17 @@ def _open_meeting(meeting: Meeting) -> Meeting:
                 "som ett nytt, länkat protokoll."
             ),
             code="signed",
+        )
+    return meeting
+
+
+def _open_meeting(meeting: Meeting) -> Meeting:
+    """The meeting locked for a change: refused once sealed, and once adjusting has begun."""
+    meeting = _unsealed_meeting(meeting)
+    if meeting.adjusted_by.exists():
+        raise ConflictError(
+            _("Protokollet justeras; ändringar kräver att justeringen görs om."),
+            code="locked",
         )
     return meeting
 
@@ -65,20 +91,6 @@ def meeting_create(
 ) -> Meeting:
     return _meeting_create(
         actor=actor, title=title, starts_at=starts_at, place=place, attendee_ids=attendee_ids
-    )
-
-
-@transaction.atomic(durable=True)
-def meeting_adjust(*, actor: Actor, meeting: Meeting) -> Meeting:
-    """An adjustment of signed minutes: a new meeting, linked back, with the same place and
-    representatives."""
-    return _meeting_create(
-        actor=actor,
-        title=_("Justering av %(t)s") % {"t": meeting.title},
-        starts_at=timezone.now(),
-        place=meeting.place,
-        attendee_ids=[a.user_id for a in meeting.attendees.all()],
-        adjusts=meeting,
     )
 
 
@@ -123,6 +135,7 @@ def _meeting_create(
     Attendee.objects.bulk_create(
         [Attendee(meeting=meeting, user_id=uid, union_id=union) for uid, union in union_of.items()]
     )
+    _create_parties(meeting=meeting, chair_id=actor.user.pk, union_of=union_of)
     audit(
         organisation_id=meeting.organisation_id,
         actor=actor.user,
@@ -135,6 +148,29 @@ def _meeting_create(
         },
     )
     return meeting
+
+
+def _create_parties(*, meeting: Meeting, chair_id: int, union_of: dict[int, int | None]) -> None:
+    """Every party of the agreement in force on the meeting's day (without an agreement: the
+    parties of the attendees), present when one of its attendees can represent it."""
+    rules = rules_in_force(
+        organisation=meeting.organisation, on=timezone.localdate(meeting.starts_at)
+    )
+    union_ids = list(rules.union_ids) if rules else sorted({u for u in union_of.values() if u})
+    first_of: dict[int | None, int] = {None: chair_id}
+    for uid, union in sorted(union_of.items()):
+        first_of.setdefault(union, uid)
+    MeetingParty.objects.bulk_create(
+        [
+            MeetingParty(
+                meeting=meeting,
+                union_id=union,
+                present=union in first_of,
+                representative_id=first_of.get(union),
+            )
+            for union in [None, *union_ids]
+        ]
+    )
 
 
 @transaction.atomic(durable=True)
@@ -201,15 +237,149 @@ def meeting_fill_agenda(*, actor: Actor, meeting: Meeting) -> int:
     return added
 
 
+@dataclass(frozen=True)
+class PartyAttendance:
+    """One party's attendance as the coordinator records it (`union_id` None: the employer)."""
+
+    union_id: int | None
+    present: bool
+    representative_id: int | None = None
+    substitute: bool = False
+    # A union party's adjuster of the minutes; None: the representative.
+    adjuster_id: int | None = None
+
+
 @transaction.atomic(durable=True)
-def meeting_set_attendance(*, actor: Actor, meeting: Meeting, present_ids: set[int]) -> None:
+def meeting_set_attendance(
+    *, actor: Actor, meeting: Meeting, parties: list[PartyAttendance]
+) -> None:
+    """Record each given party present (with its representative, substitute or not, and for
+    a union party its adjuster) or absent; the attendees follow their party."""
     _require(can_manage_meetings(actor))
     meeting = _open_meeting(meeting)
+    rows = {p.union_id: p for p in meeting.parties.select_related("union")}
+    before = {_party_key(p): _party_state(p) for p in rows.values()}
+    for given in parties:
+        row = rows.get(given.union_id)
+        if row is None:
+            raise DomainError(_("Parten hör inte till sammanträdet."), field="parties")
+        _apply_attendance(meeting=meeting, row=row, given=given)
+    present = {u for u, p in rows.items() if p.present}
     for a in meeting.attendees.all():
-        present = a.user_id in present_ids
-        if a.present != present:
-            a.present = present
+        if a.present != (a.union_id in present):
+            a.present = a.union_id in present
             a.save(update_fields=["present"])
+    audit(
+        organisation_id=meeting.organisation_id,
+        actor=actor.user,
+        action="meeting.attendance",
+        target=meeting,
+        before=before,
+        after={_party_key(p): _party_state(p) for p in rows.values()},
+    )
+
+
+def _party_key(p: MeetingParty) -> str:
+    return str(p.union_id or "employer")
+
+
+def _party_state(p: MeetingParty) -> dict:
+    return {
+        "present": p.present,
+        "representative": p.representative_id,
+        "substitute": p.substitute,
+        "adjuster": p.adjuster_id,
+    }
+
+
+def _apply_attendance(*, meeting: Meeting, row: MeetingParty, given: PartyAttendance) -> None:
+    if not given.present:
+        row.present, row.representative_id, row.substitute, row.adjuster_id = (
+            False,
+            None,
+            False,
+            None,
+        )
+        row.save()
+        return
+    if given.representative_id is None:
+        raise DomainError(
+            _("Ange vem som företräder %(party)s.") % {"party": row.name},
+            field="representative",
+        )
+    _check_speaks_for(meeting=meeting, user_id=given.representative_id, union_id=row.union_id)
+    adjuster_id = given.adjuster_id if row.union_id is not None else None
+    if adjuster_id is not None:
+        _check_speaks_for(meeting=meeting, user_id=adjuster_id, union_id=row.union_id)
+    row.present, row.representative_id, row.substitute, row.adjuster_id = (
+        True,
+        given.representative_id,
+        given.substitute,
+        adjuster_id,
+    )
+    row.save()
+    for uid in {given.representative_id, adjuster_id}:
+        if uid is None:
+            continue
+        Attendee.objects.get_or_create(
+            meeting=meeting, user_id=uid, defaults={"union_id": row.union_id}
+        )
+
+
+def _check_speaks_for(*, meeting: Meeting, user_id: int, union_id: int | None) -> None:
+    """The user holds a role of the party in the meeting's organisation: a union's
+    representative for a union party, a coordinator or decision maker for the employer."""
+    roles = Membership.objects.filter(organisation_id=meeting.organisation_id, user_id=user_id)
+    if union_id is None:
+        ok = roles.filter(role__in=[Role.COORDINATOR, Role.DECISION_MAKER]).exists()
+    else:
+        ok = roles.filter(role=Role.UNION_REP, union_id=union_id).exists()
+    if not ok:
+        raise DomainError(
+            _("Personen företräder inte den parten i organisationen."), field="representative"
+        )
+
+
+QUORUM_RULE: dict[str, StrOrPromise] = {
+    Quorum.ALL_PARTIES: gettext_lazy("beslutet kräver alla parter enligt avtalet"),
+    Quorum.EMPLOYER_AND_MAJORITY: gettext_lazy(
+        "beslutet kräver arbetsgivaren och en majoritet av de fackliga parterna enligt avtalet"
+    ),
+    Quorum.EMPLOYER_AND_ONE: gettext_lazy(
+        "beslutet kräver arbetsgivaren och minst en facklig part enligt avtalet"
+    ),
+}
+
+
+def quorum_problem(
+    *, rules: AgreementRules | None, parties: list[MeetingParty], outcome: str
+) -> str | None:
+    # pure: why the parties present may not take `outcome` under the agreement's quorum,
+    # naming the missing parties and the rule; None when they may. A deferral needs no quorum.
+    if outcome == AgendaItem.Outcome.DEFERRED:
+        return None
+    present = {p.union_id for p in parties if p.present}
+    if None not in present:
+        return _("Arbetsgivaren är inte närvarande; ett beslut kräver arbetsgivaren.")
+    if rules is not None and rules.decision_model == DecisionModel.HR_DECIDES:
+        return None  # the meeting consults; HR decides
+    unions = list(rules.union_ids) if rules else [p.union_id for p in parties if p.union_id]
+    missing = [u for u in unions if u not in present]
+    if not missing:
+        return None
+    quorum = rules.quorum if rules else Quorum.ALL_PARTIES
+    here = len(unions) - len(missing)
+    if quorum == Quorum.EMPLOYER_AND_MAJORITY and here * 2 > len(unions):
+        return None
+    if quorum == Quorum.EMPLOYER_AND_ONE and here >= 1:
+        return None
+    names = ", ".join(
+        Union.objects.filter(pk__in=missing).order_by("name").values_list("name", flat=True)
+    )
+    return _("%(parties)s är inte närvarande; %(rule)s.") % {
+        "parties": names,
+        "rule": QUORUM_RULE.get(quorum, QUORUM_RULE[Quorum.ALL_PARTIES]),
+    }
 
 
 @transaction.atomic(durable=True)
@@ -221,7 +391,10 @@ def position_record(
     reason: str = "",
     final: bool,
     union: Union | None,
+    note_kind: str = "",
 ) -> Position:
+    """A party's position on an item. Under the consultation model a union whose final
+    position disagrees may add a reservation or a protocol note (its reason says why)."""
     _require(can_record_position(actor, union.pk if union else None))
     meeting = _open_meeting(item.meeting)
     if meeting.organisation_id != actor.organisation.pk:
@@ -233,11 +406,28 @@ def position_record(
     reason = optional_text(reason, field="reason", max_length=COMMENT_MAX)
     if stance == Position.Stance.DISAGREE and not reason:
         raise DomainError(_("Motivera varför ni avstyrker."), field="reason")
+    note_kind = note_kind or ""
+    if note_kind not in NoteKind.values:
+        raise DomainError(_("Välj reservation eller protokollsanteckning."), field="note_kind")
+    problem = note_kind_problem(
+        rules=rules_for_case(item.case),
+        note_kind=note_kind,
+        stance=stance,
+        final=final,
+        union_id=union.pk if union else None,
+    )
+    if problem:
+        raise DomainError(problem, field="note_kind")
     position, _created = Position.objects.update_or_create(
         item=item,
         union=union,
         final=final,
-        defaults={"stance": stance, "reason": reason, "recorded_by": actor.user},
+        defaults={
+            "stance": stance,
+            "reason": reason,
+            "note_kind": note_kind,
+            "recorded_by": actor.user,
+        },
     )
     audit(
         organisation_id=meeting.organisation_id,
@@ -245,7 +435,12 @@ def position_record(
         action="position.final" if final else "position.provisional",
         target=position,
         case=item.case,
-        after={"party": position.party_name, "stance": stance, "reason": reason},
+        after={
+            "party": position.party_name,
+            "stance": stance,
+            "reason": reason,
+            "note_kind": note_kind,
+        },
     )
     return position
 
@@ -259,8 +454,8 @@ def item_decide(
     reason: str,
     amount_ore: int | None = None,
 ) -> AgendaItem:
-    """Record the meeting's decision on one item. Approval needs every party present to
-    agree; a disagreement can end in rejection or deferral (and then an objection)."""
+    """Record the meeting's decision on one item. Approving or rejecting needs the parties
+    the agreement's quorum demands; the decision model says what the positions allow."""
     _require(can_manage_meetings(actor))
     meeting = _open_meeting(item.meeting)
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
@@ -271,22 +466,16 @@ def item_decide(
     )
     amount_within(amount_ore, field="amount")
     finals = list(item.positions.filter(final=True))
-    parties_present = {a.union_id for a in meeting.attendees.filter(present=True)}
-    parties_with_position = {p.union_id for p in finals}
-    if outcome == AgendaItem.Outcome.APPROVED:
-        missing = parties_present - parties_with_position
-        if missing:
-            raise DomainError(
-                _("Alla närvarande parter ska ha tagit ställning innan beslut."), field="outcome"
-            )
-        if any(p.stance == Position.Stance.DISAGREE for p in finals):
-            raise DomainError(
-                _(
-                    "Parterna är oense. Ärendet kan inte beviljas gemensamt; "
-                    "avslå eller bordlägg det."
-                ),
-                field="outcome",
-            )
+    parties = list(meeting.parties.all())
+    rules = rules_for_case(item.case)
+    problem = quorum_problem(rules=rules, parties=parties, outcome=outcome) or outcome_problem(
+        rules=rules,
+        outcome=outcome,
+        finals=finals,
+        parties_present={p.union_id for p in parties if p.present},
+    )
+    if problem:
+        raise DomainError(problem, field="outcome")
     if outcome in (AgendaItem.Outcome.APPROVED, AgendaItem.Outcome.REJECTED):
         case_transition(
             actor=actor,
@@ -310,41 +499,3 @@ def item_decide(
         after={"outcome": outcome, "reason": reason},
     )
     return item
-
-
-@transaction.atomic(durable=True)
-def meeting_sign(*, actor: Actor, meeting: Meeting) -> Meeting:
-    """Freeze the minutes: render the PDF once, store it with its checksum."""
-    _require(can_manage_meetings(actor))
-    meeting = _open_meeting(meeting)
-    if meeting.items.filter(outcome="").exists():
-        raise ConflictError(
-            _("Alla punkter måste vara beslutade eller bordlagda innan protokollet justeras."),
-            code="state",
-        )
-    meeting.status = Meeting.Status.SIGNED
-    sha = seal_document(
-        meeting,
-        by=actor.user,
-        render=lambda: render_minutes_pdf(meeting),
-        filename=f"protokoll-{meeting.organisation_id}-{meeting.pk}.pdf",
-    )
-    audit(
-        organisation_id=meeting.organisation_id,
-        actor=actor.user,
-        action="meeting.sign",
-        target=meeting,
-        after={"sha256": sha},
-    )
-    webhook_emit(
-        organisation=actor.organisation,
-        event="document.registered",
-        payload={
-            "document": "minutes",
-            "meeting_id": meeting.pk,
-            "adjusts_meeting_id": meeting.adjusts_id,
-            "title": meeting.title,
-            "sha256": sha,
-        },
-    )
-    return meeting

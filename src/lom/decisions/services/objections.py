@@ -1,14 +1,18 @@
-"""Objections: a union raises one, the employer answers, the union closes it."""
+"""Objections: a union raises one, the employer answers (by the day the agreement sets), the
+union closes it. The objection and the answer are registered in the diarium."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lom.agreements.selectors import agreement_current
+from lom.accounts.models import User
+from lom.agreements.rules import AgreementRules
+from lom.agreements.selectors import rules_in_force
 from lom.cases.models import Case, Decision, Status
+from lom.cases.rules import rules_for_case
 from lom.common.audit import audit
 from lom.common.bounds import COMMENT_MAX, NAME_MAX
 from lom.common.errors import ConflictError, DomainError, PermissionDeniedError
@@ -23,10 +27,49 @@ from lom.decisions.permissions import (
     can_raise_objection,
 )
 from lom.decisions.services._common import _own_case
+from lom.diarium.models import DocumentKind, Secrecy
+from lom.diarium.services import document_register
 from lom.mail.notify import notify
 from lom.organisations.access import Actor
 from lom.organisations.models import Membership, Role, Union
 from lom.organisations.selectors import users_with_roles
+
+# Used when no agreement is in force (the agreements' own default).
+DEFAULT_ANSWER_DAYS = 14
+DEFAULT_OBJECTION_DAYS = 14
+
+
+def _rules(actor: Actor, case: Case | None) -> AgreementRules | None:
+    """The rules an objection is read under: the case's (the version it was submitted under),
+    else the agreement in force today."""
+    if case is not None:
+        return rules_for_case(case)
+    return rules_in_force(organisation=actor.organisation, on=timezone.localdate())
+
+
+def answer_due_on(*, rules: AgreementRules | None, raised_on: date) -> date:
+    # pure: the day the employer's answer is due: the day raised plus the agreement's days.
+    days = rules.objection_answer_days if rules else DEFAULT_ANSWER_DAYS
+    return raised_on + timedelta(days=days)
+
+
+def _register(objection: Objection, *, kind: str, direction: str, by: User) -> None:
+    """The objection, or the employer's answer, in the diarium. One about a case can touch an
+    applicant's circumstances and is examined before it is handed out."""
+    case = objection.case
+    document_register(
+        organisation_id=objection.organisation_id,
+        kind=kind,
+        title=objection.subject,
+        target=objection,
+        party=objection.union.name,
+        direction=direction,
+        secrecy=Secrecy.REVIEW if case is not None else Secrecy.PUBLIC,
+        case_id=case.pk if case is not None else None,
+        case_number=case.number if case is not None else "",
+        by=by,
+    )
+
 
 # --- Objections -----------------------------------------------------------------------------
 
@@ -59,9 +102,9 @@ def objection_raise(
         _own_case(actor, case)
         if case.status == Status.DRAFT:
             raise DomainError(_("Det går inte att invända mot ett utkast."))
+    rules = _rules(actor, case)
     if decision is not None:
-        agreement = agreement_current(organisation=actor.organisation, on=timezone.localdate())
-        days = agreement.objection_days if agreement else 14
+        days = rules.objection_days if rules else DEFAULT_OBJECTION_DAYS
         if timezone.now() - decision.decided_at > timedelta(days=days):
             raise DomainError(
                 _(
@@ -87,14 +130,21 @@ def objection_raise(
         raised_by=actor.user,
         subject=str(subject)[:NAME_MAX],  # the default names a case number
         reasons=reasons,
+        answer_due=answer_due_on(rules=rules, raised_on=timezone.localdate()),
     )
+    _register(objection, kind=DocumentKind.OBJECTION, direction="incoming", by=actor.user)
     audit(
         organisation_id=objection.organisation_id,
         actor=actor.user,
         action="objection.raise",
         target=objection,
         case=case,
-        after={"union": union.name, "subject": objection.subject, "reasons": reasons},
+        after={
+            "union": union.name,
+            "subject": objection.subject,
+            "reasons": reasons,
+            "answer_due": objection.answer_due.isoformat() if objection.answer_due else None,
+        },
     )
     notify(
         users=users_with_roles(actor.organisation.pk, Role.COORDINATOR, Role.DECISION_MAKER),
@@ -123,6 +173,7 @@ def objection_answer(*, actor: Actor, objection: Objection, answer: str) -> Obje
     objection.answered_at = timezone.now()
     objection.status = Objection.Status.ANSWERED
     objection.save()
+    _register(objection, kind=DocumentKind.OBJECTION_ANSWER, direction="outgoing", by=actor.user)
     audit(
         organisation_id=objection.organisation_id,
         actor=actor.user,

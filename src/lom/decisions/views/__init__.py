@@ -9,6 +9,7 @@ from lom.decisions.views.from_plan import (
 from lom.decisions.views.meetings import (
     item_decide_view,
     meeting_adjust_view,
+    meeting_adjusting_restart_view,
     meeting_agenda_view,
     meeting_attendance_view,
     meeting_minutes_view,
@@ -36,6 +37,7 @@ from lom.decisions.views.rounds import (
 __all__ = [
     "item_decide_view",
     "meeting_adjust_view",
+    "meeting_adjusting_restart_view",
     "meeting_agenda_view",
     "meeting_attendance_view",
     "meeting_minutes_view",

@@ -1,5 +1,5 @@
-"""Meetings of the joint body: list, agenda, attendance, positions, decisions, signing and
-the minutes."""
+"""Meetings of the joint body: list, agenda, the parties present or absent, positions,
+decisions, adjusting the minutes (each adjuster in their own session) and the minutes."""
 
 from django.contrib import messages
 from django.http import Http404
@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from lom.cases.rules import rules_for_case
 from lom.cases.selectors import case_get_for_actor
 from lom.common.errors import DomainError
 from lom.common.parity import api_counterpart
@@ -15,13 +16,15 @@ from lom.common.reauth import recent_auth_required
 from lom.common.sealed import sealed_document_response
 from lom.common.web import actor_view, form_status, run_form
 from lom.decisions import selectors, services
+from lom.decisions.decision_models import allowed_outcomes
 from lom.decisions.forms import (
+    AttendanceForm,
     ItemDecisionForm,
     MeetingForm,
     PositionForm,
 )
-from lom.decisions.minutes import render_minutes_pdf
-from lom.decisions.models import AgendaItem
+from lom.decisions.minutes import adjusting_rows, granted_ore, render_minutes_pdf
+from lom.decisions.models import AgendaItem, Meeting
 from lom.decisions.permissions import can_manage_meetings
 from lom.decisions.views._common import READERS, _error
 from lom.organisations.access import Actor
@@ -70,25 +73,51 @@ def _meeting_or_404(actor, pk):
 @api_counterpart("GET /decisions/meetings/{meeting_id}")
 @actor_view(*READERS)
 def meeting_view(request, actor: Actor, pk: int):
-    meeting = _meeting_or_404(actor, pk)
+    return _meeting_page(request, actor, _meeting_or_404(actor, pk))
+
+
+def _attendance_form(actor: Actor, meeting: Meeting, data=None) -> AttendanceForm:
+    return AttendanceForm(
+        data,
+        parties=meeting.parties.all(),
+        candidates=selectors.meeting_candidates(actor=actor),
+    )
+
+
+def _meeting_page(request, actor: Actor, meeting: Meeting, attendance_form=None, status=200):
     manage = bool(can_manage_meetings(actor))
     my_parties: list[tuple[int | None, str]] = []
     if actor.has("coordinator", "decision_maker"):
         my_parties.append((None, _("Arbetsgivaren")))
     for u in selectors.actor_unions(actor=actor):
         my_parties.append((u.pk, u.name))
+    adjusters = adjusting_rows(meeting)
+    adjusting = any(a.adjusted_at for a in adjusters)
     items = []
+    present = {p.union_id for p in meeting.parties.all() if p.present}
     for item in meeting.items.all():
         positions = list(item.positions.all())
+        decide_form = None
+        if manage and not item.outcome:
+            offered = allowed_outcomes(
+                rules=rules_for_case(item.case),
+                finals=[p for p in positions if p.final],
+                parties_present=present,
+            )
+            decide_form = ItemDecisionForm(prefix=f"i{item.pk}", outcomes=offered)
         items.append(
             {
                 "item": item,
                 "case": item.case,
+                "granted_ore": granted_ore(item),
                 "provisional": [p for p in positions if not p.final],
                 "final": [p for p in positions if p.final],
-                "decide_form": ItemDecisionForm(prefix=f"i{item.pk}") if manage else None,
+                "decide_form": decide_form,
             }
         )
+    open_ = not meeting.is_signed and not adjusting
+    if manage and open_ and attendance_form is None:
+        attendance_form = _attendance_form(actor, meeting)
     return render(
         request,
         "decisions/meeting.html",
@@ -96,12 +125,21 @@ def meeting_view(request, actor: Actor, pk: int):
             "meeting": meeting,
             "items": items,
             "manage": manage,
+            "open": open_,
+            "adjusting": adjusting,
+            "parties": list(meeting.parties.all()),
+            "adjusters": adjusters,
+            "my_adjustment": [
+                a for a in adjusters if a.user_id == actor.user.pk and a.adjusted_at is None
+            ],
+            "attendance_form": attendance_form if manage and open_ else None,
             "my_parties": my_parties,
             "position_form": PositionForm(),
             "ready": list(selectors.cases_ready_for_agenda(actor=actor)[:50])
-            if manage and not meeting.is_signed
+            if manage and open_
             else [],
         },
+        status=status,
     )
 
 
@@ -132,16 +170,19 @@ def meeting_agenda_view(request, actor: Actor, pk: int):  # one action per branc
 @actor_view("coordinator")
 def meeting_attendance_view(request, actor: Actor, pk: int):
     meeting = _meeting_or_404(actor, pk)
-    present = set()
-    for raw in request.POST.getlist("present"):
-        if raw.isdigit():
-            present.add(int(raw))
-    try:
-        services.meeting_set_attendance(actor=actor, meeting=meeting, present_ids=present)
-        messages.success(request, _("Närvaron är sparad."))
-    except DomainError as exc:
-        _error(request, exc)
-    return redirect("decisions:meeting", pk=meeting.pk)
+    form = _attendance_form(actor, meeting, request.POST)
+    done = run_form(
+        request,
+        form,
+        lambda d: services.meeting_set_attendance(
+            actor=actor, meeting=meeting, parties=form.attendance()
+        ),
+        success=reverse("decisions:meeting", args=[meeting.pk]),
+        message=_("Närvaron är sparad."),
+    )
+    if done is not None:
+        return done
+    return _meeting_page(request, actor, meeting, attendance_form=form, status=400)
 
 
 def _item_or_404(actor, pk) -> AgendaItem:
@@ -173,6 +214,7 @@ def position_view(request, actor: Actor, pk: int):
                 reason=d["reason"],
                 final=d["final"],
                 union=union,
+                note_kind=d["note_kind"],
             )
             messages.success(request, _("Ställningstagandet är sparat."))
         except DomainError as exc:
@@ -187,6 +229,8 @@ def position_view(request, actor: Actor, pk: int):
 @actor_view("coordinator")
 def item_decide_view(request, actor: Actor, pk: int):
     item = _item_or_404(actor, pk)
+    # Every outcome is accepted here: the service refuses one the model does not allow, with
+    # the rule that refuses it (the page offers only the allowed ones).
     form = ItemDecisionForm(request.POST, prefix=f"i{item.pk}")
     if form.is_valid():
         d = form.cleaned_data
@@ -208,14 +252,33 @@ def item_decide_view(request, actor: Actor, pk: int):
 
 @api_counterpart("POST /decisions/meetings/{meeting_id}/sign")
 @recent_auth_required
-@actor_view("coordinator")
+@actor_view("coordinator", "union_rep")
 def meeting_sign_view(request, actor: Actor, pk: int):
+    """The signed-in adjuster adjusts the minutes (as chair or for their union party)."""
     if request.method != "POST":  # back from re-authentication: press the button again
         return redirect("decisions:meeting", pk=pk)
     meeting = _meeting_or_404(actor, pk)
     try:
-        services.meeting_sign(actor=actor, meeting=meeting)
-        messages.success(request, _("Protokollet är justerat och låst."))
+        meeting = services.meeting_sign(actor=actor, meeting=meeting)
+        if meeting.is_signed:
+            messages.success(request, _("Alla har justerat; protokollet är låst."))
+        else:
+            messages.success(request, _("Du har justerat protokollet."))
+    except DomainError as exc:
+        _error(request, exc)
+    return redirect("decisions:meeting", pk=meeting.pk)
+
+
+@api_counterpart("POST /decisions/meetings/{meeting_id}/adjusting/restart")
+@require_POST
+@actor_view("coordinator")
+def meeting_adjusting_restart_view(request, actor: Actor, pk: int):
+    meeting = _meeting_or_404(actor, pk)
+    try:
+        services.meeting_adjusting_restart(actor=actor, meeting=meeting)
+        messages.success(
+            request, _("Justeringen är återkallad; protokollet kan ändras och justeras på nytt.")
+        )
     except DomainError as exc:
         _error(request, exc)
     return redirect("decisions:meeting", pk=meeting.pk)

@@ -79,6 +79,8 @@ def submit_claim(
         participants=payload.groups(),
         invoices=list(invoices or []),
         is_final=payload.is_final,
+        term_start=payload.term_start,
+        term_end=payload.term_end,
     )
     return Status(201, claim_out(_claim_or_404(actor, claim.pk)))
 

@@ -142,6 +142,8 @@ def claim_out(c: Claim) -> dict[str, Any]:
         "member_id": c.notification.member_id,
         "status": c.status,
         "is_final": c.is_final,
+        "term_start": c.term_start,
+        "term_end": c.term_end,
         "internal_salary_ore": c.internal_salary_ore,
         "total_ore": c.total_ore,
         "paid_ore": c.paid_ore,

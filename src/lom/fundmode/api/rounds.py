@@ -25,6 +25,8 @@ from lom.fundmode.api.schemas import (
     FundCriterionIn,
     FundCriterionOut,
     FundImportedOut,
+    FundReconciliationOut,
+    FundReconciliationRowOut,
     FundRoundIn,
     FundRoundOut,
     MemberIn,
@@ -39,7 +41,6 @@ from lom.fundmode.permissions import can_administer, require
 from lom.fundmode.selectors import (
     criteria_for,
     criterion_get,
-    fund_statistics,
     member_candidates,
     membership_of,
     memberships_of,
@@ -48,6 +49,7 @@ from lom.fundmode.selectors import (
     pots_for,
     rounds_for,
 )
+from lom.fundmode.selectors.figures import ReconciliationRow, fund_statistics, member_reconciliation
 
 router = Router(tags=["fundmode"])
 
@@ -303,3 +305,32 @@ def remove_member(request, member_id: Id):
         raise Http404
     services.member_remove(actor=actor, membership=membership)
     return Status(204, None)
+
+
+def _reconciliation_row(r: ReconciliationRow) -> FundReconciliationRowOut:
+    return FundReconciliationRowOut(
+        name=str(r.name),
+        start=r.start,
+        end=r.end,
+        granted_ore=r.granted_ore,
+        claimed_ore=r.claimed_ore,
+        paid_ore=r.paid_ore,
+        ledger_used_ore=r.ledger_used_ore,
+        difference_ore=r.difference_ore,
+    )
+
+
+@router.get(
+    "/reconciliation",
+    response=FundReconciliationOut,
+    summary="Reconcile the member's own fund periods with its pot at the fund",
+)
+def get_reconciliation(request):
+    rec = member_reconciliation(actor=reader(request))
+    if rec is None:
+        raise Http404
+    return FundReconciliationOut(
+        linked_to_cases=False,
+        rows=[_reconciliation_row(r) for r in rec.rows],
+        total=_reconciliation_row(rec.total),
+    )

@@ -274,6 +274,8 @@ class ClaimOut(Schema):
     member_id: int
     status: str
     is_final: bool
+    term_start: date | None
+    term_end: date | None
     internal_salary_ore: int
     total_ore: int
     paid_ore: int | None
@@ -302,6 +304,12 @@ class ClaimForm(Schema):
     costdesc_coordination: str = Field("", max_length=NAME_MAX)
     internal_salary_ore: Amount = 0
     is_final: bool = True
+    term_start: Day | None = Field(
+        None, description="First day of the term a partial claim covers (not final only)."
+    )
+    term_end: Day | None = Field(
+        None, description="Last day of the term a partial claim covers; it must have ended."
+    )
     participants: list[
         Annotated[str, Field(min_length=5, max_length=12, pattern=r"^\d{4}:[FMX]:\d{1,6}$")]
     ] = Field(..., min_length=1, max_length=ROWS_MAX)
@@ -323,3 +331,23 @@ ClaimStatus = Literal["", "submitted", "returned", "paid"]
 
 class ReturnIn(Schema):
     reason: str = Field(..., min_length=1, max_length=COMMENT_MAX)
+
+
+class FundReconciliationRowOut(Schema):
+    name: str
+    start: date
+    end: date
+    granted_ore: int = Field(description="Approved by the fund in the dates (öre).")
+    claimed_ore: int = Field(description="Claims sent in the dates, returned ones excluded.")
+    paid_ore: int = Field(description="Paid by the fund in the dates.")
+    ledger_used_ore: int = Field(description="Committed and spent in the member's own ledger.")
+    difference_ore: int = Field(description="granted_ore − ledger_used_ore.")
+
+
+class FundReconciliationOut(Schema):
+    """The member's own fund periods beside its pot at the fund. Notifications are not linked
+    to the member's cases: the two sides are compared by the dates of each own period."""
+
+    linked_to_cases: bool
+    rows: list[FundReconciliationRowOut]
+    total: FundReconciliationRowOut

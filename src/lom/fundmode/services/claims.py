@@ -1,5 +1,7 @@
 """Claims (rekvisition) and payment."""
 
+from datetime import date
+
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -10,6 +12,8 @@ from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE
 from lom.common.errors import ConflictError, DomainError
 from lom.common.money import format_ore
 from lom.common.validation import amount_too_large_message, optional_text, validate_upload
+from lom.diarium.models import Direction, DocumentKind, Secrecy
+from lom.diarium.services import document_register
 from lom.fundmode.models import (
     Claim,
     ClaimCostLine,
@@ -33,6 +37,60 @@ from lom.organisations.selectors import users_with_roles
 from lom.webhooks.services import webhook_emit
 
 
+def _check_timing(
+    *,
+    n: MeasureNotification,
+    is_final: bool,
+    term_start: date | None,
+    term_end: date | None,
+    today: date,
+) -> None:  # pure: a check that raises
+    """A final claim only after the measure's end date; a partial claim names a term within
+    the measure that has ended and that no earlier claim of the measure covers."""
+    if is_final:
+        if today <= n.planned_end:
+            raise DomainError(
+                _(
+                    "Insatsen pågår till och med %(d)s. En rekvisition kan göras först efter "
+                    "insatsens slutdatum."
+                )
+                % {"d": n.planned_end.isoformat()},
+                field="is_final",
+            )
+        return
+    if term_start is None or term_end is None:
+        raise DomainError(
+            _("Ange vilken termin eller period delrekvisitionen gäller."), field="term_end"
+        )
+    if term_end < term_start:
+        raise DomainError(
+            _("Periodens slut måste vara samma dag som eller efter dess början."),
+            field="term_end",
+        )
+    if term_start < n.planned_start or term_end > n.planned_end:
+        raise DomainError(
+            _("Perioden måste ligga inom insatsens tid, %(s)s–%(e)s.")
+            % {"s": n.planned_start.isoformat(), "e": n.planned_end.isoformat()},
+            field="term_end",
+        )
+    if today <= term_end:
+        raise DomainError(
+            _(
+                "Perioden pågår till och med %(d)s. En delrekvisition kan göras först när "
+                "perioden är slut."
+            )
+            % {"d": term_end.isoformat()},
+            field="term_end",
+        )
+    overlapping = n.claims.exclude(status=Claim.Status.RETURNED).filter(
+        term_start__lte=term_end, term_end__gte=term_start
+    )
+    if overlapping.exists():
+        raise DomainError(
+            _("Perioden är redan rekvirerad (helt eller delvis)."), field="term_start"
+        )
+
+
 @transaction.atomic(durable=True)
 def claim_submit(
     *,
@@ -43,13 +101,17 @@ def claim_submit(
     participants: list[tuple[str, str, int]],
     invoices: list[UploadedFile],
     is_final: bool = True,
+    term_start: date | None = None,
+    term_end: date | None = None,
 ) -> Claim:
-    """Once per approved notification (several only when the fund allowed partial claims;
-    the last one is final): actual costs with invoices, internal salary costs, the final
-    participant list as counts."""
+    """Once per approved notification, after the measure's end date; several only when the
+    fund's decision allowed partial claims per term (each names its term, which must have
+    ended; the last claim is final): actual costs with invoices, internal salary costs, the
+    final participant list as counts. Partial claims together never exceed the approved
+    amount."""
     n = (
         MeasureNotification.objects.select_for_update()
-        .select_related("round")
+        .select_related("round", "member")
         .get(pk=notification.pk)
     )
     check_transition(actor=actor, subject=n, name="claim")
@@ -57,6 +119,10 @@ def claim_submit(
         is_final = True
         if n.claims.filter(status=Claim.Status.PAID).exists():
             raise ConflictError(_("Insatsen är redan rekvirerad."), code="state")
+    if is_final:
+        term_start = term_end = None
+    today = timezone.localdate()
+    _check_timing(n=n, is_final=is_final, term_start=term_start, term_end=term_end, today=today)
     external = clean_costs(costs)
     if internal_salary_ore < 0:
         raise DomainError(_("Beloppet kan inte vara negativt."), field="internal_salary")
@@ -65,6 +131,16 @@ def claim_submit(
         raise DomainError(amount_too_large_message(), field="internal_salary")
     if total <= 0:
         raise DomainError(_("Ange de faktiska kostnaderna."))
+    left = claimable_left(notification=n)
+    if not is_final and total > left:
+        raise DomainError(
+            _(
+                "Delrekvisitionerna får tillsammans inte överstiga det beviljade beloppet: "
+                "%(l)s återstår, delrekvisitionen gäller %(c)s."
+            )
+            % {"l": format_ore(left), "c": format_ore(total)},
+            field="internal_salary",
+        )
     if external > 0 and not invoices:
         raise DomainError(_("Bifoga fakturorna för de faktiska kostnaderna."), field="invoices")
     clean = clean_groups(participants)
@@ -77,6 +153,8 @@ def claim_submit(
     claim = Claim.objects.create(
         notification=n,
         is_final=is_final,
+        term_start=term_start,
+        term_end=term_end,
         internal_salary_ore=internal_salary_ore,
         total_ore=total,
         submitted_by=actor.user,
@@ -103,7 +181,23 @@ def claim_submit(
         actor=actor,
         subject=n,
         name="claim",
-        after={"claim": claim.pk, "total_ore": total, "final": is_final},
+        after={
+            "claim": claim.pk,
+            "total_ore": total,
+            "final": is_final,
+            "term_end": term_end.isoformat() if term_end else None,
+        },
+    )
+    document_register(
+        organisation_id=n.round.fund_id,
+        kind=DocumentKind.FUND_CLAIM,
+        title=_("Rekvisition: %(n)s %(t)s") % {"n": n.number, "t": n.title},
+        target=claim,
+        party=n.member.name,
+        direction=Direction.INCOMING,
+        secrecy=Secrecy.PUBLIC,
+        case_number=n.number,
+        by=actor.user,
     )
 
     notify(

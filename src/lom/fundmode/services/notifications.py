@@ -19,6 +19,8 @@ from lom.common.validation import (
     optional_text,
     validate_upload,
 )
+from lom.diarium.models import Direction, DocumentKind, Secrecy
+from lom.diarium.services import document_register
 from lom.fundmode.models import (
     Claim,
     CostKind,
@@ -41,11 +43,34 @@ from lom.fundmode.services.pots import lock_pot
 from lom.fundmode.services.workflow import audit_notification, check_transition, transition
 from lom.mail.notify import notify
 from lom.organisations.access import Actor
-from lom.organisations.models import Employee, Role
+from lom.organisations.models import Employee, Organisation, Role
 from lom.organisations.selectors import users_with_roles
 from lom.planning.selectors import plan_current
 
 GENDERS = ("F", "M", "X")
+
+
+def check_measure_type(
+    measure_type: MeasureType | None, *, organisation: Organisation
+) -> None:  # pure: a check that raises
+    """A measure type of another sector is refused (e.g. avtalspension, a state-sector type,
+    for a region)."""
+    if measure_type is None or not measure_type.sectors:
+        return
+    if organisation.kind not in measure_type.sectors:
+        raise DomainError(
+            _("Insatstypen %(t)s finns inte för %(k)s; den gäller bara %(s)s.")
+            % {
+                "t": measure_type.name,
+                "k": str(organisation.get_kind_display()).lower(),
+                "s": ", ".join(
+                    str(Organisation.Kind(k).label).lower()
+                    for k in measure_type.sectors
+                    if k in Organisation.Kind.values
+                ),
+            },
+            field="measure_type",
+        )
 
 
 @transaction.atomic(durable=True)
@@ -76,6 +101,7 @@ def notification_prenotify(
         raise DomainError(
             _("Slutdatum måste vara samma dag som eller efter startdatum."), field="planned_end"
         )
+    check_measure_type(measure_type, organisation=actor.organisation)
     pot = pot_for_member(fund_round=fund_round, member=actor.organisation)
     if pot is None:
         raise DomainError(_("Din organisation har ingen pott i perioden."))
@@ -98,8 +124,23 @@ def notification_prenotify(
         measure_type=measure_type,
         created_by=actor.user,
     )
-    n.number = f"{fund_round.start.year}-{n.pk:05d}"
+    # The number takes the registration year (not the period's first year); the fund's
+    # register of documents gets the pre-notification as an incoming document that names it.
+    registered_at = timezone.now()
+    n.number = f"{timezone.localdate(registered_at).year}-{n.pk:05d}"
     n.save(update_fields=["number"])
+    document_register(
+        organisation_id=fund_round.fund_id,
+        kind=DocumentKind.FUND_NOTIFICATION,
+        title=_("Föranmälan: %(n)s %(t)s") % {"n": n.number, "t": title},
+        target=n,
+        party=actor.organisation.name,
+        direction=Direction.INCOMING,
+        secrecy=Secrecy.PUBLIC,
+        case_number=n.number,
+        by=actor.user,
+        at=registered_at,
+    )
     audit_notification(actor, n, "fund_notification.prenotify", {"estimated_ore": estimated_ore})
     return n
 
@@ -142,6 +183,7 @@ def _update(*, actor: Actor, notification: MeasureNotification, data: Notificati
     if data.provider_kind and data.provider_kind not in ProviderKind.values:
         raise DomainError(_("Okänd utförare."), field="provider_kind")
     clean_costs(data.costs)
+    check_measure_type(data.measure_type, organisation=notification.member)
     n = notification
     n.title = optional_text(data.title, field="title", max_length=NAME_MAX) or n.title
     n.background = optional_text(data.background, field="background", max_length=TEXT_MAX)

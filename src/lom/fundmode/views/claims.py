@@ -52,6 +52,8 @@ def claim_new_view(request, actor: Actor, pk: int):
             participants=groups_from(formset),
             invoices=form.invoices(),
             is_final=d.get("is_final", True),
+            term_start=d.get("term_start"),
+            term_end=d.get("term_end"),
         ),
         success=lambda claim: reverse("fundmode:claim", args=[claim.pk]),
         message=_("Rekvisitionen är skickad till fonden."),

@@ -22,7 +22,13 @@ from lom.fundmode.forms import (
 )
 from lom.fundmode.models import CostKind, FundRound, MeasureNotification
 from lom.fundmode.permissions import can_act_for_employer, can_assess, can_edit_notification
-from lom.fundmode.selectors import attachment_get, criteria_for, decision_standing, rounds_for
+from lom.fundmode.selectors import (
+    attachment_get,
+    criteria_for,
+    decision_standing,
+    measure_types_for,
+    rounds_for,
+)
 from lom.fundmode.views.common import (
     notification_ctx,
     notification_or_404,
@@ -44,7 +50,11 @@ def prenotify_view(request, actor: Actor):
     qs = rounds_for(actor=actor).filter(
         pk__in=[r.pk for r in rounds], status=FundRound.Status.ALLOCATED
     )
-    form = PrenotifyForm(request.POST or None, rounds=qs)
+    form = PrenotifyForm(
+        request.POST or None,
+        rounds=qs,
+        measure_types=measure_types_for(kind=actor.organisation.kind),
+    )
     done = run_form(
         request,
         form,
@@ -94,7 +104,11 @@ def notification_edit_view(request, actor: Actor, pk: int):
     for line in n.cost_lines.all():
         initial[f"cost_{line.kind}"] = line.amount_ore
         initial[f"costdesc_{line.kind}"] = line.description
-    form = NotificationForm(request.POST or None, initial=initial)
+    form = NotificationForm(
+        request.POST or None,
+        initial=initial,
+        measure_types=measure_types_for(kind=n.member.kind),
+    )
     formset = participant_formset(request, n)
     done = run_form_with_rows(
         request,

@@ -24,7 +24,6 @@ from lom.fundmode.selectors import (
     balances_for_pots,
     criteria_for,
     criterion_get,
-    fund_statistics,
     member_candidates,
     members_of,
     memberships_of,
@@ -36,6 +35,7 @@ from lom.fundmode.selectors import (
     pots_for,
     rounds_for,
 )
+from lom.fundmode.selectors.figures import fund_statistics, member_reconciliation
 from lom.fundmode.views.common import reader_or_404, round_or_404
 from lom.organisations.access import Actor
 
@@ -305,3 +305,12 @@ def member_remove_view(request, actor: Actor, pk: int):
         success=reverse("fundmode:members"),
         message=_("%(m)s är inte längre medlem.") % {"m": membership.member.name},
     )
+
+
+@api_counterpart("GET /fund/reconciliation")
+@actor_view()
+def reconciliation_view(request, actor: Actor):
+    rec = member_reconciliation(actor=actor)
+    if rec is None:
+        raise Http404
+    return render(request, "fundmode/reconciliation.html", {"rec": rec})

@@ -39,7 +39,12 @@ from lom.reports.figures.cases import (
     primary_measure_types,
     year_bounds,
 )
-from lom.reports.figures.decisions import decision_tables, objection_table
+from lom.reports.figures.decisions import (
+    consultation_table,
+    decision_tables,
+    late_objection_table,
+    objection_table,
+)
 from lom.reports.figures.fairness import (
     AGE_BANDS,
     FAIRNESS_COLUMNS,
@@ -113,12 +118,14 @@ __all__ = [
     "balance_json",
     "case_infos",
     "case_money",
+    "consultation_table",
     "decision_tables",
     "department_path",
     "fairness",
     "fairness_figures",
     "full_years",
     "hide",
+    "late_objection_table",
     "month_start",
     "months_between",
     "next_month",

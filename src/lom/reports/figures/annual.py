@@ -25,7 +25,12 @@ from lom.funds.selectors import (
 )
 from lom.organisations.models import Organisation
 from lom.reports.figures.cases import month_start, year_bounds
-from lom.reports.figures.decisions import decision_tables, objection_table
+from lom.reports.figures.decisions import (
+    consultation_table,
+    decision_tables,
+    late_objection_table,
+    objection_table,
+)
 from lom.reports.figures.fairness import FairnessResult, fairness
 from lom.reports.figures.money import forecast_table, funds_table, timeline_table, use_tables
 from lom.reports.figures.outcomes import outcome_tables, survey_tables
@@ -102,7 +107,9 @@ class AnnualFigures:
     timeline: Table
     use: list[Table]
     decisions: list[Table]
+    consultation: Table
     objections: Table
+    late_objections: Table
     outcomes: list[Table]
     survey: list[Table]
     fairness: FairnessResult
@@ -115,7 +122,9 @@ class AnnualFigures:
             self.timeline,
             *self.use,
             *self.decisions,
+            self.consultation,
             self.objections,
+            self.late_objections,
             *self.outcomes,
             *self.survey,
             *self.fairness.tables,
@@ -170,7 +179,11 @@ def annual_figures(
     use = use_tables(organisation=organisation, entries=entries)
     step(35, _("Beslut och invändningar"))
     decisions = decision_tables(organisation=organisation, since=since, until=until)
+    consultation = consultation_table(organisation=organisation, since=since, until=until)
     objections = objection_table(organisation=organisation, since=since, until=until)
+    late_objections = late_objection_table(
+        organisation=organisation, since=since, until=until, today=today
+    )
     step(45, _("Uppföljning och enkäter"))
     outcomes = outcome_tables(
         organisation=organisation, followup_scope=Q(recorded_at__gte=since, recorded_at__lt=until)
@@ -223,7 +236,20 @@ def annual_figures(
             [_("Uppföljningar vid avslut"), followups_done[1], None, None],
             [_("Uppföljningar efter en tid"), followups_done[2], None, None],
             [_("Enkätsvar"), survey[0].rows[0][1], None, None],
+            [_("Beslut efter samråd"), consultation.total_dict()["consulted"], None, None],
+            [
+                _("Beslut efter samråd med reservation"),
+                consultation.total_dict()["reservations"],
+                None,
+                None,
+            ],
             [_("Fackliga invändningar"), len(objections.rows), None, None],
+            [
+                _("Invändningar besvarade för sent eller inte alls"),
+                len(late_objections.rows),
+                None,
+                None,
+            ],
         ],
     )
     step(60, _("Nyckeltal klara"))
@@ -237,7 +263,9 @@ def annual_figures(
         timeline=timeline,
         use=use,
         decisions=decisions,
+        consultation=consultation,
         objections=objections,
+        late_objections=late_objections,
         outcomes=outcomes,
         survey=survey,
         fairness=fair,

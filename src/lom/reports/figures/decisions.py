@@ -1,8 +1,9 @@
-"""The decisions and the unions' objections of a year."""
+"""The decisions, the decisions taken after consultation with reservations, and the unions'
+objections of a year."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from django.apps import apps
 from django.core.exceptions import FieldError
@@ -10,7 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lom.agreements.models import DecisionModel
 from lom.cases.models import Decision
+from lom.cases.rules import rules_for_case
+from lom.decisions.decision_models import decision_model_of
+from lom.decisions.models import NoteKind, Position
+from lom.decisions.selectors import objections_answer_late
 from lom.organisations.models import Organisation
 from lom.reports.figures.cases import (
     department_name,
@@ -35,6 +41,12 @@ DECISION_COUNT_COLUMNS = (
     ("approved", gettext_lazy("Beviljade"), COUNT),
     ("approved_amount", gettext_lazy("Beviljat belopp"), MONEY),
     ("rejected", gettext_lazy("Avslagna"), COUNT),
+)
+
+CONSULTATION_COLUMNS = (
+    ("consulted", gettext_lazy("Beslut efter samråd"), COUNT),
+    ("reservations", gettext_lazy("Med reservation"), COUNT),
+    ("protocol_notes", gettext_lazy("Med protokollsanteckning"), COUNT),
 )
 
 
@@ -153,3 +165,83 @@ def objection_table(*, organisation: Organisation, since: datetime, until: datet
     except (FieldError, AttributeError, ValueError):
         return table
     return table
+
+
+def consultation_table(*, organisation: Organisation, since: datetime, until: datetime) -> Table:
+    """Decisions of the year the employer took after consulting the unions (the consultation
+    model), and per union how many it was consulted on and where it entered a reservation or a
+    protocol note. The total row counts decisions (a decision with reservations from two
+    unions counts once)."""
+    decisions = Decision.objects.filter(
+        case__organisation=organisation,
+        decided_at__gte=since,
+        decided_at__lt=until,
+        agenda_item__isnull=False,
+    ).select_related("case", "case__agreement_version", "case__organisation")
+    model_of: dict[int | None, str] = {}
+    items: set[int] = set()
+    for d in decisions:
+        version = d.case.agreement_version_id
+        if version not in model_of:
+            model_of[version] = decision_model_of(rules_for_case(d.case))
+        if model_of[version] == DecisionModel.CONSULTATION and d.agenda_item_id is not None:
+            items.add(d.agenda_item_id)
+    per_union: dict[str, list[set[int]]] = {}
+    for p in Position.objects.filter(
+        item_id__in=items, final=True, union__isnull=False
+    ).select_related("union"):
+        consulted, reserved, noted = per_union.setdefault(p.party_name, [set(), set(), set()])
+        consulted.add(p.item_id)
+        if p.note_kind == NoteKind.RESERVATION:
+            reserved.add(p.item_id)
+        elif p.note_kind == NoteKind.PROTOCOL_NOTE:
+            noted.add(p.item_id)
+    rows = [[name, *(len(s) for s in sets)] for name, sets in sorted(per_union.items())]
+    any_of = [set().union(*(sets[i] for sets in per_union.values())) for i in (1, 2)]
+    return breakdown_table(
+        key="consultation_reservations",
+        title=_("Beslut efter samråd med reservation"),
+        group=Column("union", _("Fackförbund")),
+        values=CONSULTATION_COLUMNS,
+        rows=rows,
+        total=[len(items), len(any_of[0]), len(any_of[1])],
+        note=_(
+            "Beslut som arbetsgivaren fattat efter samråd med de fackliga parterna. Totalraden "
+            "räknar beslut; ett beslut med reservation från två förbund räknas en gång."
+        ),
+    )
+
+
+def late_objection_table(
+    *, organisation: Organisation, since: datetime, until: datetime, today: date
+) -> Table:
+    """The objections of the year the employer answered after the day the agreement gave for
+    the answer, or has not answered although that day has passed."""
+    rows = [
+        [
+            timezone.localdate(o.raised_at),
+            o.case.number if o.case is not None else "",
+            o.union.name,
+            o.subject,
+            o.answer_due,
+            answered_on,
+            str(_("Besvarad för sent")) if answered_on else str(_("Obesvarad")),
+        ]
+        for o, answered_on in objections_answer_late(
+            organisation_id=organisation.pk, since=since, until=until, on=today
+        )
+    ]
+    return Table(
+        key="objections_late",
+        title=_("Invändningar som besvarats för sent eller inte alls"),
+        columns=[
+            Column("date", _("Datum"), DATE),
+            Column("number", _("Diarienummer")),
+            Column("union", _("Fackförbund")),
+            Column("subject", _("Avser")),
+            Column("answer_due", _("Svar senast"), DATE),
+            Column("answered", _("Besvarad"), DATE),
+            Column("status", _("Status")),
+        ],
+        rows=rows,
+    )

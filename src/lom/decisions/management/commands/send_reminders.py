@@ -1,11 +1,15 @@
 from django.core.management.base import BaseCommand
 
-from lom.decisions.tasks import send_reminders_task
+from lom.decisions.tasks import send_objection_reminders_task, send_reminders_task
 
 
 class Command(BaseCommand):
-    help = "Enqueue the reminder task (the scheduler does daily, job case_reminders)."
+    help = (
+        "Enqueue the reminder tasks (the scheduler does daily, jobs case_reminders and "
+        "objection_reminders)."
+    )
 
     def handle(self, *args, **options):
-        result = send_reminders_task.enqueue()
-        self.stdout.write(f"Enqueued reminders: {result.id} ({result.status})")
+        for task in (send_reminders_task, send_objection_reminders_task):
+            result = task.enqueue()
+            self.stdout.write(f"Enqueued {task.name}: {result.id} ({result.status})")

@@ -7,20 +7,21 @@ from datetime import date, timedelta
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 from django.utils import timezone
+from django.utils.text import slugify
 
 from lom.accounts.models import User
 from lom.agreements.models import ContributionRate, DecisionModel, MeasureType
 from lom.agreements.reference_data import ensure_reference_data
 from lom.agreements.services import agreement_save
 from lom.cases import services as case_services
-from lom.cases.models import ApplicationKind, CostLine, Decision, Purpose
+from lom.cases.models import ApplicationKind, Case, CostLine, Decision, Purpose
 from lom.decisions import services as dec
 from lom.demo.people import demo_people, demo_units
 from lom.demo.users import DEMO_PASSWORD, demo_user
 from lom.funds.models import FundPeriod
-from lom.funds.services import fund_period_create
+from lom.funds.services import fund_period_close, fund_period_create
 from lom.organisations.access import actor_for
-from lom.organisations.models import Employee, Organisation, Role, Union, Unit
+from lom.organisations.models import Employee, Membership, Organisation, Role, Union, Unit
 from lom.organisations.selectors import managers_for_unit
 from lom.organisations.services import (
     employee_save,
@@ -232,6 +233,17 @@ class Command(BaseCommand):
             role=Role.UNION_REP,
             union=unions[0],
         )
+        # Every other union party has its representative too (the meetings need them present).
+        for union in unions[1:]:
+            membership_grant(
+                actor=None,
+                organisation=org,
+                user=self._user(
+                    f"{p}facklig-{slugify(union.name)}", "Facklig", union.name.replace("/", " ")
+                ),
+                role=Role.UNION_REP,
+                union=union,
+            )
         # A few managers for the other units so every unit has one.
         for i, leaf in enumerate(leaves[1:], start=2):
             u = self._user(f"{p}chef{i}", rnd.choice(FIRST), rnd.choice(LAST))
@@ -295,6 +307,7 @@ class Command(BaseCommand):
                 previous=prev,
                 carry_over=True,
             )
+            fund_period_close(actor=admin, period=prev)  # last year closed: its carry-over
         else:
             period = fund_period_create(
                 actor=admin,
@@ -334,6 +347,7 @@ class Command(BaseCommand):
             ("returned", 2),
             ("approved", 5),
             ("rejected", 2),
+            ("reconsideration", 1),
             ("in_progress", 6),
             ("completed", 6),
             ("withdrawn", 2),
@@ -425,7 +439,7 @@ class Command(BaseCommand):
                         "behov, och bifoga kursplanen.",
                     )
                     continue
-                if state == "rejected":
+                if state in ("rejected", "reconsideration"):
                     self._decide(
                         spec,
                         coordinator,
@@ -437,6 +451,14 @@ class Command(BaseCommand):
                         "kompetensutveckling för nuvarande uppgifter och ska betalas "
                         "av enhetens budget.",
                     )
+                    if state == "reconsideration":
+                        case_services.case_transition(
+                            actor=actor,
+                            case=Case.objects.get(pk=case.pk),
+                            name="request_reconsideration",
+                            reason="Kursen gäller inte mina nuvarande uppgifter utan den roll "
+                            "som ersätter dem efter omorganisationen; se enhetens plan.",
+                        )
                     continue
                 amount = case.requested_ore if rnd.random() < 0.7 else case.requested_ore * 8 // 10
                 case = self._decide(
@@ -476,17 +498,20 @@ class Command(BaseCommand):
             getattr(self, "_meeting", None) is None
             or self._meeting.organisation_id != case.organisation_id
         ):
-            rep = User.objects.get(username=f"{spec['prefix']}facklig")
-            self._rep = actor_for(user=rep, organisation_id=case.organisation_id)
+            reps = Membership.objects.filter(
+                organisation_id=case.organisation_id, role=Role.UNION_REP
+            ).order_by("id")
+            self._reps = [
+                actor_for(user=m.user, organisation_id=case.organisation_id) for m in reps
+            ]
             self._meeting = dec.meeting_create(
                 actor=coordinator,
                 title="Partssamverkan om omställningsmedel",
                 starts_at=timezone.now() - timedelta(days=21),
                 place="Regionens hus, rum 4",
-                attendee_ids=[rep.pk],
+                attendee_ids=[m.user_id for m in reps],
             )
         item = dec.meeting_add_case(actor=coordinator, meeting=self._meeting, case=case)
-        union = self._rep.union_ids[0]
         dec.position_record(
             actor=coordinator,
             item=item,
@@ -495,14 +520,15 @@ class Command(BaseCommand):
             stance="agree" if approve else "disagree",
             reason="" if approve else reason,
         )
-        dec.position_record(
-            actor=self._rep,
-            item=item,
-            final=True,
-            union=Union.objects.get(pk=union),
-            stance="agree",
-            reason="" if approve else "Insatsen behövs inför omställningen.",
-        )
+        for rep in self._reps:
+            dec.position_record(
+                actor=rep,
+                item=item,
+                final=True,
+                union=Union.objects.get(pk=rep.union_ids[0]),
+                stance="agree",
+                reason="" if approve else "Insatsen behövs inför omställningen.",
+            )
         dec.item_decide(
             actor=coordinator,
             item=item,
@@ -541,7 +567,9 @@ class Command(BaseCommand):
                 else "Vi godtar förklaringen.",
             )
         if spec["decision_model"] == DecisionModel.JOINT and getattr(self, "_meeting", None):
-            dec.meeting_sign(actor=coordinator, meeting=self._meeting)
+            # The chair and every union party's adjuster adjust the minutes.
+            for adjuster in [coordinator, *self._reps]:
+                dec.meeting_sign(actor=adjuster, meeting=self._meeting)
             upcoming = dec.meeting_create(
                 actor=coordinator,
                 title="Partssamverkan om omställningsmedel",

@@ -162,15 +162,23 @@ class Command(BaseCommand):
         def coord(m):
             return actor_for(user=coords[m.pk], organisation_id=m.pk)
 
-        def notified(m, title, cost, groups, *, provider=ProviderKind.SUPPLIER, submit=True):
+        def notified(
+            m, title, cost, groups, *, provider=ProviderKind.SUPPLIER, submit=True, ended=False
+        ):
+            """A notification of a running measure, or one that has ended (it can be claimed)."""
             c = coord(m)
+            first, last = (
+                (today - timedelta(days=150), today - timedelta(days=20))
+                if ended
+                else (today - timedelta(days=60), today + timedelta(days=60))
+            )
             n = fs.notification_prenotify(
                 actor=c,
                 fund_round=r,
                 title=title,
                 estimated_ore=cost,
-                planned_start=today - timedelta(days=60),
-                planned_end=today + timedelta(days=60),
+                planned_start=first,
+                planned_end=last,
             )
             fs.notification_update(
                 actor=c,
@@ -185,8 +193,8 @@ class Command(BaseCommand):
                     provider_name="Kompetensbolaget AB"
                     if provider == ProviderKind.SUPPLIER
                     else "",
-                    planned_start=today - timedelta(days=60),
-                    planned_end=today + timedelta(days=60),
+                    planned_start=first,
+                    planned_end=last,
                     costs={
                         CostKind.TUITION: (cost * 8 // 10, "Kursavgift"),
                         CostKind.COORDINATION: (cost - cost * 8 // 10, "Samordning"),
@@ -281,6 +289,7 @@ class Command(BaseCommand):
             "Förskollärare: språkutvecklande arbetssätt",
             260_000_00,
             [("2343", "F", 18), ("5311", "F", 9), ("5311", "M", 2)],
+            ended=True,
         )
         decide(n, "approved")
         claim = fs.claim_submit(
@@ -298,6 +307,7 @@ class Command(BaseCommand):
             "Socialsekreterare: motiverande samtal",
             120_000_00,
             [("2661", "F", 9), ("2661", "M", 3)],
+            ended=True,
         )
         decide(n, "approved")
         fs.claim_submit(

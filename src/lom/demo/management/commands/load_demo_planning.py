@@ -383,13 +383,14 @@ class Command(BaseCommand):
         agreement = agreement_current(organisation=org, on=timezone.localdate())
         extra = 2
         for union in agreement.unions.all() if agreement else []:
-            if Membership.objects.filter(
-                organisation=org, role=Role.UNION_REP, union=union
-            ).exists():
+            username = f"{prefix}facklig-{slugify(union.name)}"
+            if (
+                Membership.objects.filter(organisation=org, role=Role.UNION_REP, union=union)
+                .exclude(user__username=username)
+                .exists()
+            ):
                 continue
-            user = self._user(
-                f"{prefix}facklig-{slugify(union.name)}", "Facklig", union.name.replace("/", " ")
-            )
+            user = self._user(username, "Facklig", union.name.replace("/", " "))
             membership_grant(
                 actor=None, organisation=org, user=user, role=Role.UNION_REP, union=union
             )

@@ -2,17 +2,16 @@
 periods and all of its members' notifications; an employer sees only its own pot and
 notifications; nobody sees anything of another fund."""
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from lom.agreements.models import MeasureType
 from lom.fundmode.models import (
     Claim,
     CostKind,
@@ -24,14 +23,16 @@ from lom.fundmode.models import (
     MeasureNotification,
     MemberPayroll,
     NotificationCostLine,
-    ParticipantGroup,
     Pot,
     PotEntry,
     PotEntryKind,
     ProviderKind,
 )
 from lom.fundmode.permissions import can_read_as_member, can_read_fund, is_fund_side
-from lom.funds.selectors import Balance
+from lom.funds.selectors import (
+    Balance,
+    unused_warning_percents,
+)
 from lom.organisations.access import Actor
 from lom.organisations.models import Organisation
 
@@ -61,6 +62,15 @@ OCCUPATIONS: dict[str, str] = {
 def occupation_label(code: str) -> str:
     name = OCCUPATIONS.get(code)
     return f"{code} {name}" if name else code
+
+
+def measure_types_for(*, kind: str) -> QuerySet[MeasureType]:
+    """The measure types offered to an organisation of `kind`: those of its sector and those
+    of every sector (no sectors listed)."""
+    # A short reference table, filtered here: JSON containment is not portable across backends.
+    rows = MeasureType.objects.values_list("pk", "sectors")
+    offered = [pk for pk, sectors in rows if kind in (sectors or [kind])]
+    return MeasureType.objects.filter(pk__in=offered)
 
 
 # --- Periods and pots -----------------------------------------------------------------------
@@ -181,9 +191,12 @@ class Expiry:
         return round(100 * self.elapsed_days / self.total_days) if self.total_days else 0
 
 
-def pot_expiry(*, fund_round: FundRound, balance: Balance, today: date) -> Expiry:
+def pot_expiry(
+    *, fund_round: FundRound, balance: Balance, today: date, warning_percent: int
+) -> Expiry:
     """Project the pace of approvals (committed + paid) from the period start to the last
-    date for claims. Money not approved and paid by then expires."""
+    date for claims. Money not approved and paid by then expires. The warning uses
+    `warning_percent`, the member employer's own threshold (`lom.funds` forecast settings)."""
     total_days = (fund_round.claim_deadline - fund_round.start).days + 1
     if today < fund_round.start:
         return Expiry(0, total_days, None, None, None, False)
@@ -194,7 +207,7 @@ def pot_expiry(*, fund_round: FundRound, balance: Balance, today: date) -> Expir
         projected_use = balance.spent  # after the deadline only what was paid counts
     projected_unused = max(balance.allocated - projected_use, 0)
     pct = round(100 * projected_unused / balance.allocated) if balance.allocated > 0 else None
-    warning = pct is not None and pct > settings.LOM_UNUSED_WARNING_PERCENT
+    warning = pct is not None and pct > warning_percent
     return Expiry(elapsed, total_days, projected_use, projected_unused, pct, warning)
 
 
@@ -227,6 +240,7 @@ def pot_figures_for(*, pots: list[Pot], today: date) -> list[PotFigures]:
         return []
     ids = [p.pk for p in pots]
     balances = balances_for_pots(pots=pots)
+    thresholds = unused_warning_percents(organisation_ids=sorted({p.member_id for p in pots}))
     notes = MeasureNotification.objects.filter(pot_id__in=ids)
     pre = _sums_by_pot(notes.filter(status=S.PRE_NOTIFIED), "pot_id", "estimated_ore")
     notified = _sums_by_pot(
@@ -258,7 +272,12 @@ def pot_figures_for(*, pots: list[Pot], today: date) -> list[PotFigures]:
                 claimed=claimed.get(pot.pk, 0),
                 paid=balance.spent,
                 remaining=balance.remaining,
-                expiry=pot_expiry(fund_round=pot.round, balance=balance, today=today),
+                expiry=pot_expiry(
+                    fund_round=pot.round,
+                    balance=balance,
+                    today=today,
+                    warning_percent=thresholds[pot.member_id],
+                ),
             )
         )
     return out
@@ -397,142 +416,6 @@ def participant_summary(groups) -> dict[str, int]:
         out[g.gender] = out.get(g.gender, 0) + g.count
     out["total"] = out["F"] + out["M"] + out["X"]
     return out
-
-
-# --- Statistics ----------------------------------------------------------------------------
-
-
-@dataclass
-class StatRow:
-    label: str
-    measures: int = 0
-    approved_ore: int = 0
-    paid_ore: int = 0
-    women: int = 0
-    men: int = 0
-    other: int = 0
-
-    @property
-    def participants(self) -> int:
-        return self.women + self.men + self.other
-
-    @property
-    def women_percent(self) -> int | None:
-        return round(100 * self.women / self.participants) if self.participants else None
-
-
-@dataclass(frozen=True)
-class MeasureRow:
-    """One approved measure of the period, for the list under the statistics."""
-
-    number: str
-    employer: str
-    title: str
-    decided_on: date | None
-    approved_ore: int
-    paid_ore: int
-    participants: int
-
-
-@dataclass
-class FundStatistics:
-    fund_round: FundRound
-    total: StatRow
-    by_employer: list[StatRow] = field(default_factory=list)
-    by_quarter: list[StatRow] = field(default_factory=list)
-    by_year: list[StatRow] = field(default_factory=list)
-    by_employer_quarter: list[tuple[str, StatRow]] = field(default_factory=list)
-    # (occupation label, women, men, other)
-    by_occupation: list[tuple[str, int, int, int]] = field(default_factory=list)
-    measures: list[MeasureRow] = field(default_factory=list)
-
-
-def fund_statistics(*, actor: Actor, fund_round: FundRound) -> FundStatistics:
-    """Approved measures of the period, per employer and in total, per year and quarter of the
-    approval, with amounts approved and paid and participants by occupation and gender (from
-    the final claim when there is one, else from the notification). Fund staff only."""
-    from django.utils import timezone
-
-    notes = list(
-        notifications_for(actor=actor, fund_round=fund_round)
-        .filter(status__in=APPROVED_STATES)
-        .select_related("member")
-        .order_by("decided_at", "id")
-    )
-    if not can_read_fund(actor):
-        notes = []
-    ids = [n.pk for n in notes]
-    paid: dict[int, int] = defaultdict(int)
-    for nid, amount in PotEntry.objects.filter(
-        notification_id__in=ids, kind=PotEntryKind.EXPENSE
-    ).values_list("notification_id", "amount_ore"):
-        paid[nid] += amount
-    final_claims = dict(
-        Claim.objects.filter(
-            notification_id__in=ids, status=Claim.Status.PAID, is_final=True
-        ).values_list("notification_id", "id")
-    )
-    # ("c", claim id) for a final claim's participants, ("n", notification id) for planned ones
-    groups: dict[tuple[str, int | None], list[ParticipantGroup]] = defaultdict(list)
-    for g in ParticipantGroup.objects.filter(
-        Q(notification_id__in=ids) | Q(claim_id__in=final_claims.values())
-    ):
-        groups[("c", g.claim_id) if g.claim_id else ("n", g.notification_id)].append(g)
-
-    total = StatRow(str(fund_round))
-    employers: dict[str, StatRow] = {}
-    quarters: dict[str, StatRow] = {}
-    years: dict[str, StatRow] = {}
-    emp_q: dict[tuple[str, str], StatRow] = {}
-    occ: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    measures: list[MeasureRow] = []
-    tz = timezone.get_default_timezone()
-    for n in notes:
-        when = timezone.localtime(n.decided_at, tz) if n.decided_at else timezone.now()
-        q = f"{when.year} K{(when.month - 1) // 3 + 1}"
-        y = str(when.year)
-        gs = groups[("c", final_claims[n.pk])] if n.pk in final_claims else groups[("n", n.pk)]
-        rows = [
-            total,
-            employers.setdefault(n.member.name, StatRow(n.member.name)),
-            quarters.setdefault(q, StatRow(q)),
-            years.setdefault(y, StatRow(y)),
-            emp_q.setdefault((n.member.name, q), StatRow(q)),
-        ]
-        for r in rows:
-            r.measures += 1
-            r.approved_ore += n.approved_ore or 0
-            r.paid_ore += paid[n.pk]
-            for g in gs:
-                if g.gender == "F":
-                    r.women += g.count
-                elif g.gender == "M":
-                    r.men += g.count
-                else:
-                    r.other += g.count
-        for g in gs:
-            occ[g.occupation_code]["FMX".index(g.gender) if g.gender in "FMX" else 2] += g.count
-        measures.append(
-            MeasureRow(
-                number=n.number,
-                employer=n.member.name,
-                title=n.title,
-                decided_on=when.date() if n.decided_at else None,
-                approved_ore=n.approved_ore or 0,
-                paid_ore=paid[n.pk],
-                participants=sum(g.count for g in gs),
-            )
-        )
-    return FundStatistics(
-        fund_round=fund_round,
-        total=total,
-        by_employer=[employers[k] for k in sorted(employers)],
-        by_quarter=[quarters[k] for k in sorted(quarters)],
-        by_year=[years[k] for k in sorted(years)],
-        by_employer_quarter=[(k[0], emp_q[k]) for k in sorted(emp_q)],
-        by_occupation=[(occupation_label(c), occ[c][0], occ[c][1], occ[c][2]) for c in sorted(occ)],
-        measures=measures,
-    )
 
 
 def days_left(*, fund_round: FundRound, today: date) -> int:
