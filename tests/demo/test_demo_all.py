@@ -9,8 +9,10 @@ from django.core.management import call_command
 from django.test import Client
 
 from lom.agreements.models import AgreementVersion, DecisionModel, LocalAgreement
+from lom.cases.models import Reconsideration
 from lom.decisions.minutes import adjusters_of
 from lom.decisions.models import Meeting, Position
+from lom.diarium.models import DocumentKind, RegisteredDocument
 from lom.identity.models import RoleMapping, SsoConfig
 from lom.organisations.models import Organisation
 from tests.identity import saml_fixtures
@@ -82,6 +84,24 @@ def test_demo_has_what_readme_promises_and_every_menu_page_answers(demo, saml_id
     assert len(adjusters) == 1 + agreement.unions.count()
     adjusted = sorted((a.union_id or 0, a.user_id) for a in meeting.adjusted_by.all())
     assert adjusted == sorted((union or 0, user) for union, user in adjusters.items())
+    assert len(adjusters) >= 3  # the chair and (at least) two union adjusters
+
+    # One decided reconsideration (the decision changed) and one still open.
+    outcomes = sorted(
+        str(r.outcome) for r in Reconsideration.objects.filter(case__organisation=region)
+    )
+    assert outcomes == ["", "changed"]
+    # The region's register of documents holds every type of document LOM registers.
+    kinds = set(
+        RegisteredDocument.objects.filter(organisation=region).values_list("kind", flat=True)
+    )
+    assert kinds == set(DocumentKind.values)
+    register = Client()
+    assert register.login(username="region-samordnare", password="demo")
+    for kind in DocumentKind.values:  # the register page lists each type when filtered by it
+        newest = RegisteredDocument.objects.filter(organisation=region, kind=kind).latest("id")
+        page = register.get("/diarium/", {"kind": kind}).content.decode()
+        assert newest.number in page, kind
 
     # Two organisations sign in through the local test IdPs; the login page offers both.
     configs = dict(SsoConfig.objects.values_list("organisation__slug", "protocol"))

@@ -205,12 +205,26 @@ def test_notifications_and_claims_are_registered_with_the_registration_year(fw):
     assert f.round.start.year < today.year
     n = _approved(f)
     assert n.number.startswith(f"{today.year}-")
-    doc = RegisteredDocument.objects.get(kind=DocumentKind.FUND_NOTIFICATION)
-    assert doc.organisation_id == f.round.fund_id and doc.direction == "incoming"
+    # Both registers hold it: received at the fund, sent at the member, each naming the other.
+    doc = RegisteredDocument.objects.get(
+        kind=DocumentKind.FUND_NOTIFICATION, organisation_id=f.round.fund_id
+    )
+    assert doc.direction == "incoming"
     assert doc.party == f.alfa.org.name and doc.case_number == n.number
     assert doc.year == today.year and doc.secrecy == "public"
     assert (doc.target_type, doc.target_id) == ("fundmode.measurenotification", n.pk)
+    sent = RegisteredDocument.objects.get(
+        kind=DocumentKind.FUND_NOTIFICATION, organisation_id=f.alfa.org.pk
+    )
+    assert sent.direction == "outgoing" and sent.party == f.round.fund.name
+    assert (sent.target_type, sent.target_id) == (doc.target_type, doc.target_id)
+    assert sent.year == today.year and sent.case_number == n.number
     claim = _claim(f, n)
-    doc = RegisteredDocument.objects.get(kind=DocumentKind.FUND_CLAIM)
-    assert (doc.target_type, doc.target_id) == ("fundmode.claim", claim.pk)
-    assert doc.organisation_id == f.round.fund_id and doc.case_number == n.number
+    docs = RegisteredDocument.objects.filter(kind=DocumentKind.FUND_CLAIM)
+    assert {(d.organisation_id, d.direction) for d in docs} == {
+        (f.round.fund_id, "incoming"),
+        (f.alfa.org.pk, "outgoing"),
+    }
+    for doc in docs:
+        assert (doc.target_type, doc.target_id) == ("fundmode.claim", claim.pk)
+        assert doc.case_number == n.number

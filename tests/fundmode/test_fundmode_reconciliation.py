@@ -59,6 +59,7 @@ def test_the_pot_and_the_own_ledger_side_by_side(fw):
 
     c = Client()
     c.force_login(f.alfa.coordinator)
+    assert 'href="/fund/reconciliation/"' in c.get("/fund/").content.decode()  # linked from home
     page = c.get("/fund/reconciliation/").content.decode()
     assert "80\xa0000,50" in page and "50\xa0000,49" in page
 

@@ -48,14 +48,18 @@ def saml_idp():
         stderr=open(os.environ.get("LOM_TEST_IDP_LOG", os.devnull), "a"),  # noqa: SIM115
     )
     try:
-        for _ in range(100):
+        # pysaml2 and xmlsec take seconds to load on a busy machine: wait up to a minute,
+        # and stop at once if the IdP process died.
+        deadline = time.monotonic() + 60
+        while True:
             try:
-                if requests.get(f"{base}/metadata", timeout=1).ok:
+                if requests.get(f"{base}/metadata", timeout=2).ok:
                     break
-            except requests.ConnectionError:
-                time.sleep(0.1)
-        else:
-            pytest.fail("the test SAML IdP did not start")
+            except requests.RequestException:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"the test SAML IdP did not start (exit code {proc.poll()})")
+            time.sleep(0.2)
         yield base
     finally:
         proc.terminate()

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
@@ -64,6 +65,17 @@ class LomAPI(NinjaAPI):
     422 when it takes input, 429 always. An operation declares 400 and 409 itself."""
 
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """Built once per process, prefix and language: the document only changes with the
+        code, and building it walks every operation (seconds on a busy server)."""
+        key = (path_prefix, tuple(sorted((path_params or {}).items())), get_language())
+        cache = self.__dict__.setdefault("_openapi_documents", {})
+        if key not in cache:
+            cache[key] = self._build_openapi_schema(
+                path_prefix=path_prefix, path_params=path_params
+            )
+        return cache[key]
+
+    def _build_openapi_schema(self, *, path_prefix, path_params):
         document = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         components = document.setdefault("components", {}).setdefault("schemas", {})
         if "ErrorOut" not in components:

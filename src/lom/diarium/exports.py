@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from lom.common.files import XlsxBook, XlsxColumn, csv_response, xlsx_response
 from lom.diarium.models import RegisteredDocument
@@ -18,7 +19,7 @@ EXPORT_MAX_ROWS = 100_000
 
 def _header() -> list[str]:
     return [
-        _("Diarienummer"),
+        pgettext("diarium", "Diarienummer"),
         _("Registrerad"),
         _("Handlingstyp"),
         _("Riktning"),

@@ -15,6 +15,7 @@ from lom.diarium.models import (
     FORMAT_MAX,
     NUMBER_MAX,
     PREFIX_MAX,
+    Direction,
     DocumentSeries,
     RegisteredDocument,
     Secrecy,
@@ -23,7 +24,13 @@ from lom.diarium.models import (
 from lom.diarium.numbering import format_number
 from lom.organisations.models import Organisation
 
-__all__ = ["document_register", "format_number", "series_check", "series_save"]
+__all__ = [
+    "document_exchange_register",
+    "document_register",
+    "format_number",
+    "series_check",
+    "series_save",
+]
 
 
 def document_register(
@@ -67,6 +74,33 @@ def document_register(
         registered_at=at,
         registered_by=by,
     )
+
+
+def document_exchange_register(
+    *,
+    sender: Organisation,
+    receiver: Organisation,
+    kind: str,
+    title: str,
+    target: models.Model,
+    secrecy: str = Secrecy.PUBLIC,
+    case_number: str = "",
+    by: User | None = None,
+    at: datetime | None = None,
+) -> tuple[RegisteredDocument, RegisteredDocument]:
+    # step: a document one organisation sends another is registered by both, inside the
+    # caller's transaction: sent (outgoing) in the sender's register, received (incoming) in
+    # the receiver's, each naming the other as the party and with its own series' number.
+    at = at or timezone.now()
+    shared = {"kind": kind, "title": title, "target": target, "secrecy": secrecy,
+              "case_number": case_number, "by": by, "at": at}  # fmt: skip
+    sent = document_register(
+        organisation_id=sender.pk, party=receiver.name, direction=Direction.OUTGOING, **shared
+    )
+    received = document_register(
+        organisation_id=receiver.pk, party=sender.name, direction=Direction.INCOMING, **shared
+    )
+    return sent, received
 
 
 def series_check(*, prefix: str, number_format: str, number_width: int) -> tuple[str, str, int]:

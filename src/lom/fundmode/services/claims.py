@@ -12,8 +12,8 @@ from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE
 from lom.common.errors import ConflictError, DomainError
 from lom.common.money import format_ore
 from lom.common.validation import amount_too_large_message, optional_text, validate_upload
-from lom.diarium.models import Direction, DocumentKind, Secrecy
-from lom.diarium.services import document_register
+from lom.diarium.models import DocumentKind, Secrecy
+from lom.diarium.services import document_exchange_register
 from lom.fundmode.models import (
     Claim,
     ClaimCostLine,
@@ -188,13 +188,12 @@ def claim_submit(
             "term_end": term_end.isoformat() if term_end else None,
         },
     )
-    document_register(
-        organisation_id=n.round.fund_id,
+    document_exchange_register(
+        sender=n.member,
+        receiver=n.round.fund,
         kind=DocumentKind.FUND_CLAIM,
         title=_("Rekvisition: %(n)s %(t)s") % {"n": n.number, "t": n.title},
         target=claim,
-        party=n.member.name,
-        direction=Direction.INCOMING,
         secrecy=Secrecy.PUBLIC,
         case_number=n.number,
         by=actor.user,

@@ -19,8 +19,8 @@ from lom.common.validation import (
     optional_text,
     validate_upload,
 )
-from lom.diarium.models import Direction, DocumentKind, Secrecy
-from lom.diarium.services import document_register
+from lom.diarium.models import DocumentKind, Secrecy
+from lom.diarium.services import document_exchange_register
 from lom.fundmode.models import (
     Claim,
     CostKind,
@@ -124,18 +124,17 @@ def notification_prenotify(
         measure_type=measure_type,
         created_by=actor.user,
     )
-    # The number takes the registration year (not the period's first year); the fund's
-    # register of documents gets the pre-notification as an incoming document that names it.
+    # The number takes the registration year (not the period's first year); the member
+    # registers the pre-notification as sent and the fund as received, each naming the other.
     registered_at = timezone.now()
     n.number = f"{timezone.localdate(registered_at).year}-{n.pk:05d}"
     n.save(update_fields=["number"])
-    document_register(
-        organisation_id=fund_round.fund_id,
+    document_exchange_register(
+        sender=actor.organisation,
+        receiver=fund_round.fund,
         kind=DocumentKind.FUND_NOTIFICATION,
         title=_("Föranmälan: %(n)s %(t)s") % {"n": n.number, "t": title},
         target=n,
-        party=actor.organisation.name,
-        direction=Direction.INCOMING,
         secrecy=Secrecy.PUBLIC,
         case_number=n.number,
         by=actor.user,

@@ -348,6 +348,7 @@ class Command(BaseCommand):
             ("approved", 5),
             ("rejected", 2),
             ("reconsideration", 1),
+            ("reconsidered", 1),
             ("in_progress", 6),
             ("completed", 6),
             ("withdrawn", 2),
@@ -439,7 +440,7 @@ class Command(BaseCommand):
                         "behov, och bifoga kursplanen.",
                     )
                     continue
-                if state in ("rejected", "reconsideration"):
+                if state in ("rejected", "reconsideration", "reconsidered"):
                     self._decide(
                         spec,
                         coordinator,
@@ -451,13 +452,24 @@ class Command(BaseCommand):
                         "kompetensutveckling för nuvarande uppgifter och ska betalas "
                         "av enhetens budget.",
                     )
-                    if state == "reconsideration":
-                        case_services.case_transition(
+                    if state in ("reconsideration", "reconsidered"):
+                        case = case_services.case_transition(
                             actor=actor,
                             case=Case.objects.get(pk=case.pk),
                             name="request_reconsideration",
                             reason="Kursen gäller inte mina nuvarande uppgifter utan den roll "
                             "som ersätter dem efter omorganisationen; se enhetens plan.",
+                        )
+                    if state == "reconsidered":
+                        case_services.case_transition(
+                            actor=coordinator,
+                            case=case,
+                            name="reconsider_approve",
+                            amount_ore=case.requested_ore,
+                            period=period,
+                            reason="Vid omprövningen visar enhetens plan att kursen förbereder "
+                            "för den nya rollen efter omorganisationen; den är alltså inte "
+                            "ordinarie kompetensutveckling.",
                         )
                     continue
                 amount = case.requested_ore if rnd.random() < 0.7 else case.requested_ore * 8 // 10

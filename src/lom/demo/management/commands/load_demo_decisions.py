@@ -12,6 +12,7 @@ Idempotent: when the region's agreement already has two versions or more, nothin
 
 from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 from django.utils import timezone
@@ -199,6 +200,14 @@ class Command(BaseCommand):
                     kind=CostLine.Kind.TRAVEL, amount_ore=3_200_00, description="Resor och logi"
                 ),
             ],
+        )
+        # The course plan: registered in the region's register of documents with the application.
+        case_services.case_attachment_add(
+            actor=actor,
+            case=case,
+            upload=SimpleUploadedFile(
+                "kursplan.pdf", b"%PDF-1.4\n% demo\n", content_type="application/pdf"
+            ),
         )
         case = case_services.case_transition(actor=actor, case=case, name="submit")
         if case.status == Status.AWAITING_ENDORSEMENT:

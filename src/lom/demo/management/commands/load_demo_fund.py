@@ -318,4 +318,22 @@ class Command(BaseCommand):
             participants=[("2661", "F", 9), ("2661", "M", 3)],
             invoices=[pdf("faktura.pdf")],
         )
+        # The region's own: approved and claimed, waiting for payment (so its register of
+        # documents holds a claim sent to the fund beside its notifications).
+        n = notified(
+            region,
+            "Vårdadministration: journalsystem för sekreterare",
+            150_000_00,
+            [("3344", "F", 10), ("3344", "M", 2)],
+            ended=True,
+        )
+        decide(n, "approved")
+        fs.claim_submit(
+            actor=coord(region),
+            notification=n,
+            costs={CostKind.TUITION: (120_000_00, "Faktura 2025-131")},
+            internal_salary_ore=0,
+            participants=[("3344", "F", 10), ("3344", "M", 2)],
+            invoices=[pdf("faktura.pdf")],
+        )
         self.stdout.write(self.style.SUCCESS("Omställningsfonden (demo): loaded."))
