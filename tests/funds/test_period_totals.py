@@ -149,3 +149,60 @@ def test_the_migration_backfills_the_totals_from_the_ledger(world):
     assert PeriodTotals.objects.count() == FundPeriod.objects.count()
     assert_totals_equal_ledger(world.period)
     assert set(TOTAL_FIELDS) == {"allocated", "carried_over", "commitments", "releases", "spent"}
+
+
+def test_the_overview_makes_the_same_few_queries_for_a_long_history(world):
+    from datetime import date
+
+    from django.test.utils import CaptureQueriesContext
+
+    from lom.funds.services import fund_period_create
+    from tests.factories import signed_in
+
+    client = signed_in(world.coordinator)
+    client.get("/funds/")  # warm up the session
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            page = client.get("/funds/")
+        assert page.status_code == 200
+        return len(ctx.captured_queries)
+
+    few = queries()
+    for year in range(2000, 2010):
+        fund_period_create(
+            actor=world.admin,
+            organisation=world.org,
+            name=f"LOM {year}",
+            start=date(year, 1, 1),
+            end=date(year, 12, 31),
+            method=FundPeriod.Method.FIXED_POT,
+            fixed_amount_ore=100_000_00,
+        )
+    for _ in range(20):
+        approve(world, make_case(world, amount_ore=1_000_00))
+    assert queries() == few <= 8
+    page = client.get("/funds/").content.decode()
+    assert "LOM 2000" in page and "LOM 2009" in page
+    assert "980\u00a0000,00\u00a0kr" in page  # the running period's remaining
+
+
+def test_the_overview_finds_the_current_period_behind_twenty_future_ones(world):
+    from datetime import date
+
+    from lom.funds.services import fund_period_create
+    from tests.factories import signed_in
+
+    this_year = date.today().year
+    for year in range(this_year + 1, this_year + 21):
+        fund_period_create(
+            actor=world.admin,
+            organisation=world.org,
+            name=f"Framtid {year}",
+            start=date(year, 1, 1),
+            end=date(year, 12, 31),
+            method=FundPeriod.Method.FIXED_POT,
+            fixed_amount_ore=100_000_00,
+        )
+    page = signed_in(world.coordinator).get("/funds/").content.decode()
+    assert world.period.name in page and "Innevarande period" in page

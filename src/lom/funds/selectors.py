@@ -100,6 +100,21 @@ def balances_for_periods(*, periods: list[FundPeriod]) -> dict[int, Balance]:
     return out
 
 
+def fund_periods_with_balances(
+    *, organisation: Organisation, limit: int
+) -> list[tuple[FundPeriod, Balance]]:
+    """The organisation's `limit` newest periods with their balances: one query, the running
+    totals joined to the periods."""
+    periods = FundPeriod.objects.filter(organisation=organisation).select_related("totals")
+    out = []
+    for p in periods[:limit]:
+        try:
+            out.append((p, _balance(vars(p.totals))))
+        except PeriodTotals.DoesNotExist:
+            out.append((p, EMPTY_BALANCE))
+    return out
+
+
 def ledger_balances_for_periods(*, period_ids: list[int] | None = None) -> dict[int, Balance]:
     """The balances the ledger itself sums to (one grouped query over every entry of the
     periods; every period when `period_ids` is None): the truth the running totals are
