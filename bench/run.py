@@ -77,7 +77,14 @@ class Result:
     p99_ms: float = 0.0
     errors: int = 0
     ratio: float = 0.0
-    cpu_ms: float = 0.0  # in-process CPU per page: this process + its PostgreSQL backend
+    cpu_ms: float = 0.0  # in-process CPU per page: this process + its PostgreSQL processes
+    app_cpu_ms: float = 0.0  # of which this process (Django)
+    db_cpu_ms: float = 0.0  # of which PostgreSQL: our backend and its parallel workers
+    backend_cpu_ms: float = 0.0  # of which the backend alone
+    parallel_workers: float = 0.0  # parallel worker processes started per page
+    cluster_cpu_ms: float = 0.0  # every process of the cluster, other sessions' too (noise)
+    pg_sql_ms: float = 0.0  # SQL execution time per page as PostgreSQL saw it (pg_stat_statements)
+    pg_calls: float = 0.0  # statements per page as pg_stat_statements counted them
     load_cpu_ms: float = 0.0  # under load: gunicorn + PostgreSQL CPU per request
     foreign_cpu: float = 0.0  # other programs' CPU during the load, % of one core
     foreign_cpu_inproc: float = 0.0  # the same during the in-process timing
@@ -246,27 +253,43 @@ def measure_in_process(routes: list[Route], args) -> dict[str, Result]:
         def sequential(path=r.path, client=client, headers=headers):
             samples, sql_samples = [], []
             backend = backend_pid()
-            cpu0, db0 = time.process_time(), jiffies(backend)
-            for _ in range(args.repeat):
-                timer = QueryTimer()
-                with connection.execute_wrapper(timer):
-                    t0 = time.perf_counter()
-                    client.get(path, headers=headers)
-                    samples.append((time.perf_counter() - t0) * 1000)
-                sql_samples.append(sum(timer.ms))
-            cpu = (time.process_time() - cpu0) * 1000
-            if backend_pid() == backend:  # the same connection served every request
-                cpu += (jiffies(backend) - db0) * 1000 / CLK
-            return statistics.median(samples), statistics.median(sql_samples), cpu / args.repeat
+            pg0 = pg_statements()
+            cl0 = cluster_jiffies()
+            with PgCpu(backends=[backend] if backend else []) as pgcpu:
+                cpu0, be0 = time.process_time(), jiffies(backend)
+                for _ in range(args.repeat):
+                    timer = QueryTimer()
+                    with connection.execute_wrapper(timer):
+                        t0 = time.perf_counter()
+                        client.get(path, headers=headers)
+                        samples.append((time.perf_counter() - t0) * 1000)
+                    sql_samples.append(sum(timer.ms))
+                app = (time.process_time() - cpu0) * 1000
+                be = (jiffies(backend) - be0) * 1000 / CLK
+            app -= pgcpu.own_ms  # the sampling thread is not the page's
+            cluster = (cluster_jiffies() - cl0) * 1000 / CLK
+            pg1 = pg_statements()
+            same = backend_pid() == backend  # the same connection served every request
+            db = pgcpu.ms() if same else 0.0
+            n = args.repeat
+            return {
+                "server_ms": statistics.median(samples),
+                "sql_ms": statistics.median(sql_samples),
+                "cpu_ms": (app + db) / n,
+                "app_cpu_ms": app / n,
+                "backend_cpu_ms": be / n if same else 0.0,
+                "db_cpu_ms": db / n,
+                "parallel_workers": pgcpu.workers() / n,
+                "cluster_cpu_ms": cluster / n,
+                "pg_sql_ms": (pg1[0] - pg0[0]) / n if pg0 and pg1 else 0.0,
+                "pg_calls": (pg1[1] - pg0[1]) / n if pg0 and pg1 else 0.0,
+            }
 
-        (server_ms, sql_ms, cpu_ms), res.foreign_cpu_inproc = least_disturbed(
+        figures, res.foreign_cpu_inproc = least_disturbed(
             sequential, CpuMeter(), args, f"{r.name} in-process"
         )
-        res.server_ms, res.sql_ms, res.cpu_ms = (
-            round(server_ms, 2),
-            round(sql_ms, 2),
-            round(cpu_ms, 2),
-        )
+        for key, value in figures.items():
+            setattr(res, key, round(value, 2))
         if args.profile:
             print_profile(client, r, headers)
         out[r.name] = res
@@ -536,15 +559,17 @@ def make_snapshot() -> Path:
 CLK = os.sysconf("SC_CLK_TCK")
 
 
-def jiffies(pid: int | None) -> int:
-    """utime + stime of a process, in clock ticks (0 when it is gone)."""
+def jiffies(pid: int | None, *, reaped: bool = False) -> int:
+    """utime + stime of a process, in clock ticks (0 when it is gone); with `reaped`, plus the
+    CPU of its children that have ended and been waited for (cutime + cstime)."""
     if not pid:
         return 0
     try:
         rest = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0
-    return int(rest[11]) + int(rest[12])
+    own = int(rest[11]) + int(rest[12])
+    return own + int(rest[13]) + int(rest[14]) if reaped else own
 
 
 def parent_pid(pid: int) -> int:
@@ -567,27 +592,174 @@ def backend_pid() -> int | None:
 _POSTMASTER: list[int] = []
 
 
-def cluster_pids() -> list[int]:
-    """The benchmark database's PostgreSQL processes: its postmaster and all its children
-    (other clusters on the machine are other programs)."""
+def postmaster_pid() -> int:
+    """The benchmark database's postmaster (the parent of our backend), 0 when unknown."""
     if not _POSTMASTER:
         pid = backend_pid()
         _POSTMASTER.append(parent_pid(pid) if pid else 0)
-    master = _POSTMASTER[0]
+    return _POSTMASTER[0]
+
+
+def postmaster_children() -> list[int]:
+    """The postmaster's children, from /proc/<pid>/task/<pid>/children (one read, cheap enough
+    to poll every few milliseconds), or by scanning /proc where the kernel lacks that file."""
+    master = postmaster_pid()
     if not master:
         return []
-    return [master] + [
-        int(e) for e in os.listdir("/proc") if e.isdigit() and parent_pid(int(e)) == master
-    ]
+    try:
+        return [int(x) for x in Path(f"/proc/{master}/task/{master}/children").read_text().split()]
+    except OSError:
+        return [int(e) for e in os.listdir("/proc") if e.isdigit() and parent_pid(int(e)) == master]
+
+
+def cluster_pids() -> list[int]:
+    """The benchmark database's PostgreSQL processes: its postmaster and all its children
+    (other clusters on the machine are other programs)."""
+    master = postmaster_pid()
+    return [master, *postmaster_children()] if master else []
+
+
+def cluster_jiffies() -> int:
+    """CPU of the whole benchmark cluster: every live process under its postmaster (backends,
+    parallel workers, background writers) plus the postmaster's own and that of its children
+    that have already ended. A parallel worker lives only as long as its query, so it is gone
+    by the time anyone looks: its CPU shows up in the postmaster's cutime/cstime, which is why
+    summing the live children alone misses it. Other sessions on the same cluster count too."""
+    pids = cluster_pids()
+    if not pids:
+        return 0
+    return jiffies(pids[0], reaped=True) + sum(jiffies(pid) for pid in pids[1:])
+
+
+def proc_title(pid: int) -> str:
+    try:
+        return (
+            Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        )
+    except OSError:
+        return ""
+
+
+class PgCpu:
+    """CPU of our own PostgreSQL processes, parallel workers included, while it runs.
+
+    Ours: the backends of `backends` (pids), or every backend of `database` (its name is in the
+    process title), and every "parallel worker for PID <one of them>". A parallel worker lives
+    only as long as its query, so it is gone by the time anyone looks after a request: a thread
+    scans /proc every few milliseconds for new processes and keeps the last CPU reading of each
+    (a worker loses at most the ticks of its last interval). Other sessions on the same cluster
+    are not counted (cluster_jiffies() counts everything). The thread's own CPU is `own_ms`
+    (subtract it from this process's CPU)."""
+
+    def __init__(self, *, backends=(), database: str = "", interval: float = 0.005):
+        self.backends, self.database, self.interval = set(backends), database, interval
+        self.base: dict[int, int] = {}
+        self.last: dict[int, int] = {}
+        self.seen: set[int] = set()
+        self.own_ms = 0.0
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _ours(self, pid: int, title: str) -> bool:
+        if pid in self.backends or (self.database and f" {self.database} " in title):
+            self.backends.add(pid)
+            return True
+        m = re.search(r"parallel worker for PID (\d+)", title)
+        return bool(m and int(m.group(1)) in self.backends)
+
+    def _scan(self, first: bool) -> None:
+        for pid in postmaster_children():
+            if pid in self.last:
+                self.last[pid] = jiffies(pid) or self.last[pid]
+                continue
+            if pid in self.seen:
+                continue
+            title = proc_title(pid)
+            if not title.startswith("postgres:"):
+                continue  # just forked, its title not set yet: look again next time
+            self.seen.add(pid)
+            if self._ours(pid, title):
+                now = jiffies(pid)
+                self.base[pid] = now if first else 0
+                self.last[pid] = now
+
+    def _run(self) -> None:
+        t0 = time.thread_time()
+        while not self._stop.wait(self.interval):
+            self._scan(False)
+        self.own_ms = (time.thread_time() - t0) * 1000
+
+    def __enter__(self) -> PgCpu:
+        postmaster_pid()  # found through the Django connection: before the thread starts
+        self._scan(True)
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join(timeout=10)
+        self._scan(False)
+
+    def ms(self) -> float:
+        return sum(self.last[p] - self.base[p] for p in self.last) * 1000 / CLK
+
+    def workers(self) -> int:
+        """Parallel workers seen (processes of ours that were not a backend)."""
+        return len(set(self.last) - self.backends)
+
+
+_PGSS: list[bool] = []
+
+
+def pg_statements() -> tuple[float, int] | None:
+    """(total execution ms, calls) of every statement pg_stat_statements recorded in this
+    database so far, or None without the extension. Read twice, the difference is what
+    PostgreSQL itself spent on the SQL in between (parallel workers' time is inside their
+    leader's execution time). Nothing is reset: others may be reading the same statistics.
+    The extension is created when the server preloads it and the database lacks it (only in
+    lom_bench_* databases, which the harness already migrates)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    if not _PGSS:
+        ok = False
+        try:
+            with connection.cursor() as cur:
+                cur.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'")
+                ok = cur.fetchone() is not None
+                if not ok and connection.settings_dict["NAME"].startswith("lom_bench"):
+                    cur.execute("SHOW shared_preload_libraries")
+                    if "pg_stat_statements" in cur.fetchone()[0]:
+                        cur.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
+                        ok = True
+        except Exception as exc:  # a missing figure, not a failed run
+            print(f"   (no pg_stat_statements: {exc})", flush=True)
+            ok = False
+        _PGSS.append(ok)
+    if not _PGSS[0]:
+        return None
+    with connection.cursor() as cur:
+        cur.execute(
+            "SELECT coalesce(sum(total_exec_time), 0), coalesce(sum(calls), 0) "
+            "FROM pg_stat_statements WHERE dbid = (SELECT oid FROM pg_database "
+            "WHERE datname = current_database()) AND query NOT LIKE '%pg_stat_statements%'"
+        )
+        total, calls = cur.fetchone()
+    return float(total), int(calls)
 
 
 class CpuMeter:
     """How much CPU other programs took while we measured, in percent of one core: all busy
     time (/proc/stat) minus ours (this process and its waited children such as wrk, the
-    gunicorn processes, PostgreSQL). Other work on the machine skews a measurement."""
+    gunicorn processes, the backends of the benchmark database). Other work on the machine,
+    other sessions on the same PostgreSQL cluster included, skews a measurement."""
 
-    def __init__(self, server: Server | None = None):
+    def __init__(self, server: Server | None = None, database: str = ""):
         self.server = server
+        self.database = database or common.database_name(os.environ.get("DATABASE_URL", ""))
         self.clk = os.sysconf("SC_CLK_TCK")
 
     @staticmethod
@@ -604,11 +776,19 @@ class CpuMeter:
         return int(total) + self.server_jiffies()
 
     def server_jiffies(self) -> int:
-        """CPU of the gunicorn processes and of the benchmark database's PostgreSQL."""
-        pids = list(cluster_pids())
-        if self.server and self.server.proc:
-            pids += [self.server.proc.pid, *self.server.worker_pids()]
-        return sum(jiffies(pid) for pid in pids)
+        """CPU of the gunicorn processes (ended workers included) and of the live backends of
+        the benchmark database. Parallel workers have ended by the time this is read: PgCpu
+        catches them while a measurement runs."""
+        pids = cluster_pids()[1:]
+        marker = f" {self.database} "
+        total = sum(jiffies(pid) for pid in pids if marker in proc_title(pid))
+        return total + self.gunicorn_jiffies()
+
+    def gunicorn_jiffies(self) -> int:
+        if not (self.server and self.server.proc):
+            return 0
+        workers = sum(jiffies(pid) for pid in self.server.worker_pids())
+        return jiffies(self.server.proc.pid, reaped=True) + workers
 
     def start(self) -> None:
         self.t0, self.busy0, self.ours0 = time.monotonic(), self._busy(), self._ours()
@@ -767,12 +947,14 @@ def measure(args, url: str) -> dict:
 
         def load(r: Route) -> dict:
             def once() -> dict:
-                j0 = meter.server_jiffies()
-                if use_wrk:
-                    data = run_wrk(port, r, args.duration, args.connections, args.threads)
-                else:
-                    data = run_python_load(port, [r], args.duration, args.connections)
-                used = (meter.server_jiffies() - j0) * 1000 / CLK
+                with PgCpu(database=common.database_name(url)) as pgcpu:
+                    j0 = meter.gunicorn_jiffies()
+                    if use_wrk:
+                        data = run_wrk(port, r, args.duration, args.connections, args.threads)
+                    else:
+                        data = run_python_load(port, [r], args.duration, args.connections)
+                    used = (meter.gunicorn_jiffies() - j0) * 1000 / CLK
+                used += pgcpu.ms()  # the database's backends and their parallel workers
                 data["load_cpu_ms"] = used / max(1, data["requests"])
                 # let requests still in the workers when the client stopped finish first
                 time.sleep(min(10.0, 2 * data["p99_ms"] / 1000 + 0.5))
@@ -879,7 +1061,8 @@ def print_table(run: dict) -> list[str]:
     loaded = bool(run["duration_s"])
     head = (
         f"{'route':<15}{'role':<12}{'p50 ms':>8}{'p95 ms':>8}{'req/s':>8}{'/ping':>6}"
-        f"{'cpu/req':>8}{'other%':>7}{'queries':>8}{'sql ms':>7}{'srv ms':>7}{'cpu ms':>7}{'KB':>6}"
+        f"{'cpu/req':>8}{'other%':>7}{'queries':>8}{'sql ms':>7}{'pg ms':>7}{'srv ms':>7}"
+        f"{'cpu ms':>7}{'db cpu':>7}{'KB':>6}"
     )
     print(head)
     print("-" * len(head))
@@ -898,9 +1081,17 @@ def print_table(run: dict) -> list[str]:
             f"{r['name']:<15}{r['role'][:11]:<12}{r['p50_ms']:8.1f}{r['p95_ms']:8.1f}"
             f"{r['rps']:8.1f}{r['ratio']:6.2f}{r.get('load_cpu_ms', 0):8.1f}"
             f"{r.get('foreign_cpu', 0):7.0f}{r['queries']:8d}{r['sql_ms']:7.1f}"
-            f"{r['server_ms']:7.1f}{r.get('cpu_ms', 0):7.1f}{r['bytes'] / 1024:6.0f}"
+            f"{r.get('pg_sql_ms', 0):7.1f}{r['server_ms']:7.1f}{r.get('cpu_ms', 0):7.1f}"
+            f"{r.get('db_cpu_ms', 0):7.1f}{r['bytes'] / 1024:6.0f}"
             f"  {' '.join('MISS:' + f for f in flags)}"
         )
+    print(
+        "sql ms: SQL time per page seen by Django; pg ms: the same seen by PostgreSQL "
+        "(pg_stat_statements); srv ms: wall time per page in-process; cpu ms: CPU per page of "
+        "this process plus its PostgreSQL backend and that backend's parallel workers (db cpu); "
+        "cpu/req: gunicorn + PostgreSQL (backends of the database, parallel workers) per "
+        "request under load"
+    )
     if run.get("ping_rates"):
         print(f"/ping req/s, each measurement: {run['ping_rates']} (the median is the baseline)")
     rss = run["rss_mb"]
@@ -921,8 +1112,9 @@ def print_table(run: dict) -> list[str]:
 
 def print_growth(a: dict, b: dict) -> list[str]:
     """Time per page at scale b over scale a. Judged on the in-process CPU per page (this
-    process + its PostgreSQL backend), which other programs on the machine do not inflate;
-    wall time (srv ms) and CPU per request under load are shown beside it."""
+    process + its PostgreSQL backend and that backend's parallel workers), which other
+    programs on the machine do not inflate; wall time (srv ms),
+    PostgreSQL's own SQL time (pg ms) and CPU per request under load are shown beside it."""
     misses = []
     ra = {r["name"]: r for r in a["results"]}
     rb = {r["name"]: r for r in b["results"]}
@@ -934,8 +1126,8 @@ def print_growth(a: dict, b: dict) -> list[str]:
     print(f"growth from scale {a['scale']} to scale {b['scale']} (b / a):")
     head = (
         f"{'route':<15}{'cpu ms a':>9}{'cpu ms b':>9}{'x':>6}{'srv ms a':>9}{'srv ms b':>9}"
-        f"{'x':>6}{'cpu/req a':>10}{'cpu/req b':>10}{'x':>6}{'req/s a':>8}{'req/s b':>8}"
-        f"{'q a':>4}{'q b':>4}"
+        f"{'x':>6}{'pg ms a':>8}{'pg ms b':>8}{'x':>6}{'cpu/req a':>10}{'cpu/req b':>10}"
+        f"{'x':>6}{'req/s a':>8}{'req/s b':>8}{'q a':>4}{'q b':>4}"
     )
     print(head)
     print("-" * len(head))
@@ -945,6 +1137,7 @@ def print_growth(a: dict, b: dict) -> list[str]:
             continue
         cpu = ratio(x.get("cpu_ms", 0), y.get("cpu_ms", 0))
         srv = ratio(x["server_ms"], y["server_ms"])
+        pg = ratio(x.get("pg_sql_ms", 0), y.get("pg_sql_ms", 0))
         load = ratio(x.get("load_cpu_ms", 0), y.get("load_cpu_ms", 0))
         flags = []
         if name != "ping" and cpu > TARGETS["max_growth_10x"]:
@@ -956,6 +1149,7 @@ def print_growth(a: dict, b: dict) -> list[str]:
         print(
             f"{name:<15}{x.get('cpu_ms', 0):9.1f}{y.get('cpu_ms', 0):9.1f}{cpu:6.2f}"
             f"{x['server_ms']:9.1f}{y['server_ms']:9.1f}{srv:6.2f}"
+            f"{x.get('pg_sql_ms', 0):8.1f}{y.get('pg_sql_ms', 0):8.1f}{pg:6.2f}"
             f"{x.get('load_cpu_ms', 0):10.1f}{y.get('load_cpu_ms', 0):10.1f}{load:6.2f}"
             f"{x['rps']:8.1f}{y['rps']:8.1f}{x['queries']:4d}{y['queries']:4d}"
             f"  {' '.join('MISS:' + f for f in flags)}"
@@ -983,11 +1177,18 @@ def merge_rounds(runs: list[dict]) -> dict:
             "server_ms",
             "ratio",
             "cpu_ms",
+            "app_cpu_ms",
+            "backend_cpu_ms",
+            "db_cpu_ms",
+            "parallel_workers",
+            "cluster_cpu_ms",
+            "pg_sql_ms",
+            "pg_calls",
             "load_cpu_ms",
             "foreign_cpu",
             "foreign_cpu_inproc",
         ):
-            r[key] = round(statistics.median(x[key] for x in rows), 3)
+            r[key] = round(statistics.median(x.get(key, 0) for x in rows), 3)
         r["queries"] = max(x["queries"] for x in rows)
         r["errors"] = sum(x["errors"] for x in rows)
         r["requests"] = sum(x["requests"] for x in rows)
