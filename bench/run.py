@@ -327,8 +327,11 @@ def explain_analyze(sql_text: str) -> str:
 # gunicorn
 # --------------------------------------------------------------------------------------------
 class Server:
-    def __init__(self, url: str, port: int, workers: int):
-        self.url, self.port, self.workers = url, port, workers
+    """gunicorn on 127.0.0.1 as deploy/lom starts it (deploy/gunicorn.conf.py: the application
+    preloaded in the master; preload=False leaves both out), sync workers, DEBUG off."""
+
+    def __init__(self, url: str, port: int, workers: int, *, preload: bool = True):
+        self.url, self.port, self.workers, self.preload = url, port, workers, preload
         self.proc: subprocess.Popen | None = None
         # closed in __exit__: the server outlives any single with-block here
         self.log = tempfile.NamedTemporaryFile(prefix="lom-bench-gunicorn-", suffix=".log")  # noqa: SIM115
@@ -367,6 +370,8 @@ class Server:
             "--pythonpath", f"{common.CODE_ROOT / 'src'},{common.ROOT}",
             "--chdir", str(common.CODE_ROOT), "--timeout", "120", "--log-level", "warning",
         ]  # fmt: skip
+        if self.preload:  # as deploy/lom; without it, each worker imports the application
+            cmd += ["--config", str(common.ROOT / "deploy" / "gunicorn.conf.py"), "--preload"]
         self.proc = subprocess.Popen(
             cmd, env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True
         )
@@ -420,6 +425,43 @@ class Server:
             if m:
                 out[pid] = round(int(m.group(1)) / 1024, 1)
         return out
+
+
+def fresh_worker(url: str, route: Route, args) -> dict:
+    """The first request a new worker serves, with the application preloaded (as deploy/lom
+    runs it) and without. gunicorn with one worker: a warm request, then the worker is killed
+    and the time from the kill to the answer of the next request is taken (gunicorn forks a
+    replacement, which boots and serves it), then a warm request again; --fresh-worker times,
+    medians. Returned per mode: first_ms, warm_ms, boot_ms (first - warm)."""
+    out = {}
+    for preload in (False, True):
+        firsts, warms = [], []
+        with Server(url, args.port, 1, preload=preload) as server:
+            http_get(server.port, route.path, route.headers)
+            for _ in range(args.fresh_worker):
+                old = server.worker_pids()
+                t0 = time.perf_counter()
+                for pid in old:
+                    os.kill(pid, signal.SIGKILL)  # a worker of the master we started
+                status, _n = http_get(server.port, route.path, route.headers)
+                firsts.append((time.perf_counter() - t0) * 1000)
+                t0 = time.perf_counter()
+                http_get(server.port, route.path, route.headers)
+                warms.append((time.perf_counter() - t0) * 1000)
+                if status != 200:
+                    print(f"   !! {route.name} answered {status} from a fresh worker")
+        first, warm = statistics.median(firsts), statistics.median(warms)
+        mode = "preload" if preload else "no_preload"
+        out[mode] = {
+            "first_ms": round(first, 1),
+            "warm_ms": round(warm, 1),
+            "boot_ms": round(first - warm, 1),
+            "samples": [round(x) for x in firsts],
+        }
+        print(f"   fresh worker, {mode}: first request of {route.name} {first:.0f} ms, "
+              f"warm {warm:.0f} ms", flush=True)  # fmt: skip
+    out["route"] = route.name
+    return out
 
 
 def http_get(port: int, path: str, headers: dict[str, str]) -> tuple[int, int]:
@@ -986,8 +1028,14 @@ def measure(args, url: str) -> dict:
             "results": [asdict(r) for r in results.values()],
         }
 
+    fresh = {}
+    if args.fresh_worker:
+        key = next((r for r in routes if r.key), routes[0])
+        fresh = fresh_worker(url, key, args)
+
     if args.no_load:
         return record(
+            fresh_worker=fresh,
             loader="none (--no-load)",
             duration_s=0,
             connections=0,
@@ -999,7 +1047,7 @@ def measure(args, url: str) -> dict:
     rss_before = rss_after_run = rss_after_extra = {}
     extra = {}
     ping_rates: list[float] = []
-    with Server(url, args.port, args.workers) as server:
+    with Server(url, args.port, args.workers, preload=not args.no_preload) as server:
         port = server.port
         for r in routes:  # warm every worker: templates, connections, caches
             for _ in range(4 * args.workers):
@@ -1084,6 +1132,8 @@ def measure(args, url: str) -> dict:
                 flush=True,
             )
     return record(
+        fresh_worker=fresh,
+        preload=not args.no_preload,
         loader=loader,
         duration_s=args.duration,
         connections=args.connections,
@@ -1111,7 +1161,8 @@ def print_table(run: dict) -> list[str]:
     )
     print(
         f"load: {run['loader']}, {run['connections']} connections, {run['duration_s']} s per "
-        f"route, gunicorn {run['workers']} sync workers; code {run['code']}"
+        f"route, gunicorn {run['workers']} sync workers"
+        f"{' (application preloaded)' if run.get('preload') else ''}; code {run['code']}"
     )
     print(machine_line(run))
     if run.get("experiment"):
@@ -1150,6 +1201,13 @@ def print_table(run: dict) -> list[str]:
         "cpu/req: gunicorn + PostgreSQL (backends of the database, parallel workers) per "
         "request under load"
     )
+    for mode, f in (run.get("fresh_worker") or {}).items():
+        if mode != "route":
+            print(
+                f"fresh worker ({mode.replace('_', ' ')}): first request of "
+                f"{run['fresh_worker']['route']} {f['first_ms']:.0f} ms from the old worker's "
+                f"end, warm {f['warm_ms']:.0f} ms"
+            )
     if run.get("ping_rates"):
         print(f"/ping req/s, each measurement: {run['ping_rates']} (the median is the baseline)")
     rss = run["rss_mb"]
@@ -1309,7 +1367,8 @@ def run_rounds(args, scales: list[float], rounds: dict, env: dict) -> None:
                        url, "--scale-label", common.scale_label(scale)]  # fmt: skip
                 passed = ("duration", "connections", "threads", "workers", "port", "repeat",
                           "rss_max_seconds", "org", "routes", "experiment", "max_foreign",
-                          "retries", "retry_wait", "quiet_timeout", "max_wait")  # fmt: skip
+                          "retries", "retry_wait", "quiet_timeout", "max_wait",
+                          "fresh_worker")  # fmt: skip
                 for flag in passed:
                     value = getattr(args, flag)
                     if value not in ("", None):
@@ -1320,6 +1379,7 @@ def run_rounds(args, scales: list[float], rounds: dict, env: dict) -> None:
                 cmd += ["--profile"] if args.profile and last else []
                 cmd += ["--no-load"] if args.no_load else []
                 cmd += ["--python-load"] if args.python_load else []
+                cmd += ["--no-preload"] if args.no_preload else []
                 if args.rounds > 1:
                     print(f"-- round {k + 1} of {args.rounds}", flush=True)
                 child = subprocess.Popen(cmd, env=env)
@@ -1364,6 +1424,17 @@ def main() -> None:
     p.add_argument("--no-load", action="store_true", help="in-process figures only, no gunicorn")
     p.add_argument("--experiment", help="SQL file applied before and undone after (-- down)")
     p.add_argument("--python-load", action="store_true", help="use the Python load generator")
+    p.add_argument(
+        "--no-preload",
+        action="store_true",
+        help="gunicorn without deploy/gunicorn.conf.py and --preload (as before they existed)",
+    )
+    p.add_argument(
+        "--fresh-worker",
+        type=int,
+        default=0,
+        help="N: time the first request of a new worker N times, with and without preload",
+    )
     p.add_argument("--rounds", type=int, default=1, help="repeat all scales; medians are kept")
     p.add_argument(
         "--max-foreign",
