@@ -95,15 +95,30 @@ class Result:
 # --------------------------------------------------------------------------------------------
 # The benchmark world: organisation, users, sessions, routes
 # --------------------------------------------------------------------------------------------
-def bench_context(org_choice: str) -> dict:
+def open_session(user, org_id: int) -> str:
+    """A logged-in session of `user` in organisation `org_id`, made directly through Django's
+    session engine (no password round-trip); returns the session cookie's value. It is a row
+    in django_session: a write to the benchmark database."""
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
+
+    from lom.organisations.middleware import SESSION_KEY as ORG_KEY
+
+    s = SessionStore()
+    s[SESSION_KEY] = str(user.pk)
+    s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    s[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    s[ORG_KEY] = org_id
+    s.create()
+    return s.session_key
+
+
+def bench_context(org_choice: str) -> dict:
     from django.db.models import Count
 
     from lom.accounts.models import User
     from lom.cases.models import Case
     from lom.funds.models import LedgerEntry
-    from lom.organisations.middleware import SESSION_KEY as ORG_KEY
     from lom.organisations.models import Employee, Membership, Organisation, Unit
 
     if org_choice == "largest":
@@ -123,15 +138,7 @@ def bench_context(org_choice: str) -> dict:
         users[role] = User.objects.filter(username=common.username(org.pk, role)).first()
         if users[role] is None:
             raise SystemExit(f"user {common.username(org.pk, role)} is missing: regenerate")
-    sessions = {}
-    for role, user in users.items():
-        s = SessionStore()
-        s[SESSION_KEY] = str(user.pk)
-        s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        s[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        s[ORG_KEY] = org.pk
-        s.create()
-        sessions[role] = s.session_key
+    sessions = {role: open_session(user, org.pk) for role, user in users.items()}
     manager_unit = (
         Membership.objects.filter(user=users["manager"], organisation=org, role="manager")
         .values_list("unit_id", flat=True)
@@ -330,8 +337,11 @@ class Server:
     """gunicorn on 127.0.0.1 as deploy/lom starts it (deploy/gunicorn.conf.py: the application
     preloaded in the master; preload=False leaves both out), sync workers, DEBUG off."""
 
-    def __init__(self, url: str, port: int, workers: int, *, preload: bool = True):
+    def __init__(
+        self, url: str, port: int, workers: int, *, preload: bool = True, access_log: str = ""
+    ):
         self.url, self.port, self.workers, self.preload = url, port, workers, preload
+        self.access_log = access_log  # a file: one line per request, "<worker pid> <status>"
         self.proc: subprocess.Popen | None = None
         # closed in __exit__: the server outlives any single with-block here
         self.log = tempfile.NamedTemporaryFile(prefix="lom-bench-gunicorn-", suffix=".log")  # noqa: SIM115
@@ -370,6 +380,8 @@ class Server:
             "--pythonpath", f"{common.CODE_ROOT / 'src'},{common.ROOT}",
             "--chdir", str(common.CODE_ROOT), "--timeout", "120", "--log-level", "warning",
         ]  # fmt: skip
+        if self.access_log:
+            cmd += ["--access-logfile", self.access_log, "--access-logformat", "%(p)s %(s)s"]
         if self.preload:  # as deploy/lom; without it, each worker imports the application
             cmd += ["--config", str(common.ROOT / "deploy" / "gunicorn.conf.py"), "--preload"]
         self.proc = subprocess.Popen(
@@ -413,6 +425,25 @@ class Server:
             if ppid == self.proc.pid:
                 pids.append(int(entry))
         return sorted(pids)
+
+    def memory_mb(self) -> dict[int, dict[str, float]]:
+        """Per worker: rss (what the target is about), pss (shared pages split between the
+        processes sharing them) and uss (the worker's own pages), from smaps_rollup. With the
+        application preloaded, much of a worker's RSS is the master's memory, shared."""
+        out = {}
+        for pid in self.worker_pids():
+            try:
+                text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+            except OSError:
+                continue
+            kb = {k: int(v) for k, v in re.findall(r"^(\w+):\s+(\d+) kB", text, re.M)}
+            uss = kb.get("Private_Clean", 0) + kb.get("Private_Dirty", 0)
+            out[pid] = {
+                "rss": round(kb.get("Rss", 0) / 1024, 1),
+                "pss": round(kb.get("Pss", 0) / 1024, 1),
+                "uss": round(uss / 1024, 1),
+            }
+        return out
 
     def rss_mb(self) -> dict[int, float]:
         out = {}
@@ -1045,6 +1076,7 @@ def measure(args, url: str) -> dict:
     use_wrk = shutil.which("wrk") is not None and not args.python_load
     loader = "wrk" if use_wrk else "python"
     rss_before = rss_after_run = rss_after_extra = {}
+    memory = {}
     extra = {}
     ping_rates: list[float] = []
     with Server(url, args.port, args.workers, preload=not args.no_preload) as server:
@@ -1118,6 +1150,7 @@ def measure(args, url: str) -> dict:
             res.requests = sum(p["requests"] for p in pings)
             ping_rates = [round(x, 1) for x in rates]
         rss_after_run = server.rss_mb()
+        memory = server.memory_mb()
         if args.rss_requests:
             key = [r for r in routes if r.key]
             t0 = time.monotonic()
@@ -1144,6 +1177,7 @@ def measure(args, url: str) -> dict:
             "after_run": rss_after_run,
             "after_extra_requests": rss_after_extra,
             "extra_requests": extra,
+            "rss_pss_uss_after_run": memory,
         },
     )
 
@@ -1215,6 +1249,14 @@ def print_table(run: dict) -> list[str]:
         if rss[label]:
             values = ", ".join(f"{v:.0f} MB" for v in rss[label].values())
             print(f"worker RSS {label.replace('_', ' ')}: {values}")
+    if rss.get("rss_pss_uss_after_run"):
+        print(
+            "worker memory after the run (RSS / PSS / own pages, MB): "
+            + ", ".join(
+                f"{m['rss']:.0f}/{m['pss']:.0f}/{m['uss']:.0f}"
+                for m in rss["rss_pss_uss_after_run"].values()
+            )
+        )
     final = rss["after_extra_requests"] or rss["after_run"]
     if final and max(final.values()) > TARGETS["max_rss_mb"]:
         misses.append(f"worker RSS {max(final.values())} MB")
