@@ -474,7 +474,10 @@ def fresh_worker(url: str, route: Route, args) -> dict:
                 t0 = time.perf_counter()
                 for pid in old:
                     os.kill(pid, signal.SIGKILL)  # a worker of the master we started
-                status, _n = http_get(server.port, route.path, route.headers)
+                try:
+                    status, _n = http_get(server.port, route.path, route.headers)
+                except OSError as exc:  # e.g. no answer within http_get's 60 s
+                    status = f"no answer ({exc})"
                 firsts.append((time.perf_counter() - t0) * 1000)
                 t0 = time.perf_counter()
                 http_get(server.port, route.path, route.headers)
