@@ -707,6 +707,16 @@ def cluster_jiffies() -> int:
     return jiffies(pids[0], reaped=True) + sum(jiffies(pid) for pid in pids[1:])
 
 
+def cpu_ns(pid: int) -> int:
+    """CPU time of a process in nanoseconds from the scheduler's own accounting
+    (/proc/<pid>/schedstat), which, unlike utime/stime's 10 ms ticks, sees a parallel worker
+    that ran for 3 ms; 0 when it is gone. Falls back to the ticks."""
+    try:
+        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return jiffies(pid) * 1_000_000_000 // CLK
+
+
 def proc_title(pid: int) -> str:
     try:
         return (
@@ -722,8 +732,9 @@ class PgCpu:
     Ours: the backends of `backends` (pids), or every backend of `database` (its name is in the
     process title), and every "parallel worker for PID <one of them>". A parallel worker lives
     only as long as its query, so it is gone by the time anyone looks after a request: a thread
-    scans /proc every few milliseconds for new processes and keeps the last CPU reading of each
-    (a worker loses at most the ticks of its last interval). Other sessions on the same cluster
+    reads the postmaster's children every few milliseconds and keeps the last CPU reading of
+    each, in nanoseconds (cpu_ns; a worker loses at most its last interval's CPU). Other
+    sessions on the same cluster
     are not counted (cluster_jiffies() counts everything). The thread's own CPU is `own_ms`
     (subtract it from this process's CPU)."""
 
@@ -746,7 +757,7 @@ class PgCpu:
     def _scan(self, first: bool) -> None:
         for pid in postmaster_children():
             if pid in self.last:
-                self.last[pid] = jiffies(pid) or self.last[pid]
+                self.last[pid] = cpu_ns(pid) or self.last[pid]
                 continue
             if pid in self.seen:
                 continue
@@ -755,7 +766,7 @@ class PgCpu:
                 continue  # just forked, its title not set yet: look again next time
             self.seen.add(pid)
             if self._ours(pid, title):
-                now = jiffies(pid)
+                now = cpu_ns(pid)
                 self.base[pid] = now if first else 0
                 self.last[pid] = now
 
@@ -779,7 +790,7 @@ class PgCpu:
         self._scan(False)
 
     def ms(self) -> float:
-        return sum(self.last[p] - self.base[p] for p in self.last) * 1000 / CLK
+        return sum(self.last[p] - self.base[p] for p in self.last) / 1e6
 
     def workers(self) -> int:
         """Parallel workers seen (processes of ours that were not a backend)."""
