@@ -110,6 +110,7 @@ def open_session(user, org_id: int) -> str:
     s[HASH_SESSION_KEY] = user.get_session_auth_hash()
     s[ORG_KEY] = org_id
     s.create()
+    assert s.session_key is not None  # create() saved it
     return s.session_key
 
 
@@ -133,11 +134,12 @@ def bench_context(org_choice: str) -> dict:
         org = Organisation.objects.get(pk=row["organisation_id"])
     else:
         org = Organisation.objects.get(pk=int(org_choice))
-    users = {}
+    users: dict[str, User] = {}
     for role in ("employee", "coordinator", "manager"):
-        users[role] = User.objects.filter(username=common.username(org.pk, role)).first()
-        if users[role] is None:
+        found = User.objects.filter(username=common.username(org.pk, role)).first()
+        if found is None:
             raise SystemExit(f"user {common.username(org.pk, role)} is missing: regenerate")
+        users[role] = found
     sessions = {role: open_session(user, org.pk) for role, user in users.items()}
     manager_unit = (
         Membership.objects.filter(user=users["manager"], organisation=org, role="manager")
@@ -464,7 +466,7 @@ def fresh_worker(url: str, route: Route, args) -> dict:
     and the time from the kill to the answer of the next request is taken (gunicorn forks a
     replacement, which boots and serves it), then a warm request again; --fresh-worker times,
     medians. Returned per mode: first_ms, warm_ms, boot_ms (first - warm)."""
-    out = {}
+    out: dict = {"route": route.name}
     for preload in (False, True):
         firsts, warms = [], []
         with Server(url, args.port, 1, preload=preload) as server:
@@ -475,7 +477,7 @@ def fresh_worker(url: str, route: Route, args) -> dict:
                 for pid in old:
                     os.kill(pid, signal.SIGKILL)  # a worker of the master we started
                 try:
-                    status, _n = http_get(server.port, route.path, route.headers)
+                    status: int | str = http_get(server.port, route.path, route.headers)[0]
                 except OSError as exc:  # e.g. no answer within http_get's 60 s
                     status = f"no answer ({exc})"
                 firsts.append((time.perf_counter() - t0) * 1000)
@@ -494,7 +496,6 @@ def fresh_worker(url: str, route: Route, args) -> dict:
         }
         print(f"   fresh worker, {mode}: first request of {route.name} {first:.0f} ms, "
               f"warm {warm:.0f} ms", flush=True)  # fmt: skip
-    out["route"] = route.name
     return out
 
 
@@ -1053,8 +1054,8 @@ def measure(args, url: str) -> dict:
     )
     results = measure_in_process(routes, args)
     bad = [r for r in results.values() if r.status != 200]
-    for r in bad:
-        print(f"   !! {r.name} {r.path} answered {r.status} in the test client")
+    for bad_res in bad:
+        print(f"   !! {bad_res.name} {bad_res.path} answered {bad_res.status} in the test client")
     connection.close()
 
     def record(**load) -> dict:
@@ -1075,8 +1076,8 @@ def measure(args, url: str) -> dict:
 
     fresh = {}
     if args.fresh_worker:
-        key = next((r for r in routes if r.key), routes[0])
-        fresh = fresh_worker(url, key, args)
+        first_key = next((r for r in routes if r.key), routes[0])
+        fresh = fresh_worker(url, first_key, args)
 
     if args.no_load:
         return record(

@@ -117,11 +117,13 @@ def coordinator_pool(org_ids: list[int], n: int) -> list[dict]:
     from lom.cases.models import Case
     from lom.organisations.models import Unit
 
-    per_org = {}
+    per_org: dict[int, dict] = {}
+    users: dict[int, User] = {}
     for org_id in org_ids:
         user = User.objects.filter(username=common.username(org_id, "coordinator")).first()
         if user is None:
             continue
+        users[org_id] = user
         open_cases = list(
             Case.objects.filter(organisation_id=org_id, status__in=["submitted", "in_review"])
             .order_by("-id")
@@ -140,7 +142,6 @@ def coordinator_pool(org_ids: list[int], n: int) -> list[dict]:
         )
         words = sorted({w for _n, t in old for w in t.split() if len(w) > 4})[:10]
         per_org[org_id] = {
-            "user": user,
             "cases": open_cases,
             "numbers": [number for number, _t in old],
             "words": words,
@@ -153,8 +154,10 @@ def coordinator_pool(org_ids: list[int], n: int) -> list[dict]:
     for i in range(n):
         org_id = orgs[i % len(orgs)]
         entry = dict(per_org[org_id])
-        user = entry.pop("user")
-        pool.append({"user": user.username, "session": open_session(user, org_id), **entry})
+        coordinator = users[org_id]
+        pool.append(
+            {"user": coordinator.username, "session": open_session(coordinator, org_id), **entry}
+        )
     return pool
 
 
