@@ -7,7 +7,7 @@ SAML_IDP_PORT ?= 8101
 OIDC_IDP_PORT ?= 8102
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: install demo serve test contract test-postgres lint format messages bench-data bench bench-users clean typecheck imports smoke
+.PHONY: install demo serve test contract test-postgres lint format messages bench-data bench bench-users bench-replica clean typecheck imports smoke
 
 ## The development virtualenv: the production lock plus the test and development tools.
 $(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml
@@ -138,3 +138,9 @@ USERS ?= 200
 RUN_TIME ?= 600
 bench-users: install
 	$(PY) bench/users.py --scale $(SCALE) $(if $(DATABASE_URL),,--server $(BENCH_SERVER)) --users $(USERS) --run-time $(RUN_TIME) $(USERS_ARGS)
+
+## Reports from a real PostgreSQL streaming replica (bench/replica.py): its own primary and
+## standby on 127.0.0.1:54371/54372 under /tmp, the annual figures on the standby while the
+## primary takes writes, checked against the primary's; removed at the end.
+bench-replica: install
+	$(PY) bench/replica.py --scale $(SCALE) $(REPLICA_ARGS)
