@@ -190,6 +190,7 @@ def make_routes(ctx: dict) -> list[Route]:
         ),
         Route("manager_queue", "manager", "/cases/", cookie("manager")),
         Route("home_employee", "employee", "/", cookie("employee")),
+        Route("dashboard", "coordinator", "/reports/", cookie("coordinator")),
     ]
 
 
@@ -732,6 +733,14 @@ def measure(args, url: str) -> dict:
     bad = [r for r in results.values() if r.status != 200]
     for r in bad:
         print(f"   !! {r.name} {r.path} answered {r.status} in the test client")
+    reports = {}
+    # The annual report and the dashboard figures (bench/report_timing.py); with --routes only
+    # when "reports" is among them.
+    if args.report_runs and (not args.routes or "reports" in args.routes.split(",")):
+        from bench.report_timing import print_timing, time_reports
+
+        reports = time_reports(ctx["org_id"], datetime.now(UTC).year - 1, args.report_runs)
+        print_timing(reports)
     connection.close()
 
     if args.no_load:
@@ -747,6 +756,7 @@ def measure(args, url: str) -> dict:
             "context": {k: v for k, v in ctx.items() if k not in ("sessions", "token")},
             "results": [asdict(r) for r in results.values()],
             "rss_mb": {"after_warmup": {}, "after_run": {}, "after_extra_requests": {}},
+            "reports": reports,
         }
     use_wrk = shutil.which("wrk") is not None and not args.python_load
     loader = "wrk" if use_wrk else "python"
@@ -856,6 +866,7 @@ def measure(args, url: str) -> dict:
             "after_extra_requests": rss_after_extra,
             "extra_requests": extra,
         },
+        "reports": reports,
     }
 
 
@@ -1016,7 +1027,7 @@ def run_rounds(args, scales: list[float], rounds: dict, env: dict) -> None:
                        url, "--scale-label", common.scale_label(scale)]  # fmt: skip
                 passed = ("duration", "connections", "threads", "workers", "port", "repeat",
                           "rss_max_seconds", "org", "routes", "experiment", "max_foreign",
-                          "retries", "retry_wait", "quiet_timeout")  # fmt: skip
+                          "retries", "retry_wait", "quiet_timeout", "report_runs")  # fmt: skip
                 for flag in passed:
                     value = getattr(args, flag)
                     if value not in ("", None):
@@ -1067,6 +1078,9 @@ def main() -> None:
     p.add_argument("--org", default="largest", help="organisation id, or 'largest'")
     p.add_argument("--routes", default="", help="comma-separated subset of routes")
     p.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE slowest queries")
+    p.add_argument(
+        "--report-runs", type=int, default=1, help="annual report timings (median of N; 0: none)"
+    )
     p.add_argument("--profile", action="store_true", help="cProfile each route in-process")
     p.add_argument("--no-load", action="store_true", help="in-process figures only, no gunicorn")
     p.add_argument("--experiment", help="SQL file applied before and undone after (-- down)")
