@@ -206,6 +206,7 @@ def make_routes(ctx: dict) -> list[Route]:
         ),
         Route("manager_queue", "manager", "/cases/", cookie("manager")),
         Route("home_employee", "employee", "/", cookie("employee")),
+        Route("dashboard", "coordinator", "/reports/", cookie("coordinator")),
     ]
 
 
@@ -1056,6 +1057,14 @@ def measure(args, url: str) -> dict:
     bad = [r for r in results.values() if r.status != 200]
     for bad_res in bad:
         print(f"   !! {bad_res.name} {bad_res.path} answered {bad_res.status} in the test client")
+    reports = {}
+    # The annual report and the dashboard figures (bench/report_timing.py); with --routes only
+    # when "reports" is among them.
+    if args.report_runs and (not args.routes or "reports" in args.routes.split(",")):
+        from bench.report_timing import print_timing, time_reports
+
+        reports = time_reports(ctx["org_id"], datetime.now(UTC).year - 1, args.report_runs)
+        print_timing(reports)
     connection.close()
 
     def record(**load) -> dict:
@@ -1072,6 +1081,7 @@ def measure(args, url: str) -> dict:
             "machine": machine_state(load_start, results),
             "context": {k: v for k, v in ctx.items() if k not in ("sessions", "token")},
             "results": [asdict(r) for r in results.values()],
+            "reports": reports,
         }
 
     fresh = {}
@@ -1425,7 +1435,7 @@ def run_rounds(args, scales: list[float], rounds: dict, env: dict) -> None:
                 passed = ("duration", "connections", "threads", "workers", "port", "repeat",
                           "rss_max_seconds", "org", "routes", "experiment", "max_foreign",
                           "retries", "retry_wait", "quiet_timeout", "max_wait",
-                          "fresh_worker")  # fmt: skip
+                          "fresh_worker", "report_runs")  # fmt: skip
                 for flag in passed:
                     value = getattr(args, flag)
                     if value not in ("", None):
@@ -1477,6 +1487,9 @@ def main() -> None:
     p.add_argument("--org", default="largest", help="organisation id, or 'largest'")
     p.add_argument("--routes", default="", help="comma-separated subset of routes")
     p.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE slowest queries")
+    p.add_argument(
+        "--report-runs", type=int, default=1, help="annual report timings (median of N; 0: none)"
+    )
     p.add_argument("--profile", action="store_true", help="cProfile each route in-process")
     p.add_argument("--no-load", action="store_true", help="in-process figures only, no gunicorn")
     p.add_argument("--experiment", help="SQL file applied before and undone after (-- down)")
