@@ -135,7 +135,7 @@ def bench_context(org_choice: str) -> dict:
     else:
         org = Organisation.objects.get(pk=int(org_choice))
     users: dict[str, User] = {}
-    for role in ("employee", "coordinator", "manager"):
+    for role in ("employee", "coordinator", "manager", "union_rep"):
         found = User.objects.filter(username=common.username(org.pk, role)).first()
         if found is None:
             raise SystemExit(f"user {common.username(org.pk, role)} is missing: regenerate")
@@ -207,6 +207,8 @@ def make_routes(ctx: dict) -> list[Route]:
         Route("manager_queue", "manager", "/cases/", cookie("manager")),
         Route("home_employee", "employee", "/", cookie("employee")),
         Route("dashboard", "coordinator", "/reports/", cookie("coordinator")),
+        Route("home_manager", "manager", "/", cookie("manager")),
+        Route("home_union_rep", "union_rep", "/", cookie("union_rep")),
     ]
 
 

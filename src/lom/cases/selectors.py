@@ -210,12 +210,21 @@ def status_counts(*, actor: Actor) -> dict[str, int]:
 # --- completeness: what a submitted application must have ---------------------------------
 
 
-def completeness_problems(*, case: Case, agreement: AgreementRules) -> list[tuple[str, str]]:
-    """(field, message) for everything a submitted application must have."""
+def completeness_problems(
+    *,
+    case: Case,
+    agreement: AgreementRules,
+    has_measure_types: bool | None = None,
+    plan_in_force: bool | None = None,
+) -> list[tuple[str, str]]:
+    """(field, message) for everything a submitted application must have. A caller that has
+    already read the case's measure types, or whether a plan is in force, passes them."""
     problems: list[tuple[str, str]] = []
     if not case.title.strip():
         problems.append(("title", _("Rubrik saknas.")))
-    if not case.measure_types.exists():
+    if has_measure_types is None:
+        has_measure_types = case.measure_types.exists()
+    if not has_measure_types:
         problems.append(("measure_types", _("Välj minst en insatstyp.")))
     if not case.purpose:
         problems.append(("purpose", _("Ange syftet med insatsen.")))
@@ -231,7 +240,9 @@ def completeness_problems(*, case: Case, agreement: AgreementRules) -> list[tupl
         problems.append(("cost_lines", _("Lägg till minst en kostnadsrad.")))
     if case.kind == ApplicationKind.WITH_MANAGER and not case.co_applicant_manager_id:
         problems.append(("co_applicant_manager", _("Välj chefen som söker tillsammans med dig.")))
-    if not case.need_id and not case.need_explanation.strip() and _plan_in_force(case):
+    if plan_in_force is None:
+        plan_in_force = _plan_in_force(case)
+    if not case.need_id and not case.need_explanation.strip() and plan_in_force:
         problems.append(
             (
                 "need",
@@ -255,7 +266,7 @@ def _plan_in_force(case: Case) -> bool:
     return plan_current(organisation=case.organisation, on=timezone.localdate()) is not None
 
 
-def _need_checklist_item(case: Case) -> tuple[str, bool] | None:
+def _need_checklist_item(case: Case, plan_in_force: bool) -> tuple[str, bool] | None:
     need = case.need if case.need_id else None
     if need is not None:
         return (
@@ -268,16 +279,31 @@ def _need_checklist_item(case: Case) -> tuple[str, bool] | None:
             % {"e": case.need_explanation.strip()[:300]},
             False,
         )
-    if _plan_in_force(case):
+    if plan_in_force:
         return (_("Kopplad till ett behov i omställningsplanen"), False)
     return None
 
 
 def completeness_checklist(
-    *, case: Case, agreement: AgreementRules, attachment_count: int
+    *,
+    case: Case,
+    agreement: AgreementRules,
+    attachment_count: int,
+    has_measure_types: bool | None = None,
+    plan_in_force: bool | None = None,
 ) -> list[tuple[str, bool]]:
     """What the coordinator checks before deciding: each item and whether it holds."""
-    problems = {field for field, _msg in completeness_problems(case=case, agreement=agreement)}
+    if plan_in_force is None:
+        plan_in_force = _plan_in_force(case)
+    problems = {
+        field
+        for field, _msg in completeness_problems(
+            case=case,
+            agreement=agreement,
+            has_measure_types=has_measure_types,
+            plan_in_force=plan_in_force,
+        )
+    }
     items = [
         (_("Insatstyp som ingår i avtalet"), "measure_types" not in problems),
         (_("Syfte angivet"), "purpose" not in problems),
@@ -291,7 +317,7 @@ def completeness_checklist(
     if needs_endorsement(case=case, rules=agreement):
         # Ticked only by the manager's own endorsement, never by a name picked on the form.
         items.append((_("Tillstyrkt av chef"), case.endorsed_by_id is not None))
-    need_item = _need_checklist_item(case)
+    need_item = _need_checklist_item(case, plan_in_force)
     if need_item is not None:
         items.append(need_item)
     return items

@@ -21,6 +21,7 @@ from lom.cases.forms import (
     case_list_query,
 )
 from lom.cases.models import ApplicationKind, Case, Status
+from lom.cases.page import case_page_get
 from lom.cases.permissions import (
     can_comment,
     can_edit_case,
@@ -268,8 +269,7 @@ def _transition_form(name, data, actor):
 )
 @actor_view()
 def case_detail_view(request, actor: Actor, pk: int):
-    case = case_get_for_actor(actor=actor, pk=pk)
-    related = case_detail_related(case=case)
+    case, related = case_page_get(actor=actor, pk=pk)
     actions = []
     for name, t in TRANSITIONS.items():
         if name in ("submit", "request_reconsideration"):
@@ -292,7 +292,11 @@ def case_detail_view(request, actor: Actor, pk: int):
         agreement = rules_for_case(case)
         if agreement is not None:
             checklist = completeness_checklist(
-                case=case, agreement=agreement, attachment_count=len(related["attachments"])
+                case=case,
+                agreement=agreement,
+                attachment_count=len(related["attachments"]),
+                has_measure_types=bool(related["measure_types"]),
+                plan_in_force=related["plan_in_force"],
             )
     show_private = can_see_private_reason(actor, case)
     if show_private:
