@@ -26,7 +26,6 @@ from lom.cases.models import Attachment, Case, Comment, CostLine, Decision, Deci
 from lom.cases.models import Reconsideration as ReconsiderationModel
 from lom.cases.permissions import can_view_case
 from lom.common.models import AuditEvent
-from lom.decisions.models import Objection, Position
 from lom.funds.models import EntryKind, LedgerEntry
 from lom.organisations.access import Actor
 from lom.planning.models import TransitionPlan
@@ -44,7 +43,7 @@ class _JSONRows(models.Aggregate):
 
 
 @dataclass(frozen=True)
-class _Rows:
+class PageRows:
     """A list the page shows: rows of `model` linked to the case by `link`, with the objects
     of `related` (select_related paths) attached, sorted by `key`."""
 
@@ -74,7 +73,7 @@ def _cache(obj: models.Model, name: str, value: models.Model | None) -> None:
     field.set_cached_value(obj, value)
 
 
-def _subquery(spec: _Rows) -> Subquery:
+def _subquery(spec: PageRows) -> Subquery:
     cols: dict[str, Any] = {f.attname: F(f.attname) for f in _columns(spec.model)}
     for path in spec.related:
         for f in _columns(_model_at(spec.model, path)):
@@ -95,7 +94,7 @@ def _subquery(spec: _Rows) -> Subquery:
 _COMPILED: dict[tuple[str, str], tuple[str, tuple]] = {}
 
 
-def _list_sql(name: str, spec: _Rows) -> RawSQL:
+def _list_sql(name: str, spec: PageRows) -> RawSQL:
     key = (connection.vendor, name)
     if key not in _COMPILED:
         query = Case.objects.annotate(rows=_subquery(spec)).query
@@ -137,7 +136,7 @@ def _instance(model: type[models.Model], row: dict, prefix: str) -> models.Model
     return model.from_db(connection.alias, [f.attname for f in fields], values)
 
 
-def _rows(spec: _Rows, text: str | None) -> list:
+def _rows(spec: PageRows, text: str | None) -> list:
     out = []
     for row in json.loads(text) if text else []:
         obj = _instance(spec.model, row, "")
@@ -155,51 +154,45 @@ def _rows(spec: _Rows, text: str | None) -> list:
     return out
 
 
-def _desc(value: Any) -> Any:
+def desc_time(value: Any) -> Any:
     """A sort key that orders timestamps newest first."""
     return -value.timestamp() if value is not None else 0
 
 
 MeasureTypes = Case.measure_types.through
 
-_LISTS: dict[str, _Rows] = {
-    "cost_lines": _Rows(CostLine, "case", key=lambda r: r.pk),
-    "measure_types": _Rows(
+_LISTS: dict[str, PageRows] = {
+    "cost_lines": PageRows(CostLine, "case", key=lambda r: r.pk),
+    "measure_types": PageRows(
         MeasureTypes,
         "case",
         related=("measuretype",),
         key=lambda r: (r.measuretype.sort_order, r.measuretype.name, r.measuretype_id),
     ),
-    "attachments": _Rows(
+    "attachments": PageRows(
         Attachment, "case", related=("uploaded_by",), key=lambda r: (r.uploaded_at, r.pk)
     ),
-    "comments": _Rows(Comment, "case", related=("author",), key=lambda r: (r.created_at, r.pk)),
-    "decisions": _Rows(
-        Decision, "case", related=("decided_by",), key=lambda r: (_desc(r.decided_at), -r.pk)
+    "comments": PageRows(Comment, "case", related=("author",), key=lambda r: (r.created_at, r.pk)),
+    "decisions": PageRows(
+        Decision, "case", related=("decided_by",), key=lambda r: (desc_time(r.decided_at), -r.pk)
     ),
-    "events": _Rows(AuditEvent, "case", related=("actor",), key=lambda r: (r.at, r.pk)),
-    "reconsiderations": _Rows(
+    "events": PageRows(AuditEvent, "case", related=("actor",), key=lambda r: (r.at, r.pk)),
+    "reconsiderations": PageRows(
         ReconsiderationModel,
         "case",
         related=("requested_by", "decided_by", "previous_decision"),
         key=lambda r: r.pk,
     ),
-    "letters": _Rows(
-        DecisionLetter, "case", related=("decision",), key=lambda r: (_desc(r.issued_at), -r.pk)
-    ),
-    "objections": _Rows(
-        Objection,
-        "case",
-        related=("union", "raised_by", "answered_by"),
-        key=lambda r: (_desc(r.raised_at), -r.pk),
-    ),
-    "positions": _Rows(
-        Position,
-        "item__case",
-        related=("union", "item", "item__meeting"),
-        key=lambda r: (r.item.meeting.starts_at, r.final, r.union_id is None, r.union_id or 0),
+    "letters": PageRows(
+        DecisionLetter, "case", related=("decision",), key=lambda r: (desc_time(r.issued_at), -r.pk)
     ),
 }
+
+
+def case_page_rows_register(name: str, rows: PageRows) -> None:
+    """A package above this one adds a list of its own rows to the case page (read in the same
+    one query): the joint decision panels register theirs when the app is ready."""
+    _LISTS[name] = rows
 
 
 # The case's own relations the page shows, each as a one-row list: a join per relation would
@@ -217,8 +210,8 @@ _FORWARD = (
 )
 
 
-def _forward(name: str) -> _Rows:
-    return _Rows(_model_at(Case, name), "pk", key=lambda r: r.pk, outer=f"{name}_id")
+def _forward(name: str) -> PageRows:
+    return PageRows(_model_at(Case, name), "pk", key=lambda r: r.pk, outer=f"{name}_id")
 
 
 def case_page_get(*, actor: Actor, pk: int) -> tuple[Case, dict]:
