@@ -178,7 +178,7 @@ def _title_word(org, year: int) -> str:
         .values_list("title", flat=True)[:2000]
     )
     words = Counter(
-        w for t in titles for w in {x.strip(":,.").lower() for x in t.split()} if len(w) >= 5
+        w for t in titles for w in {x.strip(":,.-").lower() for x in t.split()} if len(w) >= 5
     )
     if not words:
         return "kurs"
