@@ -157,6 +157,7 @@ def bench_context(org_choice: str) -> dict:
     )
     n = numbered.count()
     search = numbered[n // 2].number if n else (case.number if case else "")
+    title_word = _title_word(org, year)
     sizes = {
         "employees": Employee.objects.filter(organisation=org).count(),
         "units": Unit.objects.filter(organisation=org).count(),
@@ -174,9 +175,30 @@ def bench_context(org_choice: str) -> dict:
         "unit_id": manager_unit,
         "case_id": case.pk if case else None,
         "search": search,
+        "title_word": title_word,
         "token": common.api_token_raw(org.pk),
         "sizes": sizes,
     }
+
+
+def _title_word(org, year: int) -> str:
+    """A word of last year's case titles that occurs in some but not most of them (the one
+    whose share is closest to 5 % of a sample), for the title search route."""
+    from collections import Counter
+
+    from lom.cases.models import Case
+
+    titles = list(
+        Case.objects.filter(organisation=org, number__startswith=f"{year}-")
+        .order_by("id")
+        .values_list("title", flat=True)[:2000]
+    )
+    words = Counter(
+        w for t in titles for w in {x.strip(":,.-").lower() for x in t.split()} if len(w) >= 5
+    )
+    if not words:
+        return "kurs"
+    return min(words, key=lambda w: (abs(words[w] / len(titles) - 0.05), w))
 
 
 def make_routes(ctx: dict) -> list[Route]:
@@ -195,6 +217,12 @@ def make_routes(ctx: dict) -> list[Route]:
             cookie("coordinator"),
         ),
         Route("queue_search", "coordinator", f"/cases/?q={q}", cookie("coordinator")),
+        Route(
+            "queue_title",
+            "coordinator",
+            f"/cases/?q={urllib.parse.quote(ctx.get('title_word', 'kurs'))}",
+            cookie("coordinator"),
+        ),
         Route("case_page", "coordinator", f"/cases/{ctx['case_id']}/", cookie("coordinator")),
         Route("funds", "coordinator", "/funds/", cookie("coordinator")),
         Route("home", "coordinator", "/", cookie("coordinator")),

@@ -32,6 +32,7 @@ from lom.cases.permissions import (
 from lom.cases.reads import record_private_reason_read
 from lom.cases.rules import rules_for_case
 from lom.cases.selectors import (
+    OPEN_STATUSES,
     attachment_get_for_actor,
     case_detail_related,
     case_get_for_actor,
@@ -39,6 +40,7 @@ from lom.cases.selectors import (
     case_reconsideration,
     completeness_checklist,
     completeness_problems,
+    count_label,
     reconsideration_offer,
     status_counts,
 )
@@ -51,12 +53,11 @@ from lom.funds.selectors import fund_period_get, fund_periods_for_org
 from lom.organisations.access import Actor
 
 
-@api_counterpart("GET /cases")
+@api_counterpart("GET /cases", "GET /cases/filter-units")
 @actor_view()
 def case_list_view(request, actor: Actor):
     staff = actor.is_staff_reader or actor.is_union_rep
     form, filters, page, mine = case_list_query(actor=actor, data=request.GET)
-    units = form.units
     rows, has_next = case_list(actor=actor, filters=filters, page=page)
     counts = status_counts(actor=actor) if staff and not mine else {}
     return render(
@@ -70,18 +71,9 @@ def case_list_view(request, actor: Actor):
             "mine": mine,
             "staff": staff,
             "counts": counts,
-            "units": units,
+            "units": form.offers_units,
             "status_tabs": [
-                (s, Status(s).label, counts.get(s, 0))
-                for s in (
-                    Status.SUBMITTED,
-                    Status.IN_REVIEW,
-                    Status.AWAITING_ENDORSEMENT,
-                    Status.RECONSIDERATION,
-                    Status.RETURNED,
-                    Status.APPROVED,
-                    Status.IN_PROGRESS,
-                )
+                (s, Status(s).label, count_label(counts.get(s, 0))) for s in OPEN_STATUSES
             ],
         },
     )
