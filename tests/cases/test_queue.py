@@ -117,9 +117,12 @@ def test_the_queue_tabs_show_a_count_past_the_bound_as_bound_plus(world, cases, 
     monkeypatch.setattr(selectors, "STATUS_COUNT_BOUND", 4)
     body = client_for(world.coordinator).get(reverse("cases:list")).content.decode()
     assert '<span class="count">4+</span>' in body  # six submitted
+    home = client_for(world.coordinator).get("/").content.decode()
+    assert "Inskickade: 4+" in home  # the home page shows the same bounded count
     monkeypatch.setattr(selectors, "STATUS_COUNT_BOUND", 1000)
     body = client_for(world.coordinator).get(reverse("cases:list")).content.decode()
     assert '<span class="count">6</span>' in body
+    assert "Inskickade: 6" in client_for(world.coordinator).get("/").content.decode()
 
 
 # --- the unit filter -------------------------------------------------------------------------
