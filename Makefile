@@ -7,7 +7,7 @@ SAML_IDP_PORT ?= 8101
 OIDC_IDP_PORT ?= 8102
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: install demo serve test contract test-postgres lint format messages bench-data bench clean typecheck imports smoke
+.PHONY: install demo serve test contract test-postgres lint format messages bench-data bench bench-users bench-replica clean typecheck imports smoke
 
 ## The development virtualenv: the production lock plus the test and development tools.
 $(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml
@@ -130,3 +130,17 @@ bench-data: install
 ## more options through BENCH_ARGS, e.g. BENCH_ARGS="--rss-requests 10000 --rounds 2".
 bench: install
 	$(PY) bench/run.py --scales $(or $(SCALES),$(SCALE)) $(if $(DATABASE_URL),,--server $(BENCH_SERVER)) $(BENCH_ARGS)
+
+## Simulated users (bench/locustfile.py) against gunicorn with 4 workers, loopback only:
+## `make bench-users SCALE=1 USERS=200 RUN_TIME=600`. It opens sessions (writes django_session):
+## point it at a copy of the data (DATABASE_URL=.../lom_bench_1_copy). More: USERS_ARGS.
+USERS ?= 200
+RUN_TIME ?= 600
+bench-users: install
+	$(PY) bench/users.py --scale $(SCALE) $(if $(DATABASE_URL),,--server $(BENCH_SERVER)) --users $(USERS) --run-time $(RUN_TIME) $(USERS_ARGS)
+
+## Reports from a real PostgreSQL streaming replica (bench/replica.py): its own primary and
+## standby on 127.0.0.1:54371/54372 under /tmp, the annual figures on the standby while the
+## primary takes writes, checked against the primary's; removed at the end.
+bench-replica: install
+	$(PY) bench/replica.py --scale $(SCALE) $(REPLICA_ARGS)

@@ -93,3 +93,19 @@ def setup_django(database_url: str, *, debug: bool = False) -> None:
     import django
 
     django.setup()
+
+
+def is_loopback_url(url: str) -> bool:
+    """True when every address the URL's host resolves to is a loopback address (127.0.0.0/8,
+    ::1): load is only ever sent to this machine."""
+    import ipaddress
+    import socket
+
+    host = urlsplit(url).hostname
+    if not host:
+        return False
+    try:
+        infos = socket.getaddrinfo(host, None)
+    except OSError:
+        return False
+    return bool(infos) and all(ipaddress.ip_address(i[4][0]).is_loopback for i in infos)

@@ -1342,6 +1342,20 @@ class Generator:
             )
             next_id += 1
 
+    def period_totals_lines(self):
+        """The running totals of every period (funds.PeriodTotals), summed from the planned
+        ledger, as ledger_post would have kept them."""
+        field = {k: i for i, k in enumerate(TOTAL_KINDS)}
+        totals = {
+            period["id"]: [0] * len(TOTAL_KINDS)
+            for org in self.orgs
+            for period in org.periods.values()
+        }
+        for _t, _org, pid, kind, amount, *_rest in self.ledger:
+            totals[pid][field[kind]] += amount
+        for pid in sorted(totals):
+            yield "\t".join(map(str, [pid, *totals[pid]])) + "\n"
+
     def audit_lines(self):
         """One event per case creation and per transition, as case_transition() writes them."""
         keys = []
@@ -1429,9 +1443,14 @@ COLUMNS = {
     "cases_comment": "id text created_at author_id case_id",
     "funds_ledgerentry": "id kind amount_ore memo created_at case_id created_by_id "
     "organisation_id period_id",
+    "funds_periodtotals": "period_id allocated carried_over commitments releases spent",
     "common_auditevent": "id action target_type target_id before after note at actor_id "
     "case_id organisation_id",
 }
+
+
+# The ledger kinds in the order of the funds_periodtotals columns after period_id.
+TOTAL_KINDS = ("allocation", "carry_over", "commitment", "release", "expense")
 
 
 def _copy_text(value) -> str:
@@ -1645,6 +1664,22 @@ CHECKS = [
         WHERE a + co - c + r < 0 OR c - r - e < 0""",
     ),
     (
+        "period running totals = ledger sums",
+        """SELECT count(*) FROM funds_fundperiod p
+        LEFT JOIN funds_periodtotals t ON t.period_id = p.id
+        LEFT JOIN (SELECT period_id,
+        coalesce(sum(amount_ore) FILTER (WHERE kind = 'allocation'), 0) a,
+        coalesce(sum(amount_ore) FILTER (WHERE kind = 'carry_over'), 0) co,
+        coalesce(sum(amount_ore) FILTER (WHERE kind = 'commitment'), 0) c,
+        coalesce(sum(amount_ore) FILTER (WHERE kind = 'release'), 0) r,
+        coalesce(sum(amount_ore) FILTER (WHERE kind = 'expense'), 0) e
+        FROM funds_ledgerentry GROUP BY 1) b ON b.period_id = p.id
+        WHERE t.period_id IS NULL
+           OR (t.allocated, t.carried_over, t.commitments, t.releases, t.spent)
+              IS DISTINCT FROM (coalesce(b.a, 0), coalesce(b.co, 0), coalesce(b.c, 0),
+                                coalesce(b.r, 0), coalesce(b.e, 0))""",
+    ),
+    (
         "cases spending more than approved",
         """SELECT count(*) FROM cases_case c JOIN (SELECT case_id,
         sum(amount_ore) FILTER (WHERE kind = 'expense') e,
@@ -1726,6 +1761,7 @@ def main() -> None:
                 "cases_decision": gen.decision_lines,
                 "cases_comment": gen.comment_lines,
                 "funds_ledgerentry": gen.ledger_lines,
+                "funds_periodtotals": gen.period_totals_lines,
                 "common_auditevent": gen.audit_lines,
             }
             if args.no_audit:
@@ -1741,6 +1777,8 @@ def main() -> None:
                 note.append(f"({len(fks)} foreign keys, {len(idx)} indexes)")
             with phases("sequences"):
                 for table in COLUMNS:
+                    if COLUMNS[table].split()[0] != "id":
+                        continue  # keyed by another table's id (funds_periodtotals)
                     cur.execute(
                         sql.SQL(
                             "SELECT setval(pg_get_serial_sequence(%s, 'id'), "

@@ -75,7 +75,7 @@ def build(*, employees: int, cases: int, year: int, seed: int = 1):
     from lom.cases.models import ApplicationKind, Case, Decision, Purpose, Status
     from lom.followup.models import FollowUp, Outcome, ParticipantOutcome, SurveyResponse
     from lom.funds.models import EntryKind, FundPeriod, LedgerEntry
-    from lom.funds.services import fund_carry_over, fund_period_create
+    from lom.funds.services import fund_carry_over, fund_period_create, period_totals_sync
     from lom.organisations.models import Employee, Membership, Organisation, Role, Unit
 
     rnd = random.Random(seed)
@@ -249,6 +249,7 @@ def build(*, employees: int, cases: int, year: int, seed: int = 1):
         for day, ids in decided_by_day.items():
             Decision.objects.filter(pk__in=ids).update(decided_at=at(day))
         LedgerEntry.objects.bulk_create(entries, batch_size=2000)
+        period_totals_sync(period_ids=[p1.pk])  # the rows above bypassed ledger_post
         # created_at is auto_now_add, so the insert wrote "now": book each entry on its day.
         by_day: dict[date, list[int]] = {}
         for e, day in zip(entries, booked, strict=True):

@@ -8,7 +8,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from lom.funds.models import EntryKind, FundPeriod, LedgerEntry
+from lom.funds.models import EntryKind, FundPeriod
+from lom.funds.services import ledger_post
 from lom.organisations.models import Employee, Organisation
 from lom.organisations.services import unit_create
 from lom.sector import compute
@@ -45,13 +46,9 @@ def _org(slug, kind="agency", *, employees=20, available=100_000_00, used=0):
         method=FundPeriod.Method.FIXED_POT,
         fixed_amount_ore=available,
     )
-    LedgerEntry.objects.create(
-        organisation=org, period=period, kind=EntryKind.ALLOCATION, amount_ore=available
-    )
+    ledger_post(period=period, kind=EntryKind.ALLOCATION, amount_ore=available, actor=None)
     if used:
-        LedgerEntry.objects.create(
-            organisation=org, period=period, kind=EntryKind.COMMITMENT, amount_ore=used
-        )
+        ledger_post(period=period, kind=EntryKind.COMMITMENT, amount_ore=used, actor=None)
     return org
 
 

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lom.agreements.models import LocalAgreement
+from lom.cases.filter_units import UNIT_MATCHES_MAX, FilterUnits, filter_units
 from lom.cases.models import ApplicationKind, Case, CostLine, Purpose, Status
 from lom.cases.selectors import CaseFilter
 from lom.common.bounds import COMMENT_MAX, MAX_COUNT, NAME_MAX
@@ -10,7 +11,6 @@ from lom.organisations.access import Actor
 from lom.organisations.selectors import (
     employees_in_paths,
     managers_for_unit,
-    units_for_org,
     units_managed,
 )
 from lom.planning.models import Need
@@ -269,46 +269,80 @@ class ExpenseForm(forms.Form):
 class CaseFilterForm(forms.Form):
     q = forms.CharField(label=_("Sök diarienummer eller rubrik"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("Status"), required=False)
-    unit = forms.TypedChoiceField(label=_("Enhet"), required=False, coerce=int, empty_value=None)
+    unit = forms.IntegerField(label=_("Enhet"), required=False, min_value=1, widget=forms.Select)
+    unit_q = forms.CharField(
+        label=_("Sök enhet"),
+        required=False,
+        max_length=100,
+        help_text=_("Ett ord ur enhetens namn eller dess kod, för enheter längre ner i trädet."),
+    )
     page = forms.IntegerField(
         required=False, min_value=1, max_value=10000, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args, statuses, units, **kwargs):
+    def __init__(self, *args, statuses, **kwargs):
         super().__init__(*args, **kwargs)
-        self.units = list(units)
+        self.offers_units = False
+        self.unit_note = ""
         _set_choices(self, "status", [("", _("Alla")), *list(statuses)])
-        _set_choices(
-            self,
-            "unit",
-            [("", _("Alla enheter"))] + [(u.pk, ("— " * u.depth) + u.name) for u in units],
+
+    def offer_units(self, units: FilterUnits) -> None:
+        """The unit <select>: the upper levels (indented by level), then the search's matches
+        and the chosen unit."""
+        upper = {u.pk for u in units.upper}
+        choices: list[tuple[object, object]] = [("", _("Alla enheter"))]
+        for u in units.all:
+            indent = "— " * (u.depth - units.top) if u.pk in upper else ""
+            choices.append((u.pk, indent + u.name))
+        widget = self.fields["unit"].widget
+        assert isinstance(widget, forms.Select)
+        widget.choices = choices
+        self.offers_units = bool(units.upper or units.matches or units.selected)
+
+
+def _unit_note(units: FilterUnits, unit_q: str) -> str:
+    if not unit_q:
+        return ""
+    if units.more:
+        return str(
+            _("Fler än %(n)s enheter matchar. Skriv mer av namnet.") % {"n": UNIT_MATCHES_MAX}
         )
-
-
-FILTER_UNIT_DEPTH = 2
+    if not units.matches:
+        return str(_("Ingen enhet matchar ”%(q)s”.") % {"q": unit_q})
+    if len(units.matches) > 1:
+        return str(_("%(n)s enheter matchar. Välj en i listan.") % {"n": len(units.matches)})
+    return ""
 
 
 def case_list_query(*, actor: Actor, data) -> tuple["CaseFilterForm", CaseFilter, int, bool]:
     """Parse the case-list query string the same way for the list page and its exports:
     the form (for redisplay), the filter, the page, and whether only the actor's own cases
-    are shown."""
+    are shown. The unit filter offers the upper levels of the actor's units and finds deeper
+    ones by name (`unit_q`): one match filters by it, several are offered to choose from."""
     staff = actor.is_staff_reader or actor.is_union_rep
-    if staff:
-        units = list(units_for_org(organisation=actor.organisation))
-    elif actor.manager_unit_paths:
-        units = units_managed(organisation=actor.organisation, paths=actor.manager_unit_paths)
-    else:
-        units = []
-    # The filter covers a unit's whole subtree, so the upper levels are enough to choose from;
-    # listing thousands of small units made a large agency's queue page slow and unusable.
-    top = min((u.depth for u in units), default=0)
-    units = [u for u in units if u.depth <= top + FILTER_UNIT_DEPTH]
-    form = CaseFilterForm(data or None, statuses=Status.choices, units=units)
+    form = CaseFilterForm(data or None, statuses=Status.choices)
     filters, page = CaseFilter(), 1
     if form.is_valid():
         d = form.cleaned_data
-        filters = CaseFilter(status=d["status"], unit_id=d["unit"], q=d["q"])
+        unit_q = d["unit_q"].strip()
+        units = filter_units(actor=actor, q=unit_q, unit_id=d["unit"])
+        unit = units.selected
+        if d["unit"] and unit is None:
+            form.add_error("unit", _("Välj en enhet i listan."))
+        elif unit is None and len(units.matches) == 1 and not units.more:
+            unit = units.matches[0]
+            form.data = {**dict(form.data.items()), "unit": str(unit.pk)}  # shown as chosen
+        form.unit_note = _unit_note(units, unit_q)
+        filters = CaseFilter(
+            status=d["status"],
+            unit_id=unit.pk if unit else None,
+            unit_path=unit.path if unit else "",
+            q=d["q"],
+        )
         page = d["page"] or 1
+    else:
+        units = filter_units(actor=actor)
+    form.offer_units(units)
     mine = (data or {}).get("mine") == "1" or not (staff or actor.manager_unit_paths)
     filters.mine_only = mine
     return form, filters, page, mine

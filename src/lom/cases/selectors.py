@@ -1,8 +1,12 @@
 """Reads of cases, always scoped to the acting user's organisation and visibility."""
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
+from django.db import connections
 from django.db.models import Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -21,11 +25,17 @@ from lom.organisations.models import Unit
 from lom.planning.selectors import plan_current
 
 
-def visibility_filter(actor: Actor) -> Q:
+def own_filter(actor: Actor) -> Q:
+    """The actor's own applications: made by them, co-applied for by them, or for them."""
     uid = actor.user.pk
     own = Q(created_by_id=uid) | Q(co_applicant_manager_id=uid)
     if actor.employee is not None:
         own |= Q(applicant_id=actor.employee.pk)
+    return own
+
+
+def visibility_filter(actor: Actor) -> Q:
+    own = own_filter(actor)
     if actor.is_staff_reader or actor.is_union_rep:
         return own | ~Q(status=Status.DRAFT)
     if actor.manager_unit_paths:
@@ -60,9 +70,15 @@ class CaseFilter:
     unit_id: int | None = None
     q: str = ""
     mine_only: bool = False
+    # The path of `unit_id` when the caller has read the unit already (in the organisation).
+    unit_path: str = ""
 
 
 PAGE_SIZE = 50
+
+
+# Pages up to this one are read as two index walks (below); deeper pages with one OFFSET query.
+SPLIT_PAGES_MAX = 20
 
 
 def case_list(
@@ -74,16 +90,48 @@ def case_list(
     exclude_drafts: bool = False,
 ) -> tuple[list[Case], bool]:
     """A bounded page of visible cases (newest submitted first) and whether more follow.
-    No COUNT(*): the list stays as fast at 500 000 cases as at 50."""
+    No COUNT(*): the list stays as fast at 500 000 cases as at 50.
+
+    Drafts have no submission time, so PostgreSQL puts them first in this order, and a
+    coordinator or manager sees only their own: walking the order index, the queue would step
+    over every other draft of the organisation before its first row. So, when the page may mix
+    both, it is read as two walks that each stop after the page: the cases that are not drafts
+    (a partial index without drafts), and the actor's own drafts (their own indexes); the two
+    are merged in the same order. Same rows, same order as one query."""
     qs = cases_filtered(actor=actor, filters=filters, exclude_drafts=exclude_drafts)
     page = max(page, 1)
     start = (page - 1) * page_size
-    rows = list(
-        qs.select_related("applicant", "unit")
-        .order_by("-submitted_at", "-id")
-        .defer("business_need", "description", "private_reason")[start : start + page_size + 1]
+    end = start + page_size + 1
+    order = ("-submitted_at", "-id")
+    qs = qs.select_related("applicant", "unit").defer(
+        "business_need", "description", "private_reason"
     )
+    sees_others = actor.is_staff_reader or actor.is_union_rep or bool(actor.manager_unit_paths)
+    if (
+        sees_others
+        and not (filters.mine_only or filters.status or exclude_drafts)
+        and page <= SPLIT_PAGES_MAX
+    ):
+        others = list(qs.exclude(status=Status.DRAFT).order_by(*order)[:end])
+        drafts = list(qs.filter(own_filter(actor), status=Status.DRAFT).order_by(*order)[:end])
+        rows = sorted([*others, *drafts], key=_list_key(qs.db), reverse=True)[start:end]
+    else:
+        rows = list(qs.order_by(*order)[start:end])
     return rows[:page_size], len(rows) > page_size
+
+
+def _list_key(db: str) -> Callable[[Case], tuple[bool, datetime, int]]:
+    """The sort key of `-submitted_at, -id` (for a reversed sort) as the database orders it:
+    no submission time sorts first on PostgreSQL (NULLS FIRST), last on SQLite."""
+    nulls_first = connections[db].vendor == "postgresql"
+    never = datetime.min.replace(tzinfo=UTC)
+
+    def key(case: Case) -> tuple[bool, datetime, int]:
+        if case.submitted_at is None:
+            return (nulls_first, never, case.pk)
+        return (not nulls_first, case.submitted_at, case.pk)
+
+    return key
 
 
 def cases_filtered(
@@ -93,22 +141,41 @@ def cases_filtered(
     takes a page of it, the exports all of it. One definition, so both show the same cases."""
     qs = cases_visible(actor=actor)
     if filters.mine_only:
-        uid = actor.user.pk
-        own = Q(created_by_id=uid) | Q(co_applicant_manager_id=uid)
-        if actor.employee is not None:
-            own |= Q(applicant_id=actor.employee.pk)
-        qs = qs.filter(own)
+        qs = qs.filter(own_filter(actor))
     if exclude_drafts:
         qs = qs.exclude(status=Status.DRAFT)
     if filters.status:
         qs = qs.filter(status=filters.status)
-    if filters.unit_id:
+    if filters.unit_path:
+        qs = qs.filter(unit_path__startswith=filters.unit_path)
+    elif filters.unit_id:
         unit = Unit.objects.filter(organisation=actor.organisation, pk=filters.unit_id).first()
         qs = qs.filter(unit_path__startswith=unit.path) if unit else qs.none()
-    if filters.q:
-        term = filters.q.strip()
-        qs = qs.filter(Q(number=term) | Q(number__startswith=term) | Q(title__icontains=term))
+    term = filters.q.strip()
+    if term:
+        qs = qs.filter(search_filter(term))
     return qs
+
+
+# A case number is `YYYY-NNNN`: digits, a dash, digits.
+_NUMBER_LIKE = re.compile(r"[0-9]+-[0-9]*")
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def search_filter(term: str) -> Q:
+    """What the list's search box matches. A term that looks like a case number (digits and a
+    dash: `2025-0123`, `2025-01`, `2025-`) matches numbers that start with it, and nothing else;
+    plain digits (`2025`) may be a number's start or a word of a title, so both; anything else
+    can only be in a title (a number has no other characters), searched case-insensitively.
+    On PostgreSQL each kind is served by an index of migration 0009: the number by a
+    `varchar_pattern_ops` index on (organisation, number), which serves `LIKE 'x%'` in any
+    collation, and the title by a trigram (pg_trgm) GIN index on `UPPER(title)`, the expression
+    `icontains` compares."""
+    if _NUMBER_LIKE.fullmatch(term):
+        return Q(number__startswith=term)
+    if _DIGITS.fullmatch(term):
+        return Q(number__startswith=term) | Q(title__icontains=term)
+    return Q(title__icontains=term)
 
 
 def attachment_get_for_actor(*, actor: Actor, pk: int) -> Attachment:
@@ -184,38 +251,70 @@ def case_outstanding_commitment(*, case: Case) -> int:
     return int(row["c"] or 0) - int(row["r"] or 0) - int(row["e"] or 0)
 
 
-def status_counts(*, actor: Actor) -> dict[str, int]:
-    """Open work per status for the queue tabs (drafts excluded)."""
-    from django.db.models import Count
+OPEN_STATUSES = (
+    Status.SUBMITTED,
+    Status.IN_REVIEW,
+    Status.AWAITING_ENDORSEMENT,
+    Status.RECONSIDERATION,
+    Status.RETURNED,
+    Status.APPROVED,
+    Status.IN_PROGRESS,
+)
+# The queue's tabs count each status exactly up to this many cases, then show "1 000+".
+STATUS_COUNT_BOUND = 1000
 
-    rows = (
-        cases_visible(actor=actor)
-        .filter(
-            status__in=[
-                Status.AWAITING_ENDORSEMENT,
-                Status.SUBMITTED,
-                Status.IN_REVIEW,
-                Status.RECONSIDERATION,
-                Status.RETURNED,
-                Status.APPROVED,
-                Status.IN_PROGRESS,
-            ]
-        )
-        .values("status")
-        .annotate(n=Count("id"))
-    )
-    return {r["status"]: r["n"] for r in rows}
+
+def status_counts(*, actor: Actor, bound: int | None = None) -> dict[str, int]:
+    """Open work per status for the queue tabs (drafts excluded), exact up to `bound`: a count
+    above it is returned as `bound + 1` (`count_label` shows it as "1 000+"). One query of
+    one LIMITed subquery per status, so a large organisation's open cases are never all read;
+    each subquery walks the (organisation, status, ...) index and stops at `bound + 1` rows."""
+    bound = STATUS_COUNT_BOUND if bound is None else bound
+    if actor.is_staff_reader or actor.is_union_rep:
+        # They see every case that is not a draft: no visibility filter, so each subquery
+        # reads the (organisation, status, ...) index only.
+        visible = Case.objects.filter(organisation=actor.organisation).order_by()
+    else:
+        visible = cases_visible(actor=actor).order_by()
+    parts: list[str] = []
+    params: list[Any] = []
+    for i, status in enumerate(OPEN_STATUSES):
+        sql, p = visible.filter(status=status).values("id")[: bound + 1].query.sql_with_params()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS open_{i})")  # noqa: S608 - Django-built SQL
+        params.extend(p)
+    with connections[visible.db].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return {str(s): int(n) for s, n in zip(OPEN_STATUSES, row, strict=True) if n}
+
+
+def count_label(n: int, *, bound: int | None = None) -> str:
+    """A bounded count as shown: "17", or "1 000+" past the bound (a no-break space groups the
+    thousands, as Swedish writes numbers)."""
+    bound = STATUS_COUNT_BOUND if bound is None else bound
+    if n > bound:
+        return f"{bound:,}+".replace(",", "\u00a0")
+    return str(n)
 
 
 # --- completeness: what a submitted application must have ---------------------------------
 
 
-def completeness_problems(*, case: Case, agreement: AgreementRules) -> list[tuple[str, str]]:
-    """(field, message) for everything a submitted application must have."""
+def completeness_problems(
+    *,
+    case: Case,
+    agreement: AgreementRules,
+    has_measure_types: bool | None = None,
+    plan_in_force: bool | None = None,
+) -> list[tuple[str, str]]:
+    """(field, message) for everything a submitted application must have. A caller that has
+    already read the case's measure types, or whether a plan is in force, passes them."""
     problems: list[tuple[str, str]] = []
     if not case.title.strip():
         problems.append(("title", _("Rubrik saknas.")))
-    if not case.measure_types.exists():
+    if has_measure_types is None:
+        has_measure_types = case.measure_types.exists()
+    if not has_measure_types:
         problems.append(("measure_types", _("Välj minst en insatstyp.")))
     if not case.purpose:
         problems.append(("purpose", _("Ange syftet med insatsen.")))
@@ -231,7 +330,9 @@ def completeness_problems(*, case: Case, agreement: AgreementRules) -> list[tupl
         problems.append(("cost_lines", _("Lägg till minst en kostnadsrad.")))
     if case.kind == ApplicationKind.WITH_MANAGER and not case.co_applicant_manager_id:
         problems.append(("co_applicant_manager", _("Välj chefen som söker tillsammans med dig.")))
-    if not case.need_id and not case.need_explanation.strip() and _plan_in_force(case):
+    if plan_in_force is None:
+        plan_in_force = _plan_in_force(case)
+    if not case.need_id and not case.need_explanation.strip() and plan_in_force:
         problems.append(
             (
                 "need",
@@ -255,7 +356,7 @@ def _plan_in_force(case: Case) -> bool:
     return plan_current(organisation=case.organisation, on=timezone.localdate()) is not None
 
 
-def _need_checklist_item(case: Case) -> tuple[str, bool] | None:
+def _need_checklist_item(case: Case, plan_in_force: bool) -> tuple[str, bool] | None:
     need = case.need if case.need_id else None
     if need is not None:
         return (
@@ -268,16 +369,31 @@ def _need_checklist_item(case: Case) -> tuple[str, bool] | None:
             % {"e": case.need_explanation.strip()[:300]},
             False,
         )
-    if _plan_in_force(case):
+    if plan_in_force:
         return (_("Kopplad till ett behov i omställningsplanen"), False)
     return None
 
 
 def completeness_checklist(
-    *, case: Case, agreement: AgreementRules, attachment_count: int
+    *,
+    case: Case,
+    agreement: AgreementRules,
+    attachment_count: int,
+    has_measure_types: bool | None = None,
+    plan_in_force: bool | None = None,
 ) -> list[tuple[str, bool]]:
     """What the coordinator checks before deciding: each item and whether it holds."""
-    problems = {field for field, _msg in completeness_problems(case=case, agreement=agreement)}
+    if plan_in_force is None:
+        plan_in_force = _plan_in_force(case)
+    problems = {
+        field
+        for field, _msg in completeness_problems(
+            case=case,
+            agreement=agreement,
+            has_measure_types=has_measure_types,
+            plan_in_force=plan_in_force,
+        )
+    }
     items = [
         (_("Insatstyp som ingår i avtalet"), "measure_types" not in problems),
         (_("Syfte angivet"), "purpose" not in problems),
@@ -291,7 +407,7 @@ def completeness_checklist(
     if needs_endorsement(case=case, rules=agreement):
         # Ticked only by the manager's own endorsement, never by a name picked on the form.
         items.append((_("Tillstyrkt av chef"), case.endorsed_by_id is not None))
-    need_item = _need_checklist_item(case)
+    need_item = _need_checklist_item(case, plan_in_force)
     if need_item is not None:
         items.append(need_item)
     return items

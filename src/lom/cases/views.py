@@ -21,6 +21,7 @@ from lom.cases.forms import (
     case_list_query,
 )
 from lom.cases.models import ApplicationKind, Case, Status
+from lom.cases.page import case_page_get
 from lom.cases.permissions import (
     can_comment,
     can_edit_case,
@@ -31,6 +32,7 @@ from lom.cases.permissions import (
 from lom.cases.reads import record_private_reason_read
 from lom.cases.rules import rules_for_case
 from lom.cases.selectors import (
+    OPEN_STATUSES,
     attachment_get_for_actor,
     case_detail_related,
     case_get_for_actor,
@@ -38,6 +40,7 @@ from lom.cases.selectors import (
     case_reconsideration,
     completeness_checklist,
     completeness_problems,
+    count_label,
     reconsideration_offer,
     status_counts,
 )
@@ -50,12 +53,11 @@ from lom.funds.selectors import fund_period_get, fund_periods_for_org
 from lom.organisations.access import Actor
 
 
-@api_counterpart("GET /cases")
+@api_counterpart("GET /cases", "GET /cases/filter-units")
 @actor_view()
 def case_list_view(request, actor: Actor):
     staff = actor.is_staff_reader or actor.is_union_rep
     form, filters, page, mine = case_list_query(actor=actor, data=request.GET)
-    units = form.units
     rows, has_next = case_list(actor=actor, filters=filters, page=page)
     counts = status_counts(actor=actor) if staff and not mine else {}
     return render(
@@ -69,18 +71,9 @@ def case_list_view(request, actor: Actor):
             "mine": mine,
             "staff": staff,
             "counts": counts,
-            "units": units,
+            "units": form.offers_units,
             "status_tabs": [
-                (s, Status(s).label, counts.get(s, 0))
-                for s in (
-                    Status.SUBMITTED,
-                    Status.IN_REVIEW,
-                    Status.AWAITING_ENDORSEMENT,
-                    Status.RECONSIDERATION,
-                    Status.RETURNED,
-                    Status.APPROVED,
-                    Status.IN_PROGRESS,
-                )
+                (s, Status(s).label, count_label(counts.get(s, 0))) for s in OPEN_STATUSES
             ],
         },
     )
@@ -268,8 +261,7 @@ def _transition_form(name, data, actor):
 )
 @actor_view()
 def case_detail_view(request, actor: Actor, pk: int):
-    case = case_get_for_actor(actor=actor, pk=pk)
-    related = case_detail_related(case=case)
+    case, related = case_page_get(actor=actor, pk=pk)
     actions = []
     for name, t in TRANSITIONS.items():
         if name in ("submit", "request_reconsideration"):
@@ -292,7 +284,11 @@ def case_detail_view(request, actor: Actor, pk: int):
         agreement = rules_for_case(case)
         if agreement is not None:
             checklist = completeness_checklist(
-                case=case, agreement=agreement, attachment_count=len(related["attachments"])
+                case=case,
+                agreement=agreement,
+                attachment_count=len(related["attachments"]),
+                has_measure_types=bool(related["measure_types"]),
+                plan_in_force=related["plan_in_force"],
             )
     show_private = can_see_private_reason(actor, case)
     if show_private:

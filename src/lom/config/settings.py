@@ -158,6 +158,31 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+# Behind PgBouncer in transaction mode (DATABASE_URL points at it): no server-side cursors,
+# which would outlive the transaction that opened them. Psycopg 3's prepared statements stay off
+# (Django's default). docs/operations.md, "PgBouncer and read replicas".
+DATABASE_TRANSACTION_POOLING = env.bool("DATABASE_TRANSACTION_POOLING", default=False)
+if DATABASE_TRANSACTION_POOLING:
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+# Optional: a PostgreSQL streaming replica. Reports and exports read from it inside
+# `lom.common.replica.reading_from_replica()`; everything else uses the primary (the router's rule
+# and replica lag: docs/operations.md). LOM_REPLICA_MAX_LAG_SECONDS: how long a report waits for
+# the replica to replay the primary's latest changes before it reads from the primary instead.
+LOM_REPLICA_ALIAS: str | None = None
+LOM_REPLICA_MAX_LAG_SECONDS = env.float("LOM_REPLICA_MAX_LAG_SECONDS", default=2.0)
+_REPLICA_URL = env.str("DATABASE_REPLICA_URL", default="").strip()
+if _REPLICA_URL:
+    DATABASES["replica"] = env.db_url_config(_REPLICA_URL)
+    if DATABASES["replica"]["ENGINE"] != "django.db.backends.postgresql":
+        raise ImproperlyConfigured("DATABASE_REPLICA_URL must be a postgres:// URL.")
+    DATABASES["replica"].update(
+        CONN_MAX_AGE=DATABASES["default"].get("CONN_MAX_AGE", 0),
+        CONN_HEALTH_CHECKS=True,
+        DISABLE_SERVER_SIDE_CURSORS=DATABASE_TRANSACTION_POOLING,
+        TEST={"MIRROR": "default"},
+    )
+    LOM_REPLICA_ALIAS = "replica"
+DATABASE_ROUTERS = ["lom.common.replica.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

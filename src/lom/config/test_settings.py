@@ -30,6 +30,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 if os.environ.get("LOM_TEST_DB_SUFFIX") and "postgresql" in DATABASES["default"]["ENGINE"]:  # noqa: F405
     _name = DATABASES["default"]["NAME"]  # noqa: F405
     DATABASES["default"]["TEST"] = {"NAME": f"test_{_name}_{os.environ['LOM_TEST_DB_SUFFIX']}"}  # noqa: F405
+# A second alias on the same test database, as a replica would be: the router sends reads there
+# only where a test sets LOM_REPLICA_ALIAS = "replica" (tests/common/test_replica.py).
+DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+LOM_REPLICA_ALIAS = None
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 # The API's rate limits stay on in tests, high enough for the suite (a test lowers them).
 LOM_API_RATE_ANON = os.environ.get("LOM_API_RATE_ANON", "100000/min")

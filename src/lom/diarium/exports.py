@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from lom.common.files import XlsxBook, XlsxColumn, csv_response, xlsx_response
+from lom.common.replica import rows_from_replica
 from lom.diarium.models import RegisteredDocument
 
 # The most rows one export holds (a register grows by thousands a year, not millions).
@@ -30,6 +31,7 @@ def _header() -> list[str]:
     ]
 
 
+@rows_from_replica
 def _rows(qs: QuerySet[RegisteredDocument]) -> Iterator[list[Any]]:
     for d in qs[:EXPORT_MAX_ROWS].iterator(chunk_size=2_000):
         yield [

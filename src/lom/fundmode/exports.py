@@ -6,6 +6,7 @@ from django.http import FileResponse, HttpResponse
 from django.utils.translation import gettext as _
 
 from lom.common.files import XlsxBook, XlsxColumn, xlsx_response
+from lom.common.replica import reading_from_replica
 from lom.fundmode.models import FundAttachment, FundRound
 from lom.fundmode.selectors.figures import FundStatistics, StatRow, fund_statistics
 from lom.organisations.access import Actor
@@ -93,7 +94,8 @@ def statistics_workbook(stats: FundStatistics) -> bytes:
 
 def statistics_xlsx_response(*, actor: Actor, fund_round: FundRound) -> HttpResponse:
     """The statistics of the period as an Excel file (the page's download and the API's)."""
-    data = statistics_workbook(fund_statistics(actor=actor, fund_round=fund_round))
+    with reading_from_replica():
+        data = statistics_workbook(fund_statistics(actor=actor, fund_round=fund_round))
     return xlsx_response(f"fondstatistik-{fund_round.pk}.xlsx", data)
 
 

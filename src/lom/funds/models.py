@@ -172,6 +172,42 @@ class LedgerEntry(models.Model):
         return f"{self.get_kind_display()} {self.amount_ore}"
 
 
+# The running total of each kind of entry (PeriodTotals field, and Balance field, by kind).
+TOTAL_FIELD_OF_KIND: dict[str, str] = {
+    EntryKind.ALLOCATION: "allocated",
+    EntryKind.CARRY_OVER: "carried_over",
+    EntryKind.COMMITMENT: "commitments",
+    EntryKind.RELEASE: "releases",
+    EntryKind.EXPENSE: "spent",
+}
+TOTAL_FIELDS: tuple[str, ...] = tuple(TOTAL_FIELD_OF_KIND.values())
+
+
+class PeriodTotals(models.Model):
+    """The period's ledger summed per kind of entry, in öre: what every balance reads, so no
+    request sums the ledger. Kept by `ledger_post` in the transaction that writes the entry, by
+    an atomic `x = x + amount` update of this row (so it is right whoever holds the period lock,
+    and the update itself locks the row). The ledger stays the truth: the integrity check and
+    `manage.py fund_totals_check` compare these with its sum. Computed, never entered: the
+    signs are the ledger's (carried_over is negative in a period that gave money away)."""
+
+    period = models.OneToOneField(
+        FundPeriod, on_delete=models.CASCADE, primary_key=True, related_name="totals"
+    )
+    allocated = models.BigIntegerField(default=0)
+    carried_over = models.BigIntegerField(default=0)
+    commitments = models.BigIntegerField(default=0)
+    releases = models.BigIntegerField(default=0)
+    spent = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("periodsummor")
+        verbose_name_plural = _("periodsummor")
+
+    def __str__(self) -> str:
+        return f"{self.period_id}: {self.allocated}"
+
+
 class ForecastSettings(models.Model):
     """The organisation's own threshold for the unused-funds warning of the fund forecast.
     The table keeps its first name (it began as the reports app's settings)."""

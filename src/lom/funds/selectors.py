@@ -1,4 +1,6 @@
-"""Every figure about money is computed here, from the ledger, and nowhere else."""
+"""Every figure about money is computed here, and nowhere else: whole-period balances from the
+running totals `ledger_post` keeps (`PeriodTotals`), figures that need dates (by month, by year,
+at a date) from the ledger, which stays the truth (`period_totals_differences` checks)."""
 
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -10,11 +12,13 @@ from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from lom.funds.models import (
+    TOTAL_FIELDS,
     AnnualPayroll,
     EntryKind,
     ForecastSettings,
     FundPeriod,
     LedgerEntry,
+    PeriodTotals,
 )
 from lom.organisations.models import Organisation
 
@@ -72,27 +76,90 @@ BALANCE_AGGREGATES = {
 
 
 def _balance(row: Mapping[str, Any]) -> Balance:
-    """The Balance of one row of BALANCE_AGGREGATES."""
-    return Balance(**{k: int(row[k] or 0) for k in BALANCE_AGGREGATES})
+    """The Balance of one row of BALANCE_AGGREGATES (or of PeriodTotals: the same names)."""
+    return Balance(**{k: int(row[k] or 0) for k in TOTAL_FIELDS})
 
 
 def fund_balance(*, period: FundPeriod) -> Balance:
-    """One aggregate query over the period's ledger."""
-    return _balance(LedgerEntry.objects.filter(period=period).aggregate(**BALANCE_AGGREGATES))
+    """The period's running totals: one row, read fresh (never from an object in memory).
+    A period without totals (none is, the service creates them) reads as empty."""
+    row = PeriodTotals.objects.filter(period_id=period.pk).values(*TOTAL_FIELDS).first()
+    return EMPTY_BALANCE if row is None else _balance(row)
 
 
 def balances_for_periods(*, periods: list[FundPeriod]) -> dict[int, Balance]:
-    """Balances of many periods in one grouped query."""
+    """Balances of many periods from their running totals, in one query."""
     if not periods:
         return {}
-    rows = (
-        LedgerEntry.objects.filter(period__in=[p.pk for p in periods])
-        .values("period_id")
-        .annotate(**BALANCE_AGGREGATES)
+    rows = PeriodTotals.objects.filter(period_id__in=[p.pk for p in periods]).values(
+        "period_id", *TOTAL_FIELDS
     )
-    out = {p.pk: Balance(0, 0, 0, 0, 0) for p in periods}
+    out = dict.fromkeys((p.pk for p in periods), EMPTY_BALANCE)
     for row in rows:
         out[int(row["period_id"])] = _balance(row)
+    return out
+
+
+def fund_periods_with_balances(
+    *, organisation: Organisation, limit: int
+) -> list[tuple[FundPeriod, Balance]]:
+    """The organisation's `limit` newest periods with their balances: one query, the running
+    totals joined to the periods."""
+    periods = FundPeriod.objects.filter(organisation=organisation).select_related("totals")
+    out = []
+    for p in periods[:limit]:
+        try:
+            out.append((p, _balance(vars(p.totals))))
+        except PeriodTotals.DoesNotExist:
+            out.append((p, EMPTY_BALANCE))
+    return out
+
+
+def ledger_balances_for_periods(*, period_ids: list[int] | None = None) -> dict[int, Balance]:
+    """The balances the ledger itself sums to (one grouped query over every entry of the
+    periods; every period when `period_ids` is None): the truth the running totals are
+    checked against. Only periods with entries are in the answer."""
+    qs = LedgerEntry.objects.all()  # tenant-scope: a check over the periods it is given, or all
+    if period_ids is not None:
+        qs = qs.filter(period_id__in=period_ids)
+    rows = qs.values("period_id").annotate(**BALANCE_AGGREGATES).order_by("period_id")
+    return {int(row["period_id"]): _balance(row) for row in rows}
+
+
+@dataclass(frozen=True)
+class TotalsDifference:
+    """A running total that is not what the period's ledger sums to."""
+
+    period_id: int
+    field: str  # a Balance field: "allocated", "carried_over", "commitments", ...
+    totals: int | None  # None: the period has no totals row at all
+    ledger: int
+
+    def __str__(self) -> str:
+        said = "no totals row" if self.totals is None else f"the running total is {self.totals}"
+        return f"{self.field}: {said}, the ledger sums to {self.ledger}"
+
+
+def period_totals_differences(*, period_ids: list[int] | None = None) -> list[TotalsDifference]:
+    """Every period (or those of `period_ids`) whose running totals differ from its ledger's
+    sum, field by field, ordered by period: the periods, their totals, the ledger grouped."""
+    periods = FundPeriod.objects.all()  # tenant-scope: the consistency check reads every period
+    if period_ids is not None:
+        periods = periods.filter(pk__in=period_ids)
+    totals = {
+        int(row["period_id"]): _balance(row)
+        for row in PeriodTotals.objects.filter(period__in=periods).values(
+            "period_id", *TOTAL_FIELDS
+        )
+    }
+    summed = ledger_balances_for_periods(period_ids=period_ids)
+    out = []
+    for pk in sorted(set(periods.values_list("pk", flat=True))):
+        kept, truth = totals.get(pk), summed.get(pk, EMPTY_BALANCE)
+        for name in TOTAL_FIELDS:
+            value, should = getattr(kept or EMPTY_BALANCE, name), getattr(truth, name)
+            if value != should:
+                out.append(TotalsDifference(pk, name, None if kept is None else value, should))
     return out
 
 

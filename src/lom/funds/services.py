@@ -3,6 +3,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -16,8 +17,22 @@ from lom.common.bounds import SHORT_TEXT_MAX
 from lom.common.errors import DomainError
 from lom.common.money import format_ore, percent_of
 from lom.common.validation import amount_within, fields_within, text_within
-from lom.funds.models import EntryKind, ForecastSettings, FundPeriod, LedgerEntry
-from lom.funds.selectors import carried_out, fund_balance, periods_due_for_closing
+from lom.funds.models import (
+    TOTAL_FIELD_OF_KIND,
+    TOTAL_FIELDS,
+    EntryKind,
+    ForecastSettings,
+    FundPeriod,
+    LedgerEntry,
+    PeriodTotals,
+)
+from lom.funds.selectors import (
+    EMPTY_BALANCE,
+    carried_out,
+    fund_balance,
+    ledger_balances_for_periods,
+    periods_due_for_closing,
+)
 from lom.organisations.models import Organisation
 
 
@@ -31,11 +46,15 @@ def ledger_post(  # step: the caller holds the period lock in its transaction
     memo: str = "",
     linked_period: FundPeriod | None = None,
 ) -> LedgerEntry:
-    """The one place a ledger row is written. Callers hold the period lock when the
-    balance matters. A commitment is refused in a period that no longer takes approvals;
-    money freed in a closed period whose carry-over was booked follows that carry-over."""
+    """The one place a ledger row is written, and the period's running totals with it (same
+    transaction). Callers hold the period lock when the balance matters. A commitment is
+    refused in a period that no longer takes approvals; money freed in a closed period whose
+    carry-over was booked follows that carry-over."""
     if kind == EntryKind.COMMITMENT:
         _ensure_accepts_commitments(period)
+    field = TOTAL_FIELD_OF_KIND.get(kind)
+    if field is None:
+        raise ValueError(f"unknown ledger entry kind {kind!r}")
     entry = LedgerEntry.objects.create(
         organisation_id=period.organisation_id,
         period=period,
@@ -46,6 +65,7 @@ def ledger_post(  # step: the caller holds the period lock in its transaction
         created_by=actor,
         linked_period=linked_period,
     )
+    _add_to_totals(period=period, field=field, amount_ore=amount_ore)
     audit(
         organisation_id=period.organisation_id,
         actor=actor,
@@ -63,6 +83,65 @@ def ledger_post(  # step: the caller holds the period lock in its transaction
     if period.closed_at is not None and period.carried_to_id is not None and not outgoing:
         _carry_remaining(actor=actor, source=period, follow_on=True)
     return entry
+
+
+def _add_to_totals(*, period: FundPeriod, field: str, amount_ore: int) -> None:
+    """`field = field + amount` on the period's running totals, in the database (right even
+    when the caller holds no period lock; the update locks the totals row). A period whose
+    totals row is missing (made outside fund_period_create) gets one summed from its ledger,
+    which already holds the new entry."""
+    updated = PeriodTotals.objects.filter(period_id=period.pk).update(
+        **{field: F(field) + amount_ore}
+    )
+    if not updated:
+        period_totals_sync(period_ids=[period.pk])
+
+
+def period_totals_sync(*, period_ids: list[int]) -> int:  # step: inside the caller's transaction
+    """Set the running totals of the periods to what their ledgers sum to (rows created where
+    missing). For writers that bypass `ledger_post` in bulk (benchmark loaders): call it after
+    them. Answers how many rows changed."""
+    summed = ledger_balances_for_periods(period_ids=period_ids)
+    changed = 0
+    for pk in period_ids:
+        balance = summed.get(pk, EMPTY_BALANCE)
+        values = {name: getattr(balance, name) for name in TOTAL_FIELDS}
+        totals, created = PeriodTotals.objects.get_or_create(period_id=pk, defaults=values)
+        if created:
+            changed += 1
+        elif any(getattr(totals, k) != v for k, v in values.items()):
+            PeriodTotals.objects.filter(period_id=pk).update(**values)
+            changed += 1
+    return changed
+
+
+@transaction.atomic(durable=True)
+def period_totals_rebuild(*, actor: User | None, period_ids: list[int] | None = None) -> int:
+    """Recompute the running totals of the periods (all when None) from their ledgers, each
+    period under its lock: what to do when `period_totals_differences` found a difference
+    (the ledger is the truth). Answers how many periods were corrected; audited per period."""
+    ids = list(
+        FundPeriod.objects.filter(  # tenant-scope: an operator's repair over every period
+            **({} if period_ids is None else {"pk__in": period_ids})
+        )
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    fixed = 0
+    for pk in ids:
+        period = lock_period(pk)
+        before = fund_balance(period=period)
+        if period_totals_sync(period_ids=[pk]):
+            fixed += 1
+            audit(
+                organisation_id=period.organisation_id,
+                actor=actor,
+                action="fund_period.totals_rebuild",
+                target=period,
+                before={k: getattr(before, k) for k in TOTAL_FIELDS},
+                after={k: getattr(fund_balance(period=period), k) for k in TOTAL_FIELDS},
+            )
+    return fixed
 
 
 def lock_period(
@@ -176,6 +255,7 @@ def fund_period_create(
         previous=previous,
         carry_over_from_previous=previous is not None and carry_over,
     )
+    PeriodTotals.objects.create(period=period)
     audit(
         organisation_id=organisation.pk,
         actor=actor,

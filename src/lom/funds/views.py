@@ -16,28 +16,33 @@ from lom.funds.models import FundPeriod
 from lom.funds.permissions import FUND_KEEPERS, FUND_READERS
 from lom.funds.selectors import (
     annual_payroll_for,
-    balances_for_periods,
     carry_over_links,
     fund_balance,
     fund_forecast,
     fund_period_current,
     fund_period_get,
-    fund_periods_for_org,
+    fund_periods_with_balances,
     ledger_page,
     unused_warning_percent_for,
 )
 from lom.organisations.access import Actor
+
+# The overview lists the newest periods (all of them, for ten years of yearly periods and more).
+OVERVIEW_PERIODS = 20
 
 
 @api_counterpart("GET /fund-periods")
 @actor_view(*FUND_READERS)
 def fund_overview_view(request, actor: Actor):
     today = timezone.localdate()
-    periods = list(fund_periods_for_org(organisation=actor.organisation)[:20])
-    balances = balances_for_periods(periods=periods)
-    current = fund_period_current(organisation=actor.organisation, on=today)
+    rows = fund_periods_with_balances(organisation=actor.organisation, limit=OVERVIEW_PERIODS)
+    balances = {p.pk: b for p, b in rows}
+    # Periods never overlap: the current one is among the newest unless they all lie ahead.
+    current = next((p for p, _b in rows if p.start <= today <= p.end), None)
+    if current is None and len(rows) == OVERVIEW_PERIODS:
+        current = fund_period_current(organisation=actor.organisation, on=today)
     ctx: dict[str, object] = {
-        "periods": [(p, balances[p.pk], p.status(today=today)) for p in periods],
+        "periods": [(p, b, p.status(today=today)) for p, b in rows],
         "current": current,
     }
     if current is not None:

@@ -5,7 +5,8 @@
   one kept on the row.
 - Every other stored file (case and fund attachments, report files) exists.
 - Every fund period's ledger: the entries summed one by one equal the balance the funds
-  selectors compute; nothing is committed or spent beyond what the period holds; an entry that
+  selectors sum from the ledger, and the period's running totals (what every page reads) equal
+  that sum; nothing is committed or spent beyond what the period holds; an entry that
   moves money for a case (commitment, release, expense) names its case, of the same
   organisation; no case has released or spent more than was committed for it; carry-overs of an
   organisation cancel out.
@@ -26,8 +27,13 @@ from django.db import models
 from lom.common.sealed import SealedDocument
 from lom.fundmode.models import FundRound, Pot, PotEntry, PotEntryKind
 from lom.fundmode.selectors import balances_for_pots
-from lom.funds.models import EntryKind, FundPeriod, LedgerEntry
-from lom.funds.selectors import Balance, balances_for_periods
+from lom.funds.models import TOTAL_FIELD_OF_KIND, EntryKind, FundPeriod, LedgerEntry
+from lom.funds.selectors import (
+    EMPTY_BALANCE,
+    Balance,
+    ledger_balances_for_periods,
+    period_totals_differences,
+)
 
 # Ledger kinds that move money for one case and must name it.
 CASE_KINDS = (EntryKind.COMMITMENT, EntryKind.RELEASE, EntryKind.EXPENSE)
@@ -156,20 +162,11 @@ def _balance_problems(
     return out
 
 
-_PERIOD_FIELDS: dict[str, str] = {
-    EntryKind.ALLOCATION: "allocated",
-    EntryKind.CARRY_OVER: "carried_over",
-    EntryKind.COMMITMENT: "commitments",
-    EntryKind.RELEASE: "releases",
-    EntryKind.EXPENSE: "spent",
-}
-
-
 def _check_fund_ledgers(report: IntegrityReport) -> None:
     periods = list(FundPeriod.objects.order_by("pk"))
     period_org = {p.pk: p.organisation_id for p in periods}
     summed: dict[int, dict[str, int]] = {
-        p.pk: dict.fromkeys(_PERIOD_FIELDS.values(), 0) for p in periods
+        p.pk: dict.fromkeys(TOTAL_FIELD_OF_KIND.values(), 0) for p in periods
     }
     by_case: dict[int, int] = defaultdict(int)  # outstanding per case
     carry_by_org: dict[int, int] = defaultdict(int)
@@ -186,10 +183,10 @@ def _check_fund_ledgers(report: IntegrityReport) -> None:
     for pk, period_id, org_id, kind, amount, case_id in entries.iterator():
         count += 1
         subject = _label(LedgerEntry, pk)
-        if kind not in _PERIOD_FIELDS:
+        if kind not in TOTAL_FIELD_OF_KIND:
             report.problems.append(Problem("ledger", subject, f"unknown kind {kind!r}"))
             continue
-        summed[period_id][_PERIOD_FIELDS[kind]] += amount
+        summed[period_id][TOTAL_FIELD_OF_KIND[kind]] += amount
         if org_id != period_org[period_id]:
             report.problems.append(
                 Problem("ledger", subject, "its organisation is not its period's")
@@ -205,10 +202,14 @@ def _check_fund_ledgers(report: IntegrityReport) -> None:
                     Problem("ledger", subject, f"case {case_id} is of another organisation")
                 )
             by_case[case_id] += amount if kind == EntryKind.COMMITMENT else -amount
-    balances = balances_for_periods(periods=periods)
+    balances = ledger_balances_for_periods()
     for p in periods:
         report.problems += _balance_problems(
-            _label(FundPeriod, p.pk), balances[p.pk], summed[p.pk], "ledger"
+            _label(FundPeriod, p.pk), balances.get(p.pk, EMPTY_BALANCE), summed[p.pk], "ledger"
+        )
+    for diff in period_totals_differences():
+        report.problems.append(
+            Problem("ledger", _label(FundPeriod, diff.period_id), f"running totals: {diff}")
         )
     for case_id, outstanding in sorted(by_case.items()):
         if outstanding < 0:

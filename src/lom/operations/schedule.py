@@ -159,6 +159,12 @@ JOBS: tuple[Job, ...] = (
         description="Close fund periods whose end date has passed and book their carry-over.",
     ),
     Job(
+        "fund_totals_check",
+        "lom.funds.tasks.fund_totals_check_task",
+        daily="03:40",
+        description="Fund periods' running totals against the sum of their ledgers.",
+    ),
+    Job(
         "agreement_versions_in_force",
         "lom.agreements.tasks.agreement_versions_in_force_task",
         daily="00:05",

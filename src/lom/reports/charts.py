@@ -48,8 +48,12 @@ def _legend(labels: list[str], y: int, x0: int = 10) -> list[str]:
     return out
 
 
-def bar_chart(table: Table, *, chart_id: str | None = None) -> SafeString:
-    """Horizontal bars, one group per row and one bar per value column."""
+def bar_chart(
+    table: Table, *, chart_id: str | None = None, value_labels: bool = True
+) -> SafeString:
+    """Horizontal bars, one group per row and one bar per value column; each bar labelled
+    with its value unless `value_labels` is False (the PDF: the table beside it has every value,
+    and each text costs WeasyPrint a layout of its own)."""
     spec = table.chart
     if spec is None or not table.rows:
         return mark_safe("")
@@ -89,10 +93,11 @@ def bar_chart(table: Table, *, chart_id: str | None = None) -> SafeString:
                 f'<rect class="chart-bar" x="{label_w}" y="{y}" width="{w:.1f}" '
                 f'height="{bar_h - 2}" fill="{colour}"/>'
             )
-            out.append(
-                f'<text x="{label_w + w + 4:.1f}" y="{y + bar_h - 4}" font-size="11" {FONT} '
-                f'fill="#1b1b1f">{escape(format_cell(raw, col.kind))}</text>'
-            )
+            if value_labels:
+                out.append(
+                    f'<text x="{label_w + w + 4:.1f}" y="{y + bar_h - 4}" font-size="11" {FONT} '
+                    f'fill="#1b1b1f">{escape(format_cell(raw, col.kind))}</text>'
+                )
     out.append(
         f'<line x1="{label_w}" y1="{top - 4}" x2="{label_w}" y2="{height - 8}" '
         f'stroke="#4a4a55" stroke-width="1"/>'
@@ -166,9 +171,10 @@ def line_chart(table: Table, *, chart_id: str | None = None) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every text is escaped above
 
 
-def chart_for(table: Table, *, chart_id: str | None = None) -> SafeString:
+def chart_for(table: Table, *, chart_id: str | None = None, values: bool = True) -> SafeString:
+    """The table's chart; `values=False` leaves out the value beside each bar."""
     if table.chart is None:
         return mark_safe("")
     if table.chart.kind == "line":
         return line_chart(table, chart_id=chart_id)
-    return bar_chart(table, chart_id=chart_id)
+    return bar_chart(table, chart_id=chart_id, value_labels=values)

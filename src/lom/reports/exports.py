@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from lom.cases.models import ApplicationKind, Case, Decision, Purpose, Status
 from lom.cases.selectors import CaseFilter, cases_filtered, cases_visible
 from lom.common import files
+from lom.common.replica import rows_from_replica
 from lom.funds.models import EntryKind, FundPeriod, LedgerEntry
 from lom.organisations.access import Actor
 from lom.reports.documents import XLSX_FORMATS, xlsx_value
@@ -62,6 +63,7 @@ def cases_export(*, actor: Actor, filters: CaseFilter) -> Export:
         for choices in (Status.choices, ApplicationKind.choices, Purpose.choices)
     )
 
+    @rows_from_replica
     def rows() -> Iterator[list[Any]]:
         types: dict[int, list[str]] = {}
         for case_id, name in (
@@ -126,6 +128,7 @@ def ledger_export(*, period: FundPeriod, kind: str = "") -> Export:
 
     kinds = {k: str(v) for k, v in EntryKind.choices}
 
+    @rows_from_replica
     def rows() -> Iterator[list[Any]]:
         for e in qs.iterator(chunk_size=CHUNK):
             yield [
@@ -178,6 +181,7 @@ def decisions_export(*, actor: Actor, filters: DecisionFilter) -> Export:
 
     outcomes = {k: str(v) for k, v in Decision.Outcome.choices}
 
+    @rows_from_replica
     def rows() -> Iterator[list[Any]]:
         for d in qs.iterator(chunk_size=CHUNK):
             yield [

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from lom.cases.models import Case, Status
 from lom.common.files import XlsxBook, xlsx_response
+from lom.common.replica import reading_from_replica
 from lom.funds.models import LedgerEntry
 from lom.funds.selectors import BALANCE_AGGREGATES, EMPTY_BALANCE, Balance
 from lom.planning.models import Need, PlanArea, PlannedMeasure, TransitionPlan
@@ -240,7 +241,8 @@ def plan_actual_xlsx(actual: PlanActual) -> bytes:
 
 def plan_actual_xlsx_response(plan: TransitionPlan) -> HttpResponse:
     """The plan against its outcome as a workbook (every application, not the page's first)."""
-    data = plan_actual_xlsx(plan_vs_actual(plan=plan, case_limit=XLSX_CASE_LIMIT))
+    with reading_from_replica():
+        data = plan_actual_xlsx(plan_vs_actual(plan=plan, case_limit=XLSX_CASE_LIMIT))
     return xlsx_response(f"plan-{plan.pk}-utfall.xlsx", data)
 
 

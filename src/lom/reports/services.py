@@ -10,6 +10,7 @@ from django_tasks import task
 
 from lom.common.audit import audit
 from lom.common.errors import DomainError, PermissionDeniedError
+from lom.common.replica import reading_from_replica
 from lom.followup.services import _followup_settings_save
 from lom.funds.models import ForecastSettings
 from lom.funds.services import _forecast_settings_save
@@ -106,12 +107,15 @@ def report_job_run(*, job_id: int) -> ReportJob:  # batch: each progress step co
             error="",
         )
         try:
-            fig = annual_figures(
-                organisation=job.organisation,
-                year=job.year,
-                today=timezone.localdate(),
-                progress=lambda p, s: _progress(job.pk, p, s),
-            )
+            # The figures only read: from the replica when one is configured (the progress
+            # steps are writes, and go to the primary).
+            with reading_from_replica():
+                fig = annual_figures(
+                    organisation=job.organisation,
+                    year=job.year,
+                    today=timezone.localdate(),
+                    progress=lambda p, s: _progress(job.pk, p, s),
+                )
             stem = f"arsrapport-{job.organisation.slug}-{job.year}"
             if job.format in (ReportJob.Format.BOTH, ReportJob.Format.XLSX):
                 _progress(job.pk, 65, _("Skapar Excel-filen"))

@@ -10,6 +10,7 @@ from lom.cases.forms import case_list_query
 from lom.common.errors import DomainError
 from lom.common.parity import api_counterpart
 from lom.common.reauth import recent_auth_required
+from lom.common.replica import reading_from_replica
 from lom.common.web import actor_view, add_domain_error, form_status, run_form
 from lom.followup.selectors import MIN_ANSWERS
 from lom.funds.forms import LedgerFilterForm
@@ -37,7 +38,8 @@ def _year(request) -> int:
 
 def _dashboard(request, actor: Actor, period):
     today = timezone.localdate()
-    board = selectors.dashboard(organisation=actor.organisation, period=period, today=today)
+    with reading_from_replica():
+        board = selectors.dashboard(organisation=actor.organisation, period=period, today=today)
     ctx = {
         "periods": board.periods,
         "period": period,

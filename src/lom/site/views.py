@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.views.i18n import set_language
 
 from lom.accounts.services import user_language_save
-from lom.cases.selectors import CaseFilter, case_list, status_counts
+from lom.cases.selectors import CaseFilter, case_list, count_label, status_counts
 from lom.common.parity import api_counterpart
 from lom.common.web import actor_view
 from lom.decisions.selectors import objections_past_due
@@ -45,7 +45,8 @@ def home_view(request, actor):
     mine, _more = case_list(actor=actor, filters=CaseFilter(mine_only=True), page=1, page_size=5)
     ctx["my_cases"] = mine
     if actor.is_staff_reader or actor.is_union_rep:
-        ctx["counts"] = status_counts(actor=actor)
+        # Bounded counts, shown as "1 000+" past the bound.
+        ctx["counts"] = {s: count_label(n) for s, n in status_counts(actor=actor).items()}
     if actor.has("coordinator", "decision_maker", "auditor", "org_admin", "union_rep"):
         today = timezone.localdate()
         period = fund_period_current(organisation=actor.organisation, on=today)

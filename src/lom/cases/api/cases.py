@@ -18,8 +18,11 @@ from lom.cases.api.schemas import (
     CasePatchIn,
     CaseReconsiderationOut,
     CostLineOut,
+    FilterUnitOut,
+    FilterUnitsOut,
     TransitionIn,
 )
+from lom.cases.filter_units import filter_units
 from lom.cases.models import Case
 from lom.cases.models import Status as CaseStatus
 from lom.cases.permissions import can_see_private_reason, can_take
@@ -123,6 +126,22 @@ def list_cases(
     rows, nxt = keyset_page(qs, cursor=cursor, limit=limit)
     items = [CaseListOut.model_validate(row) for row in rows]
     return CasePageOut(items=items, next_cursor=nxt, page=None, has_next=nxt is not None)
+
+
+@router.get(
+    "/filter-units",
+    response=FilterUnitsOut,
+    summary="The units the case list can be filtered by: the upper levels, or a name search",
+)
+def list_filter_units(request, q: str = Query("", max_length=100)) -> FilterUnitsOut:
+    """Without `q`: the upper levels of the caller's units (the organisation's for the
+    coordinator, the own units for a manager), in tree order. With `q`: at most
+    20 units whose name or code contains it, and `more` when there are more.
+    Pass a unit's `id` as `unit_id` to `GET /cases` (the unit and the units under it)."""
+    units = filter_units(actor=request.api_actor, q=q)
+    rows = units.matches if q.strip() else units.upper
+    items = [FilterUnitOut.model_validate(u) for u in rows]
+    return FilterUnitsOut(items=items, more=units.more)
 
 
 @router.post("", response={201: CaseOut, 400: ErrorOut}, summary="Create a draft application")

@@ -181,3 +181,18 @@ class CaseEventOut(Schema):
     status_before: str | None
     status_after: str | None
     note: str
+
+
+class FilterUnitOut(Schema):
+    id: int
+    name: str
+    code: str
+    parent_id: int | None
+    path: str
+
+
+class FilterUnitsOut(Schema):
+    """The units the case list may be filtered by (`unit_id` of `GET /cases`)."""
+
+    items: list[FilterUnitOut]
+    more: bool = Field(description="More units match `q` than are listed: type more of the name.")

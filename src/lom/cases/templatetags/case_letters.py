@@ -11,6 +11,10 @@ register = template.Library()
 
 
 @register.inclusion_tag("cases/_decision_letters.html")
-def case_letters_panel(case: Case, actor: Actor) -> dict:
-    letters = list(letters_for_case(case=case)) if can_read_letters(actor, case) else []
+def case_letters_panel(case: Case, actor: Actor, letters: list | None = None) -> dict:
+    """`letters`: the case's letters when the page has read them already."""
+    if not can_read_letters(actor, case):
+        letters = []
+    elif letters is None:
+        letters = list(letters_for_case(case=case))
     return {"case": case, "letters": letters}

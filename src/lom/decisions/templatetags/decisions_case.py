@@ -19,7 +19,8 @@ register = template.Library()
 
 
 @register.inclusion_tag("decisions/_case_rounds.html")
-def case_rounds_panel(case: Case, actor: Actor) -> dict:
+def case_rounds_panel(case: Case, actor: Actor, positions: list | None = None) -> dict:
+    """`positions`: the case's positions when the page has read them already."""
     open_rounds = []
     if (
         case.kind == ApplicationKind.DEVELOPMENT_PROJECT
@@ -30,16 +31,21 @@ def case_rounds_panel(case: Case, actor: Actor) -> dict:
     return {
         "case": case,
         "open_rounds": open_rounds,
-        "positions": visible_positions(actor=actor, case=case),
+        "positions": (
+            visible_positions(actor=actor, case=case) if positions is None else positions
+        ),
     }
 
 
 @register.inclusion_tag("decisions/_case_objections.html", takes_context=True)
-def case_objections_panel(context, case: Case, actor: Actor, decisions) -> dict:
+def case_objections_panel(
+    context, case: Case, actor: Actor, decisions, objections: list | None = None
+) -> dict:
+    """`objections`: the case's objections when the page has read them already."""
     return {
         "csrf_token": context.get("csrf_token"),
         "case": case,
         "decisions": decisions,
-        "objections": objections_for_case(case=case),
+        "objections": objections_for_case(case=case) if objections is None else objections,
         "can_object": bool(actor.union_ids) and case.status != Status.DRAFT,
     }

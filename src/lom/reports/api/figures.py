@@ -11,6 +11,7 @@ from ninja import Query, Router
 
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.pagination import keyset_page
+from lom.common.replica import reading_from_replica
 from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Id, Limit, Page
 from lom.followup.selectors import MIN_ANSWERS
 from lom.funds.models import FundPeriod
@@ -65,9 +66,10 @@ def _period(actor: Actor, period_id: int) -> FundPeriod:
 
 
 def _dashboard(actor: Actor, period: FundPeriod | None) -> dict[str, Any]:
-    board = selectors.dashboard(
-        organisation=actor.organisation, period=period, today=timezone.localdate()
-    )
+    with reading_from_replica():
+        board = selectors.dashboard(
+            organisation=actor.organisation, period=period, today=timezone.localdate()
+        )
     return {
         "periods": [
             {"id": p.pk, "name": p.name, "start": p.start.isoformat(), "end": p.end.isoformat()}
@@ -108,7 +110,10 @@ def dashboard_period(request, period_id: Id):
 def period_report(request, period_id: Id):
     actor = reader(request)
     period = _period(actor, period_id)
-    fig = period_figures(organisation=actor.organisation, period=period, today=timezone.localdate())
+    with reading_from_replica():
+        fig = period_figures(
+            organisation=actor.organisation, period=period, today=timezone.localdate()
+        )
     return period_figures_json(fig)
 
 
@@ -120,7 +125,8 @@ def period_report(request, period_id: Id):
 def annual_report(request, year: Year):
     actor = reader(request)
     check_year(year)
-    fig = annual_figures(organisation=actor.organisation, year=year, today=timezone.localdate())
+    with reading_from_replica():
+        fig = annual_figures(organisation=actor.organisation, year=year, today=timezone.localdate())
     return annual_figures_json(fig)
 
 

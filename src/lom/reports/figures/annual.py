@@ -24,7 +24,7 @@ from lom.funds.selectors import (
     unused_warning_percent,
 )
 from lom.organisations.models import Organisation
-from lom.reports.figures.cases import month_start, year_bounds
+from lom.reports.figures.cases import funded_cases, month_start, year_bounds
 from lom.reports.figures.decisions import (
     consultation_table,
     decision_tables,
@@ -90,7 +90,7 @@ def period_figures(*, organisation: Organisation, period: FundPeriod, today: dat
         ),
         warning_percent=threshold,
         timeline=timeline,
-        use=use_tables(organisation=organisation, entries=entries),
+        use=use_tables(organisation=organisation, cases=funded_cases(entries)),
         outcomes=outcome_tables(organisation=organisation, followup_scope=Q(case__period=period)),
         survey=survey_tables(organisation=organisation, responses=responses),
     )
@@ -176,7 +176,8 @@ def annual_figures(
     entries = LedgerEntry.objects.filter(
         organisation=organisation, created_at__gte=since, created_at__lt=until
     )
-    use = use_tables(organisation=organisation, entries=entries)
+    cases = funded_cases(entries)  # the year's ledger, read once for use and fairness
+    use = use_tables(organisation=organisation, cases=cases)
     step(35, _("Beslut och invändningar"))
     decisions = decision_tables(organisation=organisation, since=since, until=until)
     consultation = consultation_table(organisation=organisation, since=since, until=until)
@@ -192,7 +193,7 @@ def annual_figures(
         organisation=organisation, responses=SurveyResponse.objects.filter(year=year)
     )
     step(55, _("Jämlikhet"))
-    fair = fairness(organisation=organisation, year=year, entries=entries)
+    fair = fairness(organisation=organisation, year=year, cases=cases)
     submitted = Case.objects.filter(
         organisation=organisation, submitted_at__gte=since, submitted_at__lt=until
     ).aggregate(n=Count("id"), s=Sum("requested_ore"))

@@ -4,6 +4,7 @@ primary measure type."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
@@ -115,17 +116,29 @@ def case_money(entries: QuerySet[LedgerEntry]) -> dict[int, CaseMoney]:
     return {r["case_id"]: CaseMoney(r["c"] or 0, r["r"] or 0, r["e"] or 0) for r in rows}
 
 
-def primary_measure_types(case_ids: QuerySet[Any, Any]) -> dict[int, int]:
+# Ids passed to one `IN (...)` at most: a list of known ids is cheaper than repeating the
+# subquery that found them, and this stays under every backend's limit of parameters.
+ID_CHUNK = 5000
+
+
+def primary_measure_types(case_ids: QuerySet[Any, Any] | Sequence[int]) -> dict[int, int]:
     """case id -> its first measure type (lowest sort order). A case with several types is
-    counted once, under the first, so breakdowns add up to the totals."""
+    counted once, under the first, so breakdowns add up to the totals. `case_ids`: a subquery,
+    or a list of ids (read in chunks of ID_CHUNK)."""
     through = Case.measure_types.through
-    rows = through.objects.filter(case_id__in=case_ids).values_list(
-        "case_id", "measuretype_id", "measuretype__sort_order", "measuretype__name"
-    )
+    if isinstance(case_ids, QuerySet):
+        chunks: Iterable[Any] = [case_ids]
+    else:
+        ids = list(case_ids)
+        chunks = (ids[i : i + ID_CHUNK] for i in range(0, len(ids), ID_CHUNK))
     best: dict[int, tuple[tuple[int, str], int]] = {}
-    for cid, mid, order, name in rows:
-        if cid not in best or (order, name) < best[cid][0]:
-            best[cid] = ((order, name), mid)
+    for chunk in chunks:
+        rows = through.objects.filter(case_id__in=chunk).values_list(
+            "case_id", "measuretype_id", "measuretype__sort_order", "measuretype__name"
+        )
+        for cid, mid, order, name in rows:
+            if cid not in best or (order, name) < best[cid][0]:
+                best[cid] = ((order, name), mid)
     return {cid: mid for cid, (_k, mid) in best.items()}
 
 
@@ -146,8 +159,53 @@ def case_infos(case_ids: QuerySet[Any, Any]) -> dict[int, CaseInfo]:
     }
 
 
-def funded_cases(
-    entries: QuerySet[LedgerEntry],
-) -> tuple[dict[int, CaseMoney], dict[int, CaseInfo]]:
-    """Money per case in `entries`, and the cases' dimensions."""
-    return case_money(entries), case_infos(entries.filter(case__isnull=False).values("case_id"))
+@dataclass(frozen=True)
+class FundedCase:
+    """A case with money in a ledger scope: the money and the dimensions of the breakdowns."""
+
+    case_id: int
+    purpose: str
+    kind: str
+    unit_path: str
+    participant_count: int
+    applicant_id: int | None
+    measure_type_id: int | None
+    money: CaseMoney
+
+
+def funded_cases(entries: QuerySet[LedgerEntry]) -> list[FundedCase]:
+    """Every case with ledger entries in `entries`: its commitments, releases and expenses
+    summed by the database in one query grouped by case (joined to the case for its
+    dimensions), and its primary measure type (one more query over the ids found). The
+    breakdowns of use and fairness group these rows; the ledger is read once for both."""
+    rows = list(
+        entries.filter(case__isnull=False)
+        .values(
+            "case_id",
+            "case__purpose",
+            "case__kind",
+            "case__unit_path",
+            "case__participant_count",
+            "case__applicant_id",
+        )
+        .annotate(
+            c=Sum("amount_ore", filter=Q(kind=EntryKind.COMMITMENT)),
+            r=Sum("amount_ore", filter=Q(kind=EntryKind.RELEASE)),
+            e=Sum("amount_ore", filter=Q(kind=EntryKind.EXPENSE)),
+        )
+        .order_by()
+    )
+    types = primary_measure_types([r["case_id"] for r in rows])
+    return [
+        FundedCase(
+            case_id=r["case_id"],
+            purpose=r["case__purpose"],
+            kind=r["case__kind"],
+            unit_path=r["case__unit_path"],
+            participant_count=r["case__participant_count"] or 0,
+            applicant_id=r["case__applicant_id"],
+            measure_type_id=types.get(r["case_id"]),
+            money=CaseMoney(r["c"] or 0, r["r"] or 0, r["e"] or 0),
+        )
+        for r in rows
+    ]

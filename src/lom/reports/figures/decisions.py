@@ -51,27 +51,34 @@ CONSULTATION_COLUMNS = (
 
 
 def decision_tables(*, organisation: Organisation, since: datetime, until: datetime) -> list[Table]:
-    decisions = Decision.objects.filter(
-        case__organisation=organisation, decided_at__gte=since, decided_at__lt=until
+    decisions = list(
+        Decision.objects.filter(
+            case__organisation=organisation, decided_at__gte=since, decided_at__lt=until
+        )
+        .values("decided_at", "case__number", "outcome", "amount_ore", "case_id", "case__unit_path")
+        .order_by("decided_at", "id")
     )
-    types = primary_measure_types(decisions.values("case_id"))
+    types = primary_measure_types([d["case_id"] for d in decisions])
     names = measure_type_names()
     units = unit_names(organisation)
+    outcomes = {value: str(label) for value, label in Decision.Outcome.choices}
+    departments: dict[str, str] = {}
     rows, tallies = [], []
-    for d in decisions.values(
-        "decided_at", "case__number", "outcome", "amount_ore", "case_id", "case__unit_path"
-    ).order_by("decided_at", "id"):
+    for d in decisions:
         day = timezone.localdate(d["decided_at"])
         type_name = names.get(types.get(d["case_id"]), "")
         approved = d["outcome"] == Decision.Outcome.APPROVED
+        path = d["case__unit_path"]
+        if path not in departments:
+            departments[path] = department_name(units, path)
         rows.append(
             [
                 day,
                 d["case__number"],
-                str(Decision.Outcome(d["outcome"]).label),
+                outcomes[d["outcome"]],
                 d["amount_ore"] if approved else None,
                 type_name,
-                department_name(units, d["case__unit_path"]),
+                departments[path],
             ]
         )
         # (month, measure type), then (approved, approved amount, rejected)

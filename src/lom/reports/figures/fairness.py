@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -17,6 +17,8 @@ from lom.funds.models import LedgerEntry
 from lom.organisations.models import Employee, Organisation
 from lom.reports.figures.cases import (
     GROUP_KINDS,
+    ID_CHUNK,
+    FundedCase,
     department_name,
     funded_cases,
     unit_names,
@@ -94,8 +96,9 @@ FAIRNESS_COLUMNS = [
     ("difference", gettext_lazy("Skillnad, procentenheter"), DECIMAL),
 ]
 
-StaffRow = tuple[int, int, str, str, str, date]
-Dimension = tuple[str, str, str, Callable[[StaffRow], tuple[Any, str]]]
+# A dimension: table key, name, column label, the Employee field grouped on, and how a value
+# of that field becomes a group (sort key, label).
+Dimension = tuple[str, str, str, str, Callable[[Any], tuple[Any, str]]]
 
 
 def is_far(staff_share: float | None, funds_share: float | None) -> bool:
@@ -113,67 +116,96 @@ def _dimensions(organisation: Organisation, year: int, on: date) -> list[Dimensi
     units = unit_names(organisation)
     genders = dict(Employee.Gender.choices)
 
-    def by_unit(r: StaffRow) -> tuple[Any, str]:
-        name = department_name(units, r[4])
+    def by_unit(path: str) -> tuple[Any, str]:
+        name = department_name(units, path)
         return (name, name)
 
+    tenure: dict[int, tuple[int, str]] = {}  # full years -> band: labelled once per value
+
+    def by_tenure(start: date) -> tuple[int, str]:
+        years = max(full_years(start, on), 0)
+        if years not in tenure:
+            tenure[years] = tenure_band(years)
+        return tenure[years]
+
     return [
-        ("fairness_age", _("Ålder"), _("Åldersgrupp"), lambda r: age_band(year - r[1])),
-        ("fairness_gender", _("Kön"), _("Kön"), lambda r: (r[2], str(genders.get(r[2], r[2])))),
+        ("fairness_age", _("Ålder"), _("Åldersgrupp"), "birth_year", lambda y: age_band(year - y)),
+        ("fairness_gender", _("Kön"), _("Kön"), "gender", lambda g: (g, str(genders.get(g, g)))),
         (
             "fairness_occupation",
             _("Yrkesgrupp"),
             _("Yrkesgrupp"),
-            lambda r: (r[3] or "~", r[3] or _("Uppgift saknas")),
+            "occupational_group",
+            lambda o: (o or "~", o or _("Uppgift saknas")),
         ),
-        ("fairness_unit", _("Enhet"), _("Enhet"), by_unit),
+        ("fairness_unit", _("Enhet"), _("Enhet"), "unit__path", by_unit),
         (
             "fairness_tenure",
             _("Anställningstid"),
             _("Anställningstid"),
-            lambda r: tenure_band(max(full_years(r[5], on), 0)),
+            "employment_start",
+            by_tenure,
         ),
     ]
 
 
-def fairness(
-    *, organisation: Organisation, year: int, entries: QuerySet[LedgerEntry]
-) -> FairnessResult:
+def _staff_groups(
+    staff: QuerySet[Employee],
+    recipients: dict[int, int],
+    recipient_rows: list[dict[str, Any]],
+    field: str,
+    group_of: Callable[[Any], tuple[Any, str]],
+) -> dict[Any, list[Any]]:
+    """{sort key: [label, staff, recipients, granted]} for one dimension: the staff counted by
+    the database per value of `field`, plus the recipients outside that staff; the recipients
+    and their money from their own rows."""
+    per_value: dict[Any, list[int]] = defaultdict(lambda: [0, 0, 0])
+    for value, n in staff.values_list(field).annotate(n=Count("id")).order_by():
+        per_value[value][0] += n
+    for r in recipient_rows:
+        acc = per_value[r[field]]
+        acc[0] += 0 if r["in_staff"] else 1
+        acc[1] += 1
+        acc[2] += recipients[r["id"]]
+    return group_sums(per_value.items(), lambda kv: group_of(kv[0]), lambda kv: kv[1])
+
+
+def fairness(*, organisation: Organisation, year: int, cases: list[FundedCase]) -> FairnessResult:
     """Recipients are the named applicants of individual measures with money granted (net) in
-    the year's ledger entries; the workforce is the active staff employed by the year's end
-    (and every recipient). Group measures have no named participants and are reported apart."""
+    the scope of `cases` (`funded_cases` of the year's ledger entries); the workforce is the
+    active staff employed by the year's end (and every recipient). Group measures have no
+    named participants and are reported apart. The staff is counted per group by the
+    database; only the recipients are read one by one."""
     on = date(year, 12, 31)
-    money, infos = funded_cases(entries)
     per_person: dict[int, int] = defaultdict(int)
     group_cases = group_granted = 0
-    for cid, m in money.items():
-        info = infos.get(cid)
-        if info is None:
-            continue
-        if info.kind in GROUP_KINDS or info.applicant_id is None:
-            if m.granted:
+    for c in cases:
+        if c.kind in GROUP_KINDS or c.applicant_id is None:
+            if c.money.granted:
                 group_cases += 1
-                group_granted += m.granted
+                group_granted += c.money.granted
             continue
-        per_person[info.applicant_id] += m.granted
+        per_person[c.applicant_id] += c.money.granted
     recipients = {e: a for e, a in per_person.items() if a > 0}
-    staff_rows: list[StaffRow] = list(
-        Employee.objects.filter(organisation=organisation)
-        .filter(Q(active=True, employment_start__lte=on) | Q(pk__in=list(recipients)))
-        .values_list(
-            "id", "birth_year", "gender", "occupational_group", "unit__path", "employment_start"
-        )
+    staff = Employee.objects.filter(
+        organisation=organisation, active=True, employment_start__lte=on
     )
-    total_staff = len(staff_rows)
+    dims = _dimensions(organisation, year, on)
+    fields = [d[3] for d in dims]
+    recipient_rows: list[dict[str, Any]] = []
+    ids = list(recipients)
+    for i in range(0, len(ids), ID_CHUNK):
+        recipient_rows += Employee.objects.filter(
+            organisation=organisation, pk__in=ids[i : i + ID_CHUNK]
+        ).values("id", "active", *fields)
+    for r in recipient_rows:
+        r["in_staff"] = r["active"] and r["employment_start"] <= on
+    total_staff = staff.count() + sum(1 for r in recipient_rows if not r["in_staff"])
     total_recipients = len(recipients)
     total_granted = sum(recipients.values())
     tables = []
-    for key, dim, group_label, group_of in _dimensions(organisation, year, on):
-        groups = group_sums(
-            staff_rows,
-            group_of,
-            lambda r: (1, int(r[0] in recipients), recipients.get(r[0], 0)),
-        )
+    for key, dim, group_label, field, group_of in dims:
+        groups = _staff_groups(staff, recipients, recipient_rows, field, group_of)
         ordered = [groups[k] for k in sorted(groups)]
         staff_mask = suppression_mask([g[1] for g in ordered])
         recipient_mask = suppression_mask([g[2] for g in ordered], staff_mask)
@@ -234,4 +266,4 @@ def fairness_figures(*, organisation: Organisation, year: int) -> FairnessResult
     entries = LedgerEntry.objects.filter(
         organisation=organisation, created_at__gte=since, created_at__lt=until
     )
-    return fairness(organisation=organisation, year=year, entries=entries)
+    return fairness(organisation=organisation, year=year, cases=funded_cases(entries))

@@ -9,20 +9,17 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lom.cases.models import Purpose
-from lom.funds.models import FundPeriod, LedgerEntry
+from lom.funds.models import FundPeriod
 from lom.funds.selectors import EMPTY_BALANCE, Balance, fund_balance, fund_forecast
 from lom.organisations.models import Organisation
 from lom.reports.figures.cases import (
     GROUP_KINDS,
-    CaseInfo,
-    CaseMoney,
+    FundedCase,
     department_name,
-    funded_cases,
     kind_label,
     measure_type_names,
     month_start,
@@ -40,7 +37,7 @@ from lom.reports.figures.tables import (
     Table,
     breakdown_table,
     columns,
-    group_sums,
+    group_sums_by_key,
     pct,
     sum_columns,
 )
@@ -61,15 +58,17 @@ def _use_table(
     key: str,
     title: str,
     group_label: str,
-    funded: list[tuple[CaseInfo, CaseMoney]],
-    group_of: Callable[[CaseInfo], tuple[Any, str]],
+    funded: list[FundedCase],
+    raw_key: Callable[[FundedCase], Any],
+    group_of_key: Callable[[Any], tuple[Any, str]],
     *,
     by_value: bool = True,
 ) -> Table:
-    groups = group_sums(
+    groups = group_sums_by_key(
         funded,
-        lambda im: group_of(im[0]),
-        lambda im: (1, im[0].participant_count, im[1].granted, im[1].spent),
+        raw_key,
+        group_of_key,
+        lambda c: (1, c.participant_count, c.money.granted, c.money.spent),
     )
     if by_value:
         rows = sorted(groups.values(), key=lambda g: (-g[3], g[0]))
@@ -87,50 +86,62 @@ def _use_table(
     )
 
 
-def use_tables(*, organisation: Organisation, entries: QuerySet[LedgerEntry]) -> list[Table]:
-    """Where the money went. 'Beviljat, netto' is commitments minus releases (what is still
-    reserved plus what is spent); summed over a breakdown it equals `Balance.used` of the
-    same ledger entries. Cases (and their participants) count when money was granted or spent
-    on them in the scope; a case whose whole grant was released counts for nothing."""
-    money, infos = funded_cases(entries)
-    funded = [
-        (infos[cid], m) for cid, m in money.items() if cid in infos and (m.granted or m.spent)
-    ]
+def use_tables(*, organisation: Organisation, cases: list[FundedCase]) -> list[Table]:
+    """Where the money went, from the cases with money in a ledger scope (`funded_cases`).
+    'Beviljat, netto' is commitments minus releases (what is still reserved plus what is
+    spent); summed over a breakdown it equals `Balance.used` of the same ledger entries. Cases
+    (and their participants) count when money was granted or spent on them in the scope; a
+    case whose whole grant was released counts for nothing."""
+    funded = [c for c in cases if c.money.granted or c.money.spent]
     names = measure_type_names()
     units = unit_names(organisation)
 
-    def by_type(i: CaseInfo) -> tuple[Any, str]:
-        return (names.get(i.measure_type_id, ""), names.get(i.measure_type_id, ""))
+    def by_type(type_id: int | None) -> tuple[Any, str]:
+        return (names.get(type_id, ""), names.get(type_id, ""))
 
-    def by_purpose(i: CaseInfo) -> tuple[Any, str]:
-        order = Purpose.values.index(i.purpose) if i.purpose in Purpose.values else 99
-        return (order, purpose_label(i.purpose))
+    def by_purpose(purpose: str) -> tuple[Any, str]:
+        order = Purpose.values.index(purpose) if purpose in Purpose.values else 99
+        return (order, purpose_label(purpose))
 
-    def by_unit(i: CaseInfo) -> tuple[Any, str]:
-        name = department_name(units, i.unit_path, or_path=True)
+    def by_unit(unit_path: str) -> tuple[Any, str]:
+        name = department_name(units, unit_path, or_path=True)
         return (name, name)
 
-    def by_kind(i: CaseInfo) -> tuple[Any, str]:
-        return (int(i.kind in GROUP_KINDS), kind_label(i.kind))
+    def by_kind(kind: str) -> tuple[Any, str]:
+        return (int(kind in GROUP_KINDS), kind_label(kind))
 
     return [
         _use_table(
-            "use_by_measure_type", _("Användning per insatstyp"), _("Insatstyp"), funded, by_type
+            "use_by_measure_type",
+            _("Användning per insatstyp"),
+            _("Insatstyp"),
+            funded,
+            lambda c: c.measure_type_id,
+            by_type,
         ),
         _use_table(
             "use_by_purpose",
             _("Användning per syfte"),
             _("Syfte"),
             funded,
+            lambda c: c.purpose,
             by_purpose,
             by_value=False,
         ),
-        _use_table("use_by_unit", _("Användning per enhet"), _("Enhet"), funded, by_unit),
+        _use_table(
+            "use_by_unit",
+            _("Användning per enhet"),
+            _("Enhet"),
+            funded,
+            lambda c: c.unit_path,
+            by_unit,
+        ),
         _use_table(
             "use_by_kind",
             _("Enskilda insatser och gruppinsatser"),
             _("Typ av insats"),
             funded,
+            lambda c: c.kind,
             by_kind,
             by_value=False,
         ),

@@ -10,7 +10,7 @@ cases and sums of money are not suppressed: they are visible case by case to the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -138,6 +138,27 @@ def group_sums(
         for i, v in enumerate(values, start=1):
             g[i] += v
     return groups
+
+
+def group_sums_by_key(
+    items: Iterable[T],
+    raw_key: Callable[[T], Hashable],
+    group_of_key: Callable[[Any], tuple[Any, str]],
+    amounts: Callable[[T], Sequence[int]],
+) -> dict[Any, list[Any]]:
+    """As `group_sums`, in two steps: the amounts are summed per raw key (a field value, cheap
+    to read), then each distinct raw key is labelled once by `group_of_key` (labels are
+    translated, and costly per row)."""
+    by_raw: dict[Hashable, list[int]] = {}
+    for item in items:
+        values = amounts(item)
+        acc = by_raw.get(raw_key(item))
+        if acc is None:
+            by_raw[raw_key(item)] = list(values)
+        else:
+            for i, v in enumerate(values):
+                acc[i] += v
+    return group_sums(by_raw.items(), lambda kv: group_of_key(kv[0]), lambda kv: kv[1])
 
 
 def sum_columns(rows: Sequence[Sequence[Any]], width: int) -> list[Any]:

@@ -36,5 +36,6 @@ def report_table(table: Table, caption_hidden: bool = False):
 
 
 @register.simple_tag
-def report_chart(table: Table):
-    return chart_for(table)
+def report_chart(table: Table, compact: bool = False):
+    """The chart of a table; `compact` (the PDF) leaves out the values beside the bars."""
+    return chart_for(table, values=not compact)
