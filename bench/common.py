@@ -109,3 +109,19 @@ def is_loopback_url(url: str) -> bool:
     except OSError:
         return False
     return bool(infos) and all(ipaddress.ip_address(i[4][0]).is_loopback for i in infos)
+
+
+def largest_organisation() -> tuple[int, int] | None:
+    """(id, employees) of the organisation with the most employees, the one the benchmarks
+    measure by default; None when the database has none. Django must be set up first."""
+    from django.db.models import Count
+
+    from lom.organisations.models import Employee
+
+    row = (
+        Employee.objects.values("organisation_id")
+        .annotate(n=Count("id"))
+        .order_by("-n", "organisation_id")
+        .first()
+    )
+    return (int(row["organisation_id"]), int(row["n"])) if row else None

@@ -284,24 +284,18 @@ def check(args, primary_url: str, standby_url: str) -> dict[str, Any]:
     os.environ["DATABASE_REPLICA_URL"] = standby_url
     os.environ["LOM_REPLICA_MAX_LAG_SECONDS"] = str(args.max_lag)
     common.setup_django(primary_url)
-    from django.db.models import Count
     from django.utils import timezone
 
     from lom.common.replica import primary_lsn, replay_lag_bytes, replica_caught_up
-    from lom.organisations.models import Employee, Organisation
+    from lom.organisations.models import Organisation
 
-    row = (
-        Employee.objects.values("organisation_id")
-        .annotate(n=Count("id"))
-        .order_by("-n", "organisation_id")
-        .first()
-    )
-    if row is None:
+    largest = common.largest_organisation()
+    if largest is None:
         raise SetupError("no organisations in the generated database")
-    org = Organisation.objects.get(pk=row["organisation_id"])
+    org = Organisation.objects.get(pk=largest[0])
     today = timezone.localdate()
     this_year, past_year = today.year, args.year or today.year - 1
-    out: dict[str, Any] = {"organisation": org.pk, "employees": row["n"], "past_year": past_year}
+    out: dict[str, Any] = {"organisation": org.pk, "employees": largest[1], "past_year": past_year}
     problems: list[str] = []
 
     t = time.perf_counter()

@@ -97,19 +97,10 @@ def _timed(fn: Callable[[], Any], runs: int) -> tuple[Any, dict[str, Any]]:
 
 def largest_organisation_id() -> int:
     """The organisation with the most employees (as bench/run.py picks it)."""
-    from django.db.models import Count
-
-    from lom.organisations.models import Employee
-
-    row = (
-        Employee.objects.values("organisation_id")
-        .annotate(n=Count("id"))
-        .order_by("-n", "organisation_id")
-        .first()
-    )
-    if row is None:
+    largest = common.largest_organisation()
+    if largest is None:
         raise SystemExit("no organisations: run bench/generate.py first")
-    return int(row["organisation_id"])
+    return largest[0]
 
 
 def _pdf_pages(pdf: bytes) -> int | None:

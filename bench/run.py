@@ -115,7 +115,6 @@ def open_session(user, org_id: int) -> str:
 
 
 def bench_context(org_choice: str) -> dict:
-    from django.db.models import Count
 
     from lom.accounts.models import User
     from lom.cases.models import Case
@@ -123,15 +122,10 @@ def bench_context(org_choice: str) -> dict:
     from lom.organisations.models import Employee, Membership, Organisation, Unit
 
     if org_choice == "largest":
-        row = (
-            Employee.objects.values("organisation_id")
-            .annotate(n=Count("id"))
-            .order_by("-n", "organisation_id")
-            .first()
-        )
-        if row is None:
+        largest = common.largest_organisation()
+        if largest is None:
             raise SystemExit("no organisations: run bench/generate.py first")
-        org = Organisation.objects.get(pk=row["organisation_id"])
+        org = Organisation.objects.get(pk=largest[0])
     else:
         org = Organisation.objects.get(pk=int(org_choice))
     users: dict[str, User] = {}

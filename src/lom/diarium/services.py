@@ -92,13 +92,23 @@ def document_exchange_register(
     # caller's transaction: sent (outgoing) in the sender's register, received (incoming) in
     # the receiver's, each naming the other as the party and with its own series' number.
     at = at or timezone.now()
-    shared = {"kind": kind, "title": title, "target": target, "secrecy": secrecy,
-              "case_number": case_number, "by": by, "at": at}  # fmt: skip
-    sent = document_register(
-        organisation_id=sender.pk, party=receiver.name, direction=Direction.OUTGOING, **shared
-    )
-    received = document_register(
-        organisation_id=receiver.pk, party=sender.name, direction=Direction.INCOMING, **shared
+    sent, received = (
+        document_register(
+            organisation_id=own.pk,
+            party=other.name,
+            direction=direction,
+            kind=kind,
+            title=title,
+            target=target,
+            secrecy=secrecy,
+            case_number=case_number,
+            by=by,
+            at=at,
+        )
+        for own, other, direction in (
+            (sender, receiver, Direction.OUTGOING),
+            (receiver, sender, Direction.INCOMING),
+        )
     )
     return sent, received
 

@@ -301,39 +301,33 @@ class Command(BaseCommand):
             invoices=[pdf("faktura.pdf")],
         )
         fs.claim_pay(actor=a_officer, claim=claim)
-        # Approved and claimed, waiting for payment.
-        n = notified(
+
+        def claimed(m, title, cost, groups, claim_cost):
+            """Approved, ended and claimed in full for its participants, waiting for payment."""
+            n = notified(m, title, cost, groups, ended=True)
+            decide(n, "approved")
+            fs.claim_submit(
+                actor=coord(m),
+                notification=n,
+                costs=dict([claim_cost]),
+                internal_salary_ore=0,
+                participants=groups,
+                invoices=[pdf("faktura.pdf")],
+            )
+
+        claimed(
             stensjo,
             "Socialsekreterare: motiverande samtal",
             120_000_00,
             [("2661", "F", 9), ("2661", "M", 3)],
-            ended=True,
+            (CostKind.COACHING, (110_000_00, "Handledning")),
         )
-        decide(n, "approved")
-        fs.claim_submit(
-            actor=coord(stensjo),
-            notification=n,
-            costs={CostKind.COACHING: (110_000_00, "Handledning")},
-            internal_salary_ore=0,
-            participants=[("2661", "F", 9), ("2661", "M", 3)],
-            invoices=[pdf("faktura.pdf")],
-        )
-        # The region's own: approved and claimed, waiting for payment (so its register of
-        # documents holds a claim sent to the fund beside its notifications).
-        n = notified(
+        # The region's own (so its register of documents holds a claim it sent to the fund).
+        claimed(
             region,
             "Vårdadministration: journalsystem för sekreterare",
             150_000_00,
             [("3344", "F", 10), ("3344", "M", 2)],
-            ended=True,
-        )
-        decide(n, "approved")
-        fs.claim_submit(
-            actor=coord(region),
-            notification=n,
-            costs={CostKind.TUITION: (120_000_00, "Faktura 2025-131")},
-            internal_salary_ore=0,
-            participants=[("3344", "F", 10), ("3344", "M", 2)],
-            invoices=[pdf("faktura.pdf")],
+            (CostKind.TUITION, (120_000_00, "Faktura 2025-131")),
         )
         self.stdout.write(self.style.SUCCESS("Omställningsfonden (demo): loaded."))
