@@ -216,7 +216,15 @@ def test_the_api_lists_the_filter_units_and_searches_them(world, deep):
     ]
     r = c.get("/api/v1/cases/filter-units", {"q": "tornet"}, **auth)
     body = r.json()
-    assert [u["id"] for u in body["items"]] == [deep["a111"].pk] and body["more"] is False
+    assert [u["id"] for u in body["items"]] == [deep["a111"].pk] and body["next_cursor"] is None
+    # A page at a time, by cursor: the same four upper-level units two by two.
+    first = c.get("/api/v1/cases/filter-units", {"limit": 2}, **auth).json()
+    rest = c.get(
+        "/api/v1/cases/filter-units", {"limit": 2, "cursor": first["next_cursor"]}, **auth
+    ).json()
+    names = [u["name"] for u in first["items"] + rest["items"]]
+    assert names == ["Myndigheten", "Enhet A", "Sektion Norr", "Enhet B"]
+    assert rest["next_cursor"] is None
     r = c.get("/api/v1/cases", {"unit_id": deep["a111"].pk}, **auth)
     assert [x["id"] for x in r.json()["items"]] == [deep["case"].pk]
     r = c.get("/api/v1/cases/filter-units", {"q": "x" * 101}, **auth)

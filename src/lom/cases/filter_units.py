@@ -7,7 +7,7 @@ word of its name or its code, a bounded number at a time. The web queue and the 
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from lom.organisations.access import Actor
 from lom.organisations.models import Unit
@@ -60,6 +60,23 @@ def _scope(actor: Actor) -> tuple[Q, int] | None:
     return None
 
 
+def filter_units_offered(*, actor: Actor, q: str = "") -> tuple[QuerySet[Unit], tuple[str, str]]:
+    """The units the filter offers, unbounded and unordered, and the order they are listed in:
+    the upper levels of the actor's scope (tree order) without `q`, else the units of the
+    scope whose name or code contains `q` (by name). The API pages through them."""
+    scope = _scope(actor)
+    if scope is None:
+        return Unit.objects.none(), ("path", "id")
+    where, top = scope
+    units = Unit.objects.filter(organisation=actor.organisation).filter(where)
+    term = q.strip()
+    if term:
+        return units.filter(Q(name__icontains=term) | Q(code__icontains=term)), ("name", "id")
+    # A unit's path has one "/<id>" per level: '/3/' is a root (depth 0), '/3/17/' depth 1.
+    levels = top + FILTER_UNIT_DEPTH + 1
+    return units.filter(path__regex=rf"^/([0-9]+/){{1,{levels}}}$"), ("path", "id")
+
+
 def filter_units(*, actor: Actor, q: str = "", unit_id: int | None = None) -> FilterUnits:
     """The unit filter's offer: the upper levels of the actor's scope (one query of at most
     FILTER_UNITS_MAX rows), the units whose name or code contains `q` (one query, when `q` is
@@ -69,21 +86,15 @@ def filter_units(*, actor: Actor, q: str = "", unit_id: int | None = None) -> Fi
     if scope is None:
         return FilterUnits()
     where, top = scope
-    units = Unit.objects.filter(organisation=actor.organisation).filter(where)
-    # A unit's path has one "/<id>" per level: '/3/' is a root (depth 0), '/3/17/' depth 1.
-    levels = top + FILTER_UNIT_DEPTH + 1
-    upper = units.filter(path__regex=rf"^/([0-9]+/){{1,{levels}}}$").order_by("path")
-    out = FilterUnits(upper=list(upper[:FILTER_UNITS_MAX]), top=top)
-    term = q.strip()
-    if term:
-        found = list(
-            units.filter(Q(name__icontains=term) | Q(code__icontains=term)).order_by(
-                "name", "path"
-            )[: UNIT_MATCHES_MAX + 1]
-        )
+    upper, order = filter_units_offered(actor=actor)
+    out = FilterUnits(upper=list(upper.order_by(*order)[:FILTER_UNITS_MAX]), top=top)
+    if q.strip():
+        found_qs, order = filter_units_offered(actor=actor, q=q)
+        found = list(found_qs.order_by(*order)[: UNIT_MATCHES_MAX + 1])
         out.matches, out.more = found[:UNIT_MATCHES_MAX], len(found) > UNIT_MATCHES_MAX
     if unit_id is not None:
         out.selected = next((u for u in out.all if u.pk == unit_id), None)
         if out.selected is None:
+            units = Unit.objects.filter(organisation=actor.organisation).filter(where)
             out.selected = units.filter(pk=unit_id).first()
     return out

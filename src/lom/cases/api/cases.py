@@ -19,10 +19,9 @@ from lom.cases.api.schemas import (
     CaseReconsiderationOut,
     CostLineOut,
     FilterUnitOut,
-    FilterUnitsOut,
     TransitionIn,
 )
-from lom.cases.filter_units import filter_units
+from lom.cases.filter_units import filter_units_offered
 from lom.cases.models import Case
 from lom.cases.models import Status as CaseStatus
 from lom.cases.permissions import can_see_private_reason, can_take
@@ -42,7 +41,7 @@ from lom.common.deprecation import deprecate
 from lom.common.errors import fields_renamed
 from lom.common.models import ReadLog
 from lom.common.pagination import keyset_page
-from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Id, Limit
+from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Id, Limit, Page
 from lom.funds.selectors import fund_period_get
 
 # The services name the fields as the forms do; the API's JSON names some of them otherwise.
@@ -130,18 +129,24 @@ def list_cases(
 
 @router.get(
     "/filter-units",
-    response=FilterUnitsOut,
+    response=Page[FilterUnitOut],
     summary="The units the case list can be filtered by: the upper levels, or a name search",
 )
-def list_filter_units(request, q: str = Query("", max_length=100)) -> FilterUnitsOut:
+def list_filter_units(
+    request,
+    q: str = Query("", max_length=100),
+    cursor: Cursor | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+) -> Page[FilterUnitOut]:
     """Without `q`: the upper levels of the caller's units (the organisation's for the
-    coordinator, the own units for a manager), in tree order. With `q`: at most
-    20 units whose name or code contains it, and `more` when there are more.
-    Pass a unit's `id` as `unit_id` to `GET /cases` (the unit and the units under it)."""
-    units = filter_units(actor=request.api_actor, q=q)
-    rows = units.matches if q.strip() else units.upper
-    items = [FilterUnitOut.model_validate(u) for u in rows]
-    return FilterUnitsOut(items=items, more=units.more)
+    coordinator, the own units for a manager), in tree order. With `q`: the units whose name
+    or code contains it, by name. Pass a unit's `id` as `unit_id` to `GET /cases` (the unit
+    and the units under it)."""
+    qs, order = filter_units_offered(actor=request.api_actor, q=q)
+    rows, nxt = keyset_page(qs, cursor=cursor, limit=limit, order=order)
+    return Page[FilterUnitOut](
+        items=[FilterUnitOut.model_validate(u) for u in rows], next_cursor=nxt
+    )
 
 
 @router.post("", response={201: CaseOut, 400: ErrorOut}, summary="Create a draft application")

@@ -189,10 +189,3 @@ class FilterUnitOut(Schema):
     code: str
     parent_id: int | None
     path: str
-
-
-class FilterUnitsOut(Schema):
-    """The units the case list may be filtered by (`unit_id` of `GET /cases`)."""
-
-    items: list[FilterUnitOut]
-    more: bool = Field(description="More units match `q` than are listed: type more of the name.")

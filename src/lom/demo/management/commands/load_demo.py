@@ -457,19 +457,15 @@ class Command(BaseCommand):
                             actor=actor,
                             case=Case.objects.get(pk=case.pk),
                             name="request_reconsideration",
-                            reason="Kursen gäller inte mina nuvarande uppgifter utan den roll "
-                            "som ersätter dem efter omorganisationen; se enhetens plan.",
+                            reason="Kursen förbereder mig för min nya roll; se enhetens plan.",
                         )
-                    if state == "reconsidered":
+                    if state == "reconsidered":  # granted as applied for, with reasons
                         case_services.case_transition(
                             actor=coordinator,
                             case=case,
                             name="reconsider_approve",
-                            amount_ore=case.requested_ore,
                             period=period,
-                            reason="Vid omprövningen visar enhetens plan att kursen förbereder "
-                            "för den nya rollen efter omorganisationen; den är alltså inte "
-                            "ordinarie kompetensutveckling.",
+                            reason="Enhetens plan visar att kursen förbereder för den nya rollen.",
                         )
                     continue
                 amount = case.requested_ore if rnd.random() < 0.7 else case.requested_ore * 8 // 10
