@@ -2,10 +2,13 @@
 text cannot be empty, lists are cursor pages, and every status the operation can answer is
 declared with the one error shape."""
 
+import enum
+import typing
 from collections import defaultdict
 
 import pytest
 from ninja import Schema
+from pydantic import WithJsonSchema
 
 from lom.api.api import api
 
@@ -119,5 +122,36 @@ def test_no_two_schemas_share_a_name():
     for cls in subclasses(Schema):
         if cls.__module__.startswith("lom."):
             by_name[cls.__name__].add(f"{cls.__module__}.{cls.__qualname__}")
+    shared = {n: sorted(c) for n, c in by_name.items() if len(c) > 1 and n in COMPONENTS}
+    assert shared == {}
+
+
+def _enums(annotation) -> set[type]:
+    """The enum classes an annotation names (inside Optional, list, ... too)."""
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return {annotation}
+    if any(isinstance(m, WithJsonSchema) for m in getattr(annotation, "__metadata__", ())):
+        return set()  # written out where it is used (`inline_choices`): no component
+    return {e for arg in typing.get_args(annotation) for e in _enums(arg)}
+
+
+def test_no_two_enums_share_a_name():
+    """An enum is documented under its class name too: a second enum called `Status` would
+    replace the first, and answers with the first's values would break the contract."""
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    by_name = defaultdict(set)
+    for cls in subclasses(Schema):
+        if not cls.__module__.startswith("lom."):
+            continue
+        for field in cls.model_fields.values():
+            if any(isinstance(m, WithJsonSchema) for m in field.metadata):
+                continue  # written out where it is used (`inline_choices`): no component
+            for e in _enums(field.annotation):
+                by_name[e.__name__].add(f"{e.__module__}.{e.__qualname__}")
     shared = {n: sorted(c) for n, c in by_name.items() if len(c) > 1 and n in COMPONENTS}
     assert shared == {}

@@ -3,6 +3,7 @@ mounted at /api/v1/information."""
 
 from dataclasses import asdict
 from datetime import date, datetime
+from typing import Annotated
 
 from django.http import Http404
 from django.utils import timezone
@@ -32,7 +33,7 @@ from lom.agreements.services import (
 from lom.common.bounds import MAX_AMOUNT_ORE, TEXT_MAX
 from lom.common.errors import DomainError, PermissionDeniedError, fields_renamed
 from lom.common.pagination import keyset_page
-from lom.common.schemas import DEFAULT_LIMIT, Cursor, Day, ErrorOut, Id, Limit, Page
+from lom.common.schemas import DEFAULT_LIMIT, Cursor, Day, ErrorOut, Id, Limit, Page, inline_choices
 from lom.organisations.selectors import unions_for_org
 
 router = Router(tags=["agreements"])
@@ -40,6 +41,9 @@ information_router = Router(tags=["agreements"])
 # Who writes an agreement (as its form).
 AGREEMENT_EDITORS = VERSION_EDITORS
 MAX_IDS = 100
+
+
+VersionStatus = Annotated[AgreementVersion.Status, inline_choices(AgreementVersion.Status)]
 
 
 class AgreementOut(Schema):
@@ -158,7 +162,7 @@ class AgreementPartyApprovalOut(Schema):
 class AgreementVersionOut(Schema):
     id: int
     number: int
-    status: AgreementVersion.Status
+    status: VersionStatus
     effective_from: date
     change_note: str
     created_at: datetime

@@ -3,9 +3,10 @@
 from datetime import date, datetime, timedelta
 from typing import Annotated, Generic, TypeVar
 
+from django.db.models import TextChoices
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
-from pydantic import AfterValidator
+from pydantic import AfterValidator, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
 from lom.common.bounds import DB_ID_MAX, FIRST_YEAR, LAST_YEAR, MAX_UTC_OFFSET_HOURS
@@ -92,3 +93,10 @@ Moment = Annotated[
     AfterValidator(_bounded_moment),
     Field(json_schema_extra={"x-year-range": [FIRST_YEAR, LAST_YEAR]}),
 ]
+
+
+def inline_choices(choices: type[TextChoices]) -> WithJsonSchema:
+    """`Annotated[Model.Kind, inline_choices(Model.Kind)]`: the choices written out where they
+    are used. The document names an enum after its class, and the models' choices share names
+    (`Kind`, `Status`, `Outcome`): as components the last one would replace the others."""
+    return WithJsonSchema({"type": "string", "enum": list(choices.values)})

@@ -11,7 +11,16 @@ from ninja import Field, Path, Router, Schema, Status
 from lom.common.bounds import COMMENT_MAX, DB_ID_MAX, NAME_MAX, TEXT_MAX
 from lom.common.errors import PermissionDeniedError
 from lom.common.pagination import keyset_page
-from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Id, Limit, Moment, Page
+from lom.common.schemas import (
+    DEFAULT_LIMIT,
+    Cursor,
+    ErrorOut,
+    Id,
+    Limit,
+    Moment,
+    Page,
+    inline_choices,
+)
 from lom.events import selectors, services
 from lom.events.exports import XLSX_TYPE, year_workbook_response
 from lom.events.models import (
@@ -24,6 +33,9 @@ from lom.events.models import (
 from lom.events.permissions import can_organise
 
 router = Router(tags=["events"])
+
+
+EventKind = Annotated[Event.Kind, inline_choices(Event.Kind)]
 
 
 class ProgrammeOut(Schema):
@@ -91,7 +103,7 @@ class ProgrammeIn(Schema):
 
 class EventIn(Schema):
     title: str = Field(min_length=1, max_length=NAME_MAX)
-    kind: Event.Kind
+    kind: EventKind
     starts_at: Moment
     ends_at: Moment
     capacity: int = Field(ge=1, le=MAX_CAPACITY)

@@ -3,6 +3,7 @@ follow-up page and recording it (the coordinator), and the participant's own sur
 selectors, permissions and services as the pages of lom.followup.views."""
 
 from datetime import date, datetime
+from typing import Annotated
 
 from django.http import Http404
 from django.utils import timezone
@@ -14,7 +15,7 @@ from lom.cases.selectors import case_get_for_actor
 from lom.common.bounds import COMMENT_MAX, MAX_COUNT
 from lom.common.errors import PermissionDeniedError
 from lom.common.pagination import keyset_page
-from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Id, Limit, Page
+from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Id, Limit, Page, inline_choices
 from lom.followup import services
 from lom.followup.models import FREE_TEXT_MAX, FollowUp, HeardFrom, NeedMet, Outcome, Recommend
 from lom.followup.permissions import (
@@ -38,23 +39,27 @@ from lom.organisations.access import Actor
 router = Router(tags=["followup"])
 
 
+FollowUpKind = Annotated[FollowUp.Kind, inline_choices(FollowUp.Kind)]
+OutcomeValue = Annotated[Outcome, inline_choices(Outcome)]
+
+
 class DueFollowUpOut(Schema):
     case_id: int
     number: str
     title: str
-    kind: FollowUp.Kind
+    kind: FollowUpKind
     due_on: date
     overdue: bool
 
 
 class OutcomeOut(Schema):
-    outcome: Outcome
+    outcome: OutcomeValue
     count: int
     employee_id: int | None
 
 
 class FollowUpOut(Schema):
-    kind: FollowUp.Kind
+    kind: FollowUpKind
     need_met: NeedMet
     outcomes: list[OutcomeOut]
     comment: str
@@ -81,14 +86,14 @@ class FollowUpCaseOut(Schema):
 
 
 class OutcomeCountIn(Schema):
-    outcome: Outcome
+    outcome: OutcomeValue
     count: int = Field(ge=0, le=MAX_COUNT)
 
 
 class FollowUpIn(Schema):
     need_met: NeedMet
     # A named participant (individual measure): their outcome.
-    outcome: Outcome | None = None
+    outcome: OutcomeValue | None = None
     # A group measure: how many participants had each outcome (together the participants).
     outcome_counts: list[OutcomeCountIn] = Field([], max_length=len(Outcome.values))
     comment: str = Field("", max_length=COMMENT_MAX)

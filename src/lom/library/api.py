@@ -14,7 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from lom.common.bounds import COMMENT_MAX, DB_ID_MAX, NAME_MAX, TEXT_MAX
 from lom.common.errors import PermissionDeniedError
 from lom.common.pagination import keyset_page
-from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Id, Limit, Page
+from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Id, Limit, Page, inline_choices
 from lom.followup.models import NeedMet
 from lom.library import selectors, services
 from lom.library.exports import library_csv_response
@@ -23,6 +23,9 @@ from lom.library.permissions import can_manage_library
 from lom.organisations.models import Organisation
 
 router = Router(tags=["library"])
+
+
+Sector = Annotated[Organisation.Kind, inline_choices(Organisation.Kind)]
 
 
 class EntryOut(Schema):
@@ -104,7 +107,7 @@ class FilterIn(Schema):
     q: str = Field("", max_length=500)
     need_category: str = Field("", max_length=NEED_CATEGORY_MAX)
     measure_type: str = Field("", max_length=50)
-    sector: Organisation.Kind | None = None
+    sector: Sector | None = None
     size_band: str = Field("", max_length=20)
     need_met: NeedMet | None = None
     year: int | None = Field(None, ge=1900, le=9999)

@@ -3,14 +3,14 @@ administrator's endpoints and their delivery logs. The same selectors, services 
 as the HTML views; the secret is in the answer of the create and rotate operations only."""
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 from uuid import UUID
 
 from ninja import Field, Router, Schema, Status
 
 from lom.common.bounds import NAME_MAX
 from lom.common.pagination import keyset_page
-from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Id, Limit, Page
+from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Id, Limit, Page, inline_choices
 from lom.common.validation import require
 from lom.organisations.access import Actor
 from lom.webhooks import selectors, services
@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 else:
     # The codes of lom.webhooks.events.EVENTS (an enum in the document).
     EventCode = Literal[EVENT_CODES]
+
+
+DeliveryStatus = Annotated[WebhookDelivery.Status, inline_choices(WebhookDelivery.Status)]
 
 
 class EndpointIn(Schema):
@@ -52,7 +55,7 @@ class DeliveryOut(Schema):
     endpoint_id: int
     delivery_id: UUID
     event: str
-    status: WebhookDelivery.Status
+    status: DeliveryStatus
     attempts: int
     last_status_code: int | None
     last_error: str

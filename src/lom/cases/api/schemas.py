@@ -8,7 +8,7 @@ from ninja import Field, Schema
 from lom.cases.models import ApplicationKind, CostLine, Purpose
 from lom.cases.services import MAX_COST_LINES
 from lom.common.bounds import COMMENT_MAX, DB_ID_MAX, MAX_AMOUNT_ORE, MAX_COUNT, NAME_MAX, TEXT_MAX
-from lom.common.schemas import Day, Id, Page
+from lom.common.schemas import Day, Id, Page, inline_choices
 
 # An amount in öre within the bound every sum is checked against.
 Amount = Annotated[int, Field(ge=0, le=MAX_AMOUNT_ORE)]
@@ -35,8 +35,11 @@ TransitionName = Literal[
 ]
 
 
+CostLineKind = Annotated[CostLine.Kind, inline_choices(CostLine.Kind)]
+
+
 class CostLineIn(Schema):
-    kind: CostLine.Kind
+    kind: CostLineKind
     amount_ore: Amount
     description: str = Field("", max_length=NAME_MAX)
 

@@ -13,7 +13,7 @@ from lom.common.bounds import (
     SHORT_TEXT_MAX,
     TEXT_MAX,
 )
-from lom.common.schemas import Day, Id
+from lom.common.schemas import Day, Id, inline_choices
 from lom.fundmode.models import (
     CRITERION_MAX,
     ROUND_NAME_MAX,
@@ -31,6 +31,9 @@ ROWS_MAX = 500
 
 
 # --- periods, members, criteria, pots --------------------------------------------------------
+
+
+FundDecisionOutcome = Annotated[FundDecision.Outcome, inline_choices(FundDecision.Outcome)]
 
 
 class FundRoundOut(Schema):
@@ -251,7 +254,7 @@ AttachmentKind = Literal[FundAttachment.Kind.MINUTES, FundAttachment.Kind.OTHER]
 
 
 class DecisionIn(Schema):
-    outcome: FundDecision.Outcome
+    outcome: FundDecisionOutcome
     # criterion id -> (met, comment)
     answers: dict[int, tuple[bool, Comment]] = Field(..., max_length=200)
     costs_reasonable: bool

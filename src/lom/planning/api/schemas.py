@@ -3,12 +3,10 @@
 from datetime import date, datetime
 from typing import Annotated
 
-from django.db.models import TextChoices
 from ninja import Field, Schema
-from pydantic import WithJsonSchema
 
 from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE, NAME_MAX, TEXT_MAX
-from lom.common.schemas import Day, Id
+from lom.common.schemas import Day, Id, inline_choices
 from lom.planning.models import PLACE_MAX, Need, Step, TransitionPlan, Workshop
 from lom.planning.services import MAX_TIMEBOX_MINUTES
 
@@ -20,16 +18,10 @@ CARD_MAX = 300
 AREA_NAME_MAX = 120
 
 
-def _inline(choices: type[TextChoices]) -> WithJsonSchema:
-    """An enum written out where it is used: the models' choices share names (`Status`), which
-    would collide as components of the one document."""
-    return WithJsonSchema({"type": "string", "enum": list(choices.values)})
-
-
-StepValue = Annotated[Step, _inline(Step)]
-WorkshopStatus = Annotated[Workshop.Status, _inline(Workshop.Status)]
-PlanStatus = Annotated[TransitionPlan.Status, _inline(TransitionPlan.Status)]
-NeedSource = Annotated[Need.Source, _inline(Need.Source)]
+StepValue = Annotated[Step, inline_choices(Step)]
+WorkshopStatus = Annotated[Workshop.Status, inline_choices(Workshop.Status)]
+PlanStatus = Annotated[TransitionPlan.Status, inline_choices(TransitionPlan.Status)]
+NeedSource = Annotated[Need.Source, inline_choices(Need.Source)]
 
 Username = Annotated[str, Field(min_length=1, max_length=USERNAME_MAX)]
 Score = Annotated[int, Field(ge=1, le=5)]

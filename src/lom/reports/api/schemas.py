@@ -7,7 +7,7 @@ from ninja import Field, Schema
 
 from lom.cases.models import Decision
 from lom.cases.models import Status as CaseStatus
-from lom.common.schemas import Id
+from lom.common.schemas import Id, inline_choices
 from lom.followup.models import LATER_MONTHS_MAX, REMINDER_DAYS_MAX
 from lom.reports.models import FIRST_YEAR, ReportJob
 
@@ -16,12 +16,16 @@ YearField = Field(..., ge=FIRST_YEAR, le=LAST_YEAR)
 Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
 
 
+DecisionOutcome = Annotated[Decision.Outcome, inline_choices(Decision.Outcome)]
+CaseStatusValue = Annotated[CaseStatus, inline_choices(CaseStatus)]
+
+
 class DecisionFilterIn(Schema):
     """The decisions report's filters: decided in `year`, the `outcome`, `q` (the start of the
     case number or a word of the title)."""
 
     year: Year | None = None
-    outcome: Decision.Outcome | None = None
+    outcome: DecisionOutcome | None = None
     q: str = Field("", max_length=100)
 
 
@@ -29,7 +33,7 @@ class CaseFilterIn(Schema):
     """The case list's filters: `status`, `unit_id` (the unit and the units under it), `q`
     (the case number or a word of the title), `mine` (only the caller's own applications)."""
 
-    status: CaseStatus | Literal[""] = ""
+    status: CaseStatusValue | Literal[""] = ""
     unit_id: Id | None = None
     q: str = Field("", max_length=100)
     mine: bool = False
