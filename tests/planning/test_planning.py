@@ -33,7 +33,7 @@ from lom.planning.models import (
     Workshop,
 )
 from lom.planning.selectors import plan_current
-from lom.reports.plan_actual import plan_vs_actual
+from lom.reports.plan_actual import plan_summary, plan_vs_actual
 from tests.factories import UserFactory, add_agreement_union, approve, make_case, make_world
 
 
@@ -710,7 +710,7 @@ def test_application_wizard_offers_the_needs_of_the_plan(w):
 # --- Plan against actual --------------------------------------------------------------------
 
 
-def test_plan_against_actual_figures(w):
+def test_plan_against_actual_figures(w, django_assert_max_num_queries):
     coord = w.actor(w.coordinator)
     ws = run_workshop(w)
     plan = ps.plan_create(
@@ -769,8 +769,25 @@ def test_plan_against_actual_figures(w):
     assert [n.title for n in actual.needs_without_cases] == ["Krisberedskap"]
     assert [m.title for m in actual.measures_without_needs] == ["Karriärdagar"]
 
-    # The page and the Excel file show the same figures.
+    # The dashboard's summary (one query) has the same area rows and unlinked applications.
+    summary = plan_summary(plan_id=plan.pk)
+    assert summary is not None and summary.plan == plan
+    assert [(r.area, r.planned, r.balance, r.case_count) for r in summary.areas] == [
+        (r.area, r.planned, r.balance, r.case_count) for r in actual.areas
+    ]
+    assert (summary.unlinked.balance, summary.unlinked.case_count, summary.flagged_count) == (
+        actual.unlinked.balance,
+        actual.unlinked.case_count,
+        actual.flagged_count,
+    )
+
+    # The page and the Excel file show the same figures; the dashboard shows the area rows
+    # within its query budget.
     c = client_for(w.coordinator)
+    c.get(reverse("reports:dashboard"))
+    with django_assert_max_num_queries(12):
+        board = c.get(reverse("reports:dashboard")).content.decode().replace("\u00a0", " ")
+    assert "Omställningsplanen mot utfallet" in board and "170 000,00 kr" in board
     page = c.get(reverse("reports_plan:plan_actual", args=[plan.pk])).content.decode()
     page = page.replace("\u00a0", " ")
     assert "170 000,00 kr" in page and "15 000,00 kr" in page and "7 000,00 kr" in page

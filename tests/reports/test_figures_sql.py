@@ -9,7 +9,6 @@ from django.test.utils import CaptureQueriesContext
 
 from lom.agreements.models import MeasureType
 from lom.cases.models import Case
-from lom.funds.models import LedgerEntry
 from lom.organisations.models import Employee
 from lom.reports.charts import chart_for
 from lom.reports.documents import annual_report_html
@@ -26,17 +25,15 @@ def scenario(world):
     return build_scenario(world)
 
 
-def _entries(world, year):
+def _funded(world, year):
     since, until = year_bounds(year)
-    return LedgerEntry.objects.filter(
-        organisation=world.org, created_at__gte=since, created_at__lt=until
-    )
+    return funded_cases(world.org, created_at__gte=since, created_at__lt=until)
 
 
 def test_funded_cases_sum_each_case_of_the_year_and_take_its_first_measure_type(world, scenario):
     first = MeasureType.objects.create(code="first", name="Först i listan", sort_order=0)
     scenario.a.measure_types.add(first)  # A has two types now: it counts under the first
-    by_case = {c.case_id: c for c in funded_cases(_entries(world, 2024))}
+    by_case = {c.case_id: c for c in _funded(world, 2024)}
     assert set(by_case) == {scenario.a.pk, scenario.b.pk, scenario.c.pk}  # D: 2025
     a, b, c = by_case[scenario.a.pk], by_case[scenario.b.pk], by_case[scenario.c.pk]
     assert (a.money.commitments, a.money.releases, a.money.spent) == (

@@ -166,6 +166,8 @@ class LedgerEntry(models.Model):
                 fields=["period", "kind"], include=["amount_ore"], name="ledger_period_kind_amount"
             ),
             models.Index(fields=["period", "-created_at", "-id"]),
+            # The year-scoped reports read one organisation's entries booked in a year.
+            models.Index(fields=["organisation", "created_at"], name="ledger_org_created"),
         ]
 
     def __str__(self) -> str:

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 
 from lom.funds.models import (
@@ -85,6 +85,43 @@ def fund_balance(*, period: FundPeriod) -> Balance:
     A period without totals (none is, the service creates them) reads as empty."""
     row = PeriodTotals.objects.filter(period_id=period.pk).values(*TOTAL_FIELDS).first()
     return EMPTY_BALANCE if row is None else _balance(row)
+
+
+def fund_periods_with_totals(*, organisation: Organisation) -> QuerySet[FundPeriod]:
+    """The organisation's periods with their running totals and the organisation's warning
+    threshold read in the same query; read them with `joined_balance` and
+    `joined_warning_percent`."""
+    own = ForecastSettings.objects.filter(organisation_id=OuterRef("organisation_id")).values(
+        "unused_warning_percent"
+    )[:1]
+    return (
+        fund_periods_for_org(organisation=organisation)
+        .select_related("totals")
+        .annotate(own_warning_percent=Subquery(own))
+    )
+
+
+def joined_warning_percent(period: FundPeriod) -> int:
+    """`unused_warning_percent` of the period's organisation, from a period read by
+    `fund_periods_with_totals` (any other period reads it afresh)."""
+    if not hasattr(period, "own_warning_percent"):
+        return unused_warning_percents(organisation_ids=[period.organisation_id])[
+            period.organisation_id
+        ]
+    value = period.own_warning_percent
+    return settings.LOM_UNUSED_WARNING_PERCENT if value is None else int(value)
+
+
+def joined_balance(period: FundPeriod) -> Balance:
+    """The balance of a period read by `fund_periods_with_totals` (the totals row came with
+    the period, in this request); any other period is read afresh."""
+    if not hasattr(period, "own_warning_percent"):  # not read by fund_periods_with_totals
+        return fund_balance(period=period)
+    try:
+        totals = period.totals
+    except PeriodTotals.DoesNotExist:
+        return EMPTY_BALANCE
+    return _balance({k: getattr(totals, k) for k in TOTAL_FIELDS})
 
 
 def balances_for_periods(*, periods: list[FundPeriod]) -> dict[int, Balance]:

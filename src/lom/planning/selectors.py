@@ -186,18 +186,19 @@ def plan_get(*, actor: Actor, pk: int) -> TransitionPlan | None:
     )
 
 
+def plans_in_force(*, organisation: Organisation, on: date) -> QuerySet[TransitionPlan]:
+    """The approved plans in force on a date, the one that counts first."""
+    return TransitionPlan.objects.filter(
+        organisation=organisation,
+        status=TransitionPlan.Status.APPROVED,
+        period_start__lte=on,
+        period_end__gte=on,
+    ).order_by("-version", "-id")
+
+
 def plan_current(*, organisation: Organisation, on: date) -> TransitionPlan | None:
     """The approved plan in force on a date."""
-    return (
-        TransitionPlan.objects.filter(
-            organisation=organisation,
-            status=TransitionPlan.Status.APPROVED,
-            period_start__lte=on,
-            period_end__gte=on,
-        )
-        .order_by("-version", "-id")
-        .first()
-    )
+    return plans_in_force(organisation=organisation, on=on).first()
 
 
 def plan_parties(*, plan: TransitionPlan) -> list[tuple[int | None, str]]:

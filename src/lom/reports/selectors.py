@@ -4,19 +4,23 @@ and the settings page show (the same answer for the page and the API)."""
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 
 from lom.followup.models import SurveyResponse
 from lom.followup.permissions import can_read_free_text
 from lom.followup.selectors import followup_settings, survey_free_texts
 from lom.funds.models import FundPeriod
-from lom.funds.selectors import fund_period_current, fund_periods_for_org, unused_warning_percent
+from lom.funds.selectors import (
+    fund_period_current,
+    fund_periods_with_totals,
+    unused_warning_percent,
+)
 from lom.organisations.access import Actor
 from lom.organisations.models import Organisation
-from lom.planning.selectors import plan_current
+from lom.planning.selectors import plan_current, plans_in_force
 from lom.reports.figures import PeriodFigures, Table, period_figures, survey_tables
 from lom.reports.models import ReportJob
-from lom.reports.plan_actual import PlanActual, plan_vs_actual
+from lom.reports.plan_actual import PlanActual, plan_summary, plan_vs_actual
 
 DASHBOARD_PERIODS = 20
 
@@ -37,24 +41,59 @@ class Dashboard:
     plan_actual: PlanActual | None
 
 
-def dashboard_period_default(*, organisation: Organisation, today: date) -> FundPeriod | None:
-    """The current period, else the newest one."""
-    period = fund_period_current(organisation=organisation, on=today)
-    if period is None:
-        period = fund_periods_for_org(organisation=organisation).first()
-    return period
+def _dashboard_period(
+    *, organisation: Organisation, periods: list[FundPeriod], period_id: int | None, today: date
+) -> FundPeriod | None:
+    """`period_id`'s period, or by default the current period, else the newest one; looked up
+    among the periods already read (with their totals), and read apart only when not there."""
+    if period_id is not None:
+        found = next((p for p in periods if p.pk == period_id), None)
+        if found is None:
+            found = fund_periods_with_totals(organisation=organisation).filter(pk=period_id).first()
+        return found
+    current = next((p for p in periods if p.start <= today <= p.end), None)
+    if current is None and len(periods) == DASHBOARD_PERIODS:  # an older one may be current
+        current = fund_period_current(organisation=organisation, on=today)
+    return current if current is not None else (periods[0] if periods else None)
 
 
-def dashboard(*, organisation: Organisation, period: FundPeriod | None, today: date) -> Dashboard:
-    """The dashboard: the latest periods, the figures of `period`, the current plan against
-    its outcome."""
-    periods = list(fund_periods_for_org(organisation=organisation)[:DASHBOARD_PERIODS])
+def dashboard(
+    *, organisation: Organisation, period_id: int | None, today: date, detail: bool = True
+) -> Dashboard | None:
+    """The dashboard: the latest periods, the figures of period `period_id` (by default the
+    current one, else the newest), the current plan against its outcome (with `detail`, its
+    gaps too: the API; without, the area rows only: the page). None when `period_id` is not
+    one of the organisation's periods. The plan in force is found by the periods' query."""
+    in_force = plans_in_force(organisation=organisation, on=today).values("pk")[:1]
+    periods: list[FundPeriod] = list(
+        fund_periods_with_totals(organisation=organisation).annotate(
+            plan_in_force=Subquery(in_force)
+        )[:DASHBOARD_PERIODS]
+    )
+    period = _dashboard_period(
+        organisation=organisation, periods=periods, period_id=period_id, today=today
+    )
+    if period is None and period_id is not None:
+        return None
     fig = None
     if period is not None:
         fig = period_figures(organisation=organisation, period=period, today=today)
-    plan = plan_current(organisation=organisation, on=today)
-    actual = plan_vs_actual(plan=plan) if plan is not None else None
+    actual = _plan_actual(organisation=organisation, periods=periods, today=today, detail=detail)
     return Dashboard(periods=periods, period=period, figures=fig, plan_actual=actual)
+
+
+def _plan_actual(
+    *, organisation: Organisation, periods: list[FundPeriod], today: date, detail: bool
+) -> PlanActual | None:
+    if periods:
+        plan_id = getattr(periods[0], "plan_in_force", None)
+        if plan_id is None:
+            return None
+        summary = None if detail else plan_summary(plan_id=plan_id)
+        if summary is not None:
+            return summary
+    plan = plan_current(organisation=organisation, on=today)
+    return plan_vs_actual(plan=plan) if plan is not None else None
 
 
 @dataclass

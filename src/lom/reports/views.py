@@ -36,13 +36,17 @@ def _year(request) -> int:
     return timezone.localdate().year
 
 
-def _dashboard(request, actor: Actor, period):
+def _dashboard(request, actor: Actor, period_id: int | None):
     today = timezone.localdate()
     with reading_from_replica():
-        board = selectors.dashboard(organisation=actor.organisation, period=period, today=today)
+        board = selectors.dashboard(
+            organisation=actor.organisation, period_id=period_id, today=today, detail=False
+        )
+    if board is None:
+        raise Http404
     ctx = {
         "periods": board.periods,
-        "period": period,
+        "period": board.period,
         "today": today,
         "plan_actual": board.plan_actual,
     }
@@ -56,19 +60,13 @@ def _dashboard(request, actor: Actor, period):
 @api_counterpart("GET /reports/dashboard")
 @actor_view(*REPORT_READERS)
 def dashboard_view(request, actor: Actor):
-    period = selectors.dashboard_period_default(
-        organisation=actor.organisation, today=timezone.localdate()
-    )
-    return _dashboard(request, actor, period)
+    return _dashboard(request, actor, None)
 
 
 @api_counterpart("GET /reports/dashboard/{period_id}")
 @actor_view(*REPORT_READERS)
 def dashboard_period_view(request, actor: Actor, period_id: int):
-    period = fund_period_get(organisation=actor.organisation, pk=period_id)
-    if period is None:
-        raise Http404
-    return _dashboard(request, actor, period)
+    return _dashboard(request, actor, period_id)
 
 
 @api_counterpart("GET /reports/fairness/{year}")

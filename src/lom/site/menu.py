@@ -110,12 +110,12 @@ MENU: list[tuple[str | None, list[Item]]] = [
     (
         _("För mig"),
         [
-            Item(_("Enkäter"), "followup:my_surveys", lambda a: a.employee is not None),
+            Item(_("Enkäter"), "followup:my_surveys", lambda a: a.employee_id is not None),
             Item(
                 _("Stöd och vägledning"),
                 "support:index",
                 lambda a: (
-                    a.employee is not None
+                    a.employee_id is not None
                     or a.has("coach", "coordinator", "auditor", "fund_officer")
                 ),
             ),

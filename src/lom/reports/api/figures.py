@@ -65,11 +65,13 @@ def _period(actor: Actor, period_id: int) -> FundPeriod:
     return period
 
 
-def _dashboard(actor: Actor, period: FundPeriod | None) -> dict[str, Any]:
+def _dashboard(actor: Actor, period_id: int | None) -> dict[str, Any]:
     with reading_from_replica():
         board = selectors.dashboard(
-            organisation=actor.organisation, period=period, today=timezone.localdate()
+            organisation=actor.organisation, period_id=period_id, today=timezone.localdate()
         )
+    if board is None:
+        raise Http404
     return {
         "periods": [
             {"id": p.pk, "name": p.name, "start": p.start.isoformat(), "end": p.end.isoformat()}
@@ -86,10 +88,7 @@ def _dashboard(actor: Actor, period: FundPeriod | None) -> dict[str, Any]:
     summary="The dashboard: the current period's figures and the current plan's outcome",
 )
 def dashboard(request):
-    actor = reader(request)
-    today = timezone.localdate()
-    period = selectors.dashboard_period_default(organisation=actor.organisation, today=today)
-    return _dashboard(actor, period)
+    return _dashboard(reader(request), None)
 
 
 @router.get(
@@ -98,8 +97,7 @@ def dashboard(request):
     summary="The dashboard for one fund period",
 )
 def dashboard_period(request, period_id: Id):
-    actor = reader(request)
-    return _dashboard(actor, _period(actor, period_id))
+    return _dashboard(reader(request), period_id)
 
 
 @router.get(

@@ -18,13 +18,14 @@ from lom.funds.models import FundPeriod, LedgerEntry
 from lom.funds.selectors import (
     Balance,
     Forecast,
-    fund_balance,
     fund_forecast,
     fund_movements_by_month,
+    joined_balance,
+    joined_warning_percent,
     unused_warning_percent,
 )
 from lom.organisations.models import Organisation
-from lom.reports.figures.cases import funded_cases, month_start, year_bounds
+from lom.reports.figures.cases import funded_cases, month_start, names_read_once, year_bounds
 from lom.reports.figures.decisions import (
     consultation_table,
     decision_tables,
@@ -65,10 +66,19 @@ class PeriodFigures:
 
 
 def period_figures(*, organisation: Organisation, period: FundPeriod, today: date) -> PeriodFigures:
+    """A period's figures. The balance comes with the period when it was read by
+    `fund_periods_with_totals`; names shared by the tables are read once."""
     if period.organisation_id != organisation.pk:
         raise ValueError("period of another organisation")
-    balance = fund_balance(period=period)
-    threshold = unused_warning_percent(organisation=organisation)
+    with names_read_once(organisation):
+        return _period_figures(organisation=organisation, period=period, today=today)
+
+
+def _period_figures(
+    *, organisation: Organisation, period: FundPeriod, today: date
+) -> PeriodFigures:
+    balance = joined_balance(period)
+    threshold = joined_warning_percent(period)
     movements = fund_movements_by_month(periods=[period])[period.pk]
     first = min([period.start, *movements]) if movements else period.start
     last = max([min(period.end, today), *movements]) if movements else min(period.end, today)
@@ -78,7 +88,6 @@ def period_figures(*, organisation: Organisation, period: FundPeriod, today: dat
         last=max(last, first),
         title=_("Fonden över tid: %(name)s") % {"name": period.name},
     )
-    entries = LedgerEntry.objects.filter(period=period)
     responses = apps.get_model("followup", "SurveyResponse").objects.filter(period=period)
     return PeriodFigures(
         organisation=organisation,
@@ -90,7 +99,7 @@ def period_figures(*, organisation: Organisation, period: FundPeriod, today: dat
         ),
         warning_percent=threshold,
         timeline=timeline,
-        use=use_tables(organisation=organisation, cases=funded_cases(entries)),
+        use=use_tables(organisation=organisation, cases=funded_cases(organisation, period=period)),
         outcomes=outcome_tables(organisation=organisation, followup_scope=Q(case__period=period)),
         survey=survey_tables(organisation=organisation, responses=responses),
     )
@@ -151,6 +160,18 @@ def annual_figures(
     today: date,
     progress: Callable[[int, str], None] | None = None,
 ) -> AnnualFigures:
+    """A calendar year's figures; names shared by the tables are read once."""
+    with names_read_once(organisation):
+        return _annual_figures(organisation=organisation, year=year, today=today, progress=progress)
+
+
+def _annual_figures(
+    *,
+    organisation: Organisation,
+    year: int,
+    today: date,
+    progress: Callable[[int, str], None] | None,
+) -> AnnualFigures:
     def step(percent: int, text: str) -> None:
         if progress is not None:
             progress(percent, text)
@@ -173,10 +194,8 @@ def annual_figures(
         title=_("Fonden över året"),
     )
     step(20, _("Användning"))
-    entries = LedgerEntry.objects.filter(
-        organisation=organisation, created_at__gte=since, created_at__lt=until
-    )
-    cases = funded_cases(entries)  # the year's ledger, read once for use and fairness
+    # the year's ledger, read once for use and fairness
+    cases = funded_cases(organisation, created_at__gte=since, created_at__lt=until)
     use = use_tables(organisation=organisation, cases=cases)
     step(35, _("Beslut och invändningar"))
     decisions = decision_tables(organisation=organisation, since=since, until=until)

@@ -4,12 +4,24 @@ primary measure type."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import (
+    CharField,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -51,7 +63,54 @@ def department_path(unit_path: str) -> str:
     return "/" + "/".join(parts[:2]) + "/" if parts else unit_path
 
 
+# Names every table of one bundle (a period's or a year's figures) looks up: inside
+# `names_read_once(organisation)` the measure types' and the organisation's units' names are
+# read together in one query the first time either is needed; outside it, afresh each call.
+_NAMES: ContextVar[dict[str, Any] | None] = ContextVar("figure_names", default=None)
+
+
+@contextmanager
+def names_read_once(organisation: Organisation) -> Iterator[None]:
+    token = _NAMES.set({"organisation_id": organisation.pk})
+    try:
+        yield
+    finally:
+        _NAMES.reset(token)
+
+
+def _measure_type_names(rows: Iterable[tuple[Any, str]]) -> dict[int | None, str]:
+    names: dict[int | None, str] = {int(pk): name for pk, name in rows}
+    names[None] = _("Ingen insatstyp angiven")
+    return names
+
+
+def _shared_names(organisation_id: int) -> dict[str, Any]:
+    """Both name maps of the bundle's organisation, read in one query on first use."""
+    memo = _NAMES.get()
+    assert memo is not None and memo["organisation_id"] == organisation_id
+    if "units" not in memo:
+        types = MeasureType.objects.annotate(
+            key=Cast("id", CharField()), table=Value("type")
+        ).values_list("key", "name", "table")
+        units = (
+            Unit.objects.filter(organisation_id=organisation_id)
+            .annotate(table=Value("unit"))
+            .values_list("path", "name", "table")
+        )
+        rows = list(types.order_by().union(units.order_by(), all=True))
+        memo["types"] = _measure_type_names((k, n) for k, n, t in rows if t == "type")
+        memo["units"] = {k: n for k, n, t in rows if t == "unit"}
+    return memo
+
+
+def _in_bundle(organisation_id: int | None = None) -> bool:
+    memo = _NAMES.get()
+    return memo is not None and organisation_id in (None, memo["organisation_id"])
+
+
 def unit_names(organisation: Organisation) -> dict[str, str]:
+    if _in_bundle(organisation.pk):
+        return dict(_shared_names(organisation.pk)["units"])
     return dict(Unit.objects.filter(organisation=organisation).values_list("path", "name"))
 
 
@@ -70,9 +129,10 @@ def kind_label(kind: str) -> str:
 
 
 def measure_type_names() -> dict[int | None, str]:
-    names: dict[int | None, str] = dict(MeasureType.objects.values_list("id", "name"))
-    names[None] = _("Ingen insatstyp angiven")
-    return names
+    memo = _NAMES.get()
+    if memo is not None:
+        return dict(_shared_names(memo["organisation_id"])["types"])
+    return _measure_type_names(MeasureType.objects.values_list("id", "name"))
 
 
 # --- money per case, from the ledger --------------------------------------------------------
@@ -100,6 +160,7 @@ class CaseInfo:
     requested_ore: int
     approved_ore: int | None
     measure_type_id: int | None
+    spent_ore: int = 0
 
 
 def case_money(entries: QuerySet[LedgerEntry]) -> dict[int, CaseMoney]:
@@ -142,20 +203,44 @@ def primary_measure_types(case_ids: QuerySet[Any, Any] | Sequence[int]) -> dict[
     return {cid: mid for cid, (_k, mid) in best.items()}
 
 
+def primary_measure_type(case_ref: str) -> Subquery:
+    """The case's first measure type (as `primary_measure_types`), as a correlated subquery
+    on the outer query's `case_ref` field."""
+    through = Case.measure_types.through
+    return Subquery(
+        through.objects.filter(case_id=OuterRef(case_ref))
+        .order_by("measuretype__sort_order", "measuretype__name", "measuretype_id")
+        .values("measuretype_id")[:1]
+    )
+
+
 def case_infos(case_ids: QuerySet[Any, Any]) -> dict[int, CaseInfo]:
-    types = primary_measure_types(case_ids)
-    rows = Case.objects.filter(pk__in=case_ids).values_list(
-        "id",
-        "purpose",
-        "kind",
-        "unit_path",
-        "participant_count",
-        "applicant_id",
-        "requested_ore",
-        "approved_ore",
+    """The cases' dimensions, primary measure type and expenses (all of the case's ledger),
+    in one query."""
+    expenses = (
+        LedgerEntry.objects.filter(case_id=OuterRef("pk"), kind=EntryKind.EXPENSE)
+        .values("case_id")
+        .annotate(s=Sum("amount_ore"))
+        .values("s")
+    )
+    rows = (
+        Case.objects.filter(pk__in=case_ids)
+        .annotate(primary_type=primary_measure_type("pk"), spent=Subquery(expenses))
+        .values_list(
+            "id",
+            "purpose",
+            "kind",
+            "unit_path",
+            "participant_count",
+            "applicant_id",
+            "requested_ore",
+            "approved_ore",
+            "primary_type",
+            "spent",
+        )
     )
     return {
-        r[0]: CaseInfo(r[1], r[2], r[3], r[4] or 0, r[5], r[6], r[7], types.get(r[0])) for r in rows
+        r[0]: CaseInfo(r[1], r[2], r[3], r[4] or 0, r[5], r[6], r[7], r[8], r[9] or 0) for r in rows
     }
 
 
@@ -173,38 +258,36 @@ class FundedCase:
     money: CaseMoney
 
 
-def funded_cases(entries: QuerySet[LedgerEntry]) -> list[FundedCase]:
-    """Every case with ledger entries in `entries`: its commitments, releases and expenses
-    summed by the database in one query grouped by case (joined to the case for its
-    dimensions), and its primary measure type (one more query over the ids found). The
-    breakdowns of use and fairness group these rows; the ledger is read once for both."""
-    rows = list(
-        entries.filter(case__isnull=False)
-        .values(
-            "case_id",
-            "case__purpose",
-            "case__kind",
-            "case__unit_path",
-            "case__participant_count",
-            "case__applicant_id",
-        )
+def funded_cases(organisation: Organisation, **scope: Any) -> list[FundedCase]:
+    """Every case of `organisation` with ledger entries in the scope (ledger lookups, e.g.
+    `period=p` or `created_at__gte=…, created_at__lt=…`): its commitments, releases and
+    expenses and its primary measure type, in one query grouped by case (the measure type is
+    a subquery evaluated once per case). The breakdowns of use and fairness group these rows;
+    the ledger is read once for both."""
+    condition = Q(**{f"ledger_entries__{k}": v for k, v in scope.items()})
+    condition &= Q(ledger_entries__organisation=organisation)
+    rows = (
+        Case.objects.filter(organisation=organisation)
+        .annotate(scoped=FilteredRelation("ledger_entries", condition=condition))
+        .filter(scoped__isnull=False)
+        .values("id", "purpose", "kind", "unit_path", "participant_count", "applicant_id")
         .annotate(
-            c=Sum("amount_ore", filter=Q(kind=EntryKind.COMMITMENT)),
-            r=Sum("amount_ore", filter=Q(kind=EntryKind.RELEASE)),
-            e=Sum("amount_ore", filter=Q(kind=EntryKind.EXPENSE)),
+            c=Sum("scoped__amount_ore", filter=Q(scoped__kind=EntryKind.COMMITMENT)),
+            r=Sum("scoped__amount_ore", filter=Q(scoped__kind=EntryKind.RELEASE)),
+            e=Sum("scoped__amount_ore", filter=Q(scoped__kind=EntryKind.EXPENSE)),
+            primary_type=primary_measure_type("id"),
         )
         .order_by()
     )
-    types = primary_measure_types([r["case_id"] for r in rows])
     return [
         FundedCase(
-            case_id=r["case_id"],
-            purpose=r["case__purpose"],
-            kind=r["case__kind"],
-            unit_path=r["case__unit_path"],
-            participant_count=r["case__participant_count"] or 0,
-            applicant_id=r["case__applicant_id"],
-            measure_type_id=types.get(r["case_id"]),
+            case_id=r["id"],
+            purpose=r["purpose"],
+            kind=r["kind"],
+            unit_path=r["unit_path"],
+            participant_count=r["participant_count"] or 0,
+            applicant_id=r["applicant_id"],
+            measure_type_id=r["primary_type"],
             money=CaseMoney(r["c"] or 0, r["r"] or 0, r["e"] or 0),
         )
         for r in rows

@@ -13,7 +13,6 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lom.funds.models import LedgerEntry
 from lom.organisations.models import Employee, Organisation
 from lom.reports.figures.cases import (
     GROUP_KINDS,
@@ -263,7 +262,5 @@ def fairness(*, organisation: Organisation, year: int, cases: list[FundedCase]) 
 
 def fairness_figures(*, organisation: Organisation, year: int) -> FairnessResult:
     since, until = year_bounds(year)
-    entries = LedgerEntry.objects.filter(
-        organisation=organisation, created_at__gte=since, created_at__lt=until
-    )
-    return fairness(organisation=organisation, year=year, cases=funded_cases(entries))
+    cases = funded_cases(organisation, created_at__gte=since, created_at__lt=until)
+    return fairness(organisation=organisation, year=year, cases=cases)

@@ -7,18 +7,15 @@ from collections import defaultdict
 from typing import Any
 
 from django.apps import apps
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum, Value
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lom.cases.models import Purpose
 from lom.followup.models import FollowUp, HeardFrom, NeedMet, Outcome, ParticipantOutcome, Recommend
-from lom.funds.models import LedgerEntry
 from lom.organisations.models import Organisation
 from lom.reports.figures.cases import (
-    CaseMoney,
     case_infos,
-    case_money,
     measure_type_names,
     purpose_label,
 )
@@ -53,14 +50,23 @@ def _followups(organisation: Organisation, scope: Q) -> QuerySet[Any]:
 
 def outcome_tables(*, organisation: Organisation, followup_scope: Q) -> list[Table]:
     followups = _followups(organisation, followup_scope)
-    counts: dict[tuple[str, str], int] = defaultdict(int)
-    for kind, outcome, n in (
+    # One query for both tables: participants per (kind, outcome), and follow-ups per (kind,
+    # answer to "was the need met?"), told apart by the last column.
+    outcomes_q = (
         ParticipantOutcome.objects.filter(followup__in=followups.values("pk"))
         .values_list("followup__kind", "outcome")
-        .annotate(n=Sum("count"))
+        .annotate(n=Sum("count"), table=Value("outcome"))
         .order_by()
-    ):
-        counts[(kind, outcome)] += n or 0
+    )
+    need_q = (
+        followups.values_list("kind", "need_met")
+        .annotate(n=Count("id"), table=Value("need"))
+        .order_by()
+    )
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    need: dict[tuple[str, str], int] = defaultdict(int)
+    for kind, value, n, table in outcomes_q.union(need_q, all=True):
+        (counts if table == "outcome" else need)[(kind, value)] += n or 0
     kinds = [FollowUp.Kind.END, FollowUp.Kind.LATER]
     masks = {k: suppression_mask([counts[(k, o)] for o in Outcome.values]) for k in kinds}
     totals = [sum(counts[(k, o)] for o in Outcome.values) for k in kinds]
@@ -78,11 +84,6 @@ def outcome_tables(*, organisation: Organisation, followup_scope: Q) -> list[Tab
         chart=ChartSpec("bar", "outcome", ("end", "later")),
     )
 
-    need: dict[tuple[str, str], int] = defaultdict(int)
-    for kind, value, n in (
-        followups.values_list("kind", "need_met").annotate(n=Count("id")).order_by()
-    ):
-        need[(kind, value)] += n
     need_table = breakdown_table(
         key="need_met",
         title=_("Möttes verksamhetens behov?"),
@@ -98,7 +99,6 @@ def outcome_tables(*, organisation: Organisation, followup_scope: Q) -> list[Tab
 def _cost_table(end_followups: QuerySet[Any]) -> Table:
     """Actual cost against the estimate, for the cases followed up at the end."""
     end_cases = end_followups.values("case_id")
-    spent = case_money(LedgerEntry.objects.filter(case_id__in=end_cases))
     names = measure_type_names()
     groups = group_sums(
         case_infos(end_cases).items(),
@@ -107,7 +107,7 @@ def _cost_table(end_followups: QuerySet[Any]) -> Table:
             1,
             ci[1].requested_ore,
             ci[1].approved_ore or 0,
-            spent.get(ci[0], CaseMoney()).spent,
+            ci[1].spent_ore,
         ),
     )
     rows = [groups[k] for k in sorted(groups)]
