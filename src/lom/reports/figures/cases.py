@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from django.db import connections, router
 from django.db.models import (
     CharField,
-    FilteredRelation,
     OuterRef,
     Q,
     QuerySet,
@@ -261,34 +261,49 @@ class FundedCase:
 def funded_cases(organisation: Organisation, **scope: Any) -> list[FundedCase]:
     """Every case of `organisation` with ledger entries in the scope (ledger lookups, e.g.
     `period=p` or `created_at__gte=…, created_at__lt=…`): its commitments, releases and
-    expenses and its primary measure type, in one query grouped by case (the measure type is
-    a subquery evaluated once per case). The breakdowns of use and fairness group these rows;
-    the ledger is read once for both."""
-    condition = Q(**{f"ledger_entries__{k}": v for k, v in scope.items()})
-    condition &= Q(ledger_entries__organisation=organisation)
-    rows = (
-        Case.objects.filter(organisation=organisation)
-        .annotate(scoped=FilteredRelation("ledger_entries", condition=condition))
-        .filter(scoped__isnull=False)
-        .values("id", "purpose", "kind", "unit_path", "participant_count", "applicant_id")
+    expenses, its dimensions and its primary measure type, in one query. The ledger is
+    grouped by case first; the case's columns and its first measure type are then read once
+    per case (a correlated subquery on the grouped rows, not on every ledger row). The
+    breakdowns of use and fairness group these rows; the ledger is read once for both."""
+    grouped = (
+        LedgerEntry.objects.filter(organisation=organisation, case__isnull=False, **scope)
+        .values("case_id")
         .annotate(
-            c=Sum("scoped__amount_ore", filter=Q(scoped__kind=EntryKind.COMMITMENT)),
-            r=Sum("scoped__amount_ore", filter=Q(scoped__kind=EntryKind.RELEASE)),
-            e=Sum("scoped__amount_ore", filter=Q(scoped__kind=EntryKind.EXPENSE)),
-            primary_type=primary_measure_type("id"),
+            c=Sum("amount_ore", filter=Q(kind=EntryKind.COMMITMENT)),
+            r=Sum("amount_ore", filter=Q(kind=EntryKind.RELEASE)),
+            e=Sum("amount_ore", filter=Q(kind=EntryKind.EXPENSE)),
         )
         .order_by()
     )
+    # The database the router reads the ledger from (a replica inside `reading_from_replica`).
+    connection = connections[router.db_for_read(LedgerEntry)]
+    inner, params = grouped.query.get_compiler(connection=connection).as_sql()
+    case_table = connection.ops.quote_name(Case._meta.db_table)
+    through = Case.measure_types.through
+    through_table = connection.ops.quote_name(through._meta.db_table)
+    type_table = connection.ops.quote_name(MeasureType._meta.db_table)
+    sql = f"""
+        SELECT g.case_id, k.purpose, k.kind, k.unit_path, k.participant_count, k.applicant_id,
+               g.c, g.r, g.e,
+               (SELECT t.measuretype_id FROM {through_table} t
+                  JOIN {type_table} m ON m.id = t.measuretype_id
+                 WHERE t.case_id = g.case_id
+                 ORDER BY m.sort_order, m.name, t.measuretype_id LIMIT 1)
+          FROM ({inner}) g JOIN {case_table} k ON k.id = g.case_id
+         WHERE k.organisation_id = %s"""  # noqa: S608 (names are ours)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, organisation.pk])
+        rows = cursor.fetchall()
     return [
         FundedCase(
-            case_id=r["id"],
-            purpose=r["purpose"],
-            kind=r["kind"],
-            unit_path=r["unit_path"],
-            participant_count=r["participant_count"] or 0,
-            applicant_id=r["applicant_id"],
-            measure_type_id=r["primary_type"],
-            money=CaseMoney(r["c"] or 0, r["r"] or 0, r["e"] or 0),
+            case_id=case_id,
+            purpose=purpose,
+            kind=kind,
+            unit_path=unit_path,
+            participant_count=participants or 0,
+            applicant_id=applicant_id,
+            measure_type_id=type_id,
+            money=CaseMoney(int(c or 0), int(r or 0), int(e or 0)),
         )
-        for r in rows
+        for case_id, purpose, kind, unit_path, participants, applicant_id, c, r, e, type_id in rows
     ]
