@@ -8,6 +8,8 @@ slow. The price: code changes need a restart of the master (systemctl restart, a
 container), not just a HUP.
 """
 
+import gc
+
 preload_app = True
 
 
@@ -22,3 +24,7 @@ def when_ready(server):
 
     get_resolver().url_patterns  # noqa: B018 - imported for its side effect
     connections.close_all()
+    # Everything imported so far lives as long as the process: keep the collector from
+    # walking (and so writing to, and copying) those pages in every worker.
+    gc.collect()
+    gc.freeze()
