@@ -6,6 +6,7 @@ import json
 import signal
 import sqlite3
 import time
+from collections import Counter
 
 import pytest
 
@@ -144,5 +145,14 @@ def test_two_schedulers_on_postgresql_run_each_job_once(transactional_db, tmp_pa
     )
     procs = [site.start("run_scheduler", "--once") for _ in range(3)]
     assert [p.wait(timeout=180) for p in procs] == [0, 0, 0]
-    runs = list(JobRun.objects.values_list("job", flat=True))
-    assert sorted(runs) == sorted(job.name for job in JOBS)
+    runs = list(JobRun.objects.values_list("job", "slot"))
+    assert len(runs) == len(set(runs))  # no (job, slot) ran twice
+    per_job = Counter(job for job, _slot in runs)
+    assert set(per_job) == {job.name for job in JOBS}
+    # The three processes start seconds apart on a busy machine, so a job due every 30 or 60 s
+    # may rightly run again for the next slot; a daily or hourly job shares one slot and ran
+    # once, whichever process claimed it.
+    for job in JOBS:
+        if job.daily is not None or (job.every or 0) >= 3600:
+            assert per_job[job.name] == 1, job.name
+        assert per_job[job.name] <= len(procs), job.name
