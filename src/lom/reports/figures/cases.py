@@ -103,9 +103,9 @@ def _shared_names(organisation_id: int) -> dict[str, Any]:
     return memo
 
 
-def _in_bundle(organisation_id: int | None = None) -> bool:
+def _in_bundle(organisation_id: int) -> bool:
     memo = _NAMES.get()
-    return memo is not None and organisation_id in (None, memo["organisation_id"])
+    return memo is not None and memo["organisation_id"] == organisation_id
 
 
 def unit_names(organisation: Organisation) -> dict[str, str]:
