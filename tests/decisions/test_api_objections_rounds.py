@@ -109,12 +109,44 @@ def test_a_round_from_call_to_joint_decision(world):
     )
     r = rep.put(f"/rounds/{rid}/scores/{case.pk}", {"criterion_id": 999999, "score": 1})
     assert r.status_code == 404
-    # Assessors see the scores; the applicant sees the call only.
+    # Blind: until every assessor has scored, the coordinator sees no one else's score.
     seen = coord.get(f"/rounds/{rid}").json()
     (row,) = seen["applications"]
-    assert row["case"]["id"] == case.pk and row["cells"][0]["mean"] == 4.0
-    assert row["cells"][0]["scores"][0]["assessor_id"] == w.union_rep.pk
+    assert not seen["revealed"] and row["cells"][0] == {
+        "criterion_id": criterion,
+        "mean": None,
+        "scores": [],
+    }
+    # The rest score in the matrix (a row at a time); then all see everything side by side.
+    r = coord.put(
+        f"/rounds/{rid}/matrix/{case.pk}", {"scores": [{"criterion_id": criterion, "score": 99}]}
+    )
+    assert r.status_code == 400 and r.json()["field"] == f"scores.{criterion}"
+    r = coord.put(
+        f"/rounds/{rid}/matrix/{case.pk}", {"scores": [{"criterion_id": criterion, "score": 2}]}
+    )
+    assert (
+        r.status_code == 200
+        and r.json()["changed"] == 1
+        and r.json()["row"]["cells"][0]["mine"] == 2
+    )
+    dm = Api(w.decision_maker)
+    r = dm.put(
+        f"/rounds/{rid}/matrix/{case.pk}", {"scores": [{"criterion_id": criterion, "score": 3}]}
+    )
+    assert r.status_code == 200
+    seen = coord.get(f"/rounds/{rid}").json()
+    (row,) = seen["applications"]
+    assert seen["revealed"] and row["cells"][0]["mean"] == 3.0 and row["total"] == 3.0
+    assert {s["assessor_id"] for s in row["cells"][0]["scores"]} == {
+        w.union_rep.pk,
+        w.coordinator.pk,
+        w.decision_maker.pk,
+    }
+    m = rep.get(f"/rounds/{rid}/matrix").json()
+    assert m["revealed"] and m["rows"][0]["cells"][0]["spread"] == 2 and m["rows"][0]["rank"] == 1
     assert emp.get(f"/rounds/{rid}").json()["applications"] == []
+    assert emp.get(f"/rounds/{rid}/matrix").status_code == 403
 
     # The joint decision: within the budget frame, all applications under review.
     r = coord.post(f"/rounds/{rid}/decision", {"decisions": []})

@@ -17,6 +17,7 @@ from lom.common.models import AuditEvent, Notification, NotificationPreference
 from lom.decisions import services as dec
 from lom.decisions.models import Meeting, Objection
 from lom.decisions.reminders import send_reminders
+from lom.decisions.selectors import round_matrix
 from lom.funds.selectors import fund_balance
 from lom.organisations.models import Role, Union
 from lom.organisations.services import membership_grant
@@ -290,11 +291,26 @@ def test_application_round_assessed_side_by_side_and_decided_within_budget(world
     dec.score_record(actor=coord, case=b, criterion=nytta, score=2)
     with pytest.raises(DomainError):
         dec.score_record(actor=coord, case=b, criterion=kostnad, score=9)
-    from lom.decisions.selectors import round_matrix
-
-    matrix = round_matrix(rnd=rnd)
-    assert [r["case"].pk for r in matrix] == [a.pk, b.pk]
-    assert matrix[0]["cells"][0]["mean"] == 4.0
+    # Blind until every assessor (no one named: coordinator, decision maker, union rep) has
+    # scored everything: the coordinator sees only their own scores.
+    blind = round_matrix(actor=coord, rnd=rnd)
+    assert not blind.revealed and blind.assessors_done == 0
+    row_a = next(r for r in blind.rows if r.case.pk == a.pk)
+    assert row_a.cells[0].mine == 5 and row_a.cells[0].scores == []
+    assert row_a.cells[0].mean is None and row_a.total is None
+    dm = world.actor(world.decision_maker)
+    for actor, scores in ((coord, (5, 4, 2, 2)), (rep, (3, 4, 3, 1)), (dm, (4, 4, 2, 3))):
+        for case, crit, score in zip(
+            (a, a, b, b), (nytta, kostnad, nytta, kostnad), scores, strict=True
+        ):
+            dec.score_record(actor=actor, case=case, criterion=crit, score=score)
+    matrix = round_matrix(actor=rep, rnd=rnd)
+    assert matrix.revealed and matrix.assessors_done == 3
+    assert [r.case.pk for r in matrix.rows] == [a.pk, b.pk]
+    assert matrix.rows[0].cells[0].mean == 4.0 and matrix.rows[0].cells[0].spread == 2
+    assert matrix.rows[0].rank == 1 and matrix.rows[0].within_frame
+    # 70 000 + 50 000 do not fit a 100 000 frame: the second is outside it.
+    assert not matrix.rows[1].within_frame and matrix.within_frame_ore == 70_000_00
     # Over the budget frame: refused, nothing decided.
     with pytest.raises(DomainError):
         dec.round_decide(

@@ -126,6 +126,9 @@ class RequestLogMiddleware:
         try:
             response = self.get_response(request)
             response[REQUEST_ID_HEADER] = request_id
+            # The server's own time for the request, for the browser's performance timeline
+            # (what a page costs the server, as a browser journey measures it).
+            response["Server-Timing"] = f"app;dur={(time.perf_counter() - started) * 1000:.1f}"
             if response.status_code >= 400:
                 # Django's own "Not Found: /x" line, written here so it carries the request id
                 # (Django skips it afterwards: the response is marked as logged).

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lom.common.bounds import COMMENT_MAX, NAME_MAX, TEXT_MAX
@@ -244,10 +245,23 @@ class RoundForm(forms.Form):
         ),
         help_text=_("Ett kriterium per rad; varje kriterium bedöms 0–5."),
     )
+    assessors = forms.TypedMultipleChoiceField(
+        label=_("Bedömare"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Varje bedömare ser bara sina egna poäng tills alla har bedömt alla ansökningar. "
+            "Väljer du ingen bedömer alla samordnare, beslutsfattare och fackliga företrädare."
+        ),
+    )
 
-    def __init__(self, *args, organisation, **kwargs):
+    def __init__(self, *args, organisation, assessor_choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].queryset = FundPeriod.objects.filter(organisation=organisation)
+        self.fields["assessors"].choices = [
+            (u.pk, u.get_full_name() or u.username) for u in assessor_choices
+        ]
 
     def clean_criteria(self):
         rows = [r.strip() for r in self.cleaned_data["criteria"].splitlines() if r.strip()]
@@ -262,6 +276,17 @@ class RoundForm(forms.Form):
                 _("Varje kriterium behöver ett namn på högst %(n)d tecken.") % {"n": NAME_MAX}
             )
         return [(r, 5) for r in rows]
+
+
+class RoundAgendaForm(forms.Form):
+    meeting = forms.TypedChoiceField(label=_("Sammanträde"), coerce=int)
+
+    def __init__(self, *args, meetings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].choices = [
+            (m.pk, f"{m.title} ({timezone.localtime(m.starts_at):%Y-%m-%d %H:%M})")
+            for m in meetings
+        ]
 
 
 class ScoreForm(forms.Form):

@@ -317,6 +317,12 @@ class ApplicationRound(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Who scores the applications. Each assessor sees only their own scores until every one of
+    # them has scored every application under review; then all scores side by side. A round
+    # without named assessors is scored by everyone whose role assesses.
+    assessors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="+", blank=True, verbose_name=_("bedömare")
+    )
 
     class Meta:
         ordering = ["-opens_on", "-id"]

@@ -9,6 +9,8 @@ YES = Verdict(True)
 EMPLOYER_DECIDERS = ("coordinator", "decision_maker")
 # The roles that read meetings and objections.
 READERS = ("coordinator", "decision_maker", "union_rep", "auditor", "org_admin")
+# The roles that score the applications of a round (the parties).
+ASSESSOR_ROLES = ("coordinator", "decision_maker", "union_rep")
 
 
 def can_manage_meetings(actor: Actor) -> Verdict:
@@ -55,6 +57,6 @@ def can_answer_objection(actor: Actor) -> Verdict:
 
 
 def can_assess(actor: Actor) -> Verdict:
-    if actor.has("coordinator", "decision_maker", "union_rep"):
+    if actor.has(*ASSESSOR_ROLES):
         return YES
     return Verdict(False, _("Din roll bedömer inte ansökningar i omgången."))

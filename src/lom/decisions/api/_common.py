@@ -20,6 +20,8 @@ API_FIELD_NAMES = {
     "proposals": "proposal_ids",
     "case": "case_id",
     "decision": "decision_id",
+    "meeting": "meeting_id",
+    "assessors": "assessor_ids",
 }
 # The models' choices as the API's enums. Literal types, not the models' TextChoices: those are
 # all named Status, Outcome... and would share one name in the OpenAPI document.

@@ -34,7 +34,10 @@ from lom.decisions.services.rounds import (
     round_create,
     round_decide,
     round_join,
+    round_start_review,
+    round_to_agenda,
     score_record,
+    scores_save_row,
 )
 
 __all__ = [
@@ -60,5 +63,8 @@ __all__ = [
     "round_create",
     "round_decide",
     "round_join",
+    "round_start_review",
+    "round_to_agenda",
     "score_record",
+    "scores_save_row",
 ]

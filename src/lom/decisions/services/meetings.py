@@ -179,14 +179,16 @@ def meeting_add_case(*, actor: Actor, meeting: Meeting, case: Case) -> AgendaIte
     return _add_case(actor=actor, meeting=_open_meeting(meeting), case=case)
 
 
-def _add_case(*, actor: Actor, meeting: Meeting, case: Case) -> AgendaItem:
-    """Put one case on an open meeting's agenda, inside the caller's transaction."""
+def _add_case(*, actor: Actor, meeting: Meeting, case: Case, in_round: bool = False) -> AgendaItem:
+    """Put one case on an open meeting's agenda, inside the caller's transaction. A case of an
+    application round comes to a meeting only with its round (`in_round`): the parties see it
+    there, and the round's one joint decision records the outcome on its item."""
     _own_case(actor, case)
     if case.status != Status.IN_REVIEW:
         raise ConflictError(
             _("Bara ärenden under handläggning kan sättas upp på dagordningen."), code="state"
         )
-    if case.round_id:
+    if case.round_id and not in_round:
         raise DomainError(_("Ärendet beslutas i sin ansökningsomgång."))
     item, created = AgendaItem.objects.get_or_create(
         meeting=meeting, case=case, defaults={"order": meeting.items.count() + 1}
@@ -461,6 +463,11 @@ def item_decide(
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
     if item.outcome:
         raise ConflictError(_("Punkten är redan beslutad."), code="state")
+    if item.case.round_id:
+        raise DomainError(
+            _("Ärendet beslutas i sin ansökningsomgång, genom omgångens gemensamma beslut."),
+            field="outcome",
+        )
     reason = _text(
         reason, field="reason", message=_("Skriv beslutets motivering."), max_length=COMMENT_MAX
     )

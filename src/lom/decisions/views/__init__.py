@@ -27,10 +27,14 @@ from lom.decisions.views.objections import (
     objections_view,
 )
 from lom.decisions.views.rounds import (
+    round_agenda_view,
     round_decide_view,
     round_join_view,
+    round_matrix_view,
+    round_start_review_view,
     round_view,
     rounds_view,
+    score_row_view,
     score_view,
 )
 
@@ -51,9 +55,13 @@ __all__ = [
     "position_view",
     "proposal_to_case_view",
     "proposals_round_view",
+    "round_agenda_view",
     "round_decide_view",
     "round_join_view",
+    "round_matrix_view",
+    "round_start_review_view",
     "round_view",
     "rounds_view",
+    "score_row_view",
     "score_view",
 ]

@@ -1,5 +1,4 @@
 from datetime import date, datetime
-from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
@@ -17,7 +16,14 @@ from lom.decisions.models import (
     MeetingParty,
     Objection,
     Position,
-    Score,
+)
+from lom.decisions.selectors.rounds import (
+    RoundMatrix,
+    assessor_choices,
+    criteria_by_id,
+    round_assessors,
+    round_case_get,
+    round_matrix,
 )
 from lom.mail.models import MailPreference
 from lom.organisations.access import Actor
@@ -164,37 +170,11 @@ def rounds_open_to_join(*, actor: Actor, on: date) -> list[ApplicationRound]:
 
 
 def round_get(*, actor: Actor, pk: int) -> ApplicationRound | None:
-    return rounds_for(actor=actor).filter(pk=pk).prefetch_related("criteria").first()
+    return rounds_for(actor=actor).filter(pk=pk).prefetch_related("criteria", "assessors").first()
 
 
 def criterion_get(*, rnd: ApplicationRound, pk: int) -> Criterion | None:
     return Criterion.objects.filter(round=rnd, pk=pk).select_related("round").first()
-
-
-def round_matrix(*, rnd: ApplicationRound) -> list[dict]:
-    """All applications of a round side by side: scores per criterion (mean over assessors)
-    and each assessor's score and comment. Three queries whatever the size."""
-    criteria = list(rnd.criteria.all())
-    cases = list(
-        rnd.cases.exclude(status="draft").select_related("applicant", "unit").order_by("number")
-    )
-    scores = list(Score.objects.filter(case__in=cases).select_related("assessor"))
-    by_case: dict[int, list[Score]] = {}
-    for s in scores:
-        by_case.setdefault(s.case_id, []).append(s)
-    rows: list[dict[str, Any]] = []
-    for case in cases:
-        own = by_case.get(case.pk, [])
-        cells = []
-        total = 0.0
-        for cr in criteria:
-            mine = [s for s in own if s.criterion_id == cr.pk]
-            mean = sum(s.score for s in mine) / len(mine) if mine else None
-            total += mean or 0
-            cells.append({"criterion": cr, "mean": mean, "scores": mine})
-        rows.append({"case": case, "cells": cells, "total": round(total, 1)})
-    rows.sort(key=lambda r: -r["total"])
-    return rows
 
 
 def unread_count(*, user: User) -> int:
@@ -294,3 +274,13 @@ def objections_answer_late(
         elif answered_on is None and o.answer_due < on:
             rows.append((o, None))
     return rows
+
+
+__all__ = [
+    "RoundMatrix",
+    "assessor_choices",
+    "criteria_by_id",
+    "round_assessors",
+    "round_case_get",
+    "round_matrix",
+]
