@@ -27,7 +27,8 @@ def test_every_job_names_a_task_or_a_callable_and_names_are_unique():
         "mail_queue", "requeue_lost_tasks", "event_reminders", "axes_expired", "clear_sessions",
         "prune_task_results", "operations_prune", "benchmark_refresh", "case_reminders",
         "survey_reminders", "digests", "retention", "webhook_retries", "objection_reminders",
-        "fund_periods_close", "agreement_versions_in_force", "fund_totals_check",
+        "project_report_reminders", "fund_periods_close", "agreement_versions_in_force",
+        "fund_totals_check",
     }  # fmt: skip
     assert {job.name for job in JOBS} == expected
 

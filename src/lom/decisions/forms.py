@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -12,6 +14,7 @@ from lom.decisions.models import (
     NoteKind,
     Objection,
     Position,
+    ProjectReport,
 )
 from lom.decisions.services.meetings import PartyAttendance
 from lom.funds.models import FundPeriod
@@ -330,3 +333,57 @@ class RoundFromProposalsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["proposals"].choices = [(p.pk, p.title) for p in proposals]
         self.fields["period"].queryset = FundPeriod.objects.filter(organisation=organisation)
+
+
+class ReportDatesForm(forms.Form):
+    dates = forms.CharField(
+        label=_("Rapportdatum"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Ett datum per rad, följt av rapportens namn, till exempel "
+            "”2027-03-31 Halvtidsrapport”. Projekten påminns en vecka före."
+        ),
+    )
+
+    def clean_dates(self):
+        rows = []
+        for n, line in enumerate(self.cleaned_data["dates"].splitlines(), start=1):
+            line = line.strip()
+            if not line:
+                continue
+            day, _sep, label = line.partition(" ")
+            try:
+                due_on = date.fromisoformat(day)
+            except ValueError as exc:
+                raise forms.ValidationError(
+                    _("Rad %(n)d börjar inte med ett datum (ÅÅÅÅ-MM-DD).") % {"n": n}
+                ) from exc
+            if not label.strip():
+                raise forms.ValidationError(_("Rad %(n)d saknar rapportens namn.") % {"n": n})
+            rows.append((due_on, label.strip()))
+        return rows
+
+
+class ProjectReportForm(forms.Form):
+    due = forms.TypedChoiceField(label=_("Rapport"), coerce=int)
+    status = forms.ChoiceField(
+        label=_("Läge"), choices=ProjectReport.Status.choices, widget=forms.RadioSelect
+    )
+    milestones = forms.CharField(
+        label=_("Delmål och vad som har gjorts"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    spent = KronorField(label=_("Använt hittills (kr)"))
+    obstacles = forms.CharField(
+        label=_("Hinder eller risker"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, dates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["due"].choices = [(d.pk, f"{d.label} ({d.due_on:%Y-%m-%d})") for d in dates]

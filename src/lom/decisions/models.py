@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lom.cases.models import Case, Decision
-from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE, TEXT_MAX
+from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE, NAME_MAX, TEXT_MAX
 from lom.common.sealed import SealedDocument
 from lom.funds.models import FundPeriod
 from lom.organisations.models import Organisation, Union
@@ -366,3 +366,81 @@ class Score(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion}: {self.score}"
+
+
+class ReportDate(models.Model):
+    """A date by which every approved project of a round reports its progress."""
+
+    round = models.ForeignKey(
+        ApplicationRound, on_delete=models.CASCADE, related_name="report_dates"
+    )
+    due_on = models.DateField(_("sista dag"))
+    label = models.CharField(_("rapport"), max_length=NAME_MAX)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "due_on"], name="report_date_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.due_on:%Y-%m-%d})"
+
+
+class ProjectReport(models.Model):
+    """The project owner's report at one of the round's dates: milestones reached, money spent,
+    status and obstacles. One per project and date; the history is the reports in order."""
+
+    class Status(models.TextChoices):
+        ON_TRACK = "on_track", _("Enligt plan")
+        DELAYED = "delayed", _("Försenat")
+        AT_RISK = "at_risk", _("Risk att inte nå målen")
+        DONE = "done", _("Klart")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="project_reports")
+    due = models.ForeignKey(ReportDate, on_delete=models.PROTECT, related_name="reports")
+    status = models.CharField(_("läge"), max_length=20, choices=Status.choices)
+    milestones = models.TextField(_("delmål och vad som har gjorts"), max_length=TEXT_MAX)
+    spent_ore = models.BigIntegerField(
+        _("använt hittills"),
+        validators=[MinValueValidator(0), MaxValueValidator(MAX_AMOUNT_ORE)],
+    )
+    obstacles = models.TextField(_("hinder"), max_length=TEXT_MAX, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["submitted_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "due"], name="project_report_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} – {self.due}"
+
+
+class ReminderStage(models.TextChoices):
+    BEFORE = "before", _("Före")
+    LATE = "late", _("Försenad")
+
+
+class ReportReminder(models.Model):
+    """That a project's owners were reminded of a report date (before it, or after it was
+    missed): each once."""
+
+    Stage = ReminderStage
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    due = models.ForeignKey(ReportDate, on_delete=models.CASCADE, related_name="+")
+    stage = models.CharField(max_length=10, choices=ReminderStage.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "due", "stage"], name="report_reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.due_id} {self.stage}"

@@ -1,7 +1,8 @@
-"""Reminders for cases that wait too long for someone, and for objections whose answer is due.
-Run by scheduled background tasks (the scheduler's jobs `case_reminders` and
-`objection_reminders`, or `manage.py send_reminders`, enqueue them; a `run_worker` process runs
-them), never in a request."""
+"""Reminders for cases that wait too long for someone, for objections whose answer is due, and
+for projects whose report is due or late. Run by scheduled background tasks (the scheduler's
+jobs `case_reminders`, `objection_reminders` and `project_report_reminders`, or
+`manage.py send_reminders`, enqueue them; a `run_worker` process runs them), never in a
+request."""
 
 from datetime import timedelta
 
@@ -12,7 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from lom.cases.models import Case, Status
 from lom.cases.notifications import applicant_users, unit_managers
 from lom.common.models import Notification
-from lom.decisions.models import Objection
+from lom.decisions.models import Objection, ProjectReport, ReminderStage, ReportDate, ReportReminder
+from lom.decisions.selectors.projects import PROJECT_STATUSES
 from lom.mail.notify import notify
 from lom.organisations.models import Role
 from lom.organisations.selectors import users_with_roles
@@ -104,4 +106,54 @@ def send_objection_reminders(*, now=None) -> int:
             params={"s": o.subject, "u": o.union.name, "d": o.answer_due.isoformat()},
         )
         sent += 1
+    return sent
+
+
+# Days before a report date when the project's owners are reminded.
+REPORT_REMIND_DAYS_BEFORE = 7
+# How long after a missed date the late reminder is still sent.
+REPORT_LATE_WINDOW_DAYS = 60
+
+
+def send_project_report_reminders(*, now=None) -> int:
+    """Remind a project's owners of a report: once when the date is within
+    REPORT_REMIND_DAYS_BEFORE days, and once when it has passed without a report (then the
+    coordinators are told too). Each reminder once (`ReportReminder`). Returns how many."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    dates = ReportDate.objects.filter(
+        due_on__lte=today + timedelta(days=REPORT_REMIND_DAYS_BEFORE),
+        due_on__gte=today - timedelta(days=REPORT_LATE_WINDOW_DAYS),
+    ).select_related("round")
+    sent = 0
+    for due in dates:
+        stage = ReminderStage.LATE if due.due_on < today else ReminderStage.BEFORE
+        reported = ProjectReport.objects.filter(due=due).values("case_id")
+        reminded = ReportReminder.objects.filter(due=due, stage=stage).values("case_id")
+        cases = (
+            Case.objects.filter(round_id=due.round_id, status__in=PROJECT_STATUSES)
+            .exclude(status=Status.COMPLETED)
+            .exclude(pk__in=reported)
+            .exclude(pk__in=reminded)
+            .select_related("created_by", "applicant__user", "co_applicant_manager")
+        )
+        for case in cases:
+            users = applicant_users(case)
+            if stage == ReminderStage.LATE:
+                users += users_with_roles(case.organisation_id, Role.COORDINATOR)
+                text = _("%(n)s: %(r)s skulle ha lämnats senast %(d)s")
+            else:
+                text = _("Påminnelse: %(n)s ska lämna %(r)s senast %(d)s")
+            notify(
+                users=users,
+                organisation_id=case.organisation_id,
+                kind="project",
+                case_id=case.pk,
+                url=f"/decisions/projects/{case.pk}/report/",
+                reference=case.number,
+                text=text,
+                params={"n": case.number, "r": due.label, "d": due.due_on.isoformat()},
+            )
+            ReportReminder.objects.create(case=case, due=due, stage=stage)
+            sent += 1
     return sent

@@ -28,6 +28,13 @@ urlpatterns = [
     path("rounds/<int:pk>/matrix/<int:case_id>/", views.score_row_view, name="score_row"),
     path("rounds/<int:pk>/start-review/", views.round_start_review_view, name="round_start_review"),
     path("rounds/<int:pk>/agenda/", views.round_agenda_view, name="round_agenda"),
+    path("rounds/<int:pk>/projects/", views.round_projects_view, name="round_projects"),
+    path(
+        "rounds/<int:pk>/projects/<int:case_id>/",
+        views.project_history_view,
+        name="project_history",
+    ),
+    path("projects/<int:case_id>/report/", views.project_report_view, name="project_report"),
     path("rounds/<int:pk>/decide/", views.round_decide_view, name="round_decide"),
     path("rounds/join/<int:case_id>/", views.round_join_view, name="round_join"),
     path("notifications/", views.notifications_view, name="notifications"),

@@ -10,4 +10,5 @@ KINDS = {
     "reminder": _("Påminnelser om ärenden som väntar"),
     "counselling": _("Bokningar av vägledningssamtal"),
     "register": _("Medarbetare med öppna ärenden som har slutat enligt personalregistret"),
+    "project": _("Rapporter från utvecklingsprojekt"),
 }

@@ -153,6 +153,12 @@ JOBS: tuple[Job, ...] = (
         description="Objections whose answer is due in three days or today (each once).",
     ),
     Job(
+        "project_report_reminders",
+        "lom.decisions.tasks.send_project_report_reminders_task",
+        daily="07:30",
+        description="Project reports due within a week, or missed (each reminder once).",
+    ),
+    Job(
         "fund_periods_close",
         "lom.funds.tasks.fund_periods_close_task",
         daily="00:30",

@@ -21,6 +21,8 @@ API_FIELD_NAMES = {
     "case": "case_id",
     "decision": "decision_id",
     "meeting": "meeting_id",
+    "spent": "spent_ore",
+    "due": "report_date_id",
     "assessors": "assessor_ids",
 }
 # The models' choices as the API's enums. Literal types, not the models' TextChoices: those are

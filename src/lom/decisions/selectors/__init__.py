@@ -17,6 +17,14 @@ from lom.decisions.models import (
     Objection,
     Position,
 )
+from lom.decisions.selectors.projects import (
+    SHOWS,
+    ProjectsOverview,
+    is_owner,
+    project_round_for_owner,
+    report_date_get,
+    round_projects,
+)
 from lom.decisions.selectors.rounds import (
     RoundMatrix,
     assessor_choices,
@@ -277,10 +285,16 @@ def objections_answer_late(
 
 
 __all__ = [
+    "SHOWS",
+    "ProjectsOverview",
     "RoundMatrix",
     "assessor_choices",
     "criteria_by_id",
+    "is_owner",
+    "project_round_for_owner",
+    "report_date_get",
     "round_assessors",
     "round_case_get",
     "round_matrix",
+    "round_projects",
 ]

@@ -29,6 +29,7 @@ from lom.decisions.services.notifications import (
     notifications_mark_read,
 )
 from lom.decisions.services.objections import objection_answer, objection_close, objection_raise
+from lom.decisions.services.projects import project_report_submit, report_dates_set
 from lom.decisions.services.rounds import (
     RoundDecision,
     round_create,
@@ -58,8 +59,10 @@ __all__ = [
     "objection_close",
     "objection_raise",
     "position_record",
+    "project_report_submit",
     "proposal_to_case",
     "proposals_to_round",
+    "report_dates_set",
     "round_create",
     "round_decide",
     "round_join",

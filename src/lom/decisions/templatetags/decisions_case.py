@@ -1,7 +1,7 @@
 """What joint decisions add to the case page, so cases (below decisions) need not import it:
 `{% load decisions_case %}{% case_rounds_panel case actor %}` (open rounds a development project
-may join, the parties' positions) and `{% case_objections_panel case actor decisions %}`
-(objections, and raising one)."""
+may join, the project owner's progress reports, the parties' positions) and
+`{% case_objections_panel case actor decisions %}` (objections, and raising one)."""
 
 from django import template
 from django.utils import timezone
@@ -10,6 +10,7 @@ from lom.cases.models import ApplicationKind, Case, Status
 from lom.cases.permissions import can_edit_case
 from lom.decisions.selectors import (
     objections_for_case,
+    project_round_for_owner,
     rounds_open_to_join,
     visible_positions,
 )
@@ -28,8 +29,11 @@ def case_rounds_panel(case: Case, actor: Actor, positions: list | None = None) -
         and can_edit_case(actor, case)
     ):
         open_rounds = rounds_open_to_join(actor=actor, on=timezone.localdate())
+    # The owner of an approved project in a round reports its progress.
+    reporting = bool(case.round_id) and project_round_for_owner(actor=actor, case=case) is not None
     return {
         "case": case,
+        "reporting": reporting,
         "open_rounds": open_rounds,
         "positions": (
             visible_positions(actor=actor, case=case) if positions is None else positions

@@ -26,6 +26,11 @@ from lom.decisions.views.objections import (
     objection_view,
     objections_view,
 )
+from lom.decisions.views.projects import (
+    project_history_view,
+    project_report_view,
+    round_projects_view,
+)
 from lom.decisions.views.rounds import (
     round_agenda_view,
     round_decide_view,
@@ -53,12 +58,15 @@ __all__ = [
     "objection_view",
     "objections_view",
     "position_view",
+    "project_history_view",
+    "project_report_view",
     "proposal_to_case_view",
     "proposals_round_view",
     "round_agenda_view",
     "round_decide_view",
     "round_join_view",
     "round_matrix_view",
+    "round_projects_view",
     "round_start_review_view",
     "round_view",
     "rounds_view",
