@@ -29,6 +29,7 @@ demo: install
 	$(DEMO_ENV) $(PY) manage.py load_demo_planning
 	$(DEMO_ENV) $(PY) manage.py load_demo_fund
 	$(DEMO_ENV) $(PY) manage.py load_demo_decisions
+	$(DEMO_ENV) $(PY) manage.py load_demo_rounds
 	$(DEMO_ENV) $(PY) manage.py load_demo_support
 	$(DEMO_ENV) $(PY) manage.py load_demo_library
 	$(DEMO_ENV) $(PY) manage.py load_demo_events

@@ -6,12 +6,13 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count
 from django.test import Client
 
 from lom.agreements.models import AgreementVersion, DecisionModel, LocalAgreement
 from lom.cases.models import Reconsideration
 from lom.decisions.minutes import adjusters_of
-from lom.decisions.models import Meeting, Position
+from lom.decisions.models import ApplicationRound, Meeting, Position, ProjectReport, Score
 from lom.diarium.models import DocumentKind, RegisteredDocument
 from lom.identity.models import RoleMapping, SsoConfig
 from lom.organisations.models import Organisation
@@ -102,6 +103,29 @@ def test_demo_has_what_readme_promises_and_every_menu_page_answers(demo, saml_id
         newest = RegisteredDocument.objects.filter(organisation=region, kind=kind).latest("id")
         page = register.get("/diarium/", {"kind": kind}).content.decode()
         assert newest.number in page, kind
+
+    # Statens tillsynsverk's call for development projects at a real agency's size: 100
+    # applications scored by four assessors on every criterion, one joint decision, projects
+    # reporting back (and some late).
+    agency = Organisation.objects.get(slug="tillsynsverket")
+    rnd = ApplicationRound.objects.get(organisation=agency)
+    assert rnd.status == ApplicationRound.Status.DECIDED and rnd.cases.count() >= 100
+    assert rnd.assessors.count() == 4
+    cells = rnd.cases.count() * rnd.criteria.count()
+    per_assessor = (
+        Score.objects.filter(criterion__round=rnd).values("assessor").annotate(n=Count("id"))
+    )
+    assert sorted(r["n"] for r in per_assessor) == [cells] * 4
+    reports = ProjectReport.objects.filter(case__round=rnd)
+    assert (
+        reports.count() >= 50
+        and reports.values("case").distinct().count() < rnd.cases.filter(status="approved").count()
+    )
+    coord = Client()
+    assert coord.login(username="samordnare", password="demo")
+    assert coord.get(f"/decisions/rounds/{rnd.pk}/matrix/").status_code == 200
+    projects = coord.get(f"/decisions/rounds/{rnd.pk}/projects/").content.decode()
+    assert "försenad" in projects
 
     # Two organisations sign in through the local test IdPs; the login page offers both.
     configs = dict(SsoConfig.objects.values_list("organisation__slug", "protocol"))
