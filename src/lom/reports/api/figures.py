@@ -139,8 +139,8 @@ def fairness_report(request, year: Year):
     result = fairness_figures(organisation=actor.organisation, year=year)
     return {
         "year": year,
-        "staff": result.staff,
-        "recipients": None if 0 < result.recipients < 5 else result.recipients,
+        "staff": result.staff if result.staff_shown else None,
+        "recipients": result.recipients if result.recipients_shown else None,
         "tables": [table_json(t) for t in result.tables],
     }
 

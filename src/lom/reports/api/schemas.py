@@ -51,7 +51,11 @@ class TableOut(Schema):
     columns: list[ColumnOut]
     rows: list[list[Any]]
     suppressed: list[list[int]]
+    # per cell of `rows` (and of `total`): "primary" (fewer than 5 people), "secondary" (hidden
+    # so that another hidden cell cannot be worked out) or null (shown)
+    suppressed_reasons: list[list[str | None]]
     total: list[Any] | None
+    total_suppressed: list[str | None] | None
     flagged: list[int]
     note: str
 
@@ -93,7 +97,7 @@ class AnnualFiguresOut(Schema):
 
 class FairnessOut(Schema):
     year: int
-    staff: int
+    staff: int | None
     recipients: int | None
     tables: list[TableOut]
 
