@@ -7,9 +7,11 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font, PatternFill
 
 from lom.common.files import XlsxBook, xlsx_cell
+from lom.reports.charts import has_chart
 from lom.reports.figures import (
     COUNT,
     DATE,
@@ -65,6 +67,7 @@ def write_table(book: XlsxBook, table: Table) -> None:
     for c in header:
         c.fill = head_fill
     ws.append(header)
+    header_row = 2
 
     def cells(values: list[Any], *, strong: bool = False) -> list[Any]:
         out = []
@@ -81,6 +84,32 @@ def write_table(book: XlsxBook, table: Table) -> None:
     if table.note:
         ws.append([])
         book.row(ws, [table.note])
+    if has_chart(table):
+        add_chart(ws, table, header_row=header_row, after_row=header_row + len(table.rows) + 4)
+
+
+def add_chart(ws: Any, table: Table, *, header_row: int, after_row: int) -> None:
+    """The chart the PDF draws of `table`, as a native Excel chart over the sheet's cells: the
+    same value columns, bars across (horizontal) or lines over the rows."""
+    spec = table.chart
+    assert spec is not None
+    first, last = header_row + 1, header_row + len(table.rows)
+    chart: BarChart | LineChart
+    if spec.kind == "line":
+        chart = LineChart()
+    else:
+        chart = BarChart()
+        chart.type = "bar"  # horizontal, as in the PDF
+    chart.title = table.title[:255]
+    chart.width, chart.height = 24, max(7.5, min(40, 1.2 + 0.6 * len(table.rows)))
+    for key in spec.value_keys:
+        col = table.index(key) + 1
+        chart.add_data(
+            Reference(ws, min_col=col, min_row=header_row, max_row=last), titles_from_data=True
+        )
+    label_col = table.index(spec.label_key) + 1
+    chart.set_categories(Reference(ws, min_col=label_col, min_row=first, max_row=last))
+    ws.add_chart(chart, f"A{after_row}")
 
 
 def annual_report_xlsx(fig: AnnualFigures) -> bytes:
