@@ -105,7 +105,7 @@ class AnnualFiguresOut(Schema):
 
 
 class AnnualCommentIn(Schema):
-    text: str = Field(..., max_length=COMMENT_MAX)
+    text: str = Field("", max_length=COMMENT_MAX)  # empty: the comment is cleared
 
 
 class FairnessOut(Schema):
