@@ -171,6 +171,17 @@ def line_chart(table: Table, *, chart_id: str | None = None) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every text is escaped above
 
 
+def has_chart(table: Table) -> bool:
+    """Whether `chart_for` draws anything: a chart spec, rows, and for bars a value above 0
+    (the PDF and the workbook draw the same charts)."""
+    spec = table.chart
+    if spec is None or not table.rows:
+        return False
+    if spec.kind == "line":
+        return True
+    return any(_number(r[table.index(k)]) > 0 for r in table.rows for k in spec.value_keys)
+
+
 def chart_for(table: Table, *, chart_id: str | None = None, values: bool = True) -> SafeString:
     """The table's chart; `values=False` leaves out the value beside each bar."""
     if table.chart is None:

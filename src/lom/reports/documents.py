@@ -7,9 +7,11 @@ from typing import Any
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font, PatternFill
 
 from lom.common.files import XlsxBook, xlsx_cell
+from lom.reports.charts import has_chart
 from lom.reports.figures import (
     COUNT,
     DATE,
@@ -20,6 +22,7 @@ from lom.reports.figures import (
     AnnualFigures,
     Table,
 )
+from lom.reports.models import ReportSection
 
 MONEY_FORMAT = '#,##0.00 "kr"'
 # The number format of each kind of column: money in kronor, percent as a fraction.
@@ -51,13 +54,18 @@ def xlsx_value(value: Any, kind: str) -> tuple[Any, str | None]:
     return str(value), None
 
 
-def write_table(book: XlsxBook, table: Table) -> None:
-    """One sheet: the title, the header, the rows (flagged ones bold), the total, the note."""
+def write_table(book: XlsxBook, table: Table, comment: str = "") -> None:
+    """One sheet: the section's comment (if any), the title, the header, the rows (flagged ones
+    bold), the total, the note."""
     ws = book.sheet(table.title)
     head_fill = PatternFill("solid", fgColor="F3F5F8")
     for i, col in enumerate(table.columns[:26]):
         letter = chr(ord("A") + i)
         ws.column_dimensions[letter].width = 40 if i == 0 else max(14, len(col.label) + 2)
+    header_row = 2
+    if comment:
+        book.row(ws, [_("Kommentar: %(text)s") % {"text": comment}])
+        header_row = 3
     title = xlsx_cell(ws, table.title)
     title.font = Font(bold=True, size=13)
     ws.append([title])
@@ -81,9 +89,53 @@ def write_table(book: XlsxBook, table: Table) -> None:
     if table.note:
         ws.append([])
         book.row(ws, [table.note])
+    if has_chart(table):
+        add_chart(ws, table, header_row=header_row, after_row=header_row + len(table.rows) + 4)
 
 
-def annual_report_xlsx(fig: AnnualFigures) -> bytes:
+def add_chart(ws: Any, table: Table, *, header_row: int, after_row: int) -> None:
+    """The chart the PDF draws of `table`, as a native Excel chart over the sheet's cells: the
+    same value columns, bars across (horizontal) or lines over the rows."""
+    spec = table.chart
+    assert spec is not None
+    first, last = header_row + 1, header_row + len(table.rows)
+    chart: BarChart | LineChart
+    if spec.kind == "line":
+        chart = LineChart()
+    else:
+        chart = BarChart()
+        chart.type = "bar"  # horizontal, as in the PDF
+    chart.title = table.title[:255]
+    chart.width, chart.height = 24, max(7.5, min(40, 1.2 + 0.6 * len(table.rows)))
+    for key in spec.value_keys:
+        col = table.index(key) + 1
+        chart.add_data(
+            Reference(ws, min_col=col, min_row=header_row, max_row=last), titles_from_data=True
+        )
+    label_col = table.index(spec.label_key) + 1
+    chart.set_categories(Reference(ws, min_col=label_col, min_row=first, max_row=last))
+    ws.add_chart(chart, f"A{after_row}")
+
+
+def section_tables(fig: AnnualFigures) -> list[tuple[str, list[Table]]]:
+    """The report's sections (codes of `ReportSection`) and their tables, in order."""
+    return [
+        ("fund", [fig.funds, fig.forecasts, fig.timeline]),
+        ("use", list(fig.use)),
+        (
+            "decisions",
+            [*fig.decisions, fig.consultation, fig.objections, fig.late_objections],
+        ),
+        ("followup", list(fig.outcomes)),
+        ("survey", list(fig.survey)),
+        ("fairness", list(fig.fairness.tables)),
+    ]
+
+
+def annual_report_xlsx(fig: AnnualFigures, comments: dict[str, str] | None = None) -> bytes:
+    """The workbook; `comments` ({section: text}) go on a sheet of their own and above the
+    first table of their section."""
+    comments = comments or {}
     book = XlsxBook()
     about = book.sheet(_("Om rapporten"))
     about.column_dimensions["A"].width = 30
@@ -103,8 +155,19 @@ def annual_report_xlsx(fig: AnnualFigures) -> bytes:
     ]
     for row in about_rows:
         book.row(about, row)
-    for table in fig.tables():
-        write_table(book, table)
+    sections = dict(ReportSection.choices)
+    if comments:
+        sheet = book.sheet(_("Kommentarer"))
+        sheet.column_dimensions["A"].width = 30
+        sheet.column_dimensions["B"].width = 100
+        book.row(sheet, [_("Avsnitt"), _("Kommentar")], bold=True)
+        for code, label in sections.items():
+            if comments.get(code):
+                book.row(sheet, [str(label), comments[code]])
+    write_table(book, fig.key_figures)
+    for code, tables in section_tables(fig):
+        for i, table in enumerate(tables):
+            write_table(book, table, comments.get(code, "") if i == 0 else "")
     return book.to_bytes()
 
 
@@ -113,7 +176,7 @@ def annual_report_xlsx(fig: AnnualFigures) -> bytes:
 PDF_MAX_DECISION_ROWS = 300
 
 
-def annual_report_html(fig: AnnualFigures) -> str:
+def annual_report_html(fig: AnnualFigures, comments: dict[str, str] | None = None) -> str:
     monthly, per_type, listing = fig.decisions
     return render_to_string(
         "reports/annual_pdf.html",
@@ -124,11 +187,12 @@ def annual_report_html(fig: AnnualFigures) -> str:
             "per_type": per_type,
             "listing": listing,
             "list_decisions": len(listing.rows) <= PDF_MAX_DECISION_ROWS,
+            "comments": comments or {},
         },
     )
 
 
-def annual_report_pdf(fig: AnnualFigures) -> bytes:
+def annual_report_pdf(fig: AnnualFigures, comments: dict[str, str] | None = None) -> bytes:
     from weasyprint import HTML
 
-    return HTML(string=annual_report_html(fig)).write_pdf()
+    return HTML(string=annual_report_html(fig, comments)).write_pdf()

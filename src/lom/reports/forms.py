@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lom.cases.models import Decision
+from lom.common.bounds import COMMENT_MAX
 from lom.followup.models import LATER_MONTHS_MAX, REMINDER_DAYS_MAX
 from lom.reports.models import FIRST_YEAR, ReportJob
 
@@ -58,3 +59,13 @@ class DecisionFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [("", _("Alla år")), *year_choices()[:15]]
         self.fields["outcome"].choices = [("", _("Alla")), *Decision.Outcome.choices]
+
+
+class AnnualCommentForm(forms.Form):
+    text = forms.CharField(
+        label=_("Kommentar"),
+        required=False,
+        max_length=COMMENT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Visas under avsnittets rubrik i PDF-filen och ovanför tabellerna i Excel."),
+    )

@@ -3,7 +3,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from lom.common.bounds import SHORT_TEXT_MAX
+from lom.common.bounds import COMMENT_MAX, SHORT_TEXT_MAX
 from lom.organisations.models import Organisation
 
 FIRST_YEAR = 2000  # the first year a report covers
@@ -62,3 +62,42 @@ class ReportJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in (self.Status.DONE, self.Status.FAILED)
+
+
+class ReportSection(models.TextChoices):
+    """The sections of the annual report, in its order (a heading each in the PDF)."""
+
+    FUND = "fund", _("Fonden")
+    USE = "use", _("Vad medlen har använts till")
+    DECISIONS = "decisions", _("Beslut och invändningar")
+    FOLLOWUP = "followup", _("Uppföljning")
+    SURVEY = "survey", _("Deltagarnas egna erfarenheter")
+    FAIRNESS = "fairness", _("Vilka har fått medel?")
+
+
+class AnnualReportComment(models.Model):
+    """The coordinator's comment on one section of a year's annual report; printed under the
+    section's heading in the PDF and above its tables in the workbook."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField(
+        _("år"), validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+    )
+    section = models.CharField(_("avsnitt"), max_length=20, choices=ReportSection.choices)
+    text = models.TextField(_("kommentar"), max_length=COMMENT_MAX, blank=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("kommentar till årsrapporten")
+        verbose_name_plural = _("kommentarer till årsrapporten")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "year", "section"], name="annual_comment_one_per_section"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.year}/{self.section}"

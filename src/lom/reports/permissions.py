@@ -22,3 +22,9 @@ def can_read_reports(actor: Actor) -> bool:
 
 def can_manage_report_settings(actor: Actor) -> bool:
     return actor.has(Role.COORDINATOR, Role.ORG_ADMIN)
+
+
+def can_write_annual_comments(actor: Actor) -> bool:
+    """The coordinator writes the annual report's comments (the admin too, as for settings);
+    every report reader reads them."""
+    return actor.has(Role.COORDINATOR, Role.ORG_ADMIN)

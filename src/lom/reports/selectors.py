@@ -19,7 +19,7 @@ from lom.organisations.access import Actor
 from lom.organisations.models import Organisation
 from lom.planning.selectors import plan_current, plans_in_force
 from lom.reports.figures import PeriodFigures, Table, period_figures, survey_tables
-from lom.reports.models import ReportJob
+from lom.reports.models import AnnualReportComment, ReportJob
 from lom.reports.plan_actual import PlanActual, plan_summary, plan_vs_actual
 
 DASHBOARD_PERIODS = 20
@@ -31,6 +31,15 @@ def report_jobs_for_org(*, organisation: Organisation) -> QuerySet[ReportJob]:
 
 def report_job_get(*, organisation: Organisation, pk: int) -> ReportJob | None:
     return report_jobs_for_org(organisation=organisation).filter(pk=pk).first()
+
+
+def annual_comments(*, organisation: Organisation, year: int) -> dict[str, str]:
+    """{section code: comment} of a year's annual report (sections without one left out)."""
+    return dict(
+        AnnualReportComment.objects.filter(organisation=organisation, year=year)
+        .exclude(text="")
+        .values_list("section", "text")
+    )
 
 
 @dataclass

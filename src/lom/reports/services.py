@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from lom.common.audit import audit
+from lom.common.bounds import COMMENT_MAX
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.replica import reading_from_replica
 from lom.followup.services import _followup_settings_save
@@ -17,8 +18,13 @@ from lom.funds.services import _forecast_settings_save
 from lom.organisations.access import Actor
 from lom.reports.documents import annual_report_pdf, annual_report_xlsx
 from lom.reports.figures import annual_figures
-from lom.reports.models import FIRST_YEAR, ReportJob
-from lom.reports.permissions import can_manage_report_settings, can_read_reports
+from lom.reports.models import FIRST_YEAR, LAST_YEAR, AnnualReportComment, ReportJob, ReportSection
+from lom.reports.permissions import (
+    can_manage_report_settings,
+    can_read_reports,
+    can_write_annual_comments,
+)
+from lom.reports.selectors import annual_comments
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +56,48 @@ def _report_settings_save(*, actor: Actor, unused_warning_percent: int) -> Forec
         organisation=actor.organisation,
         unused_warning_percent=unused_warning_percent,
     )
+
+
+@transaction.atomic(durable=True)
+def annual_comment_save(*, actor: Actor, year: int, section: str, text: str) -> AnnualReportComment:
+    """Write (or clear, with an empty text) the comment on one section of a year's report."""
+    if not can_write_annual_comments(actor):
+        raise PermissionDeniedError(_("Bara samordnaren kan skriva kommentarer till rapporten."))
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise DomainError(
+            _("Välj ett år mellan %(a)d och %(b)d.") % {"a": FIRST_YEAR, "b": LAST_YEAR},
+            field="year",
+        )
+    if section not in ReportSection.values:
+        raise DomainError(_("Okänt avsnitt."), field="section")
+    value = (text or "").strip()
+    if len(value) > COMMENT_MAX:
+        raise DomainError(
+            _("Högst %(n)d tecken (nu %(m)d).") % {"n": COMMENT_MAX, "m": len(value)},
+            field="text",
+        )
+    comment = (
+        AnnualReportComment.objects.select_for_update()
+        .filter(organisation=actor.organisation, year=year, section=section)
+        .first()
+    )
+    before = {"text": comment.text} if comment is not None else None
+    if comment is None:
+        comment = AnnualReportComment(
+            organisation=actor.organisation, year=year, section=section, updated_by=actor.user
+        )
+    comment.text = value
+    comment.updated_by = actor.user
+    comment.save()
+    audit(
+        organisation_id=actor.organisation.pk,
+        actor=actor.user,
+        action="reports.annual.comment",
+        target=comment,
+        before=before,
+        after={"year": year, "section": section, "text": value},
+    )
+    return comment
 
 
 def report_job_start(*, actor: Actor, year: int, fmt: str = ReportJob.Format.BOTH) -> ReportJob:
@@ -116,13 +164,18 @@ def report_job_run(*, job_id: int) -> ReportJob:  # batch: each progress step co
                     today=timezone.localdate(),
                     progress=lambda p, s: _progress(job.pk, p, s),
                 )
+                comments = annual_comments(organisation=job.organisation, year=job.year)
             stem = f"arsrapport-{job.organisation.slug}-{job.year}"
             if job.format in (ReportJob.Format.BOTH, ReportJob.Format.XLSX):
                 _progress(job.pk, 65, _("Skapar Excel-filen"))
-                job.xlsx.save(f"{stem}.xlsx", ContentFile(annual_report_xlsx(fig)), save=False)
+                job.xlsx.save(
+                    f"{stem}.xlsx", ContentFile(annual_report_xlsx(fig, comments)), save=False
+                )
             if job.format in (ReportJob.Format.BOTH, ReportJob.Format.PDF):
                 _progress(job.pk, 75, _("Skapar PDF-filen"))
-                job.pdf.save(f"{stem}.pdf", ContentFile(annual_report_pdf(fig)), save=False)
+                job.pdf.save(
+                    f"{stem}.pdf", ContentFile(annual_report_pdf(fig, comments)), save=False
+                )
         except Exception:
             log.exception("annual report %s failed", job.pk)
             ReportJob.objects.filter(pk=job.pk).update(

@@ -10,6 +10,11 @@ urlpatterns = [
     path("surveys/", views.surveys_view, name="surveys"),
     path("annual/", views.annual_view, name="annual"),
     path("annual/<int:pk>/", views.annual_job_view, name="annual_job"),
+    path(
+        "annual/<int:year>/comments/<slug:section>/",
+        views.annual_comment_view,
+        name="annual_comment",
+    ),
     path("annual/<int:pk>/pdf/", views.annual_download_view, {"fmt": "pdf"}, name="annual_pdf"),
     path("annual/<int:pk>/xlsx/", views.annual_download_view, {"fmt": "xlsx"}, name="annual_xlsx"),
     path("settings/", views.settings_view, name="settings"),

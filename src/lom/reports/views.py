@@ -20,9 +20,19 @@ from lom.planning.permissions import PLAN_PARTIES
 from lom.planning.selectors import plan_get
 from lom.reports import exports, selectors, services
 from lom.reports.figures import fairness_figures
-from lom.reports.forms import AnnualReportForm, DecisionFilterForm, SettingsForm, YearForm
-from lom.reports.models import ReportJob
-from lom.reports.permissions import LEDGER_READERS, REPORT_READERS
+from lom.reports.forms import (
+    AnnualCommentForm,
+    AnnualReportForm,
+    DecisionFilterForm,
+    SettingsForm,
+    YearForm,
+)
+from lom.reports.models import ReportJob, ReportSection
+from lom.reports.permissions import (
+    LEDGER_READERS,
+    REPORT_READERS,
+    can_write_annual_comments,
+)
 from lom.reports.plan_actual import plan_actual_xlsx_response, plan_vs_actual
 from lom.reports.selectors import report_job_get, report_jobs_for_org
 
@@ -116,8 +126,80 @@ def annual_view(request, actor: Actor):
             add_domain_error(form, exc)
         else:
             return redirect("reports:annual_job", pk=job.pk)
-    jobs = list(report_jobs_for_org(organisation=actor.organisation)[:20])
-    return render(request, "reports/annual.html", {"form": form, "jobs": jobs})
+    return render(
+        request,
+        "reports/annual.html",
+        _annual_context(request, actor, form=form),
+        status=form_status(request),
+    )
+
+
+def _annual_context(
+    request,
+    actor: Actor,
+    *,
+    form: AnnualReportForm,
+    year: int | None = None,
+    failed: tuple[str, AnnualCommentForm] | None = None,
+) -> dict:
+    """The annual page: the job form, the jobs, and the year's comments per section (a form
+    each for the coordinator; `failed` is a refused one, shown with what was typed)."""
+    years = YearForm(request.GET or None, initial={"year": timezone.localdate().year})
+    if year is None:
+        year = years.cleaned_data["year"] if years.is_valid() else timezone.localdate().year
+    comments = selectors.annual_comments(organisation=actor.organisation, year=year)
+    writer = can_write_annual_comments(actor)
+    sections = []
+    for code, label in ReportSection.choices:
+        comment_form = None
+        if writer:
+            comment_form = (
+                failed[1]
+                if failed is not None and failed[0] == code
+                else AnnualCommentForm(
+                    initial={"text": comments.get(code, "")}, prefix=f"comment-{code}"
+                )
+            )
+        sections.append(
+            {"code": code, "label": label, "text": comments.get(code, ""), "form": comment_form}
+        )
+    return {
+        "form": form,
+        "jobs": list(report_jobs_for_org(organisation=actor.organisation)[:20]),
+        "comment_year": year,
+        "years": years,
+        "sections": sections,
+    }
+
+
+@api_counterpart("PUT /reports/annual/{year}/comments/{section}")
+@actor_view("coordinator", "org_admin")
+def annual_comment_view(request, actor: Actor, year: int, section: str):
+    if section not in ReportSection.values:
+        raise Http404
+    if request.method != "POST":
+        return redirect(f"{reverse('reports:annual')}?year={year}#comment-{section}")
+    form = AnnualCommentForm(request.POST, prefix=f"comment-{section}")
+    done = run_form(
+        request,
+        form,
+        lambda d: services.annual_comment_save(
+            actor=actor, year=year, section=section, text=d["text"]
+        ),
+        success=f"{reverse('reports:annual')}?year={year}#comment-{section}",
+        message=_("Kommentaren är sparad."),
+    )
+    if done is not None:
+        return done
+    job_form = AnnualReportForm(
+        initial={"year": timezone.localdate().year, "format": ReportJob.Format.BOTH}
+    )
+    return render(
+        request,
+        "reports/annual.html",
+        _annual_context(request, actor, form=job_form, year=year, failed=(section, form)),
+        status=400,
+    )
 
 
 @api_counterpart("GET /reports/annual/{job_id}")

@@ -12,7 +12,16 @@ from lom.common.pagination import keyset_page
 from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Id, Limit, Page
 from lom.reports import exports, selectors, services
 from lom.reports.api.figures import reader
-from lom.reports.api.schemas import ReportJobIn, ReportJobOut, SettingsIn, SettingsOut
+from lom.reports.api.schemas import (
+    AnnualCommentIn,
+    AnnualCommentOut,
+    AnnualSection,
+    ReportJobIn,
+    ReportJobOut,
+    SettingsIn,
+    SettingsOut,
+    Year,
+)
 from lom.reports.models import ReportJob
 from lom.reports.permissions import can_manage_report_settings
 
@@ -142,3 +151,17 @@ def put_settings(request, payload: SettingsIn):
     actor = _manager(request)
     services.settings_save(actor=actor, **payload.dict())
     return asdict(selectors.report_settings(organisation=actor.organisation))
+
+
+@router.put(
+    "/annual/{year}/comments/{section}",
+    response={200: AnnualCommentOut, 400: ErrorOut, 403: ErrorOut},
+    summary="Write the coordinator's comment on one section of a year's annual report",
+)
+def put_annual_comment(request, year: Year, section: AnnualSection, payload: AnnualCommentIn):
+    """An empty text clears the comment. Shown under the section's heading in the PDF and above
+    its tables in the workbook; read back with the year's figures."""
+    comment = services.annual_comment_save(
+        actor=request.api_actor, year=year, section=section, text=payload.text
+    )
+    return AnnualCommentOut(section=comment.section, text=comment.text)

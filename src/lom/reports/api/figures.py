@@ -36,7 +36,7 @@ from lom.reports.figures import (
     period_figures_json,
     table_json,
 )
-from lom.reports.models import FIRST_YEAR
+from lom.reports.models import FIRST_YEAR, ReportSection
 from lom.reports.permissions import can_read_reports
 from lom.reports.plan_actual import plan_actual_json
 
@@ -125,7 +125,15 @@ def annual_report(request, year: Year):
     check_year(year)
     with reading_from_replica():
         fig = annual_figures(organisation=actor.organisation, year=year, today=timezone.localdate())
-    return annual_figures_json(fig)
+    comments = selectors.annual_comments(organisation=actor.organisation, year=year)
+    return {
+        **annual_figures_json(fig),
+        "comments": [
+            {"section": code, "text": comments[code]}
+            for code in ReportSection.values
+            if code in comments
+        ],
+    }
 
 
 @router.get(
@@ -139,8 +147,8 @@ def fairness_report(request, year: Year):
     result = fairness_figures(organisation=actor.organisation, year=year)
     return {
         "year": year,
-        "staff": result.staff,
-        "recipients": None if 0 < result.recipients < 5 else result.recipients,
+        "staff": result.staff if result.staff_shown else None,
+        "recipients": result.recipients if result.recipients_shown else None,
         "tables": [table_json(t) for t in result.tables],
     }
 

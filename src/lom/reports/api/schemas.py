@@ -7,15 +7,17 @@ from ninja import Field, Schema
 
 from lom.cases.models import Decision
 from lom.cases.models import Status as CaseStatus
+from lom.common.bounds import COMMENT_MAX
 from lom.common.schemas import Id, inline_choices
 from lom.followup.models import LATER_MONTHS_MAX, REMINDER_DAYS_MAX
-from lom.reports.models import FIRST_YEAR, ReportJob
+from lom.reports.models import FIRST_YEAR, ReportJob, ReportSection
 
 LAST_YEAR = 2100  # a year above this is refused by the schema (422, naming `year`)
 YearField = Field(..., ge=FIRST_YEAR, le=LAST_YEAR)
 Year = Annotated[int, Field(ge=FIRST_YEAR, le=LAST_YEAR)]
 
 
+AnnualSection = Annotated[ReportSection, inline_choices(ReportSection)]
 DecisionOutcome = Annotated[Decision.Outcome, inline_choices(Decision.Outcome)]
 CaseStatusValue = Annotated[CaseStatus, inline_choices(CaseStatus)]
 
@@ -51,7 +53,11 @@ class TableOut(Schema):
     columns: list[ColumnOut]
     rows: list[list[Any]]
     suppressed: list[list[int]]
+    # per cell of `rows` (and of `total`): "primary" (fewer than 5 people), "secondary" (hidden
+    # so that another hidden cell cannot be worked out) or null (shown)
+    suppressed_reasons: list[list[str | None]]
     total: list[Any] | None
+    total_suppressed: list[str | None] | None
     flagged: list[int]
     note: str
 
@@ -86,14 +92,25 @@ class PeriodFiguresOut(Schema):
     tables: list[TableOut]
 
 
+class AnnualCommentOut(Schema):
+    section: AnnualSection
+    text: str
+
+
 class AnnualFiguresOut(Schema):
     year: int
     tables: list[TableOut]
+    # the coordinator's comments per section of the report (sections without one left out)
+    comments: list[AnnualCommentOut]
+
+
+class AnnualCommentIn(Schema):
+    text: str = Field("", max_length=COMMENT_MAX)  # empty: the comment is cleared
 
 
 class FairnessOut(Schema):
     year: int
-    staff: int
+    staff: int | None
     recipients: int | None
     tables: list[TableOut]
 

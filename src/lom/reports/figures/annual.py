@@ -219,7 +219,8 @@ def _annual_figures(
     monthly_total = decisions[0].total or [None, 0, 0, 0]
     use_total = use[0].total or [None, 0, 0, 0, 0, None]
     followups_done = outcomes[1].total or [None, 0, 0]
-    few = hide_few(fair.recipients)
+    few = hide_few(fair.recipients) or not fair.recipients_shown
+    staff_hidden = few or not fair.staff_shown
     key_figures = Table(
         key="key_figures",
         title=_("Nyckeltal %(year)d") % {"year": year},
@@ -245,7 +246,7 @@ def _annual_figures(
                 _("Anställda som fått medel för en enskild insats"),
                 hide(fair.recipients, few),
                 hide(fair.granted, few),
-                hide(pct(fair.recipients, fair.staff), few),
+                hide(pct(fair.recipients, fair.staff), staff_hidden),
             ],
             [
                 _("Gruppinsatser utan namngivna deltagare"),

@@ -23,11 +23,13 @@ from lom.reports.figures.cases import (
     unit_names,
     year_bounds,
 )
+from lom.reports.figures.suppression import PRIMARY, SECONDARY, suppress_family
 from lom.reports.figures.tables import (
     COUNT,
     DECIMAL,
     MONEY,
     PERCENT,
+    SUPPRESSED,
     ChartSpec,
     Column,
     Table,
@@ -36,7 +38,6 @@ from lom.reports.figures.tables import (
     hide,
     hide_few,
     pct,
-    suppression_mask,
 )
 
 FAR_POINTS = 10.0  # fairness: a share this many percentage points from the staff share ...
@@ -83,6 +84,17 @@ class FairnessResult:
     granted: int
     group_cases: int
     group_granted: int
+    # whether the margins may be shown (not when a hidden group could be worked out of them)
+    staff_shown: bool = True
+    recipients_shown: bool = True
+
+    @property
+    def staff_display(self) -> Any:
+        return self.staff if self.staff_shown else SUPPRESSED
+
+    @property
+    def recipients_display(self) -> Any:
+        return self.recipients if self.recipients_shown else SUPPRESSED
 
 
 FAIRNESS_COLUMNS = [
@@ -202,61 +214,141 @@ def fairness(*, organisation: Organisation, year: int, cases: list[FundedCase]) 
     total_staff = staff.count() + sum(1 for r in recipient_rows if not r["in_staff"])
     total_recipients = len(recipients)
     total_granted = sum(recipients.values())
-    tables = []
-    for key, dim, group_label, field, group_of in dims:
-        groups = _staff_groups(staff, recipients, recipient_rows, field, group_of)
-        ordered = [groups[k] for k in sorted(groups)]
-        staff_mask = suppression_mask([g[1] for g in ordered])
-        recipient_mask = suppression_mask([g[2] for g in ordered], staff_mask)
-        rows, flagged = [], []
-        for g, s_hidden, r_hidden in zip(ordered, staff_mask, recipient_mask, strict=True):
-            staff_share = pct(g[1], total_staff)
-            funds_share = pct(g[3], total_granted)
-            diff = (
-                round(funds_share - staff_share, 1)
-                if staff_share is not None and funds_share is not None
-                else None
-            )
-            rows.append(
-                [
-                    g[0],
-                    hide(g[1], s_hidden),
-                    hide(staff_share, s_hidden),
-                    hide(g[2], r_hidden),
-                    hide(pct(g[2], total_recipients), r_hidden),
-                    hide(g[3], r_hidden),
-                    hide(funds_share, r_hidden),
-                    hide(diff, r_hidden or s_hidden),
-                ]
-            )
-            flagged.append(is_far(staff_share, funds_share) and not (r_hidden or s_hidden))
-        tables.append(
-            breakdown_table(
-                key=key,
-                title=_("Vem har fått medel: %(dim)s") % {"dim": dim.lower()},
-                group=Column("group", group_label),
-                values=FAIRNESS_COLUMNS,
-                rows=rows,
-                flagged=flagged,
-                total=[
-                    hide(total_staff, hide_few(total_staff)),
-                    100.0 if total_staff else None,
-                    hide(total_recipients, hide_few(total_recipients)),
-                    100.0 if total_recipients else None,
-                    hide(total_granted, hide_few(total_recipients)),
-                    100.0 if total_granted else None,
-                    None,
-                ],
-                note=_(
-                    "Markerade grupper: andelen av medlen ligger långt från andelen av de "
-                    "anställda (minst 10 procentenheter, eller under hälften eller över det "
-                    "dubbla). dolt = färre än 5 personer; antalet visas inte."
-                ),
-                chart=ChartSpec("bar", "group", ("staff_share", "funds_share")),
-            )
+    built = [
+        (key, dim, group_label, _staff_groups(staff, recipients, recipient_rows, field, group_of))
+        for key, dim, group_label, field, group_of in dims
+    ]
+    ordered = [[groups[k] for k in sorted(groups)] for *_rest, groups in built]
+    # The staff of the five breakdowns partition one workforce, the recipients one set of
+    # people: each column is a family of lines with one margin (see `suppression`).
+    staff_sup = suppress_family([[g[1] for g in rows] for rows in ordered])
+    # The recipients (and their money) of a group of fewer than five staff are not shown
+    # either: "none of these three got anything" is about three people.
+    recipient_sup = suppress_family(
+        [[g[2] for g in rows] for rows in ordered],
+        forced=[[r == PRIMARY for r in staff_sup.reasons[n]] for n in range(len(ordered))],
+    )
+    tables = [
+        _fairness_table(
+            key=key,
+            dim=dim,
+            group_label=group_label,
+            groups=ordered[n],
+            staff_reasons=staff_sup.reasons[n],
+            recipient_reasons=recipient_sup.reasons[n],
+            totals=(total_staff, total_recipients, total_granted),
+            margins=(staff_sup.margin_shown, recipient_sup.margin_shown),
         )
+        for n, (key, dim, group_label, _groups) in enumerate(built)
+    ]
     return FairnessResult(
-        tables, total_staff, total_recipients, total_granted, group_cases, group_granted
+        tables,
+        total_staff,
+        total_recipients,
+        total_granted,
+        group_cases,
+        group_granted,
+        staff_shown=staff_sup.margin_shown and not hide_few(total_staff),
+        recipients_shown=recipient_sup.margin_shown and not hide_few(total_recipients),
+    )
+
+
+def _share(part: int, whole: int, shown_sum: int, margin_shown: bool) -> float | None:
+    """A share of the margin; of the shown groups' sum when the margin is withheld (a share of
+    the margin would give it back: 128 / 49.2 %)."""
+    return pct(part, whole if margin_shown else shown_sum)
+
+
+def _fairness_table(
+    *,
+    key: str,
+    dim: str,
+    group_label: str,
+    groups: list[list[Any]],
+    staff_reasons: list[str | None],
+    recipient_reasons: list[str | None],
+    totals: tuple[int, int, int],
+    margins: tuple[bool, bool],
+) -> Table:
+    total_staff, total_recipients, total_granted = totals
+    staff_margin, recipient_margin = margins
+    shown_staff = sum(g[1] for g, r in zip(groups, staff_reasons, strict=True) if r is None)
+    shown = [r is None for r in recipient_reasons]
+    shown_recipients = sum(g[2] for g, ok in zip(groups, shown, strict=True) if ok)
+    shown_granted = sum(g[3] for g, ok in zip(groups, shown, strict=True) if ok)
+    rows, flagged = [], []
+    reasons: dict[tuple[int, int], str] = {}
+    for i, (g, s_why, r_why) in enumerate(
+        zip(groups, staff_reasons, recipient_reasons, strict=True)
+    ):
+        staff_share = _share(g[1], total_staff, shown_staff, staff_margin)
+        funds_share = _share(g[3], total_granted, shown_granted, recipient_margin)
+        diff = (
+            round(funds_share - staff_share, 1)
+            if staff_share is not None and funds_share is not None
+            else None
+        )
+        s_hidden, r_hidden = s_why is not None, r_why is not None
+        rows.append(
+            [
+                g[0],
+                hide(g[1], s_hidden),
+                hide(staff_share, s_hidden),
+                hide(g[2], r_hidden),
+                hide(_share(g[2], total_recipients, shown_recipients, recipient_margin), r_hidden),
+                hide(g[3], r_hidden),
+                hide(funds_share, r_hidden),
+                hide(diff, r_hidden or s_hidden),
+            ]
+        )
+        for j in (1, 2):
+            if s_why:
+                reasons[(i, j)] = s_why
+        for j in (3, 4, 5, 6):
+            if r_why:
+                reasons[(i, j)] = r_why
+        if s_hidden or r_hidden:
+            reasons[(i, 7)] = PRIMARY if PRIMARY in (s_why, r_why) else SECONDARY
+        flagged.append(is_far(staff_share, funds_share) and not (r_hidden or s_hidden))
+    staff_total_hidden = not staff_margin or hide_few(total_staff)
+    recipients_total_hidden = not recipient_margin or hide_few(total_recipients)
+    total_reasons: dict[int, str] = {}
+    for j, hidden, small in (
+        (1, staff_total_hidden, hide_few(total_staff)),
+        (3, recipients_total_hidden, hide_few(total_recipients)),
+        (5, recipients_total_hidden, hide_few(total_recipients)),
+    ):
+        if hidden:
+            total_reasons[j] = PRIMARY if small else SECONDARY
+    note = _(
+        "Markerade grupper: andelen av medlen ligger långt från andelen av de anställda (minst "
+        "10 procentenheter, eller under hälften eller över det dubbla)."
+    )
+    if not (staff_margin and recipient_margin):
+        note += " " + _(
+            "Totalen visas inte, eftersom en dold grupp annars kunde räknas fram ur den; "
+            "andelarna gäller de grupper som visas."
+        )
+    return breakdown_table(
+        key=key,
+        title=_("Vem har fått medel: %(dim)s") % {"dim": dim.lower()},
+        group=Column("group", group_label),
+        values=FAIRNESS_COLUMNS,
+        rows=rows,
+        flagged=flagged,
+        total=[
+            hide(total_staff, staff_total_hidden),
+            100.0 if total_staff and not staff_total_hidden else None,
+            hide(total_recipients, recipients_total_hidden),
+            100.0 if total_recipients and not recipients_total_hidden else None,
+            hide(total_granted, recipients_total_hidden),
+            100.0 if total_granted and not recipients_total_hidden else None,
+            None,
+        ],
+        note=note,
+        chart=ChartSpec("bar", "group", ("staff_share", "funds_share")),
+        reasons=reasons,
+        total_reasons=total_reasons,
     )
 
 

@@ -17,7 +17,11 @@ from typing import Any, TypeVar
 
 from django.utils.translation import gettext as _
 
-MIN_CELL = 5
+from lom.reports.figures.suppression import MIN_CELL
+
+# The reason of a hidden cell in a table that does not record its reasons (the fairness tables
+# do: "primary" or "secondary").
+UNSPECIFIED = "unspecified"
 
 TEXT, COUNT, MONEY, PERCENT, DECIMAL, DATE = "text", "count", "money", "percent", "decimal", "date"
 
@@ -68,6 +72,10 @@ class Table:
     note: str = ""
     flagged: list[bool] = field(default_factory=list)
     chart: ChartSpec | None = None
+    # why a hidden cell is hidden: (row, column) -> "primary" | "secondary"; the total row's
+    # cells by column (tables built with `suppress_family` record every hidden cell).
+    reasons: dict[tuple[int, int], str] = field(default_factory=dict)
+    total_reasons: dict[int, str] = field(default_factory=dict)
 
     def index(self, key: str) -> int:
         return next(i for i, c in enumerate(self.columns) if c.key == key)
@@ -178,6 +186,8 @@ def breakdown_table(
     note: str = "",
     flagged: list[bool] | None = None,
     chart: ChartSpec | None = None,
+    reasons: dict[tuple[int, int], str] | None = None,
+    total_reasons: dict[int, str] | None = None,
 ) -> Table:
     """A breakdown: the group column, then the value columns, a row per group; the total row is
     `total` (after the label "Totalt"), or the column sums when `sum_total`."""
@@ -193,6 +203,8 @@ def breakdown_table(
         note=note,
         flagged=flagged or [],
         chart=chart,
+        reasons=reasons or {},
+        total_reasons=total_reasons or {},
     )
 
 
@@ -207,6 +219,19 @@ def _json_value(v: Any) -> Any:
     return v
 
 
+def reason_of(t: Table, i: int, j: int) -> str | None:
+    """Why cell (i, j) of the rows is hidden ("primary" / "secondary"), None when shown."""
+    if t.rows[i][j] is not SUPPRESSED:
+        return None
+    return t.reasons.get((i, j), UNSPECIFIED)
+
+
+def total_reason_of(t: Table, j: int) -> str | None:
+    if t.total is None or t.total[j] is not SUPPRESSED:
+        return None
+    return t.total_reasons.get(j, UNSPECIFIED)
+
+
 def table_json(t: Table) -> dict[str, Any]:
     return {
         "key": t.key,
@@ -216,7 +241,13 @@ def table_json(t: Table) -> dict[str, Any]:
         "suppressed": [
             [i, j] for i, r in enumerate(t.rows) for j, v in enumerate(r) if v is SUPPRESSED
         ],
+        "suppressed_reasons": [
+            [reason_of(t, i, j) for j in range(len(r))] for i, r in enumerate(t.rows)
+        ],
         "total": [_json_value(v) for v in t.total] if t.total is not None else None,
+        "total_suppressed": (
+            [total_reason_of(t, j) for j in range(len(t.total))] if t.total is not None else None
+        ),
         "flagged": [i for i, f in enumerate(t.flagged) if f],
         "note": t.note,
     }
