@@ -5,9 +5,12 @@ anywhere): the same texts always fall under the same themes.
 The method:
 1. A text is split into words (letters only), lower-cased, and each word is stemmed with the
    Swedish Snowball stemmer (the one the measure library's search uses).
-2. Each theme has a list of Swedish words, stemmed the same way when this module loads.
+2. Each theme has a list of Swedish words. Each is stemmed the same way when this module
+   loads, in its base form and its definite forms (word + "en", word + "et"), because the
+   stemmer does not always give a word and its inflections one stem ("kurs" -> "kur", but
+   "kursen", "kurser" -> "kurs").
 3. A word matches a theme word when their stems are equal, or, for theme stems of at least
-   five letters, when the word's stem begins or ends with it (Swedish compounds:
+   four letters, when the word's stem begins or ends with it (Swedish compounds:
    "ledarskapsutbildning" begins with "ledarskap", "yrkesutbildning" ends with "utbildning").
 4. A text belongs to every theme one of its words matches, and to "Övrigt" when it matches
    none; so the groups may together hold more texts than there are answers.
@@ -24,7 +27,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
-COMPOUND_MIN = 5  # a theme stem this long also matches at the start or end of a compound
+COMPOUND_MIN = 4  # a theme stem this long also matches at the start or end of a compound
 
 
 @dataclass(frozen=True)
@@ -166,7 +169,9 @@ def stems(text: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _theme_stems() -> tuple[tuple[str, frozenset[str]], ...]:
-    return tuple((t.code, frozenset(stems(" ".join(t.words)))) for t in THEMES)
+    return tuple(
+        (t.code, frozenset(stems(" ".join(f"{w} {w}en {w}et" for w in t.words)))) for t in THEMES
+    )
 
 
 def _matches(word: str, stem: str) -> bool:
