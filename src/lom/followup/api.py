@@ -17,19 +17,25 @@ from lom.common.errors import PermissionDeniedError
 from lom.common.pagination import keyset_page
 from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Id, Limit, Page, inline_choices
 from lom.followup import services
+from lom.followup.forms import SEARCH_MAX
 from lom.followup.models import FREE_TEXT_MAX, FollowUp, HeardFrom, NeedMet, Outcome, Recommend
 from lom.followup.permissions import (
     FOLLOWUP_READERS,
     can_answer_survey,
+    can_list_participants,
     can_record_followup,
     can_view_followup,
 )
 from lom.followup.selectors import (
+    MAX_PARTICIPANTS,
     due_cases,
     due_followup,
     followup_case_page,
     followup_settings,
     is_group_case,
+    is_listed,
+    participant_candidates,
+    participants_for_case,
     survey_answered,
     survey_case_for,
     surveys_open,
@@ -121,6 +127,28 @@ class SurveyIn(Schema):
     heard_from: HeardFrom
     recommend: Recommend
     free_text: str = Field("", max_length=FREE_TEXT_MAX)
+
+
+class ParticipantOut(Schema):
+    employee_id: int
+    name: str
+    unit: str
+    employee_number: str
+
+
+class ParticipantsIn(Schema):
+    employee_ids: list[Id] = Field(
+        ...,
+        max_length=MAX_PARTICIPANTS,
+        description="The whole list: who took part (employees of the organisation). Replaces "
+        "the previous list.",
+    )
+
+
+class ParticipantsSavedOut(Schema):
+    added: int
+    removed: int
+    total: int
 
 
 def _actor(request) -> Actor:
@@ -282,7 +310,8 @@ def _survey_case(actor: Actor, survey_id: int) -> Case:
 def _survey_out(actor: Actor, case: Case) -> SurveyOut:
     assert actor.employee is not None  # survey_case_for: only an employee's own case
     answered = survey_answered(case=case, employee_id=actor.employee.pk)
-    verdict = can_answer_survey(actor, case, already_answered=answered)
+    listed = is_listed(case=case, employee_id=actor.employee.pk)
+    verdict = can_answer_survey(actor, case, already_answered=answered, listed=listed)
     return SurveyOut(
         survey_id=case.pk,
         number=case.number or "",
@@ -323,3 +352,74 @@ def answer_survey(request, survey_id: Id, payload: SurveyIn):
         ),
     )
     return Status(201, _survey_out(actor, case))
+
+
+def _participants_case(actor: Actor, case_id: int) -> Case:
+    case = _followup_case(actor, case_id)
+    verdict = can_list_participants(actor, case, group=is_group_case(case))
+    if not verdict:
+        raise PermissionDeniedError(verdict.reason)
+    return case
+
+
+def _participant_out(e) -> ParticipantOut:
+    return ParticipantOut(
+        employee_id=e.pk,
+        name=e.full_name,
+        unit=e.unit.name,
+        employee_number=e.employee_number,
+    )
+
+
+@router.get(
+    "/cases/{case_id}/participants",
+    response={200: Page[ParticipantOut], 403: ErrorOut},
+    summary="The participants the coordinator listed on a group measure or development project",
+)
+def list_participants(
+    request, case_id: Id, cursor: Cursor | None = None, limit: Limit = DEFAULT_LIMIT
+):
+    actor = _actor(request)
+    case = _participants_case(actor, case_id)
+    rows, nxt = keyset_page(participants_for_case(case=case), cursor=cursor, limit=limit)
+    return Page[ParticipantOut](
+        items=[_participant_out(inv.employee) for inv in rows], next_cursor=nxt
+    )
+
+
+@router.put(
+    "/cases/{case_id}/participants",
+    response={200: ParticipantsSavedOut, 400: ErrorOut, 403: ErrorOut, 409: ErrorOut},
+    summary="Save the list of participants (employees of the organisation); each is surveyed",
+)
+def save_participants(request, case_id: Id, payload: ParticipantsIn):
+    actor = _actor(request)
+    case = _participants_case(actor, case_id)
+    saved = services.survey_participants_save(
+        actor=actor, case=case, employee_ids=list(payload.employee_ids)
+    )
+    return ParticipantsSavedOut(added=saved.added, removed=saved.removed, total=saved.total)
+
+
+@router.get(
+    "/cases/{case_id}/candidates",
+    response={200: Page[ParticipantOut], 403: ErrorOut},
+    summary="Employees of the organisation to list as participants: search by name, e-mail, "
+    "employee number or unit",
+)
+def list_candidates(
+    request,
+    case_id: Id,
+    q: Annotated[str, Field(max_length=SEARCH_MAX)] = "",
+    cursor: Cursor | None = None,
+    limit: Limit = DEFAULT_LIMIT,
+):
+    actor = _actor(request)
+    _participants_case(actor, case_id)
+    rows, nxt = keyset_page(
+        participant_candidates(organisation=actor.organisation, q=q.strip()),
+        cursor=cursor,
+        limit=limit,
+        order=("last_name", "first_name", "id"),
+    )
+    return Page[ParticipantOut](items=[_participant_out(e) for e in rows], next_cursor=nxt)

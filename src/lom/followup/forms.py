@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lom.common.bounds import COMMENT_MAX, MAX_COUNT
+from lom.common.bounds import COMMENT_MAX, DB_ID_MAX, MAX_COUNT
 from lom.followup.models import FREE_TEXT_MAX, HeardFrom, NeedMet, Outcome, Recommend
+from lom.followup.selectors import MAX_PARTICIPANTS
 
 
 class FollowUpForm(forms.Form):
@@ -86,3 +87,41 @@ class SurveyForm(forms.Form):
             "Svaren visas utan namn för samordnaren. Skriv inte namn eller uppgifter om hälsa."
         ),
     )
+
+
+SEARCH_MAX = 100  # the participant search
+
+
+class ParticipantSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Sök bland de anställda"),
+        required=False,
+        max_length=SEARCH_MAX,
+        help_text=_("Namn, e-post, anställningsnummer eller enhet."),
+    )
+
+
+class IdListField(forms.Field):
+    """Employee ids, one value per ticked checkbox (the template draws the boxes)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        if not value:
+            return []
+        values = value if isinstance(value, list | tuple) else [value]
+        if len(values) > MAX_PARTICIPANTS:
+            raise forms.ValidationError(
+                _("Högst %(n)d deltagare per insats.") % {"n": MAX_PARTICIPANTS}
+            )
+        try:
+            ids = [int(v) for v in values]
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("Välj deltagare i listan.")) from None
+        if any(not 1 <= i <= DB_ID_MAX for i in ids):
+            raise forms.ValidationError(_("Välj deltagare i listan."))
+        return ids
+
+
+class ParticipantsForm(forms.Form):
+    employee_ids = IdListField(label=_("Deltagare"), required=False)

@@ -21,8 +21,9 @@ from lom.followup.models import (
     SurveyInvitation,
     SurveyResponse,
 )
+from lom.followup.themes import ALL_THEMES, group_by_theme
 from lom.organisations.access import Actor
-from lom.organisations.models import Organisation
+from lom.organisations.models import Employee, Organisation
 
 GROUP_KINDS = (ApplicationKind.GROUP, ApplicationKind.DEVELOPMENT_PROJECT)
 MIN_ANSWERS = 5  # free text and aggregates are shown from this many answers
@@ -187,18 +188,30 @@ def survey_answered(*, case: Case, employee_id: int) -> bool:
     ).exists()
 
 
+def is_listed(*, case: Case, employee_id: int) -> bool:
+    """The employee is on the case's participant list (asked in its survey)."""
+    return SurveyInvitation.objects.filter(case=case, employee_id=employee_id).exists()
+
+
+def _asked(employee_id: int) -> Q:
+    """Cases whose survey asks the employee: their own, or one they are listed on."""
+    listed = SurveyInvitation.objects.filter(case=OuterRef("pk"), employee_id=employee_id)
+    return Q(applicant_id=employee_id) | Q(Exists(listed))
+
+
 def surveys_open(*, actor: Actor) -> QuerySet[Case]:
-    """The actor's own completed cases whose survey they have not answered yet (unordered)."""
+    """The actor's completed measures (their own, or a group measure they are listed on)
+    whose survey they have not answered yet (unordered)."""
     if actor.employee is None:
         return Case.objects.none()
     answered = SurveyInvitation.objects.filter(
         case=OuterRef("pk"), employee_id=actor.employee.pk, answered_on__isnull=False
     )
-    return Case.objects.filter(
-        organisation=actor.organisation,
-        applicant_id=actor.employee.pk,
-        status=Status.COMPLETED,
-    ).exclude(Exists(answered))
+    return (
+        Case.objects.filter(organisation=actor.organisation, status=Status.COMPLETED)
+        .filter(_asked(actor.employee.pk))
+        .exclude(Exists(answered))
+    )
 
 
 def surveys_open_for(*, actor: Actor) -> list[Case]:
@@ -212,10 +225,121 @@ def survey_case_for(*, actor: Actor, pk: int) -> Case | None:
     if actor.employee is None:
         return None
     return (
-        Case.objects.filter(organisation=actor.organisation, pk=pk, applicant_id=actor.employee.pk)
+        Case.objects.filter(organisation=actor.organisation, pk=pk)
+        .filter(_asked(actor.employee.pk))
         .exclude(status=Status.DRAFT)
         .first()
     )
+
+
+# --- the participants of a group measure ---------------------------------------------------
+
+MAX_PARTICIPANTS = 1_000  # listed on one case
+CANDIDATES_PER_PAGE = 20
+SEARCH_WORDS = 5
+
+
+def participants_for_case(*, case: Case) -> QuerySet[SurveyInvitation]:
+    """Who the case's survey asks, besides its named applicant: the coordinator's list."""
+    return (
+        SurveyInvitation.objects.filter(case=case, organisation_id=case.organisation_id)
+        .exclude(employee_id=case.applicant_id or 0)
+        .select_related("employee__unit")
+        .order_by("employee__last_name", "employee__first_name", "employee_id")
+    )
+
+
+def participant_candidates(*, organisation: Organisation, q: str) -> QuerySet[Employee]:
+    """The organisation's current employees (staff register) whose name, e-mail, employee
+    number or unit matches every word of `q` (all of them for an empty `q`), by name."""
+    qs = Employee.objects.filter(organisation=organisation, active=True).select_related("unit")
+    for w in q.split()[:SEARCH_WORDS]:
+        qs = qs.filter(
+            Q(first_name__icontains=w)
+            | Q(last_name__icontains=w)
+            | Q(email__icontains=w)
+            | Q(employee_number__iexact=w)
+            | Q(unit__name__icontains=w)
+            | Q(unit__code__iexact=w)
+        )
+    return qs
+
+
+@dataclass(frozen=True)
+class MeasureRate:
+    """One completed measure's survey: how many were asked, how many answered."""
+
+    case_id: int
+    number: str
+    title: str
+    measure_type_id: int | None
+    invited: int
+    answered: int
+
+
+def survey_response_rates(
+    *, organisation: Organisation, since: datetime, until: datetime
+) -> list[MeasureRate]:
+    """Per measure completed in [since, until): who its survey asks (the named applicant and
+    the listed participants) and how many of them answered. Counts only: the invitation says
+    *that* someone answered, never what."""
+    cases = list(
+        Case.objects.filter(organisation=organisation, status=Status.COMPLETED)
+        .annotate(completed_at=completed_at_subquery())
+        .filter(completed_at__gte=since, completed_at__lt=until)
+        .values_list("pk", "number", "title", "applicant_id")
+    )
+    ids = [c[0] for c in cases]
+    asked: dict[int, set[int]] = {pk: set() for pk in ids}
+    answered: dict[int, int] = dict.fromkeys(ids, 0)
+    for case_id, employee_id, answered_on in SurveyInvitation.objects.filter(
+        organisation=organisation, case_id__in=ids
+    ).values_list("case_id", "employee_id", "answered_on"):
+        asked[case_id].add(employee_id)
+        if answered_on is not None:
+            answered[case_id] += 1
+    first_type: dict[int, tuple[int, str, int]] = {}
+    through = Case.measure_types.through
+    for case_id, mt_id, order, name in through.objects.filter(case_id__in=ids).values_list(
+        "case_id", "measuretype_id", "measuretype__sort_order", "measuretype__name"
+    ):
+        if case_id not in first_type or (order, name) < first_type[case_id][:2]:
+            first_type[case_id] = (order, name, mt_id)
+    out = []
+    for pk, number, title, applicant_id in cases:
+        people = asked[pk] | ({applicant_id} if applicant_id else set())
+        out.append(
+            MeasureRate(
+                case_id=pk,
+                number=number or "",
+                title=title,
+                measure_type_id=first_type[pk][2] if pk in first_type else None,
+                invited=len(people),
+                answered=answered[pk],
+            )
+        )
+    return sorted(out, key=lambda r: (r.number, r.case_id))
+
+
+@dataclass(frozen=True)
+class ThemeGroup:
+    code: str
+    label: str
+    texts: list[str]
+
+
+def survey_free_text_themes(*, organisation: Organisation, year: int) -> list[ThemeGroup] | None:
+    """The year's free-text answers grouped by theme (`lom.followup.themes`), each group in
+    alphabetical order; None below five answers, as `survey_free_texts`."""
+    texts = survey_free_texts(organisation=organisation, year=year)
+    if texts is None:
+        return None
+    grouped = group_by_theme(texts)
+    return [
+        ThemeGroup(code=t.code, label=str(t.label), texts=grouped[t.code])
+        for t in ALL_THEMES
+        if grouped[t.code]
+    ]
 
 
 def survey_responses(*, organisation: Organisation) -> QuerySet[SurveyResponse]:

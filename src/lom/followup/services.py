@@ -1,10 +1,10 @@
 """Every write about follow-up and the participant survey."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -14,6 +14,7 @@ from lom.cases.models import Case, Status
 from lom.common.audit import audit
 from lom.common.bounds import COMMENT_MAX, MAX_COUNT
 from lom.common.errors import ConflictError, DomainError, PermissionDeniedError
+from lom.common.models import AuditEvent
 from lom.followup.models import (
     FREE_TEXT_MAX,
     LATER_MONTHS_MAX,
@@ -30,20 +31,23 @@ from lom.followup.models import (
 )
 from lom.followup.permissions import (
     can_answer_survey,
+    can_list_participants,
     can_manage_followup_settings,
     can_record_followup,
     is_participant,
 )
 from lom.followup.selectors import (
+    MAX_PARTICIPANTS,
     completed_at_subquery,
     followup_settings,
     is_group_case,
+    is_listed,
     survey_answered,
 )
 from lom.mail.services.compose import compose, composed_queue, user_language
 from lom.mail.services.queue import absolute_url
 from lom.organisations.access import Actor
-from lom.organisations.models import Organisation
+from lom.organisations.models import Employee, Organisation
 
 
 @dataclass
@@ -207,9 +211,10 @@ def survey_answer(*, actor: Actor, case: Case, answers: SurveyAnswers) -> None:
     case = Case.objects.select_for_update().get(pk=case.pk)
     employee_id = actor.employee.pk if actor.employee is not None else None
     answered = employee_id is not None and survey_answered(case=case, employee_id=employee_id)
-    verdict = can_answer_survey(actor, case, already_answered=answered)
+    listed = employee_id is not None and is_listed(case=case, employee_id=employee_id)
+    verdict = can_answer_survey(actor, case, already_answered=answered, listed=listed)
     if not verdict:
-        if is_participant(actor, case):
+        if is_participant(actor, case, listed=listed):
             # Their own survey, but answered already or not open yet: the state refuses.
             raise ConflictError(verdict.reason, code="state")
         raise PermissionDeniedError(verdict.reason)
@@ -252,6 +257,77 @@ def survey_answer(*, actor: Actor, case: Case, answers: SurveyAnswers) -> None:
     )
 
 
+@dataclass(frozen=True)
+class ParticipantsSaved:
+    added: int
+    removed: int
+    total: int
+
+
+@transaction.atomic(durable=True)
+def survey_participants_save(
+    *, actor: Actor, case: Case, employee_ids: list[int]
+) -> ParticipantsSaved:
+    """The coordinator's list of who took part in a group measure or development project,
+    picked from the organisation's staff register. Each listed participant is asked in the
+    survey like a named applicant. The list replaces the previous one; a participant who has
+    already been sent or has answered the survey stays on it (their answer is counted)."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    verdict = can_list_participants(actor, case, group=is_group_case(case))
+    if not verdict:
+        if actor.is_coordinator and case.organisation_id == actor.organisation.pk:
+            raise ConflictError(verdict.reason, field="employee_ids", code="state")
+        raise PermissionDeniedError(verdict.reason)
+    wanted = set(employee_ids)
+    if len(wanted) > MAX_PARTICIPANTS:
+        raise DomainError(
+            _("Högst %(n)d deltagare per insats.") % {"n": MAX_PARTICIPANTS}, field="employee_ids"
+        )
+    found = set(
+        Employee.objects.filter(
+            organisation_id=case.organisation_id, active=True, pk__in=wanted
+        ).values_list("pk", flat=True)
+    )
+    if wanted - found:
+        raise DomainError(
+            _("Välj deltagare bland organisationens anställda i personalregistret."),
+            field="employee_ids",
+        )
+    wanted.discard(case.applicant_id or 0)  # the named applicant is asked anyway
+    current = {
+        inv.employee_id: inv
+        for inv in SurveyInvitation.objects.select_for_update()
+        .filter(case=case)
+        .exclude(employee_id=case.applicant_id or 0)
+    }
+    dropped = [inv for emp, inv in current.items() if emp not in wanted]
+    if any(inv.reminded_at or inv.answered_on for inv in dropped):
+        raise ConflictError(
+            _("En deltagare som redan fått enkäten kan inte tas bort från listan."),
+            field="employee_ids",
+        )
+    added = sorted(wanted - set(current))
+    SurveyInvitation.objects.filter(pk__in=[inv.pk for inv in dropped]).delete()
+    SurveyInvitation.objects.bulk_create(
+        SurveyInvitation(organisation_id=case.organisation_id, case=case, employee_id=e)
+        for e in added
+    )
+    audit(
+        organisation_id=case.organisation_id,
+        actor=actor.user,
+        action="survey.participants",
+        target=case,
+        case=case,
+        before={"participants": len(current)},
+        after={
+            "participants": len(wanted),
+            "added": added,
+            "removed": sorted(inv.employee_id for inv in dropped),
+        },
+    )
+    return ParticipantsSaved(added=len(added), removed=len(dropped), total=len(wanted))
+
+
 def _queue_survey_reminder(
     *, case: Case, first_name: str, user: User, to: str
 ) -> None:  # step: in the reminder's transaction; sent after the commit
@@ -273,55 +349,82 @@ def _queue_survey_reminder(
     )
 
 
+def _due(completed_at: datetime | None, conf: FollowUpSettings, today: date) -> bool:
+    if completed_at is None:
+        return False
+    return timezone.localdate(completed_at) + timedelta(days=conf.survey_reminder_days) <= today
+
+
+def _remind(*, case: Case, emp: Employee) -> bool:  # batch: one reminder per transaction
+    """Remind one participant of one completed measure, once; False when there is no address
+    or account (the survey is answered signed in) or they were reminded or answered already."""
+    user: User | None = emp.user
+    address = emp.email or (user.email if user else "")
+    if not address or user is None:
+        return False
+    with transaction.atomic(durable=True):
+        invitation, _created = SurveyInvitation.objects.get_or_create(
+            case=case,
+            employee=emp,
+            defaults={"organisation_id": case.organisation_id},
+        )
+        invitation = SurveyInvitation.objects.select_for_update().get(pk=invitation.pk)
+        if invitation.reminded_at or invitation.answered_on:
+            return False
+        invitation.reminded_at = timezone.now()
+        invitation.save(update_fields=["reminded_at"])
+        _queue_survey_reminder(case=case, first_name=emp.first_name, user=user, to=address)
+    return True
+
+
 def survey_send_reminders(
     *, today: date, organisation: Organisation | None = None
 ) -> int:  # batch: one reminder per transaction
     """E-mail each participant once whose measure was completed at least the agreed number
-    of days ago and who has not answered the survey. Returns how many were reminded.
-    Run daily (`manage.py send_survey_reminders`, or the task of the same name)."""
-    cases = Case.objects.filter(status=Status.COMPLETED, applicant__isnull=False)
-    if organisation is not None:
-        cases = cases.filter(organisation=organisation)
-    done = SurveyInvitation.objects.filter(case=OuterRef("pk")).exclude(
-        reminded_at__isnull=True, answered_on__isnull=True
-    )
-    cases = (
-        cases.annotate(completed_at=completed_at_subquery())
-        .exclude(Exists(done))
-        .select_related("applicant__user", "organisation")
-    )
-    sent = 0
+    of days ago and who has not answered the survey: the named applicant of the measure, and
+    everyone the coordinator listed on a group measure or development project. Returns how
+    many were reminded. Run daily (`manage.py send_survey_reminders`, or the task of the same
+    name)."""
     conf_cache: dict[int, FollowUpSettings] = {}
-    for case in cases.iterator(chunk_size=500):
+
+    def conf_of(case: Case) -> FollowUpSettings:
         conf = conf_cache.get(case.organisation_id)
         if conf is None:
             conf = conf_cache[case.organisation_id] = followup_settings(
                 organisation=case.organisation
             )
-        if case.completed_at is None:
-            continue
-        if (
-            timezone.localdate(case.completed_at) + timedelta(days=conf.survey_reminder_days)
-            > today
-        ):
-            continue
-        emp = case.applicant
-        if emp is None:  # not in the query (applicant__isnull=False); for the type checker
-            continue
-        user: User | None = emp.user
-        address = emp.email or (user.email if user else "")
-        if not address or user is None:
-            continue
-        with transaction.atomic(durable=True):
-            invitation, _created = SurveyInvitation.objects.get_or_create(
-                case=case,
-                employee=emp,
-                defaults={"organisation_id": case.organisation_id},
-            )
-            if invitation.reminded_at or invitation.answered_on:
-                continue
-            invitation.reminded_at = timezone.now()
-            invitation.save(update_fields=["reminded_at"])
-            _queue_survey_reminder(case=case, first_name=emp.first_name, user=user, to=address)
-            sent += 1
+        return conf
+
+    sent = 0
+    # The named applicants.
+    cases = Case.objects.filter(status=Status.COMPLETED, applicant__isnull=False)
+    if organisation is not None:
+        cases = cases.filter(organisation=organisation)
+    done = SurveyInvitation.objects.filter(
+        case=OuterRef("pk"), employee_id=OuterRef("applicant_id")
+    ).exclude(reminded_at__isnull=True, answered_on__isnull=True)
+    cases = (
+        cases.annotate(completed_at=completed_at_subquery())
+        .exclude(Exists(done))
+        .select_related("applicant__user", "organisation")
+    )
+    for case in cases.iterator(chunk_size=500):
+        if case.applicant is not None and _due(case.completed_at, conf_of(case), today):
+            sent += _remind(case=case, emp=case.applicant)
+    # The participants listed on group measures and development projects.
+    listed = SurveyInvitation.objects.filter(
+        case__status=Status.COMPLETED, reminded_at__isnull=True, answered_on__isnull=True
+    ).exclude(employee_id=F("case__applicant_id"))
+    if organisation is not None:
+        listed = listed.filter(organisation=organisation)
+    listed = listed.annotate(
+        completed_at=Subquery(
+            AuditEvent.objects.filter(case=OuterRef("case_id"), action="case.complete")
+            .order_by("-at")
+            .values("at")[:1]
+        )
+    ).select_related("case__organisation", "employee__user")
+    for inv in listed.order_by("case_id", "id").iterator(chunk_size=500):
+        if _due(inv.completed_at, conf_of(inv.case), today):
+            sent += _remind(case=inv.case, emp=inv.employee)
     return sent

@@ -10,6 +10,7 @@ urlpatterns = [
     path(
         "case/<int:pk>/later/", views.followup_record_view, {"kind": "later"}, name="record_later"
     ),
+    path("case/<int:pk>/participants/", views.participants_view, name="participants"),
     path("surveys/", views.survey_list_view, name="my_surveys"),
     path("surveys/<int:pk>/", views.survey_answer_view, name="survey_answer"),
 ]

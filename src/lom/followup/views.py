@@ -12,15 +12,23 @@ from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.parity import api_counterpart
 from lom.common.web import actor_view, add_domain_error, run_form
 from lom.followup import services
-from lom.followup.forms import FollowUpForm, SurveyForm
+from lom.followup.forms import (
+    FollowUpForm,
+    ParticipantSearchForm,
+    ParticipantsForm,
+    SurveyForm,
+)
 from lom.followup.models import FollowUp
 from lom.followup.permissions import (
     FOLLOWUP_READERS,
     can_answer_survey,
+    can_list_participants,
     can_record_followup,
     can_view_followup,
 )
 from lom.followup.selectors import (
+    CANDIDATES_PER_PAGE,
+    MAX_PARTICIPANTS,
     FollowUpCasePage,
     followup_case_page,
     followup_settings,
@@ -28,6 +36,9 @@ from lom.followup.selectors import (
     followups_for_case,
     followups_recent,
     is_group_case,
+    is_listed,
+    participant_candidates,
+    participants_for_case,
     survey_answered,
     survey_case_for,
     surveys_open_for,
@@ -83,6 +94,8 @@ def followup_case_view(request, actor: Actor, pk: int):
             "completed_on": page.completed_on,
             "later_due": page.later_due,
             "can_record": bool(can_record_followup(actor, case)),
+            "can_list": bool(can_list_participants(actor, case, group=is_group_case(case))),
+            "participant_total": participants_for_case(case=case).count(),
             **_cost_figures(page),
         },
     )
@@ -155,6 +168,77 @@ def followup_record_view(request, actor: Actor, pk: int, kind: str):
     )
 
 
+MAX_PAGE = 500  # the candidates' pages (20 a page: the first 10,000 employees of a search)
+
+
+def _page_number(request) -> int:
+    try:
+        return min(max(int(request.GET.get("page", "1")), 1), MAX_PAGE)
+    except ValueError:
+        return 1
+
+
+@api_counterpart(
+    "GET /followup/cases/{case_id}/participants",
+    "PUT /followup/cases/{case_id}/participants",
+    "GET /followup/cases/{case_id}/candidates",
+)
+@actor_view("coordinator")
+def participants_view(request, actor: Actor, pk: int):
+    """The coordinator lists who took part in a group measure or development project, picked
+    among the organisation's employees in the staff register; each is asked in the survey."""
+    case = _case_for_followup(actor, pk)
+    verdict = can_list_participants(actor, case, group=is_group_case(case))
+    if not verdict:
+        messages.error(request, verdict.reason)
+        return redirect("followup:case", pk=case.pk)
+    search = ParticipantSearchForm(request.GET or None)
+    q = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    page = _page_number(request)
+    current = list(participants_for_case(case=case)[:MAX_PARTICIPANTS])
+    current_ids = {inv.employee_id for inv in current}
+    skip = current_ids | ({case.applicant_id} if case.applicant_id else set())
+    offset = (page - 1) * CANDIDATES_PER_PAGE
+    found = list(
+        participant_candidates(organisation=actor.organisation, q=q)
+        .exclude(pk__in=skip)
+        .order_by("last_name", "first_name", "id")[offset : offset + CANDIDATES_PER_PAGE + 1]
+    )
+    form = ParticipantsForm(request.POST or None)
+    done = run_form(
+        request,
+        form,
+        lambda d: services.survey_participants_save(
+            actor=actor, case=case, employee_ids=d["employee_ids"]
+        ),
+        success=request.get_full_path(),
+        message=lambda r: _("Deltagarlistan är sparad: %(n)d deltagare.") % {"n": r.total},
+    )
+    if done:
+        return done
+    if request.method == "POST":
+        ticked = {str(v) for v in request.POST.getlist("employee_ids")}
+    else:
+        ticked = {str(e) for e in current_ids}
+    return render(
+        request,
+        "followup/participants.html",
+        {
+            "case": case,
+            "search": search if request.GET else ParticipantSearchForm(),
+            "form": form,
+            "q": q,
+            "current": current,
+            "candidates": found[:CANDIDATES_PER_PAGE],
+            "ticked": ticked,
+            "page": page,
+            "previous_page": page - 1 if page > 1 else None,
+            "next_page": page + 1 if len(found) > CANDIDATES_PER_PAGE and page < MAX_PAGE else None,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
 @api_counterpart("GET /followup/surveys")
 @actor_view()
 def survey_list_view(request, actor: Actor):
@@ -169,7 +253,8 @@ def survey_answer_view(request, actor: Actor, pk: int):
     if case is None or actor.employee is None:
         raise Http404
     answered = survey_answered(case=case, employee_id=actor.employee.pk)
-    verdict = can_answer_survey(actor, case, already_answered=answered)
+    listed = is_listed(case=case, employee_id=actor.employee.pk)
+    verdict = can_answer_survey(actor, case, already_answered=answered, listed=listed)
     form = SurveyForm(request.POST or None)
     done = None
     if verdict:

@@ -7,8 +7,14 @@ from datetime import date
 from django.db.models import QuerySet, Subquery
 
 from lom.followup.models import SurveyResponse
-from lom.followup.permissions import can_read_free_text
-from lom.followup.selectors import followup_settings, survey_free_texts
+from lom.followup.permissions import can_read_free_text, can_read_measure_rates
+from lom.followup.selectors import (
+    ThemeGroup,
+    followup_settings,
+    survey_free_text_themes,
+    survey_free_texts,
+    survey_response_rates,
+)
 from lom.funds.models import FundPeriod
 from lom.funds.selectors import (
     fund_period_current,
@@ -18,7 +24,15 @@ from lom.funds.selectors import (
 from lom.organisations.access import Actor
 from lom.organisations.models import Organisation
 from lom.planning.selectors import plan_current, plans_in_force
-from lom.reports.figures import PeriodFigures, Table, period_figures, survey_tables
+from lom.reports.figures import (
+    PeriodFigures,
+    Table,
+    measure_rate_table,
+    period_figures,
+    response_rate_table,
+    survey_tables,
+    year_bounds,
+)
 from lom.reports.models import AnnualReportComment, ReportJob
 from lom.reports.plan_actual import PlanActual, plan_summary, plan_vs_actual
 
@@ -111,16 +125,27 @@ class SurveyReport:
     tables: list[Table]
     show_free_text: bool
     free_texts: list[str] | None
+    themes: list[ThemeGroup] | None
 
 
 def survey_report(*, actor: Actor, year: int) -> SurveyReport:
-    """The year's survey tables; the free texts only for a role that may read them."""
+    """The year's survey tables and response rates (per measure type; per measure for the
+    roles that read follow-ups); the free texts, and the same grouped by theme, only for a
+    role that may read them."""
     tables = survey_tables(
         organisation=actor.organisation, responses=SurveyResponse.objects.filter(year=year)
     )
+    since, until = year_bounds(year)
+    rates = survey_response_rates(organisation=actor.organisation, since=since, until=until)
+    tables.append(response_rate_table(rates=rates))
+    if can_read_measure_rates(actor):
+        tables.append(measure_rate_table(rates=rates))
     show = can_read_free_text(actor)
     free = survey_free_texts(organisation=actor.organisation, year=year) if show else None
-    return SurveyReport(year=year, tables=tables, show_free_text=show, free_texts=free)
+    themes = survey_free_text_themes(organisation=actor.organisation, year=year) if show else None
+    return SurveyReport(
+        year=year, tables=tables, show_free_text=show, free_texts=free, themes=themes
+    )
 
 
 @dataclass

@@ -105,6 +105,7 @@ def surveys_view(request, actor: Actor):
             "tables": report.tables,
             "show_free_text": report.show_free_text,
             "free_texts": report.free_texts,
+            "themes": report.themes,
             "min_answers": MIN_ANSWERS,
         },
     )

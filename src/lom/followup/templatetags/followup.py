@@ -5,7 +5,7 @@ from django import template
 
 from lom.cases.models import Status
 from lom.followup.permissions import can_view_followup, is_participant
-from lom.followup.selectors import followups_for_case, survey_answered
+from lom.followup.selectors import followups_for_case, is_listed, survey_answered
 
 register = template.Library()
 
@@ -21,7 +21,8 @@ def followup_panel(context, case):
     if can_view_followup(actor, case):
         records = followups_for_case(case=case)
         panel.update(show_followup=True, end=records.get("end"), later=records.get("later"))
-    if is_participant(actor, case):
+    listed = actor.employee is not None and is_listed(case=case, employee_id=actor.employee.pk)
+    if is_participant(actor, case, listed=listed):
         answered = survey_answered(case=case, employee_id=actor.employee.pk)
         panel.update(survey_open=not answered, survey_answered=answered)
     return {"panel": panel or None, "case": case}

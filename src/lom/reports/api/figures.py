@@ -167,6 +167,11 @@ def surveys_report(request, year: Year):
         "tables": [table_json(t) for t in report.tables],
         "min_answers": MIN_ANSWERS,
         "free_texts": report.free_texts,
+        "themes": (
+            [{"code": t.code, "label": t.label, "texts": t.texts} for t in report.themes]
+            if report.themes is not None
+            else None
+        ),
     }
 
 

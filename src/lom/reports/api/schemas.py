@@ -115,13 +115,27 @@ class FairnessOut(Schema):
     tables: list[TableOut]
 
 
+class SurveyThemeOut(Schema):
+    code: str = Field(description="competence, career, health, leadership, time, cost or other")
+    label: str
+    texts: list[str]
+
+
 class SurveysOut(Schema):
     year: int
-    tables: list[TableOut]
+    tables: list[TableOut] = Field(
+        description="The answers, how participants heard of the funds, the response rates per "
+        "measure type (`survey_response_rates`) and, for the roles that read follow-ups, per "
+        "measure (`survey_response_rates_by_measure`)."
+    )
     min_answers: int
     free_texts: list[str] | None = Field(
         description="The year's free-text answers; null when fewer than `min_answers` answered "
         "or the caller's role may not read them."
+    )
+    themes: list[SurveyThemeOut] | None = Field(
+        description="The same free texts grouped by theme (a fixed Swedish lexicon over "
+        "stemmed words; a text may be under several themes); null as `free_texts`."
     )
 
 

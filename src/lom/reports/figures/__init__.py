@@ -67,6 +67,7 @@ from lom.reports.figures.money import (
     use_tables,
 )
 from lom.reports.figures.outcomes import outcome_tables, survey_tables
+from lom.reports.figures.response_rates import measure_rate_table, response_rate_table
 from lom.reports.figures.tables import (
     COUNT,
     DATE,
@@ -126,6 +127,7 @@ __all__ = [
     "full_years",
     "hide",
     "late_objection_table",
+    "measure_rate_table",
     "month_start",
     "months_between",
     "next_month",
@@ -136,6 +138,7 @@ __all__ = [
     "period_figures_json",
     "periods_in_year",
     "primary_measure_types",
+    "response_rate_table",
     "suppression_mask",
     "survey_tables",
     "table_json",

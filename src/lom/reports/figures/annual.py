@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from lom.cases.models import Case
 from lom.followup.models import SurveyResponse
+from lom.followup.selectors import survey_response_rates
 from lom.funds.models import FundPeriod, LedgerEntry
 from lom.funds.selectors import (
     Balance,
@@ -35,6 +36,7 @@ from lom.reports.figures.decisions import (
 from lom.reports.figures.fairness import FairnessResult, fairness
 from lom.reports.figures.money import forecast_table, funds_table, timeline_table, use_tables
 from lom.reports.figures.outcomes import outcome_tables, survey_tables
+from lom.reports.figures.response_rates import response_rate_table
 from lom.reports.figures.tables import (
     COUNT,
     MONEY,
@@ -211,6 +213,8 @@ def _annual_figures(
     survey = survey_tables(
         organisation=organisation, responses=SurveyResponse.objects.filter(year=year)
     )
+    rates = survey_response_rates(organisation=organisation, since=since, until=until)
+    survey.append(response_rate_table(rates=rates))
     step(55, _("Jämlikhet"))
     fair = fairness(organisation=organisation, year=year, cases=cases)
     submitted = Case.objects.filter(
