@@ -7,7 +7,11 @@ the Swedish Snowball stemmer and ranked with bm25. Either way "omställningar" f
 
 The query is an OR of its words, ranked: an entry that has more of the words, in its title in
 particular, comes first. That suits both a user's few words and a case's whole text (the
-suggestions)."""
+suggestions).
+
+Before the query runs, its words are expanded from the library's vocabulary (see
+lom.library.vocabulary): compounds that hold a query word, the parts of a compound query word,
+and known words like a misspelt one are added as further OR terms of the same ranked query."""
 
 import re
 from functools import lru_cache
@@ -15,6 +19,8 @@ from functools import lru_cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
+
+from lom.library import vocabulary
 
 WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 # Very common Swedish words that carry no meaning for the search (kept short on purpose).
@@ -125,8 +131,14 @@ def query_terms(query: str) -> list[str]:
 # -- index -----------------------------------------------------------------------------------
 
 
+def _vocabulary_words(*texts: str) -> set[str]:
+    return {m.lower() for text in texts for m in WORD.findall(text or "")}
+
+
 def index_entry(entry) -> None:
     """Put a published entry into the full-text index, or take any other out of it."""
+    if entry.is_published:
+        vocabulary.add_words(_vocabulary_words(entry.title, entry.search_document))
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             if entry.is_published:
@@ -155,6 +167,7 @@ def index_entries_bulk(rows: list[tuple[int, str, str]]) -> None:
     """(id, title, document) of published entries: for the demo and the benchmark."""
     if not rows:
         return
+    vocabulary.add_words({w for _pk, t, d in rows for w in _vocabulary_words(t, d)})
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.executemany(
@@ -237,6 +250,7 @@ def ranked_ids(qs: QuerySet, query: str, *, limit: int = MAX_CANDIDATES) -> list
     terms = selective_terms(query_terms(query))
     if not terms:
         return []
+    terms = terms + vocabulary.expand(terms)
     if connection.vendor == "postgresql":
         from django.db.models import BooleanField, FloatField
         from django.db.models.expressions import RawSQL
