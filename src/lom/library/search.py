@@ -1,6 +1,7 @@
 """Swedish free-text search over the library, on PostgreSQL and on SQLite.
 
-PostgreSQL stems with its `swedish` text-search configuration and ranks with ts_rank_cd.
+PostgreSQL stems with its `swedish` text-search configuration and ranks with ts_rank (title
+three times the body, length-normalised, as SQLite's bm25 is set).
 SQLite's FTS5 has no Swedish stemmer, so the indexed text and the query are stemmed here with
 the Swedish Snowball stemmer and ranked with bm25. Either way "omställningar" finds
 "omställning" and "chefer" finds "chef".
@@ -96,6 +97,12 @@ STOPWORDS = frozenset(
 )
 MAX_TERMS = 40
 MAX_CANDIDATES = 5000
+# How much more the words of the query weigh in the ranking than the words the vocabulary
+# added (compounds, parts, corrections of a misspelling).
+ORIGINAL_WEIGHT = 2
+# PostgreSQL's rank, set to weigh as SQLite's bm25(3.0, 1.0) does: the title (weight A) three
+# times the rest (D), normalised by the log of the document's length (flag 1).
+PG_RANK = "ts_rank('{{0.1, 0.2, 0.4, 0.3}}', library_libraryentry.search_vector, {}, 1)"
 
 
 @lru_cache(maxsize=1)
@@ -245,29 +252,49 @@ def selective_terms(terms: list[str]) -> list[str]:
     return [terms[i] for i in sorted(keep)]
 
 
-def ranked_ids(qs: QuerySet, query: str, *, limit: int = MAX_CANDIDATES) -> list[int]:
-    """Ids of the entries in `qs` that match `query`, best first (at most `limit`)."""
+def ranked_ids(
+    qs: QuerySet, query: str, *, limit: int = MAX_CANDIDATES, expand: bool = True
+) -> list[int]:
+    """Ids of the entries in `qs` that match `query`, best first (at most `limit`).
+    `expand=False` leaves out the vocabulary's words (for the benchmark's comparison)."""
     terms = selective_terms(query_terms(query))
     if not terms:
         return []
-    terms = terms + vocabulary.expand(terms)
+    extra = vocabulary.expand(terms) if expand else []
     if connection.vendor == "postgresql":
         from django.db.models import BooleanField, FloatField
         from django.db.models.expressions import RawSQL
 
         # The filters stay in the same query as the match (no IN over all published ids),
         # so the planner can start from the GIN index or from a selective filter.
-        tsquery = " | ".join(terms)
+        if expand:
+            # PostgreSQL's older Swedish stemmer leaves some inflected forms whole: the
+            # forms the library holds go into the query (as typed, for the query's words).
+            typed = terms + [w for w in vocabulary.inflections(terms) if w not in terms]
+            extra = [w for w in extra if w not in typed]
+            extra += [w for w in vocabulary.inflections(extra) if w not in typed + extra]
+            terms = typed
+        everything = " | ".join(terms + extra)
         matches = RawSQL(
             "library_libraryentry.search_vector @@ to_tsquery('swedish', %s)",
-            (tsquery,),
+            (everything,),
             output_field=BooleanField(),
         )
-        rank = RawSQL(
-            "ts_rank_cd(library_libraryentry.search_vector, to_tsquery('swedish', %s))",
-            (tsquery,),
-            output_field=FloatField(),
-        )
+        if extra:
+            # The words as typed weigh more than the words the vocabulary added.
+            rank = RawSQL(  # noqa: S611 - constants and placeholders only
+                PG_RANK.format("to_tsquery('swedish', %s)")
+                + f" * {ORIGINAL_WEIGHT} + "
+                + PG_RANK.format("to_tsquery('swedish', %s)"),
+                (" | ".join(terms), everything),
+                output_field=FloatField(),
+            )
+        else:
+            rank = RawSQL(  # noqa: S611 - a constant and a placeholder only
+                PG_RANK.format("to_tsquery('swedish', %s)"),
+                (everything,),
+                output_field=FloatField(),
+            )
         return list(
             qs.filter(matches)
             .annotate(search_rank=rank)
@@ -279,17 +306,32 @@ def ranked_ids(qs: QuerySet, query: str, *, limit: int = MAX_CANDIDATES) -> list
     except EmptyResultSet:  # a filter that can match nothing (an unknown measure type)
         return []
     if connection.vendor == "sqlite":
-        stems = sorted(set(_stemmer().stemWords(terms)))
-        match = " OR ".join('"' + s.replace('"', "") + '"' for s in stems)
+
+        def fts_query(words: list[str]) -> str:
+            stems = sorted(set(_stemmer().stemWords(words)))
+            return " OR ".join('"' + s.replace('"', "") + '"' for s in stems)
+
         # Materialise the matches first: with the IN filter inside the FTS query SQLite
         # would run the MATCH once per candidate row (seconds at 100 000 entries).
-        sql = (
-            "WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(library_fts, 3.0, 1.0) AS r "  # noqa: S608 - Django-built SQL
-            "FROM library_fts WHERE library_fts MATCH %s) "
-            "SELECT m.id FROM m WHERE m.id IN (" + inner_sql + ") "
-            "ORDER BY m.r, m.id DESC LIMIT %s"
-        )
-        params = [match, *inner_params, limit]
+        if extra:
+            # bm25 is negative, lower is better; the words as typed weigh more.
+            sql = (
+                "WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(library_fts, 3.0, 1.0) AS r "  # noqa: S608 - Django-built SQL
+                "FROM library_fts WHERE library_fts MATCH %s), "
+                "o AS MATERIALIZED (SELECT rowid AS id, bm25(library_fts, 3.0, 1.0) AS r "
+                "FROM library_fts WHERE library_fts MATCH %s) "
+                "SELECT m.id FROM m LEFT JOIN o ON o.id = m.id WHERE m.id IN (" + inner_sql + ") "
+                f"ORDER BY m.r + {ORIGINAL_WEIGHT} * coalesce(o.r, 0), m.id DESC LIMIT %s"
+            )
+            params = [fts_query(terms + extra), fts_query(terms), *inner_params, limit]
+        else:
+            sql = (
+                "WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(library_fts, 3.0, 1.0) AS r "  # noqa: S608 - Django-built SQL
+                "FROM library_fts WHERE library_fts MATCH %s) "
+                "SELECT m.id FROM m WHERE m.id IN (" + inner_sql + ") "
+                "ORDER BY m.r, m.id DESC LIMIT %s"
+            )
+            params = [fts_query(terms), *inner_params, limit]
     else:  # pragma: no cover - only PostgreSQL and SQLite are supported
         return []
     with connection.cursor() as cur:

@@ -126,13 +126,13 @@ def _containing(part: str) -> list[str]:
             cur.execute(
                 "SELECT word FROM library_search_word WHERE word LIKE %s "
                 "ORDER BY length(word), word LIMIT %s",
-                ["%" + part + "%", EXPANSIONS_PER_TERM * 4],
+                ["%" + part + "%", EXPANSIONS_PER_TERM * 8],
             )
         else:
             cur.execute(
                 "SELECT word FROM library_word_tri WHERE library_word_tri MATCH %s "
                 "ORDER BY length(word), word LIMIT %s",
-                ['"' + part + '"', EXPANSIONS_PER_TERM * 4],
+                ['"' + part + '"', EXPANSIONS_PER_TERM * 8],
             )
         return [r[0] for r in cur.fetchall()]
 
@@ -159,55 +159,161 @@ def _alike(term: str) -> list[str]:
         return [r[0] for r in cur.fetchall()]
 
 
+# Derivational endings: "coachning" and "coachande" both come from "coach", "mentorskap" from
+# "mentor", though the Snowball stemmer keeps them apart.
+DERIVATIONS = ("ning", "ande", "ende", "are", "skap", "het", "else")
+SPLIT_KNOWN_MIN = 9
+COMPOUND_REST = 3  # a known word this long is also split into its parts, if it has two
+
+
+def _heads(left: str) -> list[str]:
+    """The first part of a compound as written before the second, and as a word of its own:
+    a linking -s dropped ("ledarskaps-"), a linking -o/-u back to -a ("hälso-", "gatu-")."""
+    out = [left]
+    if len(left) > MIN_PART and left.endswith("s"):
+        out.append(left[:-1])
+    if len(left) >= MIN_PART and left[-1] in "ou":
+        out.append(left[:-1] + "a")
+    return out
+
+
 def _split(term: str, known: set[str]) -> list[str]:
+    """Two known words that make up `term`, the longest second part first; [] if none."""
     for i in range(MIN_PART, len(term) - MIN_PART + 1):
-        left, right = term[:i], term[i:]
-        for head in (left, left[:-1] if left.endswith("s") and len(left) > MIN_PART else ""):
-            if head and head in known and right in known:
-                return [head, right]
+        right = term[i:]
+        if right not in known and _stem(right) not in known:
+            continue
+        heads = _heads(term[:i])
+        head = next((h for h in heads if h in known), None) or next(
+            (h for h in heads if _stem(h) in known), None
+        )
+        if head:
+            return [head, right]
     return []
 
 
-def _split_candidates(term: str) -> list[str]:
-    out: list[str] = []
+def _bases(term: str) -> list[str]:
+    return [
+        term[: -len(suffix)]
+        for suffix in DERIVATIONS
+        if term.endswith(suffix) and len(term) - len(suffix) >= MIN_PART + 1
+    ]
+
+
+def _candidates(term: str) -> list[str]:
+    out: list[str] = [term, _stem(term), *_bases(term)]
     for i in range(MIN_PART, len(term) - MIN_PART + 1):
-        left, right = term[:i], term[i:]
-        out += [left, right, _stem(right)]
-        if left.endswith("s") and len(left) > MIN_PART:
-            out.append(left[:-1])
+        right = term[i:]
+        out += [right, _stem(right)]
+        for head in _heads(term[:i]):
+            out += [head, _stem(head)]
     return out
+
+
+def _compounds(term: str) -> list[str]:
+    """Known words that are compounds with `term` (by its stem) at their start or after a first
+    part of at least COMPOUND_REST letters ("karriär" → "karriärväxling", "växling" →
+    "karriärväxling", "skugga" → "jobbskuggning"; not "säkra" → "osäkra")."""
+    stem = _stem(term)
+    part = stem if len(stem) >= MIN_PART else term
+    out = []
+    for w in _containing(part):
+        ws = _stem(w)
+        if ws == stem:
+            continue
+        head = w.startswith(part) and len(w) - len(part) >= COMPOUND_REST
+        later = w.find(part) >= COMPOUND_REST
+        if head or later:
+            out.append(w)
+    return out[:EXPANSIONS_PER_TERM]
+
+
+ENDINGS = ("arna", "erna", "orna", "en", "et", "er", "ar", "or", "na")
+FUZZY_SPREAD = 0.1  # corrections as good as the best one, within this
+
+
+def _corrections(term: str) -> list[str]:
+    """Known words most like a misspelt `term`: the best and any within FUZZY_SPREAD of it
+    (at most FUZZY_PER_TERM), with their compounds and the base of a derived one."""
+    scored = sorted(
+        ((similarity(term, w), w) for w in _alike(term)), key=lambda sw: (-sw[0], sw[1])
+    )
+    if not scored or scored[0][0] < FUZZY_MIN:
+        return []
+    best = scored[0][0]
+    words = [w for s, w in scored[:FUZZY_PER_TERM] if s >= max(FUZZY_MIN, best - FUZZY_SPREAD)]
+    bases = [b for w in words for b in _bases(w)]
+    out: list[str] = []
+    for w in words:
+        out += [w, *_compounds(w)]
+    return out + sorted(_known(bases)) if bases else out
 
 
 def expand(terms: list[str]) -> list[str]:
     """Words to add to a query's `terms`: compounds that hold a term, the parts of a compound
-    term, and known words like a misspelt term. Empty when the vocabulary adds nothing."""
+    term, the base of a derived term, and known words like a misspelt term. Empty when the
+    vocabulary adds nothing."""
     long_terms = [t for t in terms if len(t) >= MIN_PART]
     if not long_terms:
         return []
-    stems = {t: _stem(t) for t in long_terms}
-    candidates = sorted(
-        {*long_terms, *stems.values(), *(c for t in long_terms for c in _split_candidates(t))}
-    )
-    known = _known(candidates)
+    known = _known(sorted({c for t in long_terms for c in _candidates(t)}))
     extra: list[str] = []
     for t in long_terms:
-        stem = stems[t]
-        is_known = t in known or stem in known
-        part = stem if len(stem) >= MIN_PART else t
-        compounds = [w for w in _containing(part) if _stem(w) != stem]
-        extra += compounds[:EXPANSIONS_PER_TERM]
-        if is_known:
+        extra += _compounds(t)
+        extra += [b for b in _bases(t) if b in known]
+        is_known = t in known or _stem(t) in known
+        if is_known and len(t) < SPLIT_KNOWN_MIN:
             continue
         split = _split(t, known)
         if split:
+            # A known compound brings in its parts; an unknown one also their compounds.
             extra += split
+            if not is_known:
+                extra += [w for part in split for w in _compounds(part)]
             continue
-        scored = sorted(((similarity(t, w), w) for w in _alike(t)), key=lambda sw: (-sw[0], sw[1]))
-        extra += [w for s, w in scored[:FUZZY_PER_TERM] if s >= FUZZY_MIN]
+        if is_known:
+            continue
+        # An inflected form the stemmer leaves whole ("molnet"): its bare form's compounds.
+        bare = [t[: -len(e)] for e in ENDINGS if t.endswith(e) and len(t) - len(e) >= MIN_PART]
+        found = [w for b in bare for w in _compounds(b)]
+        if found:
+            extra += found
+            continue
+        extra += _corrections(t)
     seen = set(terms)
     out = []
     for w in extra:
         if w not in seen:
             seen.add(w)
             out.append(w)
+    return out
+
+
+INFLECTIONS_PER_WORD = 6
+
+
+def inflections(words: list[str]) -> list[str]:
+    """Known words with the same Snowball stem as one of `words` (not those themselves).
+
+    For PostgreSQL: its `swedish` stemmer is an older Snowball that leaves some forms whole
+    ("flödet", "ärendet"), so a query for "flöde" would miss "flödet" there; the forms the
+    library holds are added to the query instead."""
+    stems = sorted({_stem(w) for w in words if len(w) >= MIN_PART})
+    if not stems:
+        return []
+    s_sql, s_params = _in("stem", stems)
+    with connection.cursor() as cur:
+        cur.execute(
+            f"SELECT word, stem FROM library_search_word WHERE {s_sql} ORDER BY word",  # noqa: S608 - placeholders only
+            s_params,
+        )
+        rows = cur.fetchall()
+    given = set(words)
+    per_stem: dict[str, int] = {}
+    out = []
+    for word, stem in rows:
+        if word in given or per_stem.get(stem, 0) >= INFLECTIONS_PER_WORD:
+            continue
+        per_stem[stem] = per_stem.get(stem, 0) + 1
+        out.append(word)
     return out
