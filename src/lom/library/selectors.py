@@ -128,13 +128,16 @@ def search_mode() -> str:
     return "text"
 
 
-def _ranked_ids(qs: QuerySet[LibraryEntry], q: str, *, limit: int, mode: str) -> list[int]:
+def _ranked_ids(
+    qs: QuerySet[LibraryEntry], q: str, *, limit: int, mode: str, whole_index: bool = False
+) -> list[int]:
     if mode == "text":
-        return search.ranked_ids(qs, q, limit=limit)
+        return search.ranked_ids(qs, q, limit=limit, whole_index=whole_index)
     sem = semantic_ids(qs, q, limit=limit)
     if mode == "embedding":
         return sem
-    return reciprocal_rank_fusion([search.ranked_ids(qs, q, limit=limit), sem])[:limit]
+    text = search.ranked_ids(qs, q, limit=limit, whole_index=whole_index)
+    return reciprocal_rank_fusion([text, sem])[:limit]
 
 
 def reciprocal_rank_fusion(rankings: list[list[int]], k: int = 60) -> list[int]:
@@ -155,7 +158,9 @@ def library_search(  # tenant-scope: published entries are for every organisatio
     page = max(1, page)
     if filters.q.strip():
         mode = search_mode()
-        ids = _ranked_ids(qs, filters.q, limit=search.MAX_CANDIDATES, mode=mode)
+        # Only the text, no filter: every published entry, which is what the index holds.
+        whole = not LibraryFilters(**{**filters.__dict__, "q": ""}).active
+        ids = _ranked_ids(qs, filters.q, limit=search.MAX_CANDIDATES, mode=mode, whole_index=whole)
         total = len(ids)
         pages = max(1, -(-total // per_page))
         page = min(page, pages)

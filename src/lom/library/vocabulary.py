@@ -181,8 +181,8 @@ def _split(term: str, known: set[str]) -> list[str]:
     """Two known words that make up `term`, the longest second part first; [] if none."""
     for i in range(MIN_PART, len(term) - MIN_PART + 1):
         right = term[i:]
-        if right not in known and _stem(right) not in known:
-            continue
+        if right in DERIVATIONS or (right not in known and _stem(right) not in known):
+            continue  # "ledarskap" is not "ledar" + "skap"
         heads = _heads(term[:i])
         head = next((h for h in heads if h in known), None) or next(
             (h for h in heads if _stem(h) in known), None
