@@ -286,8 +286,15 @@ def publish_library_entry(
     measure_codes: tuple[str, ...] = ("competence_development",),
     publish: bool = True,
 ):
-    """A library entry drafted by the coordinator and (optionally) consented by both parties."""
-    from lom.library.services import EntryInput, library_consent, library_entry_create
+    """A library entry drafted by the coordinator and (optionally) consented by both parties;
+    when it is close to one the organisation published before, the coordinator confirms
+    publishing it anyway."""
+    from lom.library.services import (
+        EntryInput,
+        library_consent,
+        library_entry_create,
+        library_publish_anyway,
+    )
 
     entry = library_entry_create(
         actor=world.actor(world.coordinator),
@@ -305,6 +312,8 @@ def publish_library_entry(
     if publish:
         library_consent(actor=world.actor(world.coordinator), entry=entry, side="employer")
         entry = library_consent(actor=world.actor(world.union_rep), entry=entry, side="union")
+        if not entry.is_published:
+            entry = library_publish_anyway(actor=world.actor(world.coordinator), entry=entry)
     return entry
 
 

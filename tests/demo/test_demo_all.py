@@ -60,6 +60,9 @@ def test_demo_has_what_readme_promises_and_every_menu_page_answers(demo, saml_id
     published = LibraryEntry.objects.filter(status="published")
     assert published.count() >= 50
     assert published.values("organisation").distinct().count() >= 5
+    # Each example once: no title twice in the whole library.
+    titles = list(LibraryEntry.objects.values_list("title", flat=True))
+    assert len(titles) == len(set(titles))
 
     # Running every command again adds nothing.
     before = (Organisation.objects.count(), LibraryEntry.objects.count())

@@ -53,10 +53,27 @@ class EntryOut(Schema):
     url: str
 
 
+class ClosePublishedOut(Schema):
+    """A published entry of the same organisation that a draft is close to (see
+    selectors.DUPLICATE_MIN)."""
+
+    id: int
+    title: str
+    score: float
+    url: str
+
+
 class OwnEntryOut(EntryOut):
     status: str
     employer_consent: bool
     union_consent: bool
+    publish_anyway: bool = False
+    similar_published: list[ClosePublishedOut] = Field(
+        default_factory=list,
+        description="For a draft of the reader's own organisation (in the detail): the "
+        "organisation's published entries it is close to. While the list is not empty the "
+        "draft is published only after the coordinator's publish-anyway.",
+    )
 
 
 class PageOut(Schema):
@@ -157,12 +174,23 @@ def entry_out(e: LibraryEntry) -> dict:
     }
 
 
-def _own_out(e: LibraryEntry) -> dict:
+def _own_out(e: LibraryEntry, *, with_similar: bool = False) -> dict:
+    close = selectors.similar_published(entry=e) if with_similar and not e.is_published else []
     return {
         **entry_out(e),
         "status": e.status,
         "employer_consent": bool(e.employer_consent_at),
         "union_consent": bool(e.union_consent_at),
+        "publish_anyway": bool(e.publish_anyway_at),
+        "similar_published": [
+            {
+                "id": c.entry.pk,
+                "title": c.entry.title,
+                "score": c.score,
+                "url": c.entry.get_absolute_url(),
+            }
+            for c in close
+        ],
     }
 
 
@@ -212,7 +240,7 @@ def get_entry(request, entry_id: Id):
     if e is None:
         raise Http404
     if e.organisation_id == actor.organisation.pk:
-        return _own_out(e)
+        return _own_out(e, with_similar=True)
     return {**entry_out(e), "status": e.status, "employer_consent": True, "union_consent": True}
 
 
@@ -286,7 +314,7 @@ def create_entry(request, case_id: Id, payload: EntryIn):
     e = services.library_entry_create(
         actor=actor, case=case, data=services.EntryInput(**payload.dict())
     )
-    return Status(201, _own_out(e))
+    return Status(201, _own_out(e, with_similar=True))
 
 
 def _own(request, entry_id: int) -> LibraryEntry:
@@ -310,7 +338,7 @@ def update_entry(request, entry_id: Id, payload: EntryIn):
         entry=_own(request, entry_id),
         data=services.EntryInput(**payload.dict()),
     )
-    return _own_out(e)
+    return _own_out(e, with_similar=True)
 
 
 @router.post(
@@ -322,7 +350,20 @@ def consent(request, entry_id: Id, payload: ConsentIn):
     e = services.library_consent(
         actor=request.api_actor, entry=_own(request, entry_id), side=payload.side
     )
-    return _own_out(e)
+    return _own_out(e, with_similar=True)
+
+
+@router.post(
+    "/entries/{entry_id}/publish-anyway",
+    response={200: OwnEntryOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Confirm publishing a draft close to a published entry",
+)
+def publish_anyway(request, entry_id: Id):
+    """The coordinator confirms that the draft describes a measure of its own, though it is
+    close to an entry the organisation has published (`similar_published`); it is published
+    when both parties have consented."""
+    e = services.library_publish_anyway(actor=request.api_actor, entry=_own(request, entry_id))
+    return _own_out(e, with_similar=True)
 
 
 @router.post(

@@ -106,6 +106,12 @@ class LibraryEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     union_consent_at = models.DateTimeField(null=True, blank=True)
+    # A draft close to one of the organisation's published entries is published only after the
+    # coordinator confirmed that it is a different measure ("publish anyway").
+    publish_anyway_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    publish_anyway_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_by = models.ForeignKey(

@@ -77,3 +77,14 @@ def can_withdraw_entry(actor: Actor, entry: LibraryEntry) -> Verdict:
     if entry.status == EntryStatus.WITHDRAWN:
         return Verdict(False, _("Exemplet är redan återtaget."))
     return YES
+
+
+def can_publish_anyway(actor: Actor, entry: LibraryEntry) -> Verdict:
+    """May the actor confirm that a draft close to a published entry is a measure of its own?"""
+    if entry.organisation_id != actor.organisation.pk or not actor.has("coordinator"):
+        return Verdict(False, _("Bara samordnaren kan bekräfta att exemplet ska publiceras."))
+    if entry.status != EntryStatus.DRAFT:
+        return Verdict(False, _("Bara utkast kan bekräftas."))
+    if entry.publish_anyway_at:
+        return Verdict(False, _("Publiceringen är redan bekräftad."))
+    return YES

@@ -1,13 +1,18 @@
 """Swedish free-text search over the library, on PostgreSQL and on SQLite.
 
-PostgreSQL stems with its `swedish` text-search configuration and ranks with ts_rank_cd.
+PostgreSQL stems with its `swedish` text-search configuration and ranks with ts_rank (title
+three times the body, length-normalised, as SQLite's bm25 is set).
 SQLite's FTS5 has no Swedish stemmer, so the indexed text and the query are stemmed here with
 the Swedish Snowball stemmer and ranked with bm25. Either way "omställningar" finds
 "omställning" and "chefer" finds "chef".
 
 The query is an OR of its words, ranked: an entry that has more of the words, in its title in
 particular, comes first. That suits both a user's few words and a case's whole text (the
-suggestions)."""
+suggestions).
+
+Before the query runs, its words are expanded from the library's vocabulary (see
+lom.library.vocabulary): compounds that hold a query word, the parts of a compound query word,
+and known words like a misspelt one are added as further OR terms of the same ranked query."""
 
 import re
 from functools import lru_cache
@@ -15,6 +20,8 @@ from functools import lru_cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import QuerySet
+
+from lom.library import vocabulary
 
 WORD = re.compile(r"[^\W\d_]{2,}", re.UNICODE)
 # Very common Swedish words that carry no meaning for the search (kept short on purpose).
@@ -90,6 +97,12 @@ STOPWORDS = frozenset(
 )
 MAX_TERMS = 40
 MAX_CANDIDATES = 5000
+# How much more the words of the query weigh in the ranking than the words the vocabulary
+# added (compounds, parts, corrections of a misspelling).
+ORIGINAL_WEIGHT = 2
+# PostgreSQL's rank, set to weigh as SQLite's bm25(3.0, 1.0) does: the title (weight A) three
+# times the rest (D), normalised by the log of the document's length (flag 1).
+PG_RANK = "ts_rank('{{0.1, 0.2, 0.4, 0.3}}', library_libraryentry.search_vector, {}, 1)"
 
 
 @lru_cache(maxsize=1)
@@ -125,8 +138,14 @@ def query_terms(query: str) -> list[str]:
 # -- index -----------------------------------------------------------------------------------
 
 
+def _vocabulary_words(*texts: str) -> set[str]:
+    return {m.lower() for text in texts for m in WORD.findall(text or "")}
+
+
 def index_entry(entry) -> None:
     """Put a published entry into the full-text index, or take any other out of it."""
+    if entry.is_published:
+        vocabulary.add_words(_vocabulary_words(entry.title, entry.search_document))
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             if entry.is_published:
@@ -155,6 +174,7 @@ def index_entries_bulk(rows: list[tuple[int, str, str]]) -> None:
     """(id, title, document) of published entries: for the demo and the benchmark."""
     if not rows:
         return
+    vocabulary.add_words({w for _pk, t, d in rows for w in _vocabulary_words(t, d)})
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.executemany(
@@ -232,28 +252,56 @@ def selective_terms(terms: list[str]) -> list[str]:
     return [terms[i] for i in sorted(keep)]
 
 
-def ranked_ids(qs: QuerySet, query: str, *, limit: int = MAX_CANDIDATES) -> list[int]:
-    """Ids of the entries in `qs` that match `query`, best first (at most `limit`)."""
+def ranked_ids(
+    qs: QuerySet,
+    query: str,
+    *,
+    limit: int = MAX_CANDIDATES,
+    expand: bool = True,
+    whole_index: bool = False,
+) -> list[int]:
+    """Ids of the entries in `qs` that match `query`, best first (at most `limit`).
+    `expand=False` leaves out the vocabulary's words (for the benchmark's comparison).
+    `whole_index=True` says that `qs` is every published entry, which is what the index holds:
+    SQLite then needs no check of each match against `qs` (a third of the query's time)."""
     terms = selective_terms(query_terms(query))
     if not terms:
         return []
+    extra = vocabulary.expand(terms) if expand else []
     if connection.vendor == "postgresql":
         from django.db.models import BooleanField, FloatField
         from django.db.models.expressions import RawSQL
 
         # The filters stay in the same query as the match (no IN over all published ids),
         # so the planner can start from the GIN index or from a selective filter.
-        tsquery = " | ".join(terms)
+        if expand:
+            # PostgreSQL's older Swedish stemmer leaves some inflected forms whole: the
+            # forms the library holds go into the query (as typed, for the query's words).
+            typed = terms + [w for w in vocabulary.inflections(terms) if w not in terms]
+            extra = [w for w in extra if w not in typed]
+            extra += [w for w in vocabulary.inflections(extra) if w not in typed + extra]
+            terms = typed
+        everything = " | ".join(terms + extra)
         matches = RawSQL(
             "library_libraryentry.search_vector @@ to_tsquery('swedish', %s)",
-            (tsquery,),
+            (everything,),
             output_field=BooleanField(),
         )
-        rank = RawSQL(
-            "ts_rank_cd(library_libraryentry.search_vector, to_tsquery('swedish', %s))",
-            (tsquery,),
-            output_field=FloatField(),
-        )
+        if extra:
+            # The words as typed weigh more than the words the vocabulary added.
+            rank = RawSQL(  # noqa: S611 - constants and placeholders only
+                PG_RANK.format("to_tsquery('swedish', %s)")
+                + f" * {ORIGINAL_WEIGHT} + "
+                + PG_RANK.format("to_tsquery('swedish', %s)"),
+                (" | ".join(terms), everything),
+                output_field=FloatField(),
+            )
+        else:
+            rank = RawSQL(  # noqa: S611 - a constant and a placeholder only
+                PG_RANK.format("to_tsquery('swedish', %s)"),
+                (everything,),
+                output_field=FloatField(),
+            )
         return list(
             qs.filter(matches)
             .annotate(search_rank=rank)
@@ -264,16 +312,29 @@ def ranked_ids(qs: QuerySet, query: str, *, limit: int = MAX_CANDIDATES) -> list
         inner_sql, inner_params = qs.values("id").query.sql_with_params()
     except EmptyResultSet:  # a filter that can match nothing (an unknown measure type)
         return []
+    if whole_index:
+        inner_params = ()
+    where = "" if whole_index else " WHERE m.id IN (" + inner_sql + ")"
     if connection.vendor == "sqlite":
-        stems = sorted(set(_stemmer().stemWords(terms)))
-        match = " OR ".join('"' + s.replace('"', "") + '"' for s in stems)
+
+        def fts_query(words: list[str], leave_out: frozenset[str] = frozenset()) -> str:
+            stems = sorted(set(_stemmer().stemWords(words)) - leave_out)
+            return " OR ".join('"' + s.replace('"', "") + '"' for s in stems)
+
         # Materialise the matches first: with the IN filter inside the FTS query SQLite
         # would run the MATCH once per candidate row (seconds at 100 000 entries).
+        if extra:
+            # The words as typed weigh more: FTS5's bm25 sums over the query's phrases, so a
+            # typed word's phrase is put in ORIGINAL_WEIGHT times (one match, one ranking).
+            typed = fts_query(terms)
+            added = fts_query(extra, leave_out=frozenset(_stemmer().stemWords(terms)))
+            match = " OR ".join([typed] * ORIGINAL_WEIGHT + ([added] if added else []))
+        else:
+            match = fts_query(terms)
         sql = (
             "WITH m AS MATERIALIZED (SELECT rowid AS id, bm25(library_fts, 3.0, 1.0) AS r "  # noqa: S608 - Django-built SQL
             "FROM library_fts WHERE library_fts MATCH %s) "
-            "SELECT m.id FROM m WHERE m.id IN (" + inner_sql + ") "
-            "ORDER BY m.r, m.id DESC LIMIT %s"
+            "SELECT m.id FROM m" + where + " ORDER BY m.r, m.id DESC LIMIT %s"
         )
         params = [match, *inner_params, limit]
     else:  # pragma: no cover - only PostgreSQL and SQLite are supported

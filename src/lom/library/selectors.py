@@ -128,13 +128,16 @@ def search_mode() -> str:
     return "text"
 
 
-def _ranked_ids(qs: QuerySet[LibraryEntry], q: str, *, limit: int, mode: str) -> list[int]:
+def _ranked_ids(
+    qs: QuerySet[LibraryEntry], q: str, *, limit: int, mode: str, whole_index: bool = False
+) -> list[int]:
     if mode == "text":
-        return search.ranked_ids(qs, q, limit=limit)
+        return search.ranked_ids(qs, q, limit=limit, whole_index=whole_index)
     sem = semantic_ids(qs, q, limit=limit)
     if mode == "embedding":
         return sem
-    return reciprocal_rank_fusion([search.ranked_ids(qs, q, limit=limit), sem])[:limit]
+    text = search.ranked_ids(qs, q, limit=limit, whole_index=whole_index)
+    return reciprocal_rank_fusion([text, sem])[:limit]
 
 
 def reciprocal_rank_fusion(rankings: list[list[int]], k: int = 60) -> list[int]:
@@ -155,7 +158,9 @@ def library_search(  # tenant-scope: published entries are for every organisatio
     page = max(1, page)
     if filters.q.strip():
         mode = search_mode()
-        ids = _ranked_ids(qs, filters.q, limit=search.MAX_CANDIDATES, mode=mode)
+        # Only the text, no filter: every published entry, which is what the index holds.
+        whole = not LibraryFilters(**{**filters.__dict__, "q": ""}).active
+        ids = _ranked_ids(qs, filters.q, limit=search.MAX_CANDIDATES, mode=mode, whole_index=whole)
         total = len(ids)
         pages = max(1, -(-total // per_page))
         page = min(page, pages)
@@ -198,6 +203,53 @@ def library_entry_get(*, actor: Actor, pk: int) -> LibraryEntry | None:
     if entry.organisation_id == actor.organisation.pk and actor.has(*PARTY_ROLES):
         return entry
     return None
+
+
+# -- near-duplicates -------------------------------------------------------------------------
+
+# A draft is "close" to a published entry of its own organisation when the mean of two Jaccard
+# similarities, of the titles' and of the texts' stemmed words (stop words left out), is at
+# least this: the same title with another text, or the same text under another title, is
+# flagged; two different measures of one organisation score well below it (at most 0.2 among
+# the demo's measures).
+DUPLICATE_MIN = 0.5
+DUPLICATE_SCAN = 500  # the organisation's most recent published entries compared
+
+
+@dataclass
+class CloseEntry:
+    entry: LibraryEntry
+    score: float
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / len(a | b) if a and b else 0.0
+
+
+def _word_sets(title: str, *texts: str) -> tuple[set[str], set[str]]:
+    return set(search.stem_words(title)), set(search.stem_words("\n".join(texts)))
+
+
+def closeness(a: LibraryEntry, b: LibraryEntry) -> float:
+    """0..1: how alike two entries' titles and texts are (see DUPLICATE_MIN)."""
+    ta, xa = _word_sets(a.title, a.need, a.summary, a.lessons)
+    tb, xb = _word_sets(b.title, b.need, b.summary, b.lessons)
+    return (_jaccard(ta, tb) + _jaccard(xa, xb)) / 2
+
+
+def similar_published(*, entry: LibraryEntry) -> list[CloseEntry]:
+    """The organisation's own published entries close to `entry` (a draft before it is
+    published), closest first."""
+    qs = (
+        published_entries()
+        .filter(organisation_id=entry.organisation_id)
+        .exclude(pk=entry.pk)
+        .only("id", "title", "need", "summary", "lessons", "organisation_id", "status")
+        .order_by("-published_at", "-id")[:DUPLICATE_SCAN]
+    )
+    close = [CloseEntry(other, round(closeness(entry, other), 2)) for other in qs]
+    close = [c for c in close if c.score >= DUPLICATE_MIN]
+    return sorted(close, key=lambda c: (-c.score, -c.entry.pk))
 
 
 def library_entries_for_org(*, organisation: Organisation) -> QuerySet[LibraryEntry]:
@@ -251,6 +303,7 @@ def library_filter_options() -> FilterOptions:
 
 
 __all__ = [
+    "CloseEntry",
     "LibraryFilters",
     "ParticipantsBand",
     "SearchPage",
@@ -261,6 +314,7 @@ __all__ = [
     "library_search",
     "library_similar",
     "publishable_cases",
+    "similar_published",
 ]
 
 

@@ -31,6 +31,7 @@ from lom.library.models import (
 from lom.library.permissions import (
     can_draft_entry,
     can_edit_entry,
+    can_publish_anyway,
     can_withdraw_entry,
     consent_side,
 )
@@ -39,6 +40,7 @@ from lom.library.selectors import (  # noqa: F401 - re-exported: the snapshot is
     case_snapshot,
     draft_initial,
     published_costs,
+    similar_published,
 )
 from lom.organisations.access import Actor
 from lom.organisations.models import Employee, Membership, Organisation, Unit
@@ -228,6 +230,7 @@ def _summary_for_audit(entry: LibraryEntry) -> dict:
         "contact": entry.contact_name,
         "employer_consent": bool(entry.employer_consent_at),
         "union_consent": bool(entry.union_consent_at),
+        "publish_anyway": bool(entry.publish_anyway_at),
     }
 
 
@@ -282,6 +285,9 @@ def library_entry_update(*, actor: Actor, entry: LibraryEntry, data: EntryInput)
     # Consent was given to the earlier text: changing it asks both parties again.
     entry.employer_consent_at = entry.union_consent_at = None
     entry.employer_consent_by = entry.union_consent_by = None
+    # So was the confirmation that it differs from the published entries.
+    entry.publish_anyway_at = None
+    entry.publish_anyway_by = None
     entry.save()
     entry.measure_types.set(types)
     audit(
@@ -298,7 +304,9 @@ def library_entry_update(*, actor: Actor, entry: LibraryEntry, data: EntryInput)
 
 @transaction.atomic(durable=True)
 def library_consent(*, actor: Actor, entry: LibraryEntry, side: str) -> LibraryEntry:
-    """Record one party's consent; the entry is published when both have consented."""
+    """Record one party's consent; the entry is published when both have consented (a draft
+    close to a published entry of the organisation also needs the coordinator's "publish
+    anyway", library_publish_anyway)."""
     entry = LibraryEntry.objects.select_for_update().get(pk=entry.pk)
     verdict = consent_side(actor, entry, side)
     if not verdict:
@@ -309,10 +317,6 @@ def library_consent(*, actor: Actor, entry: LibraryEntry, side: str) -> LibraryE
         entry.employer_consent_by, entry.employer_consent_at = actor.user, now
     else:
         entry.union_consent_by, entry.union_consent_at = actor.user, now
-    published = bool(entry.employer_consent_at and entry.union_consent_at)
-    if published:
-        entry.status = EntryStatus.PUBLISHED
-        entry.published_at = now
     entry.save()
     audit(
         organisation_id=entry.organisation_id,
@@ -323,17 +327,55 @@ def library_consent(*, actor: Actor, entry: LibraryEntry, side: str) -> LibraryE
         before=before,
         after=_summary_for_audit(entry),
     )
-    if published:
-        search.index_entry(entry)
-        audit(
-            organisation_id=entry.organisation_id,
-            actor=actor.user,
-            action="library.publish",
-            target=entry,
-            case=entry.case,
-            after=_summary_for_audit(entry),
-        )
-        _queue_embedding(entry)
+    _do_publish_if_ready(actor, entry)
+    return entry
+
+
+def _do_publish_if_ready(actor: Actor, entry: LibraryEntry) -> bool:
+    """Publish a draft both parties consented to, unless it is close to one of the
+    organisation's published entries and the coordinator has not confirmed publishing anyway
+    (then it stays a draft with both consents)."""
+    if not (entry.employer_consent_at and entry.union_consent_at):
+        return False
+    if not entry.publish_anyway_at and similar_published(entry=entry):
+        return False
+    entry.status = EntryStatus.PUBLISHED
+    entry.published_at = timezone.now()
+    entry.save(update_fields=["status", "published_at", "updated_at"])
+    search.index_entry(entry)
+    audit(
+        organisation_id=entry.organisation_id,
+        actor=actor.user,
+        action="library.publish",
+        target=entry,
+        case=entry.case,
+        after=_summary_for_audit(entry),
+    )
+    _queue_embedding(entry)
+    return True
+
+
+@transaction.atomic(durable=True)
+def library_publish_anyway(*, actor: Actor, entry: LibraryEntry) -> LibraryEntry:
+    """The coordinator confirms that a draft close to a published entry describes a measure of
+    its own; it is published at once if both parties have consented, else when they have."""
+    entry = LibraryEntry.objects.select_for_update().get(pk=entry.pk)
+    verdict = can_publish_anyway(actor, entry)
+    if not verdict:
+        raise PermissionDeniedError(verdict.reason)
+    before = _summary_for_audit(entry)
+    entry.publish_anyway_by, entry.publish_anyway_at = actor.user, timezone.now()
+    entry.save(update_fields=["publish_anyway_by", "publish_anyway_at", "updated_at"])
+    audit(
+        organisation_id=entry.organisation_id,
+        actor=actor.user,
+        action="library.publish_anyway",
+        target=entry,
+        case=entry.case,
+        before=before,
+        after=_summary_for_audit(entry),
+    )
+    _do_publish_if_ready(actor, entry)
     return entry
 
 

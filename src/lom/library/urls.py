@@ -12,5 +12,6 @@ urlpatterns = [
     path("<int:pk>/", views.entry, name="entry"),
     path("<int:pk>/edit/", views.entry_edit, name="entry_edit"),
     path("<int:pk>/consent/", views.entry_consent, name="entry_consent"),
+    path("<int:pk>/publish-anyway/", views.entry_publish_anyway, name="entry_publish_anyway"),
     path("<int:pk>/withdraw/", views.entry_withdraw, name="entry_withdraw"),
 ]

@@ -17,6 +17,7 @@ from lom.library.permissions import (
     can_draft_entry,
     can_edit_entry,
     can_manage_library,
+    can_publish_anyway,
     can_withdraw_entry,
     consent_side,
 )
@@ -81,6 +82,9 @@ def entry(request, actor: Actor, pk: int):
     if obj is None:
         raise Http404
     own = obj.organisation_id == actor.organisation.pk
+    close = (
+        selectors.similar_published(entry=obj) if own and obj.status == EntryStatus.DRAFT else []
+    )
     return render(
         request,
         "library/entry.html",
@@ -92,6 +96,8 @@ def entry(request, actor: Actor, pk: int):
             "consent_union": own and bool(consent_side(actor, obj, "union")),
             "can_withdraw": own and bool(can_withdraw_entry(actor, obj)),
             "withdraw_form": WithdrawForm(),
+            "close_entries": close,
+            "can_publish_anyway": bool(close) and bool(can_publish_anyway(actor, obj)),
         },
     )
 
@@ -226,8 +232,40 @@ def entry_consent(request, actor: Actor, pk: int):
     else:
         if obj.status == EntryStatus.PUBLISHED:
             messages.success(request, _("Båda parter har samtyckt. Exemplet är publicerat."))
+        elif obj.employer_consent_at and obj.union_consent_at:
+            messages.warning(
+                request,
+                _(
+                    "Båda parter har samtyckt, men exemplet liknar ett som organisationen "
+                    "redan har publicerat. Samordnaren behöver bekräfta att det ska publiceras."
+                ),
+            )
         else:
             messages.success(request, _("Ditt samtycke är registrerat."))
+    return redirect(obj.get_absolute_url())
+
+
+@api_counterpart("POST /library/entries/{entry_id}/publish-anyway")
+@require_POST
+@actor_view("coordinator")
+def entry_publish_anyway(request, actor: Actor, pk: int):
+    obj = selectors.library_entry_get(actor=actor, pk=pk)
+    if obj is None or obj.organisation_id != actor.organisation.pk:
+        raise Http404
+    if request.POST.get("confirm") != "1":
+        messages.error(request, _("Kryssa i att exemplet beskriver en annan insats."))
+        return redirect(obj.get_absolute_url())
+    try:
+        obj = services.library_publish_anyway(actor=actor, entry=obj)
+    except DomainError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        if obj.status == EntryStatus.PUBLISHED:
+            messages.success(request, _("Exemplet är publicerat."))
+        else:
+            messages.success(
+                request, _("Bekräftat. Exemplet publiceras när båda parter har samtyckt.")
+            )
     return redirect(obj.get_absolute_url())
 
 

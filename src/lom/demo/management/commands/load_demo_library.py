@@ -8,12 +8,15 @@ varied measures to the library with both parties' consent, from these agencies a
 existing demo organisations, and withdraws a couple. Idempotent: agencies that exist are left as
 they are, and a case already in the library is not published again."""
 
+import json
 import random
 from datetime import date, timedelta
+from pathlib import Path
 
 from django.core.management.base import BaseCommand
 from django.test.utils import override_settings
 
+from lom import library as library_package
 from lom.accounts.models import User
 from lom.agreements.models import DecisionModel, MeasureType
 from lom.agreements.services import agreement_save
@@ -50,167 +53,24 @@ UNITS = {
 }
 OCCUPATIONS = ["Handläggare", "Utredare", "Analytiker", "Systemutvecklare", "Assistent"]
 
-# (title, need, category, summary, lessons, measure code, purpose, group size or 0)
+# (title, need, category, summary, lessons, measure code, purpose, group size or 0): distinct
+# measures, each published at most once in the whole library (a search that shows the same
+# example five times is not worth searching).
+MEASURES_FILE = Path(library_package.__file__).resolve().parent / "data" / "demo_measures.json"
 MEASURES = [
     (
-        "Omställning till digital ärendehandläggning",
-        "Handläggningen flyttade till ett nytt digitalt ärendesystem och flera moment "
-        "automatiserades. Handläggarna behövde nya arbetssätt och kunskap om processutveckling.",
-        "Digitalisering",
-        "Utbildning i tre steg: grundkurs i det nya systemet, processkartläggning i grupp och "
-        "handledning under de första månaderna.",
-        "Börja med processen, inte systemet. Låt medarbetarna själva kartlägga flödet.",
-        "competence_development",
-        Purpose.PREVENT,
-        12,
-    ),
-    (
-        "Dataanalys för utredare",
-        "Allt fler beslut ska bygga på data. Utredarna saknade kunskap i statistik och "
-        "analysverktyg.",
-        "Digitalisering",
-        "Högskolekurs på kvartsfart i statistik och dataanalys med Python, parallellt med "
-        "arbetet och med ett analysprojekt från den egna verksamheten.",
-        "Avsätt fast tid i schemat varje vecka; annars äter vardagen upp studietiden.",
-        "education",
-        Purpose.PREVENT,
-        0,
-    ),
-    (
-        "Ledarskap i förändring för första linjens chefer",
-        "Organisationen slogs samman och cheferna skulle leda medarbetare genom en "
-        "omorganisation med nya uppdrag.",
-        "Ledarskap och organisation",
-        "Ett chefsprogram med fyra träffar om förändringsledning, svåra samtal och "
-        "arbetsmiljö, med kollegial handledning mellan träffarna.",
-        "Ta med skyddsombud i planeringen, så blir arbetsmiljöfrågorna konkreta.",
-        "competence_development",
-        Purpose.DEVELOP,
-        8,
-    ),
-    (
-        "Karriärcoachning inför att verksamheten flyttar",
-        "En del av verksamheten flyttade till en annan ort och medarbetare som inte ville "
-        "flytta behövde hitta en ny väg.",
-        "Omlokalisering",
-        "Individuell karriärcoachning med extern coach, fem samtal per person, med "
-        "kartläggning av kompetens och stöd i att söka nya tjänster.",
-        "Erbjud coachningen tidigt, innan beskedet om flytt blir skarpt.",
-        "coaching",
-        Purpose.MOVE,
-        0,
-    ),
-    (
-        "Karriär- och livsplanering för seniora medarbetare",
-        "Många medarbetare närmar sig pension samtidigt och verksamheten vill behålla "
-        "kunskapen och ett hållbart arbetsliv.",
-        "Kompetensöverföring",
-        "Seminarier om ett längre arbetsliv, pension och hälsa, följt av enskilda samtal om "
-        "den sista tiden i arbetslivet och om att lära upp yngre kolleger.",
-        "Seminarierna blev ett bra sätt att starta samtal om kompetensöverföring.",
-        "career_life_planning",
-        Purpose.PREVENT,
-        18,
-    ),
-    (
-        "Växeltjänstgöring mellan handläggning och analys",
-        "Analysarbetet behövde fler med erfarenhet från handläggningen, och handläggarna "
-        "ville utvecklas mot analysuppdrag.",
-        "Nya uppdrag",
-        "Sex månaders växeltjänstgöring med handledare på den mottagande enheten och en plan "
-        "för vad som ska läras.",
-        "Gör en skriftlig plan med mål för perioden; det gjorde uppföljningen enkel.",
-        "job_rotation",
-        Purpose.PREVENT,
-        0,
-    ),
-    (
-        "Karriärväxling från administration till IT-support",
-        "Administrativa uppgifter automatiserades och behovet av IT-support ökade.",
-        "Digitalisering",
-        "Yrkeshögskolekurs i IT-support på distans med praktik hos den egna IT-avdelningen.",
-        "Praktiken hos den egna IT-avdelningen gjorde steget till ny roll kort.",
-        "career_change",
-        Purpose.PREVENT,
-        0,
-    ),
-    (
-        "Informationssäkerhet för alla medarbetare",
-        "Nya krav på informationssäkerhet och fler digitala tjänster ställde krav på "
-        "kunskap hos alla som hanterar uppgifter.",
-        "Säkerhet och beredskap",
-        "Webbutbildning och workshoppar i grupp om informationsklassning, incidenter och "
-        "säkra arbetssätt.",
-        "Workshoppar med egna exempel fungerade mycket bättre än bara webbutbildning.",
-        "competence_development",
-        Purpose.DEVELOP,
-        24,
-    ),
-    (
-        "Studier i klarspråk och tillgänglig kommunikation",
-        "Myndighetens beslut och webbtexter upplevdes som svåra att förstå.",
-        "Kommunikation",
-        "Kurs i klarspråk med textgranskning av egna beslutsmallar, följt av en skrivgrupp.",
-        "Låt deltagarna skriva om riktiga mallar; då syns nyttan direkt.",
-        "competence_development",
-        Purpose.DEVELOP,
-        9,
-    ),
-    (
-        "Arbetsträning i ny roll som utbildare",
-        "Verksamheten behövde interna utbildare när nya metoder infördes.",
-        "Nya uppdrag",
-        "Pedagogisk kurs och arbetsträning där deltagaren höll utbildningar med stöd av en "
-        "erfaren kollega.",
-        "Dubbelbemanna de första tillfällena.",
-        "work_training",
-        Purpose.PREVENT,
-        0,
-    ),
-    (
-        "Projektledning för verksamhetsutveckling",
-        "Fler utvecklingsprojekt drevs av medarbetare utan erfarenhet av projektledning.",
-        "Ledarskap och organisation",
-        "Certifierande kurs i projektledning och ett eget projekt med handledning.",
-        "Koppla kursen till ett verkligt projekt från start.",
-        "competence_development",
-        Purpose.PREVENT,
-        6,
-    ),
-    (
-        "Stöd till nytt arbete utanför myndigheten",
-        "Uppdraget minskade och några tjänster skulle inte finnas kvar.",
-        "Arbetsbrist och övertalighet",
-        "Individuell vägledning, validering av kompetens och en kortare utbildning inför "
-        "nytt yrke.",
-        "Validering av reell kompetens gav mod att söka bredare.",
-        "career_change",
-        Purpose.MOVE,
-        0,
-    ),
-    (
-        "GIS och geodata för handläggare",
-        "Fler ärenden kräver att handläggare kan läsa och bearbeta kartunderlag.",
-        "Digitalisering",
-        "Kurs i geografiska informationssystem med övningar på verksamhetens egna data.",
-        "En superanvändare per enhet efter kursen höll kunskapen levande.",
-        "competence_development",
-        Purpose.PREVENT,
-        7,
-    ),
-    (
-        "Utbildning i AI-stöd i handläggningen",
-        "Verktyg med artificiell intelligens skulle prövas i handläggningen, och "
-        "medarbetarna behövde förstå möjligheter och risker.",
-        "Digitalisering",
-        "Halvdagsutbildningar och ett pilotprojekt där en grupp prövade verktygen på "
-        "avidentifierade ärenden.",
-        "Ta in juridiken tidigt; frågorna om dataskydd kom direkt.",
-        "development_project",
-        Purpose.DEVELOP,
-        15,
-    ),
+        m["title"],
+        m["need"],
+        m["category"],
+        m["summary"],
+        m["lessons"],
+        m["measure_type"],
+        Purpose(m["purpose"]),
+        m["group_size"],
+    )
+    for m in json.loads(MEASURES_FILE.read_text(encoding="utf-8"))
 ]
+MEASURES_PER_AGENCY = 9
 NEED_MET = [NeedMet.YES] * 6 + [NeedMet.PARTLY] * 3 + [NeedMet.NO]
 OUTCOMES = [Outcome.SAME_ROLE] * 5 + [Outcome.NEW_INTERNAL_ROLE] * 3 + [Outcome.NEW_EMPLOYER]
 
@@ -324,9 +184,9 @@ class Command(BaseCommand):
         )
         coordinator = actor_for(user=coord, organisation_id=org.pk)
         self._decider = actor_for(user=dm, organisation_id=org.pk)
-        # Nine measures each, a different slice of the list per agency.
-        for k in range(9):
-            spec = MEASURES[(offset * 3 + k) % len(MEASURES)]
+        # Nine measures each, a slice of the list no other agency has.
+        for k in range(MEASURES_PER_AGENCY):
+            spec = MEASURES[(offset * MEASURES_PER_AGENCY + k) % len(MEASURES)]
             self._finished_case(org, coordinator, employees[k + 2], period, spec, rnd)
 
     def _finished_case(self, org, coordinator, emp, period, spec, rnd):
@@ -433,16 +293,10 @@ class Command(BaseCommand):
         )
         made = 0
         for i, case in enumerate(cases):
-            spec = next((m for m in MEASURES if m[0] == case.title), None)
+            spec = self._unused_measure(case)
             if spec is None:
-                spec = MEASURES[(case.pk + i) % len(MEASURES)]
-                # The existing demo's cases: describe the measure in the same words as the
-                # case's own measure type, so the example stays true to the case.
-                code = case.measure_types.values_list("code", flat=True).first()
-                same = [m for m in MEASURES if m[5] == code]
-                if same:
-                    spec = same[(case.pk + i) % len(same)]
-            title, need, cat, summary, lessons, code, _purpose, _group = spec
+                break  # every demo measure is in the library already
+            title, need, cat, summary, lessons, _code, _purpose, _group = spec
             types = list(case.measure_types.values_list("pk", flat=True))
             contact = coord_user.pk if i == 0 else None
             try:
@@ -468,6 +322,19 @@ class Command(BaseCommand):
                 continue
             made += 1
         return made
+
+    @staticmethod
+    def _unused_measure(case):
+        """The demo measure this case's example describes: the one of its own title, else one of
+        the same measure type, else any, but never one the library already holds (by title)."""
+        used = set(LibraryEntry.objects.values_list("title", flat=True))
+        free = [m for m in MEASURES if m[0] not in used]
+        code = case.measure_types.values_list("code", flat=True).first()
+        return (
+            next((m for m in free if m[0] == case.title), None)
+            or next((m for m in free if m[5] == code), None)
+            or (free[0] if free else None)
+        )
 
     def _withdraw_a_couple(self) -> None:
         if LibraryEntry.objects.filter(status=EntryStatus.WITHDRAWN).exists():
