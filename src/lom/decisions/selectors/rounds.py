@@ -150,7 +150,7 @@ def round_matrix(*, actor: Actor, rnd: ApplicationRound) -> RoundMatrix:
             Score.objects.filter(
                 Q(case__round=rnd)
                 & Q(criterion__round=rnd)
-                & Q(case__organisation=rnd.organisation)
+                & Q(case__organisation_id=rnd.organisation_id)
             ).values_list(
                 "pk",
                 "case_id",
