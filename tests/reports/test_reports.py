@@ -14,7 +14,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from lom.cases.models import Purpose
-from lom.followup.models import SurveyResponse
+from lom.followup.models import SurveyInvitation, SurveyResponse
 from lom.funds.models import LedgerEntry
 from lom.funds.selectors import fund_balance
 from lom.organisations.models import Employee
@@ -29,6 +29,7 @@ from lom.reports.figures import (
     suppression_mask,
 )
 from lom.reports.models import ReportJob
+from tests.factories import signed_in
 from tests.reporting import at, book, build_scenario, grant, new_case
 
 TODAY = date(2026, 11, 22)  # any day after the fixed data; the figures do not depend on it
@@ -121,8 +122,26 @@ def test_use_by_purpose_kind_and_type_add_up_to_the_ledger(world, scenario):
         assert table.total_dict()["granted"] == fig25.funds.total_dict()["granted"]
         assert table.total_dict()["spent"] == fig25.funds.total_dict()["spent"]
     key = {r[0]: r for r in fig25.key_figures.rows}
-    assert key["Gruppinsatser utan namngivna deltagare"][1:3] == [1, 60_000 * KR]
+    assert key["Gruppinsatser utan deltagarlista"][1:3] == [1, 60_000 * KR]
     assert key["Förbrukat"][2] == 75_000 * KR
+
+
+def test_a_group_measure_counts_with_its_listed_participants(world, scenario):
+    """D (a group of 6, 60 000 kr granted in 2025) gets a list of three participants from the
+    staff register: each counts as a recipient of an equal share, and D is no longer reported
+    apart as a group measure without participants."""
+    people = [world.employee_rec, world.colleague_rec, world.manager_rec]
+    SurveyInvitation.objects.bulk_create(
+        [SurveyInvitation(organisation=world.org, case=scenario.d, employee=e) for e in people]
+    )
+    fair = fairness_figures(organisation=world.org, year=2025)
+    assert (fair.group_cases, fair.group_granted, fair.group_counted) == (0, 0, 1)
+    assert fair.recipients == 3 and fair.granted == 60_000 * KR
+    key = {r[0]: r for r in annual_figures(organisation=world.org, year=2025, today=TODAY)
+           .key_figures.rows}  # fmt: skip
+    assert key["Gruppinsatser utan deltagarlista"][1:3] == [0, 0]
+    page = signed_in(world.coordinator).get("/reports/fairness/?year=2025").content.decode()
+    assert "1 gruppinsatser och projekt räknas med sina deltagare" in page
 
 
 def test_period_dashboard_matches_the_ledger_and_uses_the_organisation_threshold(world, scenario):

@@ -247,13 +247,13 @@ def _annual_figures(
             [_("Förbrukat"), None, year_total.spent, None],
             [_("Deltagare i insatser som fått medel"), use_total[2], None, None],
             [
-                _("Anställda som fått medel för en enskild insats"),
+                _("Anställda som fått medel (enskilt eller som deltagare)"),
                 hide(fair.recipients, few),
                 hide(fair.granted, few),
                 hide(pct(fair.recipients, fair.staff), staff_hidden),
             ],
             [
-                _("Gruppinsatser utan namngivna deltagare"),
+                _("Gruppinsatser utan deltagarlista"),
                 fair.group_cases,
                 fair.group_granted,
                 None,

@@ -13,6 +13,7 @@ from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lom.followup.models import SurveyInvitation
 from lom.organisations.models import Employee, Organisation
 from lom.reports.figures.cases import (
     GROUP_KINDS,
@@ -82,11 +83,14 @@ class FairnessResult:
     staff: int
     recipients: int
     granted: int
+    # Group measures and projects without a list of participants: reported apart.
     group_cases: int
     group_granted: int
     # whether the margins may be shown (not when a hidden group could be worked out of them)
     staff_shown: bool = True
     recipients_shown: bool = True
+    # Group measures and projects whose listed participants are counted as recipients.
+    group_counted: int = 0
 
     @property
     def staff_display(self) -> Any:
@@ -182,17 +186,29 @@ def _staff_groups(
 
 
 def fairness(*, organisation: Organisation, year: int, cases: list[FundedCase]) -> FairnessResult:
-    """Recipients are the named applicants of individual measures with money granted (net) in
-    the scope of `cases` (`funded_cases` of the year's ledger entries); the workforce is the
-    active staff employed by the year's end (and every recipient). Group measures have no
-    named participants and are reported apart. The staff is counted per group by the
-    database; only the recipients are read one by one."""
+    """Recipients are the named applicants of individual measures, and the listed participants
+    of group measures and projects (the coordinator's list from the staff register, each with an
+    equal share of the measure's money), with money granted (net) in the scope of `cases`
+    (`funded_cases` of the year's ledger entries); the workforce is the active staff employed by
+    the year's end (and every recipient). Group measures without a list of participants are
+    reported apart. The staff is counted per group by the database; only the recipients are
+    read one by one."""
     on = date(year, 12, 31)
     per_person: dict[int, int] = defaultdict(int)
-    group_cases = group_granted = 0
+    group_cases = group_granted = group_counted = 0
+    groups = [
+        c for c in cases if (c.kind in GROUP_KINDS or c.applicant_id is None) and c.money.granted
+    ]
+    members = _participants(organisation, [c.case_id for c in groups])
     for c in cases:
         if c.kind in GROUP_KINDS or c.applicant_id is None:
-            if c.money.granted:
+            people = members.get(c.case_id)
+            if people and c.money.granted > 0:
+                group_counted += 1
+                share, rest = divmod(c.money.granted, len(people))
+                for n, person in enumerate(sorted(people)):
+                    per_person[person] += share + (1 if n < rest else 0)
+            elif c.money.granted:
                 group_cases += 1
                 group_granted += c.money.granted
             continue
@@ -250,7 +266,19 @@ def fairness(*, organisation: Organisation, year: int, cases: list[FundedCase]) 
         group_granted,
         staff_shown=staff_sup.margin_shown and not hide_few(total_staff),
         recipients_shown=recipient_sup.margin_shown and not hide_few(total_recipients),
+        group_counted=group_counted,
     )
+
+
+def _participants(organisation: Organisation, case_ids: list[int]) -> dict[int, set[int]]:
+    """case id -> the employees listed as its participants (their survey invitations)."""
+    members: dict[int, set[int]] = defaultdict(set)
+    for i in range(0, len(case_ids), ID_CHUNK):
+        for case_id, employee_id in SurveyInvitation.objects.filter(
+            organisation=organisation, case_id__in=case_ids[i : i + ID_CHUNK]
+        ).values_list("case_id", "employee_id"):
+            members[case_id].add(employee_id)
+    return members
 
 
 def _share(part: int, whole: int, shown_sum: int, margin_shown: bool) -> float | None:
