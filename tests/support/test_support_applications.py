@@ -3,6 +3,7 @@ individual support, prefilled from the check; the server runs the check again an
 the summary the employee agreed to share; the counsellors who serve the employee are told,
 take the application and close it, or the employee withdraws it."""
 
+import json
 import re
 from datetime import date
 from decimal import Decimal
@@ -374,3 +375,12 @@ def test_api_bounded_input_is_a_4xx_naming_the_field(world, extra, field):
     }
     assert field in fields
     assert not SupportApplication.objects.exists()
+
+
+def test_the_subject_export_holds_the_application_and_not_the_months(world):
+    submit(world, description="Vill bli snickare")
+    r = client(world.admin).get(f"/privacy/subjects/{world.employee_rec.pk}/export.json")
+    assert r.status_code == 200
+    apps = json.loads(r.content)["support_applications"]
+    assert len(apps) == 1 and apps[0]["description"] == "Vill bli snickare"
+    assert apps[0]["counted_months"] == 12 and "months" not in apps[0]
