@@ -5,17 +5,19 @@ take the application and close it, or the employee withdraws it."""
 
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from lom.common.errors import ConflictError, DomainError, PermissionDeniedError
 from lom.common.models import Notification
 from lom.fundmode.models import FundMembership
 from lom.mail.models import OutboundMail
 from lom.organisations.models import Organisation
+from lom.privacy.services.retention import retention_run
 from lom.support import eligibility as el
 from lom.support.eligibility import MonthRecord
 from lom.support.models import EligibilityCheck, EligibilityRule, SupportApplication
@@ -384,3 +386,18 @@ def test_the_subject_export_holds_the_application_and_not_the_months(world):
     apps = json.loads(r.content)["support_applications"]
     assert len(apps) == 1 and apps[0]["description"] == "Vill bli snickare"
     assert apps[0]["counted_months"] == 12 and "months" not in apps[0]
+
+
+def test_retention_blanks_the_description_of_ended_applications_only(world, coach):
+    ended = submit(world, description="Vill bli snickare")
+    emp = world.actor(world.employee)
+    support_application_transition(actor=emp, application=ended, name="withdraw")
+    open_one = submit(world, description="Vill läsa vidare")
+    later = timezone.localdate() + timedelta(days=3 * 366)
+    done = retention_run(organisation=world.org, today=later)
+    assert done["support.application_text"] == 1
+    ended.refresh_from_db()
+    open_one.refresh_from_db()
+    assert ended.description == "" and ended.counted_months == 12 and ended.wish == "career"
+    assert open_one.description == "Vill läsa vidare"
+    assert retention_run(organisation=world.org, today=later)["support.application_text"] == 0
