@@ -9,6 +9,7 @@ KINDS = {
     "objection": _("Invändningar"),
     "reminder": _("Påminnelser om ärenden som väntar"),
     "counselling": _("Bokningar av vägledningssamtal"),
+    "support": _("Ansökningar om individuellt stöd"),
     "register": _("Medarbetare med öppna ärenden som har slutat enligt personalregistret"),
     "project": _("Rapporter från utvecklingsprojekt"),
 }

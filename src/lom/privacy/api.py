@@ -33,6 +33,7 @@ DataClassCode = Literal[
     "case.draft",
     "support.session_note",
     "support.eligibility_check",
+    "support.application_text",
     "events.participant",
     "mail.body",
     "common.notification",

@@ -91,6 +91,18 @@ CLASSES: tuple[DataClass, ...] = (
         ),
     ),
     DataClass(
+        code="support.application_text",
+        label=_("Egen beskrivning i ansökningar om individuellt stöd"),
+        action=ANONYMISE,
+        clock=_("ansökan avslutades eller återkallades"),
+        default_months=24,
+        min_months=6,
+        reason=_(
+            "Behövs medan vägledningen pågår och en tid efter; vad som söktes, utfallet av "
+            "prövningen och när står kvar."
+        ),
+    ),
+    DataClass(
         code="events.participant",
         label=_("Namngivna deltagare i evenemang"),
         action=DELETE,

@@ -5,8 +5,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lom.common.bounds import COMMENT_MAX
 from lom.common.fields import KronorField
-from lom.support.models import Slot
+from lom.support.eligibility import MonthRecord
+from lom.support.models import Slot, SupportApplication
 
 
 class HoursField(forms.CharField):
@@ -70,6 +72,49 @@ class MonthRowForm(forms.Form):
 
 
 MonthFormSet = forms.formset_factory(MonthRowForm, extra=0, max_num=60, validate_max=True)
+
+
+def month_records(formset) -> list[MonthRecord]:
+    """The rows of a valid month formset as the records the eligibility check takes."""
+    return [
+        MonthRecord(
+            month=f.cleaned_data["month"],
+            hours_per_week=f.cleaned_data.get("hours_per_week"),
+            income_ore=f.cleaned_data.get("income"),
+        )
+        for f in formset
+        if f.cleaned_data.get("month")
+    ]
+
+
+class SupportApplicationForm(forms.Form):
+    """The employee's own part of an application; the summary of the check comes from the
+    server's re-run of it."""
+
+    wish = forms.ChoiceField(
+        label=_("Vilket stöd vill du ha?"),
+        choices=SupportApplication.Wish.choices,
+        widget=forms.RadioSelect,
+    )
+    description = forms.CharField(
+        label=_("Beskriv med egna ord vad du behöver (frivilligt)"),
+        max_length=COMMENT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    contact = forms.ChoiceField(
+        label=_("Hur vill du bli kontaktad?"),
+        choices=SupportApplication.Contact.choices,
+        widget=forms.RadioSelect,
+    )
+    consent = forms.BooleanField(
+        label=_(
+            "Jag samtycker till att vägledaren ser sammanfattningen av min prövning: att "
+            "grundvillkoret är uppfyllt, regelåret, datumet och antalet månader som räknas."
+        ),
+        help_text=_("Tabellen månad för månad skickas inte med."),
+        error_messages={"required": _("Du behöver samtycka för att kunna skicka ansökan.")},
+    )
 
 
 class ImportForm(forms.Form):

@@ -244,3 +244,87 @@ class SessionNote(models.Model):
 
     def __str__(self) -> str:
         return f"note {self.pk}"
+
+
+class SupportApplication(models.Model):
+    """An employee's application for individual support, made from an eligible self-check.
+
+    The self-check itself is never stored: the server re-runs the check on what the employee
+    sends and keeps only the summary the employee agreed to share with the counsellor (the
+    verdict, the rule year, the date and the number of qualifying months), never the month by
+    month table. The status changes only through `lom.support.services.applications`, by the
+    table in `lom.support.workflow`."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Ny")
+        TAKEN = "taken", _("Tagen av en vägledare")
+        CLOSED = "closed", _("Avslutad")
+        WITHDRAWN = "withdrawn", _("Återkallad")
+
+    class Wish(models.TextChoices):
+        CAREER = "career", _("Karriärvägledning")
+        ASSESSMENT = "assessment", _("Kartläggning av kompetens")
+        EDUCATION = "education", _("Planering av utbildning")
+        OTHER = "other", _("Annat")
+
+    class Contact(models.TextChoices):
+        EMAIL = "email", _("E-post")
+        PHONE = "phone", _("Telefon")
+        MEETING = "meeting", _("Möte")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", editable=False
+    )
+    employee = models.ForeignKey(
+        Employee,
+        on_delete=models.PROTECT,
+        related_name="support_applications",
+        verbose_name=_("medarbetare"),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(_("inskickad"), auto_now_add=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
+    )
+    # What the employee asks for, in their own words.
+    wish = models.CharField(_("stöd som önskas"), max_length=12, choices=Wish.choices)
+    description = models.TextField(_("beskrivning"), max_length=COMMENT_MAX, blank=True)
+    contact = models.CharField(
+        _("hur vill du bli kontaktad"), max_length=10, choices=Contact.choices
+    )
+    consent = models.BooleanField(_("samtycke att dela sammanfattningen"))
+    # The summary of the check, as the server re-ran it when the application was sent.
+    eligible = models.BooleanField(_("grundvillkoret uppfyllt"))
+    as_of = models.DateField(_("anställningen upphör / kontrolldatum"))
+    rule_year = models.PositiveSmallIntegerField(_("regelår"))
+    rule_confirmed = models.BooleanField(_("regeln bekräftad mot avtalet"))
+    counted_months = models.PositiveSmallIntegerField(_("månader som räknas"))
+    months_required = models.PositiveSmallIntegerField(_("månader som krävs"))
+    # Who took it, and when the status last changed.
+    coach = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("vägledare"),
+    )
+    taken_at = models.DateTimeField(_("tagen"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("avslutad eller återkallad"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("ansökan om individuellt stöd")
+        verbose_name_plural = _("ansökningar om individuellt stöd")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(eligible=True) & Q(consent=True),
+                name="supportapplication_eligible_with_consent",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "status", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.employee_id} {self.created_at:%Y-%m-%d}"

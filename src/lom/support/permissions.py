@@ -8,7 +8,8 @@ from django.utils.translation import gettext as _
 from lom.common.verdict import YES, Verdict
 from lom.organisations.access import Actor
 from lom.organisations.models import Organisation, Role
-from lom.support.models import Booking, Slot
+from lom.support.models import Booking, Slot, SupportApplication
+from lom.support.workflow import COACH, TRANSITIONS, state_allows
 
 # An employee may cancel a booking up to this long before the session starts.
 CANCEL_NOTICE = timedelta(hours=24)
@@ -149,3 +150,18 @@ def can_write_note(actor: Actor, booking: Booking) -> Verdict:
 
 def now() -> datetime:
     return timezone.now()
+
+
+def can_transition_application(
+    parties: frozenset[str], application: SupportApplication, name: str
+) -> Verdict:
+    """Who may take the transition `name` (EMPLOYEE or COACH in `workflow.TRANSITIONS`), and
+    whether the application's status allows it now."""
+    t = TRANSITIONS.get(name)
+    if t is None:
+        return Verdict(False, _("Okänd åtgärd."))
+    if t.actor not in parties:
+        if t.actor == COACH:
+            return Verdict(False, _("Bara en vägledare kan göra det här."))
+        return Verdict(False, _("Bara den som ansökte kan återkalla ansökan."))
+    return state_allows(application, name)

@@ -31,8 +31,10 @@ from lom.support.models import (
     EmploymentMonth,
     SessionNote,
     Slot,
+    SupportApplication,
 )
 from lom.support.permissions import is_booking_party, is_coach
+from lom.support.workflow import COACH, EMPLOYEE
 
 # --- eligibility -----------------------------------------------------------------------------
 
@@ -366,3 +368,67 @@ def counselling_counts(*, organisation: Organisation, year: int) -> CounsellingC
     org_cols = [[per_org[i][k] for i in org_ids] for k in range(3)]
     result.by_organisation = _suppress_rows([orgs[i] for i in org_ids], org_cols)
     return result
+
+
+# --- applications for individual support -----------------------------------------------------
+
+
+def applications_for_employee(*, actor: Actor) -> QuerySet[SupportApplication]:
+    """The actor's own applications (as an employee of the actor's organisation)."""
+    if actor.employee is None:
+        return SupportApplication.objects.none()
+    return SupportApplication.objects.filter(
+        organisation=actor.organisation, employee=actor.employee
+    ).select_related("employee", "coach")
+
+
+def applications_for_coach(*, actor: Actor) -> QuerySet[SupportApplication]:
+    """The applications a coach of the actor's organisation serves: of the organisation's
+    employees, and for a fund, of its member employers' employees."""
+    if not is_coach(actor):
+        return SupportApplication.objects.none()
+    return SupportApplication.objects.filter(
+        organisation_id__in=member_organisation_ids(actor.organisation)
+    ).select_related("employee", "coach", "organisation")
+
+
+def new_applications_count(*, actor: Actor) -> int:
+    return (
+        applications_for_coach(actor=actor)
+        .filter(status=SupportApplication.Status.SUBMITTED)
+        .count()
+    )
+
+
+def application_parties(*, actor: Actor, application: SupportApplication) -> frozenset[str]:
+    """Who the actor is to the application: EMPLOYEE (the applicant), COACH, both or none."""
+    parties = set()
+    if actor.employee is not None and application.employee_id == actor.employee.pk:
+        parties.add(EMPLOYEE)
+    if is_coach(actor) and application.organisation_id in member_organisation_ids(
+        actor.organisation
+    ):
+        parties.add(COACH)
+    return frozenset(parties)
+
+
+def application_get(*, actor: Actor, pk: int) -> SupportApplication | None:
+    """An application for its applicant and the coaches who serve them; None (404) for
+    everyone else."""
+    # The party check below admits only the applicant and the coaches who serve them.
+    qs = SupportApplication.objects.filter(pk=pk)  # tenant-scope: parties checked below
+    application = qs.select_related("employee", "coach", "organisation", "created_by").first()
+    if application is None or not application_parties(actor=actor, application=application):
+        return None
+    return application
+
+
+def application_coach_users(*, organisation: Organisation) -> dict[int, list[Any]]:
+    """The coaches who serve the employees of `organisation`, by their own organisation."""
+    out: dict[int, list[Any]] = defaultdict(list)
+    for m in Membership.objects.filter(
+        organisation_id__in=coach_organisation_ids(organisation), role=Role.COACH
+    ).select_related("user"):
+        if m.user.is_active:
+            out[m.organisation_id].append(m.user)
+    return dict(out)

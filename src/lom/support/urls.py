@@ -1,6 +1,7 @@
 from django.urls import path
 
 from lom.support import views
+from lom.support.views import applications
 
 app_name = "support"
 
@@ -17,6 +18,15 @@ urlpatterns = [
     path("eligibility/checks/<int:pk>/", views.check_detail_view, name="check"),
     path("eligibility/import/", views.import_view, name="import"),
     path("eligibility/rules/", views.rules_view, name="rules"),
+    # Applications for individual support
+    path("applications/", applications.applications_view, name="applications"),
+    path("applications/new/", applications.application_new_view, name="application_new"),
+    path("applications/<int:pk>/", applications.application_view, name="application"),
+    path(
+        "applications/<int:pk>/transition/",
+        applications.application_transition_view,
+        name="application_transition",
+    ),
     # Career and study counselling
     path("counselling/", views.counselling_view, name="counselling"),
     path("counselling/slots/<int:pk>/book/", views.book_view, name="book"),

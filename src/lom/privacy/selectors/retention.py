@@ -16,7 +16,7 @@ from lom.mail.models import OutboundMail
 from lom.organisations.models import Organisation
 from lom.privacy.classes import CLASSES, DataClass
 from lom.privacy.models import RetentionPolicy
-from lom.support.models import EligibilityCheck, SessionNote
+from lom.support.models import EligibilityCheck, SessionNote, SupportApplication
 
 CLOSED = (Status.COMPLETED, Status.REJECTED, Status.WITHDRAWN)
 MAIL_DONE = (
@@ -80,6 +80,14 @@ def _due_eligibility(org: Organisation, cutoff: datetime) -> QuerySet:
     )
 
 
+def _due_application_texts(org: Organisation, cutoff: datetime) -> QuerySet:
+    return (
+        SupportApplication.objects.filter(organisation=org, ended_at__lt=cutoff)
+        .exclude(description="")
+        .order_by("ended_at", "id")
+    )
+
+
 def _due_participants(org: Organisation, cutoff: datetime) -> QuerySet:
     return (
         Participant.objects.filter(
@@ -113,6 +121,7 @@ DUE: dict[str, Callable[[Organisation, datetime], QuerySet]] = {
     "case.draft": _due_drafts,
     "support.session_note": _due_session_notes,
     "support.eligibility_check": _due_eligibility,
+    "support.application_text": _due_application_texts,
     "events.participant": _due_participants,
     "mail.body": _due_mail,
     "common.notification": _due_notifications,
@@ -172,6 +181,9 @@ def _describe(code: str, obj: Model) -> tuple[str, str]:
         return f"#{obj.pk} {obj.created_at:%Y-%m-%d}", ""
     if isinstance(obj, EligibilityCheck):
         return f"#{obj.pk} {obj.as_of:%Y-%m-%d}", reverse("support:check", args=[obj.pk])
+    if isinstance(obj, SupportApplication):
+        # No link: the application is for the employee and the counsellors only.
+        return f"#{obj.pk} {obj.created_at:%Y-%m-%d}", ""
     if isinstance(obj, Participant):
         return f"#{obj.pk}", reverse("events:detail", args=[obj.registration.event_id])
     if isinstance(obj, OutboundMail):

@@ -13,7 +13,7 @@ from lom.events.models import Participant
 from lom.followup.models import ParticipantOutcome, SurveyInvitation
 from lom.mail.models import OutboundMail
 from lom.organisations.models import Employee, Membership
-from lom.support.models import Booking, EligibilityCheck, EmploymentMonth
+from lom.support.models import Booking, EligibilityCheck, EmploymentMonth, SupportApplication
 
 FORMAT = "lom-subject-export/1"
 # Bounds on the lists that grow with time (the audit trail, the read log, notifications): an
@@ -238,6 +238,24 @@ def subject_data(
                 "reasoning": c.reasoning,
             }
             for c in EligibilityCheck.objects.filter(employee=employee).select_related("checked_by")
+        ],
+        "support_applications": [
+            {
+                "created_at": _iso(a.created_at),
+                "status": a.status,
+                "wish": a.wish,
+                "contact": a.contact,
+                "description": a.description,
+                "as_of": _iso(a.as_of),
+                "rule_year": a.rule_year,
+                "eligible": a.eligible,
+                "counted_months": a.counted_months,
+                "months_required": a.months_required,
+                "coach": _name(a.coach) if a.coach else None,
+            }
+            for a in SupportApplication.objects.filter(employee=employee, organisation=org)
+            .select_related("coach")
+            .order_by("created_at", "id")
         ],
         "employment_months": [
             {

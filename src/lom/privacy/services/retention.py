@@ -27,6 +27,7 @@ BLANKED: dict[str, dict[str, Any]] = {
     "case.private_reason": {"private_reason": "", "share_private_reason": False},
     "support.session_note": {"text": ""},
     "support.eligibility_check": {"reasoning": []},
+    "support.application_text": {"description": ""},
     "mail.body": {"text": "", "html": ""},
 }
 

@@ -31,6 +31,7 @@ from lom.support.api.schemas import (
     CheckIn,
     CheckOut,
     EmploymentMonthOut,
+    MonthIn,
     RecordedCheckOut,
     RuleIn,
     RuleOut,
@@ -75,8 +76,18 @@ def save_rule(request, year: Year, payload: RuleIn):
 def self_check(request, payload: SelfCheckIn):
     actor = request.api_actor
     _require(can_self_check(actor))
+    records = month_records(payload.months)
+    try:
+        result = selectors.self_check(actor=actor, as_of=payload.as_of, records=records)
+    except ValueError as exc:
+        raise DomainError(_("Samma månad finns två gånger i tabellen."), field="months") from exc
+    return {**result.as_json(), "stored": False}
+
+
+def month_records(months: list[MonthIn]) -> list[MonthRecord]:
+    """The months sent to the API as the records the eligibility check takes."""
     records = []
-    for m in payload.months:
+    for m in months:
         year, month = (int(x) for x in m.month.split("-"))
         if not (1 <= month <= 12 and 1900 <= year <= 2200):
             raise DomainError(_("Ange månaden som ÅÅÅÅ-MM."), field="months")
@@ -87,11 +98,7 @@ def self_check(request, payload: SelfCheckIn):
                 income_ore=m.income_ore,
             )
         )
-    try:
-        result = selectors.self_check(actor=actor, as_of=payload.as_of, records=records)
-    except ValueError as exc:
-        raise DomainError(_("Samma månad finns två gånger i tabellen."), field="months") from exc
-    return {**result.as_json(), "stored": False}
+    return records
 
 
 def _employee(actor: Actor, employee_id: int) -> Employee:

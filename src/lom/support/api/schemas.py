@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import WithJsonSchema
@@ -187,3 +187,51 @@ class CountsOut(Schema):
     months: list[CountRowOut]
     total: CountRowOut
     by_organisation: list[CountRowOut]
+
+
+SupportWish = Literal["career", "assessment", "education", "other"]
+SupportContact = Literal["email", "phone", "meeting"]
+SupportApplicationStatus = Literal["submitted", "taken", "closed", "withdrawn"]
+SupportTransitionName = Literal["take", "close", "withdraw"]
+
+
+class SupportApplicationIn(Schema):
+    """An application for individual support. `as_of` and `months` are the self-check's inputs:
+    the server runs the check again and refuses (400, field `months`) unless it is met."""
+
+    as_of: Day
+    months: list[MonthIn] = Field(..., max_length=120)
+    wish: SupportWish
+    contact: SupportContact
+    description: str = Field("", max_length=COMMENT_MAX)
+    consent: bool = Field(
+        ..., description="Consent to share the summary of the check with the counsellor"
+    )
+
+
+class SupportApplicationOut(Schema):
+    id: int
+    employee_id: int
+    employee: str
+    organisation: str
+    created_at: datetime
+    status: SupportApplicationStatus
+    wish: SupportWish
+    contact: SupportContact
+    description: str
+    eligible: bool
+    as_of: date
+    rule_year: int
+    rule_confirmed: bool
+    counted_months: int
+    months_required: int
+    coach: str | None
+    taken_at: datetime | None
+    ended_at: datetime | None
+    transitions: list[SupportTransitionName] = Field(
+        default_factory=list, description="What the caller may do with it now"
+    )
+
+
+class SupportTransitionIn(Schema):
+    name: SupportTransitionName

@@ -20,7 +20,6 @@ from lom.organisations.access import Actor
 from lom.organisations.models import Role
 from lom.organisations.selectors import employees_for_org
 from lom.support import selectors, services
-from lom.support.eligibility import MonthRecord
 from lom.support.forms import (
     AsOfForm,
     CancelForm,
@@ -29,6 +28,7 @@ from lom.support.forms import (
     NoteForm,
     RuleForm,
     SlotForm,
+    month_records,
 )
 from lom.support.imports import TEMPLATE_HEADER, read_upload
 from lom.support.models import Booking
@@ -54,7 +54,12 @@ def _require(verdict) -> None:
         raise PermissionDenied(verdict.reason)
 
 
-@api_counterpart("GET /support/eligibility-checks", "GET /support/slots", "GET /support/bookings")
+@api_counterpart(
+    "GET /support/eligibility-checks",
+    "GET /support/slots",
+    "GET /support/bookings",
+    "GET /support/applications",
+)
 @actor_view()
 def index_view(request, actor: Actor):
     return render(
@@ -68,6 +73,9 @@ def index_view(request, actor: Actor):
             "can_counts": bool(can_read_counts(actor)),
             "is_coach": is_coach(actor),
             "is_employee": actor.employee is not None,
+            "new_applications": (
+                selectors.new_applications_count(actor=actor) if is_coach(actor) else 0
+            ),
         },
     )
 
@@ -95,15 +103,7 @@ def self_check_view(request, actor: Actor):
         as_of_form = AsOfForm(request.POST)
         formset = MonthFormSet(request.POST, prefix="m")
         if as_of_form.is_valid() and formset.is_valid():
-            records = [
-                MonthRecord(
-                    month=f.cleaned_data["month"],
-                    hours_per_week=f.cleaned_data.get("hours_per_week"),
-                    income_ore=f.cleaned_data.get("income"),
-                )
-                for f in formset
-                if f.cleaned_data.get("month")
-            ]
+            records = month_records(formset)
             try:
                 result = selectors.self_check(
                     actor=actor, as_of=as_of_form.cleaned_data["as_of"], records=records
