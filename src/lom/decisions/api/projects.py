@@ -5,7 +5,6 @@ reports."""
 from datetime import date, datetime
 from typing import Literal, cast
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 
 from lom.cases.selectors import case_get_for_actor
 from lom.common.bounds import MAX_AMOUNT_ORE, NAME_MAX, TEXT_MAX
-from lom.common.errors import DomainError
+from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.schemas import Day, Id
 from lom.decisions import selectors, services
 from lom.decisions.api._common import REFUSALS, CaseRefOut, actor_of, case_ref, named_as_in_api
@@ -134,7 +133,7 @@ def _project_fields(row: ProjectRow) -> dict:
 def _reader(request: HttpRequest):
     actor = actor_of(request)
     if not actor.has(*READERS):
-        raise PermissionDenied
+        raise PermissionDeniedError(_("Din roll har inte tillgång till omgångens projekt."))
     return actor
 
 

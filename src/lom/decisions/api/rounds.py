@@ -4,14 +4,13 @@ joint decision, and joining a draft to an open round."""
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from lom.cases.selectors import case_get_for_actor
 from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE, NAME_MAX, TEXT_MAX
-from lom.common.errors import DomainError
+from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.pagination import keyset_page
 from lom.common.schemas import DEFAULT_LIMIT, Cursor, Day, Id, Limit, Page
 from lom.decisions import selectors, services
@@ -409,7 +408,7 @@ def score_application(
 def get_round_matrix(request: HttpRequest, round_id: Id) -> RoundMatrixOut:
     actor = actor_of(request)
     if not _reads_matrix(actor):
-        raise PermissionDenied
+        raise PermissionDeniedError(_("Din roll har inte tillgång till bedömningsmatrisen."))
     return matrix_out(actor, _round(actor, round_id))
 
 

@@ -92,7 +92,11 @@ def project_report_submit(
 ) -> ProjectReport:
     """The project owner reports at one of the round's dates (once per date). The coordinators
     are told; a report that says more was spent than granted is flagged to them."""
-    case = Case.objects.select_for_update().select_related("applicant__user").get(pk=case.pk)
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("applicant__user")
+        .get(pk=case.pk)
+    )
     if case.organisation_id != actor.organisation.pk or not is_owner(user=actor.user, case=case):
         raise DomainError(_("Bara projektets ägare rapporterar om projektet."))
     if case.round_id is None or due.round_id != case.round_id:
