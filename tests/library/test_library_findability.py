@@ -9,6 +9,7 @@ from itertools import combinations
 import pytest
 
 from lom.demo.management.commands.load_demo_library import MEASURES, MEASURES_FILE, Command
+from lom.library import search
 from lom.library.models import EntryStatus, LibraryEntry
 from lom.library.selectors import (
     DUPLICATE_MIN,
@@ -222,3 +223,26 @@ def test_the_demo_loader_publishes_each_measure_at_most_once():
     publish_library_entry(w, make_completed_case(w, title="x"), title=MEASURES[0][0])
     picked = Command._unused_measure(case)
     assert picked is not None and picked[0] != MEASURES[0][0]
+
+
+def test_a_search_ranks_a_bounded_window_and_keeps_an_older_entry_with_every_word(library):
+    """Past the window, the newest matches of any word are ranked, and the newest entries
+    holding every word join them: the oldest entry (the only one with both words) still
+    comes first, and the result says that more entries match than were ranked."""
+    entries, _actor = library
+    qs = LibraryEntry.objects.filter(status=EntryStatus.PUBLISHED)
+    # "pension" and "coach" hold "samtal", "data" (the newest) holds "statistik".
+    everything = search.ranking(qs, "samtal statistik")
+    assert not everything.more and len(everything.ids) == 3
+    bounded = search.ranking(qs, "samtal statistik", window=1)
+    assert bounded.more
+    assert set(bounded.ids) <= set(everything.ids) and len(bounded.ids) <= 2
+    newest = max(everything.ids)
+    assert newest in bounded.ids
+    # Both words in one (older) entry: the all-words tier finds it past the window.
+    older = entries["pension"]
+    older.summary += " Statistik över pensionsåldrar."
+    older.save()
+    search.index_entry(older)
+    bounded = search.ranking(qs, "samtal statistik", window=1)
+    assert bounded.ids[0] == older.pk and bounded.more

@@ -81,6 +81,12 @@ class PageOut(Schema):
     page: int
     pages: int
     mode: str
+    more: bool = Field(
+        False,
+        description="A text search ranks the newest matches (up to 1 000, and up to 1 000 "
+        "more holding all the words): true when further, older entries match too; another "
+        "word or a filter narrows the search to them.",
+    )
     results: list[EntryOut]
 
 
@@ -211,6 +217,7 @@ def search_entries(request, params: Query[SearchIn]):
         "page": res.page,
         "pages": res.pages,
         "mode": res.mode,
+        "more": res.more,
         "results": [entry_out(e) for e in res.items],
     }
 

@@ -27,6 +27,8 @@ from lom.organisations.models import Organisation
 from lom.organisations.selectors import SIZE_BANDS, active_employee_counts, size_band
 
 PER_PAGE = 20
+# A text search lists at most this many entries (the ranked window, both tiers).
+MAX_RESULTS = 2 * search.RANK_WINDOW
 PARTY_ROLES = ("coordinator", "decision_maker", "union_rep", "org_admin")
 
 
@@ -87,6 +89,8 @@ class SearchPage:
     pages: int
     mode: str = "text"  # text | embedding | hybrid | browse
     filters: LibraryFilters = field(default_factory=LibraryFilters)
+    # More entries match than were ranked (search.RANK_WINDOW): another word or a filter helps.
+    more: bool = False
 
     @property
     def has_next(self) -> bool:
@@ -128,16 +132,16 @@ def search_mode() -> str:
     return "text"
 
 
-def _ranked_ids(
+def _ranking(
     qs: QuerySet[LibraryEntry], q: str, *, limit: int, mode: str, whole_index: bool = False
-) -> list[int]:
+) -> search.Ranking:
     if mode == "text":
-        return search.ranked_ids(qs, q, limit=limit, whole_index=whole_index)
+        return search.ranking(qs, q, whole_index=whole_index)
     sem = semantic_ids(qs, q, limit=limit)
     if mode == "embedding":
-        return sem
-    text = search.ranked_ids(qs, q, limit=limit, whole_index=whole_index)
-    return reciprocal_rank_fusion([text, sem])[:limit]
+        return search.Ranking(sem)
+    text = search.ranking(qs, q, whole_index=whole_index)
+    return search.Ranking(reciprocal_rank_fusion([text.ids, sem])[:limit], text.more)
 
 
 def reciprocal_rank_fusion(rankings: list[list[int]], k: int = 60) -> list[int]:
@@ -160,14 +164,15 @@ def library_search(  # tenant-scope: published entries are for every organisatio
         mode = search_mode()
         # Only the text, no filter: every published entry, which is what the index holds.
         whole = not LibraryFilters(**{**filters.__dict__, "q": ""}).active
-        ids = _ranked_ids(qs, filters.q, limit=search.MAX_CANDIDATES, mode=mode, whole_index=whole)
+        ranked = _ranking(qs, filters.q, limit=MAX_RESULTS, mode=mode, whole_index=whole)
+        ids = ranked.ids[:MAX_RESULTS]
         total = len(ids)
         pages = max(1, -(-total // per_page))
         page = min(page, pages)
         chunk = ids[(page - 1) * per_page : page * per_page]
         by_id = {e.pk: e for e in _with_related(LibraryEntry.objects.filter(pk__in=chunk))}
         items = [by_id[pk] for pk in chunk if pk in by_id]
-        return SearchPage(items, total, page, pages, mode, filters)
+        return SearchPage(items, total, page, pages, mode, filters, more=ranked.more)
     total = qs.count()
     pages = max(1, -(-total // per_page))
     page = min(page, pages)
@@ -185,7 +190,7 @@ def library_similar(*, text: str, limit: int = 3, exclude_organisation_id: int |
     qs = published_entries()
     if exclude_organisation_id is not None:
         qs = qs.exclude(organisation_id=exclude_organisation_id)
-    ids = _ranked_ids(qs, text, limit=limit, mode=search_mode())[:limit]
+    ids = _ranking(qs, text, limit=limit, mode=search_mode()).ids[:limit]
     by_id = {e.pk: e for e in _with_related(LibraryEntry.objects.filter(pk__in=ids))}
     return [by_id[pk] for pk in ids if pk in by_id]
 
