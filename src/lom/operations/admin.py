@@ -3,7 +3,13 @@ them; `manage.py jobs` is the operator's view)."""
 
 from django.contrib import admin
 
-from lom.operations.models import JobRun, OperationsEvent, WorkerHeartbeat
+from lom.operations.models import (
+    AccessibilityIssue,
+    AccessibilityStatement,
+    JobRun,
+    OperationsEvent,
+    WorkerHeartbeat,
+)
 
 
 class _ReadOnly(admin.ModelAdmin):
@@ -33,3 +39,21 @@ class WorkerHeartbeatAdmin(_ReadOnly):
 class OperationsEventAdmin(_ReadOnly):
     list_display = ["at", "action", "subject", "detail"]
     list_filter = ["action"]
+
+
+class AccessibilityIssueInline(admin.TabularInline):
+    model = AccessibilityIssue
+    extra = 1
+    fields = ["order", "title", "reason", "description"]
+
+
+@admin.register(AccessibilityStatement)
+class AccessibilityStatementAdmin(admin.ModelAdmin):
+    """The platform administrator keeps the accessibility statement's status, known issues and
+    dates here (one statement per installation)."""
+
+    list_display = ["__str__", "compliance", "assessed_on", "reviewed_on"]
+    inlines = [AccessibilityIssueInline]
+
+    def has_add_permission(self, request, obj=None):
+        return super().has_add_permission(request) and not AccessibilityStatement.objects.exists()
