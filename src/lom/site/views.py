@@ -23,6 +23,7 @@ from lom.operations.accessibility import accessibility_statement, feedback_organ
 from lom.operations.forms import HONEYPOT, AccessibilityFeedbackForm
 from lom.operations.services import accessibility_feedback_send
 from lom.organisations.models import Role
+from lom.site.tasks import can_apply_here, role_tasks
 
 
 def set_language_view(request):
@@ -48,7 +49,11 @@ HOME_OVERDUE = 10
 @api_counterpart("GET /me", "GET /cases", "GET /fund-periods", "GET /decisions/objections")
 @actor_view()
 def home_view(request, actor):
-    ctx = {"role_labels": [str(Role(r).label) for r in sorted(actor.roles)]}
+    ctx = {
+        "role_labels": [str(Role(r).label) for r in sorted(actor.roles)],
+        "tasks": role_tasks(actor),
+        "can_apply": can_apply_here(actor),
+    }
     mine, _more = case_list(actor=actor, filters=CaseFilter(mine_only=True), page=1, page_size=5)
     ctx["my_cases"] = mine
     if actor.is_staff_reader or actor.is_union_rep:
