@@ -9,10 +9,12 @@ from django.core.cache import cache
 from django.test import Client
 
 from lom.accounts.models import User
+from lom.common.errors import DomainError
 from lom.common.models import Notification
 from lom.mail.models import OutboundMail
 from lom.operations.accessibility import FEEDBACK_PER_HOUR
-from lom.operations.models import AccessibilityIssue, AccessibilityStatement
+from lom.operations.models import AccessibilityIssue
+from lom.operations.services import accessibility_statement_save
 from tests.factories import signed_in
 
 URL = "/accessibility/"
@@ -51,20 +53,40 @@ def test_the_statement_has_every_part_of_diggs_template(world):
 
 @pytest.mark.django_db
 def test_the_platform_admin_keeps_status_issues_and_dates(world):
-    statement = AccessibilityStatement.objects.create(
-        compliance=AccessibilityStatement.Compliance.NONE,
-        assessment_method="Extern granskning av Tillgänglighetsbyrån.",
-        assessed_on=date(2027, 2, 3),
-        published_on=date(2027, 1, 1),
-        reviewed_on=date(2027, 3, 4),
-        contact_email="a11y@example.org",
+    root = User.objects.create_superuser("root", "root@example.org", "x" * 20)
+    admin = signed_in(root)
+    r = admin.post(
+        "/django-admin/operations/accessibilitystatement/add/",
+        {
+            "compliance": "none",
+            "assessment_method": "Extern granskning av Tillgänglighetsbyrån.",
+            "assessed_on": "2027-02-03",
+            "published_on": "2027-01-01",
+            "reviewed_on": "2027-03-04",
+            "contact_email": "a11y@example.org",
+        },
     )
-    AccessibilityIssue.objects.create(
-        statement=statement,
-        title="Kartan över kontoren",
-        description="Kartan saknar textalternativ.",
-        reason=AccessibilityIssue.Reason.BURDEN,
+    assert r.status_code == 302, r.content.decode()[:2000]
+    r = admin.post(
+        "/django-admin/operations/accessibilityissue/add/",
+        {
+            "order": "1",
+            "title": "Kartan över kontoren",
+            "reason": "burden",
+            "description": "Kartan saknar textalternativ.",
+        },
     )
+    assert r.status_code == 302
+    # One statement per installation.
+    with pytest.raises(DomainError):
+        accessibility_statement_save(
+            statement=None,
+            compliance="full",
+            assessment_method="x",
+            assessed_on=date(2027, 1, 1),
+            published_on=date(2027, 1, 1),
+            reviewed_on=date(2027, 1, 1),
+        )
     page = text_of(Client().get(URL))
     for expected in (
         "Tjänsten är inte förenlig",
@@ -76,12 +98,15 @@ def test_the_platform_admin_keeps_status_issues_and_dates(world):
     ):
         assert expected in page, expected
     assert "Bilagor som användare laddar upp" not in page
-    # The platform administrator edits it in the Django admin.
-    root = User.objects.create_superuser("root", "root@example.org", "x" * 20)
-    assert signed_in(root).get("/django-admin/operations/accessibilitystatement/").status_code in (
-        200,
-        302,
+    # A fixed issue leaves the statement.
+    issue = AccessibilityIssue.objects.get()
+    assert (
+        admin.post(
+            f"/django-admin/operations/accessibilityissue/{issue.pk}/delete/", {"post": "yes"}
+        ).status_code
+        == 302
     )
+    assert "Kartan över kontoren" not in text_of(Client().get(URL))
 
 
 @pytest.mark.django_db

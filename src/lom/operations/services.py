@@ -4,7 +4,7 @@ feedback on the accessibility statement, passed on to the administrators."""
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -15,7 +15,7 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from lom.accounts.models import User
-from lom.common.bounds import SHORT_TEXT_MAX
+from lom.common.bounds import NAME_MAX, SHORT_TEXT_MAX
 from lom.common.errors import DomainError
 from lom.mail.notify import notify, render_text
 from lom.mail.services.compose import composed_queue, notification_mail, user_language
@@ -27,7 +27,13 @@ from lom.operations.accessibility import (
     FEEDBACK_PER_HOUR,
     feedback_recipients,
 )
-from lom.operations.models import JobRun, OperationsEvent, WorkerHeartbeat
+from lom.operations.models import (
+    AccessibilityIssue,
+    AccessibilityStatement,
+    JobRun,
+    OperationsEvent,
+    WorkerHeartbeat,
+)
 from lom.organisations.models import Membership, Organisation
 
 logger = logging.getLogger("lom.operations")
@@ -238,3 +244,74 @@ def _home_organisation_id(user: User) -> int | None:
         .values_list("organisation_id", flat=True)
         .first()
     )
+
+
+@transaction.atomic(durable=True)
+def accessibility_statement_save(
+    *,
+    statement: AccessibilityStatement | None,
+    compliance: str,
+    assessment_method: str,
+    assessed_on: date,
+    published_on: date,
+    reviewed_on: date,
+    contact_email: str = "",
+) -> AccessibilityStatement:
+    """The platform administrator keeps the installation's one accessibility statement."""
+    if compliance not in AccessibilityStatement.Compliance.values:
+        raise DomainError(_("Välj hur förenlig tjänsten är."), field="compliance")
+    if not assessment_method.strip():
+        raise DomainError(_("Beskriv hur tjänsten har granskats."), field="assessment_method")
+    if reviewed_on < published_on:
+        raise DomainError(
+            _("Redogörelsen kan inte ha uppdaterats innan den upprättades."), field="reviewed_on"
+        )
+    if statement is None:
+        if AccessibilityStatement.objects.exists():
+            raise DomainError(_("Installationen har redan en tillgänglighetsredogörelse."))
+        statement = AccessibilityStatement()
+    else:
+        statement = AccessibilityStatement.objects.select_for_update().get(pk=statement.pk)
+    statement.compliance = compliance
+    statement.assessment_method = assessment_method.strip()[:SHORT_TEXT_MAX]
+    statement.assessed_on = assessed_on
+    statement.published_on = published_on
+    statement.reviewed_on = reviewed_on
+    statement.contact_email = contact_email.strip()
+    statement.save()
+    return statement
+
+
+@transaction.atomic(durable=True)
+def accessibility_issue_save(
+    *,
+    issue: AccessibilityIssue | None,
+    title: str,
+    description: str,
+    reason: str,
+    order: int = 0,
+) -> AccessibilityIssue:
+    """A known issue of the installation's statement (added or changed)."""
+    statement = AccessibilityStatement.objects.order_by("id").first()
+    if statement is None:
+        raise DomainError(_("Lägg först upp tillgänglighetsredogörelsen."))
+    if reason not in AccessibilityIssue.Reason.values:
+        raise DomainError(_("Välj skälet."), field="reason")
+    if not title.strip():
+        raise DomainError(_("Ange bristen."), field="title")
+    if issue is None:
+        issue = AccessibilityIssue(statement=statement)
+    else:
+        issue = AccessibilityIssue.objects.select_for_update().get(pk=issue.pk)
+    issue.title = title.strip()[:NAME_MAX]
+    issue.description = description.strip()[:SHORT_TEXT_MAX]
+    issue.reason = reason
+    issue.order = max(0, min(int(order), 32_767))
+    issue.save()
+    return issue
+
+
+@transaction.atomic(durable=True)
+def accessibility_issue_delete(*, issue: AccessibilityIssue) -> None:
+    """A known issue fixed: it leaves the statement."""
+    AccessibilityIssue.objects.filter(pk=issue.pk).delete()
