@@ -6,8 +6,11 @@
  *  - the board's forms are sent with fetch and the board is redrawn from the answer;
  *  - cards can be dragged to an area (the "Flytta till område" select is the keyboard way);
  *  - a time-boxed step shows a countdown.
- * What the user is typing survives a redraw (values and focus are kept by element id), and
- * changes are announced in an aria-live region. */
+ * What the user is typing survives a redraw (values by element id); focus stays on the same
+ * control (found again by its id, its data-focus-key, or its form's action with its name and
+ * value: a button without an id keeps focus too). Other participants' changes are announced
+ * politely in an aria-live region (coalesced: at most one "updated" every few seconds, none
+ * lost). After the facilitator's own step change, focus moves to the new step's heading. */
 (function () {
   "use strict";
 
@@ -23,6 +26,9 @@
   var dragging = false;
   var failures = 0;
   var lastAnnounce = 0;
+  var lastUpdate = 0;
+  var pendingUpdate = null;
+  var UPDATE_GAP = 5000;  /* ms between two "the board was updated" announcements */
 
   function msg(name) { return live.getAttribute("data-msg-" + name) || ""; }
 
@@ -47,6 +53,57 @@
     window.setTimeout(function () { statusEl.textContent = text; }, 50);
   }
 
+  /* Another participant's change: said politely, and not more often than every UPDATE_GAP;
+   * a change inside the gap is said at its end. */
+  function announceUpdate() {
+    if (pendingUpdate) { return; }
+    var wait = lastUpdate + UPDATE_GAP - Date.now();
+    var say = function () {
+      pendingUpdate = null;
+      lastUpdate = Date.now();
+      announce(msg("updated"), true);
+    };
+    if (wait <= 0) { say(); } else { pendingUpdate = window.setTimeout(say, wait); }
+  }
+
+  function quoted(text) {
+    return window.CSS && window.CSS.escape ? window.CSS.escape(text) : text.replace(/"/g, '\\"');
+  }
+
+  /* What identifies a control across a redraw (the board's HTML is replaced). */
+  function focusKey(el) {
+    if (el.id) { return { id: el.id }; }
+    var key = el.getAttribute("data-focus-key");
+    if (key) { return { key: key }; }
+    var form = el.form || (el.closest ? el.closest("form") : null);
+    return {
+      tag: el.tagName.toLowerCase(),
+      action: form ? form.getAttribute("action") : null,
+      name: el.getAttribute("name") || "",
+      value: el.getAttribute("value") || "",
+      href: el.getAttribute("href") || ""
+    };
+  }
+
+  function findByKey(k) {
+    if (k.id) {
+      var byId = document.getElementById(k.id);
+      return byId && live.contains(byId) ? byId : null;
+    }
+    if (k.key) { return live.querySelector('[data-focus-key="' + quoted(k.key) + '"]'); }
+    var found = null;
+    Array.prototype.some.call(live.querySelectorAll(k.tag), function (el) {
+      var form = el.form || (el.closest ? el.closest("form") : null);
+      var same = (form ? form.getAttribute("action") : null) === k.action &&
+        (el.getAttribute("name") || "") === k.name &&
+        (el.getAttribute("value") || "") === k.value &&
+        (el.getAttribute("href") || "") === k.href;
+      if (same) { found = el; }
+      return same;
+    });
+    return found;
+  }
+
   function showError(text) {
     if (!alertEl) { return; }
     alertEl.textContent = text || "";
@@ -60,7 +117,7 @@
   }
 
   /* Redraw the board from server HTML, keeping what the user has typed and where they are. */
-  function redraw(html) {
+  function redraw(html, remote) {
     var before = state();
     var kept = {};
     var fields = live.querySelectorAll("input[id], textarea[id], select[id]");
@@ -77,9 +134,9 @@
       if (changed) { kept[el.id] = { value: el.value, checked: el.checked }; }
     });
     var active = document.activeElement;
-    var focusId = active && live.contains(active) ? active.id : null;
+    var focused = active && active !== live && live.contains(active) ? focusKey(active) : null;
     var selStart = null, selEnd = null;
-    if (focusId && typeof active.selectionStart === "number") {
+    if (focused && typeof active.selectionStart === "number") {
       selStart = active.selectionStart;
       selEnd = active.selectionEnd;
     }
@@ -92,10 +149,10 @@
       if (el.type === "checkbox" || el.type === "radio") { el.checked = kept[id].checked; }
       else { el.value = kept[id].value; }
     });
-    if (focusId) {
-      var again = document.getElementById(focusId);
+    if (focused) {
+      var again = findByKey(focused);
       if (again) {
-        again.focus();
+        again.focus({ preventScroll: true });
         if (selStart !== null && typeof again.setSelectionRange === "function") {
           try { again.setSelectionRange(selStart, selEnd); } catch (e) { /* not a text field */ }
         }
@@ -106,8 +163,8 @@
       announce(msg("locked"), true);
     } else if (after.step !== before.step) {
       announce(msg("step") + " " + after.stepLabel + ".", true);
-    } else if (after.revision !== before.revision) {
-      announce(msg("updated"), false);
+    } else if (after.revision !== before.revision && remote) {
+      announceUpdate();
     }
     tick();
   }
@@ -137,7 +194,7 @@
       .then(function (data) {
         if (failures) { showError(""); }
         failures = 0;
-        if (data && String(data.revision) !== state().revision) { redraw(data.html); }
+        if (data && String(data.revision) !== state().revision) { redraw(data.html, true); }
         if (state().status !== "locked") { schedule(); }
       })
       .catch(function () {
@@ -162,6 +219,7 @@
 
   function send(form, extra, submitter) {
     var action = form.getAttribute("action");
+    var focusAfter = form.getAttribute("data-focus-after");
     var body = new FormData(form);
     if (submitter && submitter.name) { body.append(submitter.name, submitter.value); }
     if (extra) { Object.keys(extra).forEach(function (k) { body.set(k, extra[k]); }); }
@@ -185,7 +243,8 @@
       if (data.ok) {
         showError("");
         announce(data.message, true);
-        refocus(action);
+        var target = focusAfter ? document.getElementById(focusAfter) : null;
+        if (target && live.contains(target)) { target.focus(); } else { refocus(action); }
       } else {
         showError(data.error);
         var invalid = live.querySelector("[aria-invalid=true]");

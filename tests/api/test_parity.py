@@ -31,7 +31,7 @@ UI_ONLY = {
     # Probes and static pages with no data of the organisation.
     ":healthz": "liveness probe for the load balancer",
     ":readyz": "readiness probe for the load balancer",
-    ":accessibility": "the accessibility statement (static text)",
+    ":accessibility": "the accessibility statement and its public feedback form",
     # The public page's step to the application form: counts the click and leaves an
     # anonymous marker in the browser session, then redirects to the (signed-in) form; an API
     # client creates the application with POST /cases.

@@ -20,6 +20,8 @@ SERVICE_BACKED = {
     "accounts.apitoken": "api_token_revoke (delete only)",
     "agreements.measuretype": "measure_type_save",
     "agreements.contributionrate": "contribution_rate_save",
+    "operations.accessibilitystatement": "accessibility_statement_save",
+    "operations.accessibilityissue": "accessibility_issue_save, accessibility_issue_delete",
 }
 
 OURS = sorted(

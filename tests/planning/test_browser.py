@@ -111,11 +111,29 @@ def test_workshop_with_two_participants_live_to_locked_pdf(serial_server, browse
     assert rep.get_by_label("Omvärldsfaktor").input_value() == "Halvskrivet kort"
     rep.get_by_label("Omvärldsfaktor").fill("")
 
+    # Another participant's change redraws the board: focus stays on the same control (a
+    # button without an id, found again by its form), and the change is announced politely.
+    remove = emp.get_by_role("button", name="Ta bort ”AI i handläggningen”")
+    remove.focus()
+    status = emp.locator("#live-status")
+    assert status.get_attribute("aria-live") == "polite"
+    emp.evaluate("document.getElementById('live-status').textContent = ''")
+    rep.get_by_label("Omvärldsfaktor").fill("Fokus kvar")
+    rep.get_by_role("button", name="Sätt upp kortet").click()
+    expect(card(emp, "Fokus kvar")).to_be_visible(timeout=LIVE)
+    expect(remove).to_be_focused()
+    expect(status).to_have_text("Tavlan har uppdaterats.", timeout=LIVE)
+    expect(remove).to_be_focused()
+
     # The facilitator time-boxes the step and moves on; everyone's screen follows.
     fac.get_by_label("Tidsgräns för steget (minuter)").fill("20")
     fac.get_by_role("button", name="Sätt tidsgräns").click()
     expect(emp.get_by_text("Kvar av steget")).to_be_visible(timeout=LIVE)
     fac.get_by_role("button", name="Nästa steg").click()
+    # The facilitator's focus moves to the new step's heading.
+    step_heading = fac.get_by_role("heading", name="Steg 2: Sortera i områden")
+    expect(step_heading).to_be_focused(timeout=LIVE)
+    assert step_heading.get_attribute("tabindex") == "-1"
     for page in (emp, rep):
         expect(page.get_by_role("heading", name="Steg 2: Sortera i områden")).to_be_visible(
             timeout=LIVE

@@ -18,6 +18,7 @@ from django.utils.translation import override
 from lom.cases.models import Case, Decision, DecisionLetter
 from lom.cases.permissions import is_applicant_side
 from lom.common.money import format_ore
+from lom.common.pdf import html_to_pdf
 from lom.common.verdict import YES, Verdict
 from lom.organisations.access import Actor
 
@@ -148,12 +149,10 @@ def _deadline(text: str, decided_on: date, until: date | None) -> str:
 
 
 def render_letter_pdf(letter: DecisionLetter) -> bytes:
-    from weasyprint import HTML
-
     text = letter_text(letter)
     with override(text.language):
         html = render_to_string("cases/decision_letter_pdf.html", {"letter": letter, "text": text})
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)
 
 
 # --- reading ----------------------------------------------------------------------------------

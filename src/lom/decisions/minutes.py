@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from lom.common.pdf import html_to_pdf
 from lom.decisions.models import AgendaItem, Meeting
 from lom.decisions.selectors import item_positions_for_minutes
 
@@ -103,8 +104,6 @@ def render_minutes_html(meeting: Meeting) -> str:
 
 
 def render_minutes_pdf(meeting: Meeting) -> bytes:
-    from weasyprint import HTML
-
     with translation.override("sv"):
         html = render_minutes_html(meeting)
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)

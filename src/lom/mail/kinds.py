@@ -12,4 +12,5 @@ KINDS = {
     "support": _("Ansökningar om individuellt stöd"),
     "register": _("Medarbetare med öppna ärenden som har slutat enligt personalregistret"),
     "project": _("Rapporter från utvecklingsprojekt"),
+    "accessibility": _("Synpunkter på tjänstens tillgänglighet"),
 }

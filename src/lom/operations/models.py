@@ -76,3 +76,63 @@ class OperationsEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.action} {self.subject}"
+
+
+class AccessibilityStatement(models.Model):
+    """The installation's accessibility statement (DIGG's template): compliance, how and when
+    the service was assessed, the statement's dates. One row, edited by the platform
+    administrator in the Django admin; without a row the page shows the defaults of
+    `lom.operations.selectors.accessibility_statement`."""
+
+    class Compliance(models.TextChoices):
+        FULL = "full", _("helt förenlig")
+        PARTIAL = "partial", _("delvis förenlig")
+        NONE = "none", _("inte förenlig")
+
+    compliance = models.CharField(
+        _("förenlighet med lagkraven"),
+        max_length=10,
+        choices=Compliance.choices,
+        default=Compliance.PARTIAL,
+    )
+    assessment_method = models.TextField(_("hur tjänsten har granskats"), max_length=SHORT_TEXT_MAX)
+    assessed_on = models.DateField(_("datum för granskningen"))
+    published_on = models.DateField(_("redogörelsen upprättades"))
+    reviewed_on = models.DateField(_("redogörelsen uppdaterades senast"))
+    contact_email = models.EmailField(
+        _("e-post för synpunkter på tillgängligheten"), blank=True, max_length=254
+    )
+
+    class Meta:
+        verbose_name = _("tillgänglighetsredogörelse")
+        verbose_name_plural = _("tillgänglighetsredogörelser")
+
+    def __str__(self) -> str:
+        return str(_("Tillgänglighetsredogörelse"))
+
+
+class AccessibilityIssue(models.Model):
+    """A known piece of content that is not accessible, with why (the law's three reasons)."""
+
+    class Reason(models.TextChoices):
+        NON_COMPLIANCE = "non_compliance", _("bristande förenlighet med lagkraven")
+        BURDEN = "burden", _("oskälig belastning")
+        OUT_OF_SCOPE = "out_of_scope", _("innehållet omfattas inte av lagkraven")
+
+    statement = models.ForeignKey(
+        AccessibilityStatement, on_delete=models.CASCADE, related_name="issues"
+    )
+    title = models.CharField(_("brist"), max_length=NAME_MAX)
+    description = models.TextField(_("beskrivning"), max_length=SHORT_TEXT_MAX)
+    reason = models.CharField(
+        _("skäl"), max_length=20, choices=Reason.choices, default=Reason.NON_COMPLIANCE
+    )
+    order = models.PositiveSmallIntegerField(_("ordning"), default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        verbose_name = _("känd brist")
+        verbose_name_plural = _("kända brister")
+
+    def __str__(self) -> str:
+        return self.title

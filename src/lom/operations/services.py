@@ -1,18 +1,40 @@
 """The writes of the operations machinery: heartbeats, lost tasks given back to the queue,
-claims and outcomes of periodic job runs, pruning of their own records."""
+claims and outcomes of periodic job runs, pruning of their own records; and a visitor's
+feedback on the accessibility statement, passed on to the administrators."""
 
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from lom.common.bounds import SHORT_TEXT_MAX
-from lom.operations.models import JobRun, OperationsEvent, WorkerHeartbeat
+from lom.accounts.models import User
+from lom.common.bounds import NAME_MAX, SHORT_TEXT_MAX
+from lom.common.errors import DomainError
+from lom.mail.notify import notify, render_text
+from lom.mail.services.compose import composed_queue, notification_mail, user_language
+from lom.operations.accessibility import (
+    FEEDBACK_MESSAGE_MAX,
+    FEEDBACK_NAME_MAX,
+    FEEDBACK_NOTIFICATION_KIND,
+    FEEDBACK_PAGE_MAX,
+    FEEDBACK_PER_HOUR,
+    feedback_recipients,
+)
+from lom.operations.models import (
+    AccessibilityIssue,
+    AccessibilityStatement,
+    JobRun,
+    OperationsEvent,
+    WorkerHeartbeat,
+)
+from lom.organisations.models import Membership, Organisation
 
 logger = logging.getLogger("lom.operations")
 
@@ -135,3 +157,161 @@ def job_finish(*, run_id: int, outcome: str, task_id: str = "", detail: str = ""
     run.detail = detail[:SHORT_TEXT_MAX]
     run.save(update_fields=["finished_at", "duration_ms", "outcome", "task_id", "detail"])
     return run
+
+
+# --- accessibility feedback ---------------------------------------------------------------
+
+
+def _rate_key(client_ip: str) -> str:
+    return f"lom:a11y-feedback:{client_ip or 'unknown'}"
+
+
+@transaction.atomic(durable=True)
+def accessibility_feedback_send(
+    *,
+    organisation: Organisation | None,
+    message: str,
+    name: str = "",
+    email: str = "",
+    page: str = "",
+    client_ip: str = "",
+) -> list[User]:
+    """Tell the organisation's administrators (or the installation's) about a visitor's
+    feedback on accessibility: an in-app notification and a mail each. At most
+    FEEDBACK_PER_HOUR messages an hour from one address. Returns who was told."""
+    message = message.strip()[:FEEDBACK_MESSAGE_MAX]
+    if not message:
+        raise DomainError(_("Skriv vad som inte fungerar."), field="message", code="required")
+    key = _rate_key(client_ip)
+    sent = cache.get(key, 0)
+    if sent >= FEEDBACK_PER_HOUR:
+        raise DomainError(
+            _("Du har skickat många synpunkter på kort tid. Försök igen om en timme."),
+            code="rate_limited",
+        )
+    cache.set(key, sent + 1, 3600)
+    recipients = feedback_recipients(organisation)
+    text = _("Synpunkt på tillgängligheten från %(who)s om sidan %(page)s: %(message)s")
+    parts = (name.strip()[:FEEDBACK_NAME_MAX], f"<{email.strip()[:254]}>" if email else "")
+    who = " ".join(p for p in parts if p)
+    params = {
+        "who": who or _("en anonym besökare"),
+        "page": page.strip()[:FEEDBACK_PAGE_MAX] or "–",
+        "message": message,
+    }
+    by_org: dict[int | None, list[User]] = {}
+    for user in recipients:
+        org_id = organisation.pk if organisation is not None else _home_organisation_id(user)
+        by_org.setdefault(org_id, []).append(user)
+    for org_id, users in by_org.items():
+        if org_id is not None:
+            notify(
+                users=users,
+                organisation_id=org_id,
+                kind=FEEDBACK_NOTIFICATION_KIND,
+                text=text,
+                params=params,
+                reference="",
+                url="/accessibility/",
+            )
+            continue
+        # An administrator of no organisation has no in-app list: the mail only.
+        for user in users:
+            if not user.email:
+                continue
+            composed = notification_mail(
+                user=user,
+                kind=FEEDBACK_NOTIFICATION_KIND,
+                text=render_text(text, params, user_language(user)),
+                url="/accessibility/",
+                reference="",
+            )
+            composed_queue(
+                composed,
+                to_address=user.email,
+                organisation_id=None,
+                user_id=user.pk,
+                kind=FEEDBACK_NOTIFICATION_KIND,
+            )
+    return recipients
+
+
+def _home_organisation_id(user: User) -> int | None:
+    # tenant-scope: where an installation administrator gets their in-app notifications
+    return (
+        Membership.objects.filter(user=user)
+        .order_by("id")
+        .values_list("organisation_id", flat=True)
+        .first()
+    )
+
+
+@transaction.atomic(durable=True)
+def accessibility_statement_save(
+    *,
+    statement: AccessibilityStatement | None,
+    compliance: str,
+    assessment_method: str,
+    assessed_on: date,
+    published_on: date,
+    reviewed_on: date,
+    contact_email: str = "",
+) -> AccessibilityStatement:
+    """The platform administrator keeps the installation's one accessibility statement."""
+    if compliance not in AccessibilityStatement.Compliance.values:
+        raise DomainError(_("Välj hur förenlig tjänsten är."), field="compliance")
+    if not assessment_method.strip():
+        raise DomainError(_("Beskriv hur tjänsten har granskats."), field="assessment_method")
+    if reviewed_on < published_on:
+        raise DomainError(
+            _("Redogörelsen kan inte ha uppdaterats innan den upprättades."), field="reviewed_on"
+        )
+    if statement is None:
+        if AccessibilityStatement.objects.exists():
+            raise DomainError(_("Installationen har redan en tillgänglighetsredogörelse."))
+        statement = AccessibilityStatement()
+    else:
+        statement = AccessibilityStatement.objects.select_for_update().get(pk=statement.pk)
+    statement.compliance = compliance
+    statement.assessment_method = assessment_method.strip()[:SHORT_TEXT_MAX]
+    statement.assessed_on = assessed_on
+    statement.published_on = published_on
+    statement.reviewed_on = reviewed_on
+    statement.contact_email = contact_email.strip()
+    statement.save()
+    return statement
+
+
+@transaction.atomic(durable=True)
+def accessibility_issue_save(
+    *,
+    issue: AccessibilityIssue | None,
+    title: str,
+    description: str,
+    reason: str,
+    order: int = 0,
+) -> AccessibilityIssue:
+    """A known issue of the installation's statement (added or changed)."""
+    statement = AccessibilityStatement.objects.order_by("id").first()
+    if statement is None:
+        raise DomainError(_("Lägg först upp tillgänglighetsredogörelsen."))
+    if reason not in AccessibilityIssue.Reason.values:
+        raise DomainError(_("Välj skälet."), field="reason")
+    if not title.strip():
+        raise DomainError(_("Ange bristen."), field="title")
+    if issue is None:
+        issue = AccessibilityIssue(statement=statement)
+    else:
+        issue = AccessibilityIssue.objects.select_for_update().get(pk=issue.pk)
+    issue.title = title.strip()[:NAME_MAX]
+    issue.description = description.strip()[:SHORT_TEXT_MAX]
+    issue.reason = reason
+    issue.order = max(0, min(int(order), 32_767))
+    issue.save()
+    return issue
+
+
+@transaction.atomic(durable=True)
+def accessibility_issue_delete(*, issue: AccessibilityIssue) -> None:
+    """A known issue fixed: it leaves the statement."""
+    AccessibilityIssue.objects.filter(pk=issue.pk).delete()

@@ -3,6 +3,7 @@
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from lom.common.pdf import html_to_pdf
 from lom.planning.models import Workshop
 from lom.planning.selectors import workshop_board
 
@@ -13,8 +14,6 @@ def render_workshop_html(workshop: Workshop) -> str:
 
 
 def render_workshop_pdf(workshop: Workshop) -> bytes:
-    from weasyprint import HTML
-
     with translation.override("sv"):
         html = render_workshop_html(workshop)
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from lom.common.files import csv_response
 from lom.common.models import ReadLog
+from lom.common.pdf import html_to_pdf
 from lom.organisations.models import Employee
 from lom.privacy.selectors.reads import reader_name
 
@@ -23,11 +24,9 @@ READS_CSV_MAX = 100_000
 
 
 def render_subject_pdf(data: dict[str, Any]) -> bytes:
-    from weasyprint import HTML
-
     with translation.override("sv"):
         html = render_to_string("privacy/subject_pdf.html", {"d": data})
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)
 
 
 def subject_export_response(*, employee: Employee, data: dict[str, Any], fmt: str) -> HttpResponse:

@@ -11,6 +11,7 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.styles import Font, PatternFill
 
 from lom.common.files import XlsxBook, xlsx_cell
+from lom.common.pdf import html_to_pdf
 from lom.reports.charts import has_chart
 from lom.reports.figures import (
     COUNT,
@@ -193,6 +194,4 @@ def annual_report_html(fig: AnnualFigures, comments: dict[str, str] | None = Non
 
 
 def annual_report_pdf(fig: AnnualFigures, comments: dict[str, str] | None = None) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=annual_report_html(fig, comments)).write_pdf()
+    return html_to_pdf(annual_report_html(fig, comments))

@@ -1,13 +1,17 @@
 from django.conf import settings
+from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.i18n import set_language
 
 from lom.accounts.services import user_language_save
 from lom.cases.selectors import CaseFilter, case_list, count_label, status_counts
+from lom.common.clientip import client_ip
 from lom.common.parity import api_counterpart
-from lom.common.web import actor_view
+from lom.common.web import actor_view, form_status, run_form
 from lom.decisions.selectors import objections_past_due
 from lom.funds.selectors import (
     fund_balance,
@@ -15,7 +19,11 @@ from lom.funds.selectors import (
     fund_period_current,
     unused_warning_percent,
 )
+from lom.operations.accessibility import accessibility_statement, feedback_organisation
+from lom.operations.forms import HONEYPOT, AccessibilityFeedbackForm
+from lom.operations.services import accessibility_feedback_send
 from lom.organisations.models import Role
+from lom.site.tasks import can_apply_here, role_tasks
 
 
 def set_language_view(request):
@@ -41,7 +49,11 @@ HOME_OVERDUE = 10
 @api_counterpart("GET /me", "GET /cases", "GET /fund-periods", "GET /decisions/objections")
 @actor_view()
 def home_view(request, actor):
-    ctx = {"role_labels": [str(Role(r).label) for r in sorted(actor.roles)]}
+    ctx = {
+        "role_labels": [str(Role(r).label) for r in sorted(actor.roles)],
+        "tasks": role_tasks(actor),
+        "can_apply": can_apply_here(actor),
+    }
     mine, _more = case_list(actor=actor, filters=CaseFilter(mine_only=True), page=1, page_size=5)
     ctx["my_cases"] = mine
     if actor.is_staff_reader or actor.is_union_rep:
@@ -70,4 +82,40 @@ def home_view(request, actor):
 
 
 def accessibility_view(request):
-    return render(request, "accessibility.html")
+    """The accessibility statement and its feedback form: public (no sign-in). The feedback
+    concerns the signed-in user's organisation, else the one whose public page linked here
+    (`?org=<slug>`). A filled-in honeypot is thanked and dropped."""
+    actor = getattr(request, "actor", None)
+    slug = (request.POST.get("org") or request.GET.get("org") or "")[:50]
+    organisation = feedback_organisation(
+        organisation_id=actor.organisation.pk if actor else None, slug=slug
+    )
+    form = AccessibilityFeedbackForm(
+        request.POST or None, initial={"org": organisation.slug if organisation else ""}
+    )
+    thanks = _("Tack! Din synpunkt har skickats till organisationens administratörer.")
+    if request.method == "POST" and form.is_valid() and form.cleaned_data[HONEYPOT]:
+        messages.success(request, thanks)
+        return redirect("accessibility")
+    done = run_form(
+        request,
+        form,
+        lambda d: accessibility_feedback_send(
+            organisation=organisation,
+            message=d["message"],
+            name=d["name"],
+            email=d["email"],
+            page=d["page"],
+            client_ip=client_ip(request),
+        ),
+        success=reverse("accessibility") + (f"?org={organisation.slug}" if organisation else ""),
+        message=thanks,
+    )
+    if done is not None:
+        return done
+    return render(
+        request,
+        "accessibility.html",
+        {"statement": accessibility_statement(), "organisation": organisation, "form": form},
+        status=form_status(request),
+    )
