@@ -19,7 +19,7 @@ $(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml
 ## The tests' front-end tools (axe-core for the accessibility sweep), from package-lock.json,
 ## when npm is there (CI installs it; without it the sweep is skipped locally).
 node_modules/.installed: package.json package-lock.json
-	if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent && touch $@; fi
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent && touch $@; fi
 
 install: $(VENV)/.installed node_modules/.installed
 
