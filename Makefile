@@ -16,7 +16,12 @@ $(VENV)/.installed: requirements.lock requirements-dev.lock pyproject.toml
 	$(VENV)/bin/pip install --quiet -r requirements-dev.lock
 	touch $@
 
-install: $(VENV)/.installed
+## The tests' front-end tools (axe-core for the accessibility sweep), from package-lock.json,
+## when npm is there (CI installs it; without it the sweep is skipped locally).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent && touch $@; fi
+
+install: $(VENV)/.installed node_modules/.installed
 
 ## Start the system with demo data on the embedded SQLite database. Background work (previews of
 ## imports, mail) runs at once in the demo, without a worker; demo loaders send no mail.

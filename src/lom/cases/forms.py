@@ -254,9 +254,19 @@ class CommentForm(forms.Form):
 
 
 class AttachmentForm(forms.Form):
+    # An application needs no attachment, so the field is not marked required; uploading
+    # nothing is still refused (the view says "Välj en fil att ladda upp.").
     file = forms.FileField(
-        label=_("Bilaga"), help_text=_("PDF, bild (PNG/JPG) eller Office-fil. Högst 10 MB.")
+        label=_("Bilaga"),
+        help_text=_("PDF, bild (PNG/JPG) eller Office-fil. Högst 10 MB."),
+        required=False,
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            raise forms.ValidationError(_("Välj en fil att ladda upp."), code="required")
+        return upload
 
 
 class ExpenseForm(forms.Form):

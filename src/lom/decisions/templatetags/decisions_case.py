@@ -52,4 +52,7 @@ def case_objections_panel(
         "decisions": decisions,
         "objections": objections_for_case(case=case) if objections is None else objections,
         "can_object": bool(actor.union_ids) and case.status != Status.DRAFT,
+        # Back from a refused objection (no reasons): the form shows why, tied to the field.
+        "objection_missing": getattr(context.get("request"), "GET", {}).get("objection")
+        == "missing",
     }

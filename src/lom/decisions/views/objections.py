@@ -28,12 +28,17 @@ def objections_view(request, actor: Actor):
     status = request.GET.get("status", "")
     if status not in Objection.Status.values:
         status = ""
-    rows = list(selectors.objections_for(actor=actor, status=status)[:200])
     form = ObjectionForm() if actor.union_ids else None
+    return _objections_page(request, actor, status, form)
+
+
+def _objections_page(request, actor: Actor, status: str, form: ObjectionForm | None):
+    rows = list(selectors.objections_for(actor=actor, status=status)[:200])
     return render(
         request,
         "decisions/objections.html",
         {"objections": rows, "status": status, "statuses": Objection.Status.choices, "form": form},
+        status=form_status(request),
     )
 
 
@@ -43,11 +48,13 @@ def objections_view(request, actor: Actor):
 def objection_raise_view(request, actor: Actor):
     form = ObjectionForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Skriv skälen för invändningen."))
+        # On the case's page: its objection form shows the error summary and ties the error to
+        # the field; on the list: the form again, with what was typed and the errors.
         case_id = request.POST.get("case", "")
         if case_id.isdigit():
-            return redirect("cases:detail", pk=int(case_id))
-        return redirect("decisions:objections")
+            url = reverse("cases:detail", kwargs={"pk": int(case_id)})
+            return redirect(f"{url}?objection=missing#objection-errors")
+        return _objections_page(request, actor, "", form)
     d = form.cleaned_data
     case = decision = None
     if d["decision"]:
