@@ -6,12 +6,11 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0005_bounded_input'),
-        ('common', '0001_initial'),
-        ('decisions', '0004_notifications_in_common'),
-        ('organisations', '0002_alter_membership_role'),
+        ("cases", "0005_bounded_input"),
+        ("common", "0001_initial"),
+        ("decisions", "0004_notifications_in_common"),
+        ("organisations", "0002_alter_membership_role"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -20,35 +19,90 @@ class Migration(migrations.Migration):
         migrations.SeparateDatabaseAndState(
             state_operations=[
                 migrations.CreateModel(
-                    name='Notification',
+                    name="Notification",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('kind', models.CharField(max_length=30)),
-                        ('text', models.CharField(max_length=300)),
-                        ('url', models.CharField(blank=True, max_length=200)),
-                        ('created_at', models.DateTimeField(auto_now_add=True)),
-                        ('read_at', models.DateTimeField(blank=True, null=True)),
-                        ('case', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cases.case')),
-                        ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.organisation')),
-                        ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notifications', to=settings.AUTH_USER_MODEL)),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
+                        ("kind", models.CharField(max_length=30)),
+                        ("text", models.CharField(max_length=300)),
+                        ("url", models.CharField(blank=True, max_length=200)),
+                        ("created_at", models.DateTimeField(auto_now_add=True)),
+                        ("read_at", models.DateTimeField(blank=True, null=True)),
+                        (
+                            "case",
+                            models.ForeignKey(
+                                blank=True,
+                                null=True,
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="+",
+                                to="cases.case",
+                            ),
+                        ),
+                        (
+                            "organisation",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="+",
+                                to="organisations.organisation",
+                            ),
+                        ),
+                        (
+                            "user",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="notifications",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'decisions_notification',
-                        'ordering': ['-created_at', '-id'],
-                        'indexes': [models.Index(fields=['user', 'read_at', '-created_at'], name='decisions_n_user_id_2b132f_idx')],
+                        "db_table": "decisions_notification",
+                        "ordering": ["-created_at", "-id"],
+                        "indexes": [
+                            models.Index(
+                                fields=["user", "read_at", "-created_at"],
+                                name="decisions_n_user_id_2b132f_idx",
+                            )
+                        ],
                     },
                 ),
                 migrations.CreateModel(
-                    name='NotificationPreference',
+                    name="NotificationPreference",
                     fields=[
-                        ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                        ('kind', models.CharField(max_length=30)),
-                        ('email', models.BooleanField(default=True)),
-                        ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                        (
+                            "id",
+                            models.BigAutoField(
+                                auto_created=True,
+                                primary_key=True,
+                                serialize=False,
+                                verbose_name="ID",
+                            ),
+                        ),
+                        ("kind", models.CharField(max_length=30)),
+                        ("email", models.BooleanField(default=True)),
+                        (
+                            "user",
+                            models.ForeignKey(
+                                on_delete=django.db.models.deletion.CASCADE,
+                                related_name="+",
+                                to=settings.AUTH_USER_MODEL,
+                            ),
+                        ),
                     ],
                     options={
-                        'db_table': 'decisions_notificationpreference',
-                        'constraints': [models.UniqueConstraint(fields=('user', 'kind'), name='notification_pref_unique')],
+                        "db_table": "decisions_notificationpreference",
+                        "constraints": [
+                            models.UniqueConstraint(
+                                fields=("user", "kind"), name="notification_pref_unique"
+                            )
+                        ],
                     },
                 ),
             ],

@@ -6,32 +6,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('common', '0002_notifications_in_common'),
-        ('organisations', '0004_employee_employment_end_employee_employment_rate_and_more'),
+        ("common", "0002_notifications_in_common"),
+        ("organisations", "0004_employee_employment_end_employee_employment_rate_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ReadLog',
+            name="ReadLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('data_class', models.CharField(max_length=60, verbose_name='uppgiftsslag')),
-                ('target_type', models.CharField(max_length=60)),
-                ('target_id', models.BigIntegerField()),
-                ('channel', models.CharField(choices=[('page', 'sida'), ('export', 'export'), ('api', 'API')], max_length=10, verbose_name='kanal')),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('employee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='organisations.employee')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("data_class", models.CharField(max_length=60, verbose_name="uppgiftsslag")),
+                ("target_type", models.CharField(max_length=60)),
+                ("target_id", models.BigIntegerField()),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[("page", "sida"), ("export", "export"), ("api", "API")],
+                        max_length=10,
+                        verbose_name="kanal",
+                    ),
+                ),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "employee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="organisations.employee",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'läslogg',
-                'verbose_name_plural': 'läslogg',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['organisation', '-at'], name='common_read_organis_b078d3_idx'), models.Index(fields=['organisation', 'target_type', 'target_id'], name='common_read_organis_6f7c00_idx'), models.Index(fields=['employee', '-at'], name='common_read_employe_ca909c_idx')],
+                "verbose_name": "läslogg",
+                "verbose_name_plural": "läslogg",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["organisation", "-at"], name="common_read_organis_b078d3_idx"
+                    ),
+                    models.Index(
+                        fields=["organisation", "target_type", "target_id"],
+                        name="common_read_organis_6f7c00_idx",
+                    ),
+                    models.Index(fields=["employee", "-at"], name="common_read_employe_ca909c_idx"),
+                ],
             },
         ),
     ]

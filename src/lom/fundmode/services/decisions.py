@@ -3,12 +3,12 @@
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from lom.common.bounds import COMMENT_MAX
 from lom.common.errors import DomainError
 from lom.common.money import format_ore
 from lom.common.validation import amount_within, optional_text
+from lom.fundmode.messages import FUND_DECIDED
 from lom.fundmode.models import (
     Criterion,
     CriterionAnswer,
@@ -232,7 +232,7 @@ def fund_decide(
     )
     notify_employer(
         n,
-        gettext_lazy("Fonden har beslutat om %(n)s %(t)s: %(o)s"),
+        FUND_DECIDED,
         actor.user,
         params={"n": n.number, "t": n.title, "o": Outcome(outcome).label},
     )
