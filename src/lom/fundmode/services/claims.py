@@ -13,7 +13,7 @@ from lom.common.money import format_ore
 from lom.common.validation import amount_too_large_message, optional_text, validate_upload
 from lom.diarium.models import DocumentKind, Secrecy
 from lom.diarium.services import document_exchange_register
-from lom.fundmode.messages import CLAIM_NEW, CLAIM_PAID, CLAIM_RETURNED
+from lom.fundmode.messages import CLAIM_NEW, CLAIM_PAID, CLAIM_RETURNED, POT_PAID, POT_UNCLAIMED
 from lom.fundmode.models import (
     Claim,
     ClaimCostLine,
@@ -236,7 +236,8 @@ def claim_pay(*, actor: Actor, claim: Claim) -> Claim:
         actor=actor.user,
         notification=n,
         claim=claim,
-        memo=_("Utbetalning: %(n)s") % {"n": n.number},
+        memo=POT_PAID,
+        memo_params={"n": n.number},
     )
     if claim.is_final:
         rest = notification_committed(notification=n)
@@ -248,7 +249,8 @@ def claim_pay(*, actor: Actor, claim: Claim) -> Claim:
                 actor=actor.user,
                 notification=n,
                 claim=claim,
-                memo=_("Ej rekvirerat, åter till potten: %(n)s") % {"n": n.number},
+                memo=POT_UNCLAIMED,
+                memo_params={"n": n.number},
             )
     transition(
         actor=actor,
