@@ -27,6 +27,7 @@ UI_ONLY = {
     "identity:two_factor_settings": "settings of the browser sign-in's second factor",
     "identity:two_factor_disable": "turns off the browser sign-in's second factor",
     ":set_language": "the language cookie; the API follows Accept-Language",
+    ":language_choose": "the public pages' language link; the API follows Accept-Language",
     "organisations:switch": "the session's organisation; the API takes X-LOM-Organisation",
     # Probes and static pages with no data of the organisation.
     ":healthz": "liveness probe for the load balancer",

@@ -214,7 +214,8 @@ def test_hr_model_unions_are_told_and_object_within_the_window(
     assert exc.value.code == "too_late"
     # An objection to how the agreement is applied is always possible.
     general = dec.objection_raise(actor=rep, reasons="Medlen når inte deltidsanställda.")
-    assert general.case is None and general.subject == "Tillämpningen av avtalet"
+    assert general.case is None and general.subject_shown == "Tillämpningen av avtalet"
+    assert general.subject == "" and general.subject_code == "decisions.objection_subject_agreement"
     with pytest.raises(PermissionDeniedError):
         dec.objection_raise(actor=world.actor(world.employee), reasons="x")
 

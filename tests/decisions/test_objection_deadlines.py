@@ -138,7 +138,7 @@ def test_an_unanswered_objection_past_its_day_is_flagged(w):
     )
     # The coordinator's home page flags it; the union representative's does not.
     home = signed_in(w.coordinator).get("/").content.decode()
-    assert "Invändningar som inte besvarats i tid" in home and late.subject in home
+    assert "Invändningar som inte besvarats i tid" in home and late.subject_shown in home
     assert "I tid" not in home
     assert "Invändningar som inte besvarats i tid" not in (
         signed_in(w.union_rep).get("/").content.decode()
@@ -161,13 +161,13 @@ def test_an_unanswered_objection_past_its_day_is_flagged(w):
     # Answered after the day: no longer flagged, but counted late in the annual report.
     dec.objection_answer(actor=w.actor(w.coordinator), objection=answered_late, answer="Svar.")
     home = signed_in(w.coordinator).get("/").content.decode()
-    assert answered_late.subject not in home
+    assert answered_late.subject_shown not in home
     fig = annual_figures(organisation=w.org, year=today.year, today=today)
     rows = {r[3]: r for r in fig.late_objections.rows}
-    assert set(rows) == {late.subject, answered_late.subject}
-    assert rows[late.subject][5] is None and rows[late.subject][6] == "Obesvarad"
-    assert rows[answered_late.subject][5] == today
-    assert rows[answered_late.subject][6] == "Besvarad för sent"
+    assert set(rows) == {late.subject_shown, answered_late.subject_shown}
+    assert rows[late.subject_shown][5] is None and rows[late.subject_shown][6] == "Obesvarad"
+    assert rows[answered_late.subject_shown][5] == today
+    assert rows[answered_late.subject_shown][6] == "Besvarad för sent"
     keys = {r[0]: r[1] for r in fig.key_figures.rows}
     assert keys["Invändningar besvarade för sent eller inte alls"] == 2
     assert fig.late_objections in fig.tables()

@@ -92,11 +92,7 @@ def test_owner_reports_and_the_coordinator_sees_late_overspent_and_done(decided)
     assert rows[sprak.pk].done and not rows[sprak.pk].late
     assert (o.late_count, o.overspent_count, o.done_count) == (1, 1, 1)
     # The coordinators were told, the overspend named.
-    texts = list(
-        Notification.objects.filter(user=w.coordinator, kind="project").values_list(
-            "text", flat=True
-        )
-    )
+    texts = [n.shown for n in Notification.objects.filter(user=w.coordinator, kind="project")]
     assert len(texts) == 2 and any("mer använt än beviljat" in t for t in texts)
     # The page: flags in words, filters, and a project's history.
     client = signed_in(w.coordinator)
@@ -121,7 +117,7 @@ def test_reminders_before_a_date_and_after_a_missed_one_each_once(decided):
     assert send_project_report_reminders() == 5
     assert send_project_report_reminders() == 0
     late = Notification.objects.filter(user=w.coordinator, kind="project", case=arkiv)
-    assert late.count() == 1 and "skulle ha lämnats" in late.get().text
+    assert late.count() == 1 and "skulle ha lämnats" in late.get().shown
     assert Notification.objects.filter(user=w.manager, kind="project").count() == 5
 
 

@@ -132,7 +132,7 @@ def test_event_from_registration_through_waiting_list_to_evaluation_statistics(d
     rb.refresh_from_db()
     rc.refresh_from_db()
     assert rb.status == "confirmed" and rc.status == "confirmed"
-    assert Notification.objects.filter(user=b.coordinator, text__contains="väntelistan").exists()
+    assert Notification.objects.filter(user=b.coordinator, code="events.promoted").exists()
     assert selectors.places_taken(events=[event])[event.pk] == 4
     # A registers again: now full, so A waits.
     ra2 = _register(a, event, employer=1, union=1)
@@ -150,7 +150,7 @@ def test_event_from_registration_through_waiting_list_to_evaluation_statistics(d
     now = event.starts_at - timedelta(days=1)
     assert send_event_reminders(now=now) == (2, 0)
     assert send_event_reminders(now=now) == (0, 0)
-    assert Notification.objects.filter(user=c.union_rep, text__startswith="Påminnelse").count() == 1
+    assert Notification.objects.filter(user=c.union_rep, code="events.reminder").count() == 1
 
     # Not before the event; then only participants, once each.
     with pytest.raises(PermissionDeniedError):

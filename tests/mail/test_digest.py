@@ -49,7 +49,7 @@ def test_two_events_make_no_mail_then_one_digest_listing_both_and_nothing_twice(
     )
     text, html = got.part("text/plain"), got.part("text/html")
     for note in notes:
-        assert note.text in text and note.text in html
+        assert note.shown in text and note.shown in html
     assert text.count(f"http://testserver/cases/{case.pk}/") == 2
     assert OutboundMail.objects.get(user=world.employee).kind == "digest"
 

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from lom.common.models import Notification
 from lom.mail.models import OutboundMail
@@ -80,11 +81,14 @@ def test_an_english_user_gets_the_mail_and_the_in_app_notification_in_english(
     assert f'href="http://testserver/cases/{case.pk}/"' in got.part("text/html")
     assert OutboundMail.objects.get(kind="decision", user=world.employee).language == "en"
     note = Notification.objects.get(user=world.employee, kind="decision")
-    assert note.text.endswith(": Granted")
-    # The coordinator (Swedish) heard about the same case in Swedish.
-    assert Notification.objects.filter(
-        user=world.coordinator, kind="status", text__endswith=": Inskickad"
-    ).exists()
+    # Stored as a code, rendered in the reader's language.
+    assert note.code == "cases.status" and note.text == ""
+    with translation.override("en"):
+        assert note.shown.endswith(": Granted")
+    # The coordinator (Swedish) heard about the same case, and reads it in Swedish.
+    submitted = Notification.objects.get(user=world.coordinator, kind="status")
+    with translation.override("sv"):
+        assert submitted.shown.endswith(": Inskickad")
 
 
 def test_a_plain_text_with_a_case_gets_the_case_number_and_goes_once_per_person(

@@ -61,10 +61,10 @@ def test_an_employee_missing_from_a_full_import_leaves(
     world.employee.refresh_from_db()
     assert not world.employee.is_active
     flag = Notification.objects.get(
-        user=world.coordinator, case_id=case.pk, text__contains="personalregistret"
+        user=world.coordinator, case_id=case.pk, code="register.left_with_open_case"
     )
     assert (
-        flag.text
+        flag.shown
         == f"Eva Ek har slutat enligt personalregistret och har ärende {case.number} öppet."
     )
     assert flag.url == f"/cases/{case.pk}/"

@@ -141,7 +141,7 @@ def test_eligible_result_leads_to_a_prefilled_form_and_an_application_with_the_s
     # Both the employer's and the fund's counsellors are told, in the app and by mail.
     for u in (coach, fund_coach):
         n = Notification.objects.get(user=u, kind="support")
-        assert n.url == f"/support/applications/{a.pk}/" and "Eva Ek" in n.text
+        assert n.url == f"/support/applications/{a.pk}/" and "Eva Ek" in n.shown
     assert OutboundMail.objects.filter(kind="support", user=coach).exists()
     # The employee sees it among their applications.
     body = c.get("/support/applications/").content.decode()

@@ -1,8 +1,7 @@
 """Who hears about a case: the applicant side, and the roles the next step waits for."""
 
-from django.utils.translation import gettext_lazy as _
-
 from lom.accounts.models import User
+from lom.cases.messages import CASE_STATUS
 from lom.cases.models import Case, Status
 from lom.cases.permissions import case_endorsers
 from lom.mail.notify import notify
@@ -32,7 +31,7 @@ def notify_case_transition(*, case: Case, name: str, actor_user: User) -> None:
     Runs inside the transition's transaction."""
     url = f"/cases/{case.pk}/"
     label = f"{case.display_number} {case.title}"
-    text = _("%(case)s: %(status)s")
+    text = CASE_STATUS
     params = {"case": label, "status": Status(case.status).label}  # rendered per recipient
     recipients = applicant_users(case)
     if case.status == Status.SUBMITTED:

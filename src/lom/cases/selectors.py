@@ -16,7 +16,8 @@ from lom.agreements.rules import AgreementRules
 from lom.cases.models import ApplicationKind, Attachment, Case, Reconsideration, Status
 from lom.cases.permissions import can_take, can_view_case
 from lom.cases.rules import rules_for_case
-from lom.cases.workflow import FUNDED_STATES, TRANSITIONS
+from lom.cases.workflow import FUNDED_STATES
+from lom.common.history import event_label as history_event_label
 from lom.common.models import AuditEvent
 from lom.common.money import format_ore
 from lom.funds.models import EntryKind
@@ -198,19 +199,7 @@ def case_events(*, case: Case) -> QuerySet[AuditEvent]:
 
 def event_label(action: str) -> str:
     """What an event of a case's history is called, in the active language."""
-    name = action.removeprefix("case.")
-    if name in TRANSITIONS:
-        return str(TRANSITIONS[name].label)
-    labels = {
-        "case.create": _("Ansökan skapad"),
-        "case.comment": _("Kommentar"),
-        "case.attachment": _("Bilaga"),
-        "case.letter": _("Beslutsbrev skickat"),
-        "ledger.commitment": _("Beviljat belopp bokat"),
-        "ledger.release": _("Medel frigjorda"),
-        "ledger.expense": _("Utgift registrerad"),
-    }
-    return str(labels.get(action, action))
+    return history_event_label(action)
 
 
 def case_detail_related(*, case: Case) -> dict:

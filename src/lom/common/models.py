@@ -2,6 +2,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lom.common.messages import render_or
+
+NOTIFICATION_SHOWN_MAX = 300
+
 
 class AuditEvent(models.Model):
     """Append-only trail of every status change and money movement: who, when, what,
@@ -54,7 +58,11 @@ class Notification(models.Model):
         "cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     kind = models.CharField(max_length=30)
-    text = models.CharField(max_length=300)
+    # A system message: its code and parameters (lom.common.messages), rendered in the
+    # reader's language when shown. `text` holds only what older releases stored.
+    code = models.CharField(max_length=60, blank=True, default="")
+    params = models.JSONField(default=dict, blank=True)
+    text = models.CharField(max_length=300, blank=True)
     url = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     read_at = models.DateTimeField(null=True, blank=True)
@@ -69,7 +77,12 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.text
+        return self.shown
+
+    @property
+    def shown(self) -> str:
+        """The text in the active language (the stored text for rows without a code)."""
+        return render_or(self.code, self.params, self.text)[:NOTIFICATION_SHOWN_MAX]
 
 
 class NotificationPreference(models.Model):

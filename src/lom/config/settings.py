@@ -218,6 +218,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Svenska")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "src" / "lom" / "locale"]
+# English dates read 2024-01-01 or 1 January 2024 (lom/formats/en); Swedish keeps Django's.
+FORMAT_MODULE_PATH = ["lom.formats"]
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True

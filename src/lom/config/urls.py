@@ -16,6 +16,7 @@ urlpatterns = [
     path("login/", identity_account.login_view, name="login"),
     path("logout/", identity_account.logout_view, name="logout"),
     path("i18n/setlang/", site_views.set_language_view, name="set_language"),
+    path("i18n/choose/", site_views.language_choose_view, name="language_choose"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("sso/", include("lom.identity.urls")),
     path("scim/v2/", include("lom.identity.scim_urls")),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lom.cases.models import Case, Decision
 from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE, NAME_MAX, TEXT_MAX
+from lom.common.messages import Coded, render_or
 from lom.common.sealed import SealedDocument
 from lom.funds.models import FundPeriod
 from lom.organisations.models import Organisation, Union
@@ -264,7 +265,10 @@ class Objection(models.Model):
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # What the union wrote, or empty when LOM named it (subject_code, lom.common.messages).
     subject = models.CharField(_("gäller"), max_length=200)
+    subject_code = models.CharField(max_length=60, blank=True, default="")
+    subject_params = models.JSONField(default=dict, blank=True)
     reasons = models.TextField(_("skäl"), max_length=COMMENT_MAX)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.RAISED)
     answer = models.TextField(_("arbetsgivarens svar"), max_length=COMMENT_MAX, blank=True)
@@ -285,6 +289,18 @@ class Objection(models.Model):
         indexes = [models.Index(fields=["organisation", "status", "-raised_at"])]
 
     def __str__(self) -> str:
+        return self.subject_shown
+
+    @property
+    def subject_shown(self) -> str:
+        """The subject in the reader's language when LOM named it, else as the union wrote it."""
+        return render_or(self.subject_code, self.subject_params, self.subject)
+
+    @property
+    def subject_message(self) -> Coded | str:
+        """The subject as a parameter of a notification: coded when LOM named it."""
+        if self.subject_code:
+            return Coded(self.subject_code, self.subject_params)
         return self.subject
 
     @property

@@ -8,11 +8,17 @@ from datetime import timedelta
 
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from lom.cases.models import Case, Status
 from lom.cases.notifications import applicant_users, unit_managers
 from lom.common.models import Notification
+from lom.decisions.messages import (
+    REMIND_CASE_WAITING,
+    REMIND_OBJECTION_DUE,
+    REMIND_OBJECTION_SOON,
+    REMIND_REPORT_DUE,
+    REMIND_REPORT_LATE,
+)
 from lom.decisions.models import Objection, ProjectReport, ReminderStage, ReportDate, ReportReminder
 from lom.decisions.selectors.projects import PROJECT_STATUSES
 from lom.mail.notify import notify
@@ -61,7 +67,7 @@ def send_reminders(*, now=None) -> int:
             case_id=case.pk,
             url=f"/cases/{case.pk}/",
             reference=case.number,
-            text=_("Påminnelse: %(n)s har väntat i %(d)d dagar (%(s)s)"),
+            text=REMIND_CASE_WAITING,
             params={"n": case.display_number, "d": days, "s": Status(case.status).label},
         )
         sent += 1
@@ -91,19 +97,15 @@ def send_objection_reminders(*, now=None) -> int:
         url = f"/decisions/objections/{o.pk}/#{stage}"
         if Notification.objects.filter(kind="reminder", url=url).exists():
             continue
-        text = (
-            _("Påminnelse: svaret på invändningen %(s)s från %(u)s ska lämnas senast %(d)s")
-            if stage == "soon"
-            else _("Sista dag: svaret på invändningen %(s)s från %(u)s skulle lämnas senast %(d)s")
-        )
+        text = REMIND_OBJECTION_SOON if stage == "soon" else REMIND_OBJECTION_DUE
         notify(
             users=users_with_roles(o.organisation_id, Role.COORDINATOR, Role.DECISION_MAKER),
             organisation_id=o.organisation_id,
             kind="reminder",
             url=url,
-            reference=o.case.number if o.case is not None else o.subject,
+            reference=o.case.number if o.case is not None else o.subject_shown,
             text=text,
-            params={"s": o.subject, "u": o.union.name, "d": o.answer_due.isoformat()},
+            params={"s": o.subject_message, "u": o.union.name, "d": o.answer_due.isoformat()},
         )
         sent += 1
     return sent
@@ -141,9 +143,9 @@ def send_project_report_reminders(*, now=None) -> int:
             users = applicant_users(case)
             if stage == ReminderStage.LATE:
                 users += users_with_roles(case.organisation_id, Role.COORDINATOR)
-                text = _("%(n)s: %(r)s skulle ha lämnats senast %(d)s")
+                text = REMIND_REPORT_LATE
             else:
-                text = _("Påminnelse: %(n)s ska lämna %(r)s senast %(d)s")
+                text = REMIND_REPORT_DUE
             notify(
                 users=users,
                 organisation_id=case.organisation_id,

@@ -12,8 +12,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
+from lom.events.messages import EVENT_EVALUATE, EVENT_PROMOTED, EVENT_REMINDER
 from lom.events.models import Registration
 from lom.mail.notify import notify
 
@@ -42,7 +42,7 @@ def notify_promoted(reg: Registration) -> None:
         organisation_id=reg.organisation_id,
         kind="status",
         url=f"/events/{reg.event_id}/",
-        text=_("Ni har fått plats på %(t)s (%(d)s): anmälan flyttades från väntelistan."),
+        text=EVENT_PROMOTED,
         params={"t": reg.event.title, "d": _when(reg)},
     )
 
@@ -72,7 +72,7 @@ def send_event_reminders(*, now: datetime | None = None) -> tuple[int, int]:
                 organisation_id=reg.organisation_id,
                 kind=KIND,
                 url=f"/events/{reg.event_id}/",
-                text=_("Påminnelse: %(t)s börjar %(d)s, %(p)s."),
+                text=EVENT_REMINDER,
                 params={"t": reg.event.title, "d": _when(reg), "p": place},
             )
         reminders += 1
@@ -92,10 +92,7 @@ def send_event_reminders(*, now: datetime | None = None) -> tuple[int, int]:
                 organisation_id=reg.organisation_id,
                 kind=KIND,
                 url=f"/events/{reg.event_id}/evaluate/",
-                text=_(
-                    "Tack för att du deltog i %(t)s. Berätta vad du tyckte: utvärderingen är "
-                    "anonym."
-                ),
+                text=EVENT_EVALUATE,
                 params={"t": reg.event.title},
             )
         invitations += 1

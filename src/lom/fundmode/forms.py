@@ -250,10 +250,10 @@ class DecisionForm(forms.Form):
         fields = {}
         for c in self.criteria:
             fields[f"met_{c.pk}"] = forms.ChoiceField(
-                label=c.text, choices=self.MET, widget=forms.RadioSelect
+                label=c.text_shown, choices=self.MET, widget=forms.RadioSelect
             )
             fields[f"comment_{c.pk}"] = forms.CharField(
-                label=_("Kommentar: %(c)s") % {"c": c.text},
+                label=_("Kommentar: %(c)s") % {"c": c.text_shown},
                 required=False,
                 max_length=COMMENT_MAX,
                 widget=forms.Textarea(attrs={"rows": 2}),

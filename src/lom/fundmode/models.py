@@ -13,6 +13,7 @@ from lom.common.bounds import (
     SHORT_TEXT_MAX,
     TEXT_MAX,
 )
+from lom.common.messages import render_or
 from lom.organisations.models import Employee, Organisation
 
 # Lengths of the fields that are not one of the common bounds.
@@ -164,7 +165,11 @@ class PotEntry(models.Model):
     claim = models.ForeignKey(
         "Claim", on_delete=models.PROTECT, null=True, blank=True, related_name="entries"
     )
+    # The memo LOM writes is a system message (memo_code, lom.common.messages), rendered in
+    # the reader's language; `memo` holds only what older releases stored as text.
     memo = models.CharField(_("text"), max_length=255, blank=True)
+    memo_code = models.CharField(max_length=60, blank=True, default="")
+    memo_params = models.JSONField(default=dict, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -179,6 +184,10 @@ class PotEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount_ore}"
 
+    @property
+    def memo_shown(self) -> str:
+        return render_or(self.memo_code, self.memo_params, self.memo)
+
 
 class Criterion(models.Model):
     """An approval criterion of one period. Seeded when the period is opened; the fund may
@@ -186,7 +195,10 @@ class Criterion(models.Model):
 
     round = models.ForeignKey(FundRound, on_delete=models.CASCADE, related_name="criteria")
     order = models.PositiveSmallIntegerField(_("ordning"), default=0)
-    text = models.CharField(_("kriterium"), max_length=CRITERION_MAX)
+    # As the fund wrote it, or empty for one LOM seeded: then text_code names the system
+    # message (lom.common.messages), shown in the reader's language.
+    text = models.CharField(_("kriterium"), max_length=CRITERION_MAX, blank=True)
+    text_code = models.CharField(max_length=60, blank=True, default="")
     help_text = models.TextField(_("vägledning"), blank=True, max_length=SHORT_TEXT_MAX)
     active = models.BooleanField(_("gäller"), default=True)
 
@@ -196,7 +208,11 @@ class Criterion(models.Model):
         verbose_name_plural = _("kriterier")
 
     def __str__(self) -> str:
-        return self.text
+        return self.text_shown
+
+    @property
+    def text_shown(self) -> str:
+        return render_or(self.text_code, None, self.text)
 
 
 # --- Notifications (anmälan), decisions and claims -------------------------------------------

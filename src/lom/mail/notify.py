@@ -3,9 +3,11 @@ queue after the transaction commits, never in a failed one). Users can turn off 
 kind, or take a daily digest instead; the in-app list always shows everything.
 
 `notify()` runs inside the calling service's transaction: the notifications are part of the
-action that caused them. The text is rendered in each recipient's language: give it as a lazy
-string (gettext_lazy) with `params` for its placeholders (lazy values among them are rendered
-in that language too); a plain str is used as it is."""
+action that caused them. Give the text as a declared message (lom.common.messages) with
+`params` for its placeholders: the in-app row stores the code and the parameters and is
+rendered in the reader's language whenever it is shown; the mail is rendered in the
+recipient's language when it is queued. A lazy string or a plain str is still accepted (stored
+rendered, as older releases did), for text that has no code."""
 
 from collections.abc import Iterable, Mapping
 
@@ -13,6 +15,7 @@ from django.utils import translation
 from django.utils.functional import Promise
 
 from lom.accounts.models import User
+from lom.common.messages import Message, encode_params
 from lom.common.models import Notification, NotificationPreference
 from lom.mail.kinds import KINDS
 from lom.mail.models import MailPreference
@@ -20,13 +23,15 @@ from lom.mail.services.compose import composed_queue, notification_mail, user_la
 
 __all__ = ["KINDS", "Text", "notify", "render_text", "user_language"]
 
-Text = str | Promise
+Text = str | Promise | Message
 NOTIFICATION_TEXT_MAX = 300
 
 
 def render_text(
     text: Text, params: Mapping[str, object] | None, language: str
 ) -> str:  # pure: the message in one language
+    if isinstance(text, Message):
+        return text.render(params, language)
     with translation.override(language):
         out = str(text)
         if params:
@@ -76,6 +81,9 @@ def notify(  # step: runs inside the action that causes it
     texts: dict[str, str] = {}
     for lang in {user_language(u) for u in unique}:
         texts[lang] = render_text(text, params, lang)
+    coded = isinstance(text, Message)
+    code = text.code if isinstance(text, Message) else ""
+    stored_params = encode_params(params) if coded else {}
     rows = Notification.objects.bulk_create(
         [
             Notification(
@@ -83,7 +91,9 @@ def notify(  # step: runs inside the action that causes it
                 organisation_id=organisation_id,
                 case_id=case_id,
                 kind=kind,
-                text=texts[user_language(u)][:NOTIFICATION_TEXT_MAX],
+                code=code,
+                params=stored_params,
+                text="" if coded else texts[user_language(u)][:NOTIFICATION_TEXT_MAX],
                 url=url,
             )
             for u in unique

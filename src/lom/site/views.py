@@ -1,9 +1,10 @@
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.i18n import set_language
 
@@ -34,6 +35,31 @@ def set_language_view(request):
     user = request.user
     if user.is_authenticated and language in dict(settings.LANGUAGES) and language != user.language:
         user_language_save(user=user, language=language)
+    return response
+
+
+def language_choose_view(request):
+    """The language switch of the public pages: a link, so those pages need no form, no CSRF
+    cookie and no session. Following it sets only the language cookie (what Django's own
+    switch sets) and goes back to the page (`next`, when it is a path on this site)."""
+    language = request.GET.get("language", "")
+    nxt = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        nxt, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        nxt = "/"
+    response = HttpResponseRedirect(nxt)
+    if language in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
     return response
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from lom.common.errors import DomainError
@@ -309,22 +310,6 @@ class CounsellingCounts:
     by_organisation: list[CountRow] = field(default_factory=list)
 
 
-MONTH_NAMES = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
-
-
 def _suppress_rows(labels: list[str], cols: list[list[int]]) -> list[CountRow]:
     masks = [suppression_mask(c) for c in cols]
     rows = []
@@ -356,7 +341,8 @@ def counselling_counts(*, organisation: Organisation, year: int) -> CounsellingC
                 bucket[1] += 1
             elif status == Booking.Status.CANCELLED:
                 bucket[2] += 1
-    labels = [f"{MONTH_NAMES[m - 1]} {year}" for m in range(1, 13)]
+    # Month names in the reader's language (Django's localisation), e.g. "januari 2025".
+    labels = [date_format(date(year, m, 1), "F Y") for m in range(1, 13)]
     cols = [[per_month[m][k] for m in range(1, 13)] for k in range(3)]
     result = CounsellingCounts(year=year, months=_suppress_rows(labels, cols))
     totals = [sum(c) for c in cols]

@@ -22,6 +22,7 @@ from lom.cases.selectors import (
     case_spent,
     event_label,
 )
+from lom.common.history import event_sentence
 from lom.common.models import AuditEvent
 from lom.common.pagination import keyset_page
 from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Id, Limit, Page
@@ -41,6 +42,7 @@ def _event_out(e: AuditEvent) -> CaseEventOut:
         id=e.pk,
         code=e.action,
         label=event_label(e.action),
+        text=event_sentence(e.action, e.target_type, before, after),
         actor_id=e.actor_id,
         actor=str(e.actor) if e.actor is not None else None,
         at=e.at,

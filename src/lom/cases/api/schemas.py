@@ -178,6 +178,9 @@ class CaseEventOut(Schema):
     id: int
     code: str
     label: str
+    text: str = Field(
+        description="The event as a sentence in the request's language, states included"
+    )
     actor_id: int | None
     actor: str | None
     at: datetime

@@ -2,6 +2,7 @@
 e-mail (and whether as a daily digest)."""
 
 from datetime import datetime
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
@@ -21,7 +22,13 @@ KIND_MAX = max(len(k) for k in KINDS)
 class NotificationOut(Schema):
     id: int
     kind: str
-    text: str
+    text: str = Field(description="The text in the request's language (Accept-Language)")
+    code: str = Field(
+        description="The system message's code; empty for a row stored as text by an older release"
+    )
+    params: dict[str, Any] = Field(
+        description="The message's parameters; a translated one as {msgid: source text}"
+    )
     url: str
     case_id: int | None
     created_at: datetime
@@ -82,7 +89,9 @@ def list_notifications(
             NotificationOut(
                 id=n.pk,
                 kind=n.kind,
-                text=n.text,
+                text=n.shown,
+                code=n.code,
+                params=n.params,
                 url=n.url,
                 case_id=n.case_id,
                 created_at=n.created_at,

@@ -2,7 +2,7 @@
 the employer answers, the union closes it (resolved locally or escalated)."""
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
 
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -24,7 +24,11 @@ router = Router(tags=["decisions"])
 
 class ObjectionListOut(Schema):
     id: int
+    # As the union wrote it, or (when LOM named it) in the request's language.
     subject: str
+    # The code and parameters of a subject LOM named; empty for one a person wrote.
+    subject_code: str
+    subject_params: dict[str, Any]
     status: ObjectionStatus
     union_id: int
     union: str
@@ -77,7 +81,9 @@ class ObjectionCloseIn(Schema):
 def _row(o: Objection) -> dict:
     return {
         "id": o.pk,
-        "subject": o.subject,
+        "subject": o.subject_shown,
+        "subject_code": o.subject_code,
+        "subject_params": o.subject_params,
         "status": o.status,
         "union_id": o.union_id,
         "union": o.union.name,

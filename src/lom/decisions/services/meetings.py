@@ -33,6 +33,7 @@ from lom.common.validation import amount_within, optional_text
 from lom.common.validation import require as _require
 from lom.common.validation import required_text as _text
 from lom.decisions.decision_models import note_kind_problem, outcome_problem
+from lom.decisions.messages import AGENDA_ADDED
 from lom.decisions.models import (
     PLACE_MAX,
     AgendaItem,
@@ -210,7 +211,7 @@ def _add_case(*, actor: Actor, meeting: Meeting, case: Case, in_round: bool = Fa
             case_id=case.pk,
             url=f"/decisions/meetings/{meeting.pk}/",
             reference=case.number,
-            text=gettext_lazy("%(case)s är uppsatt på dagordningen till %(m)s"),
+            text=AGENDA_ADDED,
             params={"case": case.number, "m": meeting.title},
         )
     return item

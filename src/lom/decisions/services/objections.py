@@ -3,10 +3,10 @@ union closes it. The objection and the answer are registered in the diarium."""
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from lom.accounts.models import User
 from lom.agreements.rules import AgreementRules
@@ -16,9 +16,18 @@ from lom.cases.rules import rules_for_case
 from lom.common.audit import audit
 from lom.common.bounds import COMMENT_MAX, NAME_MAX
 from lom.common.errors import ConflictError, DomainError, PermissionDeniedError
+from lom.common.messages import Message, encode_params
 from lom.common.validation import optional_text
 from lom.common.validation import require as _require
 from lom.common.validation import required_text as _text
+from lom.decisions.messages import (
+    OBJECTION_ANSWERED,
+    OBJECTION_CLOSED,
+    OBJECTION_RAISED,
+    OBJECTION_SUBJECT_AGREEMENT,
+    OBJECTION_SUBJECT_CASE,
+    OBJECTION_SUBJECT_DECISION,
+)
 from lom.decisions.models import (
     Objection,
 )
@@ -53,6 +62,12 @@ def answer_due_on(*, rules: AgreementRules | None, raised_on: date) -> date:
     return raised_on + timedelta(days=days)
 
 
+def _register_title(objection: Objection) -> str:
+    """The register is kept in the organisation's language (Swedish), whoever reads it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return objection.subject_shown[:NAME_MAX]
+
+
 def _register(objection: Objection, *, kind: str, direction: str, by: User) -> None:
     """The objection, or the employer's answer, in the diarium. One about a case can touch an
     applicant's circumstances and is examined before it is handed out."""
@@ -60,7 +75,7 @@ def _register(objection: Objection, *, kind: str, direction: str, by: User) -> N
     document_register(
         organisation_id=objection.organisation_id,
         kind=kind,
-        title=objection.subject,
+        title=_register_title(objection),
         target=objection,
         party=objection.union.name,
         direction=direction,
@@ -115,20 +130,25 @@ def objection_raise(
                 field="reasons",
                 code="too_late",
             )
+    # Without a subject LOM names it: stored as a code, shown in the reader's language.
+    named: Message | None = None
+    named_params: dict[str, object] = {}
     if not subject:
         if case is None:
-            subject = _("Tillämpningen av avtalet")
+            named = OBJECTION_SUBJECT_AGREEMENT
         elif decision is not None:
-            subject = _("Beslut i ärende %(n)s") % {"n": case.number}
+            named, named_params = OBJECTION_SUBJECT_DECISION, {"n": case.number}
         else:
-            subject = _("Ärende %(n)s") % {"n": case.number}
+            named, named_params = OBJECTION_SUBJECT_CASE, {"n": case.number}
     objection = Objection.objects.create(
         organisation=actor.organisation,
         case=case,
         decision=decision,
         union=union,
         raised_by=actor.user,
-        subject=str(subject)[:NAME_MAX],  # the default names a case number
+        subject=subject,
+        subject_code=named.code if named is not None else "",
+        subject_params=encode_params(named_params),
         reasons=reasons,
         answer_due=answer_due_on(rules=rules, raised_on=timezone.localdate()),
     )
@@ -142,6 +162,7 @@ def objection_raise(
         after={
             "union": union.name,
             "subject": objection.subject,
+            "subject_code": objection.subject_code,
             "reasons": reasons,
             "answer_due": objection.answer_due.isoformat() if objection.answer_due else None,
         },
@@ -152,8 +173,8 @@ def objection_raise(
         kind="objection",
         case_id=case.pk if case else None,
         url=f"/decisions/objections/{objection.pk}/",
-        text=gettext_lazy("%(u)s invänder: %(s)s"),
-        params={"u": union.name, "s": objection.subject},
+        text=OBJECTION_RAISED,
+        params={"u": union.name, "s": objection.subject_message},
     )
     return objection
 
@@ -195,8 +216,8 @@ def objection_answer(*, actor: Actor, objection: Objection, answer: str) -> Obje
         kind="objection",
         case_id=objection.case_id,
         url=f"/decisions/objections/{objection.pk}/",
-        text=gettext_lazy("Arbetsgivaren har svarat på invändningen: %(s)s"),
-        params={"s": objection.subject},
+        text=OBJECTION_ANSWERED,
+        params={"s": objection.subject_message},
     )
     return objection
 
@@ -236,7 +257,7 @@ def objection_close(
         kind="objection",
         case_id=objection.case_id,
         url=f"/decisions/objections/{objection.pk}/",
-        text=gettext_lazy("Invändningen %(s)s: %(o)s"),
-        params={"s": objection.subject, "o": Objection.Status(objection.status).label},
+        text=OBJECTION_CLOSED,
+        params={"s": objection.subject_message, "o": Objection.Status(objection.status).label},
     )
     return objection

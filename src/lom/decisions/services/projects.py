@@ -5,7 +5,6 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from lom.cases.models import Case
 from lom.common.audit import audit
@@ -14,6 +13,7 @@ from lom.common.errors import ConflictError, DomainError
 from lom.common.validation import amount_within, optional_text
 from lom.common.validation import require as _require
 from lom.common.validation import required_text as _text
+from lom.decisions.messages import REPORT_FILED, REPORT_OVERSPENT
 from lom.decisions.models import ApplicationRound, ProjectReport, ReportDate
 from lom.decisions.permissions import can_manage_meetings
 from lom.decisions.selectors.projects import PROJECT_STATUSES, is_owner
@@ -141,9 +141,7 @@ def project_report_submit(
         case_id=case.pk,
         url=f"/decisions/rounds/{case.round_id}/projects/{case.pk}/",
         reference=case.number,
-        text=gettext_lazy("%(n)s har lämnat %(r)s (mer använt än beviljat)")
-        if over
-        else gettext_lazy("%(n)s har lämnat %(r)s"),
+        text=REPORT_OVERSPENT if over else REPORT_FILED,
         params={"n": case.number, "r": due.label},
     )
     return report

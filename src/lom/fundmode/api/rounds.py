@@ -172,7 +172,8 @@ def _criterion_out(c: Criterion) -> FundCriterionOut:
         id=c.pk,
         round_id=c.round_id,
         order=c.order,
-        text=c.text,
+        text=c.text_shown,
+        text_code=c.text_code,
         help_text=c.help_text,
         active=c.active,
     )

@@ -83,7 +83,9 @@ class FundCriterionOut(Schema):
     id: int
     round_id: int
     order: int
+    # In the request's language when LOM seeded it (text_code), else as the fund wrote it.
     text: str
+    text_code: str
     help_text: str
     active: bool
 

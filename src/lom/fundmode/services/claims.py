@@ -6,7 +6,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from lom.common.bounds import COMMENT_MAX, MAX_AMOUNT_ORE
 from lom.common.errors import ConflictError, DomainError
@@ -14,6 +13,7 @@ from lom.common.money import format_ore
 from lom.common.validation import amount_too_large_message, optional_text, validate_upload
 from lom.diarium.models import DocumentKind, Secrecy
 from lom.diarium.services import document_exchange_register
+from lom.fundmode.messages import CLAIM_NEW, CLAIM_PAID, CLAIM_RETURNED, POT_PAID, POT_UNCLAIMED
 from lom.fundmode.models import (
     Claim,
     ClaimCostLine,
@@ -203,7 +203,7 @@ def claim_submit(
         users=users_with_roles(n.round.fund_id, Role.FUND_OFFICER),
         organisation_id=n.round.fund_id,
         kind="status",
-        text=gettext_lazy("Ny rekvisition: %(n)s %(t)s"),
+        text=CLAIM_NEW,
         params={"n": n.number, "t": n.title},
         reference=n.number,
         url=f"/fund/claims/{claim.pk}/",
@@ -236,7 +236,8 @@ def claim_pay(*, actor: Actor, claim: Claim) -> Claim:
         actor=actor.user,
         notification=n,
         claim=claim,
-        memo=_("Utbetalning: %(n)s") % {"n": n.number},
+        memo=POT_PAID,
+        memo_params={"n": n.number},
     )
     if claim.is_final:
         rest = notification_committed(notification=n)
@@ -248,7 +249,8 @@ def claim_pay(*, actor: Actor, claim: Claim) -> Claim:
                 actor=actor.user,
                 notification=n,
                 claim=claim,
-                memo=_("Ej rekvirerat, åter till potten: %(n)s") % {"n": n.number},
+                memo=POT_UNCLAIMED,
+                memo_params={"n": n.number},
             )
     transition(
         actor=actor,
@@ -268,7 +270,7 @@ def claim_pay(*, actor: Actor, claim: Claim) -> Claim:
     )
     notify_employer(
         n,
-        gettext_lazy("Fonden har betalat ut %(a)s för %(n)s"),
+        CLAIM_PAID,
         actor.user,
         params={"a": format_ore(claim.total_ore), "n": n.number},
     )
@@ -311,7 +313,7 @@ def claim_return(*, actor: Actor, claim: Claim, reason: str) -> Claim:
     )
     notify_employer(
         n,
-        gettext_lazy("Fonden har återsänt rekvisitionen för %(n)s"),
+        CLAIM_RETURNED,
         actor.user,
         params={"n": n.number},
     )

@@ -46,15 +46,18 @@ def criterion_save(
     else:
         if criterion.round_id != fund_round.pk:
             raise PermissionDeniedError(_("Kriteriet hör till en annan period."))
-        criterion.text, criterion.help_text = text, help_text
-        criterion.save(update_fields=["text", "help_text"])
+        if not (criterion.text_code and text == criterion.text_shown):
+            # The fund's own words replace the seeded (translated) text.
+            criterion.text, criterion.text_code = text, ""
+        criterion.help_text = help_text
+        criterion.save(update_fields=["text", "text_code", "help_text"])
         action = "fund_criterion.edit"
     audit(
         organisation_id=actor.organisation.pk,
         actor=actor.user,
         action=action,
         target=criterion,
-        after={"text": criterion.text},
+        after={"text": criterion.text, "text_code": criterion.text_code},
     )
     return criterion
 

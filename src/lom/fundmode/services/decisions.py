@@ -3,12 +3,12 @@
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from lom.common.bounds import COMMENT_MAX
 from lom.common.errors import DomainError
 from lom.common.money import format_ore
 from lom.common.validation import amount_within, optional_text
+from lom.fundmode.messages import FUND_DECIDED, POT_GRANTED, POT_LOWERED
 from lom.fundmode.models import (
     Criterion,
     CriterionAnswer,
@@ -47,7 +47,7 @@ def _assessed_criteria(
     """The active criteria of the period, all answered; and those answered "not met" (each
     with a comment)."""
     criteria = list(criteria_for(fund_round=n.round, active_only=True))
-    missing = [c.text for c in criteria if c.pk not in answers]
+    missing = [c.text_shown for c in criteria if c.pk not in answers]
     if missing:
         raise DomainError(
             _("Bedöm alla kriterier: %(c)s") % {"c": "; ".join(missing)}, field="answers"
@@ -58,7 +58,7 @@ def _assessed_criteria(
     for c in not_met:
         if not answers[c.pk][1].strip():
             raise DomainError(
-                _("Kommentera varför kriteriet inte är uppfyllt: %(c)s") % {"c": c.text},
+                _("Kommentera varför kriteriet inte är uppfyllt: %(c)s") % {"c": c.text_shown},
                 field="answers",
             )
     return criteria, not_met
@@ -110,9 +110,9 @@ def _commit_difference(*, actor: Actor, n: MeasureNotification, amount: int) -> 
                 % {"left": format_ore(remaining), "want": format_ore(delta)},
                 field="amount_ore",
             )
-        kind, memo = PotEntryKind.COMMITMENT, _("Beviljat: %(n)s")
+        kind, memo = PotEntryKind.COMMITMENT, POT_GRANTED
     elif delta < 0:
-        kind, memo = PotEntryKind.RELEASE, _("Sänkt beviljat belopp: %(n)s")
+        kind, memo = PotEntryKind.RELEASE, POT_LOWERED
     else:
         return
     pot_post(
@@ -121,7 +121,8 @@ def _commit_difference(*, actor: Actor, n: MeasureNotification, amount: int) -> 
         amount_ore=abs(delta),
         actor=actor.user,
         notification=n,
-        memo=memo % {"n": n.number},
+        memo=memo,
+        memo_params={"n": n.number},
     )
 
 
@@ -232,7 +233,7 @@ def fund_decide(
     )
     notify_employer(
         n,
-        gettext_lazy("Fonden har beslutat om %(n)s %(t)s: %(o)s"),
+        FUND_DECIDED,
         actor.user,
         params={"n": n.number, "t": n.title, "o": Outcome(outcome).label},
     )

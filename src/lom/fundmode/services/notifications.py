@@ -7,7 +7,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from lom.agreements.models import MeasureType
 from lom.common.bounds import MAX_AMOUNT_ORE, MAX_COUNT, NAME_MAX, TEXT_MAX
@@ -21,6 +20,7 @@ from lom.common.validation import (
 )
 from lom.diarium.models import DocumentKind, Secrecy
 from lom.diarium.services import document_exchange_register
+from lom.fundmode.messages import FUND_NOTIFIED
 from lom.fundmode.models import (
     Claim,
     CostKind,
@@ -379,7 +379,7 @@ def notification_submit(*, actor: Actor, notification: MeasureNotification) -> M
         users=users_with_roles(n.round.fund_id, Role.FUND_OFFICER),
         organisation_id=n.round.fund_id,
         kind="status",
-        text=gettext_lazy("Ny anmälan till fonden: %(n)s %(t)s (%(o)s)"),
+        text=FUND_NOTIFIED,
         params={"n": n.number, "t": n.title, "o": actor.organisation.name},
         reference=n.number,
         url=f"/fund/notifications/{n.pk}/",

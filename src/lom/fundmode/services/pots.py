@@ -4,6 +4,7 @@ Money moves only through `pot_post` (append-only PotEntry rows, integer öre). A
 paying lock the pot row first (select_for_update; on SQLite the IMMEDIATE transaction already
 serialises writers), so two officers cannot both approve the last money of a pot."""
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 
@@ -16,8 +17,10 @@ from lom.accounts.models import User
 from lom.common.audit import audit
 from lom.common.errors import ConflictError, DomainError, PermissionDeniedError
 from lom.common.files import Cell, read_table
+from lom.common.messages import Message, encode_params
 from lom.common.money import MoneyParseError, parse_kronor
 from lom.common.validation import amount_within, optional_text
+from lom.fundmode.messages import DEFAULT_CRITERIA, POT_ALLOCATED
 from lom.fundmode.models import (
     ROUND_NAME_MAX,
     Claim,
@@ -37,15 +40,6 @@ from lom.organisations.access import Actor
 from lom.organisations.models import Organisation
 
 # The seven approval criteria seeded when a period is opened (the fund may change them).
-DEFAULT_CRITERIA: tuple[str, ...] = (
-    "Deltagarna är anställda när anmälan görs och under hela insatsen",
-    "Insatsen svarar mot arbetsgivarens behov av kompetensförsörjning",
-    "Insatsen bidrar till tidig omställning (ingen risk för arbetsbrist krävs)",
-    "Insatsen går utöver normal kompetensutveckling",
-    "De fackliga organisationerna har samverkat före anmälan och samverkan är protokollförd",
-    "Insatsen utförs av fonden, arbetsgivaren eller en annan anordnare",
-    "Medlen används för avtalets syften",
-)
 
 
 def pot_post(  # step: the caller holds the pot lock in its transaction
@@ -56,17 +50,19 @@ def pot_post(  # step: the caller holds the pot lock in its transaction
     actor: User | None,
     notification: MeasureNotification | None = None,
     claim: Claim | None = None,
-    memo: str = "",
+    memo: Message | None = None,
+    memo_params: Mapping[str, object] | None = None,
 ) -> PotEntry:
     """The one place a pot ledger row is written. Callers hold the pot lock when the balance
-    matters."""
+    matters. The memo is a system message, stored as its code and parameters."""
     entry = PotEntry.objects.create(
         pot=pot,
         kind=kind,
         amount_ore=amount_ore,
         notification=notification,
         claim=claim,
-        memo=memo[:255],
+        memo_code=memo.code if memo is not None else "",
+        memo_params=encode_params(memo_params),
         created_by=actor,
     )
     for org_id in {pot.round.fund_id, pot.member_id}:
@@ -75,7 +71,7 @@ def pot_post(  # step: the caller holds the pot lock in its transaction
             actor=actor,
             action=f"fund_pot.{kind}",
             target=entry,
-            after={"amount_ore": amount_ore, "pot": pot.pk, "memo": memo[:255]},
+            after={"amount_ore": amount_ore, "pot": pot.pk, "memo": entry.memo_code},
         )
     return entry
 
@@ -119,7 +115,10 @@ def round_open(
         created_by=actor.user,
     )
     Criterion.objects.bulk_create(
-        [Criterion(round=fund_round, order=i, text=t) for i, t in enumerate(DEFAULT_CRITERIA, 1)]
+        [
+            Criterion(round=fund_round, order=i, text_code=m.code)
+            for i, m in enumerate(DEFAULT_CRITERIA, 1)
+        ]
     )
     audit(
         organisation_id=actor.organisation.pk,
@@ -277,7 +276,8 @@ def round_allocate(*, actor: Actor, fund_round: FundRound) -> list[Pot]:
             kind=PotEntryKind.ALLOCATION,
             amount_ore=shares[m.pk],
             actor=actor.user,
-            memo=_("Tilldelning efter lönesumma, %(name)s") % {"name": fund_round.name},
+            memo=POT_ALLOCATED,
+            memo_params={"name": fund_round.name},
         )
         pots.append(pot)
     fund_round.allocated_at = timezone.now()

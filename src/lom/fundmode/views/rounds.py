@@ -200,7 +200,9 @@ def criterion_edit_view(request, actor: Actor, pk: int):
     c = criterion_get(actor=actor, pk=pk)
     if c is None or not can_administer(actor):
         raise Http404
-    form = CriterionForm(request.POST or None, initial={"text": c.text, "help_text": c.help_text})
+    form = CriterionForm(
+        request.POST or None, initial={"text": c.text_shown, "help_text": c.help_text}
+    )
     done = run_form(
         request,
         form,

@@ -60,7 +60,7 @@ def _digest_mail(*, pref: MailPreference, since: datetime, now: datetime) -> Out
             "name": greeting_name(user),
             "items": [
                 {
-                    "text": n.text,
+                    "text": n.shown,
                     "link": absolute_url(n.url),
                     "at": timezone.localtime(n.created_at),
                 }

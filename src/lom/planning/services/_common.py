@@ -6,10 +6,12 @@ from django.utils.translation import gettext as _
 from lom.accounts.models import User
 from lom.common.audit import audit
 from lom.common.errors import ConflictError, DomainError, PermissionDeniedError
+from lom.common.messages import encode_params
 from lom.common.models import Notification
 from lom.common.verdict import Verdict
 from lom.organisations.access import Actor
 from lom.organisations.models import Membership, Role
+from lom.planning.messages import WORKSHOP_INVITED
 from lom.planning.models import (
     Workshop,
 )
@@ -82,10 +84,8 @@ def _notify_invited(workshop: Workshop, user_ids: list[int], actor: Actor) -> No
                 user_id=uid,
                 organisation_id=workshop.organisation_id,
                 kind="workshop",
-                text=str(
-                    _("Du är inbjuden till omställningsworkshoppen ”%(t)s” den %(d)s")
-                    % {"t": workshop.title, "d": workshop.held_on.isoformat()}
-                )[:300],
+                code=WORKSHOP_INVITED.code,
+                params=encode_params({"t": workshop.title, "d": workshop.held_on}),
                 url=f"/planning/workshops/{workshop.pk}/",
             )
             for uid in user_ids

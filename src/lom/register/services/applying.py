@@ -16,7 +16,7 @@ import psycopg
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext
 
 from lom.accounts.models import User
 from lom.cases.models import Case
@@ -27,6 +27,7 @@ from lom.funds.models import AnnualPayroll
 from lom.mail.notify import notify
 from lom.organisations.models import Employee, Membership, Organisation, Role, Unit
 from lom.organisations.services import unit_paths_recompute
+from lom.register.messages import REGISTER_LEFT_WITH_OPEN_CASE
 from lom.register.services.plan import Plan
 from lom.support.models import EmploymentMonth
 
@@ -166,9 +167,7 @@ def _flag_open_cases(org: Organisation, leaving: list[int]) -> int:
             users=coordinators,
             organisation_id=org.pk,
             kind="register",
-            text=gettext_lazy(
-                "%(name)s har slutat enligt personalregistret och har ärende %(case)s öppet."
-            ),
+            text=REGISTER_LEFT_WITH_OPEN_CASE,
             params={"name": case.applicant.full_name, "case": case.display_number},
             case_id=case.pk,
             reference=case.number,

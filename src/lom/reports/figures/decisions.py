@@ -165,7 +165,7 @@ def objection_table(*, organisation: Organisation, since: datetime, until: datet
                     timezone.localdate(getattr(o, date_field)),
                     case.number if case is not None else "",
                     str(union) if union is not None else "",
-                    str(getattr(o, "subject", "")),
+                    str(getattr(o, "subject_shown", getattr(o, "subject", ""))),
                     str(status),
                 ]
             )
@@ -229,7 +229,7 @@ def late_objection_table(
             timezone.localdate(o.raised_at),
             o.case.number if o.case is not None else "",
             o.union.name,
-            o.subject,
+            o.subject_shown,
             o.answer_due,
             answered_on,
             str(_("Besvarad för sent")) if answered_on else str(_("Obesvarad")),

@@ -12,7 +12,6 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from lom.common.audit import audit
 from lom.common.errors import ConflictError, DomainError, PermissionDeniedError
@@ -24,6 +23,12 @@ from lom.organisations.models import Employee
 from lom.support import selectors
 from lom.support.eligibility import EligibilityResult, check_eligibility
 from lom.support.imports import RawRow, parse_month
+from lom.support.messages import (
+    BOOKING_BOOKED,
+    BOOKING_CANCELLED,
+    BOOKING_CANCELLED_BY_COACH,
+    BOOKING_NEW,
+)
 from lom.support.models import (
     Booking,
     EligibilityCheck,
@@ -455,7 +460,7 @@ def slot_book(*, actor: Actor, slot_id: int) -> Booking:
         users=[slot.coach],
         organisation_id=slot.organisation_id,
         kind=NOTIFY_KIND,
-        text=gettext_lazy("Ny bokning av vägledning %(t)s med %(n)s."),
+        text=BOOKING_NEW,
         params={"t": when, "n": actor.employee.full_name},
         url=url,
     )
@@ -463,7 +468,7 @@ def slot_book(*, actor: Actor, slot_id: int) -> Booking:
         users=[actor.user],
         organisation_id=actor.organisation.pk,
         kind=NOTIFY_KIND,
-        text=gettext_lazy("Du har bokat vägledning %(t)s med %(n)s."),
+        text=BOOKING_BOOKED,
         params={"t": when, "n": _name(slot.coach)},
         url=url,
     )
@@ -513,7 +518,7 @@ def booking_cancel(*, actor: Actor, booking: Booking, reason: str = "") -> Booki
             users=[employee_user] if employee_user else [],
             organisation_id=booking.employee_organisation_id,
             kind=NOTIFY_KIND,
-            text=gettext_lazy("Vägledaren har avbokat samtalet %(t)s: %(r)s"),
+            text=BOOKING_CANCELLED_BY_COACH,
             params={"t": when, "r": booking.cancel_reason},
             url=url,
         )
@@ -522,7 +527,7 @@ def booking_cancel(*, actor: Actor, booking: Booking, reason: str = "") -> Booki
             users=[slot.coach],
             organisation_id=slot.organisation_id,
             kind=NOTIFY_KIND,
-            text=gettext_lazy("%(n)s har avbokat samtalet %(t)s."),
+            text=BOOKING_CANCELLED,
             params={"n": booking.employee.full_name, "t": when},
             url=url,
         )

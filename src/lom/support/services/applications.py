@@ -12,7 +12,6 @@ from datetime import date
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from lom.common.audit import audit
 from lom.common.bounds import COMMENT_MAX
@@ -22,6 +21,7 @@ from lom.mail.notify import notify
 from lom.organisations.access import Actor
 from lom.support import selectors
 from lom.support.eligibility import MonthRecord
+from lom.support.messages import SUPPORT_APPLIED, SUPPORT_CLOSED, SUPPORT_TAKEN, SUPPORT_WITHDRAWN
 from lom.support.models import SupportApplication
 from lom.support.permissions import can_self_check, can_transition_application
 from lom.support.workflow import TRANSITIONS
@@ -117,7 +117,7 @@ def support_application_submit(
             users=coaches,
             organisation_id=organisation_id,
             kind=NOTIFY_KIND,
-            text=gettext_lazy("Ny ansökan om individuellt stöd från %(n)s (%(o)s)."),
+            text=SUPPORT_APPLIED,
             params={"n": employee.full_name, "o": actor.organisation.name},
             url=_url(application),
         )
@@ -165,11 +165,7 @@ def support_application_transition(
             users=[employee_user],
             organisation_id=application.organisation_id,
             kind=NOTIFY_KIND,
-            text=(
-                gettext_lazy("En vägledare har tagit din ansökan om individuellt stöd.")
-                if name == "take"
-                else gettext_lazy("Din ansökan om individuellt stöd är avslutad.")
-            ),
+            text=(SUPPORT_TAKEN if name == "take" else SUPPORT_CLOSED),
             url=_url(application),
         )
     elif name == "withdraw" and application.coach is not None:
@@ -177,7 +173,7 @@ def support_application_transition(
             users=[application.coach],
             organisation_id=application.organisation_id,
             kind=NOTIFY_KIND,
-            text=gettext_lazy("%(n)s har återkallat sin ansökan om individuellt stöd."),
+            text=SUPPORT_WITHDRAWN,
             params={"n": application.employee.full_name},
             url=_url(application),
         )
