@@ -418,7 +418,9 @@ def test_objection_form_errors_go_back_to_the_case_not_elsewhere(world):
         "/decisions/objections/new/",
         {"case": case.pk, "reasons": "", "back": "https://evil.example.org/"},
     )
-    assert r.status_code == 302 and r["Location"] == f"/cases/{case.pk}/"
+    # Back to the case's own page with its error summary, never to the given address.
+    assert r.status_code == 302
+    assert r["Location"] == f"/cases/{case.pk}/?objection=missing#objection-errors"
     assert not Objection.objects.exists()
     # Another organisation's case id gives 404, and nothing is created.
     other = make_world("annan")
