@@ -44,12 +44,12 @@ def give_authenticator(username: str):
     )
 
 
-def login(page, base, username):
+def login(page, base, username, password="pw"):  # noqa: S107 - the test users' password
     """Password, then the code from the authenticator: the real two steps of a staff login."""
     give_authenticator(username)
     page.goto(f"{base}/login/")
     page.get_by_label("Användarnamn").fill(username)
-    page.get_by_label("Lösenord").fill("pw")
+    page.get_by_label("Lösenord").fill(password)
     page.get_by_role("button", name="Logga in").click()
     page.wait_for_url(f"{base}/sso/account/two-factor/")
     page.get_by_label("Kod").fill(totp_now())

@@ -19,7 +19,7 @@ import pytest
 from django.urls import Resolver404, resolve
 
 from lom.fundmode.models import MeasureNotification
-from tests.browser import give_authenticator, totp_now
+from tests.browser import login
 from tests.demo.test_demo_all import demo_commands, load
 from tests.identity import saml_fixtures
 
@@ -202,15 +202,7 @@ class Sweep:
             locale="sv-SE", bypass_csp=True, viewport={"width": 1280, "height": 900}
         )
         page = ctx.new_page()
-        give_authenticator(who)
-        page.goto(f"{self.base}/login/")
-        page.get_by_label("Användarnamn").fill(who)
-        page.get_by_label("Lösenord").fill("demo")
-        page.get_by_role("button", name="Logga in").click()
-        page.wait_for_url(f"{self.base}/sso/account/two-factor/")
-        page.get_by_label("Kod").fill(totp_now())
-        page.get_by_role("button", name="Verifiera").click()
-        page.wait_for_url(f"{self.base}/")
+        login(page, self.base, who, password="demo")
         self.audit(page, who, "/")
         menu = links_in(page, "header nav")
         seen_routes: set[str] = {route_of("/") or "/"}
