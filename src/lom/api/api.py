@@ -14,6 +14,8 @@ from lom.followup.api import router as followup_router
 from lom.fundmode.api import router as fundmode_router
 from lom.funds.api import router as funds_router
 from lom.identity.api import router as identity_router
+from lom.levers.api import periods_router as levers_periods_router
+from lom.levers.api import router as levers_router
 from lom.library.api import router as library_router
 from lom.mail.api import router as mail_router
 from lom.organisations.api import me_router
@@ -58,3 +60,5 @@ api.add_router("/mail", mail_router)
 api.add_router("/webhooks", webhooks_router)
 api.add_router("/followup", followup_router)
 api.add_router("/diarium", diarium_router)
+api.add_router("/levers", levers_router)
+api.add_router("/funds", levers_periods_router)

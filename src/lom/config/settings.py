@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "lom.outreach",
     "lom.register",
     "lom.privacy",
+    "lom.levers",
     "lom.operations",
     "lom.api",
     "lom.demo",

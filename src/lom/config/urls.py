@@ -40,6 +40,7 @@ urlpatterns = [
     path("mail/", include("lom.mail.urls")),
     path("register/", include("lom.register.urls")),
     path("privacy/", include("lom.privacy.urls")),
+    path("levers/", include("lom.levers.urls")),
     path("diarium/", include("lom.diarium.urls")),
     path("integrations/webhooks/", include("lom.webhooks.urls")),
     path("o/", include("lom.outreach.public_urls")),
