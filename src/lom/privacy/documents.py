@@ -32,6 +32,7 @@ def _history(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             "at": e.get("at"),
             "actor": e.get("actor"),
             "note": e.get("note") or "",
+            "amount_ore": e.get("amount_ore"),
             "text": event_sentence(
                 str(e.get("action") or ""),
                 str(e.get("target_type") or ""),

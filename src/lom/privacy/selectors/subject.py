@@ -312,6 +312,7 @@ def subject_data(
                 # The state codes before and after (lom.common.history renders them).
                 "status_before": (a.before or {}).get("status"),
                 "status_after": (a.after or {}).get("status"),
+                "amount_ore": (a.after or {}).get("amount_ore"),
                 "note": a.note,
             },
             "audit_events",
