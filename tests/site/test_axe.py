@@ -8,6 +8,7 @@ A/AA rules and fails on any violation, of any impact; and it checks at a 320 px 
 that the page itself does not scroll sideways (wide tables scroll in their own region).
 What it audited and found is written to test-artifacts/axe.json."""
 
+import hashlib
 import json
 import os
 import re
@@ -109,6 +110,14 @@ def wide_at_320(page) -> int | None:
     return width if width > NARROW else None
 
 
+# The content of a page as shown: <main> without the per-session CSRF token.
+MAIN_JS = """() => {
+    const main = document.querySelector('main');
+    if (!main) return document.documentElement.outerHTML;
+    const copy = main.cloneNode(true);
+    for (const el of copy.querySelectorAll('input[name=csrfmiddlewaretoken]')) el.remove();
+    return copy.outerHTML;
+}"""
 FORMS = "main form[method=post], main form[method=POST]"
 FORMS_JS = """(selector) => {
     const visible = el => { const r = el.getBoundingClientRect();
@@ -157,6 +166,8 @@ class Sweep:
         self.forms_seen: set[str] = set()
         self.global_routes: set[str] = set()  # pages one level down: once for all roles
         self.menu_routes: dict[str, int] = {}  # menu page -> the roles that had it audited
+        self.contents: dict[str, tuple[str, str]] = {}  # <main> audited -> (role, page)
+        self.same: list[dict] = []  # pages shown to a role exactly as to another, not audited
 
     def audit(self, page, who: str, label: str) -> None:
         self.pages.append({"role": who, "page": label})
@@ -175,6 +186,15 @@ class Sweep:
             return False
         if "text/html" not in (response.headers.get("content-type") or ""):
             return False
+        # A page whose content (<main>) another role was shown exactly so is not audited again:
+        # axe and the reflow check would find the same there, and this role's header and menu
+        # were audited on its home page.
+        key = hashlib.sha256(page.evaluate(MAIN_JS).encode()).hexdigest()
+        first = self.contents.get(key)
+        if first is not None and first[0] != who:
+            self.same.append({"role": who, "page": path, "same_as": list(first)})
+            return True
+        self.contents.setdefault(key, (who, path))
         self.audit(page, who, path)
         return True
 
@@ -276,6 +296,7 @@ def test_every_demo_page_passes_axe_and_reflows_at_320_px(live_server, browser, 
     report = {
         "pages_audited": len(sweep.pages),
         "forms_in_error_state": sum("submitted empty" in p["page"] for p in sweep.pages),
+        "pages_same_as_audited": sweep.same,
         "violations": len(sweep.violations),
         "violations_by_rule": _by_rule(sweep.violations),
         "reflow_failures_at_320px": sweep.reflow,
