@@ -1,7 +1,9 @@
 // Two things every page gets (WCAG 2.1 AA; the pages work without it, less comfortably):
 // - Reflow at 320 CSS px: a table wider than the page scrolls in a region of its own, which
 //   the keyboard reaches (role=region, tabindex=0, named by its caption or nearest heading)
-//   only while it is wider than the screen.
+//   only while it is wider than the screen. The templates wrap every table in such a region
+//   (focusable, so it works without JavaScript); here a table without one gets one, and a
+//   region that does not scroll leaves the tab order.
 // - After a failed submit, focus moves to the error summary, so a screen reader reads it first.
 (function () {
   "use strict";
@@ -29,22 +31,28 @@
       table.parentNode.insertBefore(box, table);
       box.appendChild(table);
     }
-    if (box.hasAttribute("tabindex")) return;  // the template made it a region already
     if (boxes.indexOf(box) < 0) {
       boxes.push(box);
-      regions.push({ box: box, name: nameOf(table) });
+      // A region the template made (named, focusable without JavaScript) keeps its role and
+      // name; only its tab stop follows whether it scrolls.
+      var named = box.getAttribute("role") === "region";
+      regions.push({ box: box, name: nameOf(table), named: named });
     }
   });
 
   function update() {
     regions.forEach(function (r) {
       if (r.box.scrollWidth > r.box.clientWidth + 1) {
-        r.box.setAttribute("role", "region");
-        r.box.setAttribute("aria-label", r.name);
+        if (!r.named) {
+          r.box.setAttribute("role", "region");
+          r.box.setAttribute("aria-label", r.name);
+        }
         r.box.setAttribute("tabindex", "0");
       } else if (r.box !== document.activeElement) {
-        r.box.removeAttribute("role");
-        r.box.removeAttribute("aria-label");
+        if (!r.named) {
+          r.box.removeAttribute("role");
+          r.box.removeAttribute("aria-label");
+        }
         r.box.removeAttribute("tabindex");
       }
     });

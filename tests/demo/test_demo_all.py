@@ -166,3 +166,26 @@ def test_demo_has_what_readme_promises_and_every_menu_page_answers(demo, saml_id
     c.login(username="samordnare", password="demo")
     page = c.get("/benchmark/").content.decode()
     assert "Median" in page or "median" in page
+
+    # Each role's home page starts with its own tasks (lom.site.tasks), and the fund's staff and
+    # the counsellor are not offered "Ny ansökan" (they do not apply for transition funds).
+    for username, first, offers_new_case in HOME_TASKS:
+        c = Client()
+        assert c.login(username=username, password="demo"), username
+        html = c.get("/").content.decode()
+        main = html.split('id="main"', 1)[1]
+        sections = re.findall(r'<section class="card" id="([^"]+)"', main)
+        assert sections and sections[0] == first, (username, sections)
+        assert 'class="card"' not in main.split('<div class="cards" id="next-tasks">', 1)[0]
+        assert ("Ny ansökan" in main) == offers_new_case, username
+        assert ('href="/cases/new/' in html) == offers_new_case, username
+
+
+# The demo logins whose home page starts with their role's tasks: the first task section, and
+# whether "Ny ansökan" is offered.
+HOME_TASKS = [
+    ("fond-admin", "tasks-rounds", False),
+    ("fond-handlaggare", "tasks-assess", False),
+    ("vagledare", "tasks-support", False),
+    ("region-chef", "tasks-endorse", True),
+]

@@ -139,7 +139,9 @@ def test_a_withdrawal_after_closing_follows_the_carry_over(world):
         (world.period.pk, -50_000_00, nxt.pk),
         (nxt.pk, 50_000_00, world.period.pk),
     ]
-    assert world.period.name in follow[0].memo and nxt.name in follow[0].memo
+    memo = follow[0].memo_shown
+    assert follow[0].memo_code == "funds.carried_after_close"
+    assert world.period.name in memo and nxt.name in memo
 
 
 def test_a_lower_actual_cost_after_closing_follows_the_carry_over(world):

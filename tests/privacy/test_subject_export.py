@@ -1,11 +1,13 @@
 """The data-subject export (registerutdrag): JSON and PDF of everything held about one
 employee, for the administrator after a recent sign-in, audited and read-logged."""
 
+import io
 import json
 import shutil
 import subprocess
 from datetime import timedelta
 
+import pypdf
 import pytest
 
 from lom.common.models import AuditEvent, ReadLog
@@ -86,6 +88,27 @@ def test_the_pdf_opens_again_and_names_the_employee_and_the_case(world, held, tm
     assert "Eva Ek" in text
     assert held.number in text
     assert "Registerutdrag" in text
+
+
+def test_the_pdfs_history_reads_as_sentences_not_action_codes(world, held):
+    r = signed_in(world.admin).get(_url(world, "pdf"))
+    assert r.status_code == 200
+    reader = pypdf.PdfReader(io.BytesIO(r.content))
+    text = " ".join((page.extract_text() or "") for page in reader.pages)
+    text = " ".join(text.split())
+    assert "Händelser som gäller dig" in text
+    assert "Skickade in ansökan (utkast → inskickad)" in text
+    assert "Avslog ansökan" in text
+    for code in ("case.submit", "case.create", "case.reject", "case.start_review"):
+        assert code not in text
+    # The JSON keeps the codes, with the states the sentence is made from.
+    data = json.loads(signed_in(world.admin).get(_url(world, "json")).content)
+    submit = next(a for a in data["audit_events"] if a["action"] == "case.submit")
+    assert (submit["target_type"], submit["status_before"], submit["status_after"]) == (
+        "cases.case",
+        "draft",
+        "submitted",
+    )
 
 
 def test_another_organisations_employee_is_a_404(world, other_world):

@@ -8,6 +8,7 @@ A/AA rules and fails on any violation, of any impact; and it checks at a 320 px 
 that the page itself does not scroll sideways (wide tables scroll in their own region).
 What it audited and found is written to test-artifacts/axe.json."""
 
+import hashlib
 import json
 import os
 import re
@@ -70,41 +71,35 @@ def route_of(path: str) -> str | None:
     return match.route or match.view_name
 
 
+# One round trip per page: axe with the WCAG 2.1 A/AA rules, and the heading levels. Headings
+# do not skip a level on the way down (h2 then h4): axe counts that a best practice, not a WCAG
+# rule; the sweep holds the pages to it (1.3.1, 2.4.6).
+AUDIT_JS = """async (tags) => {
+    const r = await axe.run(document, {runOnly: {type: 'tag', values: tags},
+                                       resultTypes: ['violations']});
+    const found = r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+        targets: v.nodes.map(n => n.target.join(' ')).slice(0, 10)}));
+    const skips = []; let last = 0;
+    const all = 'main h1, main h2, main h3, main h4, main h5, main h6';
+    for (const h of document.querySelectorAll(all)) {
+        if (h.closest('[hidden]') || h.closest('template')) continue;
+        const level = +h.tagName[1];
+        const text = h.textContent.trim().slice(0, 60);
+        if (level > last + 1) skips.push(`h${last} then h${level}: ${text}`);
+        last = level;
+    }
+    if (skips.length) found.push({id: 'heading-skip', impact: 'moderate',
+                                  help: 'Heading levels skip a level', targets: skips});
+    return found;
+}"""
+
+
 def axe_run(page) -> list[dict]:
+    # axe-core is in every document of the context already (new_context: an init script);
+    # a page that lost it (none should) gets it as a script tag.
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        """async (tags) => {
-            const r = await axe.run(document, {runOnly: {type: 'tag', values: tags},
-                                               resultTypes: ['violations']});
-            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                targets: v.nodes.map(n => n.target.join(' ')).slice(0, 10)}));
-        }""",
-        TAGS,
-    )
-    # Headings do not skip a level on the way down (h2 then h4): axe counts that a best
-    # practice, not a WCAG rule; the sweep holds the pages to it (1.3.1, 2.4.6).
-    skips = page.evaluate(
-        """() => { const out = []; let last = 0;
-            const all = 'main h1, main h2, main h3, main h4, main h5, main h6';
-            for (const h of document.querySelectorAll(all)) {
-                if (h.closest('[hidden]') || h.closest('template')) continue;
-                const level = +h.tagName[1];
-                const text = h.textContent.trim().slice(0, 60);
-                if (level > last + 1) out.push(`h${last} then h${level}: ${text}`);
-                last = level;
-            } return out; }"""
-    )
-    if skips:
-        result.append(
-            {
-                "id": "heading-skip",
-                "impact": "moderate",
-                "help": "Heading levels skip a level",
-                "targets": skips,
-            }
-        )
-    return result
+    return page.evaluate(AUDIT_JS, TAGS)
 
 
 def wide_at_320(page) -> int | None:
@@ -113,6 +108,38 @@ def wide_at_320(page) -> int | None:
     width = page.evaluate("document.documentElement.scrollWidth")
     page.set_viewport_size({"width": 1280, "height": 900})
     return width if width > NARROW else None
+
+
+# The content of a page as shown: <main> without the per-session CSRF token.
+MAIN_JS = """() => {
+    const main = document.querySelector('main');
+    if (!main) return document.documentElement.outerHTML;
+    const copy = main.cloneNode(true);
+    for (const el of copy.querySelectorAll('input[name=csrfmiddlewaretoken]')) el.remove();
+    return copy.outerHTML;
+}"""
+FORMS = "main form[method=post], main form[method=POST]"
+FORMS_JS = """(selector) => {
+    const visible = el => { const r = el.getBoundingClientRect();
+        return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden'; };
+    const fields = 'input[type=text], input[type=number], input[type=date], input[type=email], '
+        + 'input:not([type]), textarea, input[type=file]';
+    return [...document.querySelectorAll(selector)].map(f => ({
+        fillable: [...f.querySelectorAll(fields)].some(visible),
+        action: f.getAttribute('action'),
+        button: [...f.querySelectorAll('button[type=submit], button:not([type])')].some(visible),
+    }));
+}"""
+
+
+def new_page(browser):
+    """A page in a fresh context whose every document gets axe-core as it is created (one
+    copy of the script in the browser, not sent again with each page)."""
+    ctx = browser.new_context(
+        locale="sv-SE", bypass_csp=True, viewport={"width": 1280, "height": 900}
+    )
+    ctx.add_init_script(path=str(AXE))
+    return ctx.new_page()
 
 
 def links_in(page, selector: str) -> list[str]:
@@ -139,6 +166,8 @@ class Sweep:
         self.forms_seen: set[str] = set()
         self.global_routes: set[str] = set()  # pages one level down: once for all roles
         self.menu_routes: dict[str, int] = {}  # menu page -> the roles that had it audited
+        self.contents: dict[str, tuple[str, str]] = {}  # <main> audited -> (role, page)
+        self.same: list[dict] = []  # pages shown to a role exactly as to another, not audited
 
     def audit(self, page, who: str, label: str) -> None:
         self.pages.append({"role": who, "page": label})
@@ -157,29 +186,35 @@ class Sweep:
             return False
         if "text/html" not in (response.headers.get("content-type") or ""):
             return False
+        # A page whose content (<main>) another role was shown exactly so is not audited again:
+        # axe and the reflow check would find the same there, and this role's header and menu
+        # were audited on its home page.
+        key = hashlib.sha256(page.evaluate(MAIN_JS).encode()).hexdigest()
+        first = self.contents.get(key)
+        if first is not None and first[0] != who:
+            self.same.append({"role": who, "page": path, "same_as": list(first)})
+            return True
+        self.contents.setdefault(key, (who, path))
         self.audit(page, who, path)
         return True
 
     def forms_in_error(self, page, who: str, path: str, route: str) -> None:
         """Each POST form with fields to fill, submitted empty: the page it answers with."""
-        count = page.locator("main form[method=post], main form[method=POST]").count()
-        for i in range(count):
-            form = page.locator("main form[method=post], main form[method=POST]").nth(i)
-            fillable = form.locator(
-                "input[type=text]:visible, input[type=number]:visible, input[type=date]:visible, "
-                "input[type=email]:visible, input:not([type]):visible, textarea:visible, "
-                "input[type=file]:visible"
-            )
-            if not fillable.count():
+        # What each POST form has, read in one round trip (visible: Playwright's rule, a box
+        # that is not empty and no visibility:hidden).
+        forms = page.evaluate(FORMS_JS, FORMS)
+        for i, found in enumerate(forms):
+            if not found["fillable"]:
                 continue
-            action = form.get_attribute("action") or path
+            action = found["action"] or path
             key = f"{route} {urlsplit(action).path if action.startswith('/') else action}"
             if key in self.forms_seen:
                 continue
             self.forms_seen.add(key)
-            button = form.locator("button[type=submit]:visible, button:not([type]):visible")
-            if not button.count():
+            if not found["button"]:
                 continue
+            form = page.locator(FORMS).nth(i)
+            button = form.locator("button[type=submit]:visible, button:not([type]):visible")
             form.evaluate(
                 """f => { f.noValidate = true;
                     for (const el of f.querySelectorAll('input, textarea')) {
@@ -194,14 +229,11 @@ class Sweep:
                 page.goto(self.base + path)
                 continue
             self.audit(page, who, f"{path} (form {i + 1} submitted empty)")
-            page.goto(self.base + path)
-            return  # one form per page keeps the sweep short
+            return  # one form per page keeps the sweep short (the caller goes on elsewhere)
 
     def role(self, browser, who: str, extra=()) -> None:
-        ctx = browser.new_context(
-            locale="sv-SE", bypass_csp=True, viewport={"width": 1280, "height": 900}
-        )
-        page = ctx.new_page()
+        page = new_page(browser)
+        ctx = page.context
         login(page, self.base, who, password="demo")
         self.audit(page, who, "/")
         menu = links_in(page, "header nav")
@@ -237,10 +269,8 @@ class Sweep:
         ctx.close()
 
     def public(self, browser) -> None:
-        ctx = browser.new_context(
-            locale="sv-SE", bypass_csp=True, viewport={"width": 1280, "height": 900}
-        )
-        page = ctx.new_page()
+        page = new_page(browser)
+        ctx = page.context
         for path in PUBLIC:
             self.visit(page, "(not signed in)", path)
         ctx.close()
@@ -266,6 +296,7 @@ def test_every_demo_page_passes_axe_and_reflows_at_320_px(live_server, browser, 
     report = {
         "pages_audited": len(sweep.pages),
         "forms_in_error_state": sum("submitted empty" in p["page"] for p in sweep.pages),
+        "pages_same_as_audited": sweep.same,
         "violations": len(sweep.violations),
         "violations_by_rule": _by_rule(sweep.violations),
         "reflow_failures_at_320px": sweep.reflow,

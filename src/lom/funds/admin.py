@@ -17,7 +17,15 @@ class FundPeriodAdmin(ReadOnlyAdmin):
 class LedgerEntryAdmin(ReadOnlyAdmin):
     """The ledger is append-only: read-only here."""
 
-    list_display = ["created_at", "organisation", "period", "kind", "amount_ore", "case", "memo"]
+    list_display = [
+        "created_at",
+        "organisation",
+        "period",
+        "kind",
+        "amount_ore",
+        "case",
+        "memo_shown",
+    ]
     list_filter = ["kind", "organisation"]
     raw_id_fields = ["case", "period"]
     list_select_related = ["organisation", "period", "case"]

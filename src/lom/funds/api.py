@@ -1,6 +1,7 @@
 """Fund periods and their ledger, mounted at /api/v1/fund-periods."""
 
 from datetime import date, datetime
+from typing import Any
 
 from django.http import Http404, HttpResponse
 from django.utils import timezone
@@ -92,7 +93,16 @@ class LedgerEntryOut(Schema):
     amount_ore: int
     case_id: int | None
     case_number: str | None
-    memo: str
+    memo: str = Field(
+        description="The memo in the request's language when LOM wrote it, else as typed"
+    )
+    memo_code: str = Field(
+        description="The system message's code; empty for a memo a person typed (or one stored "
+        "as text by an older release)"
+    )
+    memo_params: dict[str, Any] = Field(
+        description="The message's parameters; a translated one as {msgid: source text}"
+    )
     created_at: datetime
 
 
@@ -275,7 +285,9 @@ def get_ledger(
                 amount_ore=e.amount_ore,
                 case_id=e.case_id,
                 case_number=e.case.number if e.case else None,
-                memo=e.memo,
+                memo=e.memo_shown,
+                memo_code=e.memo_code,
+                memo_params=e.memo_params,
                 created_at=e.created_at,
             )
             for e in rows

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lom.agreements.models import ContributionRate
 from lom.common.bounds import MAX_AMOUNT_ORE, SHORT_TEXT_MAX
+from lom.common.messages import render_message
 from lom.organisations.models import Organisation
 
 # Money in öre: never negative, never past the bound every sum is checked against.
@@ -141,7 +142,11 @@ class LedgerEntry(models.Model):
     case = models.ForeignKey(
         "cases.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="ledger_entries"
     )
+    # The memo LOM writes is a system message (memo_code, lom.common.messages), rendered in
+    # the reader's language; `memo` holds what a person typed (and what older releases stored).
     memo = models.CharField(_("text"), max_length=255, blank=True)
+    memo_code = models.CharField(max_length=60, blank=True, default="")
+    memo_params = models.JSONField(default=dict, blank=True)
     # A carry-over names the other period of its pair (from the giver: the receiver, and back).
     linked_period = models.ForeignKey(
         FundPeriod,
@@ -172,6 +177,15 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.amount_ore}"
+
+    @property
+    def memo_shown(self) -> str:
+        return self.memo_in()
+
+    def memo_in(self, language: str | None = None) -> str:
+        """The memo in `language` (default: the active one); a typed memo as typed."""
+        shown = render_message(self.memo_code, self.memo_params, language)
+        return self.memo if shown is None else shown
 
 
 # The running total of each kind of entry (PeriodTotals field, and Balance field, by kind).

@@ -1,3 +1,4 @@
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -15,8 +16,15 @@ from lom.agreements.selectors import rules_in_force
 from lom.common.audit import audit
 from lom.common.bounds import SHORT_TEXT_MAX
 from lom.common.errors import DomainError
+from lom.common.messages import Message, encode_params
 from lom.common.money import format_ore, percent_of
 from lom.common.validation import amount_within, fields_within, text_within
+from lom.funds.messages import (
+    LEDGER_ALLOCATED,
+    LEDGER_CARRIED,
+    LEDGER_CARRIED_AFTER_CLOSE,
+    LEDGER_CARRY_REVERSED,
+)
 from lom.funds.models import (
     TOTAL_FIELD_OF_KIND,
     TOTAL_FIELDS,
@@ -43,13 +51,15 @@ def ledger_post(  # step: the caller holds the period lock in its transaction
     amount_ore: int,
     actor: User | None,
     case_id: int | None = None,
-    memo: str = "",
+    memo: Message | str = "",
+    memo_params: Mapping[str, object] | None = None,
     linked_period: FundPeriod | None = None,
 ) -> LedgerEntry:
     """The one place a ledger row is written, and the period's running totals with it (same
     transaction). Callers hold the period lock when the balance matters. A commitment is
     refused in a period that no longer takes approvals; money freed in a closed period whose
-    carry-over was booked follows that carry-over."""
+    carry-over was booked follows that carry-over. A memo LOM writes is a system message,
+    stored as its code and parameters; a memo a person typed is stored as typed."""
     if kind == EntryKind.COMMITMENT:
         _ensure_accepts_commitments(period)
     field = TOTAL_FIELD_OF_KIND.get(kind)
@@ -61,7 +71,9 @@ def ledger_post(  # step: the caller holds the period lock in its transaction
         kind=kind,
         amount_ore=amount_ore,
         case_id=case_id,
-        memo=memo,
+        memo=memo if isinstance(memo, str) else "",
+        memo_code=memo.code if isinstance(memo, Message) else "",
+        memo_params=encode_params(memo_params) if isinstance(memo, Message) else {},
         created_by=actor,
         linked_period=linked_period,
     )
@@ -75,7 +87,7 @@ def ledger_post(  # step: the caller holds the period lock in its transaction
         after={
             "amount_ore": amount_ore,
             "period": period.pk,
-            "memo": memo,
+            "memo": entry.memo_code or entry.memo,
             **({"linked_period": linked_period.pk} if linked_period else {}),
         },
     )
@@ -275,7 +287,8 @@ def fund_period_create(
         kind=EntryKind.ALLOCATION,
         amount_ore=allocation,
         actor=actor,
-        memo=_("Tilldelning för %(name)s") % {"name": name},
+        memo=LEDGER_ALLOCATED,
+        memo_params={"name": name},
     )
     if previous is not None and carry_over and previous.closed_at is not None:
         # The previous period is already closed: its carry-over is due now.
@@ -306,18 +319,26 @@ def _carry_remaining(*, actor: User | None, source: FundPeriod, follow_on: bool 
     if amount <= 0:
         return 0
     target = lock_period(source.carried_to_id)
-    names = {"a": source.name, "b": target.name}
-    memo = (
-        _("Frigjort efter stängningen av %(a)s, fört vidare till %(b)s")
-        if follow_on
-        else _("Överfört från %(a)s till %(b)s")
-    ) % names
-    _carry_over_pair(actor=actor, giver=source, receiver=target, amount=amount, memo=memo)
+    memo = LEDGER_CARRIED_AFTER_CLOSE if follow_on else LEDGER_CARRIED
+    _carry_over_pair(
+        actor=actor,
+        giver=source,
+        receiver=target,
+        amount=amount,
+        memo=memo,
+        memo_params={"a": source.name, "b": target.name},
+    )
     return amount
 
 
 def _carry_over_pair(
-    *, actor: User | None, giver: FundPeriod, receiver: FundPeriod, amount: int, memo: str
+    *,
+    actor: User | None,
+    giver: FundPeriod,
+    receiver: FundPeriod,
+    amount: int,
+    memo: Message,
+    memo_params: Mapping[str, object],
 ) -> None:
     """A carry-over pair: out of `giver`, into `receiver`, each row naming the other period."""
     for period, signed, other in ((giver, -amount, receiver), (receiver, amount, giver)):
@@ -327,6 +348,7 @@ def _carry_over_pair(
             amount_ore=signed,
             actor=actor,
             memo=memo,
+            memo_params=memo_params,
             linked_period=other,
         )
 
@@ -458,11 +480,14 @@ def fund_period_reopen(*, actor: User, period: FundPeriod, reason: str) -> FundP
         ]
     )
     if successor is not None and carried > 0:
-        memo = _("Överföringen till %(b)s återförd: %(a)s öppnad igen") % {
-            "a": period.name,
-            "b": successor.name,
-        }
-        _carry_over_pair(actor=actor, giver=successor, receiver=period, amount=carried, memo=memo)
+        _carry_over_pair(
+            actor=actor,
+            giver=successor,
+            receiver=period,
+            amount=carried,
+            memo=LEDGER_CARRY_REVERSED,
+            memo_params={"a": period.name, "b": successor.name},
+        )
     audit(
         organisation_id=period.organisation_id,
         actor=actor,

@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lom.common.files import csv_response
+from lom.common.history import event_sentence
 from lom.common.models import ReadLog
 from lom.common.pdf import html_to_pdf
 from lom.organisations.models import Employee
@@ -23,9 +24,32 @@ from lom.privacy.selectors.reads import reader_name
 READS_CSV_MAX = 100_000
 
 
+def _history(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The export's audit events as the case page shows its history: a sentence per event
+    (lom.common.history) in the active language, not the action's code."""
+    return [
+        {
+            "at": e.get("at"),
+            "actor": e.get("actor"),
+            "note": e.get("note") or "",
+            "amount_ore": e.get("amount_ore"),
+            "text": event_sentence(
+                str(e.get("action") or ""),
+                str(e.get("target_type") or ""),
+                {"status": e.get("status_before")},
+                {"status": e.get("status_after")},
+            ),
+        }
+        for e in events
+    ]
+
+
 def render_subject_pdf(data: dict[str, Any]) -> bytes:
     with translation.override("sv"):
-        html = render_to_string("privacy/subject_pdf.html", {"d": data})
+        html = render_to_string(
+            "privacy/subject_pdf.html",
+            {"d": data, "history": _history(data.get("audit_events") or [])},
+        )
     return html_to_pdf(html)
 
 

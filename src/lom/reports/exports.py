@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from lom.cases.models import ApplicationKind, Case, Decision, Purpose, Status
@@ -127,6 +127,8 @@ def ledger_export(*, period: FundPeriod, kind: str = "") -> Export:
         qs = qs.filter(kind=kind)  # the same filter as the ledger list (funds.LedgerFilterForm)
 
     kinds = {k: str(v) for k, v in EntryKind.choices}
+    # The rows are written after the view returns: the memos in the language of the request.
+    language = translation.get_language()
 
     @rows_from_replica
     def rows() -> Iterator[list[Any]]:
@@ -135,7 +137,7 @@ def ledger_export(*, period: FundPeriod, kind: str = "") -> Export:
                 e.created_at,
                 kinds.get(e.kind, e.kind),
                 e.case.number if e.case else "",
-                e.memo,
+                e.memo_in(language),
                 e.amount_ore,
                 str(e.created_by) if e.created_by else "",
             ]

@@ -2,7 +2,9 @@
 link to the full list. One query per list (the first HOME_TASKS rows; "more" links to the list,
 which has the count)."""
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +22,8 @@ from lom.support.selectors import applications_for_coach, bookings_for_coach
 
 # How many of each kind of task the home page lists.
 HOME_TASKS = 5
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,25 @@ def can_apply_here(actor: Actor) -> bool:
     return not actor.roles <= {Role.COACH}
 
 
+def _group(
+    key: str,
+    title: str,
+    empty: str,
+    more: tuple[str, str],
+    rows: Iterable[T],
+    task: Callable[[T], Task],
+) -> TaskGroup:
+    """One section of the home page: `more` is the link to the full list and its text."""
+    return TaskGroup(
+        key=key,
+        title=title,
+        empty=empty,
+        more_url=more[0],
+        more_label=more[1],
+        tasks=[task(row) for row in rows],
+    )
+
+
 def _endorsements(actor: Actor) -> TaskGroup:
     rows, _more = case_list(
         actor=actor,
@@ -56,16 +79,13 @@ def _endorsements(actor: Actor) -> TaskGroup:
         page=1,
         page_size=HOME_TASKS,
     )
-    return TaskGroup(
-        key="endorse",
-        title=_("Väntar på ditt tillstyrkande"),
-        empty=_("Inga ansökningar väntar på ditt tillstyrkande."),
-        more_url=reverse("cases:list") + "?status=awaiting_endorsement",
-        more_label=_("Alla som väntar på chef"),
-        tasks=[
-            Task(f"{c.display_number} – {c.title}", reverse("cases:detail", args=[c.pk]))
-            for c in rows
-        ],
+    return _group(
+        "endorse",
+        _("Väntar på ditt tillstyrkande"),
+        _("Inga ansökningar väntar på ditt tillstyrkande."),
+        (reverse("cases:list") + "?status=awaiting_endorsement", _("Alla som väntar på chef")),
+        rows,
+        lambda c: Task(f"{c.display_number} – {c.title}", reverse("cases:detail", args=[c.pk])),
     )
 
 
@@ -79,37 +99,39 @@ def _fund_officer(actor: Actor) -> list[TaskGroup]:
         .order_by("submitted_at", "id")[:HOME_TASKS]
     )
     return [
-        TaskGroup(
-            key="assess",
-            title=_("Anmälningar att bedöma"),
-            empty=_("Inga anmälda insatser väntar på bedömning."),
-            more_url=reverse("fundmode:index") + "?status=submitted",
-            more_label=_("Alla anmälda insatser"),
-            tasks=[
-                Task(
-                    f"{n.title} – {n.member.name}",
-                    reverse("fundmode:notification", args=[n.pk]),
-                    n.submitted_at.date().isoformat() if n.submitted_at else "",
-                )
-                for n in notes
-            ],
+        _group(
+            "assess",
+            _("Anmälningar att bedöma"),
+            _("Inga anmälda insatser väntar på bedömning."),
+            (reverse("fundmode:index") + "?status=submitted", _("Alla anmälda insatser")),
+            notes,
+            lambda n: Task(
+                f"{n.title} – {n.member.name}",
+                reverse("fundmode:notification", args=[n.pk]),
+                n.submitted_at.date().isoformat() if n.submitted_at else "",
+            ),
         ),
-        TaskGroup(
-            key="claims",
-            title=_("Rekvisitioner att hantera"),
-            empty=_("Inga rekvisitioner väntar."),
-            more_url=reverse("fundmode:index"),
-            more_label=_("Till fonden"),
-            tasks=[
-                Task(
-                    f"{c.notification.title} – {c.notification.member.name}",
-                    reverse("fundmode:claim", args=[c.pk]),
-                    c.submitted_at.date().isoformat(),
-                )
-                for c in claims
-            ],
+        _group(
+            "claims",
+            _("Rekvisitioner att hantera"),
+            _("Inga rekvisitioner väntar."),
+            (reverse("fundmode:index"), _("Till fonden")),
+            claims,
+            lambda c: Task(
+                f"{c.notification.title} – {c.notification.member.name}",
+                reverse("fundmode:claim", args=[c.pk]),
+                c.submitted_at.date().isoformat(),
+            ),
         ),
     ]
+
+
+def _round_task(r: FundRound) -> Task:
+    if r.status == FundRound.Status.OPEN:
+        detail = _("Fördela potterna: %(total)s") % {"total": format_ore(r.total_ore)}
+    else:
+        detail = _("Rekvisition senast %(d)s") % {"d": r.claim_deadline.isoformat()}
+    return Task(r.name, reverse("fundmode:round", args=[r.pk]), detail)
 
 
 def _fund_admin(actor: Actor) -> TaskGroup:
@@ -119,20 +141,13 @@ def _fund_admin(actor: Actor) -> TaskGroup:
         .filter(claim_deadline__gte=today)
         .order_by("status", "start", "id")[:HOME_TASKS]
     )
-    tasks = []
-    for r in rounds:
-        if r.status == FundRound.Status.OPEN:
-            detail = _("Fördela potterna: %(total)s") % {"total": format_ore(r.total_ore)}
-        else:
-            detail = _("Rekvisition senast %(d)s") % {"d": r.claim_deadline.isoformat()}
-        tasks.append(Task(r.name, reverse("fundmode:round", args=[r.pk]), detail))
-    return TaskGroup(
-        key="rounds",
-        title=_("Perioder och potter att hantera"),
-        empty=_("Inga öppna perioder. Lägg upp nästa period."),
-        more_url=reverse("fundmode:index"),
-        more_label=_("Alla perioder"),
-        tasks=tasks,
+    return _group(
+        "rounds",
+        _("Perioder och potter att hantera"),
+        _("Inga öppna perioder. Lägg upp nästa period."),
+        (reverse("fundmode:index"), _("Alla perioder")),
+        rounds,
+        _round_task,
     )
 
 
@@ -148,35 +163,29 @@ def _counsellor(actor: Actor) -> list[TaskGroup]:
         .order_by("slot__starts_at", "id")[:HOME_TASKS]
     )
     return [
-        TaskGroup(
-            key="support",
-            title=_("Ansökningar om stöd att ta hand om"),
-            empty=_("Inga nya ansökningar om individuellt stöd."),
-            more_url=reverse("support:applications"),
-            more_label=_("Alla ansökningar om stöd"),
-            tasks=[
-                Task(
-                    f"{a.employee} – {a.get_wish_display()}",
-                    reverse("support:application", args=[a.pk]),
-                    timezone.localdate(a.created_at).isoformat(),
-                )
-                for a in applications
-            ],
+        _group(
+            "support",
+            _("Ansökningar om stöd att ta hand om"),
+            _("Inga nya ansökningar om individuellt stöd."),
+            (reverse("support:applications"), _("Alla ansökningar om stöd")),
+            applications,
+            lambda a: Task(
+                f"{a.employee} – {a.get_wish_display()}",
+                reverse("support:application", args=[a.pk]),
+                timezone.localdate(a.created_at).isoformat(),
+            ),
         ),
-        TaskGroup(
-            key="bookings",
-            title=_("Kommande vägledningssamtal"),
-            empty=_("Inga bokade samtal."),
-            more_url=reverse("support:counselling"),
-            more_label=_("Alla samtal"),
-            tasks=[
-                Task(
-                    str(b.employee),
-                    reverse("support:booking", args=[b.pk]),
-                    timezone.localtime(b.slot.starts_at).strftime("%Y-%m-%d %H:%M"),
-                )
-                for b in bookings
-            ],
+        _group(
+            "bookings",
+            _("Kommande vägledningssamtal"),
+            _("Inga bokade samtal."),
+            (reverse("support:counselling"), _("Alla samtal")),
+            bookings,
+            lambda b: Task(
+                str(b.employee),
+                reverse("support:booking", args=[b.pk]),
+                timezone.localtime(b.slot.starts_at).strftime("%Y-%m-%d %H:%M"),
+            ),
         ),
     ]
 

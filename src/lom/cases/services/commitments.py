@@ -11,6 +11,7 @@ from lom.agreements.rules import AgreementRules
 from lom.cases.models import Case, Decision
 from lom.cases.selectors import cap_problems
 from lom.common.errors import DomainError
+from lom.common.messages import Message
 from lom.common.money import format_ore
 from lom.diarium.models import Direction, DocumentKind, Secrecy
 from lom.diarium.services import document_register
@@ -37,7 +38,7 @@ def _check_grant(*, case: Case, amount: int, agreement: AgreementRules | None) -
 
 
 def _commit(
-    *, actor: Actor, case: Case, amount: int, period: FundPeriod | None, memo: str
+    *, actor: Actor, case: Case, amount: int, period: FundPeriod | None, memo: Message
 ) -> FundPeriod:
     """Book `amount` as committed to the case in `period` (today's period when None), with the
     period locked so that two commitments at the same instant see each other."""
@@ -61,6 +62,7 @@ def _commit(
         actor=actor.user,
         case_id=case.pk,
         memo=memo,
+        memo_params={"n": case.number},
     )
     return period
 

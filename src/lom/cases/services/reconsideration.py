@@ -23,6 +23,7 @@ from lom.cases.services.letters import decision_letter_issue
 from lom.common.errors import ConflictError, DomainError
 from lom.common.money import format_ore
 from lom.diarium.models import Direction, DocumentKind
+from lom.funds.messages import LEDGER_GRANTED_RECONSIDERED
 from lom.funds.models import FundPeriod
 from lom.organisations.access import Actor
 
@@ -105,7 +106,7 @@ def _decide_reconsideration(
             case=case,
             amount=amount - granted,
             period=case.period if granted else period,
-            memo=_("Beviljat efter omprövning %(n)s") % {"n": case.number},
+            memo=LEDGER_GRANTED_RECONSIDERED,
         )
         case.approved_ore = amount
         outcome: str = Decision.Outcome.APPROVED

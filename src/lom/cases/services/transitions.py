@@ -32,9 +32,16 @@ from lom.cases.workflow import FUNDED_STATES, TRANSITIONS
 from lom.common.audit import audit
 from lom.common.bounds import COMMENT_MAX, NAME_MAX
 from lom.common.errors import DomainError
+from lom.common.messages import Message
 from lom.common.money import format_ore
 from lom.common.validation import amount_within, text_within
 from lom.diarium.models import Direction, DocumentKind
+from lom.funds.messages import (
+    LEDGER_EXPENSE,
+    LEDGER_GRANTED,
+    LEDGER_RELEASED_COMPLETED,
+    LEDGER_RELEASED_WITHDRAWN,
+)
 from lom.funds.models import EntryKind, FundPeriod
 from lom.funds.services import ledger_post, lock_period
 from lom.organisations.access import Actor
@@ -155,7 +162,9 @@ def _do_case_transition(
         case.decided_at = now
     elif name in ("complete", "withdraw") and case.status in FUNDED_STATES:
         _release_outstanding(
-            actor=actor, case=case, memo=_("Frigjort vid %(a)s") % {"a": t.label.lower()}
+            actor=actor,
+            case=case,
+            memo=LEDGER_RELEASED_COMPLETED if name == "complete" else LEDGER_RELEASED_WITHDRAWN,
         )
 
     case.status = target
@@ -249,7 +258,7 @@ def _decide(
         case=case,
         amount=amount,
         period=period,
-        memo=_("Beviljat %(n)s") % {"n": case.number},
+        memo=LEDGER_GRANTED,
     )
     case.approved_ore = amount
     case.period = period
@@ -264,7 +273,7 @@ def _decide(
     )
 
 
-def _release_outstanding(*, actor: Actor, case: Case, memo: str) -> int:
+def _release_outstanding(*, actor: Actor, case: Case, memo: Message) -> int:
     outstanding = case_outstanding_commitment(case=case)
     if outstanding > 0 and case.period_id:
         ledger_post(
@@ -300,6 +309,6 @@ def case_record_expense(*, actor: Actor, case: Case, amount_ore: int, memo: str 
         amount_ore=amount_ore,
         actor=actor.user,
         case_id=case.pk,
-        memo=memo or _("Faktisk kostnad"),
+        memo=memo or LEDGER_EXPENSE,
     )
     return case

@@ -308,6 +308,11 @@ def subject_data(
                 "at": _iso(a.at),
                 "actor": _name(a.actor),
                 "target": f"{a.target_type}#{a.target_id}",
+                "target_type": a.target_type,
+                # The state codes before and after (lom.common.history renders them).
+                "status_before": (a.before or {}).get("status"),
+                "status_after": (a.after or {}).get("status"),
+                "amount_ore": (a.after or {}).get("amount_ore"),
                 "note": a.note,
             },
             "audit_events",
