@@ -3,8 +3,7 @@
 from django.utils import timezone
 from django_tasks import task
 
-from lom.levers.services.campaigns import campaigns_deliver_due
-from lom.levers.services.delivery import deliver_campaign_task
+from lom.levers.services.delivery import campaigns_deliver_due, deliver_campaign_task
 
 __all__ = ["deliver_campaign_task", "deliver_due_campaigns_task"]
 
