@@ -3,7 +3,8 @@
 from datetime import date
 
 from lom.levers.services.campaigns import CampaignInput, campaign_save
-from lom.organisations.services import employee_save
+from lom.organisations.models import Role
+from lom.organisations.services import employee_save, membership_grant
 from tests.factories import UserFactory
 
 
@@ -29,6 +30,7 @@ def add_staff(world, n: int, *, unit=None, prefix="p", with_user=True, **fields)
         if user is not None:
             emp.user = user
             emp.save(update_fields=["user"])
+            membership_grant(actor=None, organisation=world.org, user=user, role=Role.EMPLOYEE)
         out.append(emp)
     return out
 
