@@ -133,7 +133,7 @@ def test_an_english_recipient_gets_the_frame_in_english(world, django_capture_on
     c = _send(world, draft(world), django_capture_on_commit_callbacks)
     mail = OutboundMail.objects.get(kind=c.mail_kind, to_address=staff[0].email)
     assert mail.language == "en" and "Hello Person0," in mail.text
-    assert "Pengar för din utveckling" == mail.subject  # the coordinator's own text
+    assert mail.subject == "Pengar för din utveckling"  # the coordinator's own text
 
 
 def test_delivery_goes_in_batches_and_carries_on_where_it_stopped(world, monkeypatch):
