@@ -94,3 +94,19 @@ def test_a_nudge_goes_to_managers_only(world):
     with pytest.raises(DomainError) as exc:
         draft(world, kind=Kind.NUDGE, dimension="all", send_on=date.today())
     assert exc.value.field == "dimension"
+
+
+def test_the_kit_in_the_api(world):
+    from lom.accounts.models import ApiToken
+
+    units = _silent_units(world)
+    c = _nudge(world, units)
+    manager = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=units[0].manager.user)[1]}"}
+    url = f"/api/v1/levers/campaigns/{c.pk}/kits/{units[0].pk}"
+    r = Client().get(url, **manager)
+    assert r.status_code == 200 and r.json()["unit_name"] == "Tyst 0"
+    assert r.json()["groups"][0] == "Sjuksköterska"
+    r = Client().get(url + "/pdf", **manager)
+    assert r.status_code == 200 and len(PdfReader(io.BytesIO(r.content)).pages) == 1
+    other = {"HTTP_AUTHORIZATION": f"Bearer {ApiToken.issue(user=units[1].manager.user)[1]}"}
+    assert Client().get(url, **other).status_code == 404

@@ -4,23 +4,27 @@
 what-if), send, cancel and statistics (the funnel). Coordinators and administrators write;
 union representatives, decision makers and auditors read."""
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from lom.common.errors import PermissionDeniedError
 from lom.common.pagination import keyset_page
 from lom.common.schemas import DEFAULT_LIMIT, Cursor, ErrorOut, Id, Limit, Page
+from lom.levers.documents import kit_pdf
 from lom.levers.models import Campaign
 from lom.levers.permissions import READERS, SENDERS
 from lom.levers.schemas import (
     CampaignPreviewOut,
     CampaignStatisticsOut,
+    KitOut,
     LeverCampaignIn,
     LeverCampaignOut,
 )
 from lom.levers.selectors.campaigns import campaign_get, campaigns_for, forecast_unused_kr
 from lom.levers.selectors.funnel import campaign_funnel, hidden
+from lom.levers.selectors.kit import kit_unit_for, nudge_kit
 from lom.levers.selectors.preview import campaign_preview
 from lom.levers.services.campaigns import (
     CampaignInput,
@@ -107,6 +111,64 @@ def create_campaign(request, payload: LeverCampaignIn):
 )
 def get_campaign(request, campaign_id: Id):
     return _out(_get(_actor(request, READERS), campaign_id))
+
+
+@router.put(
+    "/campaigns/{campaign_id}",
+    response={200: LeverCampaignOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    summary="Change a draft campaign",
+)
+def update_campaign(request, campaign_id: Id, payload: LeverCampaignIn):
+    actor = _actor(request, SENDERS)
+    c = _get(actor, campaign_id)
+    return _out(campaign_save(actor=actor, campaign=c, data=CampaignInput(**payload.dict())))
+
+
+def _kit(request, campaign_id: int, unit_id: int):
+    actor: Actor = request.api_actor
+    campaign = campaign_get(actor=actor, pk=campaign_id)
+    unit = (
+        None if campaign is None else kit_unit_for(actor=actor, campaign=campaign, unit_id=unit_id)
+    )
+    if unit is None:
+        raise Http404
+    return nudge_kit(unit=unit, today=timezone.localdate())
+
+
+@router.get(
+    "/campaigns/{campaign_id}/kits/{unit_id}",
+    response={200: KitOut, 403: ErrorOut, 404: ErrorOut},
+    summary="A nudge's kit for one unit (its manager, coordinators and administrators)",
+)
+def get_kit(request, campaign_id: Id, unit_id: Id):
+    kit = _kit(request, campaign_id, unit_id)
+    return {
+        **{k: v for k, v in kit.__dict__.items() if k != "examples"},
+        "examples": [e.__dict__ for e in kit.examples],
+    }
+
+
+PDF_KIT = {
+    "responses": {
+        "200": {
+            "description": "The kit as a one-page PDF (tagged PDF/UA).",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+@router.get(
+    "/campaigns/{campaign_id}/kits/{unit_id}/pdf",
+    response={403: ErrorOut, 404: ErrorOut},
+    summary="A nudge's kit for one unit as a one-page PDF for the workplace meeting",
+    openapi_extra=PDF_KIT,
+)
+def get_kit_pdf(request, campaign_id: Id, unit_id: Id) -> HttpResponse:
+    kit = _kit(request, campaign_id, unit_id)
+    response = HttpResponse(kit_pdf(kit), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="underlag-{unit_id}.pdf"'
+    return response
 
 
 @router.get(

@@ -101,3 +101,21 @@ class CampaignStatisticsOut(Schema):
     committed_kr: int | None
     forecast_unused_at_send_kr: int | None
     forecast_unused_now_kr: int | None
+
+
+class KitExampleOut(Schema):
+    title: str
+    summary: str
+    url: str
+
+
+class KitOut(Schema):
+    organisation_name: str
+    unit_name: str
+    manager_name: str
+    pays_for: str
+    exclusions: str
+    measure_types: list[str]
+    groups: list[str]
+    examples: list[KitExampleOut]
+    public_url: str

@@ -136,6 +136,7 @@ def campaign_new_view(request, actor: Actor):
     )
 
 
+@api_counterpart("PUT /levers/campaigns/{campaign_id}")
 @actor_view(*SENDERS)
 def campaign_edit_view(request, actor: Actor, pk: int):
     campaign = _own(actor, pk)
@@ -249,6 +250,7 @@ def _kit(actor: Actor, pk: int, unit_id: int):
     return campaign, unit, nudge_kit(unit=unit, today=timezone.localdate())
 
 
+@api_counterpart("GET /levers/campaigns/{campaign_id}/kits/{unit_id}")
 @require_safe
 @actor_view()
 def kit_view(request, actor: Actor, pk: int, unit_id: int):
@@ -256,6 +258,7 @@ def kit_view(request, actor: Actor, pk: int, unit_id: int):
     return render(request, "levers/kit.html", {"campaign": campaign, "unit": unit, "kit": kit})
 
 
+@api_counterpart("GET /levers/campaigns/{campaign_id}/kits/{unit_id}/pdf")
 @require_safe
 @actor_view()
 def kit_pdf_view(request, actor: Actor, pk: int, unit_id: int):

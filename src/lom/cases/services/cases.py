@@ -191,9 +191,7 @@ def case_create(
 ) -> Case:
     """A draft application, with its cost lines when given: all of it or nothing.
     `reach_marker`: the campaign marker the applicant arrived with (see `Case.reach_marker`)."""
-    return _do_case_create(
-        actor=actor, data=data, cost_lines=cost_lines, reach_marker=reach_marker
-    )
+    return _do_case_create(actor=actor, data=data, cost_lines=cost_lines, reach_marker=reach_marker)
 
 
 def _do_case_create(

@@ -61,12 +61,12 @@ class Funnel:
         ]
 
 
-def _counter(marker_id: int | None, kinds: tuple[str, ...]) -> int:
+def _counter(organisation_id: int, marker_id: int | None, kinds: tuple[str, ...]) -> int:
     if marker_id is None:
         return 0
-    total = ReachCounter.objects.filter(campaign_id=marker_id, kind__in=kinds).aggregate(
-        n=Sum("count")
-    )["n"]
+    total = ReachCounter.objects.filter(
+        organisation_id=organisation_id, campaign_id=marker_id, kind__in=kinds
+    ).aggregate(n=Sum("count"))["n"]
     return int(total or 0)
 
 
@@ -87,8 +87,12 @@ def campaign_funnel(*, campaign: Campaign) -> Funnel:
     return Funnel(
         sent=campaign.recipients,
         delivered=delivered,
-        opened=_counter(campaign.marker_id, (CounterKind.PAGE_VIEW, CounterKind.GUIDE_VIEW)),
-        started=_counter(campaign.marker_id, (CounterKind.APPLICATION,)),
+        opened=_counter(
+            campaign.organisation_id,
+            campaign.marker_id,
+            (CounterKind.PAGE_VIEW, CounterKind.GUIDE_VIEW),
+        ),
+        started=_counter(campaign.organisation_id, campaign.marker_id, (CounterKind.APPLICATION,)),
         submitted=submitted_by_marker(organisation=org, marker_ids=markers),
         approved=approved,
         committed_kr=committed_kr_by_marker(organisation=org, marker_ids=markers) if markers else 0,
