@@ -17,7 +17,7 @@ from lom.common.web import actor_view, form_status, post_action, run_form
 from lom.funds.selectors import fund_period_current
 from lom.levers.documents import kit_pdf
 from lom.levers.forms import CampaignForm, initial_from_link
-from lom.levers.models import Campaign, Kind, Status
+from lom.levers.models import BODY_MAX, Campaign, Kind, Status
 from lom.levers.permissions import READERS, SENDERS
 from lom.levers.selectors.campaigns import campaign_get, campaigns_for, unit_ids
 from lom.levers.selectors.funnel import campaign_funnel
@@ -32,6 +32,7 @@ from lom.levers.services.campaigns import (
 from lom.levers.services.optout import campaign_opt_out, optout_read
 from lom.levers.templates_text import LANGUAGES, template_for
 from lom.levers.workflow import allowed
+from lom.library.selectors import library_entry_get
 from lom.organisations.access import Actor
 
 
@@ -110,6 +111,11 @@ def campaign_new_view(request, actor: Actor):
     subject, body = template_for(
         lever=initial.get("lever", ""), kind=initial.get("kind", Kind.EMPLOYEES), language=language
     )
+    entry = (
+        library_entry_get(actor=actor, pk=initial["measure"]) if initial.get("measure") else None
+    )
+    if entry is not None:
+        body = f"{body}\n\n{entry.title}: {entry.summary}"[:BODY_MAX]
     initial.update({"subject": subject, "body": body, "title": subject})
     form = CampaignForm(
         request.POST or None,
