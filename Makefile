@@ -39,6 +39,7 @@ demo: install
 	$(DEMO_ENV) $(PY) manage.py load_demo_library
 	$(DEMO_ENV) $(PY) manage.py load_demo_events
 	$(DEMO_ENV) $(PY) manage.py load_demo_outreach
+	$(DEMO_ENV) $(PY) manage.py load_demo_levers
 	$(DEMO_ENV) $(PY) manage.py load_demo_sector
 	@# The local test identity providers run beside the demo and stop with it (Ctrl-C):
 	@# SAML 2.0 on :$(SAML_IDP_PORT) for Statens tillsynsverk, OpenID Connect on :$(OIDC_IDP_PORT)

@@ -39,6 +39,7 @@ UI_ONLY = {
     "public:apply": "counts a browser's click and redirects it to the application form",
     # Links that arrive by mail and carry their own signed token.
     "mail:unsubscribe": "the unsubscribe link of a mail, signed for its recipient",
+    "levers:optout": "the campaign opt-out link of a mail, signed for its employee",
     # The live board's script endpoint: the polling of the board page's own script; the board's
     # state is read with GET /planning/workshops/{workshop_id}.
     "planning:workshop_live": "the live board's polling endpoint for its script",

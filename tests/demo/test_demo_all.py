@@ -2,6 +2,7 @@
 README promises is there, and every page linked from the menu answers for each demo login."""
 
 import re
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -64,11 +65,39 @@ def test_demo_has_what_readme_promises_and_every_menu_page_answers(demo, saml_id
     titles = list(LibraryEntry.objects.values_list("title", flat=True))
     assert len(titles) == len(set(titles))
 
+    # Levers: the agency's forecast warns, one campaign sent with a funnel that shows, a nudge.
+    from lom.funds.selectors import (
+        fund_balance,
+        fund_forecast,
+        fund_period_current,
+        unused_warning_percent_for,
+    )
+    from lom.levers.models import Campaign
+    from lom.levers.selectors.funnel import campaign_funnel
+
+    agency = Organisation.objects.get(slug="tillsynsverket")
+    period = fund_period_current(organisation=agency, on=date.today())
+    forecast = fund_forecast(
+        period=period,
+        balance=fund_balance(period=period),
+        today=date.today(),
+        warning_percent=unused_warning_percent_for(organisation=agency),
+    )
+    assert forecast.warning
+    sent = Campaign.objects.filter(organisation=agency, status="sent")
+    assert {c.kind for c in sent} == {"employees", "nudge"}
+    funnel = campaign_funnel(campaign=sent.get(kind="employees"))
+    assert min(funnel.sent, funnel.delivered, funnel.opened, funnel.started) >= 5
+    assert funnel.submitted >= 5 and funnel.approved >= 5
+    assert sent.get(kind="nudge").recipients >= 5
+    levers_campaigns = Campaign.objects.count()
+
     # Running every command again adds nothing.
     before = (Organisation.objects.count(), LibraryEntry.objects.count())
     for name in demo_commands():
         load(name, saml_idp)
     assert (Organisation.objects.count(), LibraryEntry.objects.count()) == before
+    assert Campaign.objects.count() == levers_campaigns
 
     # Region Norrsund's agreement moved to consultation in a version 2 in force (still two
     # versions after the second run); under it a union reserved itself against a decision whose

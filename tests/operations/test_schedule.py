@@ -28,7 +28,7 @@ def test_every_job_names_a_task_or_a_callable_and_names_are_unique():
         "prune_task_results", "operations_prune", "benchmark_refresh", "case_reminders",
         "survey_reminders", "digests", "retention", "webhook_retries", "objection_reminders",
         "project_report_reminders", "fund_periods_close", "agreement_versions_in_force",
-        "fund_totals_check",
+        "fund_totals_check", "campaigns",
     }  # fmt: skip
     assert {job.name for job in JOBS} == expected
 

@@ -169,6 +169,10 @@ class Case(models.Model):
     need_explanation = models.TextField(
         _("behov som inte finns i planen"), blank=True, max_length=COMMENT_MAX
     )
+    # The anonymous campaign marker (an outreach campaign's id) the applicant arrived with
+    # from a campaign's link, if any: the only attribution of an application to a campaign
+    # (counted per campaign, never shown per case). A plain number: outreach is above cases.
+    reach_marker = models.PositiveIntegerField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     decided_at = models.DateTimeField(null=True, blank=True)

@@ -48,6 +48,7 @@ from lom.cases.workflow import TRANSITIONS
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.models import ReadLog
 from lom.common.parity import api_counterpart
+from lom.common.reach import campaign_from_session
 from lom.common.web import actor_view, add_domain_error, form_status
 from lom.funds.selectors import fund_period_get, fund_periods_for_org
 from lom.organisations.access import Actor
@@ -120,7 +121,13 @@ def case_create_view(request, actor: Actor):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            case = services.case_create(actor=actor, data=_start_input(form, actor))
+            case = services.case_create(
+                actor=actor,
+                data=_start_input(form, actor),
+                reach_marker=campaign_from_session(
+                    getattr(request, "session", None), organisation_id=actor.organisation.pk
+                ),
+            )
         except PermissionDeniedError as exc:
             form.add_error(None, str(exc.message))
         except DomainError as exc:

@@ -13,4 +13,5 @@ KINDS = {
     "register": _("Medarbetare med öppna ärenden som har slutat enligt personalregistret"),
     "project": _("Rapporter från utvecklingsprojekt"),
     "accessibility": _("Synpunkter på tjänstens tillgänglighet"),
+    "campaign": _("Utskick om omställningsmedlen från din arbetsgivare"),
 }

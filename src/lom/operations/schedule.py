@@ -147,6 +147,12 @@ JOBS: tuple[Job, ...] = (
         description="The daily digest mail of users who chose one.",
     ),
     Job(
+        "campaigns",
+        "lom.levers.tasks.deliver_due_campaigns_task",
+        daily="06:45",
+        description="Campaigns whose send date has come: notices and mails in batches.",
+    ),
+    Job(
         "objection_reminders",
         "lom.decisions.tasks.send_objection_reminders_task",
         daily="07:20",

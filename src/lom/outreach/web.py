@@ -9,10 +9,10 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from lom.common.clientip import client_ip
+from lom.common.reach import SESSION_MARKER
 from lom.organisations.models import Organisation
 from lom.outreach.services import reach_note_application
 
-SESSION_MARKER = "outreach_marker"
 _BOTS = re.compile(r"bot|crawl|spider|slurp|preview|monitor|curl|wget|python-requests", re.I)
 
 

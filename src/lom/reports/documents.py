@@ -13,6 +13,7 @@ from openpyxl.styles import Font, PatternFill
 from lom.common.files import XlsxBook, xlsx_cell
 from lom.common.pdf import html_to_pdf
 from lom.reports.charts import has_chart
+from lom.reports.extra_sections import extra_section_tables
 from lom.reports.figures import (
     COUNT,
     DATE,
@@ -169,6 +170,9 @@ def annual_report_xlsx(fig: AnnualFigures, comments: dict[str, str] | None = Non
     for code, tables in section_tables(fig):
         for i, table in enumerate(tables):
             write_table(book, table, comments.get(code, "") if i == 0 else "")
+    for _section, tables in extra_section_tables(organisation=fig.organisation, year=fig.year):
+        for table in tables:
+            write_table(book, table)
     return book.to_bytes()
 
 
@@ -189,6 +193,7 @@ def annual_report_html(fig: AnnualFigures, comments: dict[str, str] | None = Non
             "listing": listing,
             "list_decisions": len(listing.rows) <= PDF_MAX_DECISION_ROWS,
             "comments": comments or {},
+            "extra": extra_section_tables(organisation=fig.organisation, year=fig.year),
         },
     )
 

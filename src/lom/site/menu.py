@@ -105,6 +105,7 @@ MENU: list[tuple[str | None, list[Item]]] = [
             Item(_("Insatsbiblioteket"), "library:index", _everyone),
             Item(_("Evenemang"), "events:list", _everyone),
             Item(_("Nå alla medarbetare"), "outreach:index", _employer_staff),
+            Item(_("Kampanjer"), "levers:campaigns", _employer_staff),
         ],
     ),
     (

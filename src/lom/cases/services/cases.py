@@ -183,14 +183,23 @@ def _set_measure_types(*, case: Case, ids: list[int], agreement: LocalAgreement)
 
 @transaction.atomic(durable=True)
 def case_create(
-    *, actor: Actor, data: CaseInput, cost_lines: list[CostLineInput] | None = None
+    *,
+    actor: Actor,
+    data: CaseInput,
+    cost_lines: list[CostLineInput] | None = None,
+    reach_marker: int | None = None,
 ) -> Case:
-    """A draft application, with its cost lines when given: all of it or nothing."""
-    return _do_case_create(actor=actor, data=data, cost_lines=cost_lines)
+    """A draft application, with its cost lines when given: all of it or nothing.
+    `reach_marker`: the campaign marker the applicant arrived with (see `Case.reach_marker`)."""
+    return _do_case_create(actor=actor, data=data, cost_lines=cost_lines, reach_marker=reach_marker)
 
 
 def _do_case_create(
-    *, actor: Actor, data: CaseInput, cost_lines: list[CostLineInput] | None = None
+    *,
+    actor: Actor,
+    data: CaseInput,
+    cost_lines: list[CostLineInput] | None = None,
+    reach_marker: int | None = None,
 ) -> Case:
     """`case_create` for a service that composes it inside its own transaction."""
     verdict = can_create_case(actor)
@@ -201,6 +210,7 @@ def _do_case_create(
         created_by=actor.user,
         status=Status.DRAFT,
         title=data.title or "",
+        reach_marker=reach_marker if reach_marker and 0 < reach_marker < 2**31 else None,
     )
     if data.applicant_id is None and data.kind in (
         None,

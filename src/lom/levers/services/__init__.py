@@ -1,0 +1,1 @@
+"""Writes of the levers package: campaigns (save, send, cancel, deliver) and opt-outs."""
