@@ -1,0 +1,5 @@
+"""Writes of the levers package: the round from unplanned money (`rounds`)."""
+
+from lom.levers.services.rounds import round_from_unplanned
+
+__all__ = ["round_from_unplanned"]
