@@ -13,3 +13,12 @@ def kronor(value: int | None) -> str:
     if value is None:
         return "–"
     return format_ore(int(value) * 100).replace(",00", "")
+
+
+@register.filter
+def rate(value: float | None) -> str:
+    """0.03 -> '3 %', 0.125 -> '12,5 %'."""
+    if value is None:
+        return "–"
+    text = f"{value * 100:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    return f"{text}\u00a0%"
