@@ -72,6 +72,8 @@ def audience_count(*, organisation: Organisation, dimension: str, value: str) ->
     return _audience(organisation, dimension, str(value)).count()
 
 
-def campaigns_for_period(*, organisation: Organisation, period: FundPeriod) -> list[CampaignSummary]:
+def campaigns_for_period(
+    *, organisation: Organisation, period: FundPeriod
+) -> list[CampaignSummary]:
     """The campaigns sent during the period (none in this version)."""
     return []

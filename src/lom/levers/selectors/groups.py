@@ -78,7 +78,10 @@ def fairness_levers(
             cells = [row["staff"], row["staff_share"], row["granted"], row["funds_share"]]
             if any(c is SUPPRESSED or c is None for c in cells) or row["staff"] < MIN_GROUP:
                 continue
-            if not (is_far(row["staff_share"], row["funds_share"]) and row["funds_share"] < row["staff_share"]):
+            if not (
+                is_far(row["staff_share"], row["funds_share"])
+                and row["funds_share"] < row["staff_share"]
+            ):
                 continue
             value = _value_of(values, dimension, str(row["group"]))
             if not value:

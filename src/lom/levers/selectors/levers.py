@@ -85,7 +85,9 @@ def _silent_units(
 ) -> list[LeverItem]:
     """Units with at least MIN_GROUP active employees of their own and no application (any
     case past draft: submitted, decided, withdrawn...) from the unit in the last 12 months."""
-    since = timezone.make_aware(datetime.combine(today - timedelta(days=SILENT_DAYS), datetime.min.time()))
+    since = timezone.make_aware(
+        datetime.combine(today - timedelta(days=SILENT_DAYS), datetime.min.time())
+    )
     staff = dict(
         Employee.objects.filter(organisation=organisation, active=True)
         .values_list("unit_id")
@@ -100,7 +102,9 @@ def _silent_units(
         .distinct()
     )
     units = (
-        Unit.objects.filter(organisation=organisation, pk__in=[u for u, n in staff.items() if n >= MIN_GROUP])
+        Unit.objects.filter(
+            organisation=organisation, pk__in=[u for u, n in staff.items() if n >= MIN_GROUP]
+        )
         .exclude(pk__in=applied)
         .select_related("manager")
     )
@@ -129,7 +133,9 @@ def _silent_units(
                 detail={
                     "staff": n,
                     "has_manager": manager is not None,
-                    "manager": (f"{manager.first_name} {manager.last_name}" if names and manager else ""),
+                    "manager": (
+                        f"{manager.first_name} {manager.last_name}" if names and manager else ""
+                    ),
                 },
             )
         )
@@ -137,7 +143,12 @@ def _silent_units(
 
 
 def _unplanned_items(
-    organisation: Organisation, period: FundPeriod, money: UnplannedMoney, conversion: Conversion, *, link: str
+    organisation: Organisation,
+    period: FundPeriod,
+    money: UnplannedMoney,
+    conversion: Conversion,
+    *,
+    link: str,
 ) -> list[LeverItem]:
     if money.unplanned_kr <= 0:
         return []
@@ -148,7 +159,9 @@ def _unplanned_items(
             dimension="all",
             value="",
             people=people,
-            effect_kr=expected_effect_kr(people=people, conversion=conversion, cap_kr=money.unplanned_kr),
+            effect_kr=expected_effect_kr(
+                people=people, conversion=conversion, cap_kr=money.unplanned_kr
+            ),
             cap_kr=money.unplanned_kr,
             link=link,
         )
@@ -176,15 +189,24 @@ def period_levers(
             _("Grupper som medlen inte når"),
             _(
                 "Grupper vars andel av medlen ligger långt under deras andel av de anställda "
-                "(enheter, yrkesgrupper, åldersgrupper och kön; aldrig en grupp under fem personer)."
+                "(enheter, yrkesgrupper, åldersgrupper och kön; aldrig en grupp under fem "
+                "personer)."
             ),
-            ranked(fairness_levers(organisation=organisation, period=period, year=on.year, conversion=conversion)),
+            ranked(
+                fairness_levers(
+                    organisation=organisation, period=period, year=on.year, conversion=conversion
+                )
+            ),
         ),
         Lever(
             "silent_units",
             _("Tysta enheter"),
             _("Enheter med minst fem anställda som inte har sökt medel de senaste tolv månaderna."),
-            ranked(_silent_units(organisation, period, balance, conversion, today=today, names=manager_names)),
+            ranked(
+                _silent_units(
+                    organisation, period, balance, conversion, today=today, names=manager_names
+                )
+            ),
         ),
         Lever(
             "unplanned",
@@ -198,8 +220,19 @@ def period_levers(
         Lever(
             "group_measures",
             _("Gruppinsatser ur biblioteket"),
-            _("Gruppinsatser som andra har genomfört och som svarar mot planens behov, för enheterna med behoven."),
-            ranked(need_levers(organisation=organisation, period=period, plan=money.plan, areas=money.areas, conversion=conversion)),
+            _(
+                "Gruppinsatser som andra har genomfört och som svarar mot planens behov, för "
+                "enheterna med behoven."
+            ),
+            ranked(
+                need_levers(
+                    organisation=organisation,
+                    period=period,
+                    plan=money.plan,
+                    areas=money.areas,
+                    conversion=conversion,
+                )
+            ),
         ),
     ]
     levers.sort(key=lambda lev: -lev.effect_kr)

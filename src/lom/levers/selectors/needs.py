@@ -44,7 +44,9 @@ def units_with_need(*, organisation: Organisation, need: Need) -> list[Unit]:
         [need.title, need.description, *need.measures.values_list("target_group", flat=True)]
     ).casefold()
     units = Unit.objects.filter(organisation=organisation).order_by("path")
-    named = [u.pk for u in units.only("pk", "name") if len(u.name) > 2 and u.name.casefold() in texts]
+    named = [
+        u.pk for u in units.only("pk", "name") if len(u.name) > 2 and u.name.casefold() in texts
+    ]
     return list(units.filter(Q(pk__in=applied) | Q(pk__in=named))[:UNITS_PER_NEED])
 
 

@@ -42,7 +42,9 @@ def round_from_unplanned(
     period = FundPeriod.objects.select_for_update().get(pk=period.pk)
     today = timezone.localdate()
     balance, _forecast = period_forecast(period=period, today=today)
-    money = unplanned_money(period=period, balance=balance, on=min(max(today, period.start), period.end))
+    money = unplanned_money(
+        period=period, balance=balance, on=min(max(today, period.start), period.end)
+    )
     unplanned_ore = money.unplanned_kr * 100
     if unplanned_ore <= 0:
         raise DomainError(
@@ -59,7 +61,8 @@ def round_from_unplanned(
     rnd = _round_create(
         actor=actor,
         title=title,
-        call_text=call_text.strip() or round_call_text(plan=money.plan, unplanned_kr=money.unplanned_kr),
+        call_text=call_text.strip()
+        or round_call_text(plan=money.plan, unplanned_kr=money.unplanned_kr),
         opens_on=opens_on,
         closes_on=closes_on,
         budget_ore=budget,
