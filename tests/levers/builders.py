@@ -45,7 +45,9 @@ def reached_world(world: World) -> Reached:
     return Reached(world, appliers, carers)
 
 
-def approved_plan(world: World, *, budget_ore: int, need: str, target_group: str = "") -> TransitionPlan:
+def approved_plan(
+    world: World, *, budget_ore: int, need: str, target_group: str = ""
+) -> TransitionPlan:
     coord = world.actor(world.coordinator)
     plan = plans.plan_create(
         actor=coord,
