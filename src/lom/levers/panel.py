@@ -1,11 +1,11 @@
-"""The levers panel of the fund overview and the dashboard: shown whenever the forecast warns
-(the strongest item of each lever, with its expected effect and where to act), otherwise only
-the link to the period's levers page. The fund overview gets it through
-`lom.funds.panels` (registered in LeversConfig.ready()); the dashboard includes it directly."""
+"""The levers panel of the fund overview and the dashboard: whenever the forecast warns, the
+strongest items of each lever with their expected effect and where to act (kept for a few
+minutes, `selectors.cached`); otherwise only the link to the period's levers page. The fund
+overview gets it through `lom.funds.panels` (registered in LeversConfig.ready()); the dashboard
+includes it directly."""
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from lom.funds.models import FundPeriod
@@ -14,9 +14,8 @@ from lom.levers.permissions import (
     can_act_on_levers,
     can_open_round,
     can_read_levers,
-    sees_manager_names,
 )
-from lom.levers.selectors.levers import period_levers
+from lom.levers.selectors.cached import panel_levers
 from lom.organisations.access import Actor
 
 # Items of each lever the panel shows (the page shows them all).
@@ -30,11 +29,7 @@ def lever_panel(
         return SafeString("")
     ctx: dict[str, object] = {"period": period, "forecast": forecast, "items": PANEL_ITEMS}
     if forecast.warning:
-        ctx["levers"] = period_levers(
-            period=period,
-            manager_names=sees_manager_names(actor),
-            round_link=reverse("levers:round", args=[period.pk]),
-        )
+        ctx["levers"] = panel_levers(period=period)
         ctx["may_act"] = bool(can_act_on_levers(actor))
         ctx["may_open_round"] = bool(can_open_round(actor))
     return render_to_string("levers/includes/panel.html", ctx, request=request)

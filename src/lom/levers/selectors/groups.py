@@ -44,7 +44,8 @@ def _values(organisation: Organisation, dimension: str) -> dict[str, str]:
             .order_by("path")
             .values_list("pk", "path", "name")
         ):
-            if department_path(path) == path and name not in out:
+            # Not the top unit: its subtree is everyone, not the staff placed directly in it.
+            if department_path(path) == path and path.count("/") == 3 and name not in out:
                 out[name] = str(pk)
         return out
     return {}

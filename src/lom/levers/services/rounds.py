@@ -17,6 +17,7 @@ from lom.decisions.services.from_plan import DEFAULT_ROUND_CRITERIA
 from lom.decisions.services.rounds import _round_create
 from lom.funds.models import FundPeriod
 from lom.levers.permissions import can_open_round
+from lom.levers.selectors.cached import forget_panel_levers
 from lom.levers.selectors.levers import period_forecast
 from lom.levers.selectors.money import round_call_text, unplanned_money
 from lom.organisations.access import Actor
@@ -69,6 +70,7 @@ def round_from_unplanned(
         period=period,
         criteria=[(str(n), m) for n, m in DEFAULT_ROUND_CRITERIA],
     )
+    transaction.on_commit(lambda: forget_panel_levers(period=period))
     audit(
         organisation_id=period.organisation_id,
         actor=actor.user,
