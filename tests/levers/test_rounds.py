@@ -8,6 +8,7 @@ import pytest
 from lom.common.errors import DomainError, PermissionDeniedError
 from lom.common.models import AuditEvent
 from lom.decisions.models import ApplicationRound
+from lom.levers.selectors.levers import period_levers
 from lom.levers.services import round_from_unplanned
 from tests.factories import make_world
 from tests.levers.builders import approved_plan
@@ -38,6 +39,18 @@ def test_the_round_takes_the_unplanned_amount_and_the_plans_needs(world):
     event = AuditEvent.objects.get(action="levers.round_from_unplanned")
     assert event.target_id == rnd.pk and event.organisation_id == world.org.pk
     assert event.after["budget_ore"] == 600_000_00 and event.after["plan"] == plan.pk
+
+
+def test_an_open_rounds_frame_is_no_longer_unplanned(world):
+    _open(world, budget_ore=700_000_00)
+    money = period_levers(period=world.period).unplanned
+    assert money.rounds_kr == 700_000 and money.unplanned_kr == 300_000
+    with pytest.raises(DomainError) as exc:
+        _open(world, budget_ore=300_000_01)
+    assert exc.value.field == "budget"
+    assert _open(world).budget_ore == 300_000_00
+    with pytest.raises(DomainError):
+        _open(world)  # nothing unplanned is left
 
 
 def test_a_smaller_frame_and_an_own_call_are_kept(world):

@@ -85,29 +85,34 @@ def test_other_roles_and_another_organisation_are_refused(world):
     assert signed_in(world.coordinator).get(url).status_code == 404
 
 
-def test_the_round_form_is_prefilled_and_opens_the_round(world):
+def test_the_round_form_is_prefilled_and_opens_the_round(world, django_capture_on_commit_callbacks):
     approved_plan(world, budget_ore=400_000_00, need="Digital kompetens")
     client = signed_in(world.coordinator)
     url = reverse("levers:round", args=[world.period.pk])
     page = client.get(url).content.decode()
     assert "600000,00" in page or "600 000" in page
     assert "Digital kompetens (Digitalisering)" in page
+    assert url in client.get(reverse("funds:overview")).content.decode()
     today = date.today()
-    response = client.post(
-        url,
-        {
-            "title": "Utvecklingsprojekt i år",
-            "opens_on": today.isoformat(),
-            "closes_on": (today + timedelta(days=30)).isoformat(),
-            "budget": "",
-            "call_text": "",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {
+                "title": "Utvecklingsprojekt i år",
+                "opens_on": today.isoformat(),
+                "closes_on": (today + timedelta(days=30)).isoformat(),
+                "budget": "",
+                "call_text": "",
+            },
+        )
     rnd = ApplicationRound.objects.get()
     assert response.status_code == 302 and response["Location"] == reverse(
         "decisions:round", args=[rnd.pk]
     )
     assert rnd.budget_ore == 600_000_00
+    # The panel forgets its copy of the levers: nothing is unplanned any more.
+    html = client.get(reverse("funds:overview")).content.decode()
+    assert url not in html
 
 
 def test_a_refused_round_keeps_what_was_typed(world):

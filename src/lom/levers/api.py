@@ -95,6 +95,8 @@ class LeverUnplannedOut(Schema):
     plan_id: int | None
     remaining_kr: int
     earmarked_kr: int
+    # The budget frames of the period's open application rounds.
+    rounds_kr: int
     unplanned_kr: int
     areas: list[LeverAreaOut]
     carry_over: list[LeverCarryOverOut]
@@ -196,6 +198,7 @@ def _out(found: PeriodLevers) -> PeriodLeversOut:
             plan_id=m.plan.pk if m.plan else None,
             remaining_kr=m.remaining_kr,
             earmarked_kr=m.earmarked_kr,
+            rounds_kr=m.rounds_kr,
             unplanned_kr=m.unplanned_kr,
             areas=[
                 LeverAreaOut(

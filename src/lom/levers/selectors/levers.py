@@ -213,7 +213,7 @@ def period_levers(
             _("Oplanerade medel"),
             _(
                 "Det som finns kvar att besluta om minus det som den godkända planen fortfarande "
-                "avsätter per insatsområde."
+                "avsätter per insatsområde och det som öppna ansökningsomgångar har utlyst."
             ),
             _unplanned_items(organisation, period, money, conversion, link=round_link),
         ),

@@ -1,12 +1,15 @@
 """Unplanned money: what is left to decide in a fund period minus what the approved plan still
-earmarks (per area of measures: planned budget less what has been granted under it), and the
-carry-over over the years. Kronor, from the ledger's öre."""
+earmarks (per area of measures: planned budget less what has been granted under it) and minus
+the budget frames of the period's open application rounds, and the carry-over over the years.
+Kronor, from the ledger's öre."""
 
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from lom.decisions.models import ApplicationRound
 from lom.funds.models import FundPeriod
 from lom.funds.selectors import Balance, carried_out, fund_periods_with_balances
 from lom.levers.selectors.items import ore_to_kr
@@ -45,12 +48,13 @@ class UnplannedMoney:
     plan: TransitionPlan | None
     remaining_kr: int  # left to decide in the period
     earmarked_kr: int  # what the plan still earmarks (sum of the areas' left)
+    rounds_kr: int  # the budget frames of the period's open application rounds
     areas: list[AreaMoney]
     trend: list[CarryOver]  # oldest first
 
     @property
     def unplanned_kr(self) -> int:
-        return max(self.remaining_kr - self.earmarked_kr, 0)
+        return max(self.remaining_kr - self.earmarked_kr - self.rounds_kr, 0)
 
 
 def plan_for_period(*, period: FundPeriod, on: date) -> TransitionPlan | None:
@@ -92,6 +96,14 @@ def carry_over_trend(*, period: FundPeriod) -> list[CarryOver]:
     )
 
 
+def open_rounds_ore(*, period: FundPeriod) -> int:
+    """What the period's open rounds have announced: not in the ledger until decided."""
+    total = ApplicationRound.objects.filter(
+        organisation_id=period.organisation_id, period=period, status=ApplicationRound.Status.OPEN
+    ).aggregate(s=Sum("budget_ore"))["s"]
+    return int(total or 0)
+
+
 def unplanned_money(*, period: FundPeriod, balance: Balance, on: date) -> UnplannedMoney:
     plan = plan_for_period(period=period, on=on)
     areas: list[AreaMoney] = []
@@ -111,6 +123,7 @@ def unplanned_money(*, period: FundPeriod, balance: Balance, on: date) -> Unplan
         plan=plan,
         remaining_kr=ore_to_kr(balance.remaining),
         earmarked_kr=sum(a.left_kr for a in areas),
+        rounds_kr=ore_to_kr(open_rounds_ore(period=period)),
         areas=areas,
         trend=carry_over_trend(period=period),
     )
