@@ -13,6 +13,7 @@ from lom.common.web import actor_view, form_status, post_action, run_form
 from lom.funds import services
 from lom.funds.forms import FundPeriodForm, FundPeriodReopenForm, LedgerFilterForm
 from lom.funds.models import FundPeriod
+from lom.funds.panels import overview_panels
 from lom.funds.permissions import FUND_KEEPERS, FUND_READERS
 from lom.funds.selectors import (
     annual_payroll_for,
@@ -48,11 +49,16 @@ def fund_overview_view(request, actor: Actor):
     if current is not None:
         bal = balances[current.pk] if current.pk in balances else fund_balance(period=current)
         ctx["balance"] = bal
-        ctx["forecast"] = fund_forecast(
+        forecast = fund_forecast(
             period=current,
             balance=bal,
             today=today,
             warning_percent=unused_warning_percent_for(organisation=actor.organisation),
+        )
+        ctx["forecast"] = forecast
+        # What packages above the fund add (the levers against unused money): lom.funds.panels.
+        ctx["panels"] = overview_panels(
+            request=request, actor=actor, period=current, balance=bal, forecast=forecast
         )
     return render(request, "funds/overview.html", ctx)
 

@@ -7,7 +7,11 @@ class LeversConfig(AppConfig):
     label = "levers"
 
     def ready(self) -> None:
-        # The annual report (below this package) shows the campaigns through its registry.
+        # Two packages below this one show levers data through registries of their own, so
+        # neither imports the levers: the annual report (its campaigns section) and the fund
+        # overview (the levers panel).
+        from lom.funds.panels import register_overview_panel
+        from lom.levers.panel import lever_panel
         from lom.levers.selectors.report import campaign_report_tables
         from lom.reports.extra_sections import ExtraSection, register_section
 
@@ -18,3 +22,4 @@ class LeversConfig(AppConfig):
                 tables=campaign_report_tables,
             )
         )
+        register_overview_panel(lever_panel)

@@ -1,4 +1,6 @@
-"""The campaign form: one select for the group (every dimension as an option group, so no
+"""The campaign form and the round from unplanned money.
+
+The campaign form: one select for the group (every dimension as an option group, so no
 script is needed), the message, the channels and the send date. The lever, period, measure,
 kind and expected effect come with the lever's link and are kept in hidden fields."""
 
@@ -7,6 +9,8 @@ from datetime import date
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lom.common.bounds import NAME_MAX, TEXT_MAX
+from lom.common.fields import DateInput, KronorField
 from lom.levers.models import (
     BODY_MAX,
     MAX_EFFECT_KR,
@@ -20,13 +24,6 @@ from lom.levers.models import (
 from lom.levers.selectors.campaigns import GENDERS, unit_ids
 from lom.organisations.models import Employee, Organisation, Unit
 from lom.reports.figures.fairness import AGE_BANDS
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def audience_choices(organisation: Organisation, extra: tuple[str, str] | None = None) -> list:
@@ -125,3 +122,22 @@ def initial_from_link(params, *, today: date, organisation: Organisation) -> tup
     elif dimension in Dimension.values and dimension != Dimension.MANAGERS:
         initial["audience"] = f"{dimension}:{value if dimension != Dimension.ALL else ''}"
     return initial, managers
+
+
+class RoundFromUnplannedForm(forms.Form):
+    title = forms.CharField(label=_("Rubrik"), max_length=NAME_MAX)
+    opens_on = forms.DateField(label=_("Öppnar"), widget=DateInput())
+    closes_on = forms.DateField(label=_("Stänger"), widget=DateInput())
+    budget = KronorField(
+        label=_("Budgetram (kr)"),
+        required=False,
+        allow_zero=False,
+        help_text=_("Högst de oplanerade medlen. Lämna tomt för hela beloppet."),
+    )
+    call_text = forms.CharField(
+        label=_("Utlysningstext"),
+        max_length=TEXT_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=_("Förifylld med planens behov. Lämna tomt för den förifyllda texten."),
+    )

@@ -20,6 +20,7 @@ from lom.funds.selectors import (
     fund_period_current,
     unused_warning_percent,
 )
+from lom.levers.panel import lever_panel
 from lom.operations.accessibility import accessibility_statement, feedback_organisation
 from lom.operations.forms import HONEYPOT, AccessibilityFeedbackForm
 from lom.operations.services import accessibility_feedback_send
@@ -90,16 +91,16 @@ def home_view(request, actor):
         period = fund_period_current(organisation=actor.organisation, on=today)
         if period is not None:
             bal = fund_balance(period=period)
-            ctx.update(
+            forecast = fund_forecast(
                 period=period,
                 balance=bal,
-                forecast=fund_forecast(
-                    period=period,
-                    balance=bal,
-                    today=today,
-                    warning_percent=unused_warning_percent(organisation=actor.organisation),
-                ),
+                today=today,
+                warning_percent=unused_warning_percent(organisation=actor.organisation),
             )
+            ctx.update(period=period, balance=bal, forecast=forecast)
+            if forecast.warning:
+                # What to do about it (for those who may see the levers; empty otherwise).
+                ctx["levers_panel"] = lever_panel(request, actor, period, bal, forecast)
     if actor.has("coordinator", "decision_maker"):
         ctx["overdue_objections"] = list(
             objections_past_due(actor=actor, on=timezone.localdate())[:HOME_OVERDUE]

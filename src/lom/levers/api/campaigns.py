@@ -35,8 +35,6 @@ from lom.levers.services.campaigns import (
 from lom.organisations.access import Actor
 
 router = Router(tags=["levers"])
-# Mounted at /funds: the levers of one fund period, /funds/periods/{id}/levers.
-periods_router = Router(tags=["levers"])
 
 
 def _actor(request, roles: tuple[str, ...]) -> Actor:
