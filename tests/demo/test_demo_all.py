@@ -91,6 +91,17 @@ def test_demo_has_what_readme_promises_and_every_menu_page_answers(demo, saml_id
     assert funnel.submitted >= 5 and funnel.approved >= 5
     assert sent.get(kind="nudge").recipients >= 5
     levers_campaigns = Campaign.objects.count()
+    # One round opened from unplanned money, through the lever's service (audited), with a
+    # frame the period's unplanned money still covered.
+    from lom.common.models import AuditEvent
+    from lom.demo.management.commands.load_demo_levers import ROUND_TITLE
+
+    lever_round = ApplicationRound.objects.get(organisation=agency, title=ROUND_TITLE)
+    assert lever_round.status == ApplicationRound.Status.OPEN and lever_round.budget_ore > 0
+    assert lever_round.period_id == period.pk and lever_round.criteria.count() >= 3
+    assert AuditEvent.objects.filter(
+        action="levers.round_from_unplanned", target_id=lever_round.pk
+    ).exists()
 
     # Running every command again adds nothing.
     before = (Organisation.objects.count(), LibraryEntry.objects.count())
@@ -98,6 +109,7 @@ def test_demo_has_what_readme_promises_and_every_menu_page_answers(demo, saml_id
         load(name, saml_idp)
     assert (Organisation.objects.count(), LibraryEntry.objects.count()) == before
     assert Campaign.objects.count() == levers_campaigns
+    assert ApplicationRound.objects.filter(organisation=agency, title=ROUND_TITLE).count() == 1
 
     # Region Norrsund's agreement moved to consultation in a version 2 in force (still two
     # versions after the second run); under it a union reserved itself against a decision whose
@@ -140,7 +152,7 @@ def test_demo_has_what_readme_promises_and_every_menu_page_answers(demo, saml_id
     # applications scored by four assessors on every criterion, one joint decision, projects
     # reporting back (and some late).
     agency = Organisation.objects.get(slug="tillsynsverket")
-    rnd = ApplicationRound.objects.get(organisation=agency)
+    rnd = ApplicationRound.objects.exclude(title=ROUND_TITLE).get(organisation=agency)
     assert rnd.status == ApplicationRound.Status.DECIDED and rnd.cases.count() >= 100
     assert rnd.assessors.count() == 4
     cells = rnd.cases.count() * rnd.criteria.count()

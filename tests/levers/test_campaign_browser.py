@@ -1,7 +1,8 @@
-"""The campaign journey in a real browser: the coordinator opens a new campaign from a lever's
-link, previews it (counts and the what-if) and sends it; the task queue delivers it; an
-employee of the group follows the mail's link to the public page and applies; the
-coordinator's funnel counts it (shown as "färre än 5" while it is one)."""
+"""The campaign journey in a real browser: the fund overview warns that money will be left
+unused and its levers panel names the unit the money does not reach; the coordinator follows
+that lever's link to a new campaign, previews it (counts and the what-if) and sends it; the task
+queue delivers it; an employee of the unit follows the mail's link to the public page and
+applies; the coordinator's funnel counts it (shown as "färre än 5" while it is one)."""
 
 import re
 from datetime import date, timedelta
@@ -13,7 +14,7 @@ from lom.levers.models import Campaign, Status
 from lom.levers.selectors.funnel import campaign_funnel
 from lom.mail.models import OutboundMail
 from tests.browser import login
-from tests.levers.helpers import add_staff
+from tests.levers.builders import reached_world
 
 pytestmark = pytest.mark.browser
 
@@ -23,18 +24,22 @@ def test_from_a_lever_to_a_sent_campaign_to_an_application_in_the_funnel(live_se
     from tests.factories import make_world
 
     w = make_world("kampanj")
-    add_staff(w, 5)
+    reached = reached_world(w)  # unit A's staff got all the money, unit B's none
     base = live_server.url
     ctx = browser.new_context(locale="sv-SE")
     page = ctx.new_page()
 
-    # The coordinator follows a lever's link: the form is filled in from it.
+    # The warning on the fund overview, and the levers panel beside it.
     login(page, base, w.coordinator.username)
-    page.goto(
-        f"{base}/levers/campaigns/new/?period={w.period.pk}&lever=under_reached"
-        f"&dimension=unit&value={w.unit_a.pk}&effect=60000"
-    )
-    assert page.get_by_label("Vilka får den?").input_value() == f"unit:{w.unit_a.pk}"
+    page.goto(f"{base}/funds/")
+    page.get_by_text("Varning: en stor del av medlen riskerar att inte användas").wait_for()
+    panel = page.get_by_role("region", name="Hävstänger mot outnyttjade medel")
+    under_reached = panel.get_by_role("listitem").filter(has_text="Grupper som medlen inte når")
+    # The coordinator follows the lever's link: the form is filled in from it.
+    link = under_reached.get_by_role("link", name="Enhet B")
+    assert link.inner_text().startswith("starta en kampanj")
+    link.click()
+    assert page.get_by_label("Vilka får den?").input_value() == f"unit:{w.unit_b.pk}"
     assert page.get_by_label("Ämnesrad").input_value() == "Omställningsmedlen är till för dig också"
     page.get_by_role("button", name="Spara och förhandsgranska").click()
 
@@ -46,16 +51,19 @@ def test_from_a_lever_to_a_sent_campaign_to_an_application_in_the_funnel(live_se
     page.get_by_text("Kampanjen är skickad").wait_for()
     campaign = Campaign.objects.get()
     # The task queue delivered it when the send committed (the immediate backend in tests).
-    assert campaign.status == Status.SENT and campaign.recipients == 7
+    assert campaign.status == Status.SENT and campaign.recipients == 7  # the colleague, 6 carers
+    assert (campaign.lever, campaign.period_id) == ("under_reached", w.period.pk)
+    assert campaign.expected_effect_kr > 0
     ctx.close()
 
     # The employee reads the mail's link (from the outbox) and follows it, signed in.
-    mail = OutboundMail.objects.get(kind=campaign.mail_kind, to_address=w.employee_rec.email)
+    carer = reached.carers[0]
+    mail = OutboundMail.objects.get(kind=campaign.mail_kind, to_address=carer.email)
     link = re.search(r"http://testserver(/o/\S+)", mail.text).group(1)
     assert link.endswith(f"?k={campaign.marker_id}")
     ctx = browser.new_context(locale="sv-SE")
     page = ctx.new_page()
-    login(page, base, w.employee.username)
+    login(page, base, carer.user.username)
     page.goto(base + link)
     page.get_by_role("link", name="Logga in och ansök").click()
     page.get_by_label("Rubrik").fill("Kurs efter kampanjen")

@@ -10,6 +10,8 @@ from lom.levers.effects import expected_effect_kr
 from lom.levers.selectors.campaigns import conversion_for
 from lom.levers.selectors.levers import nudge_all_link, period_levers
 from lom.library.models import LibraryEntry, ParticipantsBand
+from lom.organisations.models import Unit
+from lom.organisations.services import unit_create
 from tests.factories import make_case, make_completed_case, publish_library_entry
 from tests.levers.builders import approved_plan, reached_world, staff
 
@@ -70,8 +72,10 @@ def test_silent_units_have_five_employees_and_no_application_for_twelve_months(w
     unit_b = silent[0]
     assert unit_b.detail["staff"] == 7 and unit_b.people == 7
     assert unit_b.detail["manager"] == ""  # names only when asked (coordinators)
-    assert "dimension=managers" in unit_b.link and "kind=nudge" in unit_b.link
-    assert f"value={world.unit_b.pk}" in unit_b.link
+    # The unit's own action is a campaign to its staff (its one manager alone would be a
+    # campaign to one person, which is refused).
+    assert "lever=silent_units" in unit_b.link and "dimension=unit&" in unit_b.link
+    assert f"value={world.unit_b.pk}" in unit_b.link and "kind=nudge" not in unit_b.link
     named = period_levers(period=world.period, manager_names=True).lever("silent_units")
     assert named.items[0].detail["manager"] == "Kim Lind"
     # Unit A applied: not silent. An application older than twelve months would not count.
@@ -92,13 +96,22 @@ def test_a_draft_is_not_an_application_and_small_units_are_never_silent(world):
     assert period_levers(period=world.period).lever("silent_units").items == []
 
 
-def test_nudging_every_silent_units_managers_at_once(world):
+def test_nudging_every_silent_units_managers_at_once_when_they_are_five(world):
     staff(world, world.unit_a, 5, "a")
     staff(world, world.unit_b, 5, "b")
+    # Two silent units, one manager: a nudge would reach one person, so none is offered.
+    Unit.objects.filter(pk=world.unit_b.pk).update(manager=world.colleague_rec)
+    assert nudge_all_link(period_levers(period=world.period)) == ""
+    for i in range(4):
+        unit = unit_create(actor=None, organisation=world.org, name=f"Tyst {i}", parent=world.top)
+        staff(world, unit, 5, f"t{i}-")
+        Unit.objects.filter(pk=unit.pk).update(manager=unit.employees.first())
     levers = period_levers(period=world.period)
     link = nudge_all_link(levers)
     assert "dimension=managers" in link and "kind=nudge" in link
-    assert f"{world.unit_a.pk}%2C{world.unit_b.pk}" in link
+    silent = [int(i.value) for i in levers.lever("silent_units").items]
+    assert len(silent) == 6 and world.unit_b.pk in silent
+    assert "value=" + "%2C".join(map(str, silent)) in link
 
 
 def test_unplanned_money_is_what_is_left_minus_what_the_plan_still_earmarks(world):

@@ -139,3 +139,22 @@ def test_the_union_representative_cannot_open_a_round(world):
     url = reverse("levers:round", args=[world.period.pk])
     assert signed_in(world.union_rep).post(url, {"title": "X"}).status_code == 403
     assert signed_in(world.admin).get(url).status_code == 403
+
+
+def test_the_levers_page_computes_afresh_in_queries_that_do_not_grow_with_the_history(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import approve, make_case
+
+    reached = reached_world(world)
+    client = signed_in(world.coordinator)
+    url = reverse("levers:period", args=[world.period.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for emp in reached.appliers:  # twice the decided cases
+        approve(world, make_case(world, emp.user, amount_ore=1_000_00))
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(few) == len(many) <= 60

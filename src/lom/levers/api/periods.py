@@ -20,6 +20,7 @@ from lom.funds.models import FundPeriod
 from lom.funds.selectors import fund_period_get
 from lom.levers import services
 from lom.levers.permissions import can_read_levers, sees_manager_names
+from lom.levers.selectors.funnel import hidden
 from lom.levers.selectors.items import Lever, LeverItem
 from lom.levers.selectors.levers import PeriodLevers, period_levers
 from lom.organisations.access import Actor
@@ -107,12 +108,12 @@ class LeverForecastOut(Schema):
     warning: bool
 
 
-class LeverCampaignOut(Schema):
+class CampaignForecastOut(Schema):
     id: int
     title: str
     sent_on: date | None
     lever: str
-    recipients: int
+    recipients: int | None = Field(description="People reached; null from 1 to 4 (suppressed)")
     forecast_unused_before_kr: int | None
     forecast_unused_after_kr: int | None
 
@@ -124,7 +125,7 @@ class PeriodLeversOut(Schema):
     # Ranked: the strongest lever first, each lever's items the strongest first.
     levers: list[LeverOut]
     unplanned: LeverUnplannedOut
-    campaigns: list[LeverCampaignOut]
+    campaigns: list[CampaignForecastOut]
 
 
 class LeverRoundIn(Schema):
@@ -221,12 +222,12 @@ def _out(found: PeriodLevers) -> PeriodLeversOut:
             ],
         ),
         campaigns=[
-            LeverCampaignOut(
+            CampaignForecastOut(
                 id=s.pk,
                 title=s.title,
                 sent_on=s.sent_on,
                 lever=s.lever,
-                recipients=s.recipients,
+                recipients=None if hidden(s.recipients) else s.recipients,
                 forecast_unused_before_kr=s.forecast_unused_before_kr,
                 forecast_unused_after_kr=s.forecast_unused_after_kr,
             )

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from lom.funds.models import FundPeriod
 from lom.levers.selectors.items import Lever
-from lom.levers.selectors.levers import period_levers
+from lom.levers.selectors.levers import nudge_all_link, period_levers
 
 PANEL_SECONDS = 10 * 60
 
@@ -21,6 +21,7 @@ PANEL_SECONDS = 10 * 60
 class PanelLevers:
     computed_at: datetime
     levers: list[Lever]
+    nudge_all: str = ""  # the link nudging every silent unit's managers, "" below 5 of them
 
 
 def _key(period: FundPeriod) -> str:
@@ -35,7 +36,7 @@ def panel_levers(*, period: FundPeriod) -> PanelLevers:
         computed = period_levers(
             period=period, round_link=reverse("levers:round", args=[period.pk])
         )
-        found = PanelLevers(timezone.now(), computed.levers)
+        found = PanelLevers(timezone.now(), computed.levers, nudge_all_link(computed))
         cache.set(_key(period), found, PANEL_SECONDS)
     return found
 

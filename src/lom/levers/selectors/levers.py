@@ -5,7 +5,9 @@ its expected effect in kronor (`lom.levers.effects`, one formula) and ranked by 
   money is far below their share of the workforce; never a group under 5 people, never a
   suppressed cell;
 - silent units (`_silent_units`): units of 5 or more employees without an application in the
-  last 12 months, with their managers;
+  last 12 months, with their managers. Each unit's own action is a campaign to its staff; the
+  managers are nudged together (`nudge_all_link`), since no campaign reaches fewer than 5
+  people and a nudge to one unit's manager would be one person;
 - unplanned money (`unplanned_money`): what is left to decide minus what the approved plan
   still earmarks, per area of measures, and the carry-over over the years;
 - group measures (`_group_measures`): published library entries carried out with a group that
@@ -29,6 +31,7 @@ from lom.funds.selectors import (
     unused_warning_percent_for,
 )
 from lom.levers.effects import Conversion, expected_effect_kr
+from lom.levers.models import MIN_AUDIENCE
 from lom.levers.selectors.campaigns import (
     CampaignSummary,
     audience_count,
@@ -125,9 +128,8 @@ def _silent_units(
                 link=campaign_url(
                     period=period.pk,
                     lever="silent_units",
-                    dimension="managers",
+                    dimension="unit",
                     value=str(unit.pk),
-                    kind="nudge",
                     effect=expected_effect_kr(people=people, conversion=conversion, cap_kr=cap),
                 ),
                 detail={
@@ -248,15 +250,20 @@ def period_levers(
 
 
 def nudge_all_link(levers: PeriodLevers) -> str:
-    """One nudge to the managers of every silent unit (the units are apart: effects add up)."""
+    """One nudge to the managers of every silent unit (the units are apart: effects add up),
+    or "" while those managers are fewer than the 5 people every campaign reaches."""
     items = levers.lever("silent_units").items
-    if len(items) < 2:
+    value = ",".join(i.value for i in items)
+    if not items:
+        return ""
+    org = levers.period.organisation
+    if audience_count(organisation=org, dimension="managers", value=value) < MIN_AUDIENCE:
         return ""
     return campaign_url(
         period=levers.period.pk,
         lever="silent_units",
         dimension="managers",
-        value=",".join(i.value for i in items),
+        value=value,
         kind="nudge",
         effect=sum(i.effect_kr for i in items),
     )

@@ -1,7 +1,9 @@
 """Demo material for levers against unused money, for Statens tillsynsverk: its forecast
 warns, one campaign has been sent (five weeks ago) to an under-reached department with a
 funnel whose counts are large enough to show, and one nudge has gone to the managers of the
-units that apply least. Idempotent: an organisation that has its demo campaign is skipped.
+units that apply least, and an application round for development projects has been opened
+from half of the period's unplanned money (the other half stays on the panel).
+Idempotent: an organisation that has its demo campaign is skipped.
 
 Delivery runs here, in this command (not through the task queue), and the demo's outbox rows
 are marked delivered, so loading sends no mail and stays fast."""
@@ -24,8 +26,11 @@ from lom.funds.selectors import (
 )
 from lom.levers.models import Campaign, Kind
 from lom.levers.selectors.campaigns import APPROVED_STATUSES
+from lom.levers.selectors.levers import period_forecast
+from lom.levers.selectors.money import unplanned_money
 from lom.levers.services.campaigns import CampaignInput, campaign_save, campaign_send
 from lom.levers.services.delivery import campaign_deliver
+from lom.levers.services.rounds import round_from_unplanned
 from lom.levers.templates_text import template_for
 from lom.mail.models import OutboundMail
 from lom.organisations.access import actor_for
@@ -37,6 +42,8 @@ CAMPAIGN_TITLE = "Administrativa avdelningen: omställningsmedlen är till för 
 NUDGE_TITLE = "Påminnelse till chefer på enheter som inte söker"
 DEPARTMENT = "Administrativa avdelningen"
 SENT_DAYS_AGO = 35
+ROUND_TITLE = "Utvecklingsprojekt med periodens oplanerade medel"
+ROUND_OPEN_DAYS = 45
 
 
 class Command(BaseCommand):
@@ -88,7 +95,28 @@ class Command(BaseCommand):
                 period_id=period.pk if period else None,
             ),
         )
+        self._round(org, actor, period)
         self.stdout.write(self.style.SUCCESS(f"{org.name}: levers demo loaded."))
+
+    def _round(self, org, actor, period) -> None:
+        """The round from unplanned money, through the same service as the panel's button,
+        with half the unplanned amount as its frame (a coordinator may choose less)."""
+        if period is None:
+            return
+        today = timezone.localdate()
+        balance, _forecast = period_forecast(period=period, today=today)
+        money = unplanned_money(period=period, balance=balance, on=today)
+        if money.unplanned_kr < 2:
+            self.stdout.write(f"{org.name}: no unplanned money, no round opened.")
+            return
+        round_from_unplanned(
+            actor=actor,
+            period=period,
+            title=ROUND_TITLE,
+            opens_on=today,
+            closes_on=min(today + timedelta(days=ROUND_OPEN_DAYS), period.end),
+            budget_ore=money.unplanned_kr // 2 * 100,
+        )
 
     def _warn(self, org, period) -> None:
         """The forecast warns: the organisation's threshold below what it will leave unused."""
