@@ -136,3 +136,33 @@ def test_the_search_page_finds_the_employee_with_export_links(world):
     html = r.content.decode()
     assert _url(world, "pdf") in html and _url(world, "json") in html
     assert "Kim Lind" not in html
+
+
+def _pdf_text(response) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    return " ".join(" ".join((page.extract_text() or "") for page in reader.pages).split())
+
+
+def test_the_pdf_shows_labels_and_kronor_where_the_json_has_codes_and_ore(world, held):
+    text = _pdf_text(signed_in(world.admin).get(_url(world, "pdf")))
+    assert "Status Avslagen" in text  # the case's status
+    assert "Tillsvidare" in text and "Medarbetare" in text  # employment form, role
+    assert "Bokad" in text  # the counselling booking
+    assert "20 000,00 kr" in text.replace("\xa0", " ")  # the amount applied for
+    for code in ("rejected", "permanent", "booked", "employee,", "Sökt belopp (öre)"):
+        assert code not in text
+    # Each notification is its text, rendered from its code (no empty rows).
+    data = json.loads(signed_in(world.admin).get(_url(world, "json")).content)
+    assert data["notifications"] and all(n["text"] for n in data["notifications"])
+    assert data["notifications"][0]["text"].split()[0] in text
+    assert data["cases"][0]["status"] == "rejected" and data["employee"]["gender"] == "F"
+
+
+def test_the_pdf_is_in_the_readers_language(world, held):
+    client = signed_in(world.admin)
+    client.cookies["django_language"] = "en"
+    r = client.get(_url(world, "pdf"))
+    reader = pypdf.PdfReader(io.BytesIO(r.content))
+    assert str(reader.trailer["/Root"]["/Lang"]).startswith("en")
+    text = _pdf_text(r)
+    assert "Status Rejected" in text and "Permanent" in text and "Avslagen" not in text

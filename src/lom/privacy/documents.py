@@ -18,6 +18,7 @@ from lom.common.history import event_sentence
 from lom.common.models import ReadLog
 from lom.common.pdf import html_to_pdf
 from lom.organisations.models import Employee
+from lom.privacy.display import readable
 from lom.privacy.selectors.reads import reader_name
 
 # A CSV of the read log is bounded like every other export.
@@ -45,11 +46,15 @@ def _history(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def render_subject_pdf(data: dict[str, Any]) -> bytes:
-    with translation.override("sv"):
-        html = render_to_string(
-            "privacy/subject_pdf.html",
-            {"d": data, "history": _history(data.get("audit_events") or [])},
-        )
+    """The PDF in the reader's language (the active one), codes shown as their labels."""
+    html = render_to_string(
+        "privacy/subject_pdf.html",
+        {
+            "d": readable(data),
+            "history": _history(data.get("audit_events") or []),
+            "language": translation.get_language() or "sv",
+        },
+    )
     return html_to_pdf(html)
 
 

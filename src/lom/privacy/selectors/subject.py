@@ -282,7 +282,10 @@ def subject_data(
             notifications if user is not None else Notification.objects.none(),
             lambda n: {
                 "kind": n.kind,
-                "text": n.text,
+                # A system message's code and parameters, and its text in the export's language.
+                "code": n.code,
+                "params": n.params,
+                "text": n.shown,
                 "created_at": _iso(n.created_at),
                 "read_at": _iso(n.read_at),
             },
