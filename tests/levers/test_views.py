@@ -158,3 +158,30 @@ def test_the_levers_page_computes_afresh_in_queries_that_do_not_grow_with_the_hi
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(few) == len(many) <= 60
+
+
+def test_the_panel_shows_the_forecast_before_and_after_each_sent_campaign(
+    world, django_capture_on_commit_callbacks
+):
+    from lom.levers.services.campaigns import campaign_send
+    from tests.levers.helpers import draft
+
+    reached_world(world)
+    client = signed_in(world.coordinator)
+    title = "Prognos för outnyttjade medel före och efter varje kampanj"
+    assert title not in client.get(reverse("funds:overview")).content.decode()  # now cached
+    c = draft(world, dimension="unit", value=str(world.unit_b.pk), title="Till enhet B")
+    with django_capture_on_commit_callbacks(execute=True):  # delivery forgets the cached panel
+        campaign_send(actor=world.actor(world.coordinator), campaign=c)
+    html = client.get(reverse("funds:overview")).content.decode()
+    assert title in html and "Till enhet B" in html and "<svg" in html
+
+
+def test_the_cached_panel_is_in_each_readers_language(world):
+    reached_world(world)
+    swedish = signed_in(world.coordinator).get(reverse("funds:overview")).content.decode()
+    assert "Tysta enheter" in swedish
+    english = signed_in(world.union_rep)
+    english.cookies["django_language"] = "en"
+    html = english.get(reverse("funds:overview")).content.decode()
+    assert "Tysta enheter" not in html and "Grupper som medlen inte når" not in html

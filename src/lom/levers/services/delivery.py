@@ -3,6 +3,7 @@
 the audience; a user who turned campaign mail off in their settings gets the notice only."""
 
 from datetime import date
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -10,6 +11,7 @@ from django_tasks import task
 
 from lom.common.models import Notification, NotificationPreference
 from lom.levers.models import Campaign, Status
+from lom.levers.selectors.cached import forget_panel_levers
 from lom.levers.selectors.campaigns import reachable_employees
 from lom.levers.services.mails import NOTICE_KIND, campaign_mail, landing_path
 from lom.levers.services.transition import campaign_transition
@@ -70,7 +72,7 @@ def campaign_deliver(*, campaign_id: int, today: date) -> int:  # batch: one tra
         with transaction.atomic():
             c = (
                 Campaign.objects.select_for_update()
-                .select_related("organisation")
+                .select_related("organisation", "period")
                 .filter(pk=campaign_id, status=Status.SCHEDULED, send_on__lte=today)
                 .first()
             )
@@ -86,6 +88,8 @@ def campaign_deliver(*, campaign_id: int, today: date) -> int:  # batch: one tra
             )
             if not batch:
                 campaign_transition(campaign=c, name="deliver", actor=None)
+                if c.period is not None:  # the panel's chart gains this campaign
+                    transaction.on_commit(partial(forget_panel_levers, period=c.period))
                 return total
             n = _deliver_batch(c, batch)
             c.recipients += n
