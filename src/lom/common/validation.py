@@ -36,6 +36,15 @@ ATTACHMENT_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
 }
 
 
+def id_or_none(raw: str | None, *, digits: int = 12) -> int | None:
+    """A non-negative integer written in ASCII digits (an id or a number from a link or a
+    form), else None. `str.isdigit` also accepts '²' and other digits `int` refuses."""
+    raw = (raw or "").strip()
+    if raw and len(raw) <= digits and raw.isascii() and raw.isdecimal():
+        return int(raw)
+    return None
+
+
 def require(verdict) -> None:
     """Raise the verdict's reason when it says no."""
     if not verdict:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lom.common.bounds import NAME_MAX, TEXT_MAX
 from lom.common.fields import DateInput, KronorField
+from lom.common.validation import id_or_none
 from lom.levers.models import (
     BODY_MAX,
     MAX_EFFECT_KR,
@@ -107,9 +108,9 @@ def initial_from_link(params, *, today: date, organisation: Organisation) -> tup
     if lever in Lever.values:
         initial["lever"] = lever
     for name, key in (("period", "period"), ("measure", "measure"), ("effect", "effect")):
-        raw = params.get(key, "")
-        if raw.isdigit() and len(raw) <= 12 and int(raw) <= MAX_EFFECT_KR:
-            initial[name] = int(raw)
+        number = id_or_none(params.get(key, ""))
+        if number is not None and number <= MAX_EFFECT_KR:
+            initial[name] = number
     kind = params.get("kind", "")
     dimension = params.get("dimension", "")
     value = params.get("value", "")[:200]

@@ -6,7 +6,9 @@ campaign's status.
   delivers it on its send date.
 - scheduled → sent ("deliver"): the task queue, once every recipient has had it.
 - draft | scheduled → cancelled ("cancel"): a coordinator or administrator stops it before it
-  has gone out (a delivery already under way finishes the batch it is in)."""
+  has gone out (a delivery already under way finishes the batch it is in).
+- scheduled → cancelled ("withhold"): the task queue, when on the send date the group has
+  fewer than 5 people it can reach (opt-outs and leavers since it was sent)."""
 
 from dataclasses import dataclass
 
@@ -38,6 +40,13 @@ TRANSITIONS: dict[str, Transition] = {
         _t("send", _("Skicka"), {S.DRAFT}, S.SCHEDULED, SENDERS),
         _t("deliver", _("Levererad"), {S.SCHEDULED}, S.SENT, {SYSTEM}),
         _t("cancel", _("Stoppa"), {S.DRAFT, S.SCHEDULED}, S.CANCELLED, SENDERS),
+        _t(
+            "withhold",
+            _("Stoppad: färre än 5 mottagare på utskicksdagen"),
+            {S.SCHEDULED},
+            S.CANCELLED,
+            {SYSTEM},
+        ),
     ]
 }
 

@@ -103,6 +103,10 @@ class Campaign(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=PublishStatus.choices, default=PublishStatus.DRAFT
     )
+    # Only the anonymous marker of a message sent to a group (a campaign of the levers): its
+    # links are counted, but it is never the public page's theme, since its text was written
+    # for that group.
+    is_marker = models.BooleanField(default=False, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -48,11 +48,13 @@ def news_current(*, organisation: Organisation, today: date) -> QuerySet[NewsIte
 
 
 def campaign_current(*, organisation: Organisation, today: date) -> Campaign | None:
-    """The running campaign (the one that started last when periods overlap)."""
+    """The running campaign (the one that started last when periods overlap); a message's
+    marker is never the page's theme."""
     return (
         Campaign.objects.filter(
             organisation=organisation,
             status=PublishStatus.PUBLISHED,
+            is_marker=False,
             starts_on__lte=today,
             ends_on__gte=today,
         )

@@ -181,16 +181,8 @@ def preview_campaign(request, campaign_id: Id):
         organisation=actor.organisation, period=c.period, dimension=c.dimension, value=c.value
     )
     small = p.too_small
-    counts = p.counts
     return {
-        "audience": {
-            "total": None if small else counts.total,
-            "with_email": None if small else counts.with_email,
-            "in_app_only": None if small else counts.in_app_only,
-            "opted_out": None if small else counts.opted_out,
-            "reachable": None if small else counts.reachable,
-            "too_small": small,
-        },
+        "audience": p.counts.shown() | {"too_small": small},
         "conversion": p.conversion.__dict__,
         "effect_kr": 0 if small else p.effect_kr,
         "what_if": None if small or p.what_if is None else p.what_if.__dict__,

@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from lom.cases.models import Case
 from lom.cases.models import Status as CaseStatus
+from lom.common.validation import id_or_none
 from lom.funds.models import FundPeriod
 from lom.funds.selectors import fund_balance, fund_forecast, unused_warning_percent_for
 from lom.levers.effects import DEFAULT_CONVERSION, MIN_HISTORY_CASES, Conversion
-from lom.levers.models import Campaign, Dimension, OptOut, Status
+from lom.levers.models import MIN_AUDIENCE, Campaign, Dimension, OptOut, Status
 from lom.organisations.access import Actor
 from lom.organisations.models import Employee, Organisation, Unit
 from lom.reports.figures.fairness import AGE_BANDS
@@ -52,14 +53,26 @@ class AudienceCounts:
     def reachable(self) -> int:
         return self.with_email + self.in_app_only
 
+    def shown(self) -> dict[str, int | None]:
+        """The counts as they may be shown: None for a count from 1 to 4, and for one more
+        where it could be worked out from the others (total = reachable + opted out,
+        reachable = with e-mail + in-app only). Everything is None below MIN_AUDIENCE."""
+        if self.reachable < MIN_AUDIENCE:
+            return dict.fromkeys(("total", "with_email", "in_app_only", "opted_out", "reachable"))
+        split_hidden = any(0 < n < MIN_AUDIENCE for n in (self.with_email, self.in_app_only))
+        opted_hidden = 0 < self.opted_out < MIN_AUDIENCE
+        return {
+            "total": None if opted_hidden else self.total,
+            "with_email": None if split_hidden else self.with_email,
+            "in_app_only": None if split_hidden else self.in_app_only,
+            "opted_out": None if opted_hidden else self.opted_out,
+            "reachable": self.reachable,
+        }
+
 
 def unit_ids(value: str) -> list[int]:
-    out = []
-    for part in value.split(",")[:MAX_MANAGER_UNITS]:
-        part = part.strip()
-        if part.isdigit() and len(part) <= 12:
-            out.append(int(part))
-    return out
+    found = (id_or_none(part) for part in value.split(",")[:MAX_MANAGER_UNITS])
+    return [pk for pk in found if pk is not None]
 
 
 def audience_filter(  # tenant-scope: the caller's organisation is given
@@ -71,19 +84,16 @@ def audience_filter(  # tenant-scope: the caller's organisation is given
     if dimension == Dimension.ALL:
         return Q()
     if dimension == Dimension.UNIT:
-        unit = (
-            Unit.objects.filter(organisation=organisation, pk=int(value)).first()
-            if value.isdigit() and len(value) <= 12
-            else None
-        )
+        pk = id_or_none(value)
+        unit = None if pk is None else Unit.objects.filter(organisation=organisation, pk=pk).first()
         return None if unit is None else Q(unit__path__startswith=unit.path)
     if dimension == Dimension.OCCUPATIONAL_GROUP:
         return Q(occupational_group=value) if value and len(value) <= 100 else None
     if dimension == Dimension.AGE_BAND:
-        if not value.isdigit() or int(value) > len(AGE_BANDS):
+        band = id_or_none(value, digits=2)
+        if band is None or band > len(AGE_BANDS):
             return None
         year = (today or timezone.localdate()).year
-        band = int(value)
         if band == len(AGE_BANDS):
             return Q(birth_year__lte=year - 60)
         lo, hi, _label = AGE_BANDS[band]
@@ -178,7 +188,8 @@ def conversion_for(*, organisation: Organisation) -> Conversion:
     from the organisation's campaigns sent at least MIN_CAMPAIGN_AGE_DAYS ago (applications
     submitted through their links / people reached), the approval rate and average grant from
     its decisions of the last 24 months (with at least MIN_HISTORY_CASES decided cases);
-    the documented defaults otherwise."""
+    the documented defaults otherwise, and also wherever history would rest on a count of
+    people from 1 to 4."""
     now = timezone.now()
     apply_rate, apply_source, campaigns = DEFAULT_CONVERSION.apply_rate, "default", 0
     earlier = Campaign.objects.filter(
@@ -192,7 +203,10 @@ def conversion_for(*, organisation: Organisation) -> Conversion:
     if rows and reached:
         markers = [m for _r, m in rows if m]
         submitted = submitted_by_marker(organisation=organisation, marker_ids=markers)
-        apply_rate, apply_source, campaigns = submitted / reached, "history", len(rows)
+        # A rate is shown with the people reached beside it: from fewer than MIN_AUDIENCE
+        # applications it would give away a count the funnel hides, so the default stands.
+        if submitted >= MIN_AUDIENCE:
+            apply_rate, apply_source, campaigns = submitted / reached, "history", len(rows)
     decided = Case.objects.filter(
         organisation=organisation,
         status__in=DECIDED_STATUSES,
@@ -206,7 +220,15 @@ def conversion_for(*, organisation: Organisation) -> Conversion:
     approval_rate = DEFAULT_CONVERSION.approval_rate
     average_grant_kr = DEFAULT_CONVERSION.average_grant_kr
     grant_source = "default"
-    if agg["n"] >= MIN_HISTORY_CASES and agg["approved"]:
+    # Both the approved and the rejected count must be 0 or at least MIN_AUDIENCE: the rate
+    # times the number of decided cases would otherwise give away a count under 5, and the
+    # average of fewer than 5 grants one person's grant.
+    refused = agg["n"] - agg["approved"]
+    if (
+        agg["n"] >= MIN_HISTORY_CASES
+        and agg["approved"] >= MIN_AUDIENCE
+        and (refused == 0 or refused >= MIN_AUDIENCE)
+    ):
         approval_rate = agg["approved"] / agg["n"]
         average_grant_kr = round((agg["grant"] or 0) / 100)
         grant_source = "history"

@@ -47,8 +47,12 @@ class Funnel:
 
     @property
     def committed_kr_shown(self) -> int | None:
-        """The money is shown only when the approved count behind it is."""
-        return None if hidden(self.approved) else self.committed_kr
+        """Money is shown only behind an approved count of at least 5 (or when there is
+        none): a case under reconsideration keeps its commitment without counting as
+        approved, so money with fewer than 5 approved could be one person's grant."""
+        if self.committed_kr and self.approved < MIN_AUDIENCE:
+            return None
+        return self.committed_kr
 
     def steps(self) -> list[FunnelStep]:
         return [

@@ -89,6 +89,8 @@ def fairness_levers(
                 continue
             shortfall_kr = int(row["staff_share"] * figures.granted / 100 - row["granted"]) // 100
             people = audience_count(organisation=organisation, dimension=dimension, value=value)
+            if people < MIN_GROUP:  # a campaign could not reach them (nor may a count show)
+                continue
             effect = expected_effect_kr(people=people, conversion=conversion, cap_kr=shortfall_kr)
             items.append(
                 LeverItem(

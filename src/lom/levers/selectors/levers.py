@@ -116,6 +116,8 @@ def _silent_units(
         n = staff[unit.pk]
         cap = ore_to_kr(balance.available * n // total) if total else 0
         people = audience_count(organisation=organisation, dimension="unit", value=str(unit.pk))
+        if people < MIN_GROUP:  # a campaign could not reach them (nor may a count show)
+            continue
         manager = unit.manager
         items.append(
             LeverItem(

@@ -43,6 +43,11 @@ class Preview:
     def too_small(self) -> bool:
         return self.counts.reachable < MIN_AUDIENCE
 
+    @property
+    def shown(self) -> dict[str, int | None]:
+        """The counts as the page may show them (`AudienceCounts.shown`)."""
+        return self.counts.shown()
+
 
 def campaign_preview(
     *, organisation: Organisation, period: FundPeriod | None, dimension: str, value: str

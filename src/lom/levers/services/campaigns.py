@@ -163,10 +163,16 @@ def campaign_save(
 ) -> Campaign:
     """A new draft, or a change to a draft."""
     _require_sender(actor)
-    if campaign is not None and (
-        campaign.organisation_id != actor.organisation.pk or campaign.status != Status.DRAFT
-    ):
-        raise DomainError(_("Bara ett utkast kan ändras."), field="status")
+    if campaign is not None:
+        # The row as it is now, locked: a send or a delivery that committed meanwhile must not
+        # be written back over as a draft.
+        campaign = (
+            Campaign.objects.select_for_update()
+            .filter(pk=campaign.pk, organisation=actor.organisation)
+            .first()
+        )
+        if campaign is None or campaign.status != Status.DRAFT:
+            raise DomainError(_("Bara ett utkast kan ändras."), field="status")
     c = campaign or Campaign(organisation=actor.organisation, created_by=actor.user)
     before = _snapshot(c) if campaign else {}
     _apply(actor, c, data)
@@ -184,7 +190,8 @@ def campaign_save(
 
 def _marker(c: Campaign, actor: Actor) -> OutreachCampaign:
     """The outreach campaign whose id the links carry, published for the campaign's dates so
-    the public page and the guide count its visits and started applications."""
+    the public page and the guide count its visits and started applications; a marker only,
+    never the public page's theme."""
     return OutreachCampaign.objects.create(
         organisation_id=c.organisation_id,
         title=c.subject[:160],
@@ -192,6 +199,7 @@ def _marker(c: Campaign, actor: Actor) -> OutreachCampaign:
         starts_on=c.send_on,
         ends_on=c.send_on + timedelta(days=MARKER_DAYS),
         status=PublishStatus.PUBLISHED,
+        is_marker=True,
         created_by=actor.user,
     )
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django_tasks import task
 
 from lom.common.models import Notification, NotificationPreference
-from lom.levers.models import Campaign, Status
+from lom.levers.models import MIN_AUDIENCE, Campaign, Status
 from lom.levers.selectors.cached import forget_panel_levers
-from lom.levers.selectors.campaigns import reachable_employees
+from lom.levers.selectors.campaigns import audience_count, reachable_employees
 from lom.levers.services.mails import NOTICE_KIND, campaign_mail, landing_path
 from lom.levers.services.transition import campaign_transition
 from lom.mail.services.compose import composed_queue
@@ -77,6 +77,13 @@ def campaign_deliver(*, campaign_id: int, today: date) -> int:  # batch: one tra
                 .first()
             )
             if c is None:
+                return total
+            if c.delivered_up_to == 0 and (
+                audience_count(organisation=c.organisation, dimension=c.dimension, value=c.value)
+                < MIN_AUDIENCE
+            ):
+                # Sent with 5 or more, fewer now: no campaign reaches fewer than 5 people.
+                campaign_transition(campaign=c, name="withhold", actor=None)
                 return total
             batch = list(
                 reachable_employees(
