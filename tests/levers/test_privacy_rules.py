@@ -7,10 +7,11 @@ from datetime import date, timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from lom.cases.models import Case
 from lom.common.errors import DomainError
-from lom.common.models import AuditEvent
+from lom.common.models import AuditEvent, Notification
 from lom.levers.models import Campaign, OptOut, Status
 from lom.levers.selectors.campaigns import AudienceCounts, conversion_for
 from lom.levers.selectors.funnel import Funnel
@@ -94,6 +95,11 @@ def test_a_group_that_shrank_below_five_by_its_send_date_is_not_delivered(
     assert c.status == Status.CANCELLED and c.recipients == 0
     assert not OutboundMail.objects.filter(kind=c.mail_kind).exists()
     assert AuditEvent.objects.filter(action="levers.campaign_withhold", target_id=c.pk).exists()
+    # The coordinator who sent it is told, in their own language when they read it.
+    notice = Notification.objects.get(user=world.coordinator, code="levers.campaign_withheld")
+    assert notice.url == reverse("levers:campaign", args=[c.pk])
+    with translation.override("en"):
+        assert notice.shown.startswith(f"The campaign “{c.title}” was not sent")
 
 
 def test_the_levers_never_name_a_group_a_campaign_could_reach_fewer_than_five_of(world):

@@ -14,4 +14,5 @@ KINDS = {
     "project": _("Rapporter från utvecklingsprojekt"),
     "accessibility": _("Synpunkter på tjänstens tillgänglighet"),
     "campaign": _("Utskick om omställningsmedlen från din arbetsgivare"),
+    "campaign_withheld": _("Kampanjer du skickat som inte gick ut"),
 }

@@ -6,15 +6,18 @@ from datetime import date
 from functools import partial
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django_tasks import task
 
 from lom.common.models import Notification, NotificationPreference
+from lom.levers.messages import CAMPAIGN_WITHHELD
 from lom.levers.models import MIN_AUDIENCE, Campaign, Status
 from lom.levers.selectors.cached import forget_panel_levers
 from lom.levers.selectors.campaigns import audience_count, reachable_employees
 from lom.levers.services.mails import NOTICE_KIND, campaign_mail, landing_path
 from lom.levers.services.transition import campaign_transition
+from lom.mail.notify import notify
 from lom.mail.services.compose import composed_queue
 from lom.organisations.models import Employee
 
@@ -72,7 +75,7 @@ def campaign_deliver(*, campaign_id: int, today: date) -> int:  # batch: one tra
         with transaction.atomic():
             c = (
                 Campaign.objects.select_for_update()
-                .select_related("organisation", "period")
+                .select_related("organisation", "period", "created_by")
                 .filter(pk=campaign_id, status=Status.SCHEDULED, send_on__lte=today)
                 .first()
             )
@@ -84,6 +87,14 @@ def campaign_deliver(*, campaign_id: int, today: date) -> int:  # batch: one tra
             ):
                 # Sent with 5 or more, fewer now: no campaign reaches fewer than 5 people.
                 campaign_transition(campaign=c, name="withhold", actor=None)
+                notify(
+                    users=[c.created_by],
+                    organisation_id=c.organisation_id,
+                    kind="campaign_withheld",
+                    text=CAMPAIGN_WITHHELD,
+                    params={"t": c.title},
+                    url=reverse("levers:campaign", args=[c.pk]),
+                )
                 return total
             batch = list(
                 reachable_employees(
