@@ -74,7 +74,7 @@ def campaign_deliver(*, campaign_id: int, today: date) -> int:  # batch: one tra
     while True:
         with transaction.atomic():
             c = (
-                Campaign.objects.select_for_update()
+                Campaign.objects.select_for_update(of=("self",))
                 .select_related("organisation", "period", "created_by")
                 .filter(pk=campaign_id, status=Status.SCHEDULED, send_on__lte=today)
                 .first()
