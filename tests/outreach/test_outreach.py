@@ -150,11 +150,13 @@ def test_unknown_slug_and_bad_input_never_500(world):
         "?goal=hack&suits=x&suits=y&tenure=%00&manager=<script>",
         "?k=99999999999999999999&goal=develop",
         "?k=-1&suits=course&suits=course",
+        "?k=%C2%B2",  # '²' passes str.isdigit but not int()
         "?" + "goal=develop&" * 200,
     ):
         r = c.get(f"/o/{world.org.slug}/guide/{q}")
         assert r.status_code == 200, q
         assert "<script>" not in r.content.decode()
+    assert c.get(f"/o/{world.org.slug}/?k=%C2%B2").status_code == 200
     r = c.get(f"/o/{world.org.slug}/guide/?goal=hack")
     assert "error-summary" in r.content.decode()
     assert c.post(f"/o/{world.org.slug}/").status_code == 405

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from lom.agreements.selectors import agreement_current
 from lom.common.parity import api_counterpart
+from lom.common.validation import id_or_none
 from lom.common.web import actor_view, form_status, post_action, run_form
 from lom.organisations.access import Actor
 from lom.outreach import guide, selectors
@@ -323,8 +324,8 @@ def campaign_edit_view(request, actor: Actor, pk: int | None = None):
 @actor_view(*STATS_READERS)
 def stats_view(request, actor: Actor):
     this_year = timezone.localdate().year
-    raw = request.GET.get("year", "")
-    year = int(raw) if raw.isdigit() and 2000 <= int(raw) <= this_year else this_year
+    year = id_or_none(request.GET.get("year", ""), digits=4) or this_year
+    year = year if 2000 <= year <= this_year else this_year
     stats = selectors.reach_stats(organisation=actor.organisation, year=year)
     labels = dict(guide.GOALS) | dict(guide.FORMS)
     answers = sorted(

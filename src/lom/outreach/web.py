@@ -10,6 +10,7 @@ from django.utils.crypto import salted_hmac
 
 from lom.common.clientip import client_ip
 from lom.common.reach import SESSION_MARKER
+from lom.common.validation import id_or_none
 from lom.organisations.models import Organisation
 from lom.outreach.services import reach_note_application
 
@@ -74,10 +75,7 @@ def should_count(request, *, organisation_id: int, counter: str) -> bool:
 def campaign_marker(request, allowed_ids) -> int | None:
     """The campaign named in the link (?k=<id>), when it is one of the organisation's
     published campaigns."""
-    raw = request.GET.get("k", "")
-    if not raw.isdigit() or len(raw) > 12:
-        return None
-    value = int(raw)
+    value = id_or_none(request.GET.get("k", ""))
     return value if value in allowed_ids else None
 
 

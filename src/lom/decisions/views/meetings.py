@@ -14,6 +14,7 @@ from lom.common.errors import DomainError
 from lom.common.parity import api_counterpart
 from lom.common.reauth import recent_auth_required
 from lom.common.sealed import sealed_document_response
+from lom.common.validation import id_or_none
 from lom.common.web import actor_view, form_status, run_form
 from lom.decisions import selectors, services
 from lom.decisions.decision_models import allowed_outcomes
@@ -201,7 +202,8 @@ def position_view(request, actor: Actor, pk: int):
     party = request.POST.get("party", "")
     union = None
     if party:
-        union = selectors.union_get(actor=actor, pk=int(party)) if party.isdigit() else None
+        pk = id_or_none(party)
+        union = selectors.union_get(actor=actor, pk=pk) if pk is not None else None
         if union is None:
             raise Http404
     if form.is_valid():

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from lom.cases.selectors import case_get_for_actor
 from lom.common.errors import DomainError
 from lom.common.parity import api_counterpart
+from lom.common.validation import id_or_none
 from lom.common.web import actor_view, form_status, run_form
 from lom.decisions import selectors, services
 from lom.decisions.forms import (
@@ -50,9 +51,9 @@ def objection_raise_view(request, actor: Actor):
     if not form.is_valid():
         # On the case's page: its objection form shows the error summary and ties the error to
         # the field; on the list: the form again, with what was typed and the errors.
-        case_id = request.POST.get("case", "")
-        if case_id.isdigit():
-            url = reverse("cases:detail", kwargs={"pk": int(case_id)})
+        case_id = id_or_none(request.POST.get("case", ""))
+        if case_id is not None:
+            url = reverse("cases:detail", kwargs={"pk": case_id})
             return redirect(f"{url}?objection=missing#objection-errors")
         return _objections_page(request, actor, "", form)
     d = form.cleaned_data

@@ -15,6 +15,7 @@ from lom.cases.selectors import case_get_for_actor
 from lom.common.errors import DomainError
 from lom.common.money import MoneyParseError, parse_kronor
 from lom.common.parity import api_counterpart
+from lom.common.validation import id_or_none
 from lom.common.web import actor_view, form_status, run_form
 from lom.decisions import selectors, services
 from lom.decisions.forms import (
@@ -171,8 +172,8 @@ def _parse_scores(typed: dict[int, str]) -> dict[int, int | None]:
     for cid, raw in typed.items():
         if raw == "":
             parsed[cid] = None
-        elif raw.isdigit() and len(raw) <= 3:
-            parsed[cid] = int(raw)
+        elif (score := id_or_none(raw, digits=3)) is not None:
+            parsed[cid] = score
         else:
             raise DomainError(_("Ange poängen som ett heltal."), field=f"scores.{cid}")
     return parsed

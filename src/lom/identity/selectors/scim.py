@@ -5,6 +5,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from lom.common.validation import id_or_none
 from lom.identity.models import ManagedAccount, ScimGroup, ScimToken, hash_secret
 from lom.organisations.models import Organisation
 
@@ -45,7 +46,7 @@ def scim_accounts(
 
 
 def scim_account(*, organisation: Organisation, user_id: str) -> ManagedAccount | None:
-    if not user_id.isdigit() or len(user_id) > 18:
+    if id_or_none(user_id, digits=18) is None:
         return None
     return (
         ManagedAccount.objects.filter(organisation=organisation, user_id=int(user_id))
@@ -66,9 +67,10 @@ def scim_groups(
 
 
 def scim_group(*, organisation: Organisation, group_id: str) -> ScimGroup | None:
-    if not group_id.isdigit() or len(group_id) > 18:
+    pk = id_or_none(group_id, digits=18)
+    if pk is None:
         return None
-    return ScimGroup.objects.filter(organisation=organisation, pk=int(group_id)).first()
+    return ScimGroup.objects.filter(organisation=organisation, pk=pk).first()
 
 
 def _meta(kind: str, obj: Any, location: str) -> dict[str, Any]:

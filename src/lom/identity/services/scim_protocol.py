@@ -15,6 +15,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
 from lom.common.errors import DomainError
+from lom.common.validation import id_or_none
 
 SCHEMA_USER = "urn:ietf:params:scim:schemas:core:2.0:User"
 SCHEMA_GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
@@ -212,9 +213,10 @@ def _member_ids(members: Any) -> tuple[int, ...]:
     out = []
     for m in members:
         value = m.get("value")
-        if not isinstance(value, str | int) or not str(value).isdigit() or len(str(value)) > 18:
+        pk = id_or_none(str(value), digits=18) if isinstance(value, str | int) else None
+        if pk is None:
             raise invalid(_("Okänd medlem: %(v)s.") % {"v": str(value)[:40]}, "members")
-        out.append(int(value))
+        out.append(pk)
     return tuple(dict.fromkeys(out))
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from lom.common.parity import api_counterpart
+from lom.common.validation import id_or_none
 from lom.common.web import actor_view, post_action
 from lom.mail.selectors import failed_mail_page, organisation_mail
 from lom.mail.services import mail_cancel, mail_resend, mail_resend_all
@@ -19,8 +20,7 @@ FAILURES = "mail:failures"
 
 
 def _page_number(request: HttpRequest) -> int:
-    value = request.GET.get("page", "1")
-    return int(value) if value.isdigit() and len(value) < 7 else 1
+    return id_or_none(request.GET.get("page", "1"), digits=6) or 1
 
 
 @api_counterpart("GET /mail/failures")

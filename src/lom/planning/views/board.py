@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from lom.common.errors import DomainError
 from lom.common.parity import api_counterpart
+from lom.common.validation import id_or_none
 from lom.common.web import actor_view, add_domain_error
 from lom.organisations.access import Actor
 from lom.planning import selectors, services
@@ -327,9 +328,10 @@ def card_move_view(request, actor: Actor, pk: int, card_id: int):
     raw = request.POST.get("area", "")
     area = None
     if raw:
+        area_pk = id_or_none(raw)
         area = (
-            selectors.workshop_item(workshop=ws, model=WorkshopArea, pk=int(raw))
-            if raw.isdigit()
+            selectors.workshop_item(workshop=ws, model=WorkshopArea, pk=area_pk)
+            if area_pk is not None
             else None
         )
         if area is None:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lom.common.parity import api_counterpart
+from lom.common.validation import id_or_none
 from lom.common.web import actor_view, form_status, run_form
 from lom.organisations.access import Actor
 from lom.planning import selectors, services
@@ -227,9 +228,10 @@ def plan_approve_view(request, actor: Actor, pk: int):
     raw = request.POST.get("party", "")
     union = None
     if raw:
+        union_pk = id_or_none(raw)
         union = (
-            selectors.plan_union(organisation=actor.organisation, pk=int(raw))
-            if raw.isdigit()
+            selectors.plan_union(organisation=actor.organisation, pk=union_pk)
+            if union_pk is not None
             else None
         )
         if union is None:
