@@ -38,6 +38,11 @@ def _url(world, fmt, employee=None):
     return f"/privacy/subjects/{(employee or world.employee_rec).pk}/export.{fmt}"
 
 
+def _pdf_text(response) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(response.content))
+    return " ".join(" ".join((page.extract_text() or "") for page in reader.pages).split())
+
+
 def test_the_json_holds_the_employees_reason_and_note_and_nothing_of_another(world, held):
     r = signed_in(world.admin).get(_url(world, "json"))
     assert r.status_code == 200
@@ -93,9 +98,7 @@ def test_the_pdf_opens_again_and_names_the_employee_and_the_case(world, held, tm
 def test_the_pdfs_history_reads_as_sentences_not_action_codes(world, held):
     r = signed_in(world.admin).get(_url(world, "pdf"))
     assert r.status_code == 200
-    reader = pypdf.PdfReader(io.BytesIO(r.content))
-    text = " ".join((page.extract_text() or "") for page in reader.pages)
-    text = " ".join(text.split())
+    text = _pdf_text(r)
     assert "Händelser som gäller dig" in text
     assert "Skickade in ansökan (utkast → inskickad)" in text
     assert "Avslog ansökan" in text
@@ -136,11 +139,6 @@ def test_the_search_page_finds_the_employee_with_export_links(world):
     html = r.content.decode()
     assert _url(world, "pdf") in html and _url(world, "json") in html
     assert "Kim Lind" not in html
-
-
-def _pdf_text(response) -> str:
-    reader = pypdf.PdfReader(io.BytesIO(response.content))
-    return " ".join(" ".join((page.extract_text() or "") for page in reader.pages).split())
 
 
 def test_the_pdf_shows_labels_and_kronor_where_the_json_has_codes_and_ore(world, held):
